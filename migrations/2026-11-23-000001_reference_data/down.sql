@@ -1,0 +1,3 @@
+DROP TABLE service_units;
+DROP TABLE categories;
+DROP TABLE councils;

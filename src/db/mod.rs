@@ -1,0 +1,164 @@
+//! PostgreSQL access: the connection pool, database creation and embedded migrations.
+//!
+//! The pool has wait/create/recycle timeouts and every connection a `statement_timeout`,
+//! so an unreachable or overloaded database becomes a quick 503 rather than a hang.
+//! Creation and migration run under advisory locks: several processes starting at once
+//! against one new database all succeed.
+
+pub mod outbox;
+pub mod reference;
+pub mod schema;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use diesel::ConnectionError;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt;
+use secrecy::ExposeSecret;
+use url::Url;
+
+use crate::settings::Settings;
+
+/// Every migration, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type DbPool = Pool<AsyncPgConnection>;
+pub type DbConn = Object<AsyncPgConnection>;
+pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
+
+/// Advisory lock keys (arbitrary constants, fixed forever).
+const CREATE_DATABASE_LOCK: i64 = 0x6475_676e_6164_0001;
+const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
+
+/// Builds the pool once per process. Connections are opened lazily.
+pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
+    let statement_timeout_ms = settings.database.statement_timeout.as_millis();
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.custom_setup = Box::new(move |url| {
+        async move {
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.batch_execute(&format!(
+                "SET statement_timeout = {statement_timeout_ms}; SET application_name = 'dugnad'"
+            ))
+            .await
+            .map_err(ConnectionError::CouldntSetupConfiguration)?;
+            Ok(conn)
+        }
+        .boxed()
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+        settings.database_url.expose_secret(),
+        config,
+    );
+    Pool::builder(manager)
+        .max_size(settings.db_pool_size)
+        .wait_timeout(Some(settings.database.wait_timeout))
+        .create_timeout(Some(settings.database.connect_timeout))
+        .recycle_timeout(Some(settings.database.recycle_timeout))
+        .runtime(deadpool::Runtime::Tokio1)
+        .build()
+        .context("building the database pool")
+}
+
+/// Creates the database if missing, runs pending migrations and loads the municipality's
+/// reference data into empty tables. Safe to run from several processes at once.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<()> {
+    let url = settings.database_url.expose_secret();
+    ensure_database_exists(url).await?;
+    let mut conn = connect_with_timeout(url).await?;
+    conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATE_LOCK})"))
+        .await
+        .context("taking the migration lock")?;
+    // The lock is released when `migrate_and_load` closes the connection, even on error.
+    migrate_and_load(conn, settings).await
+}
+
+async fn migrate_and_load(conn: AsyncPgConnection, settings: &Settings) -> anyhow::Result<()> {
+    let mut wrapper: AsyncConnectionWrapper<AsyncPgConnection> = conn.into();
+    let mut wrapper = tokio::task::spawn_blocking(move || {
+        let applied = wrapper
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+        for version in applied {
+            tracing::info!(migration.version = %version, "applied migration");
+        }
+        anyhow::Ok(wrapper)
+    })
+    .await
+    .context("migration thread")??;
+    let data = crate::reference::MunicipalityData::load(&settings.municipality)
+        .map_err(|message| anyhow::anyhow!("DUGNAD_MUNICIPALITY: {message}"))?;
+    reference::load_if_empty(&mut wrapper, &data)
+        .await
+        .context("loading reference data")?;
+    Ok(())
+}
+
+async fn connect_with_timeout(url: &str) -> anyhow::Result<AsyncPgConnection> {
+    tokio::time::timeout(Duration::from_secs(10), AsyncPgConnection::establish(url))
+        .await
+        .context("timed out connecting to PostgreSQL")?
+        .context("connecting to PostgreSQL")
+}
+
+/// Creates the database named in `url` when it does not exist yet. Connects to the
+/// `postgres` maintenance database only when the target is missing.
+pub async fn ensure_database_exists(url: &str) -> anyhow::Result<()> {
+    match raw_connect(url).await {
+        Ok(_) => return Ok(()),
+        Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME) => {}
+        Err(e) => return Err(e).context("connecting to PostgreSQL"),
+    }
+    let mut parsed = Url::parse(url).context("DATABASE_URL is not a URL")?;
+    let name = parsed.path().trim_start_matches('/').to_owned();
+    parsed.set_path("/postgres");
+    let client = raw_connect(parsed.as_str())
+        .await
+        .context("connecting to the `postgres` maintenance database to create the database")?;
+    client
+        .batch_execute(&format!("SELECT pg_advisory_lock({CREATE_DATABASE_LOCK})"))
+        .await?;
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await?
+        .is_some();
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE DATABASE {}", quote_identifier(&name)))
+            .await
+            .with_context(|| format!("creating database {name}"))?;
+        tracing::info!(database = %name, "created database");
+    }
+    client
+        .batch_execute(&format!("SELECT pg_advisory_unlock({CREATE_DATABASE_LOCK})"))
+        .await?;
+    Ok(())
+}
+
+/// A plain tokio-postgres connection for maintenance work (creating databases, LISTEN).
+pub async fn raw_connect(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "maintenance connection closed");
+        }
+    });
+    Ok(client)
+}
+
+/// Quotes a PostgreSQL identifier.
+pub fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Checks the database answers, within the pool's timeouts.
+pub async fn ping(pool: &DbPool) -> Result<(), crate::error::ApiError> {
+    let mut conn = pool.get().await?;
+    conn.batch_execute("SELECT 1").await?;
+    Ok(())
+}

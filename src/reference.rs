@@ -1,0 +1,88 @@
+//! A municipality's reference data file: its councils and task categories.
+//!
+//! Built-in municipalities are compiled in from `data/municipalities/NAME.json`;
+//! `DUGNAD_MUNICIPALITY` may instead name a JSON file of the same shape, so another
+//! municipality needs no code change.
+
+use serde::Deserialize;
+
+/// The built-in data files, by municipality name.
+const BUILT_IN: &[(&str, &str)] =
+    &[("larvik", include_str!("../data/municipalities/larvik.json"))];
+
+/// The contents of one data file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MunicipalityData {
+    pub name: String,
+    pub councils: Vec<String>,
+    pub categories: Vec<CategorySeed>,
+}
+
+/// A category as the data file names it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySeed {
+    pub slug: String,
+    pub name_nb: String,
+    pub name_en: String,
+}
+
+enum Source {
+    BuiltIn(&'static str),
+    File(std::path::PathBuf),
+}
+
+impl MunicipalityData {
+    fn source(name: &str) -> Result<Source, String> {
+        if let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            return Ok(Source::BuiltIn(text));
+        }
+        let path = std::path::Path::new(name);
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            return Ok(Source::File(path.to_owned()));
+        }
+        let known: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+        Err(format!(
+            "`{name}` is neither a built-in municipality ({}) nor a readable .json data file",
+            known.join(", ")
+        ))
+    }
+
+    /// Checks that `name` refers to a data file without reading it.
+    pub fn locate(name: &str) -> Result<(), String> {
+        Self::source(name).map(|_| ())
+    }
+
+    /// Reads and checks the data file for `name`.
+    pub fn load(name: &str) -> Result<Self, String> {
+        let text = match Self::source(name)? {
+            Source::BuiltIn(text) => text.to_owned(),
+            Source::File(path) => std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        };
+        let data: Self =
+            serde_json::from_str(&text).map_err(|e| format!("data file for `{name}`: {e}"))?;
+        data.check().map_err(|e| format!("data file for `{name}`: {e}"))?;
+        Ok(data)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.councils.is_empty() || self.categories.is_empty() {
+            return Err("needs at least one council and one category".into());
+        }
+        let mut seen = std::collections::HashSet::new();
+        for council in &self.councils {
+            if !seen.insert(council.to_lowercase()) {
+                return Err(format!("council `{council}` is listed twice"));
+            }
+        }
+        let mut slugs = std::collections::HashSet::new();
+        for category in &self.categories {
+            if !slugs.insert(category.slug.as_str()) {
+                return Err(format!("category `{}` is listed twice", category.slug));
+            }
+        }
+        Ok(())
+    }
+}

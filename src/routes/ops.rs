@@ -1,0 +1,70 @@
+//! Operational endpoints at the root: liveness, readiness, metrics and the API contract.
+
+use std::sync::atomic::Ordering;
+
+use actix_web::{HttpResponse, web};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::metrics::Gauge;
+use crate::startup::AppState;
+
+/// The contract, compiled in so the running binary serves the spec it was built with.
+pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
+
+/// Alive: the process answers HTTP.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Ready: the database answers and the process is not shutting down.
+pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    if state.shutting_down.load(Ordering::SeqCst) {
+        return Err(ApiError::new(ErrorCode::ServiceUnavailable, "the service is shutting down")
+            .with_retry_after(5));
+    }
+    db::ping(&state.pool).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+}
+
+/// Prometheus text exposition.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let status = state.pool.status();
+    let mut gauges = vec![
+        gauge("dugnad_db_pool_max", "Maximum database connections.", status.max_size),
+        gauge("dugnad_db_pool_size", "Open database connections.", status.size),
+        gauge("dugnad_db_pool_available", "Idle database connections.", status.available),
+        gauge("dugnad_db_pool_waiting", "Requests waiting for a connection.", status.waiting),
+    ];
+    let depth = async {
+        let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
+        db::outbox::depth(&mut conn).await.map_err(|e| e.to_string())
+    };
+    match depth.await {
+        Ok((pending, dead)) => {
+            gauges.push(Gauge {
+                name: "dugnad_outbox_pending",
+                help: "Emails waiting to be sent.",
+                value: pending,
+            });
+            gauges.push(Gauge {
+                name: "dugnad_outbox_dead",
+                help: "Emails given up on (see /admin/outbox).",
+                value: dead,
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: outbox depth unavailable"),
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render(&gauges))
+}
+
+fn gauge(name: &'static str, help: &'static str, value: usize) -> Gauge {
+    Gauge { name, help, value: i64::try_from(value).unwrap_or(i64::MAX) }
+}
+
+/// The OpenAPI 3.1 description of this API.
+pub async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().content_type("application/yaml").body(OPENAPI_YAML)
+}

@@ -1,0 +1,293 @@
+//! Builds the running service: pool, mailer, outbox worker and the HTTP server with its
+//! middleware and error configuration; and stops it gracefully.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpRequest, HttpServer, ResponseError, web};
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::db::{self, DbPool};
+use crate::email::Mailer;
+use crate::email::worker::OutboxWorker;
+use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::metrics::Metrics;
+use crate::request_id;
+use crate::routes::{self, ActixRoutes};
+use crate::settings::Settings;
+
+/// The largest request body accepted, for JSON and anything else.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Shared by every handler.
+pub struct AppState {
+    pub pool: DbPool,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+    /// Set when shutdown begins: readiness goes red.
+    pub shutting_down: Arc<AtomicBool>,
+}
+
+/// A built, listening service.
+pub struct Application {
+    port: u16,
+    server: Server,
+    handle: ServerHandle,
+    shutting_down: Arc<AtomicBool>,
+    worker: Option<JoinHandle<()>>,
+    stop_worker: watch::Sender<bool>,
+    pool: DbPool,
+    outbox: OutboxWorker,
+}
+
+impl Application {
+    /// Prepares the database (create, migrate, reference data), then binds the listener.
+    /// Bind to port 0 to get a free port (see [`Application::port`]).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        db::prepare(&settings).await?;
+        Self::build_without_migrating(settings).await
+    }
+
+    /// Binds without touching the schema: for a database prepared by someone else, and for
+    /// starting against a database that is down (readiness then reports 503).
+    pub async fn build_without_migrating(settings: Settings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let pool = db::build_pool(&settings)?;
+        let metrics = Arc::new(Metrics::default());
+        let mailer = Mailer::from_settings(&settings)?;
+        let outbox = OutboxWorker::new(pool.clone(), mailer, &settings, metrics.clone());
+        let shutting_down = Arc::new(AtomicBool::new(false));
+        let (stop_worker, stop_rx) = watch::channel(false);
+        let worker = settings
+            .outbox
+            .run_worker
+            .then(|| tokio::spawn(outbox.clone().run(settings.clone(), stop_rx)));
+
+        let state = web::Data::new(AppState {
+            pool: pool.clone(),
+            settings: Arc::new(settings.clone()),
+            metrics,
+            shutting_down: shutting_down.clone(),
+        });
+        let server = HttpServer::new(move || {
+            let mut app = App::new()
+                .app_data(state.clone())
+                .app_data(json_config())
+                .app_data(query_config())
+                .app_data(path_config())
+                .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+                .wrap(from_fn(observe));
+            for resource in ActixRoutes::build() {
+                app = app.service(resource);
+            }
+            app.default_service(web::to(routes::not_found))
+        })
+        .workers(settings.http_workers)
+        .disable_signals()
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        let handle = server.handle();
+        Ok(Self { port, server, handle, shutting_down, worker, stop_worker, pool, outbox })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// The outbox worker, for tests that drain it deterministically.
+    pub fn outbox(&self) -> &OutboxWorker {
+        &self.outbox
+    }
+
+    /// A handle that starts a graceful shutdown from elsewhere.
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        ShutdownHandle { handle: self.handle.clone(), shutting_down: self.shutting_down.clone() }
+    }
+
+    /// Serves until SIGTERM/SIGINT (or a [`ShutdownHandle`]): readiness goes red, in-flight
+    /// requests finish, then the outbox worker stops after its current batch.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let signals = self.shutdown_handle();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("shutdown signal received");
+            signals.shutdown().await;
+        });
+        self.server.await?;
+        let _ = self.stop_worker.send(true);
+        if let Some(worker) = self.worker {
+            let _ = worker.await;
+        }
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Starts a graceful shutdown.
+#[derive(Clone)]
+pub struct ShutdownHandle {
+    handle: ServerHandle,
+    shutting_down: Arc<AtomicBool>,
+}
+
+impl ShutdownHandle {
+    pub async fn shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+        self.handle.stop(true).await;
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Request middleware: request id (task-local and `X-Request-Id`), the body-size cap,
+/// one log line per request and the route-template metrics.
+async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(request_id::accept_incoming)
+        .unwrap_or_else(request_id::new_id);
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let too_large = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|len| len > MAX_BODY_BYTES);
+
+    // Inner services turn handler and extractor errors into responses themselves, so an
+    // `Err` here only comes from actix internals and is passed on unchanged.
+    let mut response = request_id::scope(id.clone(), async move {
+        if too_large {
+            return Ok(req.into_response(payload_too_large().error_response()));
+        }
+        next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+    })
+    .await?;
+
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
+        state.metrics.observe_request(&method, &route, status, elapsed);
+    }
+    tracing::info!(
+        request_id = %id,
+        http.method = %method,
+        http.route = %route,
+        http.status = status,
+        latency_ms = elapsed.as_secs_f64() * 1000.0,
+        "request"
+    );
+    Ok(response)
+}
+
+fn payload_too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY_BYTES)
+        .error_handler(|err, _req: &HttpRequest| json_error(err).into())
+}
+
+/// Maps a JSON body error: syntax → 400, well-formed but wrong shape → 422.
+fn json_error(err: JsonPayloadError) -> ApiError {
+    match err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            payload_too_large()
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::malformed("the body must be JSON sent with Content-Type: application/json")
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            let message = e.to_string();
+            let field = field_named_in(&message).unwrap_or_else(|| "body".into());
+            ApiError::validation(vec![FieldError { field, message: strip_position(&message) }])
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::malformed(format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
+        }
+        other => ApiError::malformed(format!("the body could not be read: {other}")),
+    }
+}
+
+/// serde names the offending field in backticks: "unknown field `x`", "missing field `y`".
+fn field_named_in(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    let field = &message[start..start + len];
+    (message.contains("field") && !field.is_empty()).then(|| field.to_owned())
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let message = match &err {
+            QueryPayloadError::Deserialize(e) => e.to_string(),
+            other => other.to_string(),
+        };
+        ApiError::malformed(format!("the query string is invalid: {message}")).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, _req| {
+        // A path segment that cannot be an id cannot name a resource.
+        ApiError::not_found(format!("no such resource ({err})")).into()
+    })
+}
