@@ -184,7 +184,10 @@ impl ApiError {
 
     /// A 422 for a single field.
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::validation(vec![FieldError { field: field.into(), message: message.into() }])
+        Self::validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 
     pub fn method_not_allowed(allow: String) -> Self {
@@ -207,7 +210,10 @@ impl ApiError {
 
     /// An unexpected failure: the cause is logged, the client sees only the request id.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        let mut e = Self::new(ErrorCode::Internal, "an unexpected error occurred; it has been logged");
+        let mut e = Self::new(
+            ErrorCode::Internal,
+            "an unexpected error occurred; it has been logged",
+        );
         e.0.cause = Some(cause.into());
         e
     }
@@ -282,7 +288,9 @@ impl ResponseError for ApiError {
                     error.cause = ?cause,
                     "request failed"
                 ),
-                None => tracing::error!(request_id = %request_id, error.code = p.code.as_str(), "request failed"),
+                None => {
+                    tracing::error!(request_id = %request_id, error.code = p.code.as_str(), "request failed")
+                }
             }
         }
         let body = ProblemBody {

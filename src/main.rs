@@ -7,7 +7,11 @@ use dugnad::settings::Settings;
 use dugnad::startup::Application;
 
 #[derive(Parser)]
-#[command(name = "dugnad", version, about = "Volunteer task sharing for municipalities")]
+#[command(
+    name = "dugnad",
+    version,
+    about = "Volunteer task sharing for municipalities"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -32,10 +36,16 @@ fn main() -> ExitCode {
     };
     dugnad::telemetry::init(settings.environment);
     if let Err(e) = settings.ensure_local_secret() {
-        eprintln!("dugnad: cannot keep the development JWT secret in {}: {e}", settings.var_dir.display());
+        eprintln!(
+            "dugnad: cannot keep the development JWT secret in {}: {e}",
+            settings.var_dir.display()
+        );
         return ExitCode::from(2);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("dugnad: cannot start the runtime: {e}");

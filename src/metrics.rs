@@ -10,7 +10,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the latency histogram, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -34,12 +36,17 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn observe_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let Ok(mut inner) = self.inner.lock() else { return };
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
         *inner
             .requests
             .entry((method.to_owned(), route.to_owned(), status))
             .or_default() += 1;
-        let h = inner.latency.entry((method.to_owned(), route.to_owned())).or_default();
+        let h = inner
+            .latency
+            .entry((method.to_owned(), route.to_owned()))
+            .or_default();
         let secs = elapsed.as_secs_f64();
         for (i, bound) in BUCKETS.iter().enumerate() {
             if secs <= *bound {
@@ -61,7 +68,9 @@ impl Metrics {
     pub fn render(&self, gauges: &[Gauge]) -> String {
         let mut out = String::new();
         if let Ok(inner) = self.inner.lock() {
-            out.push_str("# HELP dugnad_http_requests_total HTTP requests by route template and status.\n");
+            out.push_str(
+                "# HELP dugnad_http_requests_total HTTP requests by route template and status.\n",
+            );
             out.push_str("# TYPE dugnad_http_requests_total counter\n");
             for ((method, route, status), n) in &inner.requests {
                 let _ = writeln!(
@@ -70,7 +79,9 @@ impl Metrics {
                     escape(route)
                 );
             }
-            out.push_str("# HELP dugnad_http_request_duration_seconds Request latency by route template.\n");
+            out.push_str(
+                "# HELP dugnad_http_request_duration_seconds Request latency by route template.\n",
+            );
             out.push_str("# TYPE dugnad_http_request_duration_seconds histogram\n");
             for ((method, route), h) in &inner.latency {
                 let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
@@ -86,8 +97,16 @@ impl Metrics {
                     "dugnad_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                     h.count
                 );
-                let _ = writeln!(out, "dugnad_http_request_duration_seconds_sum{{{labels}}} {}", h.sum);
-                let _ = writeln!(out, "dugnad_http_request_duration_seconds_count{{{labels}}} {}", h.count);
+                let _ = writeln!(
+                    out,
+                    "dugnad_http_request_duration_seconds_sum{{{labels}}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "dugnad_http_request_duration_seconds_count{{{labels}}} {}",
+                    h.count
+                );
             }
             out.push_str("# HELP dugnad_emails_total Email delivery attempts by outcome.\n");
             out.push_str("# TYPE dugnad_emails_total counter\n");

@@ -65,7 +65,7 @@ impl PageQuery {
             },
         };
         let after = match self.cursor.as_deref() {
-            None | Some("") => None,
+            None => None,
             Some(raw) => {
                 let cursor = Cursor::decode(raw);
                 if cursor.is_none() {
@@ -77,7 +77,11 @@ impl PageQuery {
                 cursor
             }
         };
-        if errors.is_empty() { Ok(Page { limit, after }) } else { Err(ApiError::validation(errors)) }
+        if errors.is_empty() {
+            Ok(Page { limit, after })
+        } else {
+            Err(ApiError::validation(errors))
+        }
     }
 }
 
@@ -99,7 +103,14 @@ impl<T> Paginated<T> {
         let limit = usize::try_from(limit).unwrap_or(0);
         let more = rows.len() > limit;
         rows.truncate(limit);
-        let next_cursor = if more { rows.last().map(|r| cursor_of(r).encode()) } else { None };
-        Self { items: rows.into_iter().map(map).collect(), next_cursor }
+        let next_cursor = if more {
+            rows.last().map(|r| cursor_of(r).encode())
+        } else {
+            None
+        };
+        Self {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
     }
 }

@@ -7,8 +7,7 @@
 use serde::Deserialize;
 
 /// The built-in data files, by municipality name.
-const BUILT_IN: &[(&str, &str)] =
-    &[("larvik", include_str!("../data/municipalities/larvik.json"))];
+const BUILT_IN: &[(&str, &str)] = &[("larvik", include_str!("../data/municipalities/larvik.json"))];
 
 /// The contents of one data file.
 #[derive(Debug, Clone, Deserialize)]
@@ -63,7 +62,8 @@ impl MunicipalityData {
         };
         let data: Self =
             serde_json::from_str(&text).map_err(|e| format!("data file for `{name}`: {e}"))?;
-        data.check().map_err(|e| format!("data file for `{name}`: {e}"))?;
+        data.check()
+            .map_err(|e| format!("data file for `{name}`: {e}"))?;
         Ok(data)
     }
 

@@ -29,6 +29,8 @@ pub fn new_id() -> String {
 pub fn accept_incoming(value: &str) -> Option<String> {
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| value.to_owned())
 }

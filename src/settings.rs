@@ -233,7 +233,10 @@ impl Settings {
         let public_url = match Url::parse(&public_url_raw) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 if production && url.scheme() != "https" {
-                    errors.push(err("DUGNAD_PUBLIC_URL", "production requires an https:// URL"));
+                    errors.push(err(
+                        "DUGNAD_PUBLIC_URL",
+                        "production requires an https:// URL",
+                    ));
                 }
                 url
             }
@@ -263,12 +266,27 @@ impl Settings {
         };
 
         let retention_days = parse_number(&get, "DUGNAD_RETENTION_DAYS", 30, 1..=3650, &mut errors);
-        let login_limit_per_email =
-            parse_number(&get, "DUGNAD_LOGIN_LIMIT_PER_EMAIL", 10, 1..=10_000, &mut errors);
-        let login_limit_per_ip =
-            parse_number(&get, "DUGNAD_LOGIN_LIMIT_PER_IP", 100, 1..=1_000_000, &mut errors);
-        let register_limit_per_ip =
-            parse_number(&get, "DUGNAD_REGISTER_LIMIT_PER_IP", 30, 1..=1_000_000, &mut errors);
+        let login_limit_per_email = parse_number(
+            &get,
+            "DUGNAD_LOGIN_LIMIT_PER_EMAIL",
+            10,
+            1..=10_000,
+            &mut errors,
+        );
+        let login_limit_per_ip = parse_number(
+            &get,
+            "DUGNAD_LOGIN_LIMIT_PER_IP",
+            100,
+            1..=1_000_000,
+            &mut errors,
+        );
+        let register_limit_per_ip = parse_number(
+            &get,
+            "DUGNAD_REGISTER_LIMIT_PER_IP",
+            30,
+            1..=1_000_000,
+            &mut errors,
+        );
 
         let mut trusted_proxies = Vec::new();
         for part in get("DUGNAD_TRUSTED_PROXIES")
@@ -361,7 +379,10 @@ fn write_private_file(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 fn err(variable: &'static str, message: impl Into<String>) -> SettingError {
-    SettingError { variable, message: message.into() }
+    SettingError {
+        variable,
+        message: message.into(),
+    }
 }
 
 fn parse_number<T>(
@@ -392,7 +413,9 @@ where
 }
 
 fn fallback_mailbox() -> Mailbox {
-    "noreply@localhost".parse().expect("a constant address parses")
+    "noreply@localhost"
+        .parse()
+        .expect("a constant address parses")
 }
 
 fn fallback_url() -> Url {

@@ -99,7 +99,16 @@ impl Application {
         .listen(listener)?
         .run();
         let handle = server.handle();
-        Ok(Self { port, server, handle, shutting_down, worker, stop_worker, pool, outbox })
+        Ok(Self {
+            port,
+            server,
+            handle,
+            shutting_down,
+            worker,
+            stop_worker,
+            pool,
+            outbox,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -117,7 +126,10 @@ impl Application {
 
     /// A handle that starts a graceful shutdown from elsewhere.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
-        ShutdownHandle { handle: self.handle.clone(), shutting_down: self.shutting_down.clone() }
+        ShutdownHandle {
+            handle: self.handle.clone(),
+            shutting_down: self.shutting_down.clone(),
+        }
     }
 
     /// Serves until SIGTERM/SIGINT (or a [`ShutdownHandle`]): readiness goes red, in-flight
@@ -202,18 +214,27 @@ async fn observe(
         if too_large {
             return Ok(req.into_response(payload_too_large().error_response()));
         }
-        next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+        next.call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body)
     })
     .await?;
 
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
     }
-    let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".into());
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".into());
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     if let Some(state) = response.request().app_data::<web::Data<AppState>>() {
-        state.metrics.observe_request(&method, &route, status, elapsed);
+        state
+            .metrics
+            .observe_request(&method, &route, status, elapsed);
     }
     tracing::info!(
         request_id = %id,
@@ -251,11 +272,15 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
             let field = field_named_in(&message).unwrap_or_else(|| "body".into());
-            ApiError::validation(vec![FieldError { field, message: strip_position(&message) }])
+            ApiError::validation(vec![FieldError {
+                field,
+                message: strip_position(&message),
+            }])
         }
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::malformed(format!("the body is not valid JSON: {}", strip_position(&e.to_string())))
-        }
+        JsonPayloadError::Deserialize(e) => ApiError::malformed(format!(
+            "the body is not valid JSON: {}",
+            strip_position(&e.to_string())
+        )),
         other => ApiError::malformed(format!("the body could not be read: {other}")),
     }
 }

@@ -135,7 +135,9 @@ pub async fn ensure_database_exists(url: &str) -> anyhow::Result<()> {
         tracing::info!(database = %name, "created database");
     }
     client
-        .batch_execute(&format!("SELECT pg_advisory_unlock({CREATE_DATABASE_LOCK})"))
+        .batch_execute(&format!(
+            "SELECT pg_advisory_unlock({CREATE_DATABASE_LOCK})"
+        ))
         .await?;
     Ok(())
 }

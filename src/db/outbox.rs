@@ -44,11 +44,17 @@ pub struct NewOutboxRow<'a> {
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, row: &NewOutboxRow<'_>) -> QueryResult<()> {
-    diesel::insert_into(email_outbox::table).values(row).execute(conn).await.map(|_| ())
+    diesel::insert_into(email_outbox::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 fn interval(d: Duration) -> diesel::data_types::PgInterval {
-    diesel::data_types::PgInterval::from_microseconds(i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+    diesel::data_types::PgInterval::from_microseconds(
+        i64::try_from(d.as_micros()).unwrap_or(i64::MAX),
+    )
 }
 
 /// Leases up to `limit` due pending rows: they are pushed `lease` into the future and their
@@ -101,7 +107,10 @@ pub async fn mark_retry(
 
 pub async fn mark_dead(conn: &mut AsyncPgConnection, id: Uuid, error: &str) -> QueryResult<()> {
     diesel::update(email_outbox::table.find(id))
-        .set((email_outbox::status.eq("dead"), email_outbox::last_error.eq(error)))
+        .set((
+            email_outbox::status.eq("dead"),
+            email_outbox::last_error.eq(error),
+        ))
         .execute(conn)
         .await
         .map(|_| ())

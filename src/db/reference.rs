@@ -69,10 +69,19 @@ pub async fn load_if_empty(
         let rows: Vec<NewCouncilRow<'_>> = data
             .councils
             .iter()
-            .map(|name| NewCouncilRow { id: Uuid::now_v7(), name })
+            .map(|name| NewCouncilRow {
+                id: Uuid::now_v7(),
+                name,
+            })
             .collect();
-        diesel::insert_into(councils::table).values(&rows).execute(conn).await?;
-        tracing::info!(councils = rows.len(), "loaded councils from the municipality data file");
+        diesel::insert_into(councils::table)
+            .values(&rows)
+            .execute(conn)
+            .await?;
+        tracing::info!(
+            councils = rows.len(),
+            "loaded councils from the municipality data file"
+        );
     }
     let category_count: i64 = categories::table.count().get_result(conn).await?;
     if category_count == 0 {
@@ -86,14 +95,23 @@ pub async fn load_if_empty(
                 name_en: &c.name_en,
             })
             .collect();
-        diesel::insert_into(categories::table).values(&rows).execute(conn).await?;
-        tracing::info!(categories = rows.len(), "loaded categories from the municipality data file");
+        diesel::insert_into(categories::table)
+            .values(&rows)
+            .execute(conn)
+            .await?;
+        tracing::info!(
+            categories = rows.len(),
+            "loaded categories from the municipality data file"
+        );
     }
     Ok(())
 }
 
 /// Councils ordered by name, `page.limit + 1` rows.
-pub async fn list_councils(conn: &mut AsyncPgConnection, page: &Page) -> QueryResult<Vec<CouncilRow>> {
+pub async fn list_councils(
+    conn: &mut AsyncPgConnection,
+    page: &Page,
+) -> QueryResult<Vec<CouncilRow>> {
     let mut query = councils::table
         .select(CouncilRow::as_select())
         .order((councils::name.asc(), councils::id.asc()))
@@ -101,16 +119,19 @@ pub async fn list_councils(conn: &mut AsyncPgConnection, page: &Page) -> QueryRe
         .into_boxed();
     if let Some(after) = &page.after {
         query = query.filter(
-            councils::name
-                .gt(after.key.clone())
-                .or(councils::name.eq(after.key.clone()).and(councils::id.gt(after.id))),
+            councils::name.gt(after.key.clone()).or(councils::name
+                .eq(after.key.clone())
+                .and(councils::id.gt(after.id))),
         );
     }
     query.load(conn).await
 }
 
 /// Categories ordered by Norwegian name, `page.limit + 1` rows.
-pub async fn list_categories(conn: &mut AsyncPgConnection, page: &Page) -> QueryResult<Vec<CategoryRow>> {
+pub async fn list_categories(
+    conn: &mut AsyncPgConnection,
+    page: &Page,
+) -> QueryResult<Vec<CategoryRow>> {
     let mut query = categories::table
         .select(CategoryRow::as_select())
         .order((categories::name_nb.asc(), categories::id.asc()))
@@ -120,7 +141,9 @@ pub async fn list_categories(conn: &mut AsyncPgConnection, page: &Page) -> Query
         query = query.filter(
             categories::name_nb
                 .gt(after.key.clone())
-                .or(categories::name_nb.eq(after.key.clone()).and(categories::id.gt(after.id))),
+                .or(categories::name_nb
+                    .eq(after.key.clone())
+                    .and(categories::id.gt(after.id))),
         );
     }
     query.load(conn).await
@@ -140,7 +163,9 @@ pub async fn list_service_units(
         query = query.filter(
             service_units::name
                 .gt(after.key.clone())
-                .or(service_units::name.eq(after.key.clone()).and(service_units::id.gt(after.id))),
+                .or(service_units::name
+                    .eq(after.key.clone())
+                    .and(service_units::id.gt(after.id))),
         );
     }
     query.load(conn).await

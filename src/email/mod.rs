@@ -117,7 +117,11 @@ impl Mailer {
 
 /// Builds the MIME message for an outbox row. The `Message-ID` is derived from the row id,
 /// so every re-send of one row carries the same id.
-pub fn build_message(row: &OutboxRow, from: &Mailbox, id_domain: &str) -> Result<Message, SendError> {
+pub fn build_message(
+    row: &OutboxRow,
+    from: &Mailbox,
+    id_domain: &str,
+) -> Result<Message, SendError> {
     let to: Mailbox = row
         .to_address
         .parse()
@@ -127,15 +131,21 @@ pub fn build_message(row: &OutboxRow, from: &Mailbox, id_domain: &str) -> Result
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(message_id(row.id, id_domain)))
-        .multipart(MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone()))
+        .multipart(MultiPart::alternative_plain_html(
+            row.body_text.clone(),
+            row.body_html.clone(),
+        ))
         .map_err(|e| SendError::Permanent(format!("building the message: {e}")))?;
     if let Some(headers) = row.headers.as_object() {
         for (name, value) in headers {
-            let (Ok(name), Some(value)) = (HeaderName::new_from_ascii(name.clone()), value.as_str())
+            let (Ok(name), Some(value)) =
+                (HeaderName::new_from_ascii(name.clone()), value.as_str())
             else {
                 continue;
             };
-            message.headers_mut().insert_raw(HeaderValue::new(name, value.to_owned()));
+            message
+                .headers_mut()
+                .insert_raw(HeaderValue::new(name, value.to_owned()));
         }
     }
     Ok(message)

@@ -32,7 +32,12 @@ pub struct EmailBody {
 
 impl EmailBody {
     pub fn new(language: Language) -> Self {
-        Self { language, greeting: None, blocks: Vec::new(), unsubscribe_url: None }
+        Self {
+            language,
+            greeting: None,
+            blocks: Vec::new(),
+            unsubscribe_url: None,
+        }
     }
 
     pub fn language(&self) -> Language {
@@ -52,7 +57,10 @@ impl EmailBody {
 
     /// A call to action; the text part shows the link on its own line.
     pub fn button(mut self, label: impl Into<String>, url: impl Into<String>) -> Self {
-        self.blocks.push(Block::Button { label: label.into(), url: url.into() });
+        self.blocks.push(Block::Button {
+            label: label.into(),
+            url: url.into(),
+        });
         self
     }
 
@@ -126,7 +134,11 @@ impl EmailBody {
             ));
         }
         html.push_str("</body></html>\n");
-        Rendered { subject, text, html }
+        Rendered {
+            subject,
+            text,
+            html,
+        }
     }
 }
 

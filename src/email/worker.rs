@@ -81,8 +81,12 @@ impl OutboxWorker {
                     Outcome::Dead
                 }
                 Err(SendError::Transient(e)) if row.attempts >= self.config.max_attempts => {
-                    outbox::mark_dead(&mut conn, row.id, &format!("gave up after {} attempts: {e}", row.attempts))
-                        .await?;
+                    outbox::mark_dead(
+                        &mut conn,
+                        row.id,
+                        &format!("gave up after {} attempts: {e}", row.attempts),
+                    )
+                    .await?;
                     Outcome::Dead
                 }
                 Err(SendError::Transient(e)) => {
@@ -159,7 +163,8 @@ async fn listen_for_new_rows(url: String, wake: Arc<Notify>, shutdown: watch::Re
             Ok((client, mut connection)) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
                 let driver = tokio::spawn(async move {
-                    let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+                    let mut messages =
+                        futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
                     while let Some(message) = messages.next().await {
                         match message {
                             Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
@@ -170,7 +175,11 @@ async fn listen_for_new_rows(url: String, wake: Arc<Notify>, shutdown: watch::Re
                         }
                     }
                 });
-                if client.batch_execute("LISTEN dugnad_email_outbox").await.is_ok() {
+                if client
+                    .batch_execute("LISTEN dugnad_email_outbox")
+                    .await
+                    .is_ok()
+                {
                     while rx.recv().await.is_some() {
                         wake.notify_one();
                     }
@@ -186,7 +195,10 @@ async fn listen_for_new_rows(url: String, wake: Arc<Notify>, shutdown: watch::Re
 /// Exponential backoff with ±50 % jitter: base × 2^(attempt−1), capped.
 pub fn backoff(config: &OutboxSettings, attempts: i32) -> Duration {
     let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
-    let raw = config.base_backoff.saturating_mul(2u32.saturating_pow(exp)).min(config.max_backoff);
+    let raw = config
+        .base_backoff
+        .saturating_mul(2u32.saturating_pow(exp))
+        .min(config.max_backoff);
     let factor = rand::rng().random_range(0.5..1.5);
     raw.mul_f64(factor)
 }

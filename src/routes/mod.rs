@@ -26,8 +26,16 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/metrics", ops::metrics);
     s.route(Method::GET, "/openapi.yaml", ops::openapi);
     s.route(Method::GET, "/api/v1/councils", reference::list_councils);
-    s.route(Method::GET, "/api/v1/categories", reference::list_categories);
-    s.route(Method::GET, "/api/v1/service-units", reference::list_service_units);
+    s.route(
+        Method::GET,
+        "/api/v1/categories",
+        reference::list_categories,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/service-units",
+        reference::list_service_units,
+    );
 }
 
 /// A route as listed by [`route_table`].
@@ -47,7 +55,10 @@ pub fn route_table() -> Vec<RouteDef> {
             Args: FromRequest + 'static,
             F::Output: Responder + 'static,
         {
-            self.0.push(RouteDef { method: method.to_string(), path });
+            self.0.push(RouteDef {
+                method: method.to_string(),
+                path,
+            });
         }
     }
     let mut lister = Lister(Vec::new());
@@ -93,7 +104,11 @@ impl ActixRoutes {
             .resources
             .into_iter()
             .map(|(_, resource, methods)| {
-                let allow = methods.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                let allow = methods
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 resource.default_service(web::to(move || {
                     let allow = allow.clone();
                     async move { Err::<HttpResponse, _>(ApiError::method_not_allowed(allow)) }

@@ -20,8 +20,11 @@ pub async fn healthz() -> HttpResponse {
 /// Ready: the database answers and the process is not shutting down.
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     if state.shutting_down.load(Ordering::SeqCst) {
-        return Err(ApiError::new(ErrorCode::ServiceUnavailable, "the service is shutting down")
-            .with_retry_after(5));
+        return Err(ApiError::new(
+            ErrorCode::ServiceUnavailable,
+            "the service is shutting down",
+        )
+        .with_retry_after(5));
     }
     db::ping(&state.pool).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
@@ -31,14 +34,32 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let status = state.pool.status();
     let mut gauges = vec![
-        gauge("dugnad_db_pool_max", "Maximum database connections.", status.max_size),
-        gauge("dugnad_db_pool_size", "Open database connections.", status.size),
-        gauge("dugnad_db_pool_available", "Idle database connections.", status.available),
-        gauge("dugnad_db_pool_waiting", "Requests waiting for a connection.", status.waiting),
+        gauge(
+            "dugnad_db_pool_max",
+            "Maximum database connections.",
+            status.max_size,
+        ),
+        gauge(
+            "dugnad_db_pool_size",
+            "Open database connections.",
+            status.size,
+        ),
+        gauge(
+            "dugnad_db_pool_available",
+            "Idle database connections.",
+            status.available,
+        ),
+        gauge(
+            "dugnad_db_pool_waiting",
+            "Requests waiting for a connection.",
+            status.waiting,
+        ),
     ];
     let depth = async {
         let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
-        db::outbox::depth(&mut conn).await.map_err(|e| e.to_string())
+        db::outbox::depth(&mut conn)
+            .await
+            .map_err(|e| e.to_string())
     };
     match depth.await {
         Ok((pending, dead)) => {
@@ -61,10 +82,16 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 fn gauge(name: &'static str, help: &'static str, value: usize) -> Gauge {
-    Gauge { name, help, value: i64::try_from(value).unwrap_or(i64::MAX) }
+    Gauge {
+        name,
+        help,
+        value: i64::try_from(value).unwrap_or(i64::MAX),
+    }
 }
 
 /// The OpenAPI 3.1 description of this API.
 pub async fn openapi() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/yaml").body(OPENAPI_YAML)
+    HttpResponse::Ok()
+        .content_type("application/yaml")
+        .body(OPENAPI_YAML)
 }

@@ -42,8 +42,15 @@ pub async fn list_councils(
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         rows,
         page.limit,
-        |r| Cursor { key: r.name.clone(), id: r.id },
-        |r| CouncilResponse { id: r.id, name: r.name, active: r.active },
+        |r| Cursor {
+            key: r.name.clone(),
+            id: r.id,
+        },
+        |r| CouncilResponse {
+            id: r.id,
+            name: r.name,
+            active: r.active,
+        },
     )))
 }
 
@@ -57,7 +64,10 @@ pub async fn list_categories(
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         rows,
         page.limit,
-        |r| Cursor { key: r.name_nb.clone(), id: r.id },
+        |r| Cursor {
+            key: r.name_nb.clone(),
+            id: r.id,
+        },
         |r| CategoryResponse {
             id: r.id,
             slug: r.slug,
@@ -78,7 +88,13 @@ pub async fn list_service_units(
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         rows,
         page.limit,
-        |r| Cursor { key: r.name.clone(), id: r.id },
-        |r| ServiceUnitResponse { id: r.id, name: r.name },
+        |r| Cursor {
+            key: r.name.clone(),
+            id: r.id,
+        },
+        |r| ServiceUnitResponse {
+            id: r.id,
+            name: r.name,
+        },
     )))
 }

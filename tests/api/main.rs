@@ -1,1 +1,12 @@
-fn main(){}
+//! The one integration test binary: the real server over HTTP, real PostgreSQL, real SMTP.
+
+mod helpers;
+mod support;
+
+mod config;
+mod contract;
+mod errors;
+mod migrations;
+mod operations;
+mod outbox;
+mod reference;

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The contract gate: starts the built binary exactly as the README's first command does
+# (it creates its own database, migrates and serves), checks it serves Larvik's councils,
+# then runs schemathesis (pinned) against openapi.yaml. Fails on any finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+profile=${1:-debug}
+binary="target/$profile/dugnad"
+[ -x "$binary" ] || { echo "build $binary first"; exit 1; }
+
+venv="${XDG_CACHE_HOME:-$HOME/.cache}/dugnad/schemathesis-$SCHEMATHESIS_VERSION"
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  echo "[gate] installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+db="dugnad_gate_$(date +%s)_$$"
+workdir=$(mktemp -d)
+export DATABASE_URL="postgres://root@127.0.0.1:5432/$db"
+export DUGNAD_BIND="127.0.0.1:$port"
+export DUGNAD_VAR_DIR="$workdir/var"
+export RUST_LOG=warn
+
+"$binary" serve > "$workdir/server.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  psql -h 127.0.0.1 -U root -d postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 60); do
+  if curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server" 2>/dev/null; then cat "$workdir/server.log"; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "$base/readyz" >/dev/null || { echo "[gate] the server never became ready"; cat "$workdir/server.log"; exit 1; }
+councils=$(curl -fsS "$base/api/v1/councils?limit=100" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+[ "$councils" = 10 ] || { echo "[gate] expected Larvik's 10 councils, got $councils"; exit 1; }
+echo "[gate] serving on $base: /readyz 200, $councils councils"
+
+echo "[gate] schemathesis $SCHEMATHESIS_VERSION against openapi.yaml"
+timeout 300 "$venv/bin/schemathesis" run openapi.yaml \
+  --url "$base" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
+  --max-time 120 \
+  --workers 2 \
+  --no-color
+echo "[gate] no findings"

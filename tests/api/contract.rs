@@ -1,0 +1,117 @@
+//! The contract gate: the route table and `openapi.yaml` describe the same API, in both
+//! directions, and every operation documents its problem responses.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn spec() -> Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
+        .expect("openapi.yaml");
+    serde_norway::from_str(&text).expect("openapi.yaml is YAML")
+}
+
+fn spec_operations(spec: &Value) -> BTreeSet<(String, String)> {
+    let mut ops = BTreeSet::new();
+    let paths = spec["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for method in METHODS {
+            if item.get(method).is_some() {
+                ops.insert((method.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    ops
+}
+
+#[test]
+fn the_spec_is_openapi_3_1() {
+    let spec = spec();
+    assert!(
+        spec["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1"))
+    );
+    assert!(spec["info"]["title"].is_string());
+}
+
+#[test]
+fn every_route_is_in_the_spec_and_every_spec_operation_is_a_route() {
+    let spec = spec();
+    let documented = spec_operations(&spec);
+    let served: BTreeSet<(String, String)> = dugnad::routes::route_table()
+        .into_iter()
+        .map(|r| (r.method, r.path.to_owned()))
+        .collect();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routes missing from openapi.yaml: {undocumented:?}"
+    );
+    assert!(
+        unserved.is_empty(),
+        "openapi.yaml operations with no route: {unserved:?}"
+    );
+}
+
+#[test]
+fn every_operation_documents_its_problem_responses() {
+    let spec = spec();
+    for (method, path) in spec_operations(&spec) {
+        let op = &spec["paths"][&path][method.to_lowercase()];
+        let responses = op["responses"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{method} {path}: responses"));
+        assert!(
+            responses.keys().any(|k| k.starts_with('2')),
+            "{method} {path}: no success response"
+        );
+        if path.starts_with("/api/v1/") {
+            assert!(
+                responses.contains_key("503"),
+                "{method} {path}: 503 not documented"
+            );
+            let has_query = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            if has_query {
+                assert!(
+                    responses.contains_key("422"),
+                    "{method} {path}: 422 not documented"
+                );
+            }
+            if method != "GET" {
+                for status in ["400", "413", "422"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path}: {status} not documented"
+                    );
+                }
+            }
+        }
+        for (status, response) in responses {
+            if status.starts_with('4') || status.starts_with('5') {
+                let response = resolve(&spec, response);
+                assert!(
+                    response["content"]
+                        .get("application/problem+json")
+                        .is_some(),
+                    "{method} {path} {status}: not a problem+json response"
+                );
+            }
+        }
+    }
+}
+
+/// Follows a local `$ref` such as `#/components/responses/NotFound`.
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.trim_start_matches('#');
+            spec.pointer(pointer)
+                .unwrap_or_else(|| panic!("dangling $ref {reference}"))
+        }
+        None => value,
+    }
+}

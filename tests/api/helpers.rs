@@ -1,0 +1,185 @@
+//! `TestApp`: the real server on a random port, its own database and SMTP server, and
+//! typed helpers for talking to it.
+
+use std::time::Duration;
+
+use dugnad::db::DbPool;
+use dugnad::email::worker::OutboxWorker;
+use dugnad::settings::Settings;
+use dugnad::startup::{Application, ShutdownHandle};
+use serde_json::Value;
+
+use crate::support::db::TestDatabase;
+use crate::support::smtp::SmtpServer;
+
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-production-0123456789";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub smtp: SmtpServer,
+    pub settings: Settings,
+    outbox: OutboxWorker,
+    shutdown: ShutdownHandle,
+    // Last, so the database is dropped after the pool's connections.
+    pub db: TestDatabase,
+}
+
+/// Settings for a test process: loopback everything, drained by hand, short timeouts.
+pub fn test_settings(database_url: &str, smtp_url: &str) -> Settings {
+    let mut settings = Settings::from_lookup(|key| match key {
+        "DATABASE_URL" => Some(database_url.to_owned()),
+        "SMTP_URL" => Some(smtp_url.to_owned()),
+        "DUGNAD_BIND" => Some("127.0.0.1:0".into()),
+        "DUGNAD_JWT_SECRET" => Some(TEST_JWT_SECRET.into()),
+        "DUGNAD_PUBLIC_URL" => Some("http://dugnad.test".into()),
+        "DUGNAD_MAIL_FROM" => Some("Dugnad <noreply@dugnad.test>".into()),
+        _ => None,
+    })
+    .expect("valid test settings");
+    settings.db_pool_size = 4;
+    settings.http_workers = 1;
+    settings.outbox.run_worker = false;
+    settings.outbox.send_timeout = Duration::from_secs(2);
+    settings.outbox.base_backoff = Duration::from_secs(60);
+    settings.outbox.max_attempts = 5;
+    settings
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with adjusted settings.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> Self {
+        let db = TestDatabase::create().await;
+        let smtp = SmtpServer::start().await;
+        let mut settings = test_settings(&db.url, &smtp.url());
+        configure(&mut settings);
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the application starts");
+        Self::run(app, db, smtp, settings)
+    }
+
+    /// Spawns against a database that is not prepared (e.g. unreachable).
+    pub async fn spawn_unmigrated(database_url: String) -> Self {
+        let db = TestDatabase::unborn();
+        let smtp = SmtpServer::start().await;
+        let mut settings = test_settings(&database_url, &smtp.url());
+        settings.database.wait_timeout = Duration::from_millis(500);
+        settings.database.connect_timeout = Duration::from_millis(500);
+        let app = Application::build_without_migrating(settings.clone())
+            .await
+            .expect("the application starts");
+        Self::run(app, db, smtp, settings)
+    }
+
+    fn run(app: Application, db: TestDatabase, smtp: SmtpServer, settings: Settings) -> Self {
+        let port = app.port();
+        let pool = app.pool().clone();
+        let outbox = app.outbox().clone();
+        let shutdown = app.shutdown_handle();
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
+            pool,
+            smtp,
+            settings,
+            outbox,
+            shutdown,
+            db,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Delivers every due outbox row, as the background worker would.
+    pub async fn drain_outbox(&self) -> usize {
+        let mut total = 0;
+        loop {
+            let n = self.outbox.drain_once().await.expect("outbox drain");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+    }
+
+    /// Makes every pending row due now, instead of waiting for its backoff.
+    pub async fn make_outbox_due(&self) {
+        self.sql("UPDATE email_outbox SET next_attempt_at = now() WHERE status = 'pending'")
+            .await;
+    }
+
+    /// Runs SQL on the test's database directly (for set-up and inspection).
+    pub async fn sql(&self, statement: &str) {
+        let client = dugnad::db::raw_connect(&self.db.url)
+            .await
+            .expect("connect");
+        client.batch_execute(statement).await.expect("SQL runs");
+    }
+
+    /// One row of a query as JSON (`SELECT to_jsonb(t) FROM …`).
+    pub async fn query_json(&self, query: &str) -> Vec<Value> {
+        let client = dugnad::db::raw_connect(&self.db.url)
+            .await
+            .expect("connect");
+        client
+            .query(&format!("SELECT to_jsonb(q)::text FROM ({query}) q"), &[])
+            .await
+            .expect("query runs")
+            .into_iter()
+            .map(|row| serde_json::from_str(row.get::<_, &str>(0)).expect("json"))
+            .collect()
+    }
+
+    /// Starts a graceful shutdown.
+    pub async fn shut_down(&self) {
+        self.shutdown.shutdown().await;
+    }
+}
+
+/// Asserts `response` is problem+json with `status` and `code` and a request id that
+/// matches `X-Request-Id`; returns the body.
+pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let header_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("X-Request-Id header");
+    let body: Value = response.json().await.expect("JSON body");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["code"], code);
+    assert!(body["type"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].is_string());
+    assert_eq!(body["request_id"], header_id.as_str());
+    body
+}

@@ -1,0 +1,167 @@
+//! Operational endpoints and start-up behaviour.
+
+use std::process::Stdio;
+
+use serde_json::Value;
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::support::db::TestDatabase;
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+#[tokio::test]
+async fn health_and_readiness_are_green_with_a_database() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn readiness_is_503_with_retry_after_while_the_database_is_unreachable() {
+    let url = format!("postgres://root@127.0.0.1:{}/dugnad", closed_port());
+    let app = TestApp::spawn_unmigrated(url).await;
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "alive even without a database"
+    );
+    let response = app.get("/readyz").await;
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+    let body = assert_problem(response, 503, "service_unavailable").await;
+    assert!(
+        !body["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("127.0.0.1"),
+        "no internal cause in the body"
+    );
+    let response = app.get("/api/v1/councils").await;
+    assert!(response.headers().contains_key("retry-after"));
+    assert_problem(response, 503, "service_unavailable").await;
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_show_pool_and_outbox() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/councils").await;
+    app.get("/api/v1/councils?limit=0").await;
+    app.get("/no/such/route").await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.expect("text");
+    assert!(text.contains(
+        r#"dugnad_http_requests_total{method="GET",route="/api/v1/councils",status="200"} 1"#
+    ));
+    assert!(text.contains(
+        r#"dugnad_http_requests_total{method="GET",route="/api/v1/councils",status="422"} 1"#
+    ));
+    assert!(text.contains(r#"route="unmatched",status="404"} 1"#));
+    assert!(
+        !text.contains("/no/such/route"),
+        "raw paths never become labels"
+    );
+    assert!(text.contains("dugnad_http_request_duration_seconds_bucket{"));
+    assert!(text.contains("dugnad_db_pool_size "));
+    assert!(text.contains("dugnad_outbox_pending 0"));
+    assert!(text.contains("dugnad_outbox_dead 0"));
+}
+
+#[tokio::test]
+async fn the_served_openapi_document_is_the_committed_file() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/openapi.yaml").await;
+    assert_eq!(response.status(), 200);
+    let served = response.text().await.expect("text");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml"))
+        .expect("openapi.yaml");
+    assert_eq!(served, committed);
+}
+
+#[tokio::test]
+async fn after_shutdown_begins_the_server_stops_accepting_requests() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.shut_down().await;
+    assert!(app.client.get(app.url("/healthz")).send().await.is_err());
+}
+
+#[tokio::test]
+async fn two_processes_migrating_one_new_database_at_once_both_succeed() {
+    let db = TestDatabase::unborn();
+    let spawn = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+            .arg("migrate")
+            .env("DATABASE_URL", &db.url)
+            .env(
+                "DUGNAD_VAR_DIR",
+                std::env::temp_dir().join("dugnad-test-var"),
+            )
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn dugnad migrate")
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = tokio::join!(a.wait_with_output(), b.wait_with_output());
+    for output in [a.expect("first"), b.expect("second")] {
+        assert!(
+            output.status.success(),
+            "migrate failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let client = dugnad::db::raw_connect(&db.url)
+        .await
+        .expect("the database exists");
+    let councils: i64 = client
+        .query_one("SELECT count(*) FROM councils", &[])
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(councils, 10, "reference data loaded exactly once");
+}
+
+#[tokio::test]
+async fn an_invalid_configuration_is_refused_with_one_line_per_bad_value() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+        .arg("migrate")
+        .env("DUGNAD_ENV", "production")
+        .env("DUGNAD_DB_POOL_SIZE", "lots")
+        .env("DUGNAD_PUBLIC_URL", "http://dugnad.example")
+        .env_remove("SMTP_URL")
+        .env_remove("DUGNAD_JWT_SECRET")
+        .output()
+        .await
+        .expect("run dugnad");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for variable in [
+        "DUGNAD_DB_POOL_SIZE",
+        "DUGNAD_PUBLIC_URL",
+        "SMTP_URL",
+        "DUGNAD_JWT_SECRET",
+    ] {
+        assert_eq!(
+            stderr
+                .lines()
+                .filter(|l| l.trim_start().starts_with(&format!("{variable}:")))
+                .count(),
+            1,
+            "{variable} reported once in:\n{stderr}"
+        );
+    }
+}

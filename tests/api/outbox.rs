@@ -1,0 +1,292 @@
+//! The email pipeline, end to end: outbox row → worker → lettre → the loopback SMTP server.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use diesel_async::AsyncConnection;
+use dugnad::domain::Language;
+use dugnad::email::{EmailBody, NewEmail, enqueue};
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use crate::support::smtp::Behaviour;
+
+fn sample_email(to: &str) -> NewEmail {
+    let mut headers = BTreeMap::new();
+    headers.insert(
+        "List-Unsubscribe".to_owned(),
+        "<http://dugnad.test/e/unsubscribe?token=abc>".to_owned(),
+    );
+    NewEmail {
+        kind: "test_notice",
+        user_id: None,
+        to: to.to_owned(),
+        content: EmailBody::new(Language::Nb)
+            .greeting("Kari")
+            .paragraph("Et nytt oppdrag i Østre Halsen venter på deg.")
+            .button("Se oppdraget", "http://dugnad.test/tasks/1")
+            .render("Nytt oppdrag: tur i Østre Halsen"),
+        headers,
+    }
+}
+
+async fn enqueue_one(app: &TestApp, to: &str) -> uuid::Uuid {
+    let mut conn = app.pool.get().await.expect("connection");
+    enqueue(&mut conn, &sample_email(to))
+        .await
+        .expect("enqueued")
+}
+
+async fn outbox_row(app: &TestApp, id: uuid::Uuid) -> Value {
+    app.query_json(&format!(
+        "SELECT status, attempts, last_error, sent_at FROM email_outbox WHERE id = '{id}'"
+    ))
+    .await
+    .pop()
+    .expect("the row exists")
+}
+
+#[tokio::test]
+async fn an_enqueued_email_is_delivered_over_smtp_with_text_html_and_a_stable_message_id() {
+    let app = TestApp::spawn().await;
+    let id = enqueue_one(&app, "kari@example.no").await;
+    assert_eq!(app.drain_outbox().await, 1);
+
+    let received = app.smtp.received();
+    assert_eq!(received.len(), 1);
+    let mail = &received[0];
+    assert_eq!(mail.to, vec!["kari@example.no".to_owned()]);
+    assert_eq!(mail.from, "noreply@dugnad.test");
+    assert_eq!(
+        mail.header("Message-ID").as_deref(),
+        Some(format!("<{id}@dugnad.test>").as_str())
+    );
+    assert!(
+        mail.header("List-Unsubscribe")
+            .is_some_and(|v| v.contains("/e/unsubscribe"))
+    );
+    assert!(mail.data.contains("text/plain") && mail.data.contains("text/html"));
+
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "sent");
+    assert_eq!(row["attempts"], 1);
+    assert!(row["sent_at"].is_string());
+    assert_eq!(
+        app.drain_outbox().await,
+        0,
+        "a sent email is not sent again"
+    );
+}
+
+#[tokio::test]
+async fn a_transient_4xx_is_retried_later_and_then_delivered() {
+    let app = TestApp::spawn().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    let id = enqueue_one(&app, "ola@example.no").await;
+    app.drain_outbox().await;
+
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["attempts"], 1);
+    assert!(
+        row["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("451"))
+    );
+    assert_eq!(
+        app.drain_outbox().await,
+        0,
+        "backoff: not due again at once"
+    );
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    app.make_outbox_due().await;
+    assert_eq!(app.drain_outbox().await, 1);
+    assert_eq!(outbox_row(&app, id).await["status"], "sent");
+    assert_eq!(app.smtp.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_permanent_5xx_leaves_the_email_dead_with_its_error() {
+    let app = TestApp::spawn().await;
+    app.smtp.set_behaviour(Behaviour::PermFail);
+    let id = enqueue_one(&app, "nei@example.no").await;
+    app.drain_outbox().await;
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "dead");
+    assert!(
+        row["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("550"))
+    );
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    app.make_outbox_due().await;
+    assert_eq!(
+        app.drain_outbox().await,
+        0,
+        "dead rows are kept, not retried"
+    );
+    let metrics = app.get("/metrics").await.text().await.expect("text");
+    assert!(metrics.contains("dugnad_outbox_dead 1"));
+}
+
+#[tokio::test]
+async fn repeated_transient_failures_end_as_dead_after_the_attempt_limit() {
+    let app = TestApp::spawn().await;
+    app.smtp.set_behaviour(Behaviour::TempFail);
+    let id = enqueue_one(&app, "ola@example.no").await;
+    for _ in 0..app.settings.outbox.max_attempts {
+        app.make_outbox_due().await;
+        app.drain_outbox().await;
+    }
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "dead");
+    assert_eq!(row["attempts"], app.settings.outbox.max_attempts);
+}
+
+#[tokio::test]
+async fn a_hanging_smtp_server_costs_one_timeout_and_the_email_survives() {
+    let app = TestApp::spawn().await;
+    app.smtp.set_behaviour(Behaviour::Hang);
+    let id = enqueue_one(&app, "kari@example.no").await;
+    let started = Instant::now();
+    app.drain_outbox().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the drain gave up"
+    );
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "the server keeps answering"
+    );
+
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "pending");
+    assert!(row["last_error"].is_string());
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    app.make_outbox_due().await;
+    app.drain_outbox().await;
+    assert_eq!(outbox_row(&app, id).await["status"], "sent");
+}
+
+#[tokio::test]
+async fn a_resend_after_an_unrecorded_delivery_keeps_the_same_message_id() {
+    let app = TestApp::spawn().await;
+    let id = enqueue_one(&app, "kari@example.no").await;
+    app.drain_outbox().await;
+    // As if the process died after the SMTP server accepted but before the row was marked.
+    app.sql(&format!(
+        "UPDATE email_outbox SET status = 'pending', sent_at = NULL, next_attempt_at = now() WHERE id = '{id}'"
+    ))
+    .await;
+    app.drain_outbox().await;
+    let received = app.smtp.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        received[0].header("Message-ID"),
+        received[1].header("Message-ID")
+    );
+}
+
+#[tokio::test]
+async fn a_rolled_back_transaction_leaves_no_email() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.pool.get().await.expect("connection");
+    let result: Result<(), diesel::result::Error> = conn
+        .transaction(async |conn| {
+            enqueue(conn, &sample_email("kari@example.no")).await?;
+            Err(diesel::result::Error::RollbackTransaction)
+        })
+        .await;
+    assert!(result.is_err());
+    let rows = app
+        .query_json("SELECT count(*) AS n FROM email_outbox")
+        .await;
+    assert_eq!(rows[0]["n"], 0);
+    assert_eq!(app.drain_outbox().await, 0);
+    assert!(app.smtp.received().is_empty());
+}
+
+#[tokio::test]
+async fn an_invalid_recipient_is_dead_at_once_and_does_not_block_the_rest() {
+    let app = TestApp::spawn().await;
+    let bad = enqueue_one(&app, "not an address").await;
+    let good = enqueue_one(&app, "kari@example.no").await;
+    app.drain_outbox().await;
+    assert_eq!(outbox_row(&app, bad).await["status"], "dead");
+    assert_eq!(outbox_row(&app, good).await["status"], "sent");
+}
+
+#[tokio::test]
+async fn the_background_worker_delivers_promptly_on_an_idle_system() {
+    let app = TestApp::spawn_with(|s| s.outbox.run_worker = true).await;
+    // Let the worker go idle first.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    enqueue_one(&app, "kari@example.no").await;
+    while app.smtp.received().is_empty() && started.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.smtp.received().len(), 1, "delivered by the worker");
+    println!("idle delivery took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn without_smtp_url_emails_are_written_as_eml_files() {
+    let dir = std::env::temp_dir().join(format!("dugnad-mail-{}", uuid::Uuid::new_v4().simple()));
+    let app = TestApp::spawn_with(|s| {
+        s.smtp_url = None;
+        s.var_dir = dir.clone();
+    })
+    .await;
+    enqueue_one(&app, "kari@example.no").await;
+    app.drain_outbox().await;
+    let files: Vec<_> = std::fs::read_dir(dir.join("mail"))
+        .expect("mail dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let text = std::fs::read_to_string(&files[0]).expect("eml");
+    assert!(text.contains("Subject:") && text.contains("kari@example.no"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn backoff_grows_exponentially_with_jitter_and_a_cap() {
+    let config = dugnad::settings::OutboxSettings::default();
+    for attempt in 1..=20 {
+        let d = dugnad::email::worker::backoff(&config, attempt);
+        let exp = config.base_backoff * 2u32.pow((attempt as u32 - 1).min(20));
+        let nominal = exp.min(config.max_backoff);
+        assert!(
+            d >= nominal.mul_f64(0.5) && d <= nominal.mul_f64(1.5),
+            "attempt {attempt}: {d:?}"
+        );
+    }
+}
+
+#[test]
+fn email_addresses_are_masked_for_logs() {
+    assert_eq!(
+        dugnad::email::mask_address("kari.nordmann@example.no"),
+        "k***@example.no"
+    );
+    assert_eq!(dugnad::email::mask_address("garbage"), "***");
+}
+
+#[test]
+fn html_bodies_escape_what_they_are_given() {
+    let rendered = EmailBody::new(Language::En)
+        .greeting("<script>")
+        .paragraph("Tom & Jerry")
+        .unsubscribe("http://dugnad.test/e/unsubscribe?token=a&b")
+        .render("Subject");
+    assert!(rendered.html.contains("&lt;script&gt;"));
+    assert!(rendered.html.contains("Tom &amp; Jerry"));
+    assert!(rendered.text.contains("Tom & Jerry"));
+    assert!(rendered.text.contains("Hi <script>,"));
+    assert!(rendered.html.contains("lang=\"en\""));
+}

@@ -1,0 +1,4 @@
+//! Real collaborators for the tests: PostgreSQL databases and an SMTP server on loopback.
+
+pub mod db;
+pub mod smtp;

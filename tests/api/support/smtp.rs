@@ -1,0 +1,209 @@
+//! A real SMTP server on a random loopback port that records what lettre delivered, and
+//! can be told to answer 4xx, 5xx or hang.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+/// How the server answers from now on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    Accept,
+    /// `451` to every MAIL FROM: a transient failure.
+    TempFail,
+    /// `550` to every MAIL FROM: a permanent failure.
+    PermFail,
+    /// Accepts connections and never answers.
+    Hang,
+}
+
+/// One message as received: the envelope and the raw DATA.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+impl ReceivedMail {
+    /// The value of a header (first occurrence, unfolded).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\r\n\r\n").next()?;
+        let mut value: Option<String> = None;
+        for line in head.split("\r\n") {
+            if let Some(v) = value.as_mut() {
+                if line.starts_with(' ') || line.starts_with('\t') {
+                    v.push_str(line.trim_start());
+                    continue;
+                }
+                break;
+            }
+            if let Some((n, v)) = line.split_once(':')
+                && n.eq_ignore_ascii_case(name)
+            {
+                value = Some(v.trim().to_owned());
+            }
+        }
+        value
+    }
+}
+
+#[derive(Default)]
+struct State {
+    behaviour: Option<Behaviour>,
+    received: Vec<ReceivedMail>,
+}
+
+/// The server; stops when the test's runtime ends.
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub port: u16,
+    state: Arc<Mutex<State>>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind SMTP port");
+        let port = listener.local_addr().expect("local addr").port();
+        let state = Arc::new(Mutex::new(State::default()));
+        let accept_state = state.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve(stream, accept_state.clone()));
+            }
+        });
+        Self { port, state }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn set_behaviour(&self, behaviour: Behaviour) {
+        self.state.lock().expect("smtp state").behaviour = Some(behaviour);
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.state.lock().expect("smtp state").received.clone()
+    }
+
+    fn behaviour(state: &Mutex<State>) -> Behaviour {
+        state
+            .lock()
+            .expect("smtp state")
+            .behaviour
+            .unwrap_or(Behaviour::Accept)
+    }
+}
+
+async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
+    if SmtpServer::behaviour(&state) == Behaviour::Hang {
+        hang(stream).await;
+        return;
+    }
+    let (read, mut write) = stream.into_split();
+    let mut lines = BufReader::new(read);
+    if write
+        .write_all(b"220 test.localhost ESMTP\r\n")
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut from = String::new();
+    let mut to = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match lines.read_line(&mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let behaviour = SmtpServer::behaviour(&state);
+        if behaviour == Behaviour::Hang {
+            std::future::pending::<()>().await;
+        }
+        let command = line.trim_end().to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") {
+            b"250-test.localhost\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
+        } else if command.starts_with("HELO") {
+            b"250 test.localhost\r\n"
+        } else if command.starts_with("MAIL FROM:") {
+            match behaviour {
+                Behaviour::TempFail => b"451 4.3.0 Try again later\r\n",
+                Behaviour::PermFail => b"550 5.7.1 Delivery not authorized\r\n",
+                _ => {
+                    from = address_in(&line);
+                    to.clear();
+                    b"250 2.1.0 OK\r\n"
+                }
+            }
+        } else if command.starts_with("RCPT TO:") {
+            to.push(address_in(&line));
+            b"250 2.1.5 OK\r\n"
+        } else if command == "DATA" {
+            if write
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await
+                .is_err()
+            {
+                return;
+            }
+            let mut data = String::new();
+            loop {
+                line.clear();
+                match lines.read_line(&mut line).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+                if line == ".\r\n" {
+                    break;
+                }
+                let unstuffed = line.strip_prefix('.').unwrap_or(&line);
+                data.push_str(unstuffed);
+            }
+            state
+                .lock()
+                .expect("smtp state")
+                .received
+                .push(ReceivedMail {
+                    from: std::mem::take(&mut from),
+                    to: std::mem::take(&mut to),
+                    data,
+                });
+            b"250 2.0.0 Queued\r\n"
+        } else if command == "RSET" || command == "NOOP" {
+            b"250 2.0.0 OK\r\n"
+        } else if command == "QUIT" {
+            let _ = write.write_all(b"221 2.0.0 Bye\r\n").await;
+            return;
+        } else {
+            b"502 5.5.2 Command not recognized\r\n"
+        };
+        if write.write_all(reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn hang(stream: TcpStream) {
+    // Hold the connection open without a word until the client gives up.
+    let mut buf = [0u8; 1024];
+    let (mut read, _write) = stream.into_split();
+    use tokio::io::AsyncReadExt;
+    while let Ok(n) = read.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+    }
+}
+
+fn address_in(line: &str) -> String {
+    line.split_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map(|(addr, _)| addr.to_owned())
+        .unwrap_or_default()
+}
