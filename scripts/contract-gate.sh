@@ -46,9 +46,18 @@ councils=$(curl -fsS "$base/api/v1/councils?limit=100" | python3 -c 'import json
 [ "$councils" = 10 ] || { echo "[gate] expected Larvik's 10 councils, got $councils"; exit 1; }
 echo "[gate] serving on $base: /readyz 200, $councils councils"
 
+# A throwaway admin, so the authenticated and admin operations are exercised too.
+admin_email="gate-admin-$$@dugnad.test"
+admin_password="Gate-admin-passord-$$-x"
+DUGNAD_PASSWORD="$admin_password" "$binary" create-user --role admin --email "$admin_email" --name "Gate Admin" >/dev/null
+token=$(curl -fsS -H 'Content-Type: application/json' \
+  -d "{\"email\": \"$admin_email\", \"password\": \"$admin_password\"}" "$base/api/v1/auth/login" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
 echo "[gate] schemathesis $SCHEMATHESIS_VERSION against openapi.yaml"
 timeout 300 "$venv/bin/schemathesis" run openapi.yaml \
   --url "$base" \
+  --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --max-time 120 \
   --workers 2 \

@@ -232,6 +232,15 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         self.0.code
     }
+
+    /// The detail and every field error, on one line each (for the command line).
+    pub fn describe(&self) -> String {
+        let mut out = self.0.detail.clone();
+        for e in &self.0.errors {
+            out.push_str(&format!("\n  {}: {}", e.field, e.message));
+        }
+        out
+    }
 }
 
 impl fmt::Debug for ApiError {

@@ -1,6 +1,7 @@
 //! dugnad: volunteer task sharing between a municipality's health-and-mastery services and
 //! the people who help. See `README.md` for the architecture and PRODUCT.md for the rules.
 
+pub mod auth;
 pub mod db;
 pub mod domain;
 pub mod email;
@@ -10,9 +11,11 @@ pub mod pagination;
 pub mod reference;
 pub mod request_id;
 pub mod routes;
+pub mod services;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod validation;
 
 use base64::Engine;
 use rand::RngCore;

@@ -23,6 +23,25 @@ enum Command {
     Serve,
     /// Create the database if missing, migrate it and load reference data, then exit.
     Migrate,
+    /// Create a verified account; the password is read from DUGNAD_PASSWORD or stdin.
+    CreateUser {
+        /// admin, staff, coordinator or volunteer
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The service unit of a staff member.
+        #[arg(long, conflicts_with = "council")]
+        unit: Option<uuid::Uuid>,
+        /// The council a coordinator leads (or a volunteer's home council).
+        #[arg(long)]
+        council: Option<uuid::Uuid>,
+        /// nb or en
+        #[arg(long, default_value = "nb")]
+        language: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +83,17 @@ fn main() -> ExitCode {
                 tracing::info!("database is up to date");
                 Ok(())
             }
+            Command::CreateUser {
+                role,
+                email,
+                name,
+                unit,
+                council,
+                language,
+            } => {
+                dugnad::db::prepare(&settings).await?;
+                create_user(&settings, &role, email, name, unit, council, &language).await
+            }
         }
     });
     match result {
@@ -73,5 +103,57 @@ fn main() -> ExitCode {
             eprintln!("dugnad: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `dugnad create-user`: the password comes from `DUGNAD_PASSWORD` or the first line of
+/// stdin, never from the command line (where other users could read it).
+async fn create_user(
+    settings: &Settings,
+    role: &str,
+    email: String,
+    name: String,
+    unit: Option<uuid::Uuid>,
+    council: Option<uuid::Uuid>,
+    language: &str,
+) -> anyhow::Result<()> {
+    use dugnad::domain::Language;
+    use dugnad::domain::account::Role;
+    use secrecy::ExposeSecret;
+
+    let role = Role::parse(role)
+        .ok_or_else(|| anyhow::anyhow!("--role must be admin, staff, coordinator or volunteer"))?;
+    let language = match language {
+        "nb" => Language::Nb,
+        "en" => Language::En,
+        _ => anyhow::bail!("--language must be nb or en"),
+    };
+    let password = match std::env::var("DUGNAD_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
+        settings.database_url.expose_secret(),
+    )
+    .await?;
+    let input = dugnad::services::users::NewAccount {
+        email,
+        name,
+        role,
+        service_unit_id: unit,
+        council_id: council,
+        phone: None,
+        language: Some(language),
+    };
+    match dugnad::services::users::create_from_cli(&mut conn, &input, &password).await {
+        Ok(user) => {
+            println!("created {} {} ({})", user.role, user.email, user.id);
+            Ok(())
+        }
+        Err(e) => anyhow::bail!("{}", e.describe()),
     }
 }

@@ -16,6 +16,8 @@ use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password::PasswordHasher;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::worker::OutboxWorker;
@@ -31,6 +33,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Shared by every handler.
 pub struct AppState {
     pub pool: DbPool,
+    pub jwt: JwtKeys,
+    pub hasher: PasswordHasher,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     /// Set when shutdown begins: readiness goes red.
@@ -76,6 +80,8 @@ impl Application {
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
+            jwt: JwtKeys::from_settings(&settings),
+            hasher: PasswordHasher::default(),
             settings: Arc::new(settings.clone()),
             metrics,
             shutting_down: shutting_down.clone(),
@@ -271,7 +277,8 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         }
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = e.to_string();
-            let field = field_named_in(&message).unwrap_or_else(|| "body".into());
+            let field =
+                crate::routes::body::field_named_in(&message).unwrap_or_else(|| "body".into());
             ApiError::validation(vec![FieldError {
                 field,
                 message: strip_position(&message),
@@ -283,14 +290,6 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         )),
         other => ApiError::malformed(format!("the body could not be read: {other}")),
     }
-}
-
-/// serde names the offending field in backticks: "unknown field `x`", "missing field `y`".
-fn field_named_in(message: &str) -> Option<String> {
-    let start = message.find('`')? + 1;
-    let len = message[start..].find('`')?;
-    let field = &message[start..start + len];
-    (message.contains("field") && !field.is_empty()).then(|| field.to_owned())
 }
 
 fn strip_position(message: &str) -> String {

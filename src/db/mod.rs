@@ -6,8 +6,11 @@
 //! against one new database all succeed.
 
 pub mod outbox;
+pub mod rate_limits;
 pub mod reference;
 pub mod schema;
+pub mod tokens;
+pub mod users;
 
 use std::time::Duration;
 

@@ -170,3 +170,173 @@ pub async fn list_service_units(
     }
     query.load(conn).await
 }
+
+pub async fn council_is_active(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        councils::table
+            .filter(councils::id.eq(id))
+            .filter(councils::active.eq(true)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+pub async fn service_unit_exists(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        service_units::table.filter(service_units::id.eq(id)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Which of `ids` name categories (active or not).
+pub async fn existing_category_ids(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
+    categories::table
+        .select(categories::id)
+        .filter(categories::id.eq_any(ids))
+        .load(conn)
+        .await
+}
+
+pub async fn find_council(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<CouncilRow>> {
+    councils::table
+        .find(id)
+        .select(CouncilRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_category(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<CategoryRow>> {
+    categories::table
+        .find(id)
+        .select(CategoryRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_service_unit(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<ServiceUnitRow>> {
+    service_units::table
+        .find(id)
+        .select(ServiceUnitRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert_council(conn: &mut AsyncPgConnection, name: &str) -> QueryResult<CouncilRow> {
+    diesel::insert_into(councils::table)
+        .values(&NewCouncilRow {
+            id: Uuid::now_v7(),
+            name,
+        })
+        .returning(CouncilRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update_council(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> QueryResult<Option<CouncilRow>> {
+    diesel::update(councils::table.find(id))
+        .set((
+            name.map(|n| councils::name.eq(n.to_owned())),
+            active.map(|a| councils::active.eq(a)),
+            councils::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(CouncilRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert_category(
+    conn: &mut AsyncPgConnection,
+    row: &NewCategoryRow<'_>,
+    active: bool,
+) -> QueryResult<CategoryRow> {
+    diesel::insert_into(categories::table)
+        .values((row, categories::active.eq(active)))
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Changes to a category; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = categories)]
+pub struct CategoryChanges {
+    pub slug: Option<String>,
+    pub name_nb: Option<String>,
+    pub name_en: Option<String>,
+    pub active: Option<bool>,
+}
+
+pub async fn update_category(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &CategoryChanges,
+) -> QueryResult<Option<CategoryRow>> {
+    diesel::update(categories::table.find(id))
+        .set((changes, categories::updated_at.eq(diesel::dsl::now)))
+        .returning(CategoryRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert_service_unit(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    email: &str,
+    phone: Option<&str>,
+) -> QueryResult<ServiceUnitRow> {
+    diesel::insert_into(service_units::table)
+        .values((
+            service_units::id.eq(Uuid::now_v7()),
+            service_units::name.eq(name),
+            service_units::email.eq(email),
+            service_units::phone.eq(phone),
+        ))
+        .returning(ServiceUnitRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Changes to a service unit; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = service_units)]
+pub struct ServiceUnitChanges {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<Option<String>>,
+}
+
+pub async fn update_service_unit(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &ServiceUnitChanges,
+) -> QueryResult<Option<ServiceUnitRow>> {
+    diesel::update(service_units::table.find(id))
+        .set((changes, service_units::updated_at.eq(diesel::dsl::now)))
+        .returning(ServiceUnitRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}

@@ -27,3 +27,5 @@ impl Language {
         }
     }
 }
+
+pub mod account;

@@ -1,6 +1,7 @@
 //! Email delivery: messages are written to the outbox inside the transaction of the change
 //! that causes them ([`enqueue`]) and delivered by the [`worker`] through [`Mailer`].
 
+pub mod messages;
 pub mod templates;
 pub mod worker;
 

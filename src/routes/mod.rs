@@ -1,8 +1,12 @@
 //! The route table: the one list that registers every endpoint with actix and that the
 //! contract test compares with `openapi.yaml`, so the two cannot drift apart.
 
+pub mod auth;
+pub mod body;
 pub mod ops;
+pub mod pages;
 pub mod reference;
+pub mod users;
 
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::Method;
@@ -25,16 +29,84 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/readyz", ops::readyz);
     s.route(Method::GET, "/metrics", ops::metrics);
     s.route(Method::GET, "/openapi.yaml", ops::openapi);
+    s.route(Method::GET, "/e/verify", pages::verify);
+    s.route(Method::GET, "/e/reset-password", pages::reset_password);
+    s.route(Method::GET, "/e/set-password", pages::set_password);
+
+    s.route(Method::POST, "/api/v1/auth/register", auth::register);
+    s.route(
+        Method::POST,
+        "/api/v1/auth/verify-email",
+        auth::verify_email,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/auth/verify-email/resend",
+        auth::resend_verification,
+    );
+    s.route(Method::POST, "/api/v1/auth/login", auth::login);
+    s.route(Method::POST, "/api/v1/auth/refresh", auth::refresh);
+    s.route(Method::POST, "/api/v1/auth/logout", auth::logout);
+    s.route(
+        Method::POST,
+        "/api/v1/auth/password-reset",
+        auth::request_password_reset,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/auth/password-reset/confirm",
+        auth::confirm_password_reset,
+    );
+
+    s.route(Method::GET, "/api/v1/me", users::get_me);
+    s.route(Method::PATCH, "/api/v1/me", users::update_me);
+    s.route(Method::POST, "/api/v1/me/password", users::change_password);
+
+    s.route(Method::GET, "/api/v1/users", users::list_users);
+    s.route(Method::POST, "/api/v1/users", users::create_user);
+    s.route(Method::PATCH, "/api/v1/users/{id}", users::update_user);
+    s.route(
+        Method::POST,
+        "/api/v1/users/{id}/resend-invitation",
+        users::resend_invitation,
+    );
+
     s.route(Method::GET, "/api/v1/councils", reference::list_councils);
+    s.route(Method::POST, "/api/v1/councils", reference::create_council);
+    s.route(
+        Method::PATCH,
+        "/api/v1/councils/{id}",
+        reference::update_council,
+    );
     s.route(
         Method::GET,
         "/api/v1/categories",
         reference::list_categories,
     );
     s.route(
+        Method::POST,
+        "/api/v1/categories",
+        reference::create_category,
+    );
+    s.route(
+        Method::PATCH,
+        "/api/v1/categories/{id}",
+        reference::update_category,
+    );
+    s.route(
         Method::GET,
         "/api/v1/service-units",
         reference::list_service_units,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/service-units",
+        reference::create_service_unit,
+    );
+    s.route(
+        Method::PATCH,
+        "/api/v1/service-units/{id}",
+        reference::update_service_unit,
     );
 }
 

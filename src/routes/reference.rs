@@ -1,9 +1,13 @@
 //! Reference data: councils, categories and service units (public, paginated).
 
 use actix_web::{HttpResponse, web};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::auth::AuthUser;
+use crate::services::reference as service;
+
+use super::body::JsonBody;
 use crate::db::reference as queries;
 use crate::error::ApiResult;
 use crate::pagination::{Cursor, PageQuery, Paginated};
@@ -46,11 +50,7 @@ pub async fn list_councils(
             key: r.name.clone(),
             id: r.id,
         },
-        |r| CouncilResponse {
-            id: r.id,
-            name: r.name,
-            active: r.active,
-        },
+        CouncilResponse::from,
     )))
 }
 
@@ -68,13 +68,7 @@ pub async fn list_categories(
             key: r.name_nb.clone(),
             id: r.id,
         },
-        |r| CategoryResponse {
-            id: r.id,
-            slug: r.slug,
-            name_nb: r.name_nb,
-            name_en: r.name_en,
-            active: r.active,
-        },
+        CategoryResponse::from,
     )))
 }
 
@@ -97,4 +91,173 @@ pub async fn list_service_units(
             name: r.name,
         },
     )))
+}
+
+/// A unit with its contact details, as admins see it.
+#[derive(Debug, Serialize)]
+pub struct ServiceUnitDetailResponse {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+impl From<queries::ServiceUnitRow> for ServiceUnitDetailResponse {
+    fn from(r: queries::ServiceUnitRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            phone: r.phone,
+        }
+    }
+}
+
+impl From<queries::CouncilRow> for CouncilResponse {
+    fn from(r: queries::CouncilRow) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            active: r.active,
+        }
+    }
+}
+
+impl From<queries::CategoryRow> for CategoryResponse {
+    fn from(r: queries::CategoryRow) -> Self {
+        Self {
+            id: r.id,
+            slug: r.slug,
+            name_nb: r.name_nb,
+            name_en: r.name_en,
+            active: r.active,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCouncilRequest {
+    pub name: String,
+}
+
+pub async fn create_council(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<CreateCouncilRequest>,
+) -> ApiResult<HttpResponse> {
+    let row = service::create_council(&state, &user, &body.name).await?;
+    Ok(HttpResponse::Created().json(CouncilResponse::from(row)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCouncilRequest {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub active: Option<bool>,
+}
+
+pub async fn update_council(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<UpdateCouncilRequest>,
+) -> ApiResult<HttpResponse> {
+    let row = service::update_council(
+        &state,
+        &user,
+        id.into_inner(),
+        body.name.as_deref(),
+        body.active,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(CouncilResponse::from(row)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub slug: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name_nb: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name_en: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub active: Option<bool>,
+}
+
+impl From<CategoryRequest> for service::CategoryInput {
+    fn from(b: CategoryRequest) -> Self {
+        Self {
+            slug: b.slug,
+            name_nb: b.name_nb,
+            name_en: b.name_en,
+            active: b.active,
+        }
+    }
+}
+
+pub async fn create_category(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<CategoryRequest>,
+) -> ApiResult<HttpResponse> {
+    let row = service::create_category(&state, &user, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created().json(CategoryResponse::from(row)))
+}
+
+pub async fn update_category(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<CategoryRequest>,
+) -> ApiResult<HttpResponse> {
+    let row =
+        service::update_category(&state, &user, id.into_inner(), body.into_inner().into()).await?;
+    Ok(HttpResponse::Ok().json(CategoryResponse::from(row)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceUnitRequest {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::double_option")]
+    pub phone: Option<Option<String>>,
+}
+
+impl From<ServiceUnitRequest> for service::ServiceUnitInput {
+    fn from(b: ServiceUnitRequest) -> Self {
+        Self {
+            name: b.name,
+            email: b.email,
+            phone: b.phone,
+        }
+    }
+}
+
+pub async fn create_service_unit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<ServiceUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    let row = service::create_service_unit(&state, &user, body.into_inner().into()).await?;
+    Ok(HttpResponse::Created().json(ServiceUnitDetailResponse::from(row)))
+}
+
+pub async fn update_service_unit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<ServiceUnitRequest>,
+) -> ApiResult<HttpResponse> {
+    let row =
+        service::update_service_unit(&state, &user, id.into_inner(), body.into_inner().into())
+            .await?;
+    Ok(HttpResponse::Ok().json(ServiceUnitDetailResponse::from(row)))
 }

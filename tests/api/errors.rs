@@ -23,7 +23,7 @@ async fn a_wrong_method_is_a_problem_json_405_naming_the_allowed_ones() {
         .get("allow")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    assert_eq!(allow.as_deref(), Some("GET"));
+    assert_eq!(allow.as_deref(), Some("GET, POST"));
     assert_problem(response, 405, "method_not_allowed").await;
 }
 
@@ -95,4 +95,30 @@ async fn successful_responses_carry_a_request_id_too() {
     let response = app.get("/api/v1/councils").await;
     assert_eq!(response.status(), 200);
     assert!(response.headers().contains_key("x-request-id"));
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_an_object_null_for_a_required_value_or_a_nul_character_is_422() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let token = Some(admin.access_token.as_str());
+    let council = app.council_id("Verningen").await;
+    let path = format!("/api/v1/councils/{council}");
+    for (body, field) in [
+        (serde_json::json!([null, null]), "body"),
+        (serde_json::json!("Verningen"), "body"),
+        (serde_json::json!({"name": null}), "name"),
+        (serde_json::json!({"active": null}), "active"),
+        (serde_json::json!({"name": "Vern\u{0}ingen"}), "name"),
+    ] {
+        let response = app.patch(&path, token, body.clone()).await;
+        let problem = assert_problem(response, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+    }
+    let response = app
+        .post("/api/v1/auth/verify-email/resend", None, serde_json::json!({"email": "a\u{0}@example.no"}))
+        .await;
+    assert_problem(response, 422, "validation_failed").await;
+    let unchanged: serde_json::Value = app.get("/api/v1/councils?limit=100").await.json().await.expect("json");
+    assert!(unchanged["items"].as_array().expect("items").iter().any(|c| c["name"] == "Verningen" && c["active"] == true));
 }

@@ -183,3 +183,152 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     assert_eq!(body["request_id"], header_id.as_str());
     body
 }
+
+/// An account created for a test, logged in.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+pub const TEST_PASSWORD: &str = "Fjordutsikt-og-kaffe-42";
+
+impl TestApp {
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+        self.call(reqwest::Method::POST, path, token, Some(body))
+            .await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+        self.call(reqwest::Method::PATCH, path, token, Some(body))
+            .await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.call(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+
+    /// Logs in; panics unless it succeeds.
+    pub async fn login(&self, email: &str, password: &str) -> (String, String) {
+        let response = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                serde_json::json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "login of {email}");
+        let body: Value = response.json().await.expect("json");
+        (
+            body["access_token"].as_str().expect("access").to_owned(),
+            body["refresh_token"].as_str().expect("refresh").to_owned(),
+        )
+    }
+
+    /// Creates a verified account directly (as `dugnad create-user` does) and logs it in.
+    pub async fn create_user(
+        &self,
+        role: dugnad::domain::account::Role,
+        unit: Option<uuid::Uuid>,
+        council: Option<uuid::Uuid>,
+    ) -> TestUser {
+        let email = format!(
+            "{}-{}@example.no",
+            role.as_str(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let mut conn = self.pool.get().await.expect("connection");
+        let user = dugnad::services::users::create_from_cli(
+            &mut conn,
+            &dugnad::services::users::NewAccount {
+                email: email.clone(),
+                name: format!("Test {}", role.as_str()),
+                role,
+                service_unit_id: unit,
+                council_id: council,
+                phone: Some("+47 400 00 000".into()),
+                language: None,
+            },
+            TEST_PASSWORD,
+        )
+        .await
+        .expect("user created");
+        let (access_token, refresh_token) = self.login(&email, TEST_PASSWORD).await;
+        TestUser {
+            id: user.id,
+            email,
+            password: TEST_PASSWORD.into(),
+            access_token,
+            refresh_token,
+        }
+    }
+
+    pub async fn admin(&self) -> TestUser {
+        self.create_user(dugnad::domain::account::Role::Admin, None, None)
+            .await
+    }
+
+    pub async fn volunteer(&self) -> TestUser {
+        self.create_user(dugnad::domain::account::Role::Volunteer, None, None)
+            .await
+    }
+
+    /// A service unit, created in the database.
+    pub async fn service_unit(&self, name: &str) -> uuid::Uuid {
+        let id = uuid::Uuid::now_v7();
+        self.sql(&format!(
+            "INSERT INTO service_units (id, name, email, phone) VALUES ('{id}', '{name}', 'unit-{id}@larvik.test', '33 17 10 00')"
+        ))
+        .await;
+        id
+    }
+
+    /// The id of the council named `name`.
+    pub async fn council_id(&self, name: &str) -> uuid::Uuid {
+        let rows = self
+            .query_json(&format!("SELECT id FROM councils WHERE name = '{name}'"))
+            .await;
+        rows[0]["id"]
+            .as_str()
+            .expect("council")
+            .parse()
+            .expect("uuid")
+    }
+
+    /// Delivers the outbox and returns what reached `address`, in the order the emails were
+    /// written (their Message-IDs derive from UUID v7 outbox ids; a batch is sent
+    /// concurrently, so arrival order means nothing).
+    pub async fn mail_to(&self, address: &str) -> Vec<crate::support::smtp::ReceivedMail> {
+        self.drain_outbox().await;
+        let mut mails: Vec<_> = self
+            .smtp
+            .received()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(address)))
+            .collect();
+        mails.sort_by_key(|m| m.header("Message-ID"));
+        mails
+    }
+}

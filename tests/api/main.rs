@@ -3,6 +3,7 @@
 mod helpers;
 mod support;
 
+mod accounts;
 mod config;
 mod contract;
 mod errors;

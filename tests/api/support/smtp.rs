@@ -207,3 +207,75 @@ fn address_in(line: &str) -> String {
         .map(|(addr, _)| addr.to_owned())
         .unwrap_or_default()
 }
+
+impl ReceivedMail {
+    /// The decoded text/plain part.
+    pub fn text_body(&self) -> String {
+        self.part("text/plain")
+    }
+
+    /// The decoded text/html part.
+    pub fn html_body(&self) -> String {
+        self.part("text/html")
+    }
+
+    fn part(&self, content_type: &str) -> String {
+        for section in self.data.split("\r\n--") {
+            let Some((head, body)) = section.split_once("\r\n\r\n") else {
+                continue;
+            };
+            let head_lower = head.to_ascii_lowercase();
+            if !head_lower.contains(&format!("content-type: {content_type}")) {
+                continue;
+            }
+            let body = body.split("\r\n--").next().unwrap_or_default();
+            if head_lower.contains("content-transfer-encoding: base64") {
+                use base64::Engine;
+                let joined: String = body.split_whitespace().collect();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(joined)
+                    .expect("base64 part");
+                return String::from_utf8(bytes).expect("utf-8 part");
+            }
+            if head_lower.contains("content-transfer-encoding: quoted-printable") {
+                return decode_quoted_printable(body);
+            }
+            return body.to_owned();
+        }
+        panic!("no {content_type} part in:\n{}", self.data)
+    }
+
+    /// The token of the first link to `/e/{page}` in the text part.
+    pub fn link_token(&self, page: &str) -> String {
+        let text = self.text_body();
+        let marker = format!("/e/{page}?token=");
+        let start = text
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no /e/{page} link in:\n{text}"))
+            + marker.len();
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+fn decode_quoted_printable(body: &str) -> String {
+    let joined = body.replace("=\r\n", "");
+    let raw = joined.as_bytes();
+    let mut bytes = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'=' && i + 2 < raw.len() {
+            let hex = std::str::from_utf8(&raw[i + 1..i + 3]).ok();
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                bytes.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        bytes.push(raw[i]);
+        i += 1;
+    }
+    String::from_utf8(bytes).expect("utf-8 part")
+}

@@ -1,0 +1,2 @@
+DROP TABLE user_category_opt_outs;
+DROP TABLE users;

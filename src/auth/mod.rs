@@ -1,0 +1,13 @@
+//! Authentication and authorization: access tokens (JWT), passwords (argon2id on a bounded
+//! pool), opaque single-use tokens, the `AuthUser` extractor, rate limits and the
+//! object-level permission checks every route uses.
+
+pub mod client_ip;
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+pub mod permissions;
+pub mod rate_limit;
+pub mod tokens;
+
+pub use extractor::AuthUser;

@@ -1,0 +1,182 @@
+//! Queries for refresh tokens and single-use email tokens (both stored hashed).
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{email_tokens, refresh_tokens};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct RefreshTokenRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub family_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_refresh(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    family_id: Uuid,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(Uuid::now_v7()),
+            refresh_tokens::user_id.eq(user_id),
+            refresh_tokens::family_id.eq(family_id),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Marks a live token used, atomically: of two concurrent uses only one gets the row.
+pub async fn use_refresh(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<RefreshTokenRow>> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(token_hash))
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null())
+            .filter(refresh_tokens::expires_at.gt(diesel::dsl::now)),
+    )
+    .set(refresh_tokens::used_at.eq(diesel::dsl::now))
+    .returning(RefreshTokenRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+pub async fn find_refresh(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<RefreshTokenRow>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn revoke_family(conn: &mut AsyncPgConnection, family_id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await
+}
+
+pub async fn revoke_all_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = email_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct EmailTokenRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub purpose: String,
+    pub email: Option<String>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert_email_token(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    purpose: &str,
+    token_hash: &[u8],
+    email: Option<&str>,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::id.eq(Uuid::now_v7()),
+            email_tokens::user_id.eq(user_id),
+            email_tokens::purpose.eq(purpose),
+            email_tokens::token_hash.eq(token_hash),
+            email_tokens::email.eq(email),
+            email_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Consumes a live token of one of `purposes`, atomically (single use even under races).
+pub async fn use_email_token(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    purposes: &[&str],
+) -> QueryResult<Option<EmailTokenRow>> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::token_hash.eq(token_hash))
+            .filter(email_tokens::purpose.eq_any(purposes))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(diesel::dsl::now)),
+    )
+    .set(email_tokens::used_at.eq(diesel::dsl::now))
+    .returning(EmailTokenRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// A live token of one of `purposes`, without consuming it.
+pub async fn find_live_email_token(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    purposes: &[&str],
+) -> QueryResult<Option<EmailTokenRow>> {
+    email_tokens::table
+        .filter(email_tokens::token_hash.eq(token_hash))
+        .filter(email_tokens::purpose.eq_any(purposes))
+        .filter(email_tokens::used_at.is_null())
+        .filter(email_tokens::expires_at.gt(diesel::dsl::now))
+        .select(EmailTokenRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Retires a user's unused tokens of `purpose` (a new one supersedes them).
+pub async fn retire_email_tokens(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    purpose: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await
+}

@@ -1,0 +1,224 @@
+//! Queries for users and their own category opt-outs. The password hash is read only by
+//! the functions that need it, never as part of [`UserRow`].
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{user_category_opt_outs as opt_outs, users};
+use crate::pagination::Page;
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct UserRow {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub role: String,
+    pub service_unit_id: Option<Uuid>,
+    pub council_id: Option<Uuid>,
+    pub language: String,
+    pub email_verified: bool,
+    pub invitable: bool,
+    pub notify_claim_confirmation: bool,
+    pub notify_task_changed: bool,
+    pub notify_task_cancelled: bool,
+    pub notify_reminder: bool,
+    pub notify_invitation: bool,
+    pub notify_new_tasks_digest: bool,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUserRow<'a> {
+    pub id: Uuid,
+    pub email: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub name: &'a str,
+    pub phone: Option<&'a str>,
+    pub role: &'a str,
+    pub service_unit_id: Option<Uuid>,
+    pub council_id: Option<Uuid>,
+    pub language: &'a str,
+    pub email_verified: bool,
+}
+
+/// The fields a profile or admin update may change; `None` leaves a column as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = users)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub phone: Option<Option<String>>,
+    pub role: Option<String>,
+    pub service_unit_id: Option<Option<Uuid>>,
+    pub council_id: Option<Option<Uuid>>,
+    pub language: Option<String>,
+    pub email: Option<String>,
+    pub email_verified: Option<bool>,
+    pub invitable: Option<bool>,
+    pub notify_claim_confirmation: Option<bool>,
+    pub notify_task_changed: Option<bool>,
+    pub notify_task_cancelled: Option<bool>,
+    pub notify_reminder: Option<bool>,
+    pub notify_invitation: Option<bool>,
+    pub notify_new_tasks_digest: Option<bool>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &NewUserRow<'_>) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(row)
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Locks the row for the rest of the transaction.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The account with this address in any letter case, with its password hash.
+pub async fn find_by_email_with_hash(
+    conn: &mut AsyncPgConnection,
+    normalized_email: &str,
+) -> QueryResult<Option<(UserRow, Option<String>)>> {
+    users::table
+        .filter(lower(users::email).eq(normalized_email))
+        .select((UserRow::as_select(), users::password_hash))
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn password_hash(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<String>> {
+    users::table
+        .find(id)
+        .select(users::password_hash)
+        .first(conn)
+        .await
+}
+
+pub async fn email_exists(
+    conn: &mut AsyncPgConnection,
+    normalized_email: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(lower(users::email).eq(normalized_email)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &UserChanges,
+) -> QueryResult<UserRow> {
+    diesel::update(users::table.find(id))
+        .set((changes, users::updated_at.eq(diesel::dsl::now)))
+        .returning(UserRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Records that the person used the service (for the inactivity rule of erasure).
+pub async fn touch_last_active(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::last_active_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Active admins other than `except`, locked so two demotions cannot race past zero.
+pub async fn other_active_admins(conn: &mut AsyncPgConnection, except: Uuid) -> QueryResult<i64> {
+    let ids: Vec<Uuid> = users::table
+        .select(users::id)
+        .filter(users::role.eq("admin"))
+        .filter(users::active.eq(true))
+        .filter(users::id.ne(except))
+        .for_update()
+        .load(conn)
+        .await?;
+    Ok(i64::try_from(ids.len()).unwrap_or(i64::MAX))
+}
+
+/// Users ordered by creation (ids are UUID v7), `page.limit + 1` rows.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    role: Option<&str>,
+    page: &Page,
+) -> QueryResult<Vec<UserRow>> {
+    let mut query = users::table
+        .select(UserRow::as_select())
+        .order(users::id.asc())
+        .limit(page.limit + 1)
+        .into_boxed();
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.to_owned()));
+    }
+    if let Some(after) = &page.after {
+        query = query.filter(users::id.gt(after.id));
+    }
+    query.load(conn).await
+}
+
+pub async fn category_opt_outs(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Vec<Uuid>> {
+    opt_outs::table
+        .select(opt_outs::category_id)
+        .filter(opt_outs::user_id.eq(user_id))
+        .order(opt_outs::category_id)
+        .load(conn)
+        .await
+}
+
+/// Replaces the person's category opt-outs with `categories`.
+pub async fn set_category_opt_outs(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    categories: &[Uuid],
+) -> QueryResult<()> {
+    diesel::delete(opt_outs::table.filter(opt_outs::user_id.eq(user_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = categories
+        .iter()
+        .map(|c| (opt_outs::user_id.eq(user_id), opt_outs::category_id.eq(*c)))
+        .collect();
+    diesel::insert_into(opt_outs::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

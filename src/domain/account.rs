@@ -1,0 +1,122 @@
+//! Accounts: roles, email addresses and the password policy.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person may do (PRODUCT.md, "Roles").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Staff,
+    Coordinator,
+    Volunteer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Staff => "staff",
+            Self::Coordinator => "coordinator",
+            Self::Volunteer => "volunteer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Self::Admin),
+            "staff" => Some(Self::Staff),
+            "coordinator" => Some(Self::Coordinator),
+            "volunteer" => Some(Self::Volunteer),
+            _ => None,
+        }
+    }
+
+    /// Volunteers and coordinators take tasks; staff and admins post them.
+    pub fn may_claim(self) -> bool {
+        matches!(self, Self::Volunteer | Self::Coordinator)
+    }
+}
+
+/// An email address as a person typed it, trimmed and checked for a plausible shape.
+/// Two addresses are the same account when [`EmailAddress::normalized`] agrees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim();
+        if s.len() < 3 || s.len() > 254 {
+            return Err("must be an email address of at most 254 characters");
+        }
+        let Some((local, domain)) = s.rsplit_once('@') else {
+            return Err("must be an email address such as kari@example.no");
+        };
+        let valid_local =
+            !local.is_empty() && local.len() <= 64 && !local.chars().any(char::is_whitespace);
+        let valid_domain = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && domain.split('.').all(|label| !label.is_empty())
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+        if !valid_local || !valid_domain || s.parse::<lettre::Address>().is_err() {
+            return Err("must be an email address such as kari@example.no");
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form used for uniqueness and rate limiting.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// Normalises an address the caller typed, without validating it (for look-ups that must
+/// not reveal whether it was valid).
+pub fn normalize_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// Passwords too common to be allowed, whatever their length.
+const COMMON_PASSWORDS: &str = include_str!("../../data/common-passwords.txt");
+
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
+/// The password policy: at least 10 characters, not the email address (or its local part),
+/// not a common password or a trivial pattern.
+pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err("must be at least 10 characters");
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err("must be at most 256 characters");
+    }
+    let lower = password.to_lowercase();
+    let email = normalize_email(email);
+    let local = email.split('@').next().unwrap_or_default();
+    if lower == email
+        || (!local.is_empty() && lower.contains(local) && local.len() * 2 >= lower.len())
+    {
+        return Err("must not be your email address");
+    }
+    let distinct: std::collections::HashSet<char> = lower.chars().collect();
+    if distinct.len() < 4 {
+        return Err("is too simple; use more different characters");
+    }
+    let common = COMMON_PASSWORDS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'));
+    if common.into_iter().any(|c| c == lower) {
+        return Err("is among the most common passwords; choose another");
+    }
+    Ok(())
+}

@@ -1,0 +1,278 @@
+//! `/api/v1/me*` (the caller's own account) and `/api/v1/users*` (admin).
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::body::JsonBody;
+use crate::auth::{AuthUser, permissions};
+use crate::db::users::{self as users_db, UserRow};
+use crate::domain::Language;
+use crate::domain::account::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::services::accounts::{self, NotificationChanges, ProfileChanges};
+use crate::services::users::{self as user_service, AccountChanges, NewAccount};
+use crate::startup::AppState;
+use crate::validation::double_option;
+
+#[derive(Debug, Serialize)]
+pub struct Notifications {
+    pub claim_confirmation: bool,
+    pub task_changed: bool,
+    pub task_cancelled: bool,
+    pub reminder: bool,
+    pub invitation: bool,
+    pub new_tasks_digest: bool,
+}
+
+/// A person's account as they themselves and admins see it.
+#[derive(Debug, Serialize)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub phone: Option<String>,
+    pub role: String,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Option<Uuid>,
+    pub language: String,
+    pub email_verified: bool,
+    pub invitable: bool,
+    pub active: bool,
+    pub category_opt_outs: Vec<Uuid>,
+    pub notifications: Notifications,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl UserResponse {
+    pub fn new(row: UserRow, category_opt_outs: Vec<Uuid>) -> Self {
+        Self {
+            notifications: Notifications {
+                claim_confirmation: row.notify_claim_confirmation,
+                task_changed: row.notify_task_changed,
+                task_cancelled: row.notify_task_cancelled,
+                reminder: row.notify_reminder,
+                invitation: row.notify_invitation,
+                new_tasks_digest: row.notify_new_tasks_digest,
+            },
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            phone: row.phone,
+            role: row.role,
+            council_id: row.council_id,
+            service_unit_id: row.service_unit_id,
+            language: row.language,
+            email_verified: row.email_verified,
+            invitable: row.invitable,
+            active: row.active,
+            category_opt_outs,
+            created_at: row.created_at,
+        }
+    }
+
+    /// With the person's category opt-outs read from the database.
+    pub async fn load(state: &AppState, row: UserRow) -> Result<Self, ApiError> {
+        let mut conn = state.pool.get().await?;
+        let opt_outs = users_db::category_opt_outs(&mut conn, row.id).await?;
+        Ok(Self::new(row, opt_outs))
+    }
+}
+
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(UserResponse::load(&state, user.row).await?))
+}
+
+/// `PATCH /me`. Role, unit, activity and verification are not among the fields, so a body
+/// naming them is refused with 422 like any unknown field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMeRequest {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub language: Option<Language>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub council_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub invitable: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub category_opt_outs: Option<Vec<Uuid>>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub notifications: Option<NotificationChanges>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub email: Option<String>,
+}
+
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<UpdateMeRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let row = accounts::update_profile(
+        &state,
+        &user,
+        ProfileChanges {
+            name: b.name,
+            phone: b.phone,
+            language: b.language,
+            council_id: b.council_id,
+            invitable: b.invitable,
+            category_opt_outs: b.category_opt_outs,
+            notifications: b.notifications,
+            email: b.email,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(UserResponse::load(&state, row).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub password: String,
+}
+
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    accounts::change_password(&state, &user, b.current_password, b.password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListUsersQuery {
+    pub role: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list_users(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListUsersQuery>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let q = query.into_inner();
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let role = match q.role.as_deref() {
+        None => None,
+        Some(r) => Some(Role::parse(r).ok_or_else(|| {
+            ApiError::invalid_field("role", "must be admin, staff, coordinator or volunteer")
+        })?),
+    };
+    let mut conn = state.pool.get().await?;
+    let rows = users_db::list(&mut conn, role.map(Role::as_str), &page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let opt_outs = users_db::category_opt_outs(&mut conn, row.id).await?;
+        items.push((row, opt_outs));
+    }
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        items,
+        page.limit,
+        |(r, _)| Cursor {
+            key: String::new(),
+            id: r.id,
+        },
+        |(r, o)| UserResponse::new(r, o),
+    )))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub service_unit_id: Option<Uuid>,
+    pub council_id: Option<Uuid>,
+    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub language: Option<Language>,
+}
+
+pub async fn create_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: JsonBody<CreateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let b = body.into_inner();
+    let row = user_service::create(
+        &state,
+        &user,
+        NewAccount {
+            email: b.email,
+            name: b.name,
+            role: b.role,
+            service_unit_id: b.service_unit_id,
+            council_id: b.council_id,
+            phone: b.phone,
+            language: b.language,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(UserResponse::new(row, Vec::new())))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub service_unit_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub council_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub active: Option<bool>,
+}
+
+pub async fn update_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<UpdateUserRequest>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let b = body.into_inner();
+    let row = user_service::update(
+        &state,
+        &user,
+        id.into_inner(),
+        AccountChanges {
+            name: b.name,
+            role: b.role,
+            service_unit_id: b.service_unit_id,
+            council_id: b.council_id,
+            active: b.active,
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(UserResponse::load(&state, row).await?))
+}
+
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    user_service::resend_invitation(&state, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Accepted().finish())
+}

@@ -1,0 +1,6 @@
+//! Use cases. Each public function is one transaction: the state change, its audit trail
+//! and its outbox rows commit together or not at all.
+
+pub mod accounts;
+pub mod reference;
+pub mod users;

@@ -1,0 +1,220 @@
+//! Admin edits of the reference data. Categories are deactivated, never deleted, so tasks
+//! that used one keep pointing at it.
+
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, permissions};
+use crate::db::reference::{
+    self as db, CategoryChanges, CategoryRow, CouncilRow, NewCategoryRow, ServiceUnitChanges,
+    ServiceUnitRow,
+};
+use crate::domain::account::EmailAddress;
+use crate::error::{ApiError, ErrorCode};
+use crate::startup::AppState;
+use crate::validation::{self, Validator};
+
+fn duplicate(what: &str) -> impl Fn(diesel::result::Error) -> ApiError + '_ {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => ApiError::new(
+            ErrorCode::Conflict,
+            format!("a {what} with this name already exists"),
+        ),
+        other => other.into(),
+    }
+}
+
+fn slug(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err("must be lower-case letters and digits separated by single hyphens")
+    }
+}
+
+pub async fn create_council(
+    state: &AppState,
+    admin: &AuthUser,
+    name: &str,
+) -> Result<CouncilRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let name = validation::name(name).map_err(|m| ApiError::invalid_field("name", m))?;
+    let mut conn = state.pool.get().await?;
+    db::insert_council(&mut conn, &name)
+        .await
+        .map_err(duplicate("council"))
+}
+
+pub async fn update_council(
+    state: &AppState,
+    admin: &AuthUser,
+    id: Uuid,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> Result<CouncilRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let name = name
+        .map(validation::name)
+        .transpose()
+        .map_err(|m| ApiError::invalid_field("name", m))?;
+    let mut conn = state.pool.get().await?;
+    db::update_council(&mut conn, id, name.as_deref(), active)
+        .await
+        .map_err(duplicate("council"))?
+        .ok_or_else(|| ApiError::not_found("no such council"))
+}
+
+pub struct CategoryInput {
+    pub slug: Option<String>,
+    pub name_nb: Option<String>,
+    pub name_en: Option<String>,
+    pub active: Option<bool>,
+}
+
+fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChanges, ApiError> {
+    let mut v = Validator::new();
+    let mut changes = CategoryChanges {
+        active: input.active,
+        ..Default::default()
+    };
+    for (field, value, target) in [
+        ("name_nb", &input.name_nb, &mut changes.name_nb),
+        ("name_en", &input.name_en, &mut changes.name_en),
+    ] {
+        match value {
+            Some(raw) => *target = v.check(field, validation::name(raw)),
+            None if creating => v.error(field, "is required"),
+            None => {}
+        }
+    }
+    match &input.slug {
+        Some(raw) => changes.slug = v.check("slug", slug(raw)),
+        None if creating => v.error("slug", "is required"),
+        None => {}
+    }
+    v.finish()?;
+    Ok(changes)
+}
+
+pub async fn create_category(
+    state: &AppState,
+    admin: &AuthUser,
+    input: CategoryInput,
+) -> Result<CategoryRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let changes = check_category(&input, true)?;
+    let (Some(slug), Some(name_nb), Some(name_en)) =
+        (&changes.slug, &changes.name_nb, &changes.name_en)
+    else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let mut conn = state.pool.get().await?;
+    let row = NewCategoryRow {
+        id: Uuid::now_v7(),
+        slug,
+        name_nb,
+        name_en,
+    };
+    db::insert_category(&mut conn, &row, input.active.unwrap_or(true))
+        .await
+        .map_err(duplicate("category"))
+}
+
+pub async fn update_category(
+    state: &AppState,
+    admin: &AuthUser,
+    id: Uuid,
+    input: CategoryInput,
+) -> Result<CategoryRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let changes = check_category(&input, false)?;
+    let mut conn = state.pool.get().await?;
+    db::update_category(&mut conn, id, &changes)
+        .await
+        .map_err(duplicate("category"))?
+        .ok_or_else(|| ApiError::not_found("no such category"))
+}
+
+pub struct ServiceUnitInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<Option<String>>,
+}
+
+fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitChanges, ApiError> {
+    let mut v = Validator::new();
+    let mut changes = ServiceUnitChanges::default();
+    match &input.name {
+        Some(raw) => changes.name = v.check("name", validation::name(raw)),
+        None if creating => v.error("name", "is required"),
+        None => {}
+    }
+    match &input.email {
+        Some(raw) => {
+            changes.email = v
+                .check("email", EmailAddress::parse(raw))
+                .map(|e| e.as_str().to_owned())
+        }
+        None if creating => v.error("email", "is required"),
+        None => {}
+    }
+    if let Some(phone) = &input.phone {
+        changes.phone = match phone {
+            Some(p) => v.check("phone", validation::phone(p)),
+            None => Some(None),
+        };
+    }
+    v.finish()?;
+    Ok(changes)
+}
+
+pub async fn create_service_unit(
+    state: &AppState,
+    admin: &AuthUser,
+    input: ServiceUnitInput,
+) -> Result<ServiceUnitRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let changes = check_unit(&input, true)?;
+    let (Some(name), Some(email)) = (&changes.name, &changes.email) else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let mut conn = state.pool.get().await?;
+    db::insert_service_unit(
+        &mut conn,
+        name,
+        email,
+        changes.phone.clone().flatten().as_deref(),
+    )
+    .await
+    .map_err(duplicate("service unit"))
+}
+
+pub async fn update_service_unit(
+    state: &AppState,
+    admin: &AuthUser,
+    id: Uuid,
+    input: ServiceUnitInput,
+) -> Result<ServiceUnitRow, ApiError> {
+    permissions::require_admin(admin)?;
+    let changes = check_unit(&input, false)?;
+    let mut conn = state.pool.get().await?;
+    db::update_service_unit(&mut conn, id, &changes)
+        .await
+        .map_err(duplicate("service unit"))?
+        .ok_or_else(|| ApiError::not_found("no such service unit"))
+}
