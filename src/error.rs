@@ -233,6 +233,11 @@ impl ApiError {
         self.0.code
     }
 
+    /// Whether this is a 422 naming `field`.
+    pub fn is_field_error(&self, field: &str) -> bool {
+        self.0.errors.iter().any(|e| e.field == field)
+    }
+
     /// The detail and every field error, on one line each (for the command line).
     pub fn describe(&self) -> String {
         let mut out = self.0.detail.clone();
@@ -278,6 +283,24 @@ struct ProblemBody<'a> {
 }
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl ApiError {
+    /// The problem body as JSON (for storing an answer to replay it later).
+    pub fn body_json(&self) -> serde_json::Value {
+        let p = &self.0;
+        let body = ProblemBody {
+            kind: format!("urn:dugnad:problem:{}", p.code.as_str()),
+            title: p.code.title(),
+            status: p.code.status().as_u16(),
+            detail: &p.detail,
+            code: p.code.as_str(),
+            request_id: request_id::current(),
+            errors: &p.errors,
+            extra: &p.extra,
+        };
+        serde_json::to_value(&body).unwrap_or_default()
+    }
+}
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {

@@ -6,6 +6,7 @@ pub mod db;
 pub mod domain;
 pub mod email;
 pub mod error;
+pub mod jobs;
 pub mod metrics;
 pub mod pagination;
 pub mod reference;

@@ -48,6 +48,7 @@ pub struct Application {
     handle: ServerHandle,
     shutting_down: Arc<AtomicBool>,
     worker: Option<JoinHandle<()>>,
+    jobs: Option<JoinHandle<()>>,
     stop_worker: watch::Sender<bool>,
     pool: DbPool,
     outbox: OutboxWorker,
@@ -76,7 +77,11 @@ impl Application {
         let worker = settings
             .outbox
             .run_worker
-            .then(|| tokio::spawn(outbox.clone().run(settings.clone(), stop_rx)));
+            .then(|| tokio::spawn(outbox.clone().run(settings.clone(), stop_rx.clone())));
+        let jobs = settings
+            .outbox
+            .run_worker
+            .then(|| tokio::spawn(crate::jobs::run(pool.clone(), settings.clone(), stop_rx)));
 
         let state = web::Data::new(AppState {
             pool: pool.clone(),
@@ -111,6 +116,7 @@ impl Application {
             handle,
             shutting_down,
             worker,
+            jobs,
             stop_worker,
             pool,
             outbox,
@@ -149,8 +155,8 @@ impl Application {
         });
         self.server.await?;
         let _ = self.stop_worker.send(true);
-        if let Some(worker) = self.worker {
-            let _ = worker.await;
+        for task in [self.worker, self.jobs].into_iter().flatten() {
+            let _ = task.await;
         }
         tracing::info!("stopped");
         Ok(())

@@ -9,6 +9,7 @@ pub mod outbox;
 pub mod rate_limits;
 pub mod reference;
 pub mod schema;
+pub mod tasks;
 pub mod tokens;
 pub mod users;
 

@@ -13,6 +13,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    claims (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        volunteer_id -> Uuid,
+        status -> Text,
+        claimed_at -> Timestamptz,
+        released_at -> Nullable<Timestamptz>,
+        completed_at -> Nullable<Timestamptz>,
+        minutes -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
     councils (id) {
         id -> Uuid,
         name -> Text,
@@ -55,6 +68,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (user_id, method, path, key) {
+        user_id -> Uuid,
+        method -> Text,
+        path -> Text,
+        key -> Text,
+        request_hash -> Bytea,
+        response_status -> Int4,
+        response_body -> Jsonb,
+        response_etag -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     rate_limit_counters (bucket, window_start) {
         bucket -> Bytea,
         window_start -> Timestamptz,
@@ -81,6 +108,50 @@ diesel::table! {
         name -> Text,
         email -> Text,
         phone -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_events (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        kind -> Text,
+        fields -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_private (task_id) {
+        task_id -> Uuid,
+        address -> Nullable<Text>,
+        recipient_name -> Nullable<Text>,
+        recipient_phone -> Nullable<Text>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tasks (id) {
+        id -> Uuid,
+        title -> Text,
+        description -> Text,
+        category_id -> Uuid,
+        council_id -> Nullable<Uuid>,
+        service_unit_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        status -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Nullable<Timestamptz>,
+        duration_minutes -> Nullable<Int4>,
+        spots -> Int4,
+        active_claims -> Int4,
+        area_hint -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -120,8 +191,18 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(claims -> tasks (task_id));
+diesel::joinable!(claims -> users (volunteer_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(task_events -> tasks (task_id));
+diesel::joinable!(task_events -> users (actor_id));
+diesel::joinable!(task_private -> tasks (task_id));
+diesel::joinable!(tasks -> categories (category_id));
+diesel::joinable!(tasks -> councils (council_id));
+diesel::joinable!(tasks -> service_units (service_unit_id));
+diesel::joinable!(tasks -> users (created_by));
 diesel::joinable!(user_category_opt_outs -> categories (category_id));
 diesel::joinable!(user_category_opt_outs -> users (user_id));
 diesel::joinable!(users -> councils (council_id));
@@ -129,12 +210,17 @@ diesel::joinable!(users -> service_units (service_unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
+    claims,
     councils,
     email_outbox,
     email_tokens,
+    idempotency_keys,
     rate_limit_counters,
     refresh_tokens,
     service_units,
+    task_events,
+    task_private,
+    tasks,
     user_category_opt_outs,
     users,
 );

@@ -29,3 +29,4 @@ impl Language {
 }
 
 pub mod account;
+pub mod task;

@@ -2,6 +2,7 @@
 //! that causes them ([`enqueue`]) and delivered by the [`worker`] through [`Mailer`].
 
 pub mod messages;
+pub mod task_messages;
 pub mod templates;
 pub mod worker;
 

@@ -12,19 +12,35 @@ use serde_json::Value;
 
 use crate::error::{ApiError, FieldError};
 
-/// A request body of type `T`.
-pub struct JsonBody<T>(pub T);
+/// A request body of type `T`, with the JSON it was read from (for idempotency hashes).
+pub struct JsonBody<T> {
+    inner: T,
+    raw: Value,
+}
 
 impl<T> JsonBody<T> {
     pub fn into_inner(self) -> T {
-        self.0
+        self.inner
+    }
+
+    /// The body as received (object keys sorted, so equal bodies compare equal).
+    pub fn raw(&self) -> &Value {
+        &self.raw
     }
 }
 
 impl<T> std::ops::Deref for JsonBody<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0
+        &self.inner
+    }
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// Checks and reads an already parsed body.
+    pub fn from_value(raw: Value) -> Result<Self, ApiError> {
+        let inner = parse(raw.clone())?;
+        Ok(Self { inner, raw })
     }
 }
 
@@ -35,8 +51,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = web::Json::<Value>::from_request(req, payload);
         Box::pin(async move {
-            let value = json.await?.into_inner();
-            parse(value).map(JsonBody).map_err(Into::into)
+            let raw = json.await?.into_inner();
+            Ok(JsonBody::from_value(raw)?)
         })
     }
 }

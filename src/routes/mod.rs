@@ -6,6 +6,7 @@ pub mod body;
 pub mod ops;
 pub mod pages;
 pub mod reference;
+pub mod tasks;
 pub mod users;
 
 use actix_web::dev::HttpServiceFactory;
@@ -61,6 +62,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/api/v1/me", users::get_me);
     s.route(Method::PATCH, "/api/v1/me", users::update_me);
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
+    s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
 
     s.route(Method::GET, "/api/v1/users", users::list_users);
     s.route(Method::POST, "/api/v1/users", users::create_user);
@@ -70,6 +72,17 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/users/{id}/resend-invitation",
         users::resend_invitation,
     );
+
+    s.route(Method::GET, "/api/v1/tasks", tasks::list);
+    s.route(Method::POST, "/api/v1/tasks", tasks::create);
+    s.route(Method::GET, "/api/v1/tasks/{id}", tasks::get);
+    s.route(Method::PATCH, "/api/v1/tasks/{id}", tasks::update);
+    s.route(Method::POST, "/api/v1/tasks/{id}/cancel", tasks::cancel);
+    s.route(Method::POST, "/api/v1/tasks/{id}/complete", tasks::complete);
+    s.route(Method::POST, "/api/v1/tasks/{id}/claim", tasks::claim);
+    s.route(Method::POST, "/api/v1/tasks/{id}/release", tasks::release);
+    s.route(Method::GET, "/api/v1/tasks/{id}/claims", tasks::claims);
+    s.route(Method::GET, "/api/v1/tasks/{id}/events", tasks::events);
 
     s.route(Method::GET, "/api/v1/councils", reference::list_councils);
     s.route(Method::POST, "/api/v1/councils", reference::create_council);

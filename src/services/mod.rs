@@ -2,5 +2,7 @@
 //! and its outbox rows commit together or not at all.
 
 pub mod accounts;
+pub mod idempotency;
 pub mod reference;
+pub mod tasks;
 pub mod users;

@@ -275,8 +275,12 @@ pub async fn update(
             ..Default::default()
         };
         let updated = users_db::update(conn, id, &changes).await?;
-        if input.active == Some(false) {
+        if input.active == Some(false) && current.active {
             token_db::revoke_all_for_user(conn, id).await?;
+            // A deactivated person holds no tasks: their claims are released and the units
+            // told, as for any release.
+            crate::services::tasks::release_all_of(conn, &state.settings, id, Some(admin.id))
+                .await?;
         }
         tracing::info!(user.id = %id, admin.id = %admin.id, "account changed");
         Ok(updated)

@@ -116,9 +116,24 @@ async fn a_body_that_is_not_an_object_null_for_a_required_value_or_a_nul_charact
         assert_eq!(problem["errors"][0]["field"], field, "{body}");
     }
     let response = app
-        .post("/api/v1/auth/verify-email/resend", None, serde_json::json!({"email": "a\u{0}@example.no"}))
+        .post(
+            "/api/v1/auth/verify-email/resend",
+            None,
+            serde_json::json!({"email": "a\u{0}@example.no"}),
+        )
         .await;
     assert_problem(response, 422, "validation_failed").await;
-    let unchanged: serde_json::Value = app.get("/api/v1/councils?limit=100").await.json().await.expect("json");
-    assert!(unchanged["items"].as_array().expect("items").iter().any(|c| c["name"] == "Verningen" && c["active"] == true));
+    let unchanged: serde_json::Value = app
+        .get("/api/v1/councils?limit=100")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        unchanged["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|c| c["name"] == "Verningen" && c["active"] == true)
+    );
 }

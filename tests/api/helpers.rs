@@ -332,3 +332,77 @@ impl TestApp {
         mails
     }
 }
+
+impl TestApp {
+    /// Many verified volunteers at once, inserted directly with tokens minted by the
+    /// service's own keys (no password hashing: for concurrency tests).
+    pub async fn quick_volunteers(&self, n: usize) -> Vec<TestUser> {
+        let keys = dugnad::auth::jwt::JwtKeys::from_settings(&self.settings);
+        let mut values = Vec::new();
+        let mut users = Vec::new();
+        for i in 0..n {
+            let id = uuid::Uuid::now_v7();
+            let email = format!("quick-{}-{i}@example.no", id.simple());
+            values.push(format!(
+                "('{id}', '{email}', 'Frivillig {i}', 'volunteer', true)"
+            ));
+            users.push(TestUser {
+                id,
+                email,
+                password: String::new(),
+                access_token: keys.issue(id).expect("token"),
+                refresh_token: String::new(),
+            });
+        }
+        self.sql(&format!(
+            "INSERT INTO users (id, email, name, role, email_verified) VALUES {}",
+            values.join(", ")
+        ))
+        .await;
+        users
+    }
+
+    /// A staff member of `unit`.
+    pub async fn staff(&self, unit: uuid::Uuid) -> TestUser {
+        self.create_user(dugnad::domain::account::Role::Staff, Some(unit), None)
+            .await
+    }
+
+    /// The id of the category with `slug`.
+    pub async fn category_id(&self, slug: &str) -> uuid::Uuid {
+        let rows = self
+            .query_json(&format!("SELECT id FROM categories WHERE slug = '{slug}'"))
+            .await;
+        rows[0]["id"]
+            .as_str()
+            .expect("category")
+            .parse()
+            .expect("uuid")
+    }
+
+    /// Posts a task as `staff` with sensible defaults overridden by `fields`; returns it.
+    pub async fn post_task(&self, staff: &TestUser, fields: Value) -> Value {
+        let start = chrono::Utc::now() + chrono::Duration::days(3);
+        let mut body = serde_json::json!({
+            "title": "Følge til legen",
+            "description": "Følge en eldre dame til fastlegen og hjem igjen.",
+            "category_id": self.category_id("accompaniment").await,
+            "council_id": self.council_id("Stavern").await,
+            "starts_at": start.to_rfc3339(),
+            "ends_at": (start + chrono::Duration::hours(2)).to_rfc3339(),
+            "spots": 1,
+            "area_hint": "Stavern sentrum",
+            "private": {"address": "Storgata 1", "recipient_name": "Ruth Hansen", "recipient_phone": "+47 911 11 111", "notes": "Bruker rullator"}
+        });
+        for (k, v) in fields.as_object().expect("object") {
+            body[k] = v.clone();
+        }
+        let response = self
+            .post("/api/v1/tasks", Some(&staff.access_token), body)
+            .await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert_eq!(status, 201, "posting a task: {text}");
+        serde_json::from_str(&text).expect("json")
+    }
+}

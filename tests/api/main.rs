@@ -11,3 +11,4 @@ mod migrations;
 mod operations;
 mod outbox;
 mod reference;
+mod tasks;

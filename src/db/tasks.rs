@@ -1,0 +1,495 @@
+//! Queries for tasks, their private blocks, claims and events.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{claims, service_units, task_events, task_private, tasks, users};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = tasks, check_for_backend(diesel::pg::Pg))]
+pub struct TaskRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub status: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    pub spots: i32,
+    pub active_claims: i32,
+    pub area_hint: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = tasks)]
+pub struct NewTaskRow {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    pub spots: i32,
+    pub area_hint: Option<String>,
+}
+
+/// Changes to a task's public fields; `None` leaves a column as it is.
+#[derive(Debug, Default, Clone, AsChangeset)]
+#[diesel(table_name = tasks)]
+pub struct TaskChanges {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub category_id: Option<Uuid>,
+    pub council_id: Option<Option<Uuid>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub duration_minutes: Option<Option<i32>>,
+    pub spots: Option<i32>,
+    pub area_hint: Option<Option<String>>,
+    pub status: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = task_private, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
+pub struct TaskPrivateRow {
+    pub task_id: Uuid,
+    pub address: Option<String>,
+    pub recipient_name: Option<String>,
+    pub recipient_phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = claims, check_for_backend(diesel::pg::Pg))]
+pub struct ClaimRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub status: String,
+    pub claimed_at: DateTime<Utc>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub minutes: Option<i32>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = task_events, check_for_backend(diesel::pg::Pg))]
+pub struct TaskEventRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub fields: Vec<Option<String>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, row: &NewTaskRow) -> QueryResult<TaskRow> {
+    diesel::insert_into(tasks::table)
+        .values(row)
+        .returning(TaskRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<TaskRow>> {
+    tasks::table
+        .find(id)
+        .select(TaskRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The task, locked for the rest of the transaction: claims, releases and edits of one
+/// task are serialised here.
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<TaskRow>> {
+    tasks::table
+        .find(id)
+        .select(TaskRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Applies `changes` and bumps the version.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    changes: &TaskChanges,
+) -> QueryResult<TaskRow> {
+    diesel::update(tasks::table.find(id))
+        .set((
+            changes,
+            tasks::version.eq(tasks::version + 1),
+            tasks::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(TaskRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn private_of(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+) -> QueryResult<Option<TaskPrivateRow>> {
+    task_private::table
+        .find(task_id)
+        .select(TaskPrivateRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn private_of_many(
+    conn: &mut AsyncPgConnection,
+    task_ids: &[Uuid],
+) -> QueryResult<Vec<TaskPrivateRow>> {
+    task_private::table
+        .filter(task_private::task_id.eq_any(task_ids))
+        .select(TaskPrivateRow::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn upsert_private(conn: &mut AsyncPgConnection, row: &TaskPrivateRow) -> QueryResult<()> {
+    diesel::insert_into(task_private::table)
+        .values(row)
+        .on_conflict(task_private::task_id)
+        .do_update()
+        .set(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn insert_event(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    actor_id: Option<Uuid>,
+    kind: &str,
+    fields: &[&str],
+) -> QueryResult<()> {
+    let fields: Vec<Option<String>> = fields.iter().map(|f| Some((*f).to_owned())).collect();
+    diesel::insert_into(task_events::table)
+        .values((
+            task_events::id.eq(Uuid::now_v7()),
+            task_events::task_id.eq(task_id),
+            task_events::actor_id.eq(actor_id),
+            task_events::kind.eq(kind),
+            task_events::fields.eq(fields),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<TaskEventRow>> {
+    let mut query = task_events::table
+        .filter(task_events::task_id.eq(task_id))
+        .select(TaskEventRow::as_select())
+        .order(task_events::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(task_events::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+pub async fn insert_claim(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    volunteer_id: Uuid,
+) -> QueryResult<ClaimRow> {
+    diesel::insert_into(claims::table)
+        .values((
+            claims::id.eq(Uuid::now_v7()),
+            claims::task_id.eq(task_id),
+            claims::volunteer_id.eq(volunteer_id),
+        ))
+        .returning(ClaimRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn active_claim(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    volunteer_id: Uuid,
+) -> QueryResult<Option<ClaimRow>> {
+    claims::table
+        .filter(claims::task_id.eq(task_id))
+        .filter(claims::volunteer_id.eq(volunteer_id))
+        .filter(claims::status.eq("active"))
+        .select(ClaimRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn active_claims_of_task(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+) -> QueryResult<Vec<ClaimRow>> {
+    claims::table
+        .filter(claims::task_id.eq(task_id))
+        .filter(claims::status.eq("active"))
+        .select(ClaimRow::as_select())
+        .order(claims::id)
+        .load(conn)
+        .await
+}
+
+/// The volunteer's active claims on other tasks, with those tasks (for overlap checks).
+pub async fn active_claims_with_tasks(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+) -> QueryResult<Vec<(ClaimRow, TaskRow)>> {
+    claims::table
+        .inner_join(tasks::table)
+        .filter(claims::volunteer_id.eq(volunteer_id))
+        .filter(claims::status.eq("active"))
+        .select((ClaimRow::as_select(), TaskRow::as_select()))
+        .load(conn)
+        .await
+}
+
+pub async fn release_claim(conn: &mut AsyncPgConnection, claim_id: Uuid) -> QueryResult<ClaimRow> {
+    diesel::update(claims::table.find(claim_id))
+        .set((
+            claims::status.eq("released"),
+            claims::released_at.eq(diesel::dsl::now),
+        ))
+        .returning(ClaimRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn void_active_claims(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+) -> QueryResult<Vec<ClaimRow>> {
+    diesel::update(
+        claims::table
+            .filter(claims::task_id.eq(task_id))
+            .filter(claims::status.eq("active")),
+    )
+    .set(claims::status.eq("voided"))
+    .returning(ClaimRow::as_returning())
+    .get_results(conn)
+    .await
+}
+
+pub async fn complete_claim(
+    conn: &mut AsyncPgConnection,
+    claim_id: Uuid,
+    minutes: i32,
+) -> QueryResult<ClaimRow> {
+    diesel::update(claims::table.find(claim_id))
+        .set((
+            claims::status.eq("completed"),
+            claims::completed_at.eq(diesel::dsl::now),
+            claims::minutes.eq(minutes),
+        ))
+        .returning(ClaimRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The caller's most relevant claim per task (active first, else the latest).
+pub async fn my_claims_on(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+    task_ids: &[Uuid],
+) -> QueryResult<Vec<ClaimRow>> {
+    claims::table
+        .filter(claims::volunteer_id.eq(volunteer_id))
+        .filter(claims::task_id.eq_any(task_ids))
+        .select(ClaimRow::as_select())
+        .order((claims::task_id, claims::id.desc()))
+        .load(conn)
+        .await
+}
+
+/// A claim with the claimant's contact details, for the task's unit.
+pub async fn claims_with_volunteers(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+) -> QueryResult<Vec<(ClaimRow, String, String, Option<String>)>> {
+    claims::table
+        .inner_join(users::table)
+        .filter(claims::task_id.eq(task_id))
+        .select((
+            ClaimRow::as_select(),
+            users::name,
+            users::email,
+            users::phone,
+        ))
+        .order(claims::id)
+        .load(conn)
+        .await
+}
+
+/// The caller's claims, newest first, with their tasks; `limit + 1` rows.
+pub async fn claims_of_volunteer(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<(ClaimRow, TaskRow)>> {
+    let mut query = claims::table
+        .inner_join(tasks::table)
+        .filter(claims::volunteer_id.eq(volunteer_id))
+        .select((ClaimRow::as_select(), TaskRow::as_select()))
+        .order(claims::id.desc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(claims::id.lt(before));
+    }
+    query.load(conn).await
+}
+
+/// A unit's public contact details.
+pub async fn unit_contact(
+    conn: &mut AsyncPgConnection,
+    unit_id: Uuid,
+) -> QueryResult<(String, String, Option<String>)> {
+    service_units::table
+        .find(unit_id)
+        .select((
+            service_units::name,
+            service_units::email,
+            service_units::phone,
+        ))
+        .first(conn)
+        .await
+}
+
+/// Filters of a task list, already resolved to what the caller may see.
+#[derive(Debug, Clone, Default)]
+pub struct TaskFilter {
+    pub statuses: Vec<String>,
+    pub category_id: Option<Uuid>,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// Only tasks this volunteer holds an active or completed claim on.
+    pub claimed_by: Option<Uuid>,
+    /// Leave out these categories (the volunteer's own opt-outs).
+    pub exclude_categories: Vec<Uuid>,
+    /// Only tasks starting later than now (the volunteer's default feed).
+    pub upcoming_only: bool,
+}
+
+/// Tasks by start time, `limit + 1` rows after the cursor `(starts_at, id)`.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    filter: &TaskFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<TaskRow>> {
+    let mut query = tasks::table
+        .select(TaskRow::as_select())
+        .order((tasks::starts_at.asc(), tasks::id.asc()))
+        .limit(limit + 1)
+        .into_boxed();
+    if !filter.statuses.is_empty() {
+        query = query.filter(tasks::status.eq_any(filter.statuses.clone()));
+    }
+    if let Some(c) = filter.category_id {
+        query = query.filter(tasks::category_id.eq(c));
+    }
+    if let Some(c) = filter.council_id {
+        query = query.filter(tasks::council_id.eq(c));
+    }
+    if let Some(u) = filter.service_unit_id {
+        query = query.filter(tasks::service_unit_id.eq(u));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(tasks::starts_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(tasks::starts_at.lt(to));
+    }
+    if filter.upcoming_only {
+        query = query.filter(tasks::starts_at.gt(diesel::dsl::now));
+    }
+    if !filter.exclude_categories.is_empty() {
+        query = query.filter(tasks::category_id.ne_all(filter.exclude_categories.clone()));
+    }
+    if let Some(volunteer) = filter.claimed_by {
+        let mine = claims::table
+            .select(claims::task_id)
+            .filter(claims::volunteer_id.eq(volunteer))
+            .filter(claims::status.eq_any(["active", "completed"]));
+        query = query.filter(tasks::id.eq_any(mine));
+    }
+    if let Some((starts_at, id)) = after {
+        query = query.filter(
+            tasks::starts_at
+                .gt(starts_at)
+                .or(tasks::starts_at.eq(starts_at).and(tasks::id.gt(id))),
+        );
+    }
+    query.load(conn).await
+}
+
+/// Open tasks whose start has passed with no active claim become `expired`.
+pub async fn expire_unclaimed(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
+    diesel::update(
+        tasks::table
+            .filter(tasks::status.eq("open"))
+            .filter(tasks::active_claims.eq(0))
+            .filter(tasks::starts_at.le(diesel::dsl::now)),
+    )
+    .set((
+        tasks::status.eq("expired"),
+        tasks::version.eq(tasks::version + 1),
+        tasks::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(tasks::id)
+    .get_results(conn)
+    .await
+}
+
+/// Live tasks with active claims whose end is more than `days` ago.
+pub async fn ended_with_claims(
+    conn: &mut AsyncPgConnection,
+    ended_before: DateTime<Utc>,
+) -> QueryResult<Vec<TaskRow>> {
+    tasks::table
+        .filter(tasks::status.eq_any(["open", "filled"]))
+        .filter(tasks::active_claims.gt(0))
+        .filter(tasks::starts_at.lt(ended_before))
+        .select(TaskRow::as_select())
+        .for_update()
+        .skip_locked()
+        .load(conn)
+        .await
+}

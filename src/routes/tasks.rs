@@ -1,0 +1,788 @@
+//! `/api/v1/tasks*` and `/api/v1/me/claims`: posting, browsing, claiming and releasing.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::body::JsonBody;
+use crate::auth::AuthUser;
+use crate::db::tasks::{ClaimRow, TaskEventRow};
+use crate::domain::task::TaskStatus;
+use crate::error::{ApiError, ApiResult, PROBLEM_JSON};
+use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::services::idempotency::{self, Answer, Scope};
+use crate::services::tasks::{
+    self as service, Completion, NewTask, PrivateInput, TaskEdit, TaskQuery, TaskView,
+};
+use crate::startup::AppState;
+use crate::validation::{double_option, non_null};
+
+#[derive(Debug, Serialize)]
+pub struct MyClaim {
+    pub id: Uuid,
+    pub status: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrivateBlock {
+    pub address: Option<String>,
+    pub recipient_name: Option<String>,
+    pub recipient_phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitContact {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// A task as the caller may see it: `private` and `unit` are absent, not null, where not
+/// allowed.
+#[derive(Debug, Serialize)]
+pub struct TaskResponse {
+    pub id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Uuid,
+    pub status: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    pub spots: i32,
+    pub spots_left: i32,
+    pub area_hint: Option<String>,
+    pub my_claim: Option<MyClaim>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<PrivateBlock>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<UnitContact>,
+}
+
+impl From<TaskView> for TaskResponse {
+    fn from(v: TaskView) -> Self {
+        let t = v.task;
+        let live = TaskStatus::parse(&t.status).is_some_and(TaskStatus::is_live);
+        Self {
+            spots_left: if live {
+                (t.spots - t.active_claims).max(0)
+            } else {
+                0
+            },
+            id: t.id,
+            title: t.title,
+            description: t.description,
+            category_id: t.category_id,
+            council_id: t.council_id,
+            service_unit_id: t.service_unit_id,
+            status: t.status,
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
+            duration_minutes: t.duration_minutes,
+            spots: t.spots,
+            area_hint: t.area_hint,
+            my_claim: v.my_claim.map(|c| MyClaim {
+                id: c.id,
+                status: c.status,
+            }),
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+            private: v.private.map(|p| PrivateBlock {
+                address: p.address,
+                recipient_name: p.recipient_name,
+                recipient_phone: p.recipient_phone,
+                notes: p.notes,
+            }),
+            unit: v
+                .unit
+                .map(|(name, email, phone)| UnitContact { name, email, phone }),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimResponse {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub status: String,
+    pub claimed_at: DateTime<Utc>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub hours: Option<f64>,
+}
+
+impl From<ClaimRow> for ClaimResponse {
+    fn from(c: ClaimRow) -> Self {
+        Self {
+            id: c.id,
+            task_id: c.task_id,
+            volunteer_id: c.volunteer_id,
+            status: c.status,
+            claimed_at: c.claimed_at,
+            released_at: c.released_at,
+            completed_at: c.completed_at,
+            hours: c.minutes.map(|m| f64::from(m) / 60.0),
+        }
+    }
+}
+
+fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(ApiError::internal)
+}
+
+/// The `Idempotency-Key` header, when given: 1–255 visible ASCII characters.
+pub struct IdempotencyKey(pub Option<String>);
+
+impl FromRequest for IdempotencyKey {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let result = match req.headers().get("idempotency-key") {
+            None => Ok(Self(None)),
+            Some(value) => match value.to_str() {
+                Ok(s)
+                    if !s.is_empty()
+                        && s.len() <= 255
+                        && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) =>
+                {
+                    Ok(Self(Some(s.to_owned())))
+                }
+                _ => Err(ApiError::invalid_field(
+                    "Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters",
+                )),
+            },
+        };
+        std::future::ready(result)
+    }
+}
+
+/// A JSON body that may also be absent (an empty body reads as `{}`).
+pub struct OptionalBody<T>(pub JsonBody<T>);
+
+impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalBody<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == "0")
+            && !req.headers().contains_key(header::TRANSFER_ENCODING);
+        if empty {
+            let parsed = JsonBody::from_value(serde_json::json!({}));
+            return Box::pin(async move { parsed.map(OptionalBody).map_err(Into::into) });
+        }
+        let inner = JsonBody::<T>::from_request(req, payload);
+        Box::pin(async move { inner.await.map(OptionalBody) })
+    }
+}
+
+/// Sends an answer (fresh or replayed).
+fn respond(answer: Answer) -> HttpResponse {
+    let status = actix_web::http::StatusCode::from_u16(answer.status)
+        .unwrap_or(actix_web::http::StatusCode::OK);
+    let mut response = HttpResponse::build(status);
+    if let Some(tag) = &answer.etag {
+        response.insert_header((header::ETAG, tag.clone()));
+    }
+    if answer.replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
+    }
+    if status.is_client_error() {
+        response.content_type(PROBLEM_JSON);
+    }
+    response.json(answer.body)
+}
+
+/// Runs `$body` (which yields an `Answer`) in one transaction under the idempotency rules.
+macro_rules! idempotent {
+    ($state:expr, $scope:expr, |$conn:ident| $body:expr) => {{
+        let mut conn = $state.pool.get().await?;
+        let result = conn
+            .transaction(async |$conn| {
+                if let Some(replay) = idempotency::begin($conn, &$scope).await? {
+                    return Ok(replay);
+                }
+                let answer: Answer = $body;
+                idempotency::finish($conn, &$scope, &answer).await?;
+                Ok::<Answer, ApiError>(answer)
+            })
+            .await;
+        idempotency::remember_failure(&mut conn, &$scope, result).await?
+    }};
+}
+
+/// On a replayed task answer, the private block (never stored) is read again.
+async fn with_current_private(
+    state: &AppState,
+    user: &AuthUser,
+    mut answer: Answer,
+) -> Result<Answer, ApiError> {
+    if !answer.replayed || answer.status >= 300 {
+        return Ok(answer);
+    }
+    let Some(id) = answer
+        .body
+        .get("id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| Uuid::parse_str(s).ok())
+    else {
+        return Ok(answer);
+    };
+    let mut conn = state.pool.get().await?;
+    let view = service::get(&mut conn, user, id).await?;
+    let fresh = to_json(&TaskResponse::from(view))?;
+    if let (Some(map), Some(fresh)) = (answer.body.as_object_mut(), fresh.as_object()) {
+        for key in ["private", "unit"] {
+            if let Some(v) = fresh.get(key) {
+                map.insert(key.to_owned(), v.clone());
+            }
+        }
+    }
+    Ok(answer)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTaskRequest {
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Option<Uuid>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub spots: Option<i32>,
+    pub area_hint: Option<String>,
+    pub private: Option<PrivateInput>,
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    body: JsonBody<CreateTaskRequest>,
+) -> ApiResult<HttpResponse> {
+    let raw = body.raw().clone();
+    let scope = Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body: &raw,
+    };
+    let b = body.into_inner();
+    let input = NewTask {
+        title: b.title,
+        description: b.description,
+        category_id: b.category_id,
+        council_id: b.council_id,
+        service_unit_id: b.service_unit_id,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        duration_minutes: b.duration_minutes,
+        spots: b.spots,
+        area_hint: b.area_hint,
+        private: b.private,
+    };
+    let answer = idempotent!(state, scope, |conn| {
+        let (task, _) = service::create(conn, &user, input).await?;
+        let version = task.version;
+        let view = service::views(conn, &user, vec![task])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::not_found("no such task"))?;
+        Answer::new(
+            201,
+            to_json(&TaskResponse::from(view))?,
+            Some(etag(version)),
+        )
+    });
+    let answer = with_current_private(&state, &user, answer).await?;
+    Ok(respond(answer))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListTasksQuery {
+    pub status: Option<String>,
+    pub category_id: Option<String>,
+    pub council_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub mine: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
+    let mut v = crate::validation::Validator::new();
+    let mut out = TaskQuery::default();
+    if let Some(raw) = q.status.as_deref() {
+        for part in raw.split(',').map(str::trim) {
+            match TaskStatus::parse(part) {
+                Some(s) => out.statuses.push(s),
+                None => v.error(
+                    "status",
+                    "must be open, filled, cancelled, completed, expired or withdrawn",
+                ),
+            }
+        }
+    }
+    let uuid = |v: &mut crate::validation::Validator, field: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(|s| v.check(field, Uuid::parse_str(s).map_err(|_| "must be a UUID")))
+    };
+    out.category_id = uuid(&mut v, "category_id", &q.category_id);
+    out.council_id = uuid(&mut v, "council_id", &q.council_id);
+    let time = |v: &mut crate::validation::Validator, field: &str, raw: &Option<String>| {
+        raw.as_deref().and_then(|s| {
+            v.check(
+                field,
+                DateTime::parse_from_rfc3339(s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| "must be an RFC 3339 time"),
+            )
+        })
+    };
+    out.from = time(&mut v, "from", &q.from);
+    out.to = time(&mut v, "to", &q.to);
+    out.mine = match q.mine.as_deref() {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            v.error("mine", "must be true or false");
+            None
+        }
+    };
+    v.finish()?;
+    Ok(out)
+}
+
+fn task_cursor(view: &TaskView) -> Cursor {
+    Cursor {
+        key: view
+            .task
+            .starts_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+        id: view.task.id,
+    }
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<ListTasksQuery>,
+) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let page = PageQuery {
+        limit: q.limit.clone(),
+        cursor: q.cursor.clone(),
+    }
+    .parse()?;
+    let task_query = parse_query(&q)?;
+    let after = match &page.after {
+        None => None,
+        Some(c) => Some((
+            DateTime::parse_from_rfc3339(&c.key)
+                .map_err(|_| {
+                    ApiError::invalid_field("cursor", "is not a cursor this service issued")
+                })?
+                .with_timezone(&Utc),
+            c.id,
+        )),
+    };
+    let mut conn = state.pool.get().await?;
+    let filter = service::resolve_filter(&mut conn, &user, &task_query).await?;
+    let rows = crate::db::tasks::list(&mut conn, &filter, after, page.limit).await?;
+    let views = service::views(&mut conn, &user, rows).await?;
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        views,
+        page.limit,
+        task_cursor,
+        TaskResponse::from,
+    )))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let view = service::get(&mut conn, &user, id.into_inner()).await?;
+    let tag = etag(view.task.version);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .json(TaskResponse::from(view)))
+}
+
+/// `If-Match`: a strong ETag this service issued; anything else can never match.
+fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let raw = value.to_str().unwrap_or_default().trim();
+    if raw == "*" {
+        return Ok(None);
+    }
+    Ok(Some(
+        raw.strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(-1),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTaskRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub category_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub council_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub duration_minutes: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub spots: Option<i32>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub area_hint: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub private: Option<PrivateInput>,
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    body: JsonBody<UpdateTaskRequest>,
+) -> ApiResult<HttpResponse> {
+    let expected = if_match(&req)?;
+    let b = body.into_inner();
+    let edit = TaskEdit {
+        title: b.title,
+        description: b.description,
+        category_id: b.category_id,
+        council_id: b.council_id,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        duration_minutes: b.duration_minutes,
+        spots: b.spots,
+        area_hint: b.area_hint,
+        private: b.private,
+    };
+    let id = id.into_inner();
+    let mut conn = state.pool.get().await?;
+    let view = conn
+        .transaction(async |conn| {
+            service::update(conn, &state.settings, &user, id, expected, edit).await?;
+            service::get(conn, &user, id).await
+        })
+        .await?;
+    let tag = etag(view.task.version);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .json(TaskResponse::from(view)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    pub reason: String,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: JsonBody<CancelRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let scope = Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body: body.raw(),
+    };
+    let answer = idempotent!(state, scope, |conn| {
+        let task = service::cancel(conn, &state.settings, &user, id, &body.reason).await?;
+        let version = task.version;
+        let view = service::views(conn, &user, vec![task])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::not_found("no such task"))?;
+        Answer::new(
+            200,
+            to_json(&TaskResponse::from(view))?,
+            Some(etag(version)),
+        )
+    });
+    Ok(respond(with_current_private(&state, &user, answer).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    pub hours: Option<f64>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub hours_by_claim: Option<std::collections::HashMap<Uuid, f64>>,
+}
+
+pub async fn complete(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: OptionalBody<CompleteRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let body = body.0;
+    let scope = Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body: body.raw(),
+    };
+    let input = Completion {
+        hours: body.hours,
+        hours_by_claim: body.hours_by_claim.clone(),
+    };
+    let answer = idempotent!(state, scope, |conn| {
+        let task = service::complete(conn, &user, id, input).await?;
+        let version = task.version;
+        let view = service::views(conn, &user, vec![task])
+            .await?
+            .pop()
+            .ok_or_else(|| ApiError::not_found("no such task"))?;
+        Answer::new(
+            200,
+            to_json(&TaskResponse::from(view))?,
+            Some(etag(version)),
+        )
+    });
+    Ok(respond(with_current_private(&state, &user, answer).await?))
+}
+
+/// A claim takes no fields: it is always the caller's own. Naming anyone is refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimRequest {}
+
+pub async fn claim(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: OptionalBody<ClaimRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let scope = Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body: body.0.raw(),
+    };
+    let answer = idempotent!(state, scope, |conn| {
+        let claim = service::claim(conn, &state.settings, &user, id).await?;
+        Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
+    });
+    Ok(respond(answer))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseRequest {
+    /// Optional; not stored and not required — releasing needs no reason.
+    #[serde(default, deserialize_with = "non_null")]
+    pub reason: Option<String>,
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    key: IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: OptionalBody<ReleaseRequest>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    if body
+        .0
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.chars().count() > 1000)
+    {
+        return Err(ApiError::invalid_field(
+            "reason",
+            "must be at most 1000 characters",
+        ));
+    }
+    let scope = Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body: body.0.raw(),
+    };
+    let answer = idempotent!(state, scope, |conn| {
+        let claim = service::release(conn, &state.settings, &user, id).await?;
+        Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)
+    });
+    Ok(respond(answer))
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimantResponse {
+    #[serde(flatten)]
+    pub claim: ClaimResponse,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+pub async fn claims(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let claimants = service::claimants(&mut conn, &user, id.into_inner()).await?;
+    let items: Vec<ClaimantResponse> = claimants
+        .into_iter()
+        .map(|c| ClaimantResponse {
+            claim: c.claim.into(),
+            name: c.name,
+            email: c.email,
+            phone: c.phone,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventResponse {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub fields: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<TaskEventRow> for EventResponse {
+    fn from(e: TaskEventRow) -> Self {
+        Self {
+            id: e.id,
+            task_id: e.task_id,
+            actor_id: e.actor_id,
+            kind: e.kind,
+            fields: e.fields.into_iter().flatten().collect(),
+            created_at: e.created_at,
+        }
+    }
+}
+
+pub async fn events(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = query.parse()?;
+    let mut conn = state.pool.get().await?;
+    let rows = service::events(
+        &mut conn,
+        &user,
+        id.into_inner(),
+        page.after.map(|c| c.id),
+        page.limit,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        rows,
+        page.limit,
+        |e| Cursor {
+            key: String::new(),
+            id: e.id,
+        },
+        EventResponse::from,
+    )))
+}
+
+#[derive(Debug, Serialize)]
+pub struct MyClaimResponse {
+    #[serde(flatten)]
+    pub claim: ClaimResponse,
+    pub task: TaskResponse,
+}
+
+pub async fn my_claims(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = query.parse()?;
+    let mut conn = state.pool.get().await?;
+    let rows = crate::db::tasks::claims_of_volunteer(
+        &mut conn,
+        user.id,
+        page.after.map(|c| c.id),
+        page.limit,
+    )
+    .await?;
+    let (claims, tasks): (Vec<ClaimRow>, Vec<_>) = rows.into_iter().unzip();
+    let views = service::views(&mut conn, &user, tasks).await?;
+    let items: Vec<(ClaimRow, TaskView)> = claims.into_iter().zip(views).collect();
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        items,
+        page.limit,
+        |(c, _)| Cursor {
+            key: String::new(),
+            id: c.id,
+        },
+        |(c, v)| MyClaimResponse {
+            claim: c.into(),
+            task: v.into(),
+        },
+    )))
+}

@@ -1,0 +1,851 @@
+//! The task marketplace: post, edit, cancel, complete, claim and release — each on a
+//! connection already inside the caller's transaction (see `services::idempotency`), so the
+//! change, its event and its emails commit together.
+
+use chrono::{DateTime, Utc};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, permissions};
+use crate::db::tasks::{
+    self as db, ClaimRow, NewTaskRow, TaskChanges, TaskFilter, TaskPrivateRow, TaskRow,
+};
+use crate::db::{reference as reference_db, users as users_db};
+use crate::domain::account::Role;
+use crate::domain::task::{self as rules, TaskStatus};
+use crate::email::enqueue;
+use crate::email::task_messages::{self as messages, TaskMailContext};
+use crate::error::{ApiError, ErrorCode};
+use crate::settings::Settings;
+use crate::validation::Validator;
+
+fn mail_context(settings: &Settings) -> TaskMailContext<'_> {
+    TaskMailContext {
+        public_url: &settings.public_url,
+        timezone: settings.timezone,
+    }
+}
+
+fn status_of(task: &TaskRow) -> TaskStatus {
+    TaskStatus::parse(&task.status).unwrap_or(TaskStatus::Open)
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("no such task")
+}
+
+fn not_open(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::TaskNotOpen, detail)
+}
+
+/// The private block as given in a request; `None` fields are empty.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateInput {
+    pub address: Option<String>,
+    pub recipient_name: Option<String>,
+    pub recipient_phone: Option<String>,
+    pub notes: Option<String>,
+}
+
+fn check_private(v: &mut Validator, task_id: Uuid, input: &PrivateInput) -> TaskPrivateRow {
+    let mut field = |name: &str, value: &Option<String>, max: usize| -> Option<String> {
+        let value = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        v.check(&format!("private.{name}"), rules::check_text(value, max))
+    };
+    TaskPrivateRow {
+        task_id,
+        address: field("address", &input.address, 300),
+        recipient_name: field("recipient_name", &input.recipient_name, 200),
+        recipient_phone: field("recipient_phone", &input.recipient_phone, 32),
+        notes: field("notes", &input.notes, 2000),
+    }
+}
+
+/// A new task as posted.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Option<Uuid>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub duration_minutes: Option<i32>,
+    pub spots: Option<i32>,
+    pub area_hint: Option<String>,
+    pub private: Option<PrivateInput>,
+}
+
+async fn check_category_and_council(
+    conn: &mut AsyncPgConnection,
+    v: &mut Validator,
+    category_id: Option<Uuid>,
+    council_id: Option<Uuid>,
+) -> Result<(), ApiError> {
+    if let Some(category_id) = category_id {
+        match reference_db::find_category(conn, category_id).await? {
+            Some(c) if c.active => {}
+            Some(_) => v.error("category_id", "is not an active category"),
+            None => v.error("category_id", "is not a category"),
+        }
+    }
+    if let Some(council_id) = council_id
+        && !reference_db::council_is_active(conn, council_id).await?
+    {
+        v.error("council_id", "is not an active council");
+    }
+    Ok(())
+}
+
+/// Posts a task for the caller's unit (staff) or a named unit (admins).
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    input: NewTask,
+) -> Result<(TaskRow, TaskPrivateRow), ApiError> {
+    permissions::require_role(user, &[Role::Staff, Role::Admin])?;
+    let unit = match (user.role, input.service_unit_id) {
+        (Role::Staff, Some(unit)) if Some(unit) != user.service_unit_id => {
+            return Err(ApiError::forbidden(
+                "staff post tasks for their own service unit only",
+            ));
+        }
+        (Role::Staff, _) => user.service_unit_id,
+        (_, unit) => unit,
+    };
+    let mut v = Validator::new();
+    let title = v.check("title", rules::check_title(&input.title));
+    let description = v.check("description", rules::check_text(&input.description, 5000));
+    check_category_and_council(conn, &mut v, Some(input.category_id), input.council_id).await?;
+    match unit {
+        None => v.error("service_unit_id", "is required when an admin posts a task"),
+        Some(id) if !reference_db::service_unit_exists(conn, id).await? => {
+            v.error("service_unit_id", "is not a service unit")
+        }
+        Some(_) => {}
+    }
+    if input.starts_at <= Utc::now() {
+        v.error("starts_at", "must be in the future");
+    }
+    if let Some(end) = input.ends_at
+        && end <= input.starts_at
+    {
+        v.error("ends_at", "must be after starts_at");
+    }
+    let duration = input
+        .duration_minutes
+        .and_then(|d| v.check("duration_minutes", rules::check_duration(d)));
+    let spots = v.check("spots", rules::check_spots(input.spots.unwrap_or(1)));
+    let area_hint = input
+        .area_hint
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|a| v.check("area_hint", rules::check_text(a, 200)));
+    let id = Uuid::now_v7();
+    let private = check_private(&mut v, id, &input.private.unwrap_or_default());
+    v.finish()?;
+    let (Some(title), Some(description), Some(spots), Some(unit)) =
+        (title, description, spots, unit)
+    else {
+        return Err(ApiError::internal(anyhow::anyhow!(
+            "validated fields missing"
+        )));
+    };
+    let task = db::insert(
+        conn,
+        &NewTaskRow {
+            id,
+            title,
+            description,
+            category_id: input.category_id,
+            council_id: input.council_id,
+            service_unit_id: unit,
+            created_by: Some(user.id),
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            duration_minutes: duration,
+            spots,
+            area_hint,
+        },
+    )
+    .await?;
+    db::upsert_private(conn, &private).await?;
+    db::insert_event(conn, id, Some(user.id), "created", &[]).await?;
+    tracing::info!(task.id = %id, user.id = %user.id, "task posted");
+    Ok((task, private))
+}
+
+/// Changes to a task; `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, Default)]
+pub struct TaskEdit {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub category_id: Option<Uuid>,
+    pub council_id: Option<Option<Uuid>>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<Option<DateTime<Utc>>>,
+    pub duration_minutes: Option<Option<i32>>,
+    pub spots: Option<i32>,
+    pub area_hint: Option<Option<String>>,
+    pub private: Option<PrivateInput>,
+}
+
+/// Edits a live task. `if_match` is the version from `If-Match`; a stale one is 412.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &AuthUser,
+    id: Uuid,
+    if_match: Option<i32>,
+    input: TaskEdit,
+) -> Result<(TaskRow, Option<TaskPrivateRow>), ApiError> {
+    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    if let Some(expected) = if_match
+        && expected != task.version
+    {
+        return Err(ApiError::new(
+            ErrorCode::PreconditionFailed,
+            "the task has changed since you read it; fetch it again",
+        ));
+    }
+    if !status_of(&task).is_live() {
+        return Err(not_open("only open or filled tasks can be edited"));
+    }
+    let mut v = Validator::new();
+    let mut changes = TaskChanges::default();
+    let mut fields: Vec<&str> = Vec::new();
+    if let Some(title) = &input.title
+        && let Some(t) = v.check("title", rules::check_title(title))
+        && t != task.title
+    {
+        changes.title = Some(t);
+        fields.push("title");
+    }
+    if let Some(description) = &input.description
+        && let Some(d) = v.check("description", rules::check_text(description, 5000))
+        && d != task.description
+    {
+        changes.description = Some(d);
+        fields.push("description");
+    }
+    let new_category = input.category_id.filter(|c| *c != task.category_id);
+    let new_council = input.council_id.filter(|c| *c != task.council_id);
+    check_category_and_council(conn, &mut v, new_category, new_council.flatten()).await?;
+    if let Some(c) = new_category {
+        changes.category_id = Some(c);
+        fields.push("category_id");
+    }
+    if let Some(c) = new_council {
+        changes.council_id = Some(c);
+        fields.push("council_id");
+    }
+    let starts_at = input.starts_at.unwrap_or(task.starts_at);
+    if input.starts_at.is_some_and(|s| s != task.starts_at) {
+        if starts_at <= Utc::now() {
+            v.error("starts_at", "must be in the future");
+        }
+        changes.starts_at = Some(starts_at);
+        fields.push("starts_at");
+    }
+    let ends_at = input.ends_at.unwrap_or(task.ends_at);
+    if ends_at.is_some_and(|e| e <= starts_at) {
+        v.error("ends_at", "must be after starts_at");
+    }
+    if input.ends_at.is_some_and(|e| e != task.ends_at) {
+        changes.ends_at = Some(ends_at);
+        fields.push("ends_at");
+    }
+    if let Some(duration) = input.duration_minutes
+        && duration != task.duration_minutes
+    {
+        let checked = duration.map(|d| v.check("duration_minutes", rules::check_duration(d)));
+        changes.duration_minutes = Some(checked.flatten());
+        fields.push("duration_minutes");
+    }
+    let spots = match input.spots {
+        Some(s) => v
+            .check("spots", rules::check_spots(s))
+            .unwrap_or(task.spots),
+        None => task.spots,
+    };
+    if spots != task.spots {
+        changes.spots = Some(spots);
+        fields.push("spots");
+    }
+    if let Some(area) = &input.area_hint {
+        let area = area.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let checked = area.and_then(|a| v.check("area_hint", rules::check_text(a, 200)));
+        if checked != task.area_hint {
+            changes.area_hint = Some(checked);
+            fields.push("area_hint");
+        }
+    }
+    let private = input.private.as_ref().map(|p| check_private(&mut v, id, p));
+    v.finish()?;
+    if spots < task.active_claims {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} volunteers hold this task; spots cannot go below that",
+                task.active_claims
+            ),
+        ));
+    }
+    if changes.spots.is_some() {
+        let full = task.active_claims == spots;
+        changes.status = Some(if full { "filled" } else { "open" }.to_owned());
+    }
+    let old_private = db::private_of(conn, id)
+        .await?
+        .unwrap_or_else(|| TaskPrivateRow {
+            task_id: id,
+            ..Default::default()
+        });
+    if let Some(p) = &private {
+        for (name, old, new) in [
+            ("private.address", &old_private.address, &p.address),
+            (
+                "private.recipient_name",
+                &old_private.recipient_name,
+                &p.recipient_name,
+            ),
+            (
+                "private.recipient_phone",
+                &old_private.recipient_phone,
+                &p.recipient_phone,
+            ),
+            ("private.notes", &old_private.notes, &p.notes),
+        ] {
+            if old != new {
+                fields.push(name);
+            }
+        }
+        db::upsert_private(conn, p).await?;
+    }
+    if fields.is_empty() {
+        return Ok((task, Some(old_private)));
+    }
+    let updated = db::update(conn, id, &changes).await?;
+    db::insert_event(conn, id, Some(user.id), "updated", &fields).await?;
+    // Claimants hear about it (the email names no values, private or not).
+    let ctx = mail_context(settings);
+    for claim in db::active_claims_of_task(conn, id).await? {
+        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
+            && volunteer.notify_task_changed
+            && volunteer.active
+        {
+            let language = crate::services::accounts::language_of(&volunteer);
+            enqueue(
+                conn,
+                &messages::task_changed(
+                    &ctx,
+                    &updated,
+                    &volunteer.email,
+                    volunteer.id,
+                    &volunteer.name,
+                    language,
+                ),
+            )
+            .await?;
+        }
+    }
+    Ok((updated, Some(private.unwrap_or(old_private))))
+}
+
+/// Cancels a live task: its active claims are voided and their holders told.
+pub async fn cancel(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &AuthUser,
+    id: Uuid,
+    reason: &str,
+) -> Result<TaskRow, ApiError> {
+    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::invalid_field(
+            "reason",
+            "must be 1 to 1000 characters",
+        ));
+    }
+    if !status_of(&task).is_live() {
+        return Err(not_open("only open or filled tasks can be cancelled"));
+    }
+    let cancelled = db::update(
+        conn,
+        id,
+        &TaskChanges {
+            status: Some("cancelled".into()),
+            cancel_reason: Some(reason.to_owned()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let voided = db::void_active_claims(conn, id).await?;
+    db::insert_event(conn, id, Some(user.id), "cancelled", &[]).await?;
+    let ctx = mail_context(settings);
+    for claim in voided {
+        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
+            && volunteer.notify_task_cancelled
+            && volunteer.active
+        {
+            let language = crate::services::accounts::language_of(&volunteer);
+            let email = messages::task_cancelled(
+                &ctx,
+                &cancelled,
+                &volunteer.email,
+                volunteer.id,
+                &volunteer.name,
+                language,
+                reason,
+            );
+            enqueue(conn, &email).await?;
+        }
+    }
+    db::find(conn, id).await?.ok_or_else(not_found)
+}
+
+/// Hours on completion: one figure for everyone, or per claim.
+#[derive(Debug, Clone, Default)]
+pub struct Completion {
+    pub hours: Option<f64>,
+    pub hours_by_claim: Option<std::collections::HashMap<Uuid, f64>>,
+}
+
+/// Completes a task that has started: active claims become completed with their hours.
+pub async fn complete(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+    input: Completion,
+) -> Result<TaskRow, ApiError> {
+    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    if !status_of(&task).is_live() {
+        return Err(not_open("only open or filled tasks can be completed"));
+    }
+    if task.starts_at > Utc::now() {
+        return Err(ApiError::new(
+            ErrorCode::TaskNotStarted,
+            "a task can be completed once it has started",
+        ));
+    }
+    complete_locked(conn, Some(user.id), &task, input, None, "completed").await
+}
+
+/// Completes a locked, live task (also used by the auto-completion job, which passes
+/// `fallback_minutes` for tasks whose length is unknown).
+pub async fn complete_locked(
+    conn: &mut AsyncPgConnection,
+    actor: Option<Uuid>,
+    task: &TaskRow,
+    input: Completion,
+    fallback_minutes: Option<i32>,
+    event: &str,
+) -> Result<TaskRow, ApiError> {
+    let claims = db::active_claims_of_task(conn, task.id).await?;
+    let mut v = Validator::new();
+    let everyone = match input.hours {
+        Some(h) => v.check("hours", rules::hours_to_minutes(h)),
+        None => rules::default_minutes(task.starts_at, task.ends_at, task.duration_minutes)
+            .or(fallback_minutes),
+    };
+    let mut per_claim = std::collections::HashMap::new();
+    if let Some(by_claim) = &input.hours_by_claim {
+        for (claim_id, hours) in by_claim {
+            if !claims.iter().any(|c| c.id == *claim_id) {
+                v.error(
+                    &format!("hours_by_claim.{claim_id}"),
+                    "is not an active claim on this task",
+                );
+            } else if let Some(m) = v.check(
+                &format!("hours_by_claim.{claim_id}"),
+                rules::hours_to_minutes(*hours),
+            ) {
+                per_claim.insert(*claim_id, m);
+            }
+        }
+    }
+    for claim in &claims {
+        if !per_claim.contains_key(&claim.id) && everyone.is_none() && v.is_ok() {
+            v.error(
+                "hours",
+                "is required: the task has neither an end time nor a duration",
+            );
+        }
+    }
+    v.finish()?;
+    db::update(
+        conn,
+        task.id,
+        &TaskChanges {
+            status: Some("completed".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for claim in &claims {
+        let minutes = per_claim.get(&claim.id).copied().or(everyone).unwrap_or(0);
+        db::complete_claim(conn, claim.id, minutes).await?;
+    }
+    db::insert_event(conn, task.id, actor, event, &[]).await?;
+    db::find(conn, task.id).await?.ok_or_else(not_found)
+}
+
+fn unique_or_check(e: DieselError) -> ApiError {
+    match &e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::new(ErrorCode::AlreadyClaimed, "you already hold this task")
+        }
+        DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info)
+            if info.constraint_name() == Some("tasks_never_overfilled") =>
+        {
+            ApiError::new(ErrorCode::TaskFull, "every spot on this task is taken")
+        }
+        _ => e.into(),
+    }
+}
+
+/// Claims a task for the caller — only ever for the caller. The checks run in PRODUCT.md's
+/// order; the task row is locked, and the database refuses an over-fill regardless.
+pub async fn claim(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<ClaimRow, ApiError> {
+    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    if !user.role.may_claim() {
+        return Err(ApiError::forbidden(
+            "only volunteers and coordinators take tasks",
+        ));
+    }
+    if !user.email_verified {
+        return Err(ApiError::new(
+            ErrorCode::EmailNotVerified,
+            "confirm your email address before taking tasks",
+        ));
+    }
+    if db::active_claim(conn, id, user.id).await?.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::AlreadyClaimed,
+            "you already hold this task",
+        ));
+    }
+    if !status_of(&task).is_live() || task.starts_at <= Utc::now() {
+        return Err(not_open("this task no longer takes volunteers"));
+    }
+    if task.active_claims >= task.spots {
+        return Err(ApiError::new(
+            ErrorCode::TaskFull,
+            "every spot on this task is taken",
+        ));
+    }
+    let interval = (
+        task.starts_at,
+        rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes),
+    );
+    for (_, other) in db::active_claims_with_tasks(conn, user.id).await? {
+        let other_interval = (
+            other.starts_at,
+            rules::effective_end(other.starts_at, other.ends_at, other.duration_minutes),
+        );
+        if other.id != task.id && rules::overlaps(interval, other_interval) {
+            return Err(ApiError::new(
+                ErrorCode::ScheduleConflict,
+                "you hold another task at the same time",
+            )
+            .with_extra("conflicting_task_id", serde_json::json!(other.id)));
+        }
+    }
+    let claim = db::insert_claim(conn, id, user.id)
+        .await
+        .map_err(unique_or_check)?;
+    db::insert_event(conn, id, Some(user.id), "claimed", &[]).await?;
+    let after = db::find(conn, id).await?.ok_or_else(not_found)?;
+    let ctx = mail_context(settings);
+    let unit = db::unit_contact(conn, task.service_unit_id).await?;
+    if user.row.notify_claim_confirmation {
+        let email = messages::claim_confirmation(
+            &ctx,
+            &after,
+            &user.row.email,
+            user.id,
+            &user.row.name,
+            user.language,
+            &unit,
+        );
+        enqueue(conn, &email).await?;
+    }
+    enqueue(conn, &messages::unit_claimed(&ctx, &after, &unit.1)).await?;
+    if after.status == "filled" {
+        db::insert_event(conn, id, None, "filled", &[]).await?;
+        enqueue(conn, &messages::unit_filled(&ctx, &after, &unit.1)).await?;
+    }
+    tracing::info!(task.id = %id, user.id = %user.id, claim.id = %claim.id, "task claimed");
+    Ok(claim)
+}
+
+/// Gives a claim back, until the task ends; the spot reopens at once.
+pub async fn release(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<ClaimRow, ApiError> {
+    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    let Some(claim) = db::active_claim(conn, id, user.id).await? else {
+        return Err(ApiError::new(
+            ErrorCode::NotClaimant,
+            "you hold no active claim on this task",
+        ));
+    };
+    if Utc::now() >= rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
+        return Err(not_open("the task has ended"));
+    }
+    release_locked(conn, settings, &task, &claim, Some(user.id)).await
+}
+
+/// Releases `claim` on the locked `task`: event and the unit's email (naming no one).
+pub async fn release_locked(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    task: &TaskRow,
+    claim: &ClaimRow,
+    actor: Option<Uuid>,
+) -> Result<ClaimRow, ApiError> {
+    let released = db::release_claim(conn, claim.id).await?;
+    db::insert_event(conn, task.id, actor, "released", &[]).await?;
+    let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
+    if task.status == "filled" && after.status == "open" {
+        db::insert_event(conn, task.id, None, "reopened", &[]).await?;
+    }
+    let unit = db::unit_contact(conn, task.service_unit_id).await?;
+    enqueue(
+        conn,
+        &messages::unit_released(&mail_context(settings), &after, &unit.1),
+    )
+    .await?;
+    tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
+    Ok(released)
+}
+
+/// Releases every active claim of a person (deactivation, erasure); units are told as for
+/// any release.
+pub async fn release_all_of(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    volunteer_id: Uuid,
+    actor: Option<Uuid>,
+) -> Result<usize, ApiError> {
+    let held = db::active_claims_with_tasks(conn, volunteer_id).await?;
+    let count = held.len();
+    for (claim, task) in held {
+        let Some(task) = db::find_for_update(conn, task.id).await? else {
+            continue;
+        };
+        release_locked(conn, settings, &task, &claim, actor).await?;
+    }
+    Ok(count)
+}
+
+/// What a caller sees of one task.
+#[derive(Debug, Clone)]
+pub struct TaskView {
+    pub task: TaskRow,
+    pub private: Option<TaskPrivateRow>,
+    pub my_claim: Option<ClaimRow>,
+    pub unit: Option<(String, String, Option<String>)>,
+}
+
+/// Whether the caller may read the private block: the unit, admins, active claimants.
+pub fn may_see_private(user: &AuthUser, task: &TaskRow, my_claim: Option<&ClaimRow>) -> bool {
+    user.is_admin()
+        || (user.role == Role::Staff && user.service_unit_id == Some(task.service_unit_id))
+        || my_claim.is_some_and(|c| c.status == "active")
+}
+
+/// Whether a volunteer or coordinator may see the task at all: live tasks, and any task
+/// they have claimed.
+fn may_see(user: &AuthUser, task: &TaskRow, my_claim: Option<&ClaimRow>) -> bool {
+    !user.role.may_claim() || status_of(task).is_live() || my_claim.is_some()
+}
+
+/// Builds the views of `tasks` for `user` with two queries, whatever the page size.
+pub async fn views(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    tasks: Vec<TaskRow>,
+) -> Result<Vec<TaskView>, ApiError> {
+    let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
+    let mine = db::my_claims_on(conn, user.id, &ids).await?;
+    let mut privates = std::collections::HashMap::new();
+    let allowed: Vec<Uuid> = tasks
+        .iter()
+        .filter(|t| {
+            let claim = pick_claim(&mine, t.id);
+            may_see_private(user, t, claim)
+        })
+        .map(|t| t.id)
+        .collect();
+    if !allowed.is_empty() {
+        for p in db::private_of_many(conn, &allowed).await? {
+            privates.insert(p.task_id, p);
+        }
+    }
+    let mut out = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let my_claim = pick_claim(&mine, task.id).cloned();
+        let private = if allowed.contains(&task.id) {
+            Some(privates.remove(&task.id).unwrap_or_else(|| TaskPrivateRow {
+                task_id: task.id,
+                ..Default::default()
+            }))
+        } else {
+            None
+        };
+        let unit = if my_claim.as_ref().is_some_and(|c| c.status == "active") {
+            Some(db::unit_contact(conn, task.service_unit_id).await?)
+        } else {
+            None
+        };
+        out.push(TaskView {
+            task,
+            private,
+            my_claim,
+            unit,
+        });
+    }
+    Ok(out)
+}
+
+/// Active claim first, else the newest.
+fn pick_claim(mine: &[ClaimRow], task_id: Uuid) -> Option<&ClaimRow> {
+    let on_task = mine.iter().filter(|c| c.task_id == task_id);
+    on_task
+        .clone()
+        .find(|c| c.status == "active")
+        .or_else(|| on_task.max_by_key(|c| c.id))
+}
+
+/// One task as the caller may see it.
+pub async fn get(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<TaskView, ApiError> {
+    let task = db::find(conn, id).await?.ok_or_else(not_found)?;
+    let view = views(conn, user, vec![task])
+        .await?
+        .pop()
+        .ok_or_else(not_found)?;
+    if !may_see(user, &view.task, view.my_claim.as_ref()) {
+        return Err(not_found());
+    }
+    Ok(view)
+}
+
+/// The filters of `GET /tasks` as the caller gave them.
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    pub statuses: Vec<TaskStatus>,
+    pub category_id: Option<Uuid>,
+    pub council_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub mine: Option<bool>,
+}
+
+/// Resolves the caller's filters and defaults: volunteers see open tasks minus their own
+/// opted-out categories; staff see their unit's tasks.
+pub async fn resolve_filter(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    q: &TaskQuery,
+) -> Result<TaskFilter, ApiError> {
+    let mut filter = TaskFilter {
+        category_id: q.category_id,
+        council_id: q.council_id,
+        from: q.from,
+        to: q.to,
+        statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+        ..Default::default()
+    };
+    match user.role {
+        Role::Volunteer | Role::Coordinator => {
+            if q.mine == Some(true) {
+                filter.claimed_by = Some(user.id);
+            } else {
+                let live: Vec<String> = ["open", "filled"].into_iter().map(str::to_owned).collect();
+                filter.statuses = if filter.statuses.is_empty() {
+                    vec!["open".to_owned()]
+                } else {
+                    filter
+                        .statuses
+                        .into_iter()
+                        .filter(|s| live.contains(s))
+                        .collect()
+                };
+                if filter.statuses.is_empty() {
+                    filter.statuses = vec!["none".to_owned()];
+                }
+                filter.upcoming_only = true;
+                filter.exclude_categories = users_db::category_opt_outs(conn, user.id).await?;
+            }
+        }
+        Role::Staff => {
+            if q.mine != Some(false) {
+                filter.service_unit_id = user.service_unit_id;
+            }
+        }
+        Role::Admin => {}
+    }
+    Ok(filter)
+}
+
+/// A claimant of a task as the unit sees them.
+pub struct ClaimantView {
+    pub claim: ClaimRow,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// The task's claims with contact details: for the unit and admins only.
+pub async fn claimants(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<Vec<ClaimantView>, ApiError> {
+    let task = db::find(conn, id).await?.ok_or_else(not_found)?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    Ok(db::claims_with_volunteers(conn, id)
+        .await?
+        .into_iter()
+        .map(|(claim, name, email, phone)| ClaimantView {
+            claim,
+            name,
+            email,
+            phone,
+        })
+        .collect())
+}
+
+/// The task's history: for the unit and admins only.
+pub async fn events(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<db::TaskEventRow>, ApiError> {
+    let task = db::find(conn, id).await?.ok_or_else(not_found)?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    Ok(db::events(conn, id, after, limit).await?)
+}
