@@ -10,5 +10,6 @@ mod errors;
 mod migrations;
 mod operations;
 mod outbox;
+mod properties;
 mod reference;
 mod tasks;
