@@ -28,7 +28,7 @@ use crate::routes::{self, ActixRoutes};
 use crate::settings::Settings;
 
 /// The largest request body accepted, for JSON and anything else.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Shared by every handler.
 pub struct AppState {

@@ -5,10 +5,12 @@
 //! Creation and migration run under advisory locks: several processes starting at once
 //! against one new database all succeed.
 
+pub mod opt_outs;
 pub mod outbox;
 pub mod rate_limits;
 pub mod reference;
 pub mod schema;
+pub mod stats;
 pub mod tasks;
 pub mod tokens;
 pub mod users;

@@ -26,6 +26,41 @@ diesel::table! {
 }
 
 diesel::table! {
+    council_opt_outs (id) {
+        id -> Uuid,
+        council_id -> Uuid,
+        category_id -> Uuid,
+        reason -> Text,
+        review_by -> Date,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        ended_by -> Nullable<Uuid>,
+        end_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    council_review_decisions (review_id, category_id) {
+        review_id -> Uuid,
+        category_id -> Uuid,
+        decision -> Text,
+    }
+}
+
+diesel::table! {
+    council_reviews (id) {
+        id -> Uuid,
+        council_id -> Uuid,
+        held_on -> Date,
+        participants -> Text,
+        notes -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     councils (id) {
         id -> Uuid,
         name -> Text,
@@ -193,6 +228,12 @@ diesel::table! {
 
 diesel::joinable!(claims -> tasks (task_id));
 diesel::joinable!(claims -> users (volunteer_id));
+diesel::joinable!(council_opt_outs -> categories (category_id));
+diesel::joinable!(council_opt_outs -> councils (council_id));
+diesel::joinable!(council_review_decisions -> categories (category_id));
+diesel::joinable!(council_review_decisions -> council_reviews (review_id));
+diesel::joinable!(council_reviews -> councils (council_id));
+diesel::joinable!(council_reviews -> users (created_by));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -211,6 +252,9 @@ diesel::joinable!(users -> service_units (service_unit_id));
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
     claims,
+    council_opt_outs,
+    council_review_decisions,
+    council_reviews,
     councils,
     email_outbox,
     email_tokens,

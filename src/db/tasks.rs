@@ -405,6 +405,8 @@ pub struct TaskFilter {
     pub exclude_categories: Vec<Uuid>,
     /// Only tasks starting later than now (the volunteer's default feed).
     pub upcoming_only: bool,
+    /// Leave out tasks whose council has opted out of their category.
+    pub hide_opted_out: bool,
 }
 
 /// Tasks by start time, `limit + 1` rows after the cursor `(starts_at, id)`.
@@ -442,6 +444,14 @@ pub async fn list(
     }
     if !filter.exclude_categories.is_empty() {
         query = query.filter(tasks::category_id.ne_all(filter.exclude_categories.clone()));
+    }
+    if filter.hide_opted_out {
+        use crate::db::schema::council_opt_outs as oo;
+        let opted_out = oo::table
+            .filter(oo::ended_at.is_null())
+            .filter(oo::council_id.nullable().eq(tasks::council_id))
+            .filter(oo::category_id.eq(tasks::category_id));
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(opted_out)));
     }
     if let Some(volunteer) = filter.claimed_by {
         let mine = claims::table

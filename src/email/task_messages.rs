@@ -265,3 +265,28 @@ pub fn task_cancelled(
         },
     )
 }
+
+/// To the unit: its open task was withdrawn because the council opted out of the category.
+pub fn unit_withdrawn(
+    ctx: &TaskMailContext<'_>,
+    task: &TaskRow,
+    unit_email: &str,
+    council: &str,
+    reason: &str,
+) -> NewEmail {
+    let body = EmailBody::new(Language::Nb)
+        .paragraph(format!(
+            "Oppdraget {} er trukket tilbake: {council} nærmiljøutvalg tar ikke lenger på seg oppdrag i denne kategorien.",
+            facts(ctx, task, Language::Nb)
+        ))
+        .paragraph(format!("Utvalgets begrunnelse: {reason}"))
+        .paragraph("Oppdraget kan legges ut på nytt for hele kommunen eller et annet utvalg.")
+        .button("Se oppdraget", ctx.task_link(task.id));
+    mail(
+        "task_withdrawn",
+        unit_email,
+        None,
+        body,
+        format!("Trukket tilbake: {}", task.title),
+    )
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod councils;
 pub mod ops;
 pub mod pages;
 pub mod reference;
@@ -91,6 +92,37 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/councils/{id}",
         reference::update_council,
     );
+    s.route(
+        Method::GET,
+        "/api/v1/councils/{id}/opt-outs",
+        councils::list_opt_outs,
+    );
+    s.route(
+        Method::PUT,
+        "/api/v1/councils/{id}/opt-outs/{category_id}",
+        councils::put_opt_out,
+    );
+    s.route(
+        Method::DELETE,
+        "/api/v1/councils/{id}/opt-outs/{category_id}",
+        councils::delete_opt_out,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/councils/{id}/reviews",
+        councils::list_reviews,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/councils/{id}/reviews",
+        councils::create_review,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/councils/{id}/overview",
+        councils::overview,
+    );
+    s.route(Method::GET, "/api/v1/reviews/due", councils::due_reviews);
     s.route(
         Method::GET,
         "/api/v1/categories",

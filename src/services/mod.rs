@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod idempotency;
+pub mod opt_outs;
 pub mod reference;
 pub mod tasks;
 pub mod users;

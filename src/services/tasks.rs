@@ -155,6 +155,8 @@ pub async fn create(
             "validated fields missing"
         )));
     };
+    crate::services::opt_outs::refuse_if_opted_out(conn, input.council_id, input.category_id)
+        .await?;
     let task = db::insert(
         conn,
         &NewTaskRow {
@@ -295,6 +297,11 @@ pub async fn update(
                 task.active_claims
             ),
         ));
+    }
+    if new_category.is_some() || new_council.is_some() {
+        let council = new_council.unwrap_or(task.council_id);
+        let category = new_category.unwrap_or(task.category_id);
+        crate::services::opt_outs::refuse_if_opted_out(conn, council, category).await?;
     }
     if changes.spots.is_some() {
         let full = task.active_claims == spots;
@@ -541,6 +548,7 @@ pub async fn claim(
     if !status_of(&task).is_live() || task.starts_at <= Utc::now() {
         return Err(not_open("this task no longer takes volunteers"));
     }
+    crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
     if task.active_claims >= task.spots {
         return Err(ApiError::new(
             ErrorCode::TaskFull,
@@ -763,7 +771,7 @@ pub struct TaskQuery {
 }
 
 /// Resolves the caller's filters and defaults: volunteers see open tasks minus their own
-/// opted-out categories; staff see their unit's tasks.
+/// opted-out categories and tasks their council has opted out of; staff see their unit's tasks.
 pub async fn resolve_filter(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
@@ -797,6 +805,7 @@ pub async fn resolve_filter(
                 }
                 filter.upcoming_only = true;
                 filter.exclude_categories = users_db::category_opt_outs(conn, user.id).await?;
+                crate::services::opt_outs::hide_opted_out(&mut filter);
             }
         }
         Role::Staff => {

@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod config;
 mod contract;
+mod councils;
 mod errors;
 mod migrations;
 mod operations;

@@ -1,0 +1,503 @@
+//! Council opt-outs, yearly reviews and the yearly-meeting overview page.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::body::JsonBody;
+use crate::auth::AuthUser;
+use crate::db::opt_outs::{OptOutRow, ReviewRow};
+use crate::email::templates::escape_html;
+use crate::error::{ApiError, ApiResult};
+use crate::services::opt_outs::{self as service, Decision, Listing, Overview, ReviewInput};
+use crate::startup::AppState;
+use crate::validation::non_null;
+
+#[derive(Debug, Serialize)]
+pub struct OptOutResponse {
+    pub id: Uuid,
+    pub council_id: Uuid,
+    pub category_id: Uuid,
+    pub reason: String,
+    pub review_by: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<Uuid>,
+}
+
+impl From<OptOutRow> for OptOutResponse {
+    fn from(o: OptOutRow) -> Self {
+        Self {
+            id: o.id,
+            council_id: o.council_id,
+            category_id: o.category_id,
+            reason: o.reason,
+            review_by: o.review_by,
+            created_at: o.created_at,
+            created_by: o.created_by,
+        }
+    }
+}
+
+/// One event of the opt-out history: who, when, why.
+#[derive(Debug, Serialize)]
+pub struct OptOutEvent {
+    pub kind: &'static str,
+    pub council_id: Uuid,
+    pub category_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+fn events_of(rows: Vec<OptOutRow>) -> Vec<OptOutEvent> {
+    let mut events = Vec::new();
+    for o in rows {
+        events.push(OptOutEvent {
+            kind: "opt_out",
+            council_id: o.council_id,
+            category_id: o.category_id,
+            actor_id: o.created_by,
+            at: o.created_at,
+            reason: o.reason.clone(),
+        });
+        if let (Some(at), Some(reason)) = (o.ended_at, o.end_reason) {
+            events.push(OptOutEvent {
+                kind: "opt_in",
+                council_id: o.council_id,
+                category_id: o.category_id,
+                actor_id: o.ended_by,
+                at,
+                reason,
+            });
+        }
+    }
+    events.sort_by_key(|e| e.at);
+    events
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OptOutQuery {
+    pub history: Option<String>,
+    pub due: Option<String>,
+}
+
+fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::invalid_field(field, "must be true or false")),
+    }
+}
+
+pub async fn list_opt_outs(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+    query: web::Query<OptOutQuery>,
+) -> ApiResult<HttpResponse> {
+    let history = flag("history", query.history.as_deref())?;
+    let due = flag("due", query.due.as_deref())?;
+    let listing = match (history, due) {
+        (true, true) => {
+            return Err(ApiError::invalid_field(
+                "history",
+                "cannot be combined with due",
+            ));
+        }
+        (true, false) => Listing::History,
+        (false, true) => Listing::Due,
+        (false, false) => Listing::InForce,
+    };
+    let mut conn = state.pool.get().await?;
+    let rows = service::list(&mut conn, &state.settings, id.into_inner(), listing).await?;
+    let body = if listing == Listing::History {
+        serde_json::json!({ "items": events_of(rows), "next_cursor": null })
+    } else {
+        let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
+        serde_json::json!({ "items": items, "next_cursor": null })
+    };
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptOutRequest {
+    pub reason: String,
+    #[serde(default, deserialize_with = "non_null")]
+    pub review_by: Option<NaiveDate>,
+}
+
+pub async fn put_opt_out(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    body: JsonBody<OptOutRequest>,
+) -> ApiResult<HttpResponse> {
+    let (council, category) = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    let (row, created) = conn
+        .transaction(async |conn| {
+            service::opt_out(
+                conn,
+                &state.settings,
+                &user,
+                council,
+                category,
+                &body.reason,
+                body.review_by,
+            )
+            .await
+        })
+        .await?;
+    let mut response = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response.json(OptOutResponse::from(row)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OptInQuery {
+    pub reason: Option<String>,
+}
+
+pub async fn delete_opt_out(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<OptInQuery>,
+) -> ApiResult<HttpResponse> {
+    let (council, category) = path.into_inner();
+    let reason = query.reason.clone().unwrap_or_default();
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| service::opt_in(conn, &user, council, category, &reason).await)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRequest {
+    pub category_id: Uuid,
+    pub decision: Decision,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRequest {
+    pub held_on: NaiveDate,
+    #[serde(default)]
+    pub participants: String,
+    #[serde(default)]
+    pub notes: String,
+    pub decisions: Vec<DecisionRequest>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionResponse {
+    pub category_id: Uuid,
+    pub decision: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewResponse {
+    pub id: Uuid,
+    pub council_id: Uuid,
+    pub held_on: NaiveDate,
+    pub participants: String,
+    pub notes: String,
+    pub decisions: Vec<DecisionResponse>,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<(ReviewRow, Vec<(Uuid, String)>)> for ReviewResponse {
+    fn from((r, d): (ReviewRow, Vec<(Uuid, String)>)) -> Self {
+        Self {
+            id: r.id,
+            council_id: r.council_id,
+            held_on: r.held_on,
+            participants: r.participants,
+            notes: r.notes,
+            decisions: d
+                .into_iter()
+                .map(|(category_id, decision)| DecisionResponse {
+                    category_id,
+                    decision,
+                })
+                .collect(),
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
+}
+
+pub async fn create_review(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: JsonBody<ReviewRequest>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let input = ReviewInput {
+        held_on: b.held_on,
+        participants: b.participants,
+        notes: b.notes,
+        decisions: b
+            .decisions
+            .into_iter()
+            .map(|d| (d.category_id, d.decision))
+            .collect(),
+    };
+    let council = id.into_inner();
+    let mut conn = state.pool.get().await?;
+    let review = conn
+        .transaction(async |conn| {
+            service::review(conn, &state.settings, &user, council, input).await
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ReviewResponse::from(review)))
+}
+
+pub async fn list_reviews(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let reviews = service::reviews(&mut conn, &user, id.into_inner()).await?;
+    let items: Vec<ReviewResponse> = reviews.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}
+
+pub async fn due_reviews(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let rows = service::due_everywhere(&mut conn, &state.settings, &user).await?;
+    let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OverviewQuery {
+    pub year: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CategoryFiguresResponse {
+    pub category_id: Uuid,
+    pub slug: String,
+    pub name_nb: String,
+    pub name_en: String,
+    pub posted: i64,
+    pub claimed: i64,
+    pub completed: i64,
+    pub withdrawn: i64,
+    pub expired: i64,
+    pub cancelled: i64,
+    pub hours: f64,
+    pub volunteers: i64,
+}
+
+fn overview_json(o: &Overview) -> serde_json::Value {
+    let categories: Vec<CategoryFiguresResponse> = o
+        .categories
+        .iter()
+        .map(|(c, f)| CategoryFiguresResponse {
+            category_id: c.id,
+            slug: c.slug.clone(),
+            name_nb: c.name_nb.clone(),
+            name_en: c.name_en.clone(),
+            posted: f.posted,
+            claimed: f.claimed,
+            completed: f.completed,
+            withdrawn: f.withdrawn,
+            expired: f.expired,
+            cancelled: f.cancelled,
+            hours: f.minutes as f64 / 60.0,
+            volunteers: f.volunteers,
+        })
+        .collect();
+    let in_force: Vec<OptOutResponse> = o.in_force.iter().cloned().map(Into::into).collect();
+    let history: Vec<OptOutEvent> = events_of(o.history.clone())
+        .into_iter()
+        .filter(|e| e.at >= o.from && e.at < o.to)
+        .collect();
+    let reviews: Vec<ReviewResponse> = o.reviews.iter().cloned().map(Into::into).collect();
+    serde_json::json!({
+        "council_id": o.council_id,
+        "council_name": o.council_name,
+        "year": o.year,
+        "categories": categories,
+        "opt_outs_in_force": in_force,
+        "opt_out_history": history,
+        "reviews": reviews,
+    })
+}
+
+/// The printable meeting page: Norwegian, no external assets, a bar chart per category.
+fn overview_html(o: &Overview) -> String {
+    let mut rows = String::new();
+    let max = o
+        .categories
+        .iter()
+        .map(|(_, f)| f.posted)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    for (c, f) in &o.categories {
+        let bar = |value: i64, colour: &str, y: i64, label: &str| {
+            let width = value * 300 / max;
+            format!(
+                "<rect x=\"90\" y=\"{y}\" width=\"{width}\" height=\"12\" fill=\"{colour}\"/><text x=\"0\" y=\"{}\" font-size=\"11\">{label}</text><text x=\"{}\" y=\"{}\" font-size=\"11\">{value}</text>",
+                y + 10,
+                95 + width,
+                y + 10
+            )
+        };
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"440\" height=\"84\" role=\"img\" aria-label=\"{name}\">{}{}{}{}{}</svg>",
+            bar(f.posted, "#005aa0", 0, "Lagt ut"),
+            bar(f.claimed, "#2e8540", 16, "Tatt"),
+            bar(f.completed, "#1b5e20", 32, "Utført"),
+            bar(f.withdrawn, "#b35900", 48, "Trukket"),
+            bar(f.expired, "#888888", 64, "Utløpt"),
+            name = escape_html(&c.name_nb),
+        );
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{svg}</td></tr>\n",
+            escape_html(&c.name_nb),
+            f.posted,
+            f.claimed,
+            f.completed,
+            f.withdrawn,
+            f.expired,
+            f.minutes as f64 / 60.0,
+            f.volunteers
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"9\">Ingen oppdrag dette året.</td></tr>\n");
+    }
+    let category_name = |id: Uuid| {
+        o.categories
+            .iter()
+            .find(|(c, _)| c.id == id)
+            .map(|(c, _)| c.name_nb.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut opt_outs = String::new();
+    for oo in &o.in_force {
+        opt_outs.push_str(&format!(
+            "<li>{} — siden {}, begrunnelse: {} (vurderes innen {})</li>\n",
+            escape_html(&category_name(oo.category_id)),
+            oo.created_at.date_naive().format("%d.%m.%Y"),
+            escape_html(&oo.reason),
+            oo.review_by.format("%d.%m.%Y")
+        ));
+    }
+    if opt_outs.is_empty() {
+        opt_outs.push_str("<li>Ingen.</li>\n");
+    }
+    let mut history = String::new();
+    for e in events_of(o.history.clone())
+        .into_iter()
+        .filter(|e| e.at >= o.from && e.at < o.to)
+    {
+        let what = if e.kind == "opt_out" {
+            "Frasagt"
+        } else {
+            "Tatt inn igjen"
+        };
+        history.push_str(&format!(
+            "<li>{} {}: {} — {}</li>\n",
+            e.at.date_naive().format("%d.%m.%Y"),
+            what,
+            escape_html(&category_name(e.category_id)),
+            escape_html(&e.reason)
+        ));
+    }
+    if history.is_empty() {
+        history.push_str("<li>Ingen endringer i år.</li>\n");
+    }
+    let mut reviews = String::new();
+    for (r, decisions) in &o.reviews {
+        let decided: Vec<String> = decisions
+            .iter()
+            .map(|(cat, d)| {
+                let word = match d.as_str() {
+                    "keep" => "beholdes frasagt",
+                    "opt_in" => "tas inn igjen",
+                    _ => "tas på",
+                };
+                format!("{} {word}", escape_html(&category_name(*cat)))
+            })
+            .collect();
+        reviews.push_str(&format!(
+            "<li>{}: {}. {}</li>\n",
+            r.held_on.format("%d.%m.%Y"),
+            escape_html(&r.notes),
+            decided.join("; ")
+        ));
+    }
+    if reviews.is_empty() {
+        reviews.push_str("<li>Ingen gjennomganger registrert.</li>\n");
+    }
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"><title>{name} nærmiljøutvalg — årsmøte {year}</title>
+<style>body{{font-family:sans-serif;margin:2em;color:#1b1b1b}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}}td:nth-child(n+2):not(:last-child){{text-align:right}}@media print{{body{{margin:0}}}}</style>
+</head><body>
+<h1>{name} nærmiljøutvalg</h1>
+<p>Oversikt til den årlige gjennomgangen med kommunen, {year}.</p>
+<h2>Oppdrag per kategori</h2>
+<table><thead><tr><th>Kategori</th><th>Lagt ut</th><th>Tatt</th><th>Utført</th><th>Trukket</th><th>Utløpt</th><th>Timer</th><th>Frivillige</th><th></th></tr></thead>
+<tbody>
+{rows}</tbody></table>
+<h2>Frasagte kategorier</h2>
+<ul>
+{opt_outs}</ul>
+<h2>Endringer i {year}</h2>
+<ul>
+{history}</ul>
+<h2>Tidligere gjennomganger</h2>
+<ul>
+{reviews}</ul>
+</body></html>
+"#,
+        name = escape_html(&o.council_name),
+        year = o.year,
+    )
+}
+
+pub async fn overview(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    query: web::Query<OverviewQuery>,
+) -> ApiResult<HttpResponse> {
+    let year = match query.year.as_deref() {
+        None => chrono::Datelike::year(&Utc::now().with_timezone(&state.settings.timezone)),
+        Some(raw) => raw
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100"))?,
+    };
+    let mut conn = state.pool.get().await?;
+    let overview =
+        service::overview(&mut conn, &state.settings, &user, id.into_inner(), year).await?;
+    let wants_html = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wants_html {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(overview_html(&overview)));
+    }
+    Ok(HttpResponse::Ok().json(overview_json(&overview)))
+}
