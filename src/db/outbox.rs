@@ -130,3 +130,50 @@ pub async fn depth(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
         .await?;
     Ok((pending, dead))
 }
+
+/// Rows of one status, oldest first after `after`; `limit + 1` rows.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    status: &str,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let mut query = email_outbox::table
+        .filter(email_outbox::status.eq(status.to_owned()))
+        .select(OutboxRow::as_select())
+        .order(email_outbox::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(email_outbox::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Puts a pending or dead row back in the queue, due now, with a fresh attempt budget.
+/// `None` when there is no such row; a sent row is returned unchanged.
+pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<OutboxRow>> {
+    let Some(row) = email_outbox::table
+        .find(id)
+        .select(OutboxRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    if row.status == "sent" {
+        return Ok(Some(row));
+    }
+    diesel::update(email_outbox::table.find(id))
+        .set((
+            email_outbox::status.eq("pending"),
+            email_outbox::attempts.eq(0),
+            email_outbox::next_attempt_at.eq(diesel::dsl::now),
+        ))
+        .returning(OutboxRow::as_returning())
+        .get_result(conn)
+        .await
+        .map(Some)
+}

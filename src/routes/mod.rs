@@ -1,6 +1,7 @@
 //! The route table: the one list that registers every endpoint with actix and that the
 //! contract test compares with `openapi.yaml`, so the two cannot drift apart.
 
+pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod councils;
@@ -123,6 +124,12 @@ pub fn register<S: RouteSink>(s: &mut S) {
         councils::overview,
     );
     s.route(Method::GET, "/api/v1/reviews/due", councils::due_reviews);
+    s.route(Method::GET, "/api/v1/admin/outbox", admin::list_outbox);
+    s.route(
+        Method::POST,
+        "/api/v1/admin/outbox/{id}/retry",
+        admin::retry_outbox,
+    );
     s.route(
         Method::GET,
         "/api/v1/categories",

@@ -290,3 +290,63 @@ fn html_bodies_escape_what_they_are_given() {
     assert!(rendered.text.contains("Hi <script>,"));
     assert!(rendered.html.contains("lang=\"en\""));
 }
+
+#[tokio::test]
+async fn admins_see_dead_emails_masked_and_put_them_back_in_the_queue() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.drain_outbox().await;
+    app.smtp.set_behaviour(Behaviour::PermFail);
+    let id = enqueue_one(&app, "kari.nordmann@example.no").await;
+    app.drain_outbox().await;
+
+    let dead: Value = app
+        .get_as("/api/v1/admin/outbox?status=dead", &admin.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let items = dead["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], id.to_string());
+    assert_eq!(items[0]["to"], "k***@example.no", "addresses are masked");
+    assert!(items[0].get("body_text").is_none());
+    assert!(
+        items[0]["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("550"))
+    );
+
+    app.smtp.set_behaviour(Behaviour::Accept);
+    let retried = app
+        .post(
+            &format!("/api/v1/admin/outbox/{id}/retry"),
+            Some(&admin.access_token),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(retried.status(), 200);
+    assert_eq!(app.drain_outbox().await, 1);
+    assert_eq!(outbox_row(&app, id).await["status"], "sent");
+    let again = app
+        .post(
+            &format!("/api/v1/admin/outbox/{id}/retry"),
+            Some(&admin.access_token),
+            serde_json::json!({}),
+        )
+        .await;
+    crate::helpers::assert_problem(again, 409, "conflict").await;
+
+    let volunteer = app.volunteer().await;
+    crate::helpers::assert_problem(
+        app.get_as("/api/v1/admin/outbox", &volunteer.access_token)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let bad = app
+        .get_as("/api/v1/admin/outbox?status=sent", &admin.access_token)
+        .await;
+    crate::helpers::assert_problem(bad, 422, "validation_failed").await;
+}

@@ -1,0 +1,105 @@
+//! `/api/v1/admin/outbox`: pending and dead emails, and putting one back in the queue.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, permissions};
+use crate::db::outbox::{self, OutboxRow};
+use crate::email::mask_address;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::startup::AppState;
+
+/// An outbox row as operators see it: the address masked, no body.
+#[derive(Debug, Serialize)]
+pub struct OutboxItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub user_id: Option<Uuid>,
+    pub to: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<OutboxRow> for OutboxItem {
+    fn from(r: OutboxRow) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            user_id: r.user_id,
+            to: mask_address(&r.to_address),
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OutboxQuery {
+    pub status: Option<String>,
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<OutboxQuery>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let q = query.into_inner();
+    let status = match q.status.as_deref() {
+        None | Some("pending") => "pending",
+        Some("dead") => "dead",
+        Some(_) => return Err(ApiError::invalid_field("status", "must be pending or dead")),
+    };
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let mut conn = state.pool.get().await?;
+    let rows = outbox::list(&mut conn, status, page.after.map(|c| c.id), page.limit).await?;
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        rows,
+        page.limit,
+        |r| Cursor {
+            key: String::new(),
+            id: r.id,
+        },
+        OutboxItem::from,
+    )))
+}
+
+pub async fn retry_outbox(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let id = id.into_inner();
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction(async |conn| outbox::requeue(conn, id).await)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such email"))?;
+    if row.status == "sent" {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "this email was sent already",
+        ));
+    }
+    tracing::info!(email.id = %id, admin.id = %user.id, "email put back in the queue");
+    Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
+}
