@@ -23,6 +23,8 @@ enum Command {
     Serve,
     /// Create the database if missing, migrate it and load reference data, then exit.
     Migrate,
+    /// Development only: demo units, logins and thirty tasks (idempotent).
+    SeedDemo,
     /// Create a verified account; the password is read from DUGNAD_PASSWORD or stdin.
     CreateUser {
         /// admin, staff, coordinator or volunteer
@@ -82,6 +84,13 @@ fn main() -> ExitCode {
                 dugnad::db::prepare(&settings).await?;
                 tracing::info!("database is up to date");
                 Ok(())
+            }
+            Command::SeedDemo => {
+                if settings.environment == dugnad::settings::Environment::Production {
+                    anyhow::bail!("seed-demo is refused in production");
+                }
+                dugnad::db::prepare(&settings).await?;
+                seed_demo(&settings).await
             }
             Command::CreateUser {
                 role,
@@ -156,4 +165,23 @@ async fn create_user(
         }
         Err(e) => anyhow::bail!("{}", e.describe()),
     }
+}
+
+async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
+        settings.database_url.expose_secret(),
+    )
+    .await?;
+    let logins = dugnad::services::demo::seed(&mut conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.describe()))?;
+    println!(
+        "Demo logins (password for all: {}):",
+        dugnad::services::demo::DEMO_PASSWORD
+    );
+    for login in logins {
+        println!("  {:<12} {}", login.role.as_str(), login.email);
+    }
+    Ok(())
 }

@@ -70,7 +70,7 @@ impl Default for DatabaseSettings {
 /// these in code, the defaults suit a municipality's volume.
 #[derive(Debug, Clone)]
 pub struct OutboxSettings {
-    /// Run the background worker inside `serve` (tests drain the outbox themselves).
+    /// Run the outbox worker and the periodic jobs inside `serve` (tests drive both by hand).
     pub run_worker: bool,
     pub batch_size: i64,
     pub send_timeout: Duration,

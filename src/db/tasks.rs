@@ -503,3 +503,12 @@ pub async fn ended_with_claims(
         .load(conn)
         .await
 }
+
+/// How many tasks these people posted.
+pub async fn count_created_by(conn: &mut AsyncPgConnection, people: &[Uuid]) -> QueryResult<i64> {
+    tasks::table
+        .filter(tasks::created_by.eq_any(people))
+        .count()
+        .get_result(conn)
+        .await
+}

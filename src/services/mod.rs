@@ -2,6 +2,7 @@
 //! and its outbox rows commit together or not at all.
 
 pub mod accounts;
+pub mod demo;
 pub mod idempotency;
 pub mod opt_outs;
 pub mod reference;

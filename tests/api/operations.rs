@@ -165,3 +165,76 @@ async fn an_invalid_configuration_is_refused_with_one_line_per_bad_value() {
         );
     }
 }
+
+#[tokio::test]
+async fn seed_demo_gives_logins_and_tasks_once_and_is_refused_in_production() {
+    let app = TestApp::spawn().await;
+    let run = |production: bool| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_dugnad"));
+        command
+            .arg("seed-demo")
+            .env("DATABASE_URL", &app.db.url)
+            .env(
+                "DUGNAD_VAR_DIR",
+                std::env::temp_dir().join("dugnad-test-var"),
+            )
+            .env("RUST_LOG", "warn");
+        if production {
+            command
+                .env("DUGNAD_ENV", "production")
+                .env("DUGNAD_JWT_SECRET", "0123456789abcdef0123456789abcdef")
+                .env("SMTP_URL", "smtp://127.0.0.1:2525")
+                .env("DUGNAD_PUBLIC_URL", "https://dugnad.example");
+        }
+        command.output()
+    };
+    for _ in 0..2 {
+        let output = run(false).await.expect("run seed-demo");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("frivillig01@dugnad.localhost"));
+    }
+    let users = app
+        .query_json("SELECT role, count(*) AS n FROM users GROUP BY role ORDER BY role")
+        .await;
+    let counts: Vec<(String, i64)> = users
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().expect("role").to_owned(),
+                r["n"].as_i64().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("admin".into(), 1),
+            ("coordinator".into(), 1),
+            ("staff".into(), 2),
+            ("volunteer".into(), 10)
+        ]
+    );
+    let tasks = app.query_json("SELECT count(*) AS n FROM tasks").await;
+    assert_eq!(tasks[0]["n"], 30, "idempotent: thirty tasks after two runs");
+    let (token, _) = app
+        .login(
+            "frivillig01@dugnad.localhost",
+            dugnad::services::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let feed: Value = app
+        .get_as("/api/v1/tasks?limit=100", &token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!feed["items"].as_array().expect("items").is_empty());
+
+    let refused = run(true).await.expect("run seed-demo");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("refused in production"));
+}
