@@ -1,16 +1,20 @@
-//! Periodic jobs inside `serve`: expiry of unclaimed started tasks, auto-completion seven
+//! Periodic jobs inside `serve`: reminders 24 hours before a task, expiry of unclaimed started tasks, auto-completion seven
 //! days after the end, and forgetting old idempotency keys. Each run is idempotent, and a
 //! PostgreSQL advisory lock lets only one process run them at a time.
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use tokio::sync::watch;
 
-use crate::db::{DbPool, tasks as task_db};
+use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::task::effective_end;
+use crate::email::enqueue;
+use crate::email::task_messages::{self, TaskMailContext};
 use crate::error::ApiError;
+use crate::services::accounts::language_of;
+use crate::services::links;
 use crate::services::tasks::{Completion, complete_locked};
 use crate::settings::Settings;
 
@@ -20,6 +24,7 @@ const INTERVAL: Duration = Duration::from_secs(60);
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct JobReport {
+    pub reminders: usize,
     pub expired: usize,
     pub auto_completed: usize,
     pub idempotency_keys_forgotten: usize,
@@ -27,7 +32,17 @@ pub struct JobReport {
 
 /// Runs every job once, if no other process is running them. `None` when another holds
 /// the lock.
-pub async fn run_once(pool: &DbPool, _settings: &Settings) -> Result<Option<JobReport>, ApiError> {
+pub async fn run_once(pool: &DbPool, settings: &Settings) -> Result<Option<JobReport>, ApiError> {
+    run_once_at(pool, settings, Utc::now()).await
+}
+
+/// The same, as if the time were `now` (reminders are due relative to it), so tests pass
+/// time to the jobs instead of sleeping.
+pub async fn run_once_at(
+    pool: &DbPool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Option<JobReport>, ApiError> {
     let mut conn = pool.get().await?;
     let locked: bool = {
         use diesel::sql_types::BigInt;
@@ -41,13 +56,21 @@ pub async fn run_once(pool: &DbPool, _settings: &Settings) -> Result<Option<JobR
     if !locked {
         return Ok(None);
     }
-    let report = run_jobs(&mut conn, pool).await;
+    let report = run_jobs(&mut conn, pool, settings, now).await;
     conn.batch_execute(&format!("SELECT pg_advisory_unlock({JOBS_LOCK})"))
         .await?;
     report.map(Some)
 }
 
-async fn run_jobs(conn: &mut AsyncPgConnection, pool: &DbPool) -> Result<JobReport, ApiError> {
+async fn run_jobs(
+    conn: &mut AsyncPgConnection,
+    pool: &DbPool,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<JobReport, ApiError> {
+    let reminders = conn
+        .transaction(async |conn| send_reminders(conn, settings, now).await)
+        .await?;
     let expired = conn
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
@@ -81,12 +104,14 @@ async fn run_jobs(conn: &mut AsyncPgConnection, pool: &DbPool) -> Result<JobRepo
         })
         .await?;
     let report = JobReport {
+        reminders,
         expired,
         auto_completed,
         idempotency_keys_forgotten: crate::services::idempotency::purge_expired(pool).await?,
     };
     if report != JobReport::default() {
         tracing::info!(
+            reminders.sent = report.reminders,
             tasks.expired = report.expired,
             tasks.auto_completed = report.auto_completed,
             idempotency.forgotten = report.idempotency_keys_forgotten,
@@ -94,6 +119,49 @@ async fn run_jobs(conn: &mut AsyncPgConnection, pool: &DbPool) -> Result<JobRepo
         );
     }
     Ok(report)
+}
+
+/// Reminders 24 hours before the start, each with a one-click release link.
+async fn send_reminders(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let ctx = TaskMailContext {
+        public_url: &settings.public_url,
+        timezone: settings.timezone,
+    };
+    let mut sent = 0;
+    for (claim, task) in task_db::take_due_reminders(conn, now).await? {
+        let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? else {
+            continue;
+        };
+        if !volunteer.active || !volunteer.notify_reminder {
+            continue;
+        }
+        let language = language_of(&volunteer);
+        let release = links::release_link(
+            conn,
+            settings,
+            volunteer.id,
+            claim.id,
+            task.starts_at,
+            language,
+        )
+        .await?;
+        let unsubscribe =
+            links::unsubscribe_link(conn, settings, volunteer.id, "reminder", language).await?;
+        let email = task_messages::reminder(
+            &ctx,
+            &task,
+            &crate::services::accounts::recipient(&volunteer),
+            &release,
+            &unsubscribe,
+        );
+        enqueue(conn, &email).await?;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 /// Runs the jobs every minute until `shutdown` turns true.

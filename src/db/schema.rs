@@ -22,6 +22,7 @@ diesel::table! {
         released_at -> Nullable<Timestamptz>,
         completed_at -> Nullable<Timestamptz>,
         minutes -> Nullable<Int4>,
+        reminder_sent_for -> Nullable<Timestamptz>,
     }
 }
 
@@ -99,6 +100,8 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+        claim_id -> Nullable<Uuid>,
+        email_kind -> Nullable<Text>,
     }
 }
 
@@ -113,6 +116,17 @@ diesel::table! {
         response_body -> Jsonb,
         response_etag -> Nullable<Text>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        task_id -> Uuid,
+        volunteer_id -> Uuid,
+        invited_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        declined_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -223,6 +237,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         last_active_at -> Timestamptz,
+        last_digest_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -234,8 +249,10 @@ diesel::joinable!(council_review_decisions -> categories (category_id));
 diesel::joinable!(council_review_decisions -> council_reviews (review_id));
 diesel::joinable!(council_reviews -> councils (council_id));
 diesel::joinable!(council_reviews -> users (created_by));
+diesel::joinable!(email_tokens -> claims (claim_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(invitations -> tasks (task_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(task_events -> tasks (task_id));
 diesel::joinable!(task_events -> users (actor_id));
@@ -259,6 +276,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_outbox,
     email_tokens,
     idempotency_keys,
+    invitations,
     rate_limit_counters,
     refresh_tokens,
     service_units,

@@ -512,3 +512,52 @@ pub async fn count_created_by(conn: &mut AsyncPgConnection, people: &[Uuid]) -> 
         .get_result(conn)
         .await
 }
+
+/// Marks the active claims due a reminder at `now` — the task starts within 24 hours, the
+/// claim was made before that window opened, and no reminder went out for this start time —
+/// and returns them with their tasks. The update is the guard: of two processes only one
+/// gets each claim.
+pub async fn take_due_reminders(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<(ClaimRow, TaskRow)>> {
+    let day = chrono::Duration::hours(24);
+    let due: Vec<Uuid> = claims::table
+        .inner_join(tasks::table)
+        .filter(claims::status.eq("active"))
+        .filter(tasks::status.eq_any(["open", "filled"]))
+        .filter(tasks::starts_at.gt(now))
+        .filter(tasks::starts_at.le(now + day))
+        .filter(claims::reminder_sent_for.is_distinct_from(tasks::starts_at.nullable()))
+        .select(claims::id)
+        .load(conn)
+        .await?;
+    let mut out = Vec::new();
+    for claim_id in due {
+        let Some((claim, task)) = claims::table
+            .inner_join(tasks::table)
+            .filter(claims::id.eq(claim_id))
+            .select((ClaimRow::as_select(), TaskRow::as_select()))
+            .first::<(ClaimRow, TaskRow)>(conn)
+            .await
+            .optional()?
+        else {
+            continue;
+        };
+        if claim.claimed_at > task.starts_at - day {
+            continue;
+        }
+        let taken = diesel::update(
+            claims::table
+                .filter(claims::id.eq(claim.id))
+                .filter(claims::reminder_sent_for.is_distinct_from(task.starts_at)),
+        )
+        .set(claims::reminder_sent_for.eq(task.starts_at))
+        .execute(conn)
+        .await?;
+        if taken == 1 {
+            out.push((claim, task));
+        }
+    }
+    Ok(out)
+}

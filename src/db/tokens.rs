@@ -103,6 +103,8 @@ pub struct EmailTokenRow {
     pub email: Option<String>,
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
+    pub claim_id: Option<Uuid>,
+    pub email_kind: Option<String>,
 }
 
 pub async fn insert_email_token(
@@ -179,4 +181,29 @@ pub async fn retire_email_tokens(
     .set(email_tokens::used_at.eq(diesel::dsl::now))
     .execute(conn)
     .await
+}
+
+/// A one-click link token: a release (naming the claim) or an unsubscribe (naming the kind).
+pub async fn insert_link_token(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    purpose: &str,
+    token_hash: &[u8],
+    claim_id: Option<Uuid>,
+    email_kind: Option<&str>,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::id.eq(Uuid::now_v7()),
+            email_tokens::user_id.eq(user_id),
+            email_tokens::purpose.eq(purpose),
+            email_tokens::token_hash.eq(token_hash),
+            email_tokens::claim_id.eq(claim_id),
+            email_tokens::email_kind.eq(email_kind),
+            email_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

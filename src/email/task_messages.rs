@@ -9,6 +9,8 @@ use uuid::Uuid;
 use super::{EmailBody, NewEmail};
 use crate::db::tasks::TaskRow;
 use crate::domain::Language;
+use crate::email::messages::Recipient;
+use crate::services::links::Unsubscribe;
 
 /// What every task email needs to know beyond the task.
 pub struct TaskMailContext<'a> {
@@ -74,23 +76,41 @@ fn mail(
     }
 }
 
+/// A volunteer's email of an optional kind: with the unsubscribe link in the footer and in
+/// the `List-Unsubscribe` headers.
+fn optional_mail(
+    kind: &'static str,
+    to: &str,
+    user_id: Uuid,
+    body: EmailBody,
+    subject: String,
+    unsubscribe: &Unsubscribe,
+) -> NewEmail {
+    let body = body.unsubscribe(unsubscribe.page_url.clone());
+    NewEmail {
+        kind,
+        user_id: Some(user_id),
+        to: to.to_owned(),
+        content: body.render(subject),
+        headers: unsubscribe.headers.clone(),
+    }
+}
+
 /// To a volunteer who just claimed a task.
 pub fn claim_confirmation(
     ctx: &TaskMailContext<'_>,
     task: &TaskRow,
-    to: &str,
-    user_id: Uuid,
-    name: &str,
-    language: Language,
+    reader: &Recipient<'_>,
     unit: &(String, String, Option<String>),
+    unsubscribe: &Unsubscribe,
 ) -> NewEmail {
-    let l = language;
+    let l = reader.language;
     let contact = match &unit.2 {
         Some(phone) => format!("{} ({}, {phone})", unit.0, unit.1),
         None => format!("{} ({})", unit.0, unit.1),
     };
     let body = EmailBody::new(l)
-        .greeting(name)
+        .greeting(reader.name)
         .paragraph(match l {
             Language::Nb => format!("Takk! Du har tatt oppdraget {}", facts(ctx, task, l)),
             Language::En => format!("Thank you! You have taken on the task {}", facts(ctx, task, l)),
@@ -104,15 +124,16 @@ pub fn claim_confirmation(
             "Kan du ikke likevel? Du kan trekke deg i appen når som helst før oppdraget er over.",
             "Can't make it after all? You can give the task back in the app at any time before it ends.",
         ));
-    mail(
+    optional_mail(
         "claim_confirmation",
-        to,
-        Some(user_id),
+        reader.email,
+        reader.user_id,
         body,
         match l {
             Language::Nb => format!("Bekreftet: {}", task.title),
             Language::En => format!("Confirmed: {}", task.title),
         },
+        unsubscribe,
     )
 }
 
@@ -194,14 +215,12 @@ pub fn unit_filled(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str) 
 pub fn task_changed(
     ctx: &TaskMailContext<'_>,
     task: &TaskRow,
-    to: &str,
-    user_id: Uuid,
-    name: &str,
-    language: Language,
+    reader: &Recipient<'_>,
+    unsubscribe: &Unsubscribe,
 ) -> NewEmail {
-    let l = language;
+    let l = reader.language;
     let body = EmailBody::new(l)
-        .greeting(name)
+        .greeting(reader.name)
         .paragraph(match l {
             Language::Nb => format!("Oppdraget du har tatt, er endret: {}", facts(ctx, task, l)),
             Language::En => format!(
@@ -217,15 +236,16 @@ pub fn task_changed(
             l.pick("Se oppdraget", "See the task"),
             ctx.task_link(task.id),
         );
-    mail(
+    optional_mail(
         "task_changed",
-        to,
-        Some(user_id),
+        reader.email,
+        reader.user_id,
         body,
         match l {
             Language::Nb => format!("Endret: {}", task.title),
             Language::En => format!("Changed: {}", task.title),
         },
+        unsubscribe,
     )
 }
 
@@ -233,15 +253,13 @@ pub fn task_changed(
 pub fn task_cancelled(
     ctx: &TaskMailContext<'_>,
     task: &TaskRow,
-    to: &str,
-    user_id: Uuid,
-    name: &str,
-    language: Language,
+    reader: &Recipient<'_>,
     reason: &str,
+    unsubscribe: &Unsubscribe,
 ) -> NewEmail {
-    let l = language;
+    let l = reader.language;
     let body = EmailBody::new(l)
-        .greeting(name)
+        .greeting(reader.name)
         .paragraph(match l {
             Language::Nb => format!("Oppdraget {} er avlyst.", facts(ctx, task, l)),
             Language::En => format!("The task {} has been cancelled.", facts(ctx, task, l)),
@@ -254,15 +272,16 @@ pub fn task_cancelled(
             "Takk for at du stilte opp!",
             "Thank you for offering your help!",
         ));
-    mail(
+    optional_mail(
         "task_cancelled",
-        to,
-        Some(user_id),
+        reader.email,
+        reader.user_id,
         body,
         match l {
             Language::Nb => format!("Avlyst: {}", task.title),
             Language::En => format!("Cancelled: {}", task.title),
         },
+        unsubscribe,
     )
 }
 
@@ -288,5 +307,40 @@ pub fn unit_withdrawn(
         None,
         body,
         format!("Trukket tilbake: {}", task.title),
+    )
+}
+
+/// To a claimant, 24 hours before the start: the time, whom to ask, and a one-click way out.
+pub fn reminder(
+    ctx: &TaskMailContext<'_>,
+    task: &TaskRow,
+    reader: &Recipient<'_>,
+    release_link: &str,
+    unsubscribe: &Unsubscribe,
+) -> NewEmail {
+    let l = reader.language;
+    let body = EmailBody::new(l)
+        .greeting(reader.name)
+        .paragraph(match l {
+            Language::Nb => format!("Påminnelse om oppdraget du har tatt: {}", facts(ctx, task, l)),
+            Language::En => format!("A reminder of the task you have taken on: {}", facts(ctx, task, l)),
+        })
+        .paragraph(l.pick("Adresse og detaljer finner du i appen.", "You find the address and details in the app."))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id))
+        .paragraph(l.pick(
+            "Kan du ikke likevel? Det er helt i orden — gi plassen fra deg, så kan noen andre ta den:",
+            "Can't make it after all? That is fine — give the spot back so someone else can take it:",
+        ))
+        .button(l.pick("Trekk meg fra oppdraget", "Give the task back"), release_link);
+    optional_mail(
+        "reminder",
+        reader.email,
+        reader.user_id,
+        body,
+        match l {
+            Language::Nb => format!("Påminnelse: {}", task.title),
+            Language::En => format!("Reminder: {}", task.title),
+        },
+        unsubscribe,
     )
 }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod councils;
+pub mod links;
 pub mod ops;
 pub mod pages;
 pub mod reference;
@@ -35,6 +36,14 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/e/verify", pages::verify);
     s.route(Method::GET, "/e/reset-password", pages::reset_password);
     s.route(Method::GET, "/e/set-password", pages::set_password);
+    s.route(Method::GET, "/e/unsubscribe", pages::unsubscribe);
+    s.route(Method::GET, "/e/release", pages::release);
+    s.route(
+        Method::POST,
+        "/api/v1/links/unsubscribe",
+        links::unsubscribe,
+    );
+    s.route(Method::POST, "/api/v1/links/release", links::release);
 
     s.route(Method::POST, "/api/v1/auth/register", auth::register);
     s.route(

@@ -41,6 +41,9 @@ struct PageSpec {
     done: (&'static str, &'static str),
     endpoint: &'static str,
     with_password: bool,
+    /// The token goes in the query string (the one-click URL of `List-Unsubscribe` and the
+    /// release link), not in a JSON body.
+    token_in_query: bool,
 }
 
 const VERIFY: PageSpec = PageSpec {
@@ -56,6 +59,7 @@ const VERIFY: PageSpec = PageSpec {
     ),
     endpoint: "/api/v1/auth/verify-email",
     with_password: false,
+    token_in_query: false,
 };
 
 const RESET: PageSpec = PageSpec {
@@ -71,6 +75,39 @@ const RESET: PageSpec = PageSpec {
     ),
     endpoint: "/api/v1/auth/password-reset/confirm",
     with_password: true,
+    token_in_query: false,
+};
+
+const UNSUBSCRIBE: PageSpec = PageSpec {
+    title: ("Avslutt e-poster", "Stop these emails"),
+    intro: (
+        "Trykk på knappen for å slutte å få denne typen e-post. Du kan slå den på igjen i appen.",
+        "Press the button to stop this kind of email. You can turn it on again in the app.",
+    ),
+    button: ("Avslutt", "Unsubscribe"),
+    done: (
+        "Ferdig. Du får ikke flere slike e-poster.",
+        "Done. You will get no more of these emails.",
+    ),
+    endpoint: "/api/v1/links/unsubscribe",
+    with_password: false,
+    token_in_query: true,
+};
+
+const RELEASE: PageSpec = PageSpec {
+    title: ("Trekk deg fra oppdraget", "Give the task back"),
+    intro: (
+        "Kan du ikke likevel? Det er helt i orden. Trykk på knappen, så blir plassen ledig for andre.",
+        "Can't make it after all? That is fine. Press the button and the spot opens for someone else.",
+    ),
+    button: ("Trekk meg", "Give it back"),
+    done: (
+        "Du har trukket deg. Takk for at du sa fra!",
+        "You have given the task back. Thank you for letting us know!",
+    ),
+    endpoint: "/api/v1/links/release",
+    with_password: false,
+    token_in_query: true,
 };
 
 const SET: PageSpec = PageSpec {
@@ -86,6 +123,7 @@ const SET: PageSpec = PageSpec {
     ),
     endpoint: "/api/v1/auth/password-reset/confirm",
     with_password: true,
+    token_in_query: false,
 };
 
 fn render(spec: &PageSpec, lang: Language, token: &str) -> HttpResponse {
@@ -122,8 +160,11 @@ document.getElementById("f").addEventListener("submit", async function (e) {{
   var body = {{ token: this.token.value }};
   if (this.password) body.password = this.password.value;
   var out = document.getElementById("result");
+  var inQuery = {token_in_query};
+  var url = inQuery ? "{endpoint}?token=" + encodeURIComponent(this.token.value) : "{endpoint}";
+  var init = inQuery ? {{ method: "POST" }} : {{ method: "POST", headers: {{ "Content-Type": "application/json" }}, body: JSON.stringify(body) }};
   try {{
-    var r = await fetch("{endpoint}", {{ method: "POST", headers: {{ "Content-Type": "application/json" }}, body: JSON.stringify(body) }});
+    var r = await fetch(url, init);
     if (r.ok) {{ out.textContent = {done:?}; this.hidden = true; return; }}
     var p = await r.json().catch(function () {{ return {{}}; }});
     out.textContent = (p.errors && p.errors[0] && p.errors[0].field === "password") ? p.errors[0].message : {failed:?};
@@ -138,6 +179,7 @@ document.getElementById("f").addEventListener("submit", async function (e) {{
         token = escape_html(token),
         button = t(spec.button),
         endpoint = spec.endpoint,
+        token_in_query = spec.token_in_query,
         done = lang.pick(spec.done.0, spec.done.1),
     );
     HttpResponse::Ok()
@@ -169,4 +211,12 @@ pub async fn reset_password(query: web::Query<PageQuery>, req: HttpRequest) -> H
 
 pub async fn set_password(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
     page(&SET, &query, &req)
+}
+
+pub async fn unsubscribe(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
+    page(&UNSUBSCRIBE, &query, &req)
+}
+
+pub async fn release(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
+    page(&RELEASE, &query, &req)
 }

@@ -347,15 +347,21 @@ pub async fn update(
             && volunteer.active
         {
             let language = crate::services::accounts::language_of(&volunteer);
+            let unsubscribe = crate::services::links::unsubscribe_link(
+                conn,
+                settings,
+                volunteer.id,
+                "task_changed",
+                language,
+            )
+            .await?;
             enqueue(
                 conn,
                 &messages::task_changed(
                     &ctx,
                     &updated,
-                    &volunteer.email,
-                    volunteer.id,
-                    &volunteer.name,
-                    language,
+                    &crate::services::accounts::recipient(&volunteer),
+                    &unsubscribe,
                 ),
             )
             .await?;
@@ -403,14 +409,20 @@ pub async fn cancel(
             && volunteer.active
         {
             let language = crate::services::accounts::language_of(&volunteer);
+            let unsubscribe = crate::services::links::unsubscribe_link(
+                conn,
+                settings,
+                volunteer.id,
+                "task_cancelled",
+                language,
+            )
+            .await?;
             let email = messages::task_cancelled(
                 &ctx,
                 &cancelled,
-                &volunteer.email,
-                volunteer.id,
-                &volunteer.name,
-                language,
+                &crate::services::accounts::recipient(&volunteer),
                 reason,
+                &unsubscribe,
             );
             enqueue(conn, &email).await?;
         }
@@ -580,14 +592,20 @@ pub async fn claim(
     let ctx = mail_context(settings);
     let unit = db::unit_contact(conn, task.service_unit_id).await?;
     if user.row.notify_claim_confirmation {
+        let unsubscribe = crate::services::links::unsubscribe_link(
+            conn,
+            settings,
+            user.id,
+            "claim_confirmation",
+            user.language,
+        )
+        .await?;
         let email = messages::claim_confirmation(
             &ctx,
             &after,
-            &user.row.email,
-            user.id,
-            &user.row.name,
-            user.language,
+            &crate::services::accounts::recipient(&user.row),
             &unit,
+            &unsubscribe,
         );
         enqueue(conn, &email).await?;
     }

@@ -406,3 +406,10 @@ impl TestApp {
         serde_json::from_str(&text).expect("json")
     }
 }
+
+impl TestApp {
+    /// One batch of the outbox, as one process's worker would take it.
+    pub async fn outbox_drain_once(&self) -> usize {
+        self.outbox.drain_once().await.expect("outbox drain")
+    }
+}

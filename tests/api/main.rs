@@ -9,6 +9,7 @@ mod contract;
 mod councils;
 mod errors;
 mod migrations;
+mod notifications;
 mod operations;
 mod outbox;
 mod properties;

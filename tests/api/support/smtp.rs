@@ -45,7 +45,7 @@ impl ReceivedMail {
                 value = Some(v.trim().to_owned());
             }
         }
-        value
+        value.map(|v| decode_encoded_words(&v))
     }
 }
 
@@ -220,7 +220,21 @@ impl ReceivedMail {
     }
 
     fn part(&self, content_type: &str) -> String {
-        for section in self.data.split("\r\n--") {
+        // Split on the MIME boundary itself: a signature line ("-- ") also starts with "--".
+        let boundary = self
+            .data
+            .split("boundary=")
+            .nth(1)
+            .map(|rest| {
+                rest.trim_start_matches('"')
+                    .split(['"', '\r', ';'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .expect("a multipart message");
+        let delimiter = format!("\r\n--{boundary}");
+        for section in self.data.split(&delimiter) {
             let Some((head, body)) = section.split_once("\r\n\r\n") else {
                 continue;
             };
@@ -228,7 +242,6 @@ impl ReceivedMail {
             if !head_lower.contains(&format!("content-type: {content_type}")) {
                 continue;
             }
-            let body = body.split("\r\n--").next().unwrap_or_default();
             if head_lower.contains("content-transfer-encoding: base64") {
                 use base64::Engine;
                 let joined: String = body.split_whitespace().collect();
@@ -278,4 +291,40 @@ fn decode_quoted_printable(body: &str) -> String {
         i += 1;
     }
     String::from_utf8(bytes).expect("utf-8 part")
+}
+
+/// Decodes RFC 2047 encoded words (`=?utf-8?b?…?=`, `=?utf-8?q?…?=`) in a header value.
+fn decode_encoded_words(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("=?") {
+        let Some(end) = rest[start + 2..].find("?=").map(|e| start + 2 + e) else {
+            break;
+        };
+        let word = &rest[start + 2..end];
+        let parts: Vec<&str> = word.splitn(3, '?').collect();
+        let decoded = match parts.as_slice() {
+            [_, enc, text] if enc.eq_ignore_ascii_case("b") => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+            }
+            [_, enc, text] if enc.eq_ignore_ascii_case("q") => {
+                Some(decode_quoted_printable(&text.replace('_', " ")))
+            }
+            _ => None,
+        };
+        let Some(decoded) = decoded else { break };
+        let before = &rest[..start];
+        // Whitespace between two encoded words is not part of the text.
+        if !before.trim().is_empty() || out.is_empty() {
+            out.push_str(before);
+        }
+        out.push_str(&decoded);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -1,0 +1,49 @@
+//! `/api/v1/links/*`: the POSTs behind one-click links in emails. The token is in the query
+//! string, so a mail client's RFC 8058 one-click POST (`List-Unsubscribe=One-Click` as a
+//! form body, which is ignored) works as well as the page's button.
+
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+
+use super::tasks::ClaimResponse;
+use crate::error::{ApiError, ApiResult};
+use crate::services::links;
+use crate::startup::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    pub token: Option<String>,
+}
+
+fn token(query: &TokenQuery) -> Result<&str, ApiError> {
+    query
+        .token
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::invalid_field("token", "is required"))
+}
+
+pub async fn unsubscribe(
+    state: web::Data<AppState>,
+    query: web::Query<TokenQuery>,
+) -> ApiResult<HttpResponse> {
+    let token = token(&query)?;
+    let mut conn = state.pool.get().await?;
+    let kind = conn
+        .transaction(async |conn| links::unsubscribe(conn, token).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "kind": kind, "enabled": false })))
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    query: web::Query<TokenQuery>,
+) -> ApiResult<HttpResponse> {
+    let token = token(&query)?;
+    let mut conn = state.pool.get().await?;
+    let claim = conn
+        .transaction(async |conn| links::release(conn, &state.settings, token).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(ClaimResponse::from(claim)))
+}

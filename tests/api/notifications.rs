@@ -1,0 +1,299 @@
+//! The volunteer's side of email: reminders with one-click release, and unsubscribing.
+//! Time is passed to the jobs, never slept for.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem};
+
+async fn setup(app: &TestApp) -> (TestUser, String, chrono::DateTime<chrono::Utc>) {
+    let unit = app.service_unit("Hjemmetjenesten Tjølling").await;
+    let staff = app.staff(unit).await;
+    let start = (chrono::Utc::now() + chrono::Duration::days(3)).with_timezone(&chrono::Utc);
+    let start =
+        start - chrono::Duration::nanoseconds(i64::from(chrono::Timelike::nanosecond(&start)));
+    let task = app
+        .post_task(&staff, json!({"starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::hours(2)).to_rfc3339(), "spots": 3, "title": "Kaffebesøk"}))
+        .await;
+    (staff, task["id"].as_str().expect("id").to_owned(), start)
+}
+
+async fn claim(app: &TestApp, user: &TestUser, task: &str) {
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tasks/{task}/claim"),
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+}
+
+fn reminders(
+    mails: &[crate::support::smtp::ReceivedMail],
+) -> Vec<&crate::support::smtp::ReceivedMail> {
+    mails
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Reminder") || s.starts_with("Påminnelse"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_reminder_arrives_once_a_day_before_and_its_link_releases_in_one_post() {
+    let app = TestApp::spawn().await;
+    let (_, task, start) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    app.patch(
+        "/api/v1/me",
+        Some(&volunteer.access_token),
+        json!({"language": "en"}),
+    )
+    .await;
+    claim(&app, &volunteer, &task).await;
+
+    let early = dugnad::jobs::run_once_at(
+        &app.pool,
+        &app.settings,
+        start - chrono::Duration::hours(30),
+    )
+    .await
+    .expect("jobs")
+    .expect("lock");
+    assert_eq!(early.reminders, 0, "not yet");
+    let due = dugnad::jobs::run_once_at(
+        &app.pool,
+        &app.settings,
+        start - chrono::Duration::hours(23),
+    )
+    .await
+    .expect("jobs")
+    .expect("lock");
+    assert_eq!(due.reminders, 1);
+    let again = dugnad::jobs::run_once_at(
+        &app.pool,
+        &app.settings,
+        start - chrono::Duration::hours(22),
+    )
+    .await
+    .expect("jobs")
+    .expect("lock");
+    assert_eq!(again.reminders, 0, "never twice");
+
+    let mails = app.mail_to(&volunteer.email).await;
+    let found = reminders(&mails);
+    assert_eq!(found.len(), 1);
+    let mail = found[0];
+    assert_eq!(
+        mail.header("Subject").as_deref(),
+        Some("Reminder: Kaffebesøk")
+    );
+    assert!(mail.text_body().contains("Give the task back"));
+    assert!(
+        mail.header("List-Unsubscribe-Post")
+            .is_some_and(|v| v == "List-Unsubscribe=One-Click")
+    );
+    let token = mail.link_token("release");
+
+    // Opening the page changes nothing.
+    let page = app.get(&format!("/e/release?token={token}&lang=en")).await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("/api/v1/links/release")
+    );
+    let rows = app.query_json("SELECT status FROM claims").await;
+    assert_eq!(rows[0]["status"], "active");
+
+    // The page's button: one POST.
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/links/release?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let released: Value = response.json().await.expect("json");
+    assert_eq!(released["status"], "released");
+    let reuse = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/links/release?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_problem(reuse, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_moved_task_moves_its_reminder_and_late_claims_get_none() {
+    let app = TestApp::spawn().await;
+    let (staff, task, start) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    claim(&app, &volunteer, &task).await;
+    let run = |at: chrono::DateTime<chrono::Utc>| {
+        let app = &app;
+        async move {
+            dugnad::jobs::run_once_at(&app.pool, &app.settings, at)
+                .await
+                .expect("jobs")
+                .expect("lock")
+                .reminders
+        }
+    };
+    assert_eq!(run(start - chrono::Duration::hours(23)).await, 1);
+    let moved = start + chrono::Duration::days(2);
+    let response = app
+        .patch(&format!("/api/v1/tasks/{task}"), Some(&staff.access_token), json!({"starts_at": moved.to_rfc3339(), "ends_at": (moved + chrono::Duration::hours(2)).to_rfc3339()}))
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        run(start - chrono::Duration::hours(22)).await,
+        0,
+        "the old time no longer counts"
+    );
+    assert_eq!(
+        run(moved - chrono::Duration::hours(23)).await,
+        1,
+        "a new reminder for the new time"
+    );
+
+    // A task claimed less than a day before it starts gets no reminder.
+    let soon = chrono::Utc::now() + chrono::Duration::hours(10);
+    let late = app.post_task(&staff, json!({"starts_at": soon.to_rfc3339(), "ends_at": (soon + chrono::Duration::hours(1)).to_rfc3339()})).await;
+    let other = app.volunteer().await;
+    claim(&app, &other, late["id"].as_str().expect("id")).await;
+    assert_eq!(run(chrono::Utc::now()).await, 0);
+}
+
+#[tokio::test]
+async fn one_click_unsubscribe_turns_off_exactly_that_kind() {
+    let app = TestApp::spawn().await;
+    let (_, task, _) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    claim(&app, &volunteer, &task).await;
+    let mails = app.mail_to(&volunteer.email).await;
+    let confirmation = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Bekreftet"))
+        })
+        .expect("confirmation");
+    assert!(
+        confirmation.text_body().contains("/e/unsubscribe?token="),
+        "{}",
+        confirmation.text_body()
+    );
+    let header = confirmation.header("List-Unsubscribe").expect("header");
+    let url = header
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .replace("http://dugnad.test", &app.address);
+    // What a mail client does (RFC 8058): a form POST to the header's URL.
+    let response = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let me: Value = app
+        .get_as("/api/v1/me", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let notifications = me["notifications"].as_object().expect("notifications");
+    let off: BTreeSet<&str> = notifications
+        .iter()
+        .filter(|(_, v)| **v == json!(false))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(
+        off,
+        BTreeSet::from(["claim_confirmation", "new_tasks_digest"]),
+        "digest is off by default"
+    );
+
+    // Security emails cannot be turned off: a reset still arrives.
+    app.post(
+        "/api/v1/auth/password-reset",
+        None,
+        json!({"email": volunteer.email}),
+    )
+    .await;
+    let mails = app.mail_to(&volunteer.email).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.header("Subject").is_some_and(|s| s.contains("passordet")))
+    );
+    assert!(
+        mails
+            .iter()
+            .filter(|m| m.header("Subject").is_some_and(|s| s.contains("passordet")))
+            .all(|m| m.header("List-Unsubscribe").is_none())
+    );
+}
+
+#[tokio::test]
+async fn with_two_processes_on_one_database_each_reminder_is_sent_once() {
+    let app = TestApp::spawn().await;
+    let (_, task, start) = setup(&app).await;
+    for v in app.quick_volunteers(3).await {
+        claim(&app, &v, &task).await;
+    }
+    // A second process on the same database.
+    let mut settings = app.settings.clone();
+    settings.bind = "127.0.0.1:0".parse().expect("addr");
+    let second = dugnad::startup::Application::build_without_migrating(settings)
+        .await
+        .expect("second process");
+    let at = start - chrono::Duration::hours(23);
+    let (a, b) = tokio::join!(
+        dugnad::jobs::run_once_at(&app.pool, &app.settings, at),
+        dugnad::jobs::run_once_at(second.pool(), &app.settings, at)
+    );
+    let sent: usize = [a, b]
+        .into_iter()
+        .map(|r| r.expect("jobs").map_or(0, |report| report.reminders))
+        .sum();
+    assert_eq!(sent, 3);
+    // Both processes drain the outbox at once.
+    let (x, y) = tokio::join!(app.outbox_drain_once(), second.outbox().drain_once());
+    let _ = (x, y.expect("drain"));
+    app.drain_outbox().await;
+    let ids: BTreeSet<String> = app
+        .smtp
+        .received()
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Påminnelse"))
+        })
+        .filter_map(|m| m.header("Message-ID"))
+        .collect();
+    let count = app
+        .smtp
+        .received()
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Påminnelse"))
+        })
+        .count();
+    assert_eq!((ids.len(), count), (3, 3));
+}
