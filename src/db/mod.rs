@@ -5,6 +5,7 @@
 //! Creation and migration run under advisory locks: several processes starting at once
 //! against one new database all succeed.
 
+pub mod invitations;
 pub mod opt_outs;
 pub mod outbox;
 pub mod rate_limits;

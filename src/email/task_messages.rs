@@ -344,3 +344,37 @@ pub fn reminder(
         unsubscribe,
     )
 }
+
+/// To an invitable volunteer: a unit asks whether they would take a task. Only an
+/// invitation — nothing is taken until they claim it themselves.
+pub fn invitation(
+    ctx: &TaskMailContext<'_>,
+    task: &TaskRow,
+    reader: &Recipient<'_>,
+    unit_name: &str,
+    unsubscribe: &Unsubscribe,
+) -> NewEmail {
+    let l = reader.language;
+    let body = EmailBody::new(l)
+        .greeting(reader.name)
+        .paragraph(match l {
+            Language::Nb => format!("{unit_name} lurer på om du kan ta oppdraget {}", facts(ctx, task, l)),
+            Language::En => format!("{unit_name} wonders whether you could take on the task {}", facts(ctx, task, l)),
+        })
+        .paragraph(l.pick(
+            "Dette er bare en forespørsel. Vil du, tar du oppdraget i appen; passer det ikke, kan du avslå eller la være å svare.",
+            "This is only a request. If you want to, take the task in the app; if not, decline it or simply don't answer.",
+        ))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id));
+    optional_mail(
+        "invitation",
+        reader.email,
+        reader.user_id,
+        body,
+        match l {
+            Language::Nb => format!("Forespørsel: {}", task.title),
+            Language::En => format!("Request: {}", task.title),
+        },
+        unsubscribe,
+    )
+}

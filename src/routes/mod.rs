@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod councils;
+pub mod invitations;
 pub mod links;
 pub mod ops;
 pub mod pages;
@@ -74,6 +75,13 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::PATCH, "/api/v1/me", users::update_me);
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
     s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
+    s.route(Method::GET, "/api/v1/me/invitations", invitations::mine);
+    s.route(
+        Method::POST,
+        "/api/v1/me/invitations/{id}/decline",
+        invitations::decline,
+    );
+    s.route(Method::GET, "/api/v1/volunteers", invitations::volunteers);
 
     s.route(Method::GET, "/api/v1/users", users::list_users);
     s.route(Method::POST, "/api/v1/users", users::create_user);
@@ -94,6 +102,11 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::POST, "/api/v1/tasks/{id}/release", tasks::release);
     s.route(Method::GET, "/api/v1/tasks/{id}/claims", tasks::claims);
     s.route(Method::GET, "/api/v1/tasks/{id}/events", tasks::events);
+    s.route(
+        Method::POST,
+        "/api/v1/tasks/{id}/invitations",
+        invitations::invite,
+    );
 
     s.route(Method::GET, "/api/v1/councils", reference::list_councils);
     s.route(Method::POST, "/api/v1/councils", reference::create_council);

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod idempotency;
+pub mod invitations;
 pub mod links;
 pub mod opt_outs;
 pub mod reference;

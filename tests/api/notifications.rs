@@ -297,3 +297,176 @@ async fn with_two_processes_on_one_database_each_reminder_is_sent_once() {
         .count();
     assert_eq!((ids.len(), count), (3, 3));
 }
+
+#[tokio::test]
+async fn invitations_reach_invitable_volunteers_only_and_never_claim_for_them() {
+    let app = TestApp::spawn().await;
+    let (staff, task, _) = setup(&app).await;
+    let invitable = app.volunteer().await;
+    let shy = app.volunteer().await;
+    let opted_out = app.volunteer().await;
+    let council = app.council_id("Tjølling").await;
+    let category = app.category_id("accompaniment").await;
+    app.patch(
+        "/api/v1/me",
+        Some(&invitable.access_token),
+        json!({"invitable": true, "council_id": council}),
+    )
+    .await;
+    app.patch(
+        "/api/v1/me",
+        Some(&opted_out.access_token),
+        json!({"invitable": true, "category_opt_outs": [category]}),
+    )
+    .await;
+
+    // The list shows only invitable volunteers, with id, name and home council.
+    let list: Value = app
+        .get_as(
+            &format!("/api/v1/volunteers?category_id={category}"),
+            &staff.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["id"], invitable.id.to_string());
+    let keys: BTreeSet<&str> = items[0]
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, BTreeSet::from(["id", "name", "council_id"]));
+    assert_problem(
+        app.get_as("/api/v1/volunteers", &invitable.access_token)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // Not invitable, opted out and unknown are one and the same 404.
+    let path = format!("/api/v1/tasks/{task}/invitations");
+    let mut bodies = Vec::new();
+    for id in [shy.id, opted_out.id, uuid::Uuid::now_v7()] {
+        let response = app
+            .post(
+                &path,
+                Some(&staff.access_token),
+                json!({"volunteer_id": id}),
+            )
+            .await;
+        let mut body = assert_problem(response, 404, "not_found").await;
+        body.as_object_mut().expect("object").remove("request_id");
+        bodies.push(body);
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]));
+
+    let response = app
+        .post(
+            &path,
+            Some(&staff.access_token),
+            json!({"volunteer_id": invitable.id}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let rows = app.query_json("SELECT count(*) AS n FROM claims").await;
+    assert_eq!(rows[0]["n"], 0, "an invitation is never a claim");
+    let mails = app.mail_to(&invitable.email).await;
+    let invitation = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Forespørsel"))
+        })
+        .expect("invitation email");
+    assert!(invitation.header("List-Unsubscribe").is_some());
+
+    let mine: Value = app
+        .get_as("/api/v1/me/invitations", &invitable.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(mine["items"][0]["task"]["id"], task.as_str());
+    assert!(mine["items"][0]["task"].get("private").is_none());
+
+    // Claiming from the invitation is an ordinary claim; the invitation is then no longer open.
+    claim(&app, &invitable, &task).await;
+    let mine: Value = app
+        .get_as("/api/v1/me/invitations", &invitable.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(mine["items"].as_array().expect("items").is_empty());
+}
+
+#[tokio::test]
+async fn a_decline_is_silent_and_the_fourth_open_invitation_is_refused() {
+    let app = TestApp::spawn().await;
+    let (staff, first, start) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    app.patch(
+        "/api/v1/me",
+        Some(&volunteer.access_token),
+        json!({"invitable": true}),
+    )
+    .await;
+    let mut tasks = vec![first];
+    for hours in [4, 8, 12] {
+        let at = start + chrono::Duration::hours(hours);
+        let task = app.post_task(&staff, json!({"starts_at": at.to_rfc3339(), "ends_at": (at + chrono::Duration::hours(1)).to_rfc3339()})).await;
+        tasks.push(task["id"].as_str().expect("id").to_owned());
+    }
+    let invite = |task: &str| {
+        let path = format!("/api/v1/tasks/{task}/invitations");
+        let (app, token, id) = (&app, staff.access_token.clone(), volunteer.id);
+        async move {
+            app.post(&path, Some(&token), json!({"volunteer_id": id}))
+                .await
+        }
+    };
+    for task in &tasks[..3] {
+        assert_eq!(invite(task).await.status(), 201);
+    }
+    let fourth = invite(&tasks[3]).await;
+    assert!(fourth.headers().contains_key("retry-after"));
+    assert_problem(fourth, 429, "rate_limited").await;
+
+    // Declining frees a place; the unit hears nothing about it.
+    let mine: Value = app
+        .get_as("/api/v1/me/invitations", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = mine["items"][0]["id"].as_str().expect("id").to_owned();
+    app.drain_outbox().await;
+    let before = app.smtp.received().len();
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/me/invitations/{id}/decline"),
+            Some(&volunteer.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 204);
+    assert_eq!(app.drain_outbox().await, 0, "no email about a decline");
+    assert_eq!(app.smtp.received().len(), before);
+    assert_eq!(invite(&tasks[3]).await.status(), 201);
+    let other = app.volunteer().await;
+    let not_mine = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/me/invitations/{id}/decline"),
+            Some(&other.access_token),
+            None,
+        )
+        .await;
+    assert_problem(not_mine, 404, "not_found").await;
+}

@@ -1,0 +1,136 @@
+//! Queries for invitations and for finding invitable volunteers.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{claims, invitations, tasks, user_category_opt_outs as opt_outs, users};
+use crate::db::tasks::TaskRow;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = invitations, check_for_backend(diesel::pg::Pg))]
+pub struct InvitationRow {
+    pub id: Uuid,
+    pub task_id: Uuid,
+    pub volunteer_id: Uuid,
+    pub invited_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub declined_at: Option<DateTime<Utc>>,
+}
+
+/// Invitable, active volunteers (id, name, home council), optionally of one council and
+/// without an opt-out of one category; `limit + 1` rows after `after`.
+pub async fn invitable_volunteers(
+    conn: &mut AsyncPgConnection,
+    council_id: Option<Uuid>,
+    category_id: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<(Uuid, String, Option<Uuid>)>> {
+    let mut query = users::table
+        .filter(users::role.eq("volunteer"))
+        .filter(users::active.eq(true))
+        .filter(users::invitable.eq(true))
+        .select((users::id, users::name, users::council_id))
+        .order(users::id.asc())
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(c) = council_id {
+        query = query.filter(users::council_id.eq(c));
+    }
+    if let Some(k) = category_id {
+        let opted = opt_outs::table
+            .select(opt_outs::user_id)
+            .filter(opt_outs::category_id.eq(k));
+        query = query.filter(users::id.ne_all(opted));
+    }
+    if let Some(after) = after {
+        query = query.filter(users::id.gt(after));
+    }
+    query.load(conn).await
+}
+
+/// Whether the person may be invited to a task of `category_id`.
+pub async fn is_invitable(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+    category_id: Uuid,
+) -> QueryResult<bool> {
+    let opted = opt_outs::table
+        .filter(opt_outs::user_id.eq(volunteer_id))
+        .filter(opt_outs::category_id.eq(category_id));
+    diesel::select(diesel::dsl::exists(
+        users::table
+            .filter(users::id.eq(volunteer_id))
+            .filter(users::role.eq("volunteer"))
+            .filter(users::active.eq(true))
+            .filter(users::invitable.eq(true))
+            .filter(diesel::dsl::not(diesel::dsl::exists(opted))),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// The person's open invitations with their tasks, newest first: not declined, the task
+/// open (so not full), not started, and not already claimed by them. Optionally of one unit.
+pub async fn open_for_volunteer(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+    unit_id: Option<Uuid>,
+) -> QueryResult<Vec<(InvitationRow, TaskRow)>> {
+    let held = claims::table
+        .select(claims::task_id)
+        .filter(claims::volunteer_id.eq(volunteer_id))
+        .filter(claims::status.eq("active"));
+    let mut query = invitations::table
+        .inner_join(tasks::table)
+        .filter(invitations::volunteer_id.eq(volunteer_id))
+        .filter(invitations::declined_at.is_null())
+        .filter(tasks::status.eq("open"))
+        .filter(tasks::starts_at.gt(diesel::dsl::now))
+        .filter(tasks::id.ne_all(held))
+        .select((InvitationRow::as_select(), TaskRow::as_select()))
+        .order(invitations::id.desc())
+        .into_boxed();
+    if let Some(unit) = unit_id {
+        query = query.filter(tasks::service_unit_id.eq(unit));
+    }
+    query.load(conn).await
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    volunteer_id: Uuid,
+    invited_by: Uuid,
+) -> QueryResult<InvitationRow> {
+    diesel::insert_into(invitations::table)
+        .values((
+            invitations::id.eq(Uuid::now_v7()),
+            invitations::task_id.eq(task_id),
+            invitations::volunteer_id.eq(volunteer_id),
+            invitations::invited_by.eq(invited_by),
+        ))
+        .returning(InvitationRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Declines the person's own invitation; `false` when there is none to decline.
+pub async fn decline(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    volunteer_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::update(
+        invitations::table
+            .filter(invitations::id.eq(id))
+            .filter(invitations::volunteer_id.eq(volunteer_id))
+            .filter(invitations::declined_at.is_null()),
+    )
+    .set(invitations::declined_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}

@@ -1,0 +1,156 @@
+//! Invitations, never assignment: staff may ask a volunteer who has chosen to be invitable.
+//! An invitation creates no claim; it lapses when the task starts or fills; a decline is
+//! not reported to the unit. Unknown, non-invitable and opted-out volunteers are the same
+//! 404, so the endpoint reveals nothing about anyone's choices.
+
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use crate::auth::{AuthUser, permissions};
+use crate::db::invitations::{self as db, InvitationRow};
+use crate::db::tasks::{self as task_db, TaskRow};
+use crate::db::users as users_db;
+use crate::domain::account::Role;
+use crate::email::enqueue;
+use crate::email::task_messages::{self, TaskMailContext};
+use crate::error::{ApiError, ErrorCode};
+use crate::settings::Settings;
+
+/// Open invitations one volunteer may hold from one unit at a time.
+pub const MAX_OPEN_PER_UNIT: usize = 3;
+
+fn no_such_volunteer() -> ApiError {
+    ApiError::not_found("no invitable volunteer with this id")
+}
+
+/// Invites `volunteer_id` to the task. The unit and admins only.
+pub async fn invite(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &AuthUser,
+    task_id: Uuid,
+    volunteer_id: Uuid,
+) -> Result<InvitationRow, ApiError> {
+    let task = task_db::find_for_update(conn, task_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such task"))?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    if task.status != "open" || task.starts_at <= chrono::Utc::now() {
+        return Err(ApiError::new(
+            ErrorCode::TaskNotOpen,
+            "only open tasks that have not started take invitations",
+        ));
+    }
+    if !db::is_invitable(conn, volunteer_id, task.category_id).await? {
+        return Err(no_such_volunteer());
+    }
+    crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
+    if task_db::active_claim(conn, task_id, volunteer_id)
+        .await?
+        .is_some()
+    {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "this volunteer already takes part",
+        ));
+    }
+    let open = db::open_for_volunteer(conn, volunteer_id, Some(task.service_unit_id)).await?;
+    if open.iter().any(|(i, _)| i.task_id == task_id) {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "this volunteer is already invited to this task",
+        ));
+    }
+    if open.len() >= MAX_OPEN_PER_UNIT {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            format!("a volunteer holds at most {MAX_OPEN_PER_UNIT} open invitations from one unit"),
+        )
+        .with_retry_after(3600));
+    }
+    let invitation = match db::insert(conn, task_id, volunteer_id, user.id).await {
+        Ok(row) => row,
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                "this volunteer was invited to this task before",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    send(conn, settings, &task, volunteer_id).await?;
+    tracing::info!(task.id = %task_id, invitation.id = %invitation.id, "volunteer invited");
+    Ok(invitation)
+}
+
+async fn send(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    task: &TaskRow,
+    volunteer_id: Uuid,
+) -> Result<(), ApiError> {
+    let Some(volunteer) = users_db::find(conn, volunteer_id).await? else {
+        return Ok(());
+    };
+    if !volunteer.notify_invitation {
+        return Ok(());
+    }
+    let language = crate::services::accounts::language_of(&volunteer);
+    let unsubscribe = crate::services::links::unsubscribe_link(
+        conn,
+        settings,
+        volunteer.id,
+        "invitation",
+        language,
+    )
+    .await?;
+    let (unit_name, _, _) = task_db::unit_contact(conn, task.service_unit_id).await?;
+    let ctx = TaskMailContext {
+        public_url: &settings.public_url,
+        timezone: settings.timezone,
+    };
+    let recipient = crate::services::accounts::recipient(&volunteer);
+    enqueue(
+        conn,
+        &task_messages::invitation(&ctx, task, &recipient, &unit_name, &unsubscribe),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Invitable volunteers for staff and admins: id, name, home council — nothing more.
+pub async fn volunteers(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    council_id: Option<Uuid>,
+    category_id: Option<Uuid>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(Uuid, String, Option<Uuid>)>, ApiError> {
+    permissions::require_role(user, &[Role::Staff, Role::Admin])?;
+    Ok(db::invitable_volunteers(conn, council_id, category_id, after, limit).await?)
+}
+
+/// The caller's open invitations.
+pub async fn mine(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+) -> Result<Vec<(InvitationRow, TaskRow)>, ApiError> {
+    Ok(db::open_for_volunteer(conn, user.id, None).await?)
+}
+
+/// Declines the caller's own invitation; the unit is not told.
+pub async fn decline(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    if db::decline(conn, id, user.id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("no such invitation"))
+    }
+}
