@@ -1,4 +1,4 @@
-//! Periodic jobs inside `serve`: reminders 24 hours before a task, expiry of unclaimed started tasks, auto-completion seven
+//! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest, expiry of unclaimed started tasks, auto-completion seven
 //! days after the end, and forgetting old idempotency keys. Each run is idempotent, and a
 //! PostgreSQL advisory lock lets only one process run them at a time.
 
@@ -25,6 +25,7 @@ const INTERVAL: Duration = Duration::from_secs(60);
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct JobReport {
     pub reminders: usize,
+    pub digests: usize,
     pub expired: usize,
     pub auto_completed: usize,
     pub idempotency_keys_forgotten: usize,
@@ -71,6 +72,9 @@ async fn run_jobs(
     let reminders = conn
         .transaction(async |conn| send_reminders(conn, settings, now).await)
         .await?;
+    let digests = conn
+        .transaction(async |conn| send_digests(conn, settings, now).await)
+        .await?;
     let expired = conn
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
@@ -105,6 +109,7 @@ async fn run_jobs(
         .await?;
     let report = JobReport {
         reminders,
+        digests,
         expired,
         auto_completed,
         idempotency_keys_forgotten: crate::services::idempotency::purge_expired(pool).await?,
@@ -112,6 +117,7 @@ async fn run_jobs(
     if report != JobReport::default() {
         tracing::info!(
             reminders.sent = report.reminders,
+            digests.sent = report.digests,
             tasks.expired = report.expired,
             tasks.auto_completed = report.auto_completed,
             idempotency.forgotten = report.idempotency_keys_forgotten,
@@ -159,6 +165,40 @@ async fn send_reminders(
             &unsubscribe,
         );
         enqueue(conn, &email).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// The daily digest of new matching tasks, for those who asked; nothing when nothing is new.
+async fn send_digests(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let ctx = TaskMailContext {
+        public_url: &settings.public_url,
+        timezone: settings.timezone,
+    };
+    let mut sent = 0;
+    for (user, previous) in users_db::digest_due(conn, now).await? {
+        if !users_db::take_digest(conn, user.id, previous, now).await? {
+            continue;
+        }
+        let since = previous.unwrap_or(now - chrono::Duration::hours(24));
+        let tasks = task_db::digest_for(conn, &user, since, now).await?;
+        if tasks.is_empty() {
+            continue;
+        }
+        let language = language_of(&user);
+        let unsubscribe =
+            links::unsubscribe_link(conn, settings, user.id, "new_tasks_digest", language).await?;
+        let recipient = crate::services::accounts::recipient(&user);
+        enqueue(
+            conn,
+            &task_messages::digest(&ctx, &tasks, &recipient, &unsubscribe),
+        )
+        .await?;
         sent += 1;
     }
     Ok(sent)

@@ -561,3 +561,38 @@ pub async fn take_due_reminders(
     }
     Ok(out)
 }
+
+/// New open tasks for one person's digest: posted in `(since, until]`, not started at
+/// `until`, in their home council or municipality-wide, minus their own opted-out
+/// categories and anything their council has opted out of.
+pub async fn digest_for(
+    conn: &mut AsyncPgConnection,
+    user: &crate::db::users::UserRow,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> QueryResult<Vec<TaskRow>> {
+    use crate::db::schema::{council_opt_outs as oo, user_category_opt_outs as uo};
+    let own = uo::table
+        .select(uo::category_id)
+        .filter(uo::user_id.eq(user.id));
+    let council_opted_out = oo::table
+        .filter(oo::ended_at.is_null())
+        .filter(oo::council_id.nullable().eq(tasks::council_id))
+        .filter(oo::category_id.eq(tasks::category_id));
+    let mut query = tasks::table
+        .filter(tasks::status.eq("open"))
+        .filter(tasks::created_at.gt(since))
+        .filter(tasks::created_at.le(until))
+        .filter(tasks::starts_at.gt(until))
+        .filter(tasks::category_id.ne_all(own))
+        .filter(diesel::dsl::not(diesel::dsl::exists(council_opted_out)))
+        .select(TaskRow::as_select())
+        .order((tasks::starts_at, tasks::id))
+        .limit(50)
+        .into_boxed();
+    query = match user.council_id {
+        Some(c) => query.filter(tasks::council_id.eq(c).or(tasks::council_id.is_null())),
+        None => query.filter(tasks::council_id.is_null()),
+    };
+    query.load(conn).await
+}

@@ -222,3 +222,49 @@ pub async fn set_category_opt_outs(
         .await
         .map(|_| ())
 }
+
+/// People whose daily digest is due at `now`: they asked for it, and the last one is a day
+/// old (or there was none).
+pub async fn digest_due(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<(UserRow, Option<DateTime<Utc>>)>> {
+    users::table
+        .filter(users::notify_new_tasks_digest.eq(true))
+        .filter(users::active.eq(true))
+        .filter(users::email_verified.eq(true))
+        .filter(users::role.eq_any(["volunteer", "coordinator"]))
+        .filter(
+            users::last_digest_at
+                .is_null()
+                .or(users::last_digest_at.le(now - chrono::Duration::hours(24))),
+        )
+        .select((UserRow::as_select(), users::last_digest_at))
+        .load(conn)
+        .await
+}
+
+/// Moves the digest mark from `previous` to `now`; `false` if another process moved it first.
+pub async fn take_digest(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    previous: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let target = users::table.filter(users::id.eq(id));
+    let updated = match previous {
+        Some(p) => {
+            diesel::update(target.filter(users::last_digest_at.eq(p)))
+                .set(users::last_digest_at.eq(now))
+                .execute(conn)
+                .await?
+        }
+        None => {
+            diesel::update(target.filter(users::last_digest_at.is_null()))
+                .set(users::last_digest_at.eq(now))
+                .execute(conn)
+                .await?
+        }
+    };
+    Ok(updated == 1)
+}

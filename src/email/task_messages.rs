@@ -378,3 +378,39 @@ pub fn invitation(
         unsubscribe,
     )
 }
+
+/// The daily digest: new open tasks that match the reader's council and categories.
+pub fn digest(
+    ctx: &TaskMailContext<'_>,
+    tasks: &[TaskRow],
+    reader: &Recipient<'_>,
+    unsubscribe: &Unsubscribe,
+) -> NewEmail {
+    let l = reader.language;
+    let mut body = EmailBody::new(l)
+        .greeting(reader.name)
+        .paragraph(match (l, tasks.len()) {
+            (Language::Nb, 1) => "Et nytt oppdrag passer for deg:".to_owned(),
+            (Language::Nb, n) => format!("{n} nye oppdrag passer for deg:"),
+            (Language::En, 1) => "One new task suits you:".to_owned(),
+            (Language::En, n) => format!("{n} new tasks suit you:"),
+        });
+    for task in tasks {
+        body = body.button(facts(ctx, task, l), ctx.task_link(task.id));
+    }
+    let body = body.small_print(l.pick(
+        "Du får denne oversikten fordi du har bedt om den. Ingen oppdrag tildeles — du velger selv.",
+        "You get this overview because you asked for it. Nothing is assigned — you choose.",
+    ));
+    optional_mail(
+        "new_tasks_digest",
+        reader.email,
+        reader.user_id,
+        body,
+        match l {
+            Language::Nb => "Nye oppdrag i dugnad".to_owned(),
+            Language::En => "New tasks in dugnad".to_owned(),
+        },
+        unsubscribe,
+    )
+}

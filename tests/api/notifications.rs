@@ -470,3 +470,67 @@ async fn a_decline_is_silent_and_the_fourth_open_invitation_is_refused() {
         .await;
     assert_problem(not_mine, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn the_digest_lists_only_what_matches_and_nothing_is_sent_when_nothing_is_new() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Kvelde").await;
+    let staff = app.staff(unit).await;
+    let kvelde = app.council_id("Kvelde").await;
+    let stavern = app.council_id("Stavern").await;
+    let walks = app.category_id("walks-outdoor").await;
+    let digital = app.category_id("digital-help").await;
+    let reader = app.volunteer().await;
+    let bystander = app.volunteer().await;
+    app.patch(
+        "/api/v1/me",
+        Some(&reader.access_token),
+        json!({"council_id": kvelde, "category_opt_outs": [digital], "notifications": {"new_tasks_digest": true}}),
+    )
+    .await;
+    for (title, council, category) in [
+        ("Tur i Kvelde", json!(kvelde), walks),
+        ("Tur for hele kommunen", json!(null), walks),
+        ("Tur i Stavern", json!(stavern), walks),
+        ("Datahjelp i Kvelde", json!(kvelde), digital),
+    ] {
+        app.post_task(
+            &staff,
+            json!({"title": title, "council_id": council, "category_id": category}),
+        )
+        .await;
+    }
+    let now = chrono::Utc::now() + chrono::Duration::minutes(1);
+    let report = dugnad::jobs::run_once_at(&app.pool, &app.settings, now)
+        .await
+        .expect("jobs")
+        .expect("lock");
+    assert_eq!(report.digests, 1, "only the one who asked");
+    let mails = app.mail_to(&reader.email).await;
+    let digest = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s == "Nye oppdrag i dugnad")
+        })
+        .expect("digest");
+    let text = digest.text_body();
+    assert!(text.contains("Tur i Kvelde") && text.contains("Tur for hele kommunen"));
+    assert!(!text.contains("Tur i Stavern") && !text.contains("Datahjelp"));
+    assert!(digest.header("List-Unsubscribe").is_some());
+    assert!(app.mail_to(&bystander.email).await.is_empty());
+
+    // Not again within the day, and nothing the next day when nothing is new.
+    let again =
+        dugnad::jobs::run_once_at(&app.pool, &app.settings, now + chrono::Duration::hours(2))
+            .await
+            .expect("jobs")
+            .expect("lock");
+    assert_eq!(again.digests, 0);
+    let next_day =
+        dugnad::jobs::run_once_at(&app.pool, &app.settings, now + chrono::Duration::hours(25))
+            .await
+            .expect("jobs")
+            .expect("lock");
+    assert_eq!(next_day.digests, 0, "nothing new, nothing sent");
+}
