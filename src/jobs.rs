@@ -1,4 +1,5 @@
-//! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest, expiry of unclaimed started tasks, auto-completion seven
+//! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest, the
+//! retention purge of private blocks, expiry of unclaimed started tasks, auto-completion seven
 //! days after the end, and forgetting old idempotency keys. Each run is idempotent, and a
 //! PostgreSQL advisory lock lets only one process run them at a time.
 
@@ -24,6 +25,7 @@ const INTERVAL: Duration = Duration::from_secs(60);
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct JobReport {
+    pub private_purged: usize,
     pub reminders: usize,
     pub digests: usize,
     pub expired: usize,
@@ -75,6 +77,9 @@ async fn run_jobs(
     let digests = conn
         .transaction(async |conn| send_digests(conn, settings, now).await)
         .await?;
+    let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
+        .await?
+        .len();
     let expired = conn
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
@@ -108,6 +113,7 @@ async fn run_jobs(
         })
         .await?;
     let report = JobReport {
+        private_purged,
         reminders,
         digests,
         expired,

@@ -25,6 +25,12 @@ enum Command {
     Migrate,
     /// Development only: demo units, logins and thirty tasks (idempotent).
     SeedDemo,
+    /// Purge private blocks past DUGNAD_RETENTION_DAYS (the job inside `serve` does this too).
+    Purge {
+        /// Only say what would be purged.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Create a verified account; the password is read from DUGNAD_PASSWORD or stdin.
     CreateUser {
         /// admin, staff, coordinator or volunteer
@@ -84,6 +90,10 @@ fn main() -> ExitCode {
                 dugnad::db::prepare(&settings).await?;
                 tracing::info!("database is up to date");
                 Ok(())
+            }
+            Command::Purge { dry_run } => {
+                dugnad::db::prepare(&settings).await?;
+                purge(&settings, dry_run).await
             }
             Command::SeedDemo => {
                 if settings.environment == dugnad::settings::Environment::Production {
@@ -182,6 +192,35 @@ async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     );
     for login in logins {
         println!("  {:<12} {}", login.role.as_str(), login.email);
+    }
+    Ok(())
+}
+
+async fn purge(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
+        settings.database_url.expose_secret(),
+    )
+    .await?;
+    let now = chrono::Utc::now();
+    let days = settings.retention_days;
+    let describe = |e: dugnad::error::ApiError| anyhow::anyhow!("{}", e.describe());
+    let ids = if dry_run {
+        dugnad::services::retention::due(&mut conn, now, days)
+            .await
+            .map_err(describe)?
+    } else {
+        dugnad::services::retention::purge(&mut conn, now, days)
+            .await
+            .map_err(describe)?
+    };
+    let verb = if dry_run { "would purge" } else { "purged" };
+    println!(
+        "{verb} the private block of {} task(s) older than {days} days",
+        ids.len()
+    );
+    for id in ids {
+        println!("  {id}");
     }
     Ok(())
 }

@@ -8,5 +8,6 @@ pub mod invitations;
 pub mod links;
 pub mod opt_outs;
 pub mod reference;
+pub mod retention;
 pub mod tasks;
 pub mod users;

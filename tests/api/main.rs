@@ -12,6 +12,7 @@ mod migrations;
 mod notifications;
 mod operations;
 mod outbox;
+mod privacy;
 mod properties;
 mod reference;
 mod tasks;
