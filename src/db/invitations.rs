@@ -134,3 +134,16 @@ pub async fn decline(
     .await
     .map(|n| n == 1)
 }
+
+/// Every invitation a person received.
+pub async fn all_for_volunteer(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+) -> QueryResult<Vec<InvitationRow>> {
+    invitations::table
+        .filter(invitations::volunteer_id.eq(volunteer_id))
+        .select(InvitationRow::as_select())
+        .order(invitations::id)
+        .load(conn)
+        .await
+}

@@ -177,3 +177,21 @@ pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
         .await
         .map(Some)
 }
+
+/// The emails written for a person: kind, status and times (not the bodies).
+pub async fn sent_to_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)>> {
+    email_outbox::table
+        .filter(email_outbox::user_id.eq(user_id))
+        .select((
+            email_outbox::kind,
+            email_outbox::status,
+            email_outbox::created_at,
+            email_outbox::sent_at,
+        ))
+        .order(email_outbox::id)
+        .load(conn)
+        .await
+}

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod councils;
+pub mod export;
 pub mod invitations;
 pub mod links;
 pub mod ops;
@@ -75,6 +76,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::PATCH, "/api/v1/me", users::update_me);
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
     s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
+    s.route(Method::GET, "/api/v1/me/export", export::export);
     s.route(Method::GET, "/api/v1/me/invitations", invitations::mine);
     s.route(
         Method::POST,

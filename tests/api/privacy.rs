@@ -150,3 +150,55 @@ async fn purge_dry_run_on_the_command_line_changes_nothing() {
         .await;
     assert_eq!(rows[0]["recipient_name"], Value::Null);
 }
+
+#[tokio::test]
+async fn the_export_holds_the_callers_data_and_nothing_of_anyone_elses() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Hvarnes").await;
+    let staff = app.staff(unit).await;
+    let me = app.volunteer().await;
+    let other = app.volunteer().await;
+    let task = app.post_task(&staff, json!({"spots": 2})).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    for user in [&me, &other] {
+        let response = app
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/v1/tasks/{task}/claim"),
+                Some(&user.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    let response = app.get_as("/api/v1/me/export", &me.access_token).await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .contains("attachment")
+    );
+    let export: Value = response.json().await.expect("json");
+    assert_eq!(export["profile"]["email"], me.email.as_str());
+    let claims = export["claims"].as_array().expect("claims");
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0]["claim"]["volunteer_id"], me.id.to_string());
+    assert_eq!(claims[0]["task"]["id"], task.as_str());
+    assert!(
+        claims[0]["task"].get("private").is_none(),
+        "the person helped is not the caller's data"
+    );
+    let kinds: Vec<&str> = export["emails"]
+        .as_array()
+        .expect("emails")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(kinds, vec!["claim_confirmation"]);
+    let text = export.to_string();
+    assert!(!text.contains(&other.email) && !text.contains(&other.id.to_string()));
+    assert!(!text.contains("Ruth Hansen") && !text.contains("Storgata"));
+}

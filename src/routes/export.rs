@@ -1,0 +1,56 @@
+//! `GET /api/v1/me/export`: everything stored about the caller (GDPR art. 15 and 20).
+
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use super::tasks::{ClaimResponse, TaskResponse};
+use super::users::UserResponse;
+use crate::auth::AuthUser;
+use crate::db::{invitations, outbox, tasks as task_db};
+use crate::error::ApiResult;
+use crate::services::tasks as task_service;
+use crate::startup::AppState;
+
+/// The profile, every claim with its task's public fields, every invitation, and the list
+/// of emails written for the caller (kinds and times, not bodies).
+pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let rows = task_db::claims_of_volunteer(&mut conn, user.id, None, i64::from(i32::MAX)).await?;
+    let (claims, tasks): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    let views = task_service::views(&mut conn, &user, tasks).await?;
+    let claims: Vec<serde_json::Value> = claims
+        .into_iter()
+        .zip(views)
+        .map(|(claim, view)| {
+            let mut task = TaskResponse::from(view);
+            // The export is the caller's data: the person helped is not part of it.
+            task.private = None;
+            task.unit = None;
+            serde_json::json!({ "claim": ClaimResponse::from(claim), "task": task })
+        })
+        .collect();
+    let invitations: Vec<serde_json::Value> = invitations::all_for_volunteer(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .map(|i| serde_json::json!({ "id": i.id, "task_id": i.task_id, "created_at": i.created_at, "declined_at": i.declined_at }))
+        .collect();
+    let emails: Vec<serde_json::Value> = outbox::sent_to_user(&mut conn, user.id)
+        .await?
+        .into_iter()
+        .map(|(kind, status, created_at, sent_at)| serde_json::json!({ "kind": kind, "status": status, "created_at": created_at, "sent_at": sent_at }))
+        .collect();
+    let profile = UserResponse::load(&state, user.row.clone()).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"dugnad-export.json\"",
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({
+            "exported_at": Utc::now(),
+            "profile": profile,
+            "claims": claims,
+            "invitations": invitations,
+            "emails": emails,
+        })))
+}
