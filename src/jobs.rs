@@ -25,6 +25,8 @@ const INTERVAL: Duration = Duration::from_secs(60);
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct JobReport {
+    pub inactivity_warnings: usize,
+    pub inactive_erased: usize,
     pub private_purged: usize,
     pub reminders: usize,
     pub digests: usize,
@@ -80,6 +82,8 @@ async fn run_jobs(
     let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
         .await?
         .len();
+    let (inactivity_warnings, inactive_erased) =
+        crate::services::erasure::inactive_accounts(conn, settings, now).await?;
     let expired = conn
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
@@ -113,6 +117,8 @@ async fn run_jobs(
         })
         .await?;
     let report = JobReport {
+        inactivity_warnings,
+        inactive_erased,
         private_purged,
         reminders,
         digests,

@@ -238,6 +238,8 @@ diesel::table! {
         updated_at -> Timestamptz,
         last_active_at -> Timestamptz,
         last_digest_at -> Nullable<Timestamptz>,
+        erased_at -> Nullable<Timestamptz>,
+        inactivity_warned_at -> Nullable<Timestamptz>,
     }
 }
 

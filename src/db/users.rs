@@ -151,7 +151,10 @@ pub async fn update(
 /// Records that the person used the service (for the inactivity rule of erasure).
 pub async fn touch_last_active(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(users::table.find(id))
-        .set(users::last_active_at.eq(diesel::dsl::now))
+        .set((
+            users::last_active_at.eq(diesel::dsl::now),
+            users::inactivity_warned_at.eq(None::<DateTime<Utc>>),
+        ))
         .execute(conn)
         .await
         .map(|_| ())
@@ -267,4 +270,92 @@ pub async fn take_digest(
         }
     };
     Ok(updated == 1)
+}
+
+/// Anonymises a person's row in place: claims and report totals keep pointing at it, but
+/// nothing in it names anyone any more. Their own side tables are deleted.
+pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    use crate::db::schema::{
+        email_outbox, email_tokens, idempotency_keys, invitations, refresh_tokens,
+    };
+    diesel::delete(opt_outs::table.filter(opt_outs::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(invitations::table.filter(invitations::volunteer_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::delete(email_outbox::table.filter(email_outbox::user_id.eq(id)))
+        .execute(conn)
+        .await?;
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(format!("erased-{}@erased.invalid", id.simple())),
+            users::name.eq("Slettet bruker"),
+            users::phone.eq(None::<String>),
+            users::password_hash.eq(None::<String>),
+            users::council_id.eq(None::<Uuid>),
+            users::active.eq(false),
+            users::email_verified.eq(false),
+            users::invitable.eq(false),
+            users::notify_claim_confirmation.eq(false),
+            users::notify_task_changed.eq(false),
+            users::notify_task_cancelled.eq(false),
+            users::notify_reminder.eq(false),
+            users::notify_invitation.eq(false),
+            users::notify_new_tasks_digest.eq(false),
+            users::erased_at.eq(diesel::dsl::now),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Accounts unused since `before` that were not warned yet.
+pub async fn inactive_unwarned(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<Vec<UserRow>> {
+    users::table
+        .filter(users::erased_at.is_null())
+        .filter(users::last_active_at.lt(before))
+        .filter(users::inactivity_warned_at.is_null())
+        .select(UserRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Accounts warned before `warned_before` and still unused since the warning.
+pub async fn inactive_warned(
+    conn: &mut AsyncPgConnection,
+    warned_before: DateTime<Utc>,
+) -> QueryResult<Vec<Uuid>> {
+    users::table
+        .filter(users::erased_at.is_null())
+        .filter(users::inactivity_warned_at.le(warned_before))
+        .filter(users::last_active_at.lt(users::inactivity_warned_at.assume_not_null()))
+        .select(users::id)
+        .load(conn)
+        .await
+}
+
+pub async fn mark_warned(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::inactivity_warned_at.eq(at))
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

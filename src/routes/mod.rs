@@ -74,6 +74,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
 
     s.route(Method::GET, "/api/v1/me", users::get_me);
     s.route(Method::PATCH, "/api/v1/me", users::update_me);
+    s.route(Method::DELETE, "/api/v1/me", users::erase_me);
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
     s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
     s.route(Method::GET, "/api/v1/me/export", export::export);
@@ -88,6 +89,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/api/v1/users", users::list_users);
     s.route(Method::POST, "/api/v1/users", users::create_user);
     s.route(Method::PATCH, "/api/v1/users/{id}", users::update_user);
+    s.route(Method::DELETE, "/api/v1/users/{id}", users::erase_user);
     s.route(
         Method::POST,
         "/api/v1/users/{id}/resend-invitation",

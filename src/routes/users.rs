@@ -1,6 +1,7 @@
 //! `/api/v1/me*` (the caller's own account) and `/api/v1/users*` (admin).
 
 use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -275,4 +276,30 @@ pub async fn resend_invitation(
     permissions::require_admin(&user)?;
     user_service::resend_invitation(&state, &user, id.into_inner()).await?;
     Ok(HttpResponse::Accepted().finish())
+}
+
+/// `DELETE /me`: the caller erases their own account.
+pub async fn erase_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| {
+        crate::services::erasure::erase(conn, &state.settings, user.id, Some(user.id)).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /users/{id}`: an admin erases an account.
+pub async fn erase_user(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let id = id.into_inner();
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| {
+        crate::services::erasure::erase(conn, &state.settings, id, Some(user.id)).await
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod erasure;
 pub mod idempotency;
 pub mod invitations;
 pub mod links;

@@ -202,3 +202,212 @@ async fn the_export_holds_the_callers_data_and_nothing_of_anyone_elses() {
     assert!(!text.contains(&other.email) && !text.contains(&other.id.to_string()));
     assert!(!text.contains("Ruth Hansen") && !text.contains("Storgata"));
 }
+
+/// Every place in the database where `needle` still appears (table.column).
+async fn find_everywhere(app: &TestApp, needle: &str) -> Vec<String> {
+    let client = dugnad::db::raw_connect(&app.db.url).await.expect("connect");
+    let columns = client
+        .query(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns
+              WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'ARRAY')",
+            &[],
+        )
+        .await
+        .expect("columns");
+    let mut found = Vec::new();
+    for row in columns {
+        let (table, column): (String, String) = (row.get(0), row.get(1));
+        let query = format!(
+            "SELECT count(*) FROM \"{table}\" WHERE \"{column}\"::text ILIKE '%' || $1 || '%'"
+        );
+        let n: i64 = client
+            .query_one(&query, &[&needle])
+            .await
+            .expect("search")
+            .get(0);
+        if n > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn erasure_keeps_the_totals_and_leaves_no_trace_of_the_person() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Hvarnes").await;
+    let staff = app.staff(unit).await;
+    let me = app.volunteer().await;
+    let name = "Kari Unik-Nordmann";
+    let phone = "+47 987 65 432";
+    app.patch(
+        "/api/v1/me",
+        Some(&me.access_token),
+        json!({"name": name, "phone": phone}),
+    )
+    .await;
+    let done = app.post_task(&staff, json!({"spots": 1})).await["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let open = app.post_task(&staff, json!({"spots": 1, "starts_at": (chrono::Utc::now() + chrono::Duration::days(5)).to_rfc3339(), "ends_at": null})).await["id"].as_str().expect("id").to_owned();
+    for task in [&done, &open] {
+        let response = app
+            .call(
+                reqwest::Method::POST,
+                &format!("/api/v1/tasks/{task}/claim"),
+                Some(&me.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+    }
+    app.sql(&format!("UPDATE tasks SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = '{done}'")).await;
+    app.post(
+        &format!("/api/v1/tasks/{done}/complete"),
+        Some(&staff.access_token),
+        json!({}),
+    )
+    .await;
+    app.drain_outbox().await;
+    let figures = || {
+        let app = &app;
+        async move {
+            let mut conn = app.pool.get().await.expect("connection");
+            let from = chrono::Utc::now() - chrono::Duration::days(30);
+            dugnad::db::stats::by_category(&mut conn, None, from, from + chrono::Duration::days(60))
+                .await
+                .expect("figures")
+        }
+    };
+    let before = figures().await;
+
+    assert_eq!(
+        app.call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(&me.access_token),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+
+    // The active claim is released and the unit told, naming no one.
+    let view: Value = app
+        .get_as(&format!("/api/v1/tasks/{open}"), &staff.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(view["spots_left"], 1);
+    let to_unit = app.mail_to(&format!("unit-{unit}@larvik.test")).await;
+    assert!(to_unit.iter().any(|m| {
+        m.header("Subject")
+            .is_some_and(|s| s.contains("Frivillig trakk seg"))
+    }));
+    // Report totals are unchanged: the completed claim, its hours and its volunteer count.
+    assert_eq!(figures().await, before);
+    // Name, email and phone are gone everywhere.
+    for needle in [name, me.email.as_str(), phone] {
+        assert_eq!(
+            find_everywhere(&app, needle).await,
+            Vec::<String>::new(),
+            "{needle}"
+        );
+    }
+    // Tokens are dead, and the address can register again.
+    assert_eq!(
+        app.get_as("/api/v1/me", &me.access_token).await.status(),
+        401
+    );
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": me.refresh_token})
+        )
+        .await
+        .status(),
+        401
+    );
+    let again = app
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"email": me.email, "password": "Et-nytt-liv-passord-1", "name": "Kari"}),
+        )
+        .await;
+    assert_eq!(again.status(), 201);
+}
+
+#[tokio::test]
+async fn admins_erase_accounts_but_not_the_last_admin_and_unused_accounts_are_warned_then_erased() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let volunteer = app.volunteer().await;
+    let other = app.volunteer().await;
+    let path = |id: uuid::Uuid| format!("/api/v1/users/{id}");
+    assert_eq!(
+        app.call(
+            reqwest::Method::DELETE,
+            &path(volunteer.id),
+            Some(&other.access_token),
+            None
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call(
+            reqwest::Method::DELETE,
+            &path(volunteer.id),
+            Some(&admin.access_token),
+            None
+        )
+        .await
+        .status(),
+        204
+    );
+    assert_eq!(
+        app.call(
+            reqwest::Method::DELETE,
+            &path(admin.id),
+            Some(&admin.access_token),
+            None
+        )
+        .await
+        .status(),
+        409
+    );
+
+    // Three years unused: a warning, then erasure 30 days later if still unused.
+    app.sql(&format!(
+        "UPDATE users SET last_active_at = now() - interval '1100 days' WHERE id = '{}'",
+        other.id
+    ))
+    .await;
+    let now = chrono::Utc::now();
+    let report = dugnad::jobs::run_once_at(&app.pool, &app.settings, now)
+        .await
+        .expect("jobs")
+        .expect("lock");
+    assert_eq!((report.inactivity_warnings, report.inactive_erased), (1, 0));
+    let mails = app.mail_to(&other.email).await;
+    assert!(mails.iter().any(|m| {
+        m.header("Subject")
+            .is_some_and(|s| s.contains("slettes snart"))
+    }));
+    let later =
+        dugnad::jobs::run_once_at(&app.pool, &app.settings, now + chrono::Duration::days(31))
+            .await
+            .expect("jobs")
+            .expect("lock");
+    assert_eq!(later.inactive_erased, 1);
+    assert_eq!(
+        find_everywhere(&app, &other.email).await,
+        Vec::<String>::new()
+    );
+}

@@ -1,0 +1,101 @@
+//! Erasure (GDPR art. 17): `DELETE /me`, an admin's `DELETE /users/{id}`, and accounts
+//! unused for three years (warned 30 days before). Active claims are released as for any
+//! release; the person's row is anonymised so claims and report totals stay; their
+//! tokens, preferences, invitations and outbox rows go; the address can register again.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use uuid::Uuid;
+
+use crate::db::users as users_db;
+use crate::email::{EmailBody, NewEmail, enqueue};
+use crate::error::{ApiError, ErrorCode};
+use crate::settings::Settings;
+
+const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
+const WARNING_AHEAD: Duration = Duration::days(30);
+
+/// Erases one person, in one transaction.
+pub async fn erase(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    id: Uuid,
+    actor: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let user = users_db::find_for_update(conn, id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such user"))?;
+    if user.role == "admin" && user.active && users_db::other_active_admins(conn, id).await? == 0 {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "the last active admin cannot be erased",
+        ));
+    }
+    let released = crate::services::tasks::release_all_of(conn, settings, id, actor).await?;
+    users_db::anonymise(conn, id).await?;
+    tracing::info!(user.id = %id, claims.released = released, "account erased");
+    Ok(())
+}
+
+fn inactivity_warning(user: &users_db::UserRow, settings: &Settings) -> NewEmail {
+    let l = crate::services::accounts::language_of(user);
+    let body = EmailBody::new(l)
+        .greeting(&user.name)
+        .paragraph(l.pick(
+            "Du har ikke brukt kontoen din i dugnad på tre år. Om 30 dager sletter vi den og opplysningene om deg.",
+            "You have not used your dugnad account for three years. In 30 days we will delete it and the data about you.",
+        ))
+        .paragraph(l.pick(
+            "Vil du beholde kontoen, er det nok å logge inn i appen før det.",
+            "If you want to keep it, just log in to the app before then.",
+        ))
+        .button(l.pick("Åpne dugnad", "Open dugnad"), settings.public_url.to_string());
+    NewEmail {
+        kind: "inactivity_warning",
+        user_id: Some(user.id),
+        to: user.email.clone(),
+        content: body.render(l.pick(
+            "Kontoen din i dugnad slettes snart",
+            "Your dugnad account will be deleted soon",
+        )),
+        headers: Default::default(),
+    }
+}
+
+/// Warns accounts unused for three years less 30 days, and erases those warned 30 days
+/// ago that stayed unused. Returns (warned, erased).
+pub async fn inactive_accounts(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), ApiError> {
+    let warned = conn
+        .transaction(async |conn| {
+            let due =
+                users_db::inactive_unwarned(conn, now - (INACTIVE_AFTER - WARNING_AHEAD)).await?;
+            for user in &due {
+                users_db::mark_warned(conn, user.id, now).await?;
+                enqueue(conn, &inactivity_warning(user, settings)).await?;
+            }
+            Ok::<_, ApiError>(due.len())
+        })
+        .await?;
+    let mut erased = 0;
+    for id in conn
+        .transaction(async |conn| {
+            Ok::<_, ApiError>(users_db::inactive_warned(conn, now - WARNING_AHEAD).await?)
+        })
+        .await?
+    {
+        match conn
+            .transaction(async |conn| erase(conn, settings, id, None).await)
+            .await
+        {
+            Ok(()) => erased += 1,
+            // The last admin stays; everything else is a real failure.
+            Err(e) if e.code() == ErrorCode::Conflict => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((warned, erased))
+}
