@@ -232,6 +232,25 @@ macro_rules! idempotent {
     }};
 }
 
+/// A task as the answer of a mutation, with its ETag.
+async fn task_answer(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &AuthUser,
+    task: crate::db::tasks::TaskRow,
+    status: u16,
+) -> Result<Answer, ApiError> {
+    let version = task.version;
+    let view = service::views(conn, user, vec![task])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("no such task"))?;
+    Ok(Answer::new(
+        status,
+        to_json(&TaskResponse::from(view))?,
+        Some(etag(version)),
+    ))
+}
+
 /// On a replayed task answer, the private block (never stored) is read again.
 async fn with_current_private(
     state: &AppState,
@@ -310,16 +329,7 @@ pub async fn create(
     };
     let answer = idempotent!(state, scope, |conn| {
         let (task, _) = service::create(conn, &user, input).await?;
-        let version = task.version;
-        let view = service::views(conn, &user, vec![task])
-            .await?
-            .pop()
-            .ok_or_else(|| ApiError::not_found("no such task"))?;
-        Answer::new(
-            201,
-            to_json(&TaskResponse::from(view))?,
-            Some(etag(version)),
-        )
+        task_answer(conn, &user, task, 201).await?
     });
     let answer = with_current_private(&state, &user, answer).await?;
     Ok(respond(answer))
@@ -541,16 +551,7 @@ pub async fn cancel(
     };
     let answer = idempotent!(state, scope, |conn| {
         let task = service::cancel(conn, &state.settings, &user, id, &body.reason).await?;
-        let version = task.version;
-        let view = service::views(conn, &user, vec![task])
-            .await?
-            .pop()
-            .ok_or_else(|| ApiError::not_found("no such task"))?;
-        Answer::new(
-            200,
-            to_json(&TaskResponse::from(view))?,
-            Some(etag(version)),
-        )
+        task_answer(conn, &user, task, 200).await?
     });
     Ok(respond(with_current_private(&state, &user, answer).await?))
 }
@@ -587,16 +588,7 @@ pub async fn complete(
     };
     let answer = idempotent!(state, scope, |conn| {
         let task = service::complete(conn, &user, id, input).await?;
-        let version = task.version;
-        let view = service::views(conn, &user, vec![task])
-            .await?
-            .pop()
-            .ok_or_else(|| ApiError::not_found("no such task"))?;
-        Answer::new(
-            200,
-            to_json(&TaskResponse::from(view))?,
-            Some(etag(version)),
-        )
+        task_answer(conn, &user, task, 200).await?
     });
     Ok(respond(with_current_private(&state, &user, answer).await?))
 }
