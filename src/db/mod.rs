@@ -10,6 +10,7 @@ pub mod opt_outs;
 pub mod outbox;
 pub mod rate_limits;
 pub mod reference;
+pub mod reports;
 pub mod schema;
 pub mod stats;
 pub mod tasks;

@@ -11,6 +11,7 @@ pub mod links;
 pub mod ops;
 pub mod pages;
 pub mod reference;
+pub mod reports;
 pub mod tasks;
 pub mod users;
 
@@ -150,6 +151,12 @@ pub fn register<S: RouteSink>(s: &mut S) {
         councils::overview,
     );
     s.route(Method::GET, "/api/v1/reviews/due", councils::due_reviews);
+    s.route(Method::GET, "/api/v1/reports/summary", reports::summary);
+    s.route(
+        Method::GET,
+        "/api/v1/reports/summary.csv",
+        reports::summary_csv,
+    );
     s.route(Method::GET, "/api/v1/admin/outbox", admin::list_outbox);
     s.route(
         Method::POST,

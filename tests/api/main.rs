@@ -15,4 +15,5 @@ mod outbox;
 mod privacy;
 mod properties;
 mod reference;
+mod reports;
 mod tasks;

@@ -1,0 +1,262 @@
+//! The programme report: a scripted year checked figure by figure, in JSON and CSV.
+
+use dugnad::domain::account::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem};
+
+async fn claim(app: &TestApp, user: &TestUser, task: &str) {
+    let response = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tasks/{task}/claim"),
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+}
+
+/// Four tasks of 2025 in Kvelde: one completed by three volunteers (starting 1 February
+/// in Oslo, 31 January in UTC), one cancelled in January, two expired in March (one after a
+/// release). Returns the coordinator of Kvelde.
+async fn scripted_year(app: &TestApp) -> (TestUser, TestUser) {
+    let unit = app.service_unit("Hjemmetjenesten Kvelde").await;
+    let staff = app.staff(unit).await;
+    let kvelde = app.council_id("Kvelde").await;
+    let coordinator = app.create_user(Role::Coordinator, None, Some(kvelde)).await;
+    let walks = app.category_id("walks-outdoor").await;
+    let mut ids = Vec::new();
+    for (day, spots) in [(2, 3), (3, 1), (4, 1), (5, 1)] {
+        let start = chrono::Utc::now() + chrono::Duration::days(day);
+        let task = app
+            .post_task(&staff, json!({"council_id": kvelde, "category_id": walks, "spots": spots, "starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::hours(1)).to_rfc3339()}))
+            .await;
+        ids.push(task["id"].as_str().expect("id").to_owned());
+    }
+    let v = app.quick_volunteers(4).await;
+    for volunteer in &v[..3] {
+        claim(app, volunteer, &ids[0]).await;
+    }
+    claim(app, &v[0], &ids[1]).await;
+    claim(app, &v[3], &ids[3]).await;
+    app.call(
+        Method::POST,
+        &format!("/api/v1/tasks/{}/release", ids[3]),
+        Some(&v[3].access_token),
+        None,
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/tasks/{}/cancel", ids[1]),
+        Some(&staff.access_token),
+        json!({"reason": "Storm"}),
+    )
+    .await;
+    // Move the script into 2025; first claims come 6, 12 and 24 hours after posting.
+    for (id, start, first_claim_hours) in [
+        (&ids[0], "2025-01-31T23:30:00Z", 6),
+        (&ids[1], "2025-01-31T22:30:00Z", 12),
+        (&ids[2], "2025-03-10T10:00:00Z", 0),
+        (&ids[3], "2025-03-11T10:00:00Z", 24),
+    ] {
+        app.sql(&format!(
+            "UPDATE tasks SET starts_at = '{start}', ends_at = '{start}'::timestamptz + interval '90 minutes',
+                              created_at = '{start}'::timestamptz - interval '2 days' WHERE id = '{id}';
+             UPDATE claims SET claimed_at = '{start}'::timestamptz - interval '2 days' + interval '{first_claim_hours} hours' WHERE task_id = '{id}'"
+        ))
+        .await;
+    }
+    let done = app
+        .post(
+            &format!("/api/v1/tasks/{}/complete", ids[0]),
+            Some(&staff.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    dugnad::jobs::run_once(&app.pool, &app.settings)
+        .await
+        .expect("jobs");
+    (coordinator, staff)
+}
+
+fn row<'a>(report: &'a Value, key: &str) -> &'a Value {
+    report["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["key"] == key)
+        .unwrap_or_else(|| panic!("row {key} in {report}"))
+}
+
+#[tokio::test]
+async fn a_scripted_year_gives_the_expected_figures_by_month_with_small_cells_suppressed() {
+    let app = TestApp::spawn().await;
+    let (coordinator, _) = scripted_year(&app).await;
+    let response = app
+        .get_as(
+            "/api/v1/reports/summary?from=2025-01-01&to=2025-12-31&group_by=month",
+            &coordinator.access_token,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let report: Value = response.json().await.expect("json");
+
+    // January in Oslo: both tasks were posted then; one started then (cancelled).
+    let jan = row(&report, "2025-01");
+    assert_eq!(
+        (&jan["posted"], &jan["cancelled"], &jan["completed"]),
+        (&json!(2), &json!(1), &json!(0))
+    );
+    assert_eq!(
+        jan["active_volunteers"],
+        Value::Null,
+        "no one did anything: suppressed"
+    );
+    assert!(
+        jan["suppressed"]
+            .as_array()
+            .expect("flags")
+            .contains(&json!("active_volunteers"))
+    );
+    // February in Oslo (31 January in UTC): completed by three volunteers, 1.5 hours each.
+    let feb = row(&report, "2025-02");
+    assert_eq!(
+        (&feb["posted"], &feb["filled"], &feb["completed"]),
+        (&json!(0), &json!(1), &json!(1))
+    );
+    assert_eq!(
+        (
+            &feb["claims_made"],
+            &feb["active_volunteers"],
+            &feb["volunteer_hours"]
+        ),
+        (&json!(3), &json!(3), &json!(4.5))
+    );
+    assert_eq!(feb["suppressed"], json!([]));
+    let mar = row(&report, "2025-03");
+    assert_eq!((&mar["posted"], &mar["expired"]), (&json!(2), &json!(2)));
+    assert_eq!(
+        mar["claims_released"],
+        Value::Null,
+        "one released claim is one person: suppressed"
+    );
+
+    let totals = &report["totals"];
+    assert_eq!(
+        (
+            &totals["posted"],
+            &totals["filled"],
+            &totals["completed"],
+            &totals["cancelled"],
+            &totals["expired"]
+        ),
+        (&json!(4), &json!(1), &json!(1), &json!(1), &json!(2))
+    );
+    assert_eq!(
+        (
+            &totals["claims_made"],
+            &totals["claims_released"],
+            &totals["active_volunteers"]
+        ),
+        (&json!(5), &json!(1), &json!(3))
+    );
+    assert_eq!(totals["volunteer_hours"], 4.5);
+    assert_eq!(totals["median_hours_to_first_claim"], 12.0);
+    assert_eq!(totals["share_found_volunteer_before_start"], 0.75);
+}
+
+#[tokio::test]
+async fn the_report_comes_as_csv_with_a_byte_order_mark_and_the_same_figures() {
+    let app = TestApp::spawn().await;
+    let (coordinator, _) = scripted_year(&app).await;
+    for request in [
+        app.client.get(
+            app.url("/api/v1/reports/summary.csv?from=2025-01-01&to=2025-12-31&group_by=council"),
+        ),
+        app.client
+            .get(app.url("/api/v1/reports/summary?from=2025-01-01&to=2025-12-31&group_by=council"))
+            .header("accept", "text/csv"),
+    ] {
+        let response = request
+            .bearer_auth(&coordinator.access_token)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("text/csv")
+        );
+        assert!(
+            response.headers()["content-disposition"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("attachment")
+        );
+        let bytes = response.bytes().await.expect("body");
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert!(lines[0].starts_with("key,label,posted,filled,completed"));
+        let kvelde = lines
+            .iter()
+            .find(|l| l.contains(",Kvelde,"))
+            .expect("Kvelde row");
+        assert!(
+            kvelde.contains(",Kvelde,4,1,1,1,2,0,5,1,4.5,3,12,0.75,"),
+            "{kvelde}"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("total,Totalt,4,")));
+    }
+}
+
+#[tokio::test]
+async fn reports_are_scoped_to_the_callers_council_or_unit() {
+    let app = TestApp::spawn().await;
+    let (_, staff) = scripted_year(&app).await;
+    let query = "/api/v1/reports/summary?from=2025-01-01&to=2025-12-31&group_by=category";
+    let other_coordinator = app
+        .create_user(
+            Role::Coordinator,
+            None,
+            Some(app.council_id("Stavern").await),
+        )
+        .await;
+    let other_staff = app.staff(app.service_unit("Annen enhet").await).await;
+    let admin = app.admin().await;
+    let posted = |report: &Value| report["totals"]["posted"].clone();
+    for (user, expected) in [
+        (&admin, 4),
+        (&staff, 4),
+        (&other_coordinator, 0),
+        (&other_staff, 0),
+    ] {
+        let report: Value = app
+            .get_as(query, &user.access_token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(posted(&report), json!(expected));
+    }
+    let volunteer = app.volunteer().await;
+    assert_problem(
+        app.get_as(query, &volunteer.access_token).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let bad = app
+        .get_as(
+            "/api/v1/reports/summary?from=2025-12-31&to=2025-01-01&group_by=person",
+            &admin.access_token,
+        )
+        .await;
+    let problem = assert_problem(bad, 422, "validation_failed").await;
+    assert_eq!(problem["errors"].as_array().expect("errors").len(), 2);
+}
