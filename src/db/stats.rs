@@ -34,7 +34,9 @@ pub async fn by_category(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> QueryResult<Vec<CategoryFigures>> {
-    let rows = crate::db::reports::summary(conn, GroupBy::Category, council_id, None, from, to, "UTC").await?;
+    let rows =
+        crate::db::reports::summary(conn, GroupBy::Category, council_id, None, from, to, "UTC")
+            .await?;
     Ok(rows
         .into_iter()
         .filter(|r| r.tasks_starting > 0)
