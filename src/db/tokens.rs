@@ -107,23 +107,47 @@ pub struct EmailTokenRow {
     pub email_kind: Option<String>,
 }
 
+/// A single-use link token as stored: the purpose says what it is for; a verify token may
+/// name the address it confirms, a release token the claim, an unsubscribe token the kind.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = email_tokens)]
+pub struct NewEmailToken<'a> {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub purpose: &'a str,
+    pub token_hash: &'a [u8],
+    pub email: Option<&'a str>,
+    pub claim_id: Option<Uuid>,
+    pub email_kind: Option<&'a str>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl<'a> NewEmailToken<'a> {
+    pub fn new(
+        user_id: Uuid,
+        purpose: &'a str,
+        token_hash: &'a [u8],
+        expires_at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            user_id,
+            purpose,
+            token_hash,
+            email: None,
+            claim_id: None,
+            email_kind: None,
+            expires_at,
+        }
+    }
+}
+
 pub async fn insert_email_token(
     conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    purpose: &str,
-    token_hash: &[u8],
-    email: Option<&str>,
-    expires_at: DateTime<Utc>,
+    token: &NewEmailToken<'_>,
 ) -> QueryResult<()> {
     diesel::insert_into(email_tokens::table)
-        .values((
-            email_tokens::id.eq(Uuid::now_v7()),
-            email_tokens::user_id.eq(user_id),
-            email_tokens::purpose.eq(purpose),
-            email_tokens::token_hash.eq(token_hash),
-            email_tokens::email.eq(email),
-            email_tokens::expires_at.eq(expires_at),
-        ))
+        .values(token)
         .execute(conn)
         .await
         .map(|_| ())
@@ -181,29 +205,4 @@ pub async fn retire_email_tokens(
     .set(email_tokens::used_at.eq(diesel::dsl::now))
     .execute(conn)
     .await
-}
-
-/// A one-click link token: a release (naming the claim) or an unsubscribe (naming the kind).
-pub async fn insert_link_token(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    purpose: &str,
-    token_hash: &[u8],
-    claim_id: Option<Uuid>,
-    email_kind: Option<&str>,
-    expires_at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::insert_into(email_tokens::table)
-        .values((
-            email_tokens::id.eq(Uuid::now_v7()),
-            email_tokens::user_id.eq(user_id),
-            email_tokens::purpose.eq(purpose),
-            email_tokens::token_hash.eq(token_hash),
-            email_tokens::claim_id.eq(claim_id),
-            email_tokens::email_kind.eq(email_kind),
-            email_tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)
-        .await
-        .map(|_| ())
 }

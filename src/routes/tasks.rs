@@ -174,6 +174,22 @@ impl FromRequest for IdempotencyKey {
     }
 }
 
+/// The idempotency scope of a POST: (user, method, path, key) and the body it carried.
+fn post_scope<'a>(
+    user: &AuthUser,
+    req: &'a HttpRequest,
+    key: &'a IdempotencyKey,
+    body: &'a serde_json::Value,
+) -> Scope<'a> {
+    Scope {
+        user_id: user.id,
+        method: "POST",
+        path: req.path(),
+        key: key.0.as_deref(),
+        body,
+    }
+}
+
 /// A JSON body that may also be absent (an empty body reads as `{}`).
 pub struct OptionalBody<T>(pub JsonBody<T>);
 
@@ -306,13 +322,7 @@ pub async fn create(
     body: JsonBody<CreateTaskRequest>,
 ) -> ApiResult<HttpResponse> {
     let raw = body.raw().clone();
-    let scope = Scope {
-        user_id: user.id,
-        method: "POST",
-        path: req.path(),
-        key: key.0.as_deref(),
-        body: &raw,
-    };
+    let scope = post_scope(&user, &req, &key, &raw);
     let b = body.into_inner();
     let input = NewTask {
         title: b.title,
@@ -542,13 +552,7 @@ pub async fn cancel(
     body: JsonBody<CancelRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let scope = Scope {
-        user_id: user.id,
-        method: "POST",
-        path: req.path(),
-        key: key.0.as_deref(),
-        body: body.raw(),
-    };
+    let scope = post_scope(&user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let task = service::cancel(conn, &state.settings, &user, id, &body.reason).await?;
         task_answer(conn, &user, task, 200).await?
@@ -575,13 +579,7 @@ pub async fn complete(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let body = body.0;
-    let scope = Scope {
-        user_id: user.id,
-        method: "POST",
-        path: req.path(),
-        key: key.0.as_deref(),
-        body: body.raw(),
-    };
+    let scope = post_scope(&user, &req, &key, body.raw());
     let input = Completion {
         hours: body.hours,
         hours_by_claim: body.hours_by_claim.clone(),
@@ -607,13 +605,7 @@ pub async fn claim(
     body: OptionalBody<ClaimRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let scope = Scope {
-        user_id: user.id,
-        method: "POST",
-        path: req.path(),
-        key: key.0.as_deref(),
-        body: body.0.raw(),
-    };
+    let scope = post_scope(&user, &req, &key, body.0.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::claim(conn, &state.settings, &user, id).await?;
         Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
@@ -649,13 +641,7 @@ pub async fn release(
             "must be at most 1000 characters",
         ));
     }
-    let scope = Scope {
-        user_id: user.id,
-        method: "POST",
-        path: req.path(),
-        key: key.0.as_deref(),
-        body: body.0.raw(),
-    };
+    let scope = post_scope(&user, &req, &key, body.0.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::release(conn, &state.settings, &user, id).await?;
         Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)

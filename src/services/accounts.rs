@@ -101,7 +101,7 @@ fn map_email_unique(e: diesel::result::Error) -> ApiError {
 }
 
 /// Writes a new email token and returns the clear token for the link.
-async fn new_email_token(
+pub(crate) async fn new_email_token(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     purpose: &str,
@@ -110,7 +110,11 @@ async fn new_email_token(
 ) -> Result<String, ApiError> {
     token_db::retire_email_tokens(conn, user_id, purpose).await?;
     let (token, hash) = tokens::generate();
-    token_db::insert_email_token(conn, user_id, purpose, &hash, email, Utc::now() + ttl).await?;
+    let row = token_db::NewEmailToken {
+        email,
+        ..token_db::NewEmailToken::new(user_id, purpose, &hash, Utc::now() + ttl)
+    };
+    token_db::insert_email_token(conn, &row).await?;
     Ok(token)
 }
 

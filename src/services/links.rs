@@ -66,16 +66,11 @@ pub async fn unsubscribe_link(
     language: Language,
 ) -> Result<Unsubscribe, ApiError> {
     let (token, hash) = tokens::generate();
-    token_db::insert_link_token(
-        conn,
-        user_id,
-        "unsubscribe",
-        &hash,
-        None,
-        Some(kind),
-        Utc::now() + UNSUBSCRIBE_TTL,
-    )
-    .await?;
+    let row = token_db::NewEmailToken {
+        email_kind: Some(kind),
+        ..token_db::NewEmailToken::new(user_id, "unsubscribe", &hash, Utc::now() + UNSUBSCRIBE_TTL)
+    };
+    token_db::insert_email_token(conn, &row).await?;
     let one_click = api_url(settings, "/api/v1/links/unsubscribe", &token);
     let mut headers = BTreeMap::new();
     headers.insert("List-Unsubscribe".to_owned(), format!("<{one_click}>"));
@@ -104,16 +99,11 @@ pub async fn release_link(
     language: Language,
 ) -> Result<String, ApiError> {
     let (token, hash) = tokens::generate();
-    token_db::insert_link_token(
-        conn,
-        user_id,
-        "release",
-        &hash,
-        Some(claim_id),
-        None,
-        starts_at,
-    )
-    .await?;
+    let row = token_db::NewEmailToken {
+        claim_id: Some(claim_id),
+        ..token_db::NewEmailToken::new(user_id, "release", &hash, starts_at)
+    };
+    token_db::insert_email_token(conn, &row).await?;
     Ok(crate::email::messages::link(
         &settings.public_url,
         "release",

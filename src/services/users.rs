@@ -4,8 +4,8 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::accounts::{SET_PASSWORD_TTL, language_of, recipient};
-use crate::auth::{AuthUser, permissions, tokens};
+use super::accounts::{SET_PASSWORD_TTL, language_of, new_email_token, recipient};
+use crate::auth::{AuthUser, permissions};
 use crate::db::users::{NewUserRow, UserChanges, UserRow};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
@@ -68,17 +68,7 @@ async fn send_set_password(
     user: &UserRow,
     role: Role,
 ) -> Result<(), ApiError> {
-    token_db::retire_email_tokens(conn, user.id, "set_password").await?;
-    let (token, hash) = tokens::generate();
-    token_db::insert_email_token(
-        conn,
-        user.id,
-        "set_password",
-        &hash,
-        None,
-        chrono::Utc::now() + SET_PASSWORD_TTL,
-    )
-    .await?;
+    let token = new_email_token(conn, user.id, "set_password", None, SET_PASSWORD_TTL).await?;
     let link = messages::link(
         &state.settings.public_url,
         "set-password",
