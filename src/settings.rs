@@ -88,7 +88,7 @@ impl Default for OutboxSettings {
     fn default() -> Self {
         Self {
             run_worker: true,
-            batch_size: 50,
+            batch_size: 100,
             send_timeout: Duration::from_secs(10),
             lease: Duration::from_secs(120),
             base_backoff: Duration::from_secs(30),

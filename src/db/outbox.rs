@@ -76,8 +76,12 @@ pub async fn lease_due(
     .await
 }
 
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+/// Marks delivered rows sent, in one statement (one commit) for the whole batch.
+pub async fn mark_sent(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
         .set((
             email_outbox::status.eq("sent"),
             email_outbox::sent_at.eq(diesel::dsl::now),

@@ -421,8 +421,12 @@ pub async fn list(
         .order((tasks::starts_at.asc(), tasks::id.asc()))
         .limit(limit + 1)
         .into_boxed();
-    if !filter.statuses.is_empty() {
-        query = query.filter(tasks::status.eq_any(filter.statuses.clone()));
+    // One status is compared with `=`, so the (…, status, starts_at, id) indexes give
+    // the order and LIMIT stops early, also in a generic prepared plan.
+    match filter.statuses.as_slice() {
+        [] => {}
+        [one] => query = query.filter(tasks::status.eq(one.clone())),
+        many => query = query.filter(tasks::status.eq_any(many.to_vec())),
     }
     if let Some(c) = filter.category_id {
         query = query.filter(tasks::category_id.eq(c));
@@ -461,7 +465,8 @@ pub async fn list(
         query = query.filter(tasks::id.eq_any(mine));
     }
     if let Some((starts_at, id)) = after {
-        query = query.filter(
+        // The `>=` is implied by the `OR`, but only it can bound an index range scan.
+        query = query.filter(tasks::starts_at.ge(starts_at)).filter(
             tasks::starts_at
                 .gt(starts_at)
                 .or(tasks::starts_at.eq(starts_at).and(tasks::id.gt(id))),

@@ -82,6 +82,10 @@ impl Mailer {
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
                     .map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?
                     .timeout(Some(settings.outbox.send_timeout))
+                    .pool_config(
+                        lettre::transport::smtp::PoolConfig::new()
+                            .max_size(worker::SEND_CONCURRENCY as u32),
+                    )
                     .build();
                 Ok(Self::Smtp(transport))
             }

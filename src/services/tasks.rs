@@ -551,7 +551,10 @@ pub async fn claim(
             "confirm your email address before taking tasks",
         ));
     }
-    if db::active_claim(conn, id, user.id).await?.is_some() {
+    // One read of the caller's active claims answers both "already yours" and, below,
+    // "overlaps another of yours".
+    let mine = db::active_claims_with_tasks(conn, user.id).await?;
+    if mine.iter().any(|(claim, _)| claim.task_id == id) {
         return Err(ApiError::new(
             ErrorCode::AlreadyClaimed,
             "you already hold this task",
@@ -571,7 +574,7 @@ pub async fn claim(
         task.starts_at,
         rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes),
     );
-    for (_, other) in db::active_claims_with_tasks(conn, user.id).await? {
+    for (_, other) in mine {
         let other_interval = (
             other.starts_at,
             rules::effective_end(other.starts_at, other.ends_at, other.duration_minutes),
