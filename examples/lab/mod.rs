@@ -1,0 +1,457 @@
+//! What the load benchmark and the fault lab share: a throwaway PostgreSQL cluster of
+//! their own, the release or debug `dugnad` binary run as a real process, a loopback SMTP
+//! sink and a latency recorder. Nothing here touches the shared PostgreSQL server.
+
+#![allow(
+    dead_code,
+    reason = "each lab program uses a different part of this module"
+)]
+
+#[path = "../../tests/api/support/smtp.rs"]
+pub mod smtp;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+/// A free loopback port (free when asked; the caller binds it soon after).
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// The directory holding `initdb`, `pg_ctl` and `pgbench`.
+pub fn pg_bindir() -> anyhow::Result<PathBuf> {
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
+        && out.status.success()
+    {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if dir.join("initdb").exists() {
+            return Ok(dir);
+        }
+    }
+    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .context("PostgreSQL server binaries not found (install postgresql)")?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|p| p.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .context("no initdb under /usr/lib/postgresql/*/bin")
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+/// A PostgreSQL cluster in a temporary directory on a free port, owned by the `postgres`
+/// user when run as root (PostgreSQL refuses to run as root). Stopped and removed on drop.
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub port: u16,
+    bin: PathBuf,
+    as_postgres: bool,
+}
+
+impl Cluster {
+    /// `initdb`, then `pg_ctl start` with `settings` appended to postgresql.conf.
+    pub fn start(label: &str, settings: &[(&str, &str)]) -> anyhow::Result<Self> {
+        let bin = pg_bindir()?;
+        let as_postgres = running_as_root();
+        let port = free_port()?;
+        let dir =
+            std::env::temp_dir().join(format!("dugnad-{label}-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let cluster = Self {
+            dir,
+            port,
+            bin,
+            as_postgres,
+        };
+        if as_postgres {
+            run(Command::new("chown")
+                .args(["postgres:postgres"])
+                .arg(&cluster.dir))?;
+        }
+        cluster.pg(
+            "initdb",
+            &[
+                "-D",
+                &cluster.data().to_string_lossy(),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            ],
+        )?;
+        let mut conf = format!(
+            "\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\n\
+             max_connections = 200\nfsync = on\nsynchronous_commit = on\n",
+            cluster.dir.display()
+        );
+        for (name, value) in settings {
+            conf.push_str(&format!("{name} = {value}\n"));
+        }
+        let conf_path = cluster.data().join("postgresql.conf");
+        let mut existing = std::fs::read_to_string(&conf_path)?;
+        existing.push_str(&conf);
+        std::fs::write(&conf_path, existing)?;
+        cluster.pg_ctl_start()?;
+        Ok(cluster)
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    /// Where the server log goes.
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.join("server.log")
+    }
+
+    fn pg(&self, program: &str, args: &[&str]) -> anyhow::Result<String> {
+        let exe = self.bin.join(program);
+        let mut cmd = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        cmd.args(args).current_dir(&self.dir);
+        run(&mut cmd)
+    }
+
+    pub fn pg_ctl_start(&self) -> anyhow::Result<()> {
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-l",
+                &self.log_path().to_string_lossy(),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+        )
+        .map(|_| ())
+    }
+
+    /// `pg_ctl stop` in the given mode (`fast`, `immediate`).
+    pub fn pg_ctl_stop(&self, mode: &str) -> anyhow::Result<()> {
+        self.pg(
+            "pg_ctl",
+            &[
+                "-D",
+                &self.data().to_string_lossy(),
+                "-m",
+                mode,
+                "-w",
+                "stop",
+            ],
+        )
+        .map(|_| ())
+    }
+
+    /// The URL of a database in this cluster, as the superuser `postgres`.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Runs `pgbench` as the current user against this cluster.
+    pub fn pgbench(&self, database: &str, args: &[&str]) -> anyhow::Result<String> {
+        let mut cmd = Command::new(self.bin.join("pgbench"));
+        cmd.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+        ])
+        .args(args)
+        .arg(database);
+        run(&mut cmd)
+    }
+
+    /// A plain client connection (its driver task runs on the current runtime).
+    pub async fn client(&self, database: &str) -> anyhow::Result<tokio_postgres::Client> {
+        let (client, connection) =
+            tokio_postgres::connect(&self.url(database), tokio_postgres::NoTls).await?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        Ok(client)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = self.pg_ctl_stop("immediate");
+        if std::env::var_os("DUGNAD_LAB_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Runs a command to completion; its stderr becomes the error when it fails.
+pub fn run(cmd: &mut Command) -> anyhow::Result<String> {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {cmd:?}"))?;
+    if !out.status.success() {
+        bail!(
+            "{cmd:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The `dugnad` binary: `DUGNAD_BIN`, else `target/<profile>/dugnad`.
+pub fn dugnad_binary(profile: &str) -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("DUGNAD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new("target").join(profile).join("dugnad"));
+    if !path.exists() {
+        bail!(
+            "{} not found: build it first (cargo build{} --bin dugnad)",
+            path.display(),
+            if profile == "release" {
+                " --release"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(path)
+}
+
+/// One `dugnad serve` process, its output in a file. Killed on drop.
+pub struct ServerProcess {
+    pub port: u16,
+    child: Child,
+    pub log: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `binary serve` with `env` on a free port and waits until `/readyz` answers 200.
+    pub async fn start(
+        binary: &Path,
+        env: &[(String, String)],
+        log: PathBuf,
+    ) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)?;
+        let child = Command::new(binary)
+            .arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env("DUGNAD_BIND", format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(out.try_clone()?)
+            .stderr(out)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let mut server = Self { port, child, log };
+        server.wait_ready(Duration::from_secs(60)).await?;
+        Ok(server)
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub async fn wait_ready(&mut self, limit: Duration) -> anyhow::Result<()> {
+        let client = reqwest::Client::new();
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!(
+                    "dugnad exited ({status}) before it was ready; see {}",
+                    self.log.display()
+                );
+            }
+            if let Ok(r) = client
+                .get(format!("{}/readyz", self.base()))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await
+                && r.status().is_success()
+            {
+                return Ok(());
+            }
+            if started.elapsed() > limit {
+                bail!(
+                    "dugnad not ready after {limit:?}; see {}",
+                    self.log.display()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sends a signal by name (`TERM`, `KILL`).
+    pub fn signal(&self, name: &str) -> anyhow::Result<()> {
+        run(Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string()))
+        .map(|_| ())
+    }
+
+    /// Waits for the process to exit, up to `limit`.
+    pub async fn wait_exit(&mut self, limit: Duration) -> anyhow::Result<std::process::ExitStatus> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                return Ok(status);
+            }
+            if started.elapsed() > limit {
+                bail!("dugnad did not exit within {limit:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Peak resident set size so far (VmHWM), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        self.status_kib("VmHWM:")
+    }
+
+    /// Resident set size now (VmRSS), in KiB.
+    pub fn rss_kib(&self) -> Option<u64> {
+        self.status_kib("VmRSS:")
+    }
+
+    fn status_kib(&self, field: &str) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Latencies of one phase, in microseconds.
+#[derive(Default, Clone)]
+pub struct Latencies {
+    pub micros: Vec<u64>,
+}
+
+impl Latencies {
+    pub fn record(&mut self, elapsed: Duration) {
+        self.micros.push(elapsed.as_micros() as u64);
+    }
+
+    pub fn merge(&mut self, other: Latencies) {
+        self.micros.extend(other.micros);
+    }
+
+    /// The q-quantile in milliseconds (nearest rank).
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.micros.is_empty() {
+            return f64::NAN;
+        }
+        let mut sorted = self.micros.clone();
+        sorted.sort_unstable();
+        let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        sorted[rank - 1] as f64 / 1000.0
+    }
+}
+
+/// CPU time (user + system) a process has used so far, in seconds; exited children that
+/// were waited for are included.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let Some((_, rest)) = stat.rsplit_once(") ") else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime, stime, cutime, cstime are fields 14–17 of the whole line: 11–14 of the rest.
+    let ticks: f64 = fields
+        .get(11..15)
+        .map(|f| f.iter().filter_map(|v| v.parse::<f64>().ok()).sum())
+        .unwrap_or(0.0);
+    ticks / clock_ticks_per_second()
+}
+
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// The parent pid of a process.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(") ")?;
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+impl Cluster {
+    /// The postmaster's pid.
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        std::fs::read_to_string(self.data().join("postmaster.pid"))
+            .ok()?
+            .lines()
+            .next()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// CPU seconds used by the postmaster and all its live children.
+    pub fn cpu_seconds(&self) -> f64 {
+        let Some(master) = self.postmaster_pid() else {
+            return 0.0;
+        };
+        let mut total = cpu_seconds(master);
+        if let Ok(entries) = std::fs::read_dir("/proc") {
+            for entry in entries.flatten() {
+                if let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse().ok())
+                    && parent_of(pid) == Some(master)
+                {
+                    total += cpu_seconds(pid);
+                }
+            }
+        }
+        total
+    }
+}
