@@ -71,10 +71,6 @@ struct Args {
     /// HTTP pool size of the server (DUGNAD_DB_POOL_SIZE).
     #[arg(long, default_value_t = 4)]
     db_pool_size: usize,
-    /// Make the SMTP sink answer 451 during the claim phases, so the outbox worker backs
-    /// off and the claims run without email delivery competing for the cores.
-    #[arg(long)]
-    hold_email: bool,
     /// The binary under test.
     #[arg(long, default_value = "target/release/dugnad")]
     binary: PathBuf,
@@ -151,7 +147,6 @@ struct Bench {
     volunteers: Vec<Uuid>,
     councils: Vec<Uuid>,
     pg: tokio_postgres::Client,
-    smtp: lab::smtp::SmtpServer,
 }
 
 /// CPU seconds used so far by the load generator (with its waited-for children, such as
@@ -278,7 +273,6 @@ impl Bench {
             volunteers,
             councils,
             pg,
-            smtp: smtp.clone(),
         })
     }
 
@@ -474,13 +468,9 @@ impl Bench {
         self.pg
             .batch_execute("SELECT pg_stat_statements_reset()")
             .await?;
-        if args.hold_email {
-            self.smtp.set_behaviour(lab::smtp::Behaviour::TempFail);
-        }
         let before = Cpu::now(Some(&self.server), cluster);
         let claim = self.claim_load(args, args.claims, 0).await?;
         let claim_cpu = Cpu::now(Some(&self.server), cluster).since(before);
-        self.smtp.set_behaviour(lab::smtp::Behaviour::Accept);
         let claim_stats = statement_stats(&self.pg, &self.db).await?;
         self.memory("claim");
 

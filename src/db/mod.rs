@@ -38,6 +38,11 @@ use crate::settings::Settings;
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type DbPool = Pool<AsyncPgConnection>;
+
+/// A connection queries can run on: `AsyncPgConnection` itself, or `&AsyncPgConnection`,
+/// through which several queries are pipelined (sent at once, answered in order).
+pub trait PgConn: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg> {}
+impl<C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>> PgConn for C {}
 pub type DbConn = Object<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
 

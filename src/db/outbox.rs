@@ -43,7 +43,7 @@ pub struct NewOutboxRow<'a> {
     pub headers: serde_json::Value,
 }
 
-pub async fn insert(conn: &mut AsyncPgConnection, row: &NewOutboxRow<'_>) -> QueryResult<()> {
+pub async fn insert(conn: &mut impl crate::db::PgConn, row: &NewOutboxRow<'_>) -> QueryResult<()> {
     diesel::insert_into(email_outbox::table)
         .values(row)
         .execute(conn)

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::db::PgConn;
 use crate::db::schema::{claims, service_units, task_events, task_private, tasks, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -106,7 +107,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &NewTaskRow) -> QueryResu
         .await
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<TaskRow>> {
+pub async fn find(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Option<TaskRow>> {
     tasks::table
         .find(id)
         .select(TaskRow::as_select())
@@ -117,10 +118,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 
 /// The task, locked for the rest of the transaction: claims, releases and edits of one
 /// task are serialised here.
-pub async fn find_for_update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-) -> QueryResult<Option<TaskRow>> {
+pub async fn find_for_update(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Option<TaskRow>> {
     tasks::table
         .find(id)
         .select(TaskRow::as_select())
@@ -182,7 +180,7 @@ pub async fn upsert_private(conn: &mut AsyncPgConnection, row: &TaskPrivateRow) 
 }
 
 pub async fn insert_event(
-    conn: &mut AsyncPgConnection,
+    conn: &mut impl PgConn,
     task_id: Uuid,
     actor_id: Option<Uuid>,
     kind: &str,
@@ -221,7 +219,7 @@ pub async fn events(
 }
 
 pub async fn insert_claim(
-    conn: &mut AsyncPgConnection,
+    conn: &mut impl PgConn,
     task_id: Uuid,
     volunteer_id: Uuid,
 ) -> QueryResult<ClaimRow> {
@@ -266,7 +264,7 @@ pub async fn active_claims_of_task(
 
 /// The volunteer's active claims on other tasks, with those tasks (for overlap checks).
 pub async fn active_claims_with_tasks(
-    conn: &mut AsyncPgConnection,
+    conn: &mut impl PgConn,
     volunteer_id: Uuid,
 ) -> QueryResult<Vec<(ClaimRow, TaskRow)>> {
     claims::table
@@ -376,7 +374,7 @@ pub async fn claims_of_volunteer(
 
 /// A unit's public contact details.
 pub async fn unit_contact(
-    conn: &mut AsyncPgConnection,
+    conn: &mut impl PgConn,
     unit_id: Uuid,
 ) -> QueryResult<(String, String, Option<String>)> {
     service_units::table

@@ -143,7 +143,7 @@ impl<'a> NewEmailToken<'a> {
 }
 
 pub async fn insert_email_token(
-    conn: &mut AsyncPgConnection,
+    conn: &mut impl crate::db::PgConn,
     token: &NewEmailToken<'_>,
 ) -> QueryResult<()> {
     diesel::insert_into(email_tokens::table)

@@ -9,7 +9,6 @@ pub mod worker;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use diesel_async::AsyncPgConnection;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -37,7 +36,10 @@ pub struct NewEmail {
 /// Writes `email` to the outbox on `conn`. Call it inside the transaction of the change the
 /// email reports: it is sent only if that transaction commits. Returns the outbox id, from
 /// which the `Message-ID` is derived.
-pub async fn enqueue(conn: &mut AsyncPgConnection, email: &NewEmail) -> diesel::QueryResult<Uuid> {
+pub async fn enqueue(
+    conn: &mut impl crate::db::PgConn,
+    email: &NewEmail,
+) -> diesel::QueryResult<Uuid> {
     let id = Uuid::now_v7();
     let headers = serde_json::to_value(&email.headers).unwrap_or_else(|_| serde_json::json!({}));
     outbox::insert(

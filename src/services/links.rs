@@ -65,12 +65,42 @@ pub async fn unsubscribe_link(
     kind: &str,
     language: Language,
 ) -> Result<Unsubscribe, ApiError> {
+    let (pending, unsubscribe) = new_unsubscribe(settings, user_id, kind, language);
+    pending.insert(conn).await?;
+    Ok(unsubscribe)
+}
+
+/// An unsubscribe token not written yet: callers that pipeline their statements write it
+/// with the rest of their transaction.
+pub struct PendingUnsubscribe {
+    user_id: Uuid,
+    kind: String,
+    hash: Vec<u8>,
+}
+
+impl PendingUnsubscribe {
+    pub async fn insert(&self, conn: &mut impl crate::db::PgConn) -> diesel::QueryResult<()> {
+        let row = token_db::NewEmailToken {
+            email_kind: Some(&self.kind),
+            ..token_db::NewEmailToken::new(
+                self.user_id,
+                "unsubscribe",
+                &self.hash,
+                Utc::now() + UNSUBSCRIBE_TTL,
+            )
+        };
+        token_db::insert_email_token(conn, &row).await
+    }
+}
+
+/// A new unsubscribe token for `kind`, and the link and headers that carry it.
+pub fn new_unsubscribe(
+    settings: &Settings,
+    user_id: Uuid,
+    kind: &str,
+    language: Language,
+) -> (PendingUnsubscribe, Unsubscribe) {
     let (token, hash) = tokens::generate();
-    let row = token_db::NewEmailToken {
-        email_kind: Some(kind),
-        ..token_db::NewEmailToken::new(user_id, "unsubscribe", &hash, Utc::now() + UNSUBSCRIBE_TTL)
-    };
-    token_db::insert_email_token(conn, &row).await?;
     let one_click = api_url(settings, "/api/v1/links/unsubscribe", &token);
     let mut headers = BTreeMap::new();
     headers.insert("List-Unsubscribe".to_owned(), format!("<{one_click}>"));
@@ -78,7 +108,7 @@ pub async fn unsubscribe_link(
         "List-Unsubscribe-Post".to_owned(),
         "List-Unsubscribe=One-Click".to_owned(),
     );
-    Ok(Unsubscribe {
+    let unsubscribe = Unsubscribe {
         page_url: crate::email::messages::link(
             &settings.public_url,
             "unsubscribe",
@@ -86,7 +116,13 @@ pub async fn unsubscribe_link(
             language,
         ),
         headers,
-    })
+    };
+    let pending = PendingUnsubscribe {
+        user_id,
+        kind: kind.to_owned(),
+        hash,
+    };
+    (pending, unsubscribe)
 }
 
 /// Writes a release token for `claim`, valid until the task starts, and returns the page link.

@@ -539,7 +539,17 @@ pub async fn claim(
     user: &AuthUser,
     id: Uuid,
 ) -> Result<ClaimRow, ApiError> {
-    let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
+    // Statements that do not wait on one another's answers are pipelined: sent together
+    // on the one connection, executed in order by PostgreSQL, answered in one round trip.
+    let shared: &AsyncPgConnection = conn;
+    let (mut c1, mut c2) = (shared, shared);
+    // The task, locked for the transaction, and the caller's active claims, which answer
+    // both "already yours" and "overlaps another of yours".
+    let (task, mine) = futures_util::try_join!(
+        db::find_for_update(&mut c1, id),
+        db::active_claims_with_tasks(&mut c2, user.id),
+    )?;
+    let task = task.ok_or_else(not_found)?;
     if !user.role.may_claim() {
         return Err(ApiError::forbidden(
             "only volunteers and coordinators take tasks",
@@ -551,9 +561,6 @@ pub async fn claim(
             "confirm your email address before taking tasks",
         ));
     }
-    // One read of the caller's active claims answers both "already yours" and, below,
-    // "overlaps another of yours".
-    let mine = db::active_claims_with_tasks(conn, user.id).await?;
     if mine.iter().any(|(claim, _)| claim.task_id == id) {
         return Err(ApiError::new(
             ErrorCode::AlreadyClaimed,
@@ -574,7 +581,7 @@ pub async fn claim(
         task.starts_at,
         rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes),
     );
-    for (_, other) in mine {
+    for (_, other) in &mine {
         let other_interval = (
             other.starts_at,
             rules::effective_end(other.starts_at, other.ends_at, other.duration_minutes),
@@ -587,36 +594,77 @@ pub async fn claim(
             .with_extra("conflicting_task_id", serde_json::json!(other.id)));
         }
     }
-    let claim = db::insert_claim(conn, id, user.id)
-        .await
-        .map_err(unique_or_check)?;
-    db::insert_event(conn, id, Some(user.id), "claimed", &[]).await?;
-    let after = db::find(conn, id).await?.ok_or_else(not_found)?;
-    let ctx = mail_context(settings);
-    let unit = db::unit_contact(conn, task.service_unit_id).await?;
-    if user.row.notify_claim_confirmation {
-        let unsubscribe = crate::services::links::unsubscribe_link(
-            conn,
+
+    // The writes, the task as the claim left it, the unit's contact and the unsubscribe
+    // token: one round trip. A failed insert aborts the transaction, so the statements
+    // after it fail too; its own error is the answer.
+    let unsubscribe = user.row.notify_claim_confirmation.then(|| {
+        crate::services::links::new_unsubscribe(
             settings,
             user.id,
             "claim_confirmation",
             user.language,
         )
-        .await?;
-        let email = messages::claim_confirmation(
+    });
+    let shared: &AsyncPgConnection = conn;
+    let (mut c1, mut c2, mut c3, mut c4, mut c5) = (shared, shared, shared, shared, shared);
+    let (claim, (), after, unit, ()) = futures_util::try_join!(
+        async {
+            db::insert_claim(&mut c1, id, user.id)
+                .await
+                .map_err(unique_or_check)
+        },
+        async {
+            db::insert_event(&mut c2, id, Some(user.id), "claimed", &[])
+                .await
+                .map_err(ApiError::from)
+        },
+        async { db::find(&mut c3, id).await.map_err(ApiError::from) },
+        async {
+            db::unit_contact(&mut c4, task.service_unit_id)
+                .await
+                .map_err(ApiError::from)
+        },
+        async {
+            match &unsubscribe {
+                Some((pending, _)) => pending.insert(&mut c5).await.map_err(ApiError::from),
+                None => Ok(()),
+            }
+        },
+    )?;
+    let after = after.ok_or_else(not_found)?;
+
+    // The emails (and, when this claim filled the task, its event): one more round trip.
+    let ctx = mail_context(settings);
+    let mut emails = Vec::with_capacity(3);
+    if let Some((_, links)) = &unsubscribe {
+        emails.push(messages::claim_confirmation(
             &ctx,
             &after,
             &crate::services::accounts::recipient(&user.row),
             &unit,
-            &unsubscribe,
-        );
-        enqueue(conn, &email).await?;
+            links,
+        ));
     }
-    enqueue(conn, &messages::unit_claimed(&ctx, &after, &unit.1)).await?;
-    if after.status == "filled" {
-        db::insert_event(conn, id, None, "filled", &[]).await?;
-        enqueue(conn, &messages::unit_filled(&ctx, &after, &unit.1)).await?;
+    emails.push(messages::unit_claimed(&ctx, &after, &unit.1));
+    let filled = after.status == "filled";
+    if filled {
+        emails.push(messages::unit_filled(&ctx, &after, &unit.1));
     }
+    let shared: &AsyncPgConnection = conn;
+    let mut event_conn = shared;
+    let filled_event = async {
+        if filled {
+            db::insert_event(&mut event_conn, id, None, "filled", &[]).await
+        } else {
+            Ok(())
+        }
+    };
+    let writes = futures_util::future::try_join_all(emails.iter().map(|email| {
+        let mut c = shared;
+        async move { enqueue(&mut c, email).await }
+    }));
+    futures_util::try_join!(filled_event, writes)?;
     tracing::info!(task.id = %id, user.id = %user.id, claim.id = %claim.id, "task claimed");
     Ok(claim)
 }
