@@ -31,9 +31,7 @@ use dugnad::auth::jwt::JwtKeys;
 use dugnad::settings::Settings;
 use lab::{Cluster, Latencies, ServerProcess};
 
-const PASSWORD: &str = "benchmark passord 2026";
-const JWT_SECRET: &str = "loadtest-secret-that-is-long-enough-for-production-rules";
-const PUBLIC_URL: &str = "https://dugnad.bench.example";
+use lab::PASSWORD;
 
 #[derive(Parser, Debug, Clone)]
 #[command(about = "dugnad load benchmark against the PostgreSQL ceiling")]
@@ -224,7 +222,7 @@ impl Bench {
         smtp: &lab::smtp::SmtpServer,
     ) -> anyhow::Result<Self> {
         let url = cluster.url(db);
-        let env = server_env(&url, smtp, args.db_pool_size, &cluster.dir);
+        let env = lab::server_env(&url, &smtp.url(), args.db_pool_size, &cluster.dir);
         let started = Instant::now();
         lab::run(
             std::process::Command::new(&args.binary)
@@ -233,7 +231,7 @@ impl Bench {
                 .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
         )?;
         let pg = cluster.client(db).await?;
-        seed(&pg, tasks, args.volunteers).await?;
+        lab::seed(&pg, tasks, args.volunteers).await?;
         pg.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
             .await?;
         println!(
@@ -724,92 +722,6 @@ struct Drain {
     elapsed: Duration,
     insert: Duration,
     dead: i64,
-}
-
-fn server_env(
-    url: &str,
-    smtp: &lab::smtp::SmtpServer,
-    pool: usize,
-    dir: &Path,
-) -> Vec<(String, String)> {
-    [
-        ("DATABASE_URL", url.to_owned()),
-        ("DUGNAD_ENV", "production".to_owned()),
-        ("DUGNAD_JWT_SECRET", JWT_SECRET.to_owned()),
-        ("DUGNAD_PUBLIC_URL", PUBLIC_URL.to_owned()),
-        ("SMTP_URL", smtp.url()),
-        (
-            "DUGNAD_MAIL_FROM",
-            "Dugnad <noreply@bench.example>".to_owned(),
-        ),
-        ("DUGNAD_DB_POOL_SIZE", pool.to_string()),
-        // One client address sends all the load here; the per-IP limit is for the world.
-        ("DUGNAD_LOGIN_LIMIT_PER_IP", "1000000".to_owned()),
-        (
-            "DUGNAD_VAR_DIR",
-            dir.join("var").to_string_lossy().into_owned(),
-        ),
-        ("RUST_LOG", "warn".to_owned()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
-/// Seeds units, staff, volunteers (one precomputed password hash) and tasks with SQL.
-async fn seed(pg: &tokio_postgres::Client, tasks: usize, volunteers: usize) -> anyhow::Result<()> {
-    let hash = dugnad::auth::password::hash_now(PASSWORD)
-        .map_err(|e| anyhow::anyhow!("hashing: {e:?}"))?;
-    pg.batch_execute(
-        "INSERT INTO service_units (id, name, email, phone) \
-         SELECT gen_random_uuid(), 'Tjenesteenhet ' || g, 'enhet' || g || '@kommune.example', '33' || lpad(g::text, 6, '0') \
-         FROM generate_series(1, 40) g;",
-    )
-    .await?;
-    pg.execute(
-        "INSERT INTO users (id, email, password_hash, name, role, service_unit_id, email_verified) \
-         SELECT gen_random_uuid(), 'ansatt' || row_number() OVER () || '@kommune.example', $1, 'Ansatt ' || name, 'staff', id, true \
-         FROM service_units",
-        &[&hash],
-    )
-    .await?;
-    pg.execute(
-        "INSERT INTO users (id, email, password_hash, name, phone, role, email_verified, language, created_at) \
-         SELECT gen_random_uuid(), 'frivillig' || g || '@bench.example', $1, 'Frivillig ' || g, '9' || lpad(g::text, 7, '0'), \
-                'volunteer', true, CASE WHEN g % 5 = 0 THEN 'en' ELSE 'nb' END, now() - (g % 700) * interval '1 day' \
-         FROM generate_series(1, $2::int) g",
-        &[&hash, &(volunteers as i32)],
-    )
-    .await?;
-    // Tasks: most open in the coming months, a tenth done in the past, some cancelled;
-    // one in twenty municipality-wide.
-    pg.execute(
-        "WITH c AS (SELECT array_agg(id ORDER BY id) a FROM councils), \
-              k AS (SELECT array_agg(id ORDER BY id) a FROM categories), \
-              u AS (SELECT array_agg(id ORDER BY id) a FROM service_units) \
-         INSERT INTO tasks (id, title, description, category_id, council_id, service_unit_id, status, starts_at, \
-                            duration_minutes, spots, area_hint, cancel_reason, created_at) \
-         SELECT gen_random_uuid(), 'Oppdrag nr. ' || g, 'Hjelp til ' || g || ': handling, følge til lege eller en tur ut.', \
-                k.a[1 + g % cardinality(k.a)], \
-                CASE WHEN g % 20 = 0 THEN NULL ELSE c.a[1 + (g / 7) % cardinality(c.a)] END, \
-                u.a[1 + (g / 3) % cardinality(u.a)], \
-                CASE WHEN g % 10 = 0 THEN 'completed' WHEN g % 25 = 1 THEN 'cancelled' ELSE 'open' END, \
-                CASE WHEN g % 10 = 0 THEN now() - (1 + g % 300) * interval '1 day' \
-                     ELSE date_trunc('hour', now()) + interval '2 days' + (g % 4000) * interval '1 hour' END, \
-                60 + (g % 4) * 30, 1 + g % 5, 'Nær sentrum', \
-                CASE WHEN g % 25 = 1 AND g % 10 <> 0 THEN 'Ikke lenger behov' END, now() - interval '30 days' \
-         FROM generate_series(1, $1::int) g, c, k, u",
-        &[&(tasks as i32)],
-    )
-    .await?;
-    pg.batch_execute(
-        "INSERT INTO task_private (task_id, address, recipient_name, notes) \
-         SELECT id, 'Storgata ' || (abs(hashtext(id::text)) % 200), 'Mottaker', 'Ring på døra' FROM tasks \
-         WHERE abs(hashtext(id::text)) % 3 = 0",
-    )
-    .await?;
-    pg.batch_execute("VACUUM ANALYZE").await?;
-    Ok(())
 }
 
 async fn ids(pg: &tokio_postgres::Client, sql: &str) -> anyhow::Result<Vec<Uuid>> {

@@ -374,10 +374,71 @@ impl From<diesel::result::Error> for ApiError {
             {
                 Self::unavailable(e)
             }
+            _ if lost_connection(&e) => Self::unavailable(e),
             _ => Self::internal(e),
         }
     }
 }
 
+/// Whether an error means the database went away under the request (restarted, backend
+/// terminated, connection dropped), so the answer is a 503 to retry, not a 500. A commit
+/// that failed this way is ambiguous; a retry with the same Idempotency-Key settles it.
+fn lost_connection(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    const SIGNS: &[&str] = &[
+        "connection closed",
+        "terminating connection",
+        "server closed the connection",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "connection reset",
+        "broken pipe",
+        "unexpected EOF",
+        "error communicating with the server",
+    ];
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(_, info) => SIGNS.iter().any(|s| info.message().contains(s)),
+        Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit { commit_error, .. } => lost_connection(commit_error),
+        _ => false,
+    }
+}
+
 /// Shorthand for handler results.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+
+    fn database_error(message: &str) -> Error {
+        Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_database_that_went_away_is_a_503_and_a_real_fault_a_500() {
+        for gone in [
+            "connection closed",
+            "terminating connection due to administrator command",
+            "the database system is shutting down",
+        ] {
+            assert_eq!(
+                ApiError::from(database_error(gone)).code(),
+                ErrorCode::ServiceUnavailable,
+                "{gone}"
+            );
+        }
+        assert_eq!(
+            ApiError::from(Error::BrokenTransactionManager).code(),
+            ErrorCode::ServiceUnavailable
+        );
+        assert_eq!(
+            ApiError::from(database_error("column \"x\" does not exist")).code(),
+            ErrorCode::Internal
+        );
+    }
+}

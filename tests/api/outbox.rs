@@ -107,6 +107,24 @@ async fn a_transient_4xx_is_retried_later_and_then_delivered() {
 }
 
 #[tokio::test]
+async fn an_smtp_server_that_is_down_costs_a_retry_and_loses_nothing() {
+    let app = TestApp::spawn().await;
+    app.smtp.stop();
+    let id = enqueue_one(&app, "ola@example.no").await;
+    app.drain_outbox().await;
+
+    let row = outbox_row(&app, id).await;
+    assert_eq!(row["status"], "pending");
+    assert_eq!(row["attempts"], 1);
+
+    app.smtp.restart().await;
+    app.make_outbox_due().await;
+    assert_eq!(app.drain_outbox().await, 1);
+    assert_eq!(outbox_row(&app, id).await["status"], "sent");
+    assert_eq!(app.smtp.received().len(), 1);
+}
+
+#[tokio::test]
 async fn a_permanent_5xx_leaves_the_email_dead_with_its_error() {
     let app = TestApp::spawn().await;
     app.smtp.set_behaviour(Behaviour::PermFail);

@@ -60,6 +60,8 @@ struct State {
 pub struct SmtpServer {
     pub port: u16,
     state: Arc<Mutex<State>>,
+    /// The accept loop and every connection's task, so [`SmtpServer::stop`] can end them.
+    tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 impl SmtpServer {
@@ -68,14 +70,42 @@ impl SmtpServer {
             .await
             .expect("bind SMTP port");
         let port = listener.local_addr().expect("local addr").port();
-        let state = Arc::new(Mutex::new(State::default()));
-        let accept_state = state.clone();
-        tokio::spawn(async move {
+        let server = Self {
+            port,
+            state: Arc::new(Mutex::new(State::default())),
+            tasks: Arc::new(Mutex::new(Vec::new())),
+        };
+        server.accept(listener);
+        server
+    }
+
+    fn accept(&self, listener: TcpListener) {
+        let (state, tasks) = (self.state.clone(), self.tasks.clone());
+        let handle = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, accept_state.clone()));
+                let conn = tokio::spawn(serve(stream, state.clone()));
+                tasks.lock().expect("smtp tasks").push(conn.abort_handle());
             }
         });
-        Self { port, state }
+        self.tasks
+            .lock()
+            .expect("smtp tasks")
+            .push(handle.abort_handle());
+    }
+
+    /// Goes down: the port refuses connections and open sessions are cut.
+    pub fn stop(&self) {
+        for task in self.tasks.lock().expect("smtp tasks").drain(..) {
+            task.abort();
+        }
+    }
+
+    /// Comes back on the same port.
+    pub async fn restart(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("rebind SMTP port");
+        self.accept(listener);
     }
 
     pub fn url(&self) -> String {
