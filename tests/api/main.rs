@@ -8,6 +8,7 @@ mod config;
 mod contract;
 mod councils;
 mod errors;
+mod fuzz;
 mod migrations;
 mod notifications;
 mod operations;
