@@ -9,7 +9,8 @@
 //!
 //! Scenarios: `database` (backends killed, database restarted), `smtp` (4xx, 5xx, hanging,
 //! down), `crash` (SIGKILL and restart), `sigterm` (in-flight requests complete),
-//! `scale-out` (two processes on one database). Each is capped at two minutes. The shared
+//! `scale-out` (two processes on one database), `tls` (a database that refuses connections
+//! without TLS, reached with `sslmode=require`). Each is capped at two minutes. The shared
 //! PostgreSQL server is never touched.
 
 #[path = "lab/mod.rs"]
@@ -31,7 +32,7 @@ use lab::smtp::{Behaviour, SmtpServer};
 use lab::{Cluster, ServerProcess};
 
 const SCENARIO_LIMIT: Duration = Duration::from_secs(120);
-const ALL: &[&str] = &["database", "smtp", "crash", "sigterm", "scale-out"];
+const ALL: &[&str] = &["database", "smtp", "crash", "sigterm", "scale-out", "tls"];
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -63,6 +64,20 @@ async fn main() -> anyhow::Result<()> {
     for (n, name) in chosen.iter().enumerate() {
         let started = Instant::now();
         println!("\n== {name} ==");
+        if *name == "tls" {
+            match tokio::time::timeout(SCENARIO_LIMIT, tls(&binary)).await {
+                Ok(Ok(())) => println!("tls: passed in {:.1} s", started.elapsed().as_secs_f64()),
+                Ok(Err(e)) => {
+                    println!("tls: FAILED: {e:#}");
+                    failed.push(*name);
+                }
+                Err(_) => {
+                    println!("tls: FAILED: did not finish within {SCENARIO_LIMIT:?}");
+                    failed.push(*name);
+                }
+            }
+            continue;
+        }
         let lab = Lab::new(&cluster, &binary, &format!("lab_{n}")).await?;
         let result = tokio::time::timeout(SCENARIO_LIMIT, lab.run(name)).await;
         match result {
@@ -781,6 +796,94 @@ impl ServerProcess {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+}
+
+/// A database that rejects connections without TLS: `sslmode=require` migrates, serves,
+/// claims and delivers email, and every connection of the server is encrypted.
+async fn tls(binary: &std::path::Path) -> anyhow::Result<()> {
+    let cluster = Cluster::start_with("faultlab-tls", &[], true)?;
+    let plain = cluster.client("postgres").await;
+    ensure!(
+        plain.is_err(),
+        "the cluster accepted a connection without TLS"
+    );
+    let smtp = SmtpServer::start().await;
+    let env = lab::server_env(
+        &format!("{}?sslmode=require", cluster.url("lab_tls")),
+        &smtp.url(),
+        4,
+        &cluster.dir,
+    );
+    lab::run(
+        std::process::Command::new(binary)
+            .arg("migrate")
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+    )?;
+    let server = ServerProcess::start(binary, &env, cluster.dir.join("serve.log")).await?;
+    let token_settings =
+        Settings::from_lookup(|name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))?;
+    let jwt = JwtKeys::from_settings(&token_settings);
+    // Seed over TLS too, with the service's own connector: a volunteer and a task.
+    let pg = {
+        let (client, connection) = tokio_postgres::connect(
+            &format!("{}?sslmode=require", cluster.url("lab_tls")),
+            dugnad::db::tls::connector(),
+        )
+        .await?;
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        client
+    };
+    lab::seed(&pg, 50, 10).await?;
+    let volunteer: Uuid = pg
+        .query_one("SELECT id FROM users WHERE role = 'volunteer' LIMIT 1", &[])
+        .await?
+        .get(0);
+    let task: Uuid = pg
+        .query_one(
+            "SELECT id FROM tasks WHERE status = 'open' AND starts_at > now() + interval '1 day' LIMIT 1",
+            &[],
+        )
+        .await?
+        .get(0);
+    let answer = claim(
+        &reqwest::Client::new(),
+        &server.base(),
+        task,
+        &jwt.issue(volunteer)?,
+        &Uuid::new_v4().to_string(),
+    )
+    .await;
+    ensure!(
+        matches!(answer, Ok((201, _))),
+        "claim over TLS answered {answer:?}"
+    );
+    let started = Instant::now();
+    while smtp.received().is_empty() {
+        ensure!(
+            started.elapsed() < Duration::from_secs(20),
+            "no email delivered"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let row = pg
+        .query_one(
+            "SELECT count(*), count(*) FILTER (WHERE s.ssl) FROM pg_stat_activity a \
+             JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'dugnad'",
+            &[],
+        )
+        .await?;
+    let (connections, encrypted): (i64, i64) = (row.get(0), row.get(1));
+    ensure!(
+        connections > 0 && connections == encrypted,
+        "{encrypted} of {connections} server connections use TLS"
+    );
+    println!(
+        "  plain connections refused; migrate, serve, claim and email over TLS; {encrypted} of {connections} server connections encrypted"
+    );
+    Ok(())
 }
 
 async fn claim(

@@ -155,10 +155,7 @@ async fn create_user(
             line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
-        settings.database_url.expose_secret(),
-    )
-    .await?;
+    let mut conn = dugnad::db::tls::establish(settings.database_url.expose_secret()).await?;
     let input = dugnad::services::users::NewAccount {
         email,
         name,
@@ -179,10 +176,7 @@ async fn create_user(
 
 async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
-    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
-        settings.database_url.expose_secret(),
-    )
-    .await?;
+    let mut conn = dugnad::db::tls::establish(settings.database_url.expose_secret()).await?;
     let logins = dugnad::services::demo::seed(&mut conn)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.describe()))?;
@@ -198,10 +192,7 @@ async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
 
 async fn purge(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
-    let mut conn = <diesel_async::AsyncPgConnection as diesel_async::AsyncConnection>::establish(
-        settings.database_url.expose_secret(),
-    )
-    .await?;
+    let mut conn = dugnad::db::tls::establish(settings.database_url.expose_secret()).await?;
     let now = chrono::Utc::now();
     let days = settings.retention_days;
     let describe = |e: dugnad::error::ApiError| anyhow::anyhow!("{}", e.describe());

@@ -69,6 +69,16 @@ pub struct Cluster {
 impl Cluster {
     /// `initdb`, then `pg_ctl start` with `settings` appended to postgresql.conf.
     pub fn start(label: &str, settings: &[(&str, &str)]) -> anyhow::Result<Self> {
+        Self::start_with(label, settings, false)
+    }
+
+    /// The same; with `tls_only`, a self-signed certificate and a pg_hba.conf that rejects
+    /// every connection without TLS.
+    pub fn start_with(
+        label: &str,
+        settings: &[(&str, &str)],
+        tls_only: bool,
+    ) -> anyhow::Result<Self> {
         let bin = pg_bindir()?;
         let as_postgres = running_as_root();
         let port = free_port()?;
@@ -108,6 +118,35 @@ impl Cluster {
         );
         for (name, value) in settings {
             conf.push_str(&format!("{name} = {value}\n"));
+        }
+        if tls_only {
+            let data = cluster.data();
+            run(Command::new("openssl")
+                .args([
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                ])
+                .args(["-subj", "/CN=127.0.0.1", "-keyout"])
+                .arg(data.join("server.key"))
+                .arg("-out")
+                .arg(data.join("server.crt")))?;
+            if cluster.as_postgres {
+                run(Command::new("chown")
+                    .arg("postgres:postgres")
+                    .arg(data.join("server.key"))
+                    .arg(data.join("server.crt")))?;
+            }
+            run(Command::new("chmod")
+                .arg("600")
+                .arg(data.join("server.key")))?;
+            conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+            let hba_path = data.join("pg_hba.conf");
+            let hba = std::fs::read_to_string(&hba_path)?;
+            std::fs::write(
+                &hba_path,
+                format!(
+                    "hostnossl all all 127.0.0.1/32 reject\nhostssl all all 127.0.0.1/32 trust\n{hba}"
+                ),
+            )?;
         }
         let conf_path = cluster.data().join("postgresql.conf");
         let mut existing = std::fs::read_to_string(&conf_path)?;

@@ -14,6 +14,7 @@ pub mod reports;
 pub mod schema;
 pub mod stats;
 pub mod tasks;
+pub mod tls;
 pub mod tokens;
 pub mod users;
 
@@ -26,7 +27,7 @@ use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_async::pooled_connection::{
     AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
 };
-use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use diesel_async::{AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use futures_util::FutureExt;
 use secrecy::ExposeSecret;
@@ -60,7 +61,7 @@ pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         async move {
-            let mut conn = AsyncPgConnection::establish(url).await?;
+            let mut conn = tls::establish(url).await?;
             conn.batch_execute(&format!(
                 "SET statement_timeout = {statement_timeout_ms}; SET application_name = 'dugnad'"
             ))
@@ -119,7 +120,7 @@ async fn migrate_and_load(conn: AsyncPgConnection, settings: &Settings) -> anyho
 }
 
 async fn connect_with_timeout(url: &str) -> anyhow::Result<AsyncPgConnection> {
-    tokio::time::timeout(Duration::from_secs(10), AsyncPgConnection::establish(url))
+    tokio::time::timeout(Duration::from_secs(10), tls::establish(url))
         .await
         .context("timed out connecting to PostgreSQL")?
         .context("connecting to PostgreSQL")
@@ -163,7 +164,7 @@ pub async fn ensure_database_exists(url: &str) -> anyhow::Result<()> {
 
 /// A plain tokio-postgres connection for maintenance work (creating databases, LISTEN).
 pub async fn raw_connect(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
-    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let (client, connection) = tokio_postgres::connect(url, tls::connector()).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "maintenance connection closed");

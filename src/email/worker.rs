@@ -169,7 +169,7 @@ impl OutboxWorker {
 /// Wakes the worker whenever another transaction commits new outbox rows.
 async fn listen_for_new_rows(url: String, wake: Arc<Notify>, shutdown: watch::Receiver<bool>) {
     while !*shutdown.borrow() {
-        match tokio_postgres::connect(&url, tokio_postgres::NoTls).await {
+        match tokio_postgres::connect(&url, crate::db::tls::connector()).await {
             Ok((client, mut connection)) => {
                 let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
                 let driver = tokio::spawn(async move {
