@@ -585,5 +585,7 @@ pub async fn seed(
     )
     .await?;
     pg.batch_execute("VACUUM ANALYZE").await?;
+    // Write the seed out now, so no checkpoint flushes it in the middle of a measurement.
+    pg.batch_execute("CHECKPOINT").await?;
     Ok(())
 }

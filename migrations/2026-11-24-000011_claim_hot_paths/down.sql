@@ -1,0 +1,2 @@
+ALTER TABLE tasks RESET (fillfactor);
+DROP INDEX claims_active_volunteer_idx;
