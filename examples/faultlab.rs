@@ -64,36 +64,29 @@ async fn main() -> anyhow::Result<()> {
     for (n, name) in chosen.iter().enumerate() {
         let started = Instant::now();
         println!("\n== {name} ==");
-        if *name == "tls" {
-            match tokio::time::timeout(SCENARIO_LIMIT, tls(&binary)).await {
-                Ok(Ok(())) => println!("tls: passed in {:.1} s", started.elapsed().as_secs_f64()),
-                Ok(Err(e)) => {
-                    println!("tls: FAILED: {e:#}");
-                    failed.push(*name);
-                }
-                Err(_) => {
-                    println!("tls: FAILED: did not finish within {SCENARIO_LIMIT:?}");
-                    failed.push(*name);
-                }
-            }
-            continue;
-        }
-        let lab = Lab::new(&cluster, &binary, &format!("lab_{n}")).await?;
-        let result = tokio::time::timeout(SCENARIO_LIMIT, lab.run(name)).await;
-        match result {
-            Ok(Ok(())) => println!("{name}: passed in {:.1} s", started.elapsed().as_secs_f64()),
-            Ok(Err(e)) => {
-                println!("{name}: FAILED: {e:#}");
+        let (result, logs) = if *name == "tls" {
+            (
+                tokio::time::timeout(SCENARIO_LIMIT, tls(&binary)).await,
+                Vec::new(),
+            )
+        } else {
+            let lab = Lab::new(&cluster, &binary, &format!("lab_{n}")).await?;
+            let result = tokio::time::timeout(SCENARIO_LIMIT, lab.run(name)).await;
+            (result, lab.logs())
+        };
+        let failure = match result {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(format!("{e:#}")),
+            Err(_) => Some(format!("did not finish within {SCENARIO_LIMIT:?}")),
+        };
+        match failure {
+            None => println!("{name}: passed in {:.1} s", started.elapsed().as_secs_f64()),
+            Some(why) => {
+                println!("{name}: FAILED: {why}");
                 failed.push(*name);
-            }
-            Err(_) => {
-                println!("{name}: FAILED: did not finish within {SCENARIO_LIMIT:?}");
-                failed.push(*name);
-            }
-        }
-        for log in lab.logs() {
-            if !failed.is_empty() && failed.last() == Some(name) {
-                print_tail(&log);
+                for log in logs {
+                    print_tail(&log);
+                }
             }
         }
     }

@@ -198,7 +198,34 @@ struct Phase {
     statuses: BTreeMap<u16, usize>,
 }
 
+/// What one load worker recorded.
+type WorkerResult = anyhow::Result<(Latencies, BTreeMap<u16, usize>)>;
+
 impl Phase {
+    /// Merges the workers' records; `requests` defaults to the number recorded.
+    fn collect(
+        requests: Option<usize>,
+        started: Instant,
+        results: Vec<WorkerResult>,
+    ) -> anyhow::Result<Self> {
+        let mut phase = Phase {
+            requests: 0,
+            elapsed: Duration::ZERO,
+            latencies: Latencies::default(),
+            statuses: BTreeMap::new(),
+        };
+        for result in results {
+            let (latencies, statuses) = result?;
+            phase.latencies.merge(latencies);
+            for (s, n) in statuses {
+                *phase.statuses.entry(s).or_insert(0) += n;
+            }
+        }
+        phase.requests = requests.unwrap_or(phase.latencies.micros.len());
+        phase.elapsed = started.elapsed();
+        Ok(phase)
+    }
+
     fn rate(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
@@ -371,21 +398,7 @@ impl Bench {
                 anyhow::Ok((latencies, statuses))
             }
         });
-        let mut phase = Phase {
-            requests: count,
-            elapsed: Duration::ZERO,
-            latencies: Latencies::default(),
-            statuses: BTreeMap::new(),
-        };
-        for result in join_all(workers).await {
-            let (latencies, statuses) = result?;
-            phase.latencies.merge(latencies);
-            for (s, n) in statuses {
-                *phase.statuses.entry(s).or_insert(0) += n;
-            }
-        }
-        phase.elapsed = started.elapsed();
-        Ok(phase)
+        Phase::collect(Some(count), started, join_all(workers).await)
     }
 
     async fn full_run(&self, cluster: &Cluster, args: &Args) -> anyhow::Result<Report> {
@@ -592,21 +605,7 @@ impl Bench {
                 anyhow::Ok((latencies, statuses))
             }
         });
-        let mut phase = Phase {
-            requests: 0,
-            elapsed: Duration::ZERO,
-            latencies: Latencies::default(),
-            statuses: BTreeMap::new(),
-        };
-        for result in join_all(workers).await {
-            let (latencies, statuses) = result?;
-            phase.requests += latencies.micros.len();
-            phase.latencies.merge(latencies);
-            for (s, n) in statuses {
-                *phase.statuses.entry(s).or_insert(0) += n;
-            }
-        }
-        phase.elapsed = started.elapsed();
+        let phase = Phase::collect(None, started, join_all(workers).await)?;
         let row = self
             .pg
             .query_one(
@@ -770,21 +769,7 @@ where
             anyhow::Ok((latencies, statuses))
         }
     });
-    let mut phase = Phase {
-        requests: jobs,
-        elapsed: Duration::ZERO,
-        latencies: Latencies::default(),
-        statuses: BTreeMap::new(),
-    };
-    for result in join_all(workers).await {
-        let (latencies, statuses) = result?;
-        phase.latencies.merge(latencies);
-        for (s, n) in statuses {
-            *phase.statuses.entry(s).or_insert(0) += n;
-        }
-    }
-    phase.elapsed = started.elapsed();
-    Ok(phase)
+    Phase::collect(Some(jobs), started, join_all(workers).await)
 }
 
 /// The cost of one argon2id hash with the service's parameters, on this machine.

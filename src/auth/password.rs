@@ -42,6 +42,28 @@ impl PasswordHasher {
         }
     }
 
+    /// Runs `work` on the pool with a reused argon2 work area. At most one area per permit
+    /// exists, since only permit holders take one.
+    async fn run_with_memory<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let pool = self.memory.clone();
+        self.run(move || {
+            let mut memory = pool
+                .lock()
+                .map(|mut areas| areas.pop())
+                .unwrap_or_default()
+                .unwrap_or_default();
+            let result = work(&mut memory);
+            if let Ok(mut areas) = pool.lock() {
+                areas.push(memory);
+            }
+            result
+        })
+        .await
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
@@ -67,20 +89,8 @@ impl PasswordHasher {
 
     /// Hashes a new password into a PHC string.
     pub async fn hash(&self, password: String) -> Result<String, ApiError> {
-        let pool = self.memory.clone();
-        self.run(move || {
-            let mut memory = pool
-                .lock()
-                .map(|mut areas| areas.pop())
-                .unwrap_or_default()
-                .unwrap_or_default();
-            let hashed = hash_in(&mut memory, password.as_bytes());
-            if let Ok(mut areas) = pool.lock() {
-                areas.push(memory);
-            }
-            hashed
-        })
-        .await?
+        self.run_with_memory(move |memory| hash_in(memory, password.as_bytes()))
+            .await?
     }
 
     /// Checks `password` against `stored`; with `None` (no such account, or no password
@@ -90,19 +100,8 @@ impl PasswordHasher {
             Some(hash) => (hash, true),
             None => (self.dummy_hash().await?, false),
         };
-        let pool = self.memory.clone();
-        self.run(move || {
-            // At most one work area per permit exists, since only permit holders take one.
-            let mut memory = pool
-                .lock()
-                .map(|mut areas| areas.pop())
-                .unwrap_or_default()
-                .unwrap_or_default();
-            let ok = verify_in(&mut memory, password.as_bytes(), &target.0);
-            if let Ok(mut areas) = pool.lock() {
-                areas.push(memory);
-            }
-            ok && target.1
+        self.run_with_memory(move |memory| {
+            verify_in(memory, password.as_bytes(), &target.0) && target.1
         })
         .await
     }
