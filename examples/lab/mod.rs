@@ -2,7 +2,7 @@
 //! their own, the release or debug `dugnad` binary run as a real process, a loopback SMTP
 //! sink and a latency recorder. Nothing here touches the shared PostgreSQL server.
 
-#![allow(
+#![expect(
     dead_code,
     reason = "each lab program uses a different part of this module"
 )]
