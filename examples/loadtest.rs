@@ -69,6 +69,10 @@ struct Args {
     /// HTTP pool size of the server (DUGNAD_DB_POOL_SIZE).
     #[arg(long, default_value_t = 4)]
     db_pool_size: usize,
+    /// HTTP worker threads of the server (DUGNAD_HTTP_WORKERS); the server's default when
+    /// not given.
+    #[arg(long)]
+    http_workers: Option<usize>,
     /// The binary under test.
     #[arg(long, default_value = "target/release/dugnad")]
     binary: PathBuf,
@@ -253,7 +257,10 @@ impl Bench {
         smtp: &lab::smtp::SmtpServer,
     ) -> anyhow::Result<Self> {
         let url = cluster.url(db);
-        let env = lab::server_env(&url, &smtp.url(), args.db_pool_size, &cluster.dir);
+        let mut env = lab::server_env(&url, &smtp.url(), args.db_pool_size, &cluster.dir);
+        if let Some(n) = args.http_workers {
+            env.push(("DUGNAD_HTTP_WORKERS".into(), n.to_string()));
+        }
         let started = Instant::now();
         lab::run(
             std::process::Command::new(&args.binary)

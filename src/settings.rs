@@ -122,6 +122,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_ENV",
     "DATABASE_URL",
     "DUGNAD_DB_POOL_SIZE",
+    "DUGNAD_HTTP_WORKERS",
     "DUGNAD_BIND",
     "DUGNAD_JWT_SECRET",
     "SMTP_URL",
@@ -181,6 +182,8 @@ impl Settings {
         }
 
         let db_pool_size = parse_number(&get, "DUGNAD_DB_POOL_SIZE", 10, 1..=500, &mut errors);
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let http_workers = parse_number(&get, "DUGNAD_HTTP_WORKERS", cores, 1..=256, &mut errors);
 
         let bind = match get("DUGNAD_BIND") {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -327,7 +330,7 @@ impl Settings {
             register_limit_per_ip,
             trusted_proxies,
             var_dir,
-            http_workers: std::thread::available_parallelism().map_or(2, usize::from),
+            http_workers,
             database: DatabaseSettings::default(),
             outbox: OutboxSettings::default(),
         })
