@@ -307,10 +307,10 @@ impl<'a> Lab<'a> {
         ensure!(bad == 0, "{bad} tasks disagree with their claims");
         let half: i64 = pg
             .query_one(
-                "SELECT count(*) FROM claims c WHERE NOT EXISTS (SELECT 1 FROM task_events e \
+                "SELECT count(*) FROM claims c WHERE c.status = 'active' AND (NOT EXISTS (SELECT 1 FROM task_events e \
                  WHERE e.task_id = c.task_id AND e.actor_id = c.volunteer_id AND e.kind = 'claimed') \
                  OR NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.kind = 'task_claimed' \
-                 AND o.body_text LIKE '%' || c.task_id::text || '%')",
+                 AND o.body_text LIKE '%' || c.task_id::text || '%'))",
                 &[],
             )
             .await?

@@ -701,7 +701,8 @@ impl Bench {
                                   AND s <= t.spots - t.active_claims), \
                       people AS (SELECT id AS user_id, row_number() OVER (ORDER BY md5(id::text)) AS n \
                                  FROM users WHERE role = 'volunteer' AND NOT (id = ANY($1)) \
-                                   AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.volunteer_id = users.id)) \
+                                   AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.volunteer_id = users.id \
+                                                   AND c.status = 'active')) \
                  SELECT slots.n::int AS n, task_id, user_id FROM slots JOIN people USING (n) WHERE slots.n <= $2",
                 &[&used, &(count as i64)],
             )
