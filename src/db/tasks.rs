@@ -179,6 +179,26 @@ pub async fn upsert_private(conn: &mut AsyncPgConnection, row: &TaskPrivateRow) 
         .map(|_| ())
 }
 
+/// Empties the private blocks of these tasks and records a `private_purged` event (no
+/// values) on each: two statements whatever the number of tasks. Returns the blocks emptied.
+pub async fn purge_private(conn: &mut AsyncPgConnection, task_ids: &[Uuid]) -> QueryResult<usize> {
+    use diesel::sql_types::{Array, Uuid as SqlUuid};
+    let event_ids: Vec<Uuid> = task_ids.iter().map(|_| Uuid::now_v7()).collect();
+    diesel::sql_query(
+        "WITH batch AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS b (task_id, event_id)), \
+              purged AS (UPDATE task_private p \
+                            SET address = NULL, recipient_name = NULL, recipient_phone = NULL, notes = NULL \
+                           FROM batch WHERE p.task_id = batch.task_id \
+                         RETURNING p.task_id, batch.event_id) \
+         INSERT INTO task_events (id, task_id, actor_id, kind, fields) \
+         SELECT event_id, task_id, NULL, 'private_purged', '{}' FROM purged",
+    )
+    .bind::<Array<SqlUuid>, _>(task_ids)
+    .bind::<Array<SqlUuid>, _>(&event_ids)
+    .execute(conn)
+    .await
+}
+
 pub async fn insert_event(
     conn: &mut impl PgConn,
     task_id: Uuid,

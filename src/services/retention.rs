@@ -41,29 +41,24 @@ pub async fn due(
     Ok(rows.into_iter().map(|r| r.task_id).collect())
 }
 
-/// Purges what is due at `now`; returns the tasks purged.
+/// Tasks purged per transaction: a backlog (a first run over an imported history, a long
+/// stop) is worked through in short transactions instead of one that holds every row.
+const PURGE_BATCH: usize = 500;
+
+/// Purges what is due at `now`; returns the tasks purged. Each batch commits on its own,
+/// with its events; a batch that fails is found due again on the next run.
 pub async fn purge(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     retention_days: u32,
 ) -> Result<Vec<Uuid>, ApiError> {
-    conn.transaction(async |conn| {
-        let ids = due(conn, now, retention_days).await?;
-        for id in &ids {
-            task_db::upsert_private(
-                conn,
-                &task_db::TaskPrivateRow {
-                    task_id: *id,
-                    ..Default::default()
-                },
-            )
+    let ids = due(conn, now, retention_days).await?;
+    for batch in ids.chunks(PURGE_BATCH) {
+        conn.transaction(async |conn| task_db::purge_private(conn, batch).await)
             .await?;
-            task_db::insert_event(conn, *id, None, "private_purged", &[]).await?;
-        }
-        if !ids.is_empty() {
-            tracing::info!(tasks = ids.len(), "purged private blocks past retention");
-        }
-        Ok(ids)
-    })
-    .await
+    }
+    if !ids.is_empty() {
+        tracing::info!(tasks = ids.len(), "purged private blocks past retention");
+    }
+    Ok(ids)
 }
