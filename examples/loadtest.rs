@@ -1012,7 +1012,12 @@ fn pgbench(
         ));
         file.push_str(&script.pick);
     }
-    file.push_str("BEGIN;\n");
+    // A request that ran a transaction is replayed as one (the pair lookup stays outside);
+    // one that did not, statement by statement as it ran.
+    let transaction = script.body.lines().any(|l| l.trim() == "BEGIN;");
+    if transaction {
+        file.push_str("BEGIN;\n");
+    }
     let body: String = script
         .body
         .lines()
@@ -1020,7 +1025,9 @@ fn pgbench(
         .map(|l| format!("{l}\n"))
         .collect();
     file.push_str(&body);
-    file.push_str("COMMIT;\n");
+    if transaction {
+        file.push_str("COMMIT;\n");
+    }
     let path = dir.join(format!("{name}.sql"));
     std::fs::write(&path, &file)?;
     let mut argv: Vec<String> = vec![

@@ -216,10 +216,14 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
-    /// Runs `pgbench` as the current user against this cluster.
+    /// Runs `pgbench` as the current user against `database`, its sessions planning statements as the service's do.
     pub fn pgbench(&self, database: &str, args: &[&str]) -> anyhow::Result<String> {
         let mut cmd = Command::new(self.bin.join("pgbench"));
-        cmd.args([
+        cmd.env(
+            "PGOPTIONS",
+            format!("-c plan_cache_mode={}", dugnad::db::PLAN_CACHE_MODE),
+        )
+        .args([
             "-h",
             "127.0.0.1",
             "-p",

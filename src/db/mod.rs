@@ -51,6 +51,10 @@ pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
 const CREATE_DATABASE_LOCK: i64 = 0x6475_676e_6164_0001;
 const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
 
+/// How PostgreSQL plans the service's prepared statements (`plan_cache_mode`), set on
+/// every connection; the benchmark's replay uses the same.
+pub const PLAN_CACHE_MODE: &str = "force_generic_plan";
+
 /// Builds the pool once per process. Connections are opened lazily.
 pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
     let statement_timeout_ms = settings.database.statement_timeout.as_millis();
@@ -68,7 +72,7 @@ pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
             // (measured with pgbench). The statements' plans do not depend on the values.
             conn.batch_execute(&format!(
                 "SET statement_timeout = {statement_timeout_ms}; SET application_name = 'dugnad'; \
-                 SET plan_cache_mode = force_generic_plan"
+                 SET plan_cache_mode = {PLAN_CACHE_MODE}"
             ))
             .await
             .map_err(ConnectionError::CouldntSetupConfiguration)?;
