@@ -216,7 +216,8 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
-    /// Runs `pgbench` as the current user against `database`, its sessions planning statements as the service's do.
+    /// Runs `pgbench` as the current user against `database`, its sessions planning
+    /// statements as the service's do.
     pub fn pgbench(&self, database: &str, args: &[&str]) -> anyhow::Result<String> {
         let mut cmd = Command::new(self.bin.join("pgbench"));
         cmd.env(
