@@ -8,7 +8,7 @@ use crate::helpers::{TEST_JWT_SECRET, TestApp, assert_problem};
 
 const GOOD_PASSWORD: &str = "Kaffe-paa-brygga-2026";
 
-async fn register(app: &TestApp, email: &str) -> reqwest::Response {
+async fn register(app: &TestApp, email: &str) -> crate::helpers::TestResponse {
     app.post(
         "/api/v1/auth/register",
         None,
@@ -146,23 +146,23 @@ async fn a_weak_password_or_bad_fields_are_422_per_field() {
 async fn malformed_json_is_400_and_an_unknown_field_is_422() {
     let app = TestApp::spawn().await;
     let response = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "application/json")
-        .body("{\"email\": ")
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .body("{\"email\": "),
+        )
+        .await;
     assert_problem(response, 400, "malformed_request").await;
 
     let response = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .header("content-type", "text/plain")
-        .body("{}")
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("content-type", "text/plain")
+                .body("{}"),
+        )
+        .await;
     assert_problem(response, 400, "malformed_request").await;
 
     let response = app
@@ -731,15 +731,15 @@ async fn x_forwarded_for_counts_only_behind_a_trusted_proxy() {
     let attempt = |ip: &'static str| {
         let app = &app;
         async move {
-            app.client
-                .post(app.url("/api/v1/auth/login"))
-                .header("x-forwarded-for", ip)
-                .json(&json!({"email": "x@example.no", "password": "Feil-passord-123"}))
-                .send()
-                .await
-                .expect("sent")
-                .status()
-                .as_u16()
+            app.send(
+                app.client
+                    .post(app.url("/api/v1/auth/login"))
+                    .header("x-forwarded-for", ip)
+                    .json(&json!({"email": "x@example.no", "password": "Feil-passord-123"})),
+            )
+            .await
+            .status()
+            .as_u16()
         }
     };
     assert_eq!(attempt("203.0.113.7").await, 401);

@@ -117,3 +117,33 @@ fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
         None => value,
     }
 }
+
+#[test]
+fn the_response_validator_refuses_an_undeclared_field_a_status_and_a_media_type() {
+    use crate::support::spec::check_response;
+    let council = serde_json::json!({
+        "id": "01a2333d-ef8d-758f-8431-15df2ea42188",
+        "name": "Stavern",
+        "active": true,
+    });
+    let page = |item: Value| serde_json::json!({"items": [item], "next_cursor": null}).to_string();
+    let json = Some("application/json");
+    let valid = check_response(
+        "GET",
+        "/api/v1/councils",
+        200,
+        json,
+        page(council.clone()).as_bytes(),
+    );
+    assert!(valid.is_ok(), "a declared council passes: {valid:?}");
+
+    let mut extra = council.clone();
+    extra["secret_notes"] = Value::from("undeclared");
+    let refused = check_response("GET", "/api/v1/councils", 200, json, page(extra).as_bytes());
+    assert!(
+        refused.as_ref().is_err_and(|e| e.contains("secret_notes")),
+        "an undeclared field is caught: {refused:?}"
+    );
+    assert!(check_response("GET", "/api/v1/councils", 418, json, b"{}").is_err());
+    assert!(check_response("GET", "/api/v1/councils", 200, Some("text/html"), b"<p>").is_err());
+}

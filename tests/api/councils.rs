@@ -42,7 +42,7 @@ impl Council {
         )
     }
 
-    async fn opt_out(&self, user: &TestUser) -> reqwest::Response {
+    async fn opt_out(&self, user: &TestUser) -> crate::helpers::TestResponse {
         self.app
             .call(
                 Method::PUT,
@@ -615,13 +615,14 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
 
     let html = c
         .app
-        .client
-        .get(c.app.url(&path))
-        .bearer_auth(&c.coordinator.access_token)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            c.app
+                .client
+                .get(c.app.url(&path))
+                .bearer_auth(&c.coordinator.access_token)
+                .header("accept", "text/html"),
+        )
+        .await;
     assert!(
         html.headers()["content-type"]
             .to_str()

@@ -65,7 +65,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// Checks one answer: below 500, and problem+json with the same status when 4xx.
-async fn acceptable(response: reqwest::Response) -> Result<u16, TestCaseError> {
+async fn acceptable(response: crate::helpers::TestResponse) -> Result<u16, TestCaseError> {
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -175,10 +175,7 @@ fn fuzzed_json_bodies_never_break_the_server() {
                 if json_type {
                     request = request.header("content-type", "application/json");
                 }
-                let response = request
-                    .send()
-                    .await
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                let response = app.send(request).await;
                 acceptable(response).await.map(|_| ())
             })
         },
@@ -212,12 +209,12 @@ fn fuzzed_query_strings_and_cursors_never_break_the_server() {
     fuzz((0..paths.len(), query), |app, ctx, (which, query)| {
         Box::pin(async move {
             let response = app
-                .client
-                .get(format!("{}?{query}", app.url(paths[which])))
-                .bearer_auth(&ctx.volunteer.access_token)
-                .send()
-                .await
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                .send(
+                    app.client
+                        .get(format!("{}?{query}", app.url(paths[which])))
+                        .bearer_auth(&ctx.volunteer.access_token),
+                )
+                .await;
             acceptable(response).await.map(|_| ())
         })
     });
@@ -236,13 +233,13 @@ fn fuzzed_idempotency_keys_never_break_the_server() {
                 return Ok(());
             };
             let response = app
-                .client
-                .post(app.url(&format!("/api/v1/tasks/{}/release", ctx.task)))
-                .bearer_auth(&ctx.volunteer.access_token)
-                .header("Idempotency-Key", value)
-                .send()
-                .await
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                .send(
+                    app.client
+                        .post(app.url(&format!("/api/v1/tasks/{}/release", ctx.task)))
+                        .bearer_auth(&ctx.volunteer.access_token)
+                        .header("Idempotency-Key", value),
+                )
+                .await;
             let status = acceptable(response).await?;
             // No claim is held, so nothing may succeed; a bad key is a 400 or 422.
             prop_assert!(matches!(status, 400 | 403 | 409 | 422), "answered {status}");
@@ -278,12 +275,12 @@ fn fuzzed_authorization_headers_never_get_in() {
                 return Ok(());
             };
             let response = app
-                .client
-                .get(app.url("/api/v1/me"))
-                .header("Authorization", value)
-                .send()
-                .await
-                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                .send(
+                    app.client
+                        .get(app.url("/api/v1/me"))
+                        .header("Authorization", value),
+                )
+                .await;
             let status = acceptable(response).await?;
             prop_assert_eq!(status, 401);
             Ok(())

@@ -12,6 +12,36 @@ use serde_json::Value;
 use crate::support::db::TestDatabase;
 use crate::support::smtp::SmtpServer;
 
+/// A response already read and checked against `openapi.yaml` by [`TestApp::send`].
+#[derive(Debug)]
+pub struct TestResponse {
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+
+    pub fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+
+    pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    pub async fn text(self) -> Result<String, std::string::FromUtf8Error> {
+        String::from_utf8(self.body)
+    }
+
+    pub async fn bytes(self) -> Result<Vec<u8>, std::convert::Infallible> {
+        Ok(self.body)
+    }
+}
+
 pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-production-0123456789";
 
 pub struct TestApp {
@@ -103,12 +133,37 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request sent")
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    /// Sends a request built on `self.client` and checks the answer against
+    /// `openapi.yaml` (status, media type, JSON schema); panics on any mismatch.
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> TestResponse {
+        let request = request.build().expect("a well-formed request");
+        let method = request.method().as_str().to_owned();
+        let path = request.url().path().to_owned();
+        let response = self.client.execute(request).await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("response body").to_vec();
+        let content_type = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        if let Err(problem) = crate::support::spec::check_response(
+            &method,
+            &path,
+            status.as_u16(),
+            content_type,
+            &body,
+        ) {
+            panic!("{problem}");
+        }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Delivers every due outbox row, as the background worker would.
@@ -159,7 +214,7 @@ impl TestApp {
 
 /// Asserts `response` is problem+json with `status` and `code` and a request id that
 /// matches `X-Request-Id`; returns the body.
-pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str) -> Value {
+pub async fn assert_problem(response: TestResponse, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
     let content_type = response
         .headers()
@@ -204,7 +259,7 @@ impl TestApp {
         path: &str,
         token: Option<&str>,
         body: Option<Value>,
-    ) -> reqwest::Response {
+    ) -> TestResponse {
         let mut request = self.client.request(method, self.url(path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -212,20 +267,20 @@ impl TestApp {
         if let Some(body) = body {
             request = request.json(&body);
         }
-        request.send().await.expect("request sent")
+        self.send(request).await
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
         self.call(reqwest::Method::POST, path, token, Some(body))
             .await
     }
 
-    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> reqwest::Response {
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
         self.call(reqwest::Method::PATCH, path, token, Some(body))
             .await
     }
 
-    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+    pub async fn get_as(&self, path: &str, token: &str) -> TestResponse {
         self.call(reqwest::Method::GET, path, Some(token), None)
             .await
     }

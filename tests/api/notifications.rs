@@ -202,13 +202,13 @@ async fn one_click_unsubscribe_turns_off_exactly_that_kind() {
         .replace("http://dugnad.test", &app.address);
     // What a mail client does (RFC 8058): a form POST to the header's URL.
     let response = app
-        .client
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("List-Unsubscribe=One-Click")
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            app.client
+                .post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click"),
+        )
+        .await;
     assert_eq!(response.status(), 200);
     let me: Value = app
         .get_as("/api/v1/me", &volunteer.access_token)

@@ -180,11 +180,9 @@ async fn the_report_comes_as_csv_with_a_byte_order_mark_and_the_same_figures() {
             .get(app.url("/api/v1/reports/summary?from=2025-01-01&to=2025-12-31&group_by=council"))
             .header("accept", "text/csv"),
     ] {
-        let response = request
-            .bearer_auth(&coordinator.access_token)
-            .send()
-            .await
-            .expect("sent");
+        let response = app
+            .send(request.bearer_auth(&coordinator.access_token))
+            .await;
         assert_eq!(response.status(), 200);
         assert!(
             response.headers()["content-type"]

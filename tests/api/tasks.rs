@@ -24,7 +24,7 @@ fn id_of(task: &Value) -> String {
     task["id"].as_str().expect("id").to_owned()
 }
 
-async fn claim(app: &TestApp, user: &TestUser, task: &str) -> reqwest::Response {
+async fn claim(app: &TestApp, user: &TestUser, task: &str) -> crate::helpers::TestResponse {
     app.call(
         Method::POST,
         &format!("/api/v1/tasks/{task}/claim"),
@@ -34,7 +34,7 @@ async fn claim(app: &TestApp, user: &TestUser, task: &str) -> reqwest::Response 
     .await
 }
 
-async fn release(app: &TestApp, user: &TestUser, task: &str) -> reqwest::Response {
+async fn release(app: &TestApp, user: &TestUser, task: &str) -> crate::helpers::TestResponse {
     app.call(
         Method::POST,
         &format!("/api/v1/tasks/{task}/release"),
@@ -536,14 +536,15 @@ async fn edits_honour_if_match_and_spots_cannot_drop_below_the_claims() {
     assert_eq!(tag, "\"3\"", "claims bump the version");
     let stale = w
         .app
-        .client
-        .patch(w.app.url(&path))
-        .bearer_auth(&w.staff.access_token)
-        .header("if-match", "\"1\"")
-        .json(&json!({"title": "Nytt"}))
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            w.app
+                .client
+                .patch(w.app.url(&path))
+                .bearer_auth(&w.staff.access_token)
+                .header("if-match", "\"1\"")
+                .json(&json!({"title": "Nytt"})),
+        )
+        .await;
     assert_problem(stale, 412, "precondition_failed").await;
     assert_problem(
         w.app
@@ -555,14 +556,15 @@ async fn edits_honour_if_match_and_spots_cannot_drop_below_the_claims() {
     .await;
     let ok = w
         .app
-        .client
-        .patch(w.app.url(&path))
-        .bearer_auth(&w.staff.access_token)
-        .header("if-match", tag)
-        .json(&json!({"spots": 2}))
-        .send()
-        .await
-        .expect("sent");
+        .send(
+            w.app
+                .client
+                .patch(w.app.url(&path))
+                .bearer_auth(&w.staff.access_token)
+                .header("if-match", tag)
+                .json(&json!({"spots": 2})),
+        )
+        .await;
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.headers()["etag"], "\"4\"");
     let body: Value = ok.json().await.expect("json");
@@ -788,18 +790,19 @@ async fn the_same_idempotency_key_gives_one_claim_and_the_same_answer() {
     let volunteer = w.app.volunteer().await;
     let other = w.app.volunteer().await;
     let send = |user: &TestUser, key: &str, body: Value| {
-        w.app
-            .client
-            .post(w.app.url(&format!("/api/v1/tasks/{task}/claim")))
-            .bearer_auth(&user.access_token)
-            .header("idempotency-key", key)
-            .json(&body)
-            .send()
+        w.app.send(
+            w.app
+                .client
+                .post(w.app.url(&format!("/api/v1/tasks/{task}/claim")))
+                .bearer_auth(&user.access_token)
+                .header("idempotency-key", key)
+                .json(&body),
+        )
     };
-    let first = send(&volunteer, "abc-123", json!({})).await.expect("sent");
+    let first = send(&volunteer, "abc-123", json!({})).await;
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.expect("json");
-    let second = send(&volunteer, "abc-123", json!({})).await.expect("sent");
+    let second = send(&volunteer, "abc-123", json!({})).await;
     assert_eq!(second.status(), 201);
     assert_eq!(second.headers()["idempotent-replayed"], "true");
     let second: Value = second.json().await.expect("json");
@@ -813,28 +816,25 @@ async fn the_same_idempotency_key_gives_one_claim_and_the_same_answer() {
     assert_eq!(rows[0]["n"], 1);
 
     // Another user with the same key is independent.
-    let theirs = send(&other, "abc-123", json!({})).await.expect("sent");
+    let theirs = send(&other, "abc-123", json!({})).await;
     assert_eq!(theirs.status(), 201);
     let theirs: Value = theirs.json().await.expect("json");
     assert_ne!(theirs["id"], first["id"]);
 
     // The same key with another body is refused.
     let release_with = |reason: &str| {
-        w.app
-            .client
-            .post(w.app.url(&format!("/api/v1/tasks/{task}/release")))
-            .bearer_auth(&volunteer.access_token)
-            .header("idempotency-key", "rel-1")
-            .json(&json!({"reason": reason}))
-            .send()
+        w.app.send(
+            w.app
+                .client
+                .post(w.app.url(&format!("/api/v1/tasks/{task}/release")))
+                .bearer_auth(&volunteer.access_token)
+                .header("idempotency-key", "rel-1")
+                .json(&json!({"reason": reason})),
+        )
     };
-    assert_eq!(release_with("Syk").await.expect("sent").status(), 200);
-    assert_eq!(
-        release_with("Syk").await.expect("sent").status(),
-        200,
-        "replayed"
-    );
-    let changed = release_with("Bortreist").await.expect("sent");
+    assert_eq!(release_with("Syk").await.status(), 200);
+    assert_eq!(release_with("Syk").await.status(), 200, "replayed");
+    let changed = release_with("Bortreist").await;
     let problem = assert_problem(changed, 422, "validation_failed").await;
     assert_eq!(problem["errors"][0]["field"], "Idempotency-Key");
 }
@@ -847,34 +847,31 @@ async fn a_client_error_is_replayed_under_its_key_and_private_data_is_never_stor
     let volunteers = w.app.quick_volunteers(2).await;
     claim(&w.app, &volunteers[0], &id).await;
     let send = || {
-        w.app
-            .client
-            .post(w.app.url(&format!("/api/v1/tasks/{id}/claim")))
-            .bearer_auth(&volunteers[1].access_token)
-            .header("idempotency-key", "k1")
-            .send()
+        w.app.send(
+            w.app
+                .client
+                .post(w.app.url(&format!("/api/v1/tasks/{id}/claim")))
+                .bearer_auth(&volunteers[1].access_token)
+                .header("idempotency-key", "k1"),
+        )
     };
-    assert_eq!(send().await.expect("sent").status(), 409);
+    assert_eq!(send().await.status(), 409);
     release(&w.app, &volunteers[0], &id).await;
-    let again = send().await.expect("sent");
+    let again = send().await;
     assert_eq!(
         again.status(),
         409,
         "the first answer is replayed, even though a spot is free now"
     );
 
-    let created = w
-        .app
-        .client
+    let created = w.app.send(w.app.client
         .post(w.app.url("/api/v1/tasks"))
         .bearer_auth(&w.staff.access_token)
         .header("idempotency-key", "post-1")
         .json(&json!({"title": "Tur", "description": "En tur", "category_id": w.app.category_id("walks-outdoor").await,
                       "starts_at": (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
                       "private": {"recipient_name": "Hemmelig Navn"}}))
-        .send()
-        .await
-        .expect("sent");
+        ).await;
     assert_eq!(created.status(), 201);
     let stored = w
         .app
