@@ -61,7 +61,7 @@ pub fn errors_of(schema: &Value, instance: &Value) -> Vec<String> {
 }
 
 /// Follows a local `$ref` such as `#/components/responses/NotFound`.
-pub fn resolve<'a>(value: &'a Value) -> &'a Value {
+pub fn resolve(value: &Value) -> &Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => {
             let pointer = reference.trim_start_matches('#');
