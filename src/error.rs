@@ -338,6 +338,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         response.insert_header((header::CACHE_CONTROL, "no-store"));
+        if p.code == ErrorCode::Unauthenticated {
+            // RFC 6750 § 3: a 401 names the scheme the client must use.
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"dugnad\""));
+        }
         if let Some(secs) = p.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
@@ -404,6 +408,17 @@ fn lost_connection(e: &diesel::result::Error) -> bool {
         Error::RollbackErrorOnCommit { commit_error, .. } => lost_connection(commit_error),
         _ => false,
     }
+}
+
+/// The largest request body accepted, for JSON and anything else.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The answer to a body over [`MAX_BODY_BYTES`].
+pub fn payload_too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+    )
 }
 
 /// Shorthand for handler results.

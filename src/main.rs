@@ -61,7 +61,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    dugnad::telemetry::init(settings.environment);
+    // One-shot commands print their result; their logs are for when something goes wrong.
+    let default_level = match cli.command {
+        None | Some(Command::Serve) => "info",
+        Some(_) => "warn",
+    };
+    dugnad::telemetry::init(settings.environment, default_level);
     if let Err(e) = settings.ensure_local_secret() {
         eprintln!(
             "dugnad: cannot keep the development JWT secret in {}: {e}",
@@ -88,7 +93,7 @@ fn main() -> ExitCode {
             }
             Command::Migrate => {
                 dugnad::db::prepare(&settings).await?;
-                tracing::info!("database is up to date");
+                println!("database {} is up to date", settings.database_name());
                 Ok(())
             }
             Command::Purge { dry_run } => {

@@ -8,10 +8,10 @@ use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, HttpRequest, HttpServer, ResponseError, web};
+use actix_web::{App, HttpServer, ResponseError, web};
 use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -21,14 +21,13 @@ use crate::auth::password::PasswordHasher;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::worker::OutboxWorker;
-use crate::error::{ApiError, ErrorCode, FieldError};
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::request_id;
 use crate::routes::{self, ActixRoutes};
 use crate::settings::Settings;
 
-/// The largest request body accepted, for JSON and anything else.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
+pub use crate::error::MAX_BODY_BYTES;
 
 /// Shared by every handler.
 pub struct AppState {
@@ -94,7 +93,6 @@ impl Application {
         let server = HttpServer::new(move || {
             let mut app = App::new()
                 .app_data(state.clone())
-                .app_data(json_config())
                 .app_data(query_config())
                 .app_data(path_config())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
@@ -213,6 +211,10 @@ async fn observe(
         .unwrap_or_else(request_id::new_id);
     let started = Instant::now();
     let method = req.method().to_string();
+    // Answers to an authenticated caller are theirs alone (private blocks, contacts), and
+    // link pages carry tokens: neither may be kept by a cache.
+    let personal =
+        req.headers().contains_key(header::AUTHORIZATION) || req.path().starts_with("/e/");
     let too_large = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -224,7 +226,7 @@ async fn observe(
     // `Err` here only comes from actix internals and is passed on unchanged.
     let mut response = request_id::scope(id.clone(), async move {
         if too_large {
-            return Ok(req.into_response(payload_too_large().error_response()));
+            return Ok(req.into_response(crate::error::payload_too_large().error_response()));
         }
         next.call(req)
             .await
@@ -237,6 +239,7 @@ async fn observe(
             .headers_mut()
             .insert(HeaderName::from_static("x-request-id"), value);
     }
+    protect(response.headers_mut(), personal);
     let route = response
         .request()
         .match_pattern()
@@ -259,49 +262,35 @@ async fn observe(
     Ok(response)
 }
 
-fn payload_too_large() -> ApiError {
-    ApiError::new(
-        ErrorCode::PayloadTooLarge,
-        format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
-    )
-}
-
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_BODY_BYTES)
-        .error_handler(|err, _req: &HttpRequest| json_error(err).into())
-}
-
-/// Maps a JSON body error: syntax → 400, well-formed but wrong shape → 422.
-fn json_error(err: JsonPayloadError) -> ApiError {
-    match err {
-        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-            payload_too_large()
-        }
-        JsonPayloadError::ContentType => {
-            ApiError::malformed("the body must be JSON sent with Content-Type: application/json")
-        }
-        JsonPayloadError::Deserialize(e) if e.is_data() => {
-            let message = e.to_string();
-            let field =
-                crate::routes::body::field_named_in(&message).unwrap_or_else(|| "body".into());
-            ApiError::validation(vec![FieldError {
-                field,
-                message: strip_position(&message),
-            }])
-        }
-        JsonPayloadError::Deserialize(e) => ApiError::malformed(format!(
-            "the body is not valid JSON: {}",
-            strip_position(&e.to_string())
-        )),
-        other => ApiError::malformed(format!("the body could not be read: {other}")),
+/// The headers every answer gets: `nosniff`; `no-store` on personal answers that set no
+/// cache policy of their own; and on HTML pages a CSP that forbids framing.
+fn protect(headers: &mut header::HeaderMap, personal: bool) {
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    if personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-}
-
-fn strip_position(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_owned(),
-        None => message.to_owned(),
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return;
+    }
+    let policy = match headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(p) if p.contains("frame-ancestors") => return,
+        Some(p) => format!("{p}; frame-ancestors 'none'"),
+        None => "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; \
+                 form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+            .to_owned(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -49,25 +49,18 @@ impl Validator {
 }
 
 /// A display name: 1–100 characters after trimming.
-pub fn name(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim();
-    match s.chars().count() {
-        0 => Err("must not be empty"),
-        1..=100 => Ok(s.to_owned()),
-        _ => Err("must be at most 100 characters"),
+pub fn name(raw: &str) -> Result<String, String> {
+    let s = crate::domain::check_line(raw, 100)?;
+    if s.is_empty() {
+        return Err("must not be empty".into());
     }
+    Ok(s)
 }
 
-/// A phone number: free text up to 32 characters; empty means none.
-pub fn phone(raw: &str) -> Result<Option<String>, &'static str> {
-    let s = raw.trim();
-    if s.is_empty() {
-        Ok(None)
-    } else if s.chars().count() > 32 {
-        Err("must be at most 32 characters")
-    } else {
-        Ok(Some(s.to_owned()))
-    }
+/// A phone number: one line of free text up to 32 characters; empty means none.
+pub fn phone(raw: &str) -> Result<Option<String>, String> {
+    let s = crate::domain::check_line(raw, 32)?;
+    Ok((!s.is_empty()).then_some(s))
 }
 
 /// Deserializes a field that distinguishes absent (`None`) from `null` (`Some(None)`).
@@ -86,4 +79,54 @@ where
     T: serde::Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+/// An integer field of a request body. JSON Schema counts `2.0` as an integer, and so do
+/// clients whose numbers are all doubles (JavaScript, some Swift encoders), so a whole
+/// float is accepted; `2.5` is refused with the same message as any wrong type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WholeNumber(pub i32);
+
+impl From<WholeNumber> for i32 {
+    fn from(n: WholeNumber) -> Self {
+        n.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WholeNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let number = serde_json::Number::deserialize(deserializer)?;
+        let whole = number
+            .as_i64()
+            .or_else(|| {
+                number
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            })
+            .ok_or_else(|| {
+                D::Error::custom(format!("invalid type: {number}, expected a whole number"))
+            })?;
+        i32::try_from(whole)
+            .map(Self)
+            .map_err(|_| D::Error::custom(format!("{whole} is out of range")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WholeNumber;
+
+    #[test]
+    fn whole_floats_are_integers_and_fractions_are_not() {
+        let parse = |s: &str| serde_json::from_str::<WholeNumber>(s).map(i32::from);
+        assert_eq!(parse("2").ok(), Some(2));
+        assert_eq!(parse("2.0").ok(), Some(2));
+        assert_eq!(parse("-3.0").ok(), Some(-3));
+        assert!(parse("2.5").is_err());
+        assert!(parse("\"2\"").is_err());
+        assert!(parse("1e300").is_err());
+        assert!(parse("3000000000").is_err());
+    }
 }

@@ -28,5 +28,37 @@ impl Language {
     }
 }
 
+/// A single-line text field (titles, names, phone numbers, area hints): trimmed, at most
+/// `max` characters, and no line breaks or other control characters, which would let a
+/// value forge extra lines in emails, CSV files and logs.
+pub fn check_line(raw: &str, max: usize) -> Result<String, String> {
+    let s = raw.trim();
+    if s.chars()
+        .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
+    {
+        return Err("must be one line, without line breaks or control characters".into());
+    }
+    if s.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_line_refuses_line_breaks_and_control_characters() {
+        for bad in ["a\nb", "a\rb", "a\u{2028}b", "a\u{0007}b", "a\tb"] {
+            assert!(super::check_line(bad, 100).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            super::check_line("  Ruth Hansen ", 100).as_deref(),
+            Ok("Ruth Hansen")
+        );
+        assert!(super::check_line("abc", 2).is_err());
+    }
+}
+
 pub mod account;
 pub mod task;
+pub mod time;

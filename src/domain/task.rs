@@ -87,13 +87,13 @@ pub fn check_spots(spots: i32) -> Result<i32, &'static str> {
     }
 }
 
-pub fn check_title(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim();
-    match s.chars().count() {
-        0 => Err("must not be empty"),
-        1..=200 => Ok(s.to_owned()),
-        _ => Err("must be at most 200 characters"),
+/// A title: public text, one line of 1–200 characters.
+pub fn check_title(raw: &str) -> Result<String, String> {
+    let s = super::check_line(raw, 200)?;
+    if s.is_empty() {
+        return Err("must not be empty".into());
     }
+    Ok(s)
 }
 
 pub fn check_text(raw: &str, max: usize) -> Result<String, String> {

@@ -1,7 +1,8 @@
 //! `JsonBody<T>`: the JSON body extractor every route uses. On top of actix's `Json`
 //! (size limit, content type, syntax → 400/413) it insists on a JSON object, refuses text
 //! PostgreSQL cannot store (NUL characters), and reports shape errors as 422 naming the
-//! field.
+//! field. [`Deferred`] reads the bytes first and parses when the handler asks, after it
+//! has checked the caller's role.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -49,11 +50,78 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<Value>::from_request(req, payload);
+        let body = Deferred::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(body.await?.parse()?) })
+    }
+}
+
+/// A JSON body read but not yet parsed: for routes that must refuse a caller's role
+/// (403) before they say anything about the body (400/422). [`Deferred::parse`] gives the
+/// same answers [`JsonBody`] would.
+pub struct Deferred<T> {
+    content_type: Option<String>,
+    bytes: web::Bytes,
+    _body: std::marker::PhantomData<T>,
+}
+
+impl<T> FromRequest for Deferred<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
-            let raw = json.await?.into_inner();
-            Ok(JsonBody::from_value(raw)?)
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code().as_u16() == 413 {
+                    crate::error::payload_too_large()
+                } else {
+                    ApiError::malformed(format!("the body could not be read: {e}"))
+                }
+            })?;
+            Ok(Self {
+                content_type,
+                bytes,
+                _body: std::marker::PhantomData,
+            })
         })
+    }
+}
+
+impl<T: DeserializeOwned> Deferred<T> {
+    /// Reads the body: not JSON (by content type or syntax) is 400, the wrong shape 422.
+    pub fn parse(self) -> Result<JsonBody<T>, ApiError> {
+        let is_json = self.content_type.as_deref().is_some_and(|c| {
+            let essence = c.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        });
+        if !is_json {
+            return Err(ApiError::malformed(
+                "the body must be JSON sent with Content-Type: application/json",
+            ));
+        }
+        let raw: Value = serde_json::from_slice(&self.bytes).map_err(|e| {
+            let message = e.to_string();
+            let message = match message.find(" at line ") {
+                Some(i) => &message[..i],
+                None => &message,
+            };
+            ApiError::malformed(format!("the body is not valid JSON: {message}"))
+        })?;
+        JsonBody::from_value(raw)
+    }
+
+    /// As [`Deferred::parse`], but an empty body reads as `{}` (bodies whose every field
+    /// is optional).
+    pub fn parse_or_empty(self) -> Result<JsonBody<T>, ApiError> {
+        if self.bytes.iter().all(u8::is_ascii_whitespace) {
+            return JsonBody::from_value(serde_json::json!({}));
+        }
+        self.parse()
     }
 }
 

@@ -6,9 +6,10 @@ use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::body::JsonBody;
-use crate::auth::AuthUser;
+use super::body::Deferred;
+use crate::auth::{AuthUser, permissions};
 use crate::db::opt_outs::{OptOutRow, ReviewRow};
+use crate::domain::account::Role;
 use crate::email::templates::escape_html;
 use crate::error::{ApiError, ApiResult};
 use crate::services::opt_outs::{self as service, Decision, Listing, Overview, ReviewInput};
@@ -132,8 +133,10 @@ pub async fn put_opt_out(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(Uuid, Uuid)>,
-    body: JsonBody<OptOutRequest>,
+    body: Deferred<OptOutRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Coordinator, Role::Admin])?;
+    let body = body.parse()?;
     let (council, category) = path.into_inner();
     let mut conn = state.pool.get().await?;
     let (row, created) = conn
@@ -238,8 +241,10 @@ pub async fn create_review(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<ReviewRequest>,
+    body: Deferred<ReviewRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Coordinator, Role::Admin])?;
+    let body = body.parse()?;
     let b = body.into_inner();
     let input = ReviewInput {
         held_on: b.held_on,

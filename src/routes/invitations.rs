@@ -6,10 +6,11 @@ use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::body::JsonBody;
+use super::body::Deferred;
 use super::tasks::TaskResponse;
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, permissions};
 use crate::db::invitations::InvitationRow;
+use crate::domain::account::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::services::invitations as service;
@@ -103,8 +104,10 @@ pub async fn invite(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<InviteRequest>,
+    body: Deferred<InviteRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let body = body.parse()?;
     let task = id.into_inner();
     let volunteer = body.volunteer_id;
     let mut conn = state.pool.get().await?;

@@ -4,10 +4,10 @@ use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, permissions};
 use crate::services::reference as service;
 
-use super::body::JsonBody;
+use super::body::Deferred;
 use crate::db::reference as queries;
 use crate::error::ApiResult;
 use crate::pagination::{Cursor, PageQuery, Paginated};
@@ -144,8 +144,10 @@ pub struct CreateCouncilRequest {
 pub async fn create_council(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: JsonBody<CreateCouncilRequest>,
+    body: Deferred<CreateCouncilRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row = service::create_council(&state, &user, &body.name).await?;
     Ok(HttpResponse::Created().json(CouncilResponse::from(row)))
 }
@@ -163,8 +165,10 @@ pub async fn update_council(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<UpdateCouncilRequest>,
+    body: Deferred<UpdateCouncilRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row = service::update_council(
         &state,
         &user,
@@ -203,8 +207,10 @@ impl From<CategoryRequest> for service::CategoryInput {
 pub async fn create_category(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: JsonBody<CategoryRequest>,
+    body: Deferred<CategoryRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row = service::create_category(&state, &user, body.into_inner().into()).await?;
     Ok(HttpResponse::Created().json(CategoryResponse::from(row)))
 }
@@ -213,8 +219,10 @@ pub async fn update_category(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<CategoryRequest>,
+    body: Deferred<CategoryRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row =
         service::update_category(&state, &user, id.into_inner(), body.into_inner().into()).await?;
     Ok(HttpResponse::Ok().json(CategoryResponse::from(row)))
@@ -244,8 +252,10 @@ impl From<ServiceUnitRequest> for service::ServiceUnitInput {
 pub async fn create_service_unit(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: JsonBody<ServiceUnitRequest>,
+    body: Deferred<ServiceUnitRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row = service::create_service_unit(&state, &user, body.into_inner().into()).await?;
     Ok(HttpResponse::Created().json(ServiceUnitDetailResponse::from(row)))
 }
@@ -254,8 +264,10 @@ pub async fn update_service_unit(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<ServiceUnitRequest>,
+    body: Deferred<ServiceUnitRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let row =
         service::update_service_unit(&state, &user, id.into_inner(), body.into_inner().into())
             .await?;

@@ -108,7 +108,8 @@ fn parse_query(
         Some(s) => v.check(
             field,
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| "must be a date such as 2026-01-31"),
+                .map_err(|_| "must be a date such as 2026-01-31")
+                .and_then(crate::domain::time::check_date),
         ),
     };
     let from = date(
@@ -260,11 +261,19 @@ fn empty_row() -> ReportRow {
     }
 }
 
+/// One text cell: a leading `=`, `+`, `-`, `@`, tab or CR would make a spreadsheet read
+/// it as a formula (CSV injection), so such a cell starts with `'` instead; then quoted
+/// as RFC 4180 asks.
 fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
     if value.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_owned()
+        value
     }
 }
 
@@ -357,5 +366,18 @@ mod tests {
         assert_eq!(csv_field("Østre Halsen"), "Østre Halsen");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for start in ["+1", "-1", "@SUM(A1)", "\tx"] {
+            assert!(
+                csv_field(start).trim_start_matches('"').starts_with('\''),
+                "{start}"
+            );
+        }
+        assert_eq!(csv_field("\rx"), "\"'\rx\"");
+        assert_eq!(csv_field("Kvelde"), "Kvelde");
     }
 }

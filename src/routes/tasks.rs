@@ -1,8 +1,5 @@
 //! `/api/v1/tasks*` and `/api/v1/me/claims`: posting, browsing, claiming and releasing.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use chrono::{DateTime, Utc};
@@ -10,9 +7,10 @@ use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::body::JsonBody;
-use crate::auth::AuthUser;
+use super::body::Deferred;
+use crate::auth::{AuthUser, permissions};
 use crate::db::tasks::{ClaimRow, TaskEventRow};
+use crate::domain::account::Role;
 use crate::domain::task::TaskStatus;
 use crate::error::{ApiError, ApiResult, PROBLEM_JSON};
 use crate::pagination::{Cursor, PageQuery, Paginated};
@@ -21,7 +19,7 @@ use crate::services::tasks::{
     self as service, Completion, NewTask, PrivateInput, TaskEdit, TaskQuery, TaskView,
 };
 use crate::startup::AppState;
-use crate::validation::{double_option, non_null};
+use crate::validation::{WholeNumber, double_option, non_null};
 
 #[derive(Debug, Serialize)]
 pub struct MyClaim {
@@ -190,29 +188,6 @@ fn post_scope<'a>(
     }
 }
 
-/// A JSON body that may also be absent (an empty body reads as `{}`).
-pub struct OptionalBody<T>(pub JsonBody<T>);
-
-impl<T: serde::de::DeserializeOwned + 'static> FromRequest for OptionalBody<T> {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let empty = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|v| v.trim() == "0")
-            && !req.headers().contains_key(header::TRANSFER_ENCODING);
-        if empty {
-            let parsed = JsonBody::from_value(serde_json::json!({}));
-            return Box::pin(async move { parsed.map(OptionalBody).map_err(Into::into) });
-        }
-        let inner = JsonBody::<T>::from_request(req, payload);
-        Box::pin(async move { inner.await.map(OptionalBody) })
-    }
-}
-
 /// Sends an answer (fresh or replayed).
 fn respond(answer: Answer) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(answer.status)
@@ -307,9 +282,9 @@ pub struct CreateTaskRequest {
     pub service_unit_id: Option<Uuid>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
-    pub duration_minutes: Option<i32>,
+    pub duration_minutes: Option<WholeNumber>,
     #[serde(default, deserialize_with = "non_null")]
-    pub spots: Option<i32>,
+    pub spots: Option<WholeNumber>,
     pub area_hint: Option<String>,
     pub private: Option<PrivateInput>,
 }
@@ -319,8 +294,10 @@ pub async fn create(
     user: AuthUser,
     req: HttpRequest,
     key: IdempotencyKey,
-    body: JsonBody<CreateTaskRequest>,
+    body: Deferred<CreateTaskRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let body = body.parse()?;
     let raw = body.raw().clone();
     let scope = post_scope(&user, &req, &key, &raw);
     let b = body.into_inner();
@@ -332,8 +309,8 @@ pub async fn create(
         service_unit_id: b.service_unit_id,
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        duration_minutes: b.duration_minutes,
-        spots: b.spots,
+        duration_minutes: b.duration_minutes.map(i32::from),
+        spots: b.spots.map(i32::from),
         area_hint: b.area_hint,
         private: b.private,
     };
@@ -383,7 +360,8 @@ fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
                 field,
                 DateTime::parse_from_rfc3339(s)
                     .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| "must be an RFC 3339 time"),
+                    .map_err(|_| "must be an RFC 3339 time")
+                    .and_then(crate::domain::time::check_instant),
             )
         })
     };
@@ -493,9 +471,9 @@ pub struct UpdateTaskRequest {
     #[serde(default, deserialize_with = "double_option")]
     pub ends_at: Option<Option<DateTime<Utc>>>,
     #[serde(default, deserialize_with = "double_option")]
-    pub duration_minutes: Option<Option<i32>>,
+    pub duration_minutes: Option<Option<WholeNumber>>,
     #[serde(default, deserialize_with = "non_null")]
-    pub spots: Option<i32>,
+    pub spots: Option<WholeNumber>,
     #[serde(default, deserialize_with = "double_option")]
     pub area_hint: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
@@ -507,8 +485,10 @@ pub async fn update(
     user: AuthUser,
     req: HttpRequest,
     id: web::Path<Uuid>,
-    body: JsonBody<UpdateTaskRequest>,
+    body: Deferred<UpdateTaskRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let body = body.parse()?;
     let expected = if_match(&req)?;
     let b = body.into_inner();
     let edit = TaskEdit {
@@ -518,8 +498,8 @@ pub async fn update(
         council_id: b.council_id,
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        duration_minutes: b.duration_minutes,
-        spots: b.spots,
+        duration_minutes: b.duration_minutes.map(|d| d.map(i32::from)),
+        spots: b.spots.map(i32::from),
         area_hint: b.area_hint,
         private: b.private,
     };
@@ -549,8 +529,10 @@ pub async fn cancel(
     req: HttpRequest,
     key: IdempotencyKey,
     id: web::Path<Uuid>,
-    body: JsonBody<CancelRequest>,
+    body: Deferred<CancelRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let body = body.parse()?;
     let id = id.into_inner();
     let scope = post_scope(&user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
@@ -575,10 +557,11 @@ pub async fn complete(
     req: HttpRequest,
     key: IdempotencyKey,
     id: web::Path<Uuid>,
-    body: OptionalBody<CompleteRequest>,
+    body: Deferred<CompleteRequest>,
 ) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let body = body.parse_or_empty()?;
     let id = id.into_inner();
-    let body = body.0;
     let scope = post_scope(&user, &req, &key, body.raw());
     let input = Completion {
         hours: body.hours,
@@ -602,10 +585,16 @@ pub async fn claim(
     req: HttpRequest,
     key: IdempotencyKey,
     id: web::Path<Uuid>,
-    body: OptionalBody<ClaimRequest>,
+    body: Deferred<ClaimRequest>,
 ) -> ApiResult<HttpResponse> {
+    if !user.role.may_claim() {
+        return Err(ApiError::forbidden(
+            "only volunteers and coordinators take tasks",
+        ));
+    }
+    let body = body.parse_or_empty()?;
     let id = id.into_inner();
-    let scope = post_scope(&user, &req, &key, body.0.raw());
+    let scope = post_scope(&user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::claim(conn, &state.settings, &user, id).await?;
         Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
@@ -627,11 +616,17 @@ pub async fn release(
     req: HttpRequest,
     key: IdempotencyKey,
     id: web::Path<Uuid>,
-    body: OptionalBody<ReleaseRequest>,
+    body: Deferred<ReleaseRequest>,
 ) -> ApiResult<HttpResponse> {
+    if !user.role.may_claim() {
+        return Err(ApiError::new(
+            crate::error::ErrorCode::NotClaimant,
+            "you hold no active claim on this task",
+        ));
+    }
+    let body = body.parse_or_empty()?;
     let id = id.into_inner();
     if body
-        .0
         .reason
         .as_deref()
         .is_some_and(|r| r.chars().count() > 1000)
@@ -641,7 +636,7 @@ pub async fn release(
             "must be at most 1000 characters",
         ));
     }
-    let scope = post_scope(&user, &req, &key, body.0.raw());
+    let scope = post_scope(&user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::release(conn, &state.settings, &user, id).await?;
         Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)

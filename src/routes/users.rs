@@ -5,7 +5,7 @@ use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::body::JsonBody;
+use super::body::{Deferred, JsonBody};
 use crate::auth::{AuthUser, permissions};
 use crate::db::users::{self as users_db, UserRow};
 use crate::domain::Language;
@@ -208,9 +208,10 @@ pub struct CreateUserRequest {
 pub async fn create_user(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: JsonBody<CreateUserRequest>,
+    body: Deferred<CreateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let b = body.into_inner();
     let row = user_service::create(
         &state,
@@ -248,9 +249,10 @@ pub async fn update_user(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<Uuid>,
-    body: JsonBody<UpdateUserRequest>,
+    body: Deferred<UpdateUserRequest>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
+    let body = body.parse()?;
     let b = body.into_inner();
     let row = user_service::update(
         &state,

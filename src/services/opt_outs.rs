@@ -105,7 +105,9 @@ pub async fn opt_out(
     }
     let today = Utc::now().with_timezone(&settings.timezone).date_naive();
     let review_by = review_by.unwrap_or_else(|| one_year_after(today));
-    if review_by <= today {
+    if let Err(m) = crate::domain::time::check_date(review_by) {
+        v.error("review_by", m);
+    } else if review_by <= today {
         v.error("review_by", "must be a future date");
     }
     v.finish()?;
@@ -247,7 +249,9 @@ pub async fn review(
     require_coordinator_or_admin(user, council)?;
     let mut v = Validator::new();
     let today = Utc::now().with_timezone(&settings.timezone).date_naive();
-    if input.held_on > today {
+    if let Err(m) = crate::domain::time::check_date(input.held_on) {
+        v.error("held_on", m);
+    } else if input.held_on > today {
         v.error("held_on", "must not be in the future");
     }
     if input.participants.chars().count() > 2000 {

@@ -14,6 +14,7 @@ use crate::db::tasks::{
 use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::task::{self as rules, TaskStatus};
+use crate::domain::time::check_instant;
 use crate::email::enqueue;
 use crate::email::task_messages::{self as messages, TaskMailContext};
 use crate::error::{ApiError, ErrorCode};
@@ -50,16 +51,21 @@ pub struct PrivateInput {
 }
 
 fn check_private(v: &mut Validator, task_id: Uuid, input: &PrivateInput) -> TaskPrivateRow {
-    let mut field = |name: &str, value: &Option<String>, max: usize| -> Option<String> {
+    let mut field = |name: &str, value: &Option<String>, max: usize, line: bool| {
         let value = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-        v.check(&format!("private.{name}"), rules::check_text(value, max))
+        let checked = if line {
+            crate::domain::check_line(value, max)
+        } else {
+            rules::check_text(value, max)
+        };
+        v.check(&format!("private.{name}"), checked)
     };
     TaskPrivateRow {
         task_id,
-        address: field("address", &input.address, 300),
-        recipient_name: field("recipient_name", &input.recipient_name, 200),
-        recipient_phone: field("recipient_phone", &input.recipient_phone, 32),
-        notes: field("notes", &input.notes, 2000),
+        address: field("address", &input.address, 300, false),
+        recipient_name: field("recipient_name", &input.recipient_name, 200, true),
+        recipient_phone: field("recipient_phone", &input.recipient_phone, 32, true),
+        notes: field("notes", &input.notes, 2000, false),
     }
 }
 
@@ -127,13 +133,17 @@ pub async fn create(
         }
         Some(_) => {}
     }
-    if input.starts_at <= Utc::now() {
+    if let Err(m) = check_instant(input.starts_at) {
+        v.error("starts_at", m);
+    } else if input.starts_at <= Utc::now() {
         v.error("starts_at", "must be in the future");
     }
-    if let Some(end) = input.ends_at
-        && end <= input.starts_at
-    {
-        v.error("ends_at", "must be after starts_at");
+    if let Some(end) = input.ends_at {
+        if let Err(m) = check_instant(end) {
+            v.error("ends_at", m);
+        } else if end <= input.starts_at {
+            v.error("ends_at", "must be after starts_at");
+        }
     }
     let duration = input
         .duration_minutes
@@ -144,7 +154,7 @@ pub async fn create(
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .and_then(|a| v.check("area_hint", rules::check_text(a, 200)));
+        .and_then(|a| v.check("area_hint", crate::domain::check_line(a, 200)));
     let id = Uuid::now_v7();
     let private = check_private(&mut v, id, &input.private.unwrap_or_default());
     v.finish()?;
@@ -248,14 +258,18 @@ pub async fn update(
     }
     let starts_at = input.starts_at.unwrap_or(task.starts_at);
     if input.starts_at.is_some_and(|s| s != task.starts_at) {
-        if starts_at <= Utc::now() {
+        if let Err(m) = check_instant(starts_at) {
+            v.error("starts_at", m);
+        } else if starts_at <= Utc::now() {
             v.error("starts_at", "must be in the future");
         }
         changes.starts_at = Some(starts_at);
         fields.push("starts_at");
     }
     let ends_at = input.ends_at.unwrap_or(task.ends_at);
-    if ends_at.is_some_and(|e| e <= starts_at) {
+    if let Some(Err(m)) = ends_at.map(check_instant) {
+        v.error("ends_at", m);
+    } else if ends_at.is_some_and(|e| e <= starts_at) {
         v.error("ends_at", "must be after starts_at");
     }
     if input.ends_at.is_some_and(|e| e != task.ends_at) {
@@ -281,7 +295,7 @@ pub async fn update(
     }
     if let Some(area) = &input.area_hint {
         let area = area.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let checked = area.and_then(|a| v.check("area_hint", rules::check_text(a, 200)));
+        let checked = area.and_then(|a| v.check("area_hint", crate::domain::check_line(a, 200)));
         if checked != task.area_hint {
             changes.area_hint = Some(checked);
             fields.push("area_hint");

@@ -1183,7 +1183,7 @@ async fn create_user_on_the_command_line_then_login() {
             "DUGNAD_VAR_DIR",
             std::env::temp_dir().join("dugnad-test-var"),
         )
-        .env("RUST_LOG", "warn")
+        .env_remove("RUST_LOG")
         .output()
         .await
         .expect("run dugnad");
@@ -1192,6 +1192,15 @@ async fn create_user_on_the_command_line_then_login() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // A newcomer's first screen is the result, not the migrations' log lines.
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "nothing on stderr"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "one line: {stdout}");
+    assert!(stdout.contains("forste.admin@larvik.test"), "{stdout}");
     assert!(
         !String::from_utf8_lossy(&output.stdout).contains("Et-sterkt"),
         "the password is never printed"

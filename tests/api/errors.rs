@@ -1,5 +1,8 @@
 //! The error model: every error is problem+json with a code and the request id.
 
+use reqwest::Method;
+use serde_json::json;
+
 use crate::helpers::{TestApp, assert_problem};
 
 #[tokio::test]
@@ -133,4 +136,160 @@ async fn a_body_that_is_not_an_object_null_for_a_required_value_or_a_nul_charact
             .iter()
             .any(|c| c["name"] == "Verningen" && c["active"] == true)
     );
+}
+
+#[tokio::test]
+async fn a_401_names_the_bearer_scheme() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/me").await;
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"dugnad\""
+    );
+    assert_problem(response, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn every_answer_is_nosniff_and_personal_and_html_ones_are_not_cached_or_framed() {
+    let app = TestApp::spawn().await;
+    let public = app.get("/api/v1/councils").await;
+    assert_eq!(public.headers()["x-content-type-options"], "nosniff");
+    let volunteer = app.volunteer().await;
+    let me = app.get_as("/api/v1/me", &volunteer.access_token).await;
+    assert_eq!(me.headers()["cache-control"], "no-store");
+    let page = app.get("/e/verify?token=abc").await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+}
+
+#[tokio::test]
+async fn a_forbidden_role_hears_403_before_anything_about_its_body() {
+    let app = TestApp::spawn().await;
+    let volunteer = app.volunteer().await;
+    let token = Some(volunteer.access_token.as_str());
+    for (method, path) in [
+        (Method::POST, "/api/v1/tasks".to_owned()),
+        (Method::POST, "/api/v1/councils".to_owned()),
+        (Method::POST, "/api/v1/categories".to_owned()),
+        (Method::POST, "/api/v1/service-units".to_owned()),
+        (Method::POST, "/api/v1/users".to_owned()),
+        (
+            Method::POST,
+            format!("/api/v1/tasks/{}/invitations", uuid::Uuid::now_v7()),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/tasks/{}", uuid::Uuid::now_v7()),
+        ),
+    ] {
+        let response = app
+            .call(
+                method.clone(),
+                &path,
+                token,
+                Some(json!({"nonsense": true})),
+            )
+            .await;
+        assert_problem(response, 403, "forbidden").await;
+    }
+}
+
+#[tokio::test]
+async fn dates_outside_the_years_2000_to_2100_are_422_never_500() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for path in [
+        "/api/v1/reports/summary?from=-9999-01-01",
+        "/api/v1/reports/summary?to=9999-12-31",
+        "/api/v1/reports/summary.csv?from=1900-01-01",
+        "/api/v1/tasks?from=1800-01-01T00:00:00Z",
+        "/api/v1/tasks?to=2999-01-01T00:00:00Z",
+    ] {
+        let response = app.get_as(path, &admin.access_token).await;
+        assert_problem(response, 422, "validation_failed").await;
+    }
+    let unit = app.service_unit("Hjemmetjenesten Tjølling").await;
+    let staff = app.staff(unit).await;
+    let response = app
+        .post(
+            "/api/v1/tasks",
+            Some(&staff.access_token),
+            json!({"title": "Tur", "description": "", "category_id": app.category_id("walks-outdoor").await,
+                   "starts_at": "2030-01-01T10:00:00Z", "ends_at": "9999-01-01T10:00:00Z"}),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "ends_at");
+    let stavern = app.council_id("Stavern").await;
+    let flags = app.category_id("walks-outdoor").await;
+    let response = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{flags}"),
+            Some(&admin.access_token),
+            Some(json!({"reason": "Ingen folk", "review_by": "9999-01-01"})),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "review_by");
+}
+
+#[tokio::test]
+async fn single_line_fields_refuse_line_breaks_and_integers_may_be_written_as_2_0() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Helgeroa").await;
+    let staff = app.staff(unit).await;
+    let start = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let category = app.category_id("walks-outdoor").await;
+    let response = app
+        .post(
+            "/api/v1/tasks",
+            Some(&staff.access_token),
+            json!({"title": "Tur\r\nBcc: x@example.no", "description": "", "category_id": category,
+                   "starts_at": start, "area_hint": "Helgeroa\nsentrum",
+                   "private": {"recipient_name": "Ruth\nHansen"}}),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["title", "area_hint", "private.recipient_name"]);
+    let volunteer = app.volunteer().await;
+    let response = app
+        .patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"name": "Kari\nNordmann"}),
+        )
+        .await;
+    assert_problem(response, 422, "validation_failed").await;
+
+    let task = app
+        .post_task(
+            &staff,
+            json!({"spots": 2.0, "duration_minutes": 90.0, "ends_at": null}),
+        )
+        .await;
+    assert_eq!(
+        (task["spots"].clone(), task["duration_minutes"].clone()),
+        (json!(2), json!(90))
+    );
+    let response = app
+        .post(
+            "/api/v1/tasks",
+            Some(&staff.access_token),
+            json!({"title": "Tur", "description": "", "category_id": category, "starts_at": start, "spots": 2.5}),
+        )
+        .await;
+    let body = assert_problem(response, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "spots");
 }

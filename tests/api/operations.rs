@@ -178,7 +178,7 @@ async fn seed_demo_gives_logins_and_tasks_once_and_is_refused_in_production() {
                 "DUGNAD_VAR_DIR",
                 std::env::temp_dir().join("dugnad-test-var"),
             )
-            .env("RUST_LOG", "warn");
+            .env_remove("RUST_LOG");
         if production {
             command
                 .env("DUGNAD_ENV", "production")
@@ -196,6 +196,11 @@ async fn seed_demo_gives_logins_and_tasks_once_and_is_refused_in_production() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("frivillig01@dugnad.localhost"));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "the logins, not log lines"
+        );
     }
     let users = app
         .query_json("SELECT role, count(*) AS n FROM users GROUP BY role ORDER BY role")

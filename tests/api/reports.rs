@@ -258,3 +258,46 @@ async fn reports_are_scoped_to_the_callers_council_or_unit() {
     let problem = assert_problem(bad, 422, "validation_failed").await;
     assert_eq!(problem["errors"].as_array().expect("errors").len(), 2);
 }
+
+#[tokio::test]
+async fn a_label_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_in_the_csv() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let response = app
+        .post(
+            "/api/v1/categories",
+            Some(&admin.access_token),
+            json!({"slug": "formula", "name_nb": "=HYPERLINK(\"http://evil.example\",\"Klikk\")", "name_en": "@SUM(A1:A9)"}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let category: Value = response.json().await.expect("json");
+    let unit = app.service_unit("Hjemmetjenesten Sentrum").await;
+    let staff = app.staff(unit).await;
+    let task = app
+        .post_task(&staff, json!({"category_id": category["id"]}))
+        .await;
+    let year = chrono::DateTime::parse_from_rfc3339(task["starts_at"].as_str().expect("start"))
+        .expect("time")
+        .format("%Y");
+    let csv = app
+        .get_as(
+            &format!(
+                "/api/v1/reports/summary.csv?from={year}-01-01&to={year}-12-31&group_by=category"
+            ),
+            &admin.access_token,
+        )
+        .await
+        .text()
+        .await
+        .expect("text");
+    let line = csv
+        .lines()
+        .find(|l| l.contains("HYPERLINK"))
+        .expect("the category's row");
+    assert!(
+        line.contains(",\"'=HYPERLINK("),
+        "the label starts with an apostrophe: {line}"
+    );
+    assert!(!line.contains(",=") && !line.contains(",\"="), "{line}");
+}
