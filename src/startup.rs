@@ -17,6 +17,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::keys::ServerKeys;
 use crate::auth::password::PasswordHasher;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
@@ -33,6 +34,7 @@ pub use crate::error::MAX_BODY_BYTES;
 pub struct AppState {
     pub pool: DbPool,
     pub jwt: JwtKeys,
+    pub keys: ServerKeys,
     pub hasher: PasswordHasher,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
@@ -85,6 +87,7 @@ impl Application {
         let state = web::Data::new(AppState {
             pool: pool.clone(),
             jwt: JwtKeys::from_settings(&settings),
+            keys: ServerKeys::from_settings(&settings),
             hasher: PasswordHasher::default(),
             settings: Arc::new(settings.clone()),
             metrics,

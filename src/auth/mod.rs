@@ -5,6 +5,7 @@
 pub mod client_ip;
 pub mod extractor;
 pub mod jwt;
+pub mod keys;
 pub mod password;
 pub mod permissions;
 pub mod rate_limit;

@@ -72,31 +72,66 @@ pub async fn is_invitable(
     .await
 }
 
-/// The person's open invitations with their tasks, newest first: not declined, the task
-/// open (so not full), not started, and not already claimed by them. Optionally of one unit.
+/// The person's open invitations with their tasks, newest first, as they see them: not
+/// declined, the task open (so not full), not started, not already claimed by them, and
+/// neither the task's council nor the person opted out of its category.
 pub async fn open_for_volunteer(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
-    unit_id: Option<Uuid>,
 ) -> QueryResult<Vec<(InvitationRow, TaskRow)>> {
     let held = claims::table
         .select(claims::task_id)
         .filter(claims::volunteer_id.eq(volunteer_id))
         .filter(claims::status.eq("active"));
-    let mut query = invitations::table
+    let own_opt_outs = opt_outs::table
+        .select(opt_outs::category_id)
+        .filter(opt_outs::user_id.eq(volunteer_id));
+    invitations::table
         .inner_join(tasks::table)
         .filter(invitations::volunteer_id.eq(volunteer_id))
         .filter(invitations::declined_at.is_null())
         .filter(tasks::status.eq("open"))
         .filter(tasks::starts_at.gt(diesel::dsl::now))
         .filter(tasks::id.ne_all(held))
+        .filter(tasks::category_id.ne_all(own_opt_outs))
+        .filter(crate::db::opt_outs::task_not_opted_out())
         .select((InvitationRow::as_select(), TaskRow::as_select()))
         .order(invitations::id.desc())
-        .into_boxed();
-    if let Some(unit) = unit_id {
-        query = query.filter(tasks::service_unit_id.eq(unit));
-    }
-    query.load(conn).await
+        .load(conn)
+        .await
+}
+
+/// How many invitations `unit` has sent the person to tasks that have not started,
+/// whatever the person answered: the cap counts what the unit did, so that a decline
+/// changes nothing the unit can observe.
+pub async fn sent_by_unit_to_upcoming(
+    conn: &mut AsyncPgConnection,
+    volunteer_id: Uuid,
+    unit_id: Uuid,
+) -> QueryResult<i64> {
+    invitations::table
+        .inner_join(tasks::table)
+        .filter(invitations::volunteer_id.eq(volunteer_id))
+        .filter(tasks::service_unit_id.eq(unit_id))
+        .filter(tasks::starts_at.gt(diesel::dsl::now))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// Whether the person was ever invited to the task (answered or not).
+pub async fn exists(
+    conn: &mut AsyncPgConnection,
+    task_id: Uuid,
+    volunteer_id: Uuid,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        invitations::table
+            .filter(invitations::task_id.eq(task_id))
+            .filter(invitations::volunteer_id.eq(volunteer_id)),
+    ))
+    .get_result(conn)
+    .await
 }
 
 pub async fn insert(

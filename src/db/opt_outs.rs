@@ -25,6 +25,18 @@ pub struct OptOutRow {
     pub end_reason: Option<String>,
 }
 
+/// The one SQL form of "the task's council has not opted out of its category": every feed,
+/// the invitations and the digest filter with it. Municipality-wide tasks (no council) are
+/// never opted out.
+#[diesel::dsl::auto_type]
+pub fn task_not_opted_out() -> _ {
+    let in_force = oo::table
+        .filter(oo::ended_at.is_null())
+        .filter(oo::council_id.nullable().eq(tasks::council_id))
+        .filter(oo::category_id.eq(tasks::category_id));
+    diesel::dsl::not(diesel::dsl::exists(in_force))
+}
+
 /// The opt-out in force for a council and category, if any.
 pub async fn in_force(
     conn: &mut AsyncPgConnection,

@@ -468,12 +468,7 @@ pub async fn list(
         query = query.filter(tasks::category_id.ne_all(filter.exclude_categories.clone()));
     }
     if filter.hide_opted_out {
-        use crate::db::schema::council_opt_outs as oo;
-        let opted_out = oo::table
-            .filter(oo::ended_at.is_null())
-            .filter(oo::council_id.nullable().eq(tasks::council_id))
-            .filter(oo::category_id.eq(tasks::category_id));
-        query = query.filter(diesel::dsl::not(diesel::dsl::exists(opted_out)));
+        query = query.filter(crate::db::opt_outs::task_not_opted_out());
     }
     if let Some(volunteer) = filter.claimed_by {
         let mine = claims::table

@@ -24,7 +24,6 @@ pub struct OptOutResponse {
     pub reason: String,
     pub review_by: NaiveDate,
     pub created_at: DateTime<Utc>,
-    pub created_by: Option<Uuid>,
 }
 
 impl From<OptOutRow> for OptOutResponse {
@@ -36,18 +35,17 @@ impl From<OptOutRow> for OptOutResponse {
             reason: o.reason,
             review_by: o.review_by,
             created_at: o.created_at,
-            created_by: o.created_by,
         }
     }
 }
 
-/// One event of the opt-out history: who, when, why.
+/// One event of the opt-out history: what, when, why — never who (a coordinator is a
+/// person, and the history is public).
 #[derive(Debug, Serialize)]
 pub struct OptOutEvent {
     pub kind: &'static str,
     pub council_id: Uuid,
     pub category_id: Uuid,
-    pub actor_id: Option<Uuid>,
     pub at: DateTime<Utc>,
     pub reason: String,
 }
@@ -59,7 +57,6 @@ fn events_of(rows: Vec<OptOutRow>) -> Vec<OptOutEvent> {
             kind: "opt_out",
             council_id: o.council_id,
             category_id: o.category_id,
-            actor_id: o.created_by,
             at: o.created_at,
             reason: o.reason.clone(),
         });
@@ -68,7 +65,6 @@ fn events_of(rows: Vec<OptOutRow>) -> Vec<OptOutEvent> {
                 kind: "opt_in",
                 council_id: o.council_id,
                 category_id: o.category_id,
-                actor_id: o.ended_by,
                 at,
                 reason,
             });
@@ -80,7 +76,6 @@ fn events_of(rows: Vec<OptOutRow>) -> Vec<OptOutEvent> {
 
 #[derive(Debug, Deserialize)]
 pub struct OptOutQuery {
-    pub history: Option<String>,
     pub due: Option<String>,
 }
 
@@ -92,33 +87,38 @@ fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// The opt-outs in force (`?due=true`: those past their review date).
 pub async fn list_opt_outs(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
     query: web::Query<OptOutQuery>,
 ) -> ApiResult<HttpResponse> {
-    let history = flag("history", query.history.as_deref())?;
-    let due = flag("due", query.due.as_deref())?;
-    let listing = match (history, due) {
-        (true, true) => {
-            return Err(ApiError::invalid_field(
-                "history",
-                "cannot be combined with due",
-            ));
-        }
-        (true, false) => Listing::History,
-        (false, true) => Listing::Due,
-        (false, false) => Listing::InForce,
+    let listing = if flag("due", query.due.as_deref())? {
+        Listing::Due
+    } else {
+        Listing::InForce
     };
     let mut conn = state.pool.get().await?;
     let rows = service::list(&mut conn, &state.settings, id.into_inner(), listing).await?;
-    let body = if listing == Listing::History {
-        serde_json::json!({ "items": events_of(rows), "next_cursor": null })
-    } else {
-        let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
-        serde_json::json!({ "items": items, "next_cursor": null })
-    };
-    Ok(HttpResponse::Ok().json(body))
+    let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
+}
+
+/// Every opt-out and opt-in of the council, oldest first.
+pub async fn list_opt_out_events(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let rows = service::list(
+        &mut conn,
+        &state.settings,
+        id.into_inner(),
+        Listing::History,
+    )
+    .await?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "items": events_of(rows), "next_cursor": null })))
 }
 
 #[derive(Debug, Deserialize)]

@@ -126,6 +126,11 @@ pub fn register<S: RouteSink>(s: &mut S) {
         councils::list_opt_outs,
     );
     s.route(
+        Method::GET,
+        "/api/v1/councils/{id}/opt-out-events",
+        councils::list_opt_out_events,
+    );
+    s.route(
         Method::PUT,
         "/api/v1/councils/{id}/opt-outs/{category_id}",
         councils::put_opt_out,

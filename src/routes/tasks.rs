@@ -16,7 +16,7 @@ use crate::error::{ApiError, ApiResult, PROBLEM_JSON};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::services::idempotency::{self, Answer, Scope};
 use crate::services::tasks::{
-    self as service, Completion, NewTask, PrivateInput, TaskEdit, TaskQuery, TaskView,
+    self as service, Completion, NewTask, PrivateInput, PrivatePatch, TaskEdit, TaskQuery, TaskView,
 };
 use crate::startup::AppState;
 use crate::validation::{WholeNumber, double_option, non_null};
@@ -174,12 +174,14 @@ impl FromRequest for IdempotencyKey {
 
 /// The idempotency scope of a POST: (user, method, path, key) and the body it carried.
 fn post_scope<'a>(
+    state: &'a AppState,
     user: &AuthUser,
     req: &'a HttpRequest,
     key: &'a IdempotencyKey,
     body: &'a serde_json::Value,
 ) -> Scope<'a> {
     Scope {
+        keys: &state.keys,
         user_id: user.id,
         method: "POST",
         path: req.path(),
@@ -299,7 +301,7 @@ pub async fn create(
     permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
     let body = body.parse()?;
     let raw = body.raw().clone();
-    let scope = post_scope(&user, &req, &key, &raw);
+    let scope = post_scope(&state, &user, &req, &key, &raw);
     let b = body.into_inner();
     let input = NewTask {
         title: b.title,
@@ -477,7 +479,7 @@ pub struct UpdateTaskRequest {
     #[serde(default, deserialize_with = "double_option")]
     pub area_hint: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
-    pub private: Option<PrivateInput>,
+    pub private: Option<PrivatePatch>,
 }
 
 pub async fn update(
@@ -534,7 +536,7 @@ pub async fn cancel(
     permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
     let body = body.parse()?;
     let id = id.into_inner();
-    let scope = post_scope(&user, &req, &key, body.raw());
+    let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let task = service::cancel(conn, &state.settings, &user, id, &body.reason).await?;
         task_answer(conn, &user, task, 200).await?
@@ -562,7 +564,7 @@ pub async fn complete(
     permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
     let body = body.parse_or_empty()?;
     let id = id.into_inner();
-    let scope = post_scope(&user, &req, &key, body.raw());
+    let scope = post_scope(&state, &user, &req, &key, body.raw());
     let input = Completion {
         hours: body.hours,
         hours_by_claim: body.hours_by_claim.clone(),
@@ -594,7 +596,7 @@ pub async fn claim(
     }
     let body = body.parse_or_empty()?;
     let id = id.into_inner();
-    let scope = post_scope(&user, &req, &key, body.raw());
+    let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::claim(conn, &state.settings, &user, id).await?;
         Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
@@ -636,7 +638,7 @@ pub async fn release(
             "must be at most 1000 characters",
         ));
     }
-    let scope = post_scope(&user, &req, &key, body.raw());
+    let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
         let claim = service::release(conn, &state.settings, &user, id).await?;
         Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)

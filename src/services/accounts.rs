@@ -314,15 +314,24 @@ fn invalid_refresh() -> ApiError {
     )
 }
 
-/// Rotates a refresh token. Presenting one that was already used or revoked revokes its
+/// How long a just-rotated refresh token still gets a fresh pair of its family: two
+/// parallel refreshes, or an answer lost on a train, must not log the person out.
+pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
+
+/// Rotates a refresh token. Presenting the one just rotated within [`REFRESH_GRACE`] gets
+/// another pair of the same family; presenting a used or revoked one later revokes the
 /// whole family: whoever holds a stolen copy is logged out along with the owner.
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
     let hash = tokens::hash(refresh_token);
     let mut conn = state.pool.get().await?;
     let outcome: Result<TokenPair, ApiError> = conn
         .transaction(async |conn| {
-            let Some(row) = token_db::use_refresh(conn, &hash).await? else {
-                return Err(invalid_refresh());
+            let row = match token_db::use_refresh(conn, &hash).await? {
+                Some(row) => row,
+                None => match token_db::find_refresh(conn, &hash).await? {
+                    Some(row) if within_grace(&row) => row,
+                    _ => return Err(invalid_refresh()),
+                },
             };
             let Some(user) = users_db::find(conn, row.user_id).await? else {
                 return Err(invalid_refresh());
@@ -337,11 +346,21 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair,
     if outcome.is_err()
         && let Some(row) = token_db::find_refresh(&mut conn, &hash).await?
         && (row.used_at.is_some() || row.revoked_at.is_some())
+        && !within_grace(&row)
     {
         let revoked = token_db::revoke_family(&mut conn, row.family_id).await?;
         tracing::warn!(user.id = %row.user_id, revoked, "refresh token reused; family revoked");
     }
     outcome
+}
+
+/// A token rotated moments ago, in a family nobody revoked.
+fn within_grace(row: &token_db::RefreshTokenRow) -> bool {
+    row.revoked_at.is_none()
+        && row.expires_at > Utc::now()
+        && row
+            .used_at
+            .is_some_and(|used| Utc::now() - used <= REFRESH_GRACE)
 }
 
 /// Ends the session the refresh token belongs to (its whole family).

@@ -2,7 +2,8 @@
 //! (user, method, path, key) for 24 hours: a retry with the same body gets the first 2xx or
 //! 4xx answer again, a different body is 422, and a retry while the first still runs is
 //! 409 `idempotency_in_progress`. A 2xx answer is stored in the same transaction as the
-//! change it reports; a task's private block is never stored.
+//! change it reports; a task's private block is never stored, and the body is kept only as
+//! an HMAC under a server key.
 
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
@@ -10,6 +11,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::auth::keys::ServerKeys;
 use crate::db::DbPool;
 use crate::db::schema::idempotency_keys as keys;
 use crate::error::{ApiError, ErrorCode};
@@ -37,6 +39,8 @@ impl Answer {
 
 /// Which request this is.
 pub struct Scope<'a> {
+    /// Keys the stored digest of the body, so a copy of the table confirms no guess.
+    pub keys: &'a ServerKeys,
     pub user_id: Uuid,
     pub method: &'a str,
     pub path: &'a str,
@@ -46,7 +50,8 @@ pub struct Scope<'a> {
 
 impl Scope<'_> {
     fn request_hash(&self) -> Vec<u8> {
-        Sha256::digest(serde_json::to_vec(self.body).unwrap_or_default()).to_vec()
+        self.keys
+            .request_digest(&serde_json::to_vec(self.body).unwrap_or_default())
     }
 
     fn lock_key(&self, key: &str) -> i64 {

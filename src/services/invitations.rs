@@ -16,11 +16,18 @@ use crate::email::task_messages::{self, TaskMailContext};
 use crate::error::{ApiError, ErrorCode};
 use crate::settings::Settings;
 
-/// Open invitations one volunteer may hold from one unit at a time.
-pub const MAX_OPEN_PER_UNIT: usize = 3;
+/// Invitations one unit may send one volunteer to tasks that have not started.
+pub const MAX_OPEN_PER_UNIT: i64 = 3;
 
 fn no_such_volunteer() -> ApiError {
     ApiError::not_found("no invitable volunteer with this id")
+}
+
+fn already_invited() -> ApiError {
+    ApiError::new(
+        ErrorCode::Conflict,
+        "this volunteer is already invited to this task",
+    )
 }
 
 /// Invites `volunteer_id` to the task. The unit and admins only.
@@ -54,17 +61,18 @@ pub async fn invite(
             "this volunteer already takes part",
         ));
     }
-    let open = db::open_for_volunteer(conn, volunteer_id, Some(task.service_unit_id)).await?;
-    if open.iter().any(|(i, _)| i.task_id == task_id) {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "this volunteer is already invited to this task",
-        ));
+    // Pending, declined and ignored invitations look the same to the unit (principle 1):
+    // one answer for "invited before", and the cap counts invitations sent, not answers.
+    if db::exists(conn, task_id, volunteer_id).await? {
+        return Err(already_invited());
     }
-    if open.len() >= MAX_OPEN_PER_UNIT {
+    let sent = db::sent_by_unit_to_upcoming(conn, volunteer_id, task.service_unit_id).await?;
+    if sent >= MAX_OPEN_PER_UNIT {
         return Err(ApiError::new(
             ErrorCode::RateLimited,
-            format!("a volunteer holds at most {MAX_OPEN_PER_UNIT} open invitations from one unit"),
+            format!(
+                "a unit may invite one volunteer to at most {MAX_OPEN_PER_UNIT} tasks that have not started"
+            ),
         )
         .with_retry_after(3600));
     }
@@ -73,12 +81,7 @@ pub async fn invite(
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        )) => {
-            return Err(ApiError::new(
-                ErrorCode::Conflict,
-                "this volunteer was invited to this task before",
-            ));
-        }
+        )) => return Err(already_invited()),
         Err(e) => return Err(e.into()),
     };
     send(conn, settings, &task, volunteer_id).await?;
@@ -139,7 +142,7 @@ pub async fn mine(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
 ) -> Result<Vec<(InvitationRow, TaskRow)>, ApiError> {
-    Ok(db::open_for_volunteer(conn, user.id, None).await?)
+    Ok(db::open_for_volunteer(conn, user.id).await?)
 }
 
 /// Declines the caller's own invitation; the unit is not told.

@@ -50,6 +50,37 @@ pub struct PrivateInput {
     pub notes: Option<String>,
 }
 
+/// Changes to the private block in a PATCH (RFC 7396 merge): an absent field stays as it
+/// is, `null` clears it, a value replaces it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivatePatch {
+    #[serde(default, deserialize_with = "crate::validation::double_option")]
+    pub address: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::double_option")]
+    pub recipient_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::double_option")]
+    pub recipient_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::validation::double_option")]
+    pub notes: Option<Option<String>>,
+}
+
+impl PrivatePatch {
+    /// The whole block after this patch is applied to `old`.
+    fn applied_to(&self, old: &TaskPrivateRow) -> PrivateInput {
+        let merge = |patch: &Option<Option<String>>, old: &Option<String>| match patch {
+            None => old.clone(),
+            Some(new) => new.clone(),
+        };
+        PrivateInput {
+            address: merge(&self.address, &old.address),
+            recipient_name: merge(&self.recipient_name, &old.recipient_name),
+            recipient_phone: merge(&self.recipient_phone, &old.recipient_phone),
+            notes: merge(&self.notes, &old.notes),
+        }
+    }
+}
+
 fn check_private(v: &mut Validator, task_id: Uuid, input: &PrivateInput) -> TaskPrivateRow {
     let mut field = |name: &str, value: &Option<String>, max: usize, line: bool| {
         let value = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
@@ -203,7 +234,7 @@ pub struct TaskEdit {
     pub duration_minutes: Option<Option<i32>>,
     pub spots: Option<i32>,
     pub area_hint: Option<Option<String>>,
-    pub private: Option<PrivateInput>,
+    pub private: Option<PrivatePatch>,
 }
 
 /// Edits a live task. `if_match` is the version from `If-Match`; a stale one is 412.
@@ -301,7 +332,16 @@ pub async fn update(
             fields.push("area_hint");
         }
     }
-    let private = input.private.as_ref().map(|p| check_private(&mut v, id, p));
+    let old_private = db::private_of(conn, id)
+        .await?
+        .unwrap_or_else(|| TaskPrivateRow {
+            task_id: id,
+            ..Default::default()
+        });
+    let private = input
+        .private
+        .as_ref()
+        .map(|patch| check_private(&mut v, id, &patch.applied_to(&old_private)));
     v.finish()?;
     if spots < task.active_claims {
         return Err(ApiError::new(
@@ -321,12 +361,6 @@ pub async fn update(
         let full = task.active_claims == spots;
         changes.status = Some(if full { "filled" } else { "open" }.to_owned());
     }
-    let old_private = db::private_of(conn, id)
-        .await?
-        .unwrap_or_else(|| TaskPrivateRow {
-            task_id: id,
-            ..Default::default()
-        });
     if let Some(p) = &private {
         for (name, old, new) in [
             ("private.address", &old_private.address, &p.address),

@@ -405,60 +405,138 @@ async fn invitations_reach_invitable_volunteers_only_and_never_claim_for_them() 
     assert!(mine["items"].as_array().expect("items").is_empty());
 }
 
-#[tokio::test]
-async fn a_decline_is_silent_and_the_fourth_open_invitation_is_refused() {
-    let app = TestApp::spawn().await;
-    let (staff, first, start) = setup(&app).await;
-    let volunteer = app.volunteer().await;
-    app.patch(
-        "/api/v1/me",
-        Some(&volunteer.access_token),
-        json!({"invitable": true}),
-    )
-    .await;
-    let mut tasks = vec![first];
-    for hours in [4, 8, 12] {
-        let at = start + chrono::Duration::hours(hours);
-        let task = app.post_task(&staff, json!({"starts_at": at.to_rfc3339(), "ends_at": (at + chrono::Duration::hours(1)).to_rfc3339()})).await;
-        tasks.push(task["id"].as_str().expect("id").to_owned());
+/// An answer with what differs between two equal situations taken out: ids, times and
+/// request ids.
+fn normalised(value: &Value) -> Value {
+    match value {
+        Value::String(s) if uuid::Uuid::parse_str(s).is_ok() => json!("<id>"),
+        Value::String(s) if chrono::DateTime::parse_from_rfc3339(s).is_ok() => json!("<time>"),
+        Value::Array(items) => Value::Array(items.iter().map(normalised).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| k.as_str() != "request_id")
+                .map(|(k, v)| (k.clone(), normalised(v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
-    let invite = |task: &str| {
-        let path = format!("/api/v1/tasks/{task}/invitations");
-        let (app, token, id) = (&app, staff.access_token.clone(), volunteer.id);
-        async move {
-            app.post(&path, Some(&token), json!({"volunteer_id": id}))
-                .await
-        }
-    };
-    for task in &tasks[..3] {
-        assert_eq!(invite(task).await.status(), 201);
-    }
-    let fourth = invite(&tasks[3]).await;
-    assert!(fourth.headers().contains_key("retry-after"));
-    assert_problem(fourth, 429, "rate_limited").await;
+}
 
-    // Declining frees a place; the unit hears nothing about it.
+/// Everything the unit can read about one invited volunteer and their task, including
+/// the answer to inviting them again.
+async fn unit_view(app: &TestApp, staff: &TestUser, task: &str, volunteer: &TestUser) -> Value {
+    let mut view = serde_json::Map::new();
+    for path in [
+        format!("/api/v1/tasks/{task}"),
+        format!("/api/v1/tasks/{task}/claims"),
+        format!("/api/v1/tasks/{task}/events"),
+        "/api/v1/volunteers".to_owned(),
+        "/api/v1/reports/summary?group_by=category".to_owned(),
+        "/api/v1/tasks".to_owned(),
+    ] {
+        let response = app.get_as(&path, &staff.access_token).await;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("json");
+        view.insert(
+            path.replace(task, "{task}"),
+            json!([status, normalised(&body)]),
+        );
+    }
+    let again = app
+        .post(
+            &format!("/api/v1/tasks/{task}/invitations"),
+            Some(&staff.access_token),
+            json!({"volunteer_id": volunteer.id}),
+        )
+        .await;
+    let status = again.status().as_u16();
+    let body: Value = again.json().await.expect("json");
+    view.insert("invite again".into(), json!([status, normalised(&body)]));
+    Value::Object(view)
+}
+
+#[tokio::test]
+async fn a_decline_looks_exactly_like_an_ignored_invitation_to_the_unit() {
+    let app = TestApp::spawn().await;
+    let (staff, _, start) = setup(&app).await;
+    let mut sides = Vec::new();
+    for offset in [24, 48] {
+        let volunteer = app.volunteer().await;
+        app.patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"invitable": true}),
+        )
+        .await;
+        let at = start + chrono::Duration::hours(offset);
+        let task = app.post_task(&staff, json!({"title": "Kaffebesøk", "starts_at": at.to_rfc3339(), "ends_at": (at + chrono::Duration::hours(1)).to_rfc3339()})).await;
+        let task = task["id"].as_str().expect("id").to_owned();
+        let invited = app
+            .post(
+                &format!("/api/v1/tasks/{task}/invitations"),
+                Some(&staff.access_token),
+                json!({"volunteer_id": volunteer.id}),
+            )
+            .await;
+        assert_eq!(invited.status(), 201);
+        sides.push((volunteer, task));
+    }
+    let (decliner, declined_task) = &sides[0];
+    let (ignorer, ignored_task) = &sides[1];
+
+    let before = unit_view(&app, &staff, declined_task, decliner).await;
+    assert_eq!(before["invite again"][0], 409, "{before}");
     let mine: Value = app
-        .get_as("/api/v1/me/invitations", &volunteer.access_token)
+        .get_as("/api/v1/me/invitations", &decliner.access_token)
         .await
         .json()
         .await
         .expect("json");
     let id = mine["items"][0]["id"].as_str().expect("id").to_owned();
     app.drain_outbox().await;
-    let before = app.smtp.received().len();
-    let response = app
+    let declined = app
         .call(
             Method::POST,
             &format!("/api/v1/me/invitations/{id}/decline"),
-            Some(&volunteer.access_token),
+            Some(&decliner.access_token),
             None,
         )
         .await;
-    assert_eq!(response.status(), 204);
+    assert_eq!(declined.status(), 204);
     assert_eq!(app.drain_outbox().await, 0, "no email about a decline");
-    assert_eq!(app.smtp.received().len(), before);
-    assert_eq!(invite(&tasks[3]).await.status(), 201);
+
+    let after = unit_view(&app, &staff, declined_task, decliner).await;
+    assert_eq!(
+        after, before,
+        "the decline changed nothing the unit can read"
+    );
+    let ignored = unit_view(&app, &staff, ignored_task, ignorer).await;
+    assert_eq!(
+        after, ignored,
+        "a decline and an ignored invitation look the same"
+    );
+
+    // The cap counts invitations sent, not answers: both get the same two more.
+    for (volunteer, _) in &sides {
+        let mut answers = Vec::new();
+        for hours in [60, 64, 68] {
+            let at = start + chrono::Duration::hours(hours);
+            let task = app.post_task(&staff, json!({"starts_at": at.to_rfc3339(), "ends_at": (at + chrono::Duration::hours(1)).to_rfc3339()})).await;
+            let response = app
+                .post(
+                    &format!(
+                        "/api/v1/tasks/{}/invitations",
+                        task["id"].as_str().expect("id")
+                    ),
+                    Some(&staff.access_token),
+                    json!({"volunteer_id": volunteer.id}),
+                )
+                .await;
+            answers.push(response.status().as_u16());
+        }
+        assert_eq!(answers, [201, 201, 429], "the fourth is refused for either");
+    }
+
     let other = app.volunteer().await;
     let not_mine = app
         .call(
@@ -469,6 +547,75 @@ async fn a_decline_is_silent_and_the_fourth_open_invitation_is_refused() {
         )
         .await;
     assert_problem(not_mine, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn an_invitation_to_an_opted_out_category_leaves_the_volunteers_list() {
+    let app = TestApp::spawn().await;
+    let (staff, task, _) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    app.patch(
+        "/api/v1/me",
+        Some(&volunteer.access_token),
+        json!({"invitable": true}),
+    )
+    .await;
+    let invited = app
+        .post(
+            &format!("/api/v1/tasks/{task}/invitations"),
+            Some(&staff.access_token),
+            json!({"volunteer_id": volunteer.id}),
+        )
+        .await;
+    assert_eq!(invited.status(), 201);
+    async fn listed(app: &TestApp, volunteer: &TestUser) -> usize {
+        let mine: Value = app
+            .get_as("/api/v1/me/invitations", &volunteer.access_token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        mine["items"].as_array().expect("items").len()
+    }
+    assert_eq!(listed(&app, &volunteer).await, 1);
+    // The task is claimed by someone else first, so the opt-out keeps it (not withdrawn).
+    claim(&app, &app.quick_volunteers(1).await[0], &task).await;
+    let stavern = app.council_id("Stavern").await;
+    let category = app.category_id("accompaniment").await;
+    let admin = app.admin().await;
+    let opted = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{category}"),
+            Some(&admin.access_token),
+            Some(json!({"reason": "Ikke nok folk"})),
+        )
+        .await;
+    assert_eq!(opted.status(), 201);
+    assert_eq!(
+        listed(&app, &volunteer).await,
+        0,
+        "the council's opt-out is honoured"
+    );
+    app.call(
+        Method::DELETE,
+        &format!("/api/v1/councils/{stavern}/opt-outs/{category}?reason=Igjen"),
+        Some(&admin.access_token),
+        None,
+    )
+    .await;
+    assert_eq!(listed(&app, &volunteer).await, 1);
+    app.patch(
+        "/api/v1/me",
+        Some(&volunteer.access_token),
+        json!({"category_opt_outs": [category]}),
+    )
+    .await;
+    assert_eq!(
+        listed(&app, &volunteer).await,
+        0,
+        "the volunteer's own opt-out is honoured"
+    );
 }
 
 #[tokio::test]

@@ -1184,3 +1184,102 @@ async fn jobs_expire_unclaimed_started_tasks_and_auto_complete_old_ones() {
         .await;
     assert_eq!(minutes[0]["minutes"], 24 * 60, "credited the task's length");
 }
+
+#[tokio::test]
+async fn a_partial_private_block_in_a_patch_changes_only_the_fields_it_names() {
+    let w = world().await;
+    let task = w.app.post_task(&w.staff, json!({})).await;
+    let path = format!("/api/v1/tasks/{}", id_of(&task));
+    let edited: Value = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"private": {"notes": "Ringer på to ganger"}}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        edited["private"],
+        json!({"address": "Storgata 1", "recipient_name": "Ruth Hansen", "recipient_phone": "+47 911 11 111", "notes": "Ringer på to ganger"}),
+        "absent fields are unchanged"
+    );
+    let cleared: Value = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"private": {"recipient_phone": null}}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        cleared["private"]["recipient_phone"],
+        Value::Null,
+        "null clears"
+    );
+    assert_eq!(cleared["private"]["address"], "Storgata 1");
+    let events: Value = w
+        .app
+        .get_as(&format!("{path}/events"), &w.staff.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let fields: Vec<Value> = events["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["kind"] == "updated")
+        .map(|e| e["fields"].clone())
+        .collect();
+    assert_eq!(
+        fields,
+        [json!(["private.notes"]), json!(["private.recipient_phone"])]
+    );
+}
+
+#[tokio::test]
+async fn an_idempotency_record_keeps_the_body_only_as_a_keyed_digest() {
+    use sha2::Digest;
+    let w = world().await;
+    let start = chrono::Utc::now() + chrono::Duration::days(2);
+    let body = json!({
+        "title": "Handletur", "description": "", "category_id": w.app.category_id("accompaniment").await,
+        "starts_at": start.to_rfc3339(), "duration_minutes": 60,
+        "private": {"address": "Kirkestredet 4", "recipient_name": "Olav Berg"}
+    });
+    let response = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(w.app.url("/api/v1/tasks"))
+                .bearer_auth(&w.staff.access_token)
+                .header("idempotency-key", "post-1")
+                .json(&body),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let rows = w
+        .app
+        .query_json("SELECT encode(request_hash, 'hex') AS h, response_body::text AS b FROM idempotency_keys")
+        .await;
+    assert_eq!(rows.len(), 1);
+    let plain = hex(&sha2::Sha256::digest(
+        serde_json::to_vec(&body).expect("bytes"),
+    ));
+    assert_ne!(
+        rows[0]["h"], plain,
+        "an unsalted SHA-256 would let a copy of the table confirm guesses"
+    );
+    assert!(!rows[0]["b"].as_str().expect("body").contains("Olav Berg"));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
