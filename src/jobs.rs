@@ -11,11 +11,9 @@ use tokio::sync::watch;
 
 use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::task::effective_end;
-use crate::email::enqueue;
-use crate::email::task_messages::{self, TaskMailContext};
+use crate::email::intent::greeting_name;
+use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
 use crate::error::ApiError;
-use crate::services::accounts::language_of;
-use crate::services::links;
 use crate::services::tasks::{Completion, complete_locked};
 use crate::settings::Settings;
 
@@ -33,6 +31,8 @@ pub struct JobReport {
     pub expired: usize,
     pub auto_completed: usize,
     pub idempotency_keys_forgotten: usize,
+    /// Dead, dropped and never-delivered emails past `DUGNAD_OUTBOX_RETENTION_DAYS`.
+    pub outbox_forgotten: usize,
 }
 
 /// Runs every job once, if no other process is running them. `None` when another holds
@@ -74,16 +74,18 @@ async fn run_jobs(
     now: DateTime<Utc>,
 ) -> Result<JobReport, ApiError> {
     let reminders = conn
-        .transaction(async |conn| send_reminders(conn, settings, now).await)
+        .transaction(async |conn| send_reminders(conn, now).await)
         .await?;
     let digests = conn
-        .transaction(async |conn| send_digests(conn, settings, now).await)
+        .transaction(async |conn| send_digests(conn, now).await)
         .await?;
     let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
         .await?
         .len();
+    let outbox_forgotten =
+        crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?;
     let (inactivity_warnings, inactive_erased) =
-        crate::services::erasure::inactive_accounts(conn, settings, now).await?;
+        crate::services::erasure::inactive_accounts(conn, now).await?;
     let expired = conn
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
@@ -125,6 +127,7 @@ async fn run_jobs(
         expired,
         auto_completed,
         idempotency_keys_forgotten: crate::services::idempotency::purge_expired(pool).await?,
+        outbox_forgotten,
     };
     if report != JobReport::default() {
         tracing::info!(
@@ -142,14 +145,9 @@ async fn run_jobs(
 /// Reminders 24 hours before the start, each with a one-click release link.
 async fn send_reminders(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<usize, ApiError> {
-    let ctx = TaskMailContext {
-        public_url: &settings.public_url,
-        timezone: settings.timezone,
-    };
-    let mut sent = 0;
+    let mut emails = Vec::new();
     for (claim, task) in task_db::take_due_reminders(conn, now).await? {
         let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? else {
             continue;
@@ -157,42 +155,22 @@ async fn send_reminders(
         if !volunteer.active || !volunteer.notify_reminder {
             continue;
         }
-        let language = language_of(&volunteer);
-        let release = links::release_link(
-            conn,
-            settings,
-            volunteer.id,
-            claim.id,
-            task.starts_at,
-            language,
-        )
-        .await?;
-        let unsubscribe =
-            links::unsubscribe_link(conn, settings, volunteer.id, "reminder", language).await?;
-        let email = task_messages::reminder(
-            &ctx,
-            &task,
-            &crate::services::accounts::recipient(&volunteer),
-            &release,
-            &unsubscribe,
-        );
-        enqueue(conn, &email).await?;
-        sent += 1;
+        emails.push(NewEmail::to_user(
+            &volunteer,
+            Intent::Reminder {
+                name: greeting_name(&volunteer),
+                task: TaskFacts::of(&task),
+                claim_id: claim.id,
+            },
+        ));
     }
-    Ok(sent)
+    enqueue_all(conn, &emails).await?;
+    Ok(emails.len())
 }
 
 /// The daily digest of new matching tasks, for those who asked; nothing when nothing is new.
-async fn send_digests(
-    conn: &mut AsyncPgConnection,
-    settings: &Settings,
-    now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
-    let ctx = TaskMailContext {
-        public_url: &settings.public_url,
-        timezone: settings.timezone,
-    };
-    let mut sent = 0;
+async fn send_digests(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    let mut emails = Vec::new();
     for (user, previous) in users_db::digest_due(conn, now).await? {
         if !users_db::take_digest(conn, user.id, previous, now).await? {
             continue;
@@ -202,18 +180,16 @@ async fn send_digests(
         if tasks.is_empty() {
             continue;
         }
-        let language = language_of(&user);
-        let unsubscribe =
-            links::unsubscribe_link(conn, settings, user.id, "new_tasks_digest", language).await?;
-        let recipient = crate::services::accounts::recipient(&user);
-        enqueue(
-            conn,
-            &task_messages::digest(&ctx, &tasks, &recipient, &unsubscribe),
-        )
-        .await?;
-        sent += 1;
+        emails.push(NewEmail::to_user(
+            &user,
+            Intent::NewTasksDigest {
+                name: greeting_name(&user),
+                tasks: tasks.iter().map(TaskFacts::of).collect(),
+            },
+        ));
     }
-    Ok(sent)
+    enqueue_all(conn, &emails).await?;
+    Ok(emails.len())
 }
 
 /// Runs the jobs every minute until `shutdown` turns true.

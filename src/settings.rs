@@ -34,7 +34,13 @@ pub struct Settings {
     pub municipality: String,
     pub timezone: chrono_tz::Tz,
     pub retention_days: u32,
+    /// Days after which dead, dropped and never-delivered outbox rows are forgotten.
+    pub outbox_retention_days: u32,
+    /// Failed logins per address from one client IP per 15 minutes (the strict limit).
     pub login_limit_per_email: u32,
+    /// Failed logins per address from all IPs together per 15 minutes (the ceiling a
+    /// stranger elsewhere cannot push the owner's own network over).
+    pub login_ceiling_per_email: u32,
     pub login_limit_per_ip: u32,
     pub register_limit_per_ip: u32,
     pub trusted_proxies: Vec<IpNet>,
@@ -53,6 +59,8 @@ pub struct DatabaseSettings {
     pub connect_timeout: Duration,
     pub recycle_timeout: Duration,
     pub statement_timeout: Duration,
+    /// Records every statement's SQL per request (tests only; never the values).
+    pub statement_log: Option<crate::db::StatementLog>,
 }
 
 impl Default for DatabaseSettings {
@@ -62,6 +70,7 @@ impl Default for DatabaseSettings {
             connect_timeout: Duration::from_secs(3),
             recycle_timeout: Duration::from_secs(2),
             statement_timeout: Duration::from_secs(10),
+            statement_log: None,
         }
     }
 }
@@ -131,7 +140,9 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_MUNICIPALITY",
     "DUGNAD_TIMEZONE",
     "DUGNAD_RETENTION_DAYS",
+    "DUGNAD_OUTBOX_RETENTION_DAYS",
     "DUGNAD_LOGIN_LIMIT_PER_EMAIL",
+    "DUGNAD_LOGIN_CEILING_PER_EMAIL",
     "DUGNAD_LOGIN_LIMIT_PER_IP",
     "DUGNAD_REGISTER_LIMIT_PER_IP",
     "DUGNAD_TRUSTED_PROXIES",
@@ -276,6 +287,26 @@ impl Settings {
             1..=10_000,
             &mut errors,
         );
+        let outbox_retention_days = parse_number(
+            &get,
+            "DUGNAD_OUTBOX_RETENTION_DAYS",
+            7,
+            1..=365,
+            &mut errors,
+        );
+        let login_ceiling_per_email = parse_number(
+            &get,
+            "DUGNAD_LOGIN_CEILING_PER_EMAIL",
+            50,
+            1..=100_000,
+            &mut errors,
+        );
+        if login_ceiling_per_email < login_limit_per_email {
+            errors.push(err(
+                "DUGNAD_LOGIN_CEILING_PER_EMAIL",
+                "must be at least DUGNAD_LOGIN_LIMIT_PER_EMAIL",
+            ));
+        }
         let login_limit_per_ip = parse_number(
             &get,
             "DUGNAD_LOGIN_LIMIT_PER_IP",
@@ -325,7 +356,9 @@ impl Settings {
             municipality,
             timezone,
             retention_days,
+            outbox_retention_days,
             login_limit_per_email,
+            login_ceiling_per_email,
             login_limit_per_ip,
             register_limit_per_ip,
             trusted_proxies,

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod password;
 pub mod permissions;
 pub mod rate_limit;
+pub mod signed;
 pub mod tokens;
 
 pub use extractor::AuthUser;

@@ -69,6 +69,53 @@ impl Limit {
     }
 }
 
+/// One hit counted ahead of the work it guards; [`Reservation::give_back`] undoes it.
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    bucket: Vec<u8>,
+    window_start: DateTime<Utc>,
+    within: bool,
+    retry_after: u64,
+}
+
+impl Limit {
+    /// Counts a hit for `key` now, atomically, before the work it stands for: of many
+    /// concurrent attempts at most `max` are within the limit, however slow the work.
+    pub async fn reserve(
+        &self,
+        conn: &mut AsyncPgConnection,
+        key: &str,
+    ) -> Result<Reservation, ApiError> {
+        let now = Utc::now();
+        let bucket = self.bucket(key);
+        let window_start = self.window_start(now);
+        let hits = rate_limits::record_hit(conn, &bucket, window_start).await?;
+        Ok(Reservation {
+            bucket,
+            window_start,
+            within: u32::try_from(hits).unwrap_or(u32::MAX) <= self.max,
+            retry_after: self.retry_after(now),
+        })
+    }
+}
+
+impl Reservation {
+    /// Whether this hit is within the limit.
+    pub fn within(&self) -> bool {
+        self.within
+    }
+
+    /// The 429 for a reservation over the limit.
+    pub fn refusal(&self) -> ApiError {
+        too_many(self.retry_after)
+    }
+
+    /// Returns the slot: the attempt succeeded, or was never made.
+    pub async fn give_back(&self, conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
+        Ok(rate_limits::give_back(conn, &self.bucket, self.window_start).await?)
+    }
+}
+
 fn too_many(retry_after: u64) -> ApiError {
     ApiError::new(ErrorCode::RateLimited, "too many attempts; try again later")
         .with_retry_after(retry_after)

@@ -55,17 +55,65 @@ const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
 /// every connection; the benchmark's replay uses the same.
 pub const PLAN_CACHE_MODE: &str = "force_generic_plan";
 
+/// The SQL text (never the values) of every statement the pool's connections run, with
+/// the request id it ran for: how tests count a request's statements and compare the
+/// work two requests did. Off unless `DatabaseSettings::statement_log` is set.
+#[derive(Clone, Default)]
+pub struct StatementLog(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl std::fmt::Debug for StatementLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StatementLog")
+    }
+}
+
+impl StatementLog {
+    fn record(&self, sql: &str) {
+        let sql = sql.split(" -- binds:").next().unwrap_or_default().trim();
+        if let Ok(mut entries) = self.0.lock() {
+            entries.push((crate::request_id::current(), sql.to_owned()));
+        }
+    }
+
+    /// The statements run for one request, in order.
+    pub fn for_request(&self, request_id: &str) -> Vec<String> {
+        self.0
+            .lock()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|(id, _)| id == request_id)
+                    .map(|(_, sql)| sql.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl diesel::connection::Instrumentation for StatementLog {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        if let diesel::connection::InstrumentationEvent::FinishQuery { query, .. } = event {
+            self.record(&query.to_string());
+        }
+    }
+}
+
 /// Builds the pool once per process. Connections are opened lazily.
 pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
     let statement_timeout_ms = settings.database.statement_timeout.as_millis();
+    let statement_log = settings.database.statement_log.clone();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
     // No `SELECT 1` per checkout: a connection whose server went away reports itself
     // closed and is dropped on return; a request that meets one gets a 503 like any other
     // database failure. This saves a round trip per checkout (two per request).
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
+        let statement_log = statement_log.clone();
         async move {
             let mut conn = tls::establish(url).await?;
+            if let Some(log) = statement_log {
+                diesel_async::AsyncConnection::set_instrumentation(&mut conn, log);
+            }
             // Generic plans: every statement is prepared once per connection, and with the
             // default (`auto`) PostgreSQL re-plans the task list on every execution because
             // a custom plan looks cheaper; the re-planning cost twice the query at 1M tasks

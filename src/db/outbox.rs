@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use crate::db::schema::email_outbox;
 
+/// One row: what to say (`facts`, while it is still needed), to whom, and how delivery
+/// went. Sent and dropped rows keep only their metadata.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = email_outbox, check_for_backend(diesel::pg::Pg))]
 pub struct OutboxRow {
@@ -18,16 +20,15 @@ pub struct OutboxRow {
     pub kind: String,
     pub user_id: Option<Uuid>,
     pub to_address: String,
-    pub subject: String,
-    pub body_text: String,
-    pub body_html: String,
-    pub headers: serde_json::Value,
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub language: String,
+    pub facts: Option<serde_json::Value>,
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -37,15 +38,17 @@ pub struct NewOutboxRow<'a> {
     pub kind: &'a str,
     pub user_id: Option<Uuid>,
     pub to_address: &'a str,
-    pub subject: &'a str,
-    pub body_text: &'a str,
-    pub body_html: &'a str,
-    pub headers: serde_json::Value,
+    pub language: &'a str,
+    pub facts: Option<serde_json::Value>,
 }
 
-pub async fn insert(conn: &mut impl crate::db::PgConn, row: &NewOutboxRow<'_>) -> QueryResult<()> {
+/// Inserts the rows in one statement.
+pub async fn insert(
+    conn: &mut impl crate::db::PgConn,
+    rows: &[NewOutboxRow<'_>],
+) -> QueryResult<()> {
     diesel::insert_into(email_outbox::table)
-        .values(row)
+        .values(rows)
         .execute(conn)
         .await
         .map(|_| ())
@@ -76,20 +79,74 @@ pub async fn lease_due(
     .await
 }
 
-/// Marks delivered rows sent, in one statement (one commit) for the whole batch.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<()> {
+/// Marks delivered rows sent, in one statement (one commit) for the whole batch: what
+/// they said is forgotten, the address masked, the Message-ID kept.
+pub async fn mark_sent(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+    id_domain: &str,
+) -> QueryResult<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    diesel::update(email_outbox::table.filter(email_outbox::id.eq_any(ids)))
+    diesel::sql_query(
+        "UPDATE email_outbox SET status = 'sent', sent_at = now(), last_error = NULL, facts = NULL, \
+                message_id = '<' || id || '@' || $2 || '>', \
+                to_address = left(split_part(to_address, '@', 1), 1) || '***@' || split_part(to_address, '@', 2) \
+          WHERE id = ANY($1) AND status = 'pending'",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
+    .bind::<diesel::sql_types::Text, _>(id_domain)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A row that resolved to nothing to send: kept as metadata, with the reason.
+pub async fn mark_dropped(conn: &mut AsyncPgConnection, id: Uuid, reason: &str) -> QueryResult<()> {
+    diesel::sql_query(
+        "UPDATE email_outbox SET status = 'dropped', facts = NULL, last_error = $2, \
+                to_address = left(split_part(to_address, '@', 1), 1) || '***@' || split_part(to_address, '@', 2) \
+          WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Text, _>(reason)
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
+/// A request row resolved: now addressed to `user_id` at `to`, saying `facts`.
+pub async fn resolve(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    user_id: Uuid,
+    to: &str,
+    language: &str,
+    facts: serde_json::Value,
+) -> QueryResult<()> {
+    diesel::update(email_outbox::table.find(id))
         .set((
-            email_outbox::status.eq("sent"),
-            email_outbox::sent_at.eq(diesel::dsl::now),
-            email_outbox::last_error.eq(None::<String>),
+            email_outbox::user_id.eq(user_id),
+            email_outbox::to_address.eq(to),
+            email_outbox::language.eq(language),
+            email_outbox::facts.eq(facts),
         ))
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// Forgets dead, dropped and long-pending rows older than `days` (sent rows are only
+/// metadata already and stay for the person's export).
+pub async fn purge_older_than(conn: &mut AsyncPgConnection, days: u32) -> QueryResult<usize> {
+    diesel::sql_query(
+        "DELETE FROM email_outbox WHERE status IN ('pending', 'dead', 'dropped') \
+          AND created_at < now() - make_interval(days => $1)",
+    )
+    .bind::<diesel::sql_types::Integer, _>(i32::try_from(days).unwrap_or(i32::MAX))
+    .execute(conn)
+    .await
 }
 
 pub async fn mark_retry(
@@ -167,7 +224,7 @@ pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
     else {
         return Ok(None);
     };
-    if row.status == "sent" {
+    if row.status == "sent" || row.status == "dropped" {
         return Ok(Some(row));
     }
     diesel::update(email_outbox::table.find(id))

@@ -42,6 +42,25 @@ pub async fn record_hit(
         .await
 }
 
+/// Gives back one hit counted in the window (a reserved attempt that turned out right,
+/// or was not made).
+pub async fn give_back(
+    conn: &mut AsyncPgConnection,
+    bucket: &[u8],
+    window_start: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(
+        rl::table
+            .filter(rl::bucket.eq(bucket))
+            .filter(rl::window_start.eq(window_start))
+            .filter(rl::hits.gt(0)),
+    )
+    .set(rl::hits.eq(rl::hits - 1))
+    .execute(conn)
+    .await
+    .map(|_| ())
+}
+
 /// Forgets windows that ended before `before`.
 pub async fn delete_older_than(
     conn: &mut AsyncPgConnection,

@@ -77,16 +77,15 @@ diesel::table! {
         kind -> Text,
         user_id -> Nullable<Uuid>,
         to_address -> Text,
-        subject -> Text,
-        body_text -> Text,
-        body_html -> Text,
-        headers -> Jsonb,
         status -> Text,
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
+        language -> Text,
+        facts -> Nullable<Jsonb>,
+        message_id -> Nullable<Text>,
     }
 }
 

@@ -153,6 +153,16 @@ pub async fn insert_email_token(
         .map(|_| ())
 }
 
+/// Retires the user's unused tokens of the row's purpose and stores the new one: a new
+/// link supersedes the ones sent before.
+pub async fn replace_email_token(
+    conn: &mut AsyncPgConnection,
+    token: &NewEmailToken<'_>,
+) -> QueryResult<()> {
+    retire_email_tokens(conn, token.user_id, token.purpose).await?;
+    insert_email_token(conn, token).await
+}
+
 /// Consumes a live token of one of `purposes`, atomically (single use even under races).
 pub async fn use_email_token(
     conn: &mut AsyncPgConnection,

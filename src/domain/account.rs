@@ -120,3 +120,9 @@ pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// How long the links of security emails work (PRODUCT.md: verify 48 h, reset 1 h,
+/// set-password 7 days).
+pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(48);
+pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
+pub const SET_PASSWORD_TTL: chrono::Duration = chrono::Duration::days(7);

@@ -19,6 +19,14 @@ impl Language {
         }
     }
 
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "nb" => Some(Self::Nb),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
     /// Picks the text in this language.
     pub fn pick<'a>(self, nb: &'a str, en: &'a str) -> &'a str {
         match self {

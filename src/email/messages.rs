@@ -1,48 +1,16 @@
-//! The emails of accounts (security emails: they cannot be turned off).
+//! The emails of accounts. All but the inactivity warning are security emails: they
+//! cannot be turned off, and each address gets at most a few an hour.
 
 use url::Url;
-use uuid::Uuid;
 
-use super::{EmailBody, NewEmail};
+use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
+use crate::domain::account::Role;
 
-/// `{public_url}/e/{page}?token=…&lang=…`: a page whose button POSTs the action.
-pub fn link(public_url: &Url, page: &str, token: &str, language: Language) -> String {
-    let mut url = public_url.clone();
-    url.set_path(&format!("/e/{page}"));
-    url.query_pairs_mut()
-        .clear()
-        .append_pair("token", token)
-        .append_pair("lang", language.as_str());
-    url.to_string()
-}
-
-pub struct Recipient<'a> {
-    pub user_id: Uuid,
-    pub email: &'a str,
-    pub name: &'a str,
-    pub language: Language,
-}
-
-fn security_email(
-    to: &Recipient<'_>,
-    kind: &'static str,
-    body: EmailBody,
-    subject: &str,
-) -> NewEmail {
-    NewEmail {
-        kind,
-        user_id: Some(to.user_id),
-        to: to.email.to_owned(),
-        content: body.render(subject),
-        headers: Default::default(),
-    }
-}
-
-pub fn verify_email(to: &Recipient<'_>, link: &str) -> NewEmail {
-    let l = to.language;
+/// To an address to confirm. It names no one: whoever typed the address chose the name.
+pub fn verify_email(l: Language, link: &str) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(to.name)
+        .greeting(None)
         .paragraph(l.pick(
             "Bekreft e-postadressen din for å ta oppdrag i dugnad.",
             "Confirm your email address to take on tasks in dugnad.",
@@ -55,18 +23,15 @@ pub fn verify_email(to: &Recipient<'_>, link: &str) -> NewEmail {
             "Lenken virker i 48 timer. Har du ikke bedt om dette, kan du se bort fra e-posten.",
             "The link works for 48 hours. If you did not ask for this, you can ignore this email.",
         ));
-    security_email(
-        to,
-        "verify_email",
+    Draft::new(
         body,
         l.pick("Bekreft e-postadressen din", "Confirm your email address"),
     )
 }
 
-pub fn password_reset(to: &Recipient<'_>, link: &str) -> NewEmail {
-    let l = to.language;
+pub fn password_reset(l: Language, name: Option<&str>, link: &str) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(to.name)
+        .greeting(name)
         .paragraph(l.pick(
             "Noen ba om å tilbakestille passordet til kontoen din i dugnad.",
             "Someone asked to reset the password of your dugnad account.",
@@ -76,24 +41,32 @@ pub fn password_reset(to: &Recipient<'_>, link: &str) -> NewEmail {
             "Lenken virker i én time og bare én gang. Var det ikke deg, kan du se bort fra e-posten; passordet ditt er uendret.",
             "The link works for one hour and only once. If it wasn't you, ignore this email; your password is unchanged.",
         ));
-    security_email(
-        to,
-        "password_reset",
+    Draft::new(
         body,
         l.pick("Tilbakestill passordet ditt", "Reset your password"),
     )
 }
 
-pub fn account_created(to: &Recipient<'_>, role_nb: &str, role_en: &str, link: &str) -> NewEmail {
-    let l = to.language;
+fn role_name(role: Role, l: Language) -> &'static str {
+    match role {
+        Role::Admin => l.pick("administrator", "administrator"),
+        Role::Staff => l.pick("ansatt", "staff"),
+        Role::Coordinator => l.pick("leder av nærmiljøutvalg", "council coordinator"),
+        Role::Volunteer => l.pick("frivillig", "volunteer"),
+    }
+}
+
+/// To an account an admin created (its address is not verified yet, so no name).
+pub fn account_created(l: Language, role: Role, link: &str) -> Draft {
+    let role = role_name(role, l);
     let body = EmailBody::new(l)
-        .greeting(to.name)
+        .greeting(None)
         .paragraph(match l {
             Language::Nb => {
-                format!("Det er opprettet en konto til deg i dugnad, med rollen {role_nb}.")
+                format!("Det er opprettet en konto til deg i dugnad, med rollen {role}.")
             }
             Language::En => {
-                format!("An account has been created for you in dugnad, with the role {role_en}.")
+                format!("An account has been created for you in dugnad, with the role {role}.")
             }
         })
         .button(l.pick("Velg passord", "Choose your password"), link)
@@ -101,10 +74,55 @@ pub fn account_created(to: &Recipient<'_>, role_nb: &str, role_en: &str, link: &
             "Lenken virker i sju dager. Når du har valgt passord, kan du logge inn.",
             "The link works for seven days. Once you have chosen a password, you can log in.",
         ));
-    security_email(
-        to,
-        "account_created",
+    Draft::new(body, l.pick("Kontoen din i dugnad", "Your dugnad account"))
+}
+
+/// To the old address when the login address is changed: who did not ask can act.
+pub fn email_changed(l: Language, name: Option<&str>, new_address: &str) -> Draft {
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(match l {
+            Language::Nb => format!(
+                "Noen ba om å endre e-postadressen til kontoen din i dugnad til {new_address}. Du er logget ut på alle enheter."
+            ),
+            Language::En => format!(
+                "Someone asked to change the email address of your dugnad account to {new_address}. You have been logged out on every device."
+            ),
+        })
+        .paragraph(l.pick(
+            "Denne adressen er fortsatt den du logger inn med til den nye er bekreftet.",
+            "This address stays your login until the new one is confirmed.",
+        ))
+        .small_print(l.pick(
+            "Var det ikke deg? Bytt passord med «Glemt passord» i appen med en gang, og kontakt kommunen.",
+            "Wasn't it you? Change your password with “Forgot password” in the app at once, and contact the municipality.",
+        ));
+    Draft::new(
         body,
-        l.pick("Kontoen din i dugnad", "Your dugnad account"),
+        l.pick(
+            "E-postadressen din i dugnad endres",
+            "Your dugnad email address is being changed",
+        ),
+    )
+}
+
+pub fn inactivity_warning(l: Language, name: Option<&str>, public_url: &Url) -> Draft {
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(l.pick(
+            "Du har ikke brukt kontoen din i dugnad på tre år. Om 30 dager sletter vi den og opplysningene om deg.",
+            "You have not used your dugnad account for three years. In 30 days we will delete it and the data about you.",
+        ))
+        .paragraph(l.pick(
+            "Vil du beholde kontoen, er det nok å logge inn i appen før det.",
+            "If you want to keep it, just log in to the app before then.",
+        ))
+        .button(l.pick("Åpne dugnad", "Open dugnad"), public_url.to_string());
+    Draft::new(
+        body,
+        l.pick(
+            "Kontoen din i dugnad slettes snart",
+            "Your dugnad account will be deleted soon",
+        ),
     )
 }

@@ -1,12 +1,14 @@
-//! Email delivery: messages are written to the outbox inside the transaction of the change
-//! that causes them ([`enqueue`]) and delivered by the [`worker`] through [`Mailer`].
+//! Email delivery: what to say is written to the outbox inside the transaction of the
+//! change that causes it ([`enqueue`]) as an [`Intent`]; the [`worker`] renders it in the
+//! recipient's language at delivery and sends it through [`Mailer`].
 
+pub mod intent;
 pub mod messages;
+pub mod render;
 pub mod task_messages;
 pub mod templates;
 pub mod worker;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use lettre::message::header::{HeaderName, HeaderValue};
@@ -15,48 +17,77 @@ use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, To
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-use crate::db::outbox::{self, NewOutboxRow, OutboxRow};
+use crate::db::outbox::{self, NewOutboxRow};
+use crate::domain::Language;
 use crate::settings::Settings;
+pub use intent::{Intent, TaskFacts, UnitFacts};
 pub use templates::{EmailBody, Rendered};
 
-/// An email to be sent, as a later issue's service builds it.
+/// One email to write: to whom, in which language, saying what.
 #[derive(Debug, Clone)]
 pub struct NewEmail {
-    /// What kind of email this is (`verify_email`, `reminder`, …): for logs, metrics and
-    /// the GDPR export, never for the content.
-    pub kind: &'static str,
-    /// The recipient, when they are one of our users.
+    /// The recipient, when they are one of our users (erasure and the export find the
+    /// row by it; optional kinds sign their unsubscribe link for it).
     pub user_id: Option<Uuid>,
     pub to: String,
-    pub content: Rendered,
-    /// Extra headers, e.g. `List-Unsubscribe`.
-    pub headers: BTreeMap<String, String>,
+    pub language: Language,
+    pub intent: Intent,
 }
 
-/// Writes `email` to the outbox on `conn`. Call it inside the transaction of the change the
-/// email reports: it is sent only if that transaction commits. Returns the outbox id, from
-/// which the `Message-ID` is derived.
+impl NewEmail {
+    /// To one of our users, at their address, in their language.
+    pub fn to_user(user: &crate::db::users::UserRow, intent: Intent) -> Self {
+        Self {
+            user_id: Some(user.id),
+            to: user.email.clone(),
+            language: intent::language_of(user),
+            intent,
+        }
+    }
+
+    /// To a service unit's address (units read Norwegian).
+    pub fn to_unit(address: &str, intent: Intent) -> Self {
+        Self {
+            user_id: None,
+            to: address.to_owned(),
+            language: Language::Nb,
+            intent,
+        }
+    }
+}
+
+/// Writes `emails` to the outbox on `conn`, in one statement. Call it inside the
+/// transaction of the change the emails report: they are sent only if it commits. The
+/// `Message-ID` of each is derived from its row id.
+pub async fn enqueue_all(
+    conn: &mut impl crate::db::PgConn,
+    emails: &[NewEmail],
+) -> diesel::QueryResult<Vec<Uuid>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<NewOutboxRow<'_>> = emails
+        .iter()
+        .map(|e| NewOutboxRow {
+            id: Uuid::now_v7(),
+            kind: e.intent.kind(),
+            user_id: e.user_id,
+            to_address: &e.to,
+            language: e.language.as_str(),
+            facts: Some(e.intent.to_facts()),
+        })
+        .collect();
+    outbox::insert(conn, &rows).await?;
+    Ok(rows.iter().map(|r| r.id).collect())
+}
+
+/// Writes one email to the outbox (see [`enqueue_all`]); returns its row id.
 pub async fn enqueue(
     conn: &mut impl crate::db::PgConn,
     email: &NewEmail,
 ) -> diesel::QueryResult<Uuid> {
-    let id = Uuid::now_v7();
-    let headers = serde_json::to_value(&email.headers).unwrap_or_else(|_| serde_json::json!({}));
-    outbox::insert(
-        conn,
-        &NewOutboxRow {
-            id,
-            kind: email.kind,
-            user_id: email.user_id,
-            to_address: &email.to,
-            subject: &email.content.subject,
-            body_text: &email.content.text,
-            body_html: &email.content.html,
-            headers,
-        },
-    )
-    .await?;
-    Ok(id)
+    let ids = enqueue_all(conn, std::slice::from_ref(email)).await?;
+    Ok(ids.first().copied().unwrap_or_default())
 }
 
 /// Why a send failed, as far as retrying is concerned.
@@ -123,38 +154,35 @@ impl Mailer {
     }
 }
 
-/// Builds the MIME message for an outbox row. The `Message-ID` is derived from the row id,
-/// so every re-send of one row carries the same id.
+/// Builds the MIME message of one outbox row from its rendered content. The `Message-ID`
+/// is derived from the row id, so every re-send of one row carries the same id.
 pub fn build_message(
-    row: &OutboxRow,
+    id: Uuid,
+    to: &str,
+    email: &render::Composed,
     from: &Mailbox,
     id_domain: &str,
 ) -> Result<Message, SendError> {
-    let to: Mailbox = row
-        .to_address
+    let to: Mailbox = to
         .parse()
         .map_err(|_| SendError::Permanent("the recipient address is invalid".into()))?;
     let mut message = Message::builder()
         .from(from.clone())
         .to(to)
-        .subject(row.subject.clone())
-        .message_id(Some(message_id(row.id, id_domain)))
+        .subject(email.content.subject.clone())
+        .message_id(Some(message_id(id, id_domain)))
         .multipart(MultiPart::alternative_plain_html(
-            row.body_text.clone(),
-            row.body_html.clone(),
+            email.content.text.clone(),
+            email.content.html.clone(),
         ))
         .map_err(|e| SendError::Permanent(format!("building the message: {e}")))?;
-    if let Some(headers) = row.headers.as_object() {
-        for (name, value) in headers {
-            let (Ok(name), Some(value)) =
-                (HeaderName::new_from_ascii(name.clone()), value.as_str())
-            else {
-                continue;
-            };
-            message
-                .headers_mut()
-                .insert_raw(HeaderValue::new(name, value.to_owned()));
-        }
+    for (name, value) in &email.headers {
+        let Ok(name) = HeaderName::new_from_ascii(name.clone()) else {
+            continue;
+        };
+        message
+            .headers_mut()
+            .insert_raw(HeaderValue::new(name, value.clone()));
     }
     Ok(message)
 }

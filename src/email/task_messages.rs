@@ -2,23 +2,14 @@
 //! title, time, area — never the private block, and name no volunteer to the unit.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use url::Url;
 use uuid::Uuid;
 
-use super::{EmailBody, NewEmail};
-use crate::db::tasks::TaskRow;
+use super::intent::{TaskFacts, UnitFacts};
+use super::render::RenderContext;
+use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
-use crate::email::messages::Recipient;
-use crate::services::links::Unsubscribe;
 
-/// What every task email needs to know beyond the task.
-pub struct TaskMailContext<'a> {
-    pub public_url: &'a Url,
-    pub timezone: Tz,
-}
-
-impl TaskMailContext<'_> {
+impl RenderContext<'_> {
     /// The app's link to a task (a universal link the mobile app opens).
     pub fn task_link(&self, task_id: Uuid) -> String {
         let mut url = self.public_url.clone();
@@ -46,11 +37,11 @@ impl TaskMailContext<'_> {
     }
 }
 
-fn is_urgent(task: &TaskRow) -> bool {
-    task.starts_at - Utc::now() < chrono::Duration::hours(24)
+fn is_urgent(ctx: &RenderContext<'_>, task: &TaskFacts) -> bool {
+    task.starts_at > ctx.now && task.starts_at - ctx.now < chrono::Duration::hours(24)
 }
 
-fn facts(ctx: &TaskMailContext<'_>, task: &TaskRow, language: Language) -> String {
+fn facts(ctx: &RenderContext<'_>, task: &TaskFacts, language: Language) -> String {
     let when = ctx.when(task.starts_at, language);
     match (&task.area_hint, language) {
         (Some(area), Language::Nb) => format!("«{}», {when}, {area}.", task.title),
@@ -60,57 +51,20 @@ fn facts(ctx: &TaskMailContext<'_>, task: &TaskRow, language: Language) -> Strin
     }
 }
 
-fn mail(
-    kind: &'static str,
-    to: &str,
-    user_id: Option<Uuid>,
-    body: EmailBody,
-    subject: String,
-) -> NewEmail {
-    NewEmail {
-        kind,
-        user_id,
-        to: to.to_owned(),
-        content: body.render(subject),
-        headers: Default::default(),
-    }
-}
-
-/// A volunteer's email of an optional kind: with the unsubscribe link in the footer and in
-/// the `List-Unsubscribe` headers.
-fn optional_mail(
-    kind: &'static str,
-    to: &str,
-    user_id: Uuid,
-    body: EmailBody,
-    subject: String,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let body = body.unsubscribe(unsubscribe.page_url.clone());
-    NewEmail {
-        kind,
-        user_id: Some(user_id),
-        to: to.to_owned(),
-        content: body.render(subject),
-        headers: unsubscribe.headers.clone(),
-    }
-}
-
 /// To a volunteer who just claimed a task.
 pub fn claim_confirmation(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    reader: &Recipient<'_>,
-    unit: &(String, String, Option<String>),
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
-    let contact = match &unit.2 {
-        Some(phone) => format!("{} ({}, {phone})", unit.0, unit.1),
-        None => format!("{} ({})", unit.0, unit.1),
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
+    unit: &UnitFacts,
+) -> Draft {
+    let contact = match &unit.phone {
+        Some(phone) => format!("{} ({}, {phone})", unit.name, unit.email),
+        None => format!("{} ({})", unit.name, unit.email),
     };
     let body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match l {
             Language::Nb => format!("Takk! Du har tatt oppdraget {}", facts(ctx, task, l)),
             Language::En => format!("Thank you! You have taken on the task {}", facts(ctx, task, l)),
@@ -124,52 +78,46 @@ pub fn claim_confirmation(
             "Kan du ikke likevel? Du kan trekke deg i appen når som helst før oppdraget er over.",
             "Can't make it after all? You can give the task back in the app at any time before it ends.",
         ));
-    optional_mail(
-        "claim_confirmation",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => format!("Bekreftet: {}", task.title),
             Language::En => format!("Confirmed: {}", task.title),
         },
-        unsubscribe,
     )
 }
 
+/// The units read Norwegian; a subject within 24 hours of the start says `HASTER:`.
 fn unit_mail(
-    ctx: &TaskMailContext<'_>,
-    kind: &'static str,
-    task: &TaskRow,
-    unit_email: &str,
+    ctx: &RenderContext<'_>,
+    task: &TaskFacts,
     headline: String,
     subject: String,
-    extra: Option<String>,
-) -> NewEmail {
-    let l = Language::Nb;
-    let mut body = EmailBody::new(l).paragraph(headline).paragraph(format!(
-        "Status: {} av {} plasser tatt.",
-        task.active_claims, task.spots
-    ));
+    extra: Option<&str>,
+) -> Draft {
+    let mut body = EmailBody::new(Language::Nb)
+        .paragraph(headline)
+        .paragraph(format!(
+            "Status: {} av {} plasser tatt.",
+            task.claimed, task.spots
+        ));
     if let Some(extra) = extra {
         body = body.paragraph(extra);
     }
     let body = body.button("Se oppdraget", ctx.task_link(task.id));
-    let subject = if is_urgent(task) && task.starts_at > Utc::now() {
+    let subject = if is_urgent(ctx, task) {
         format!("HASTER: {subject}")
     } else {
         subject
     };
-    mail(kind, unit_email, None, body, subject)
+    Draft::new(body, subject)
 }
 
 /// To the unit: a volunteer has claimed one of its tasks (naming no one).
-pub fn unit_claimed(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str) -> NewEmail {
+pub fn unit_claimed(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
     unit_mail(
         ctx,
-        "task_claimed",
         task,
-        unit_email,
         format!(
             "En frivillig har tatt oppdraget {}",
             facts(ctx, task, Language::Nb)
@@ -180,28 +128,24 @@ pub fn unit_claimed(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str)
 }
 
 /// To the unit: a volunteer has given a task back (naming no one).
-pub fn unit_released(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str) -> NewEmail {
+pub fn unit_released(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
     unit_mail(
         ctx,
-        "task_released",
         task,
-        unit_email,
         format!(
             "En frivillig har trukket seg fra oppdraget {}",
             facts(ctx, task, Language::Nb)
         ),
         format!("Frivillig trakk seg: {}", task.title),
-        Some("Plassen er ledig igjen og vises for andre frivillige.".into()),
+        Some("Plassen er ledig igjen og vises for andre frivillige."),
     )
 }
 
 /// To the unit: every spot of a task is taken.
-pub fn unit_filled(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str) -> NewEmail {
+pub fn unit_filled(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
     unit_mail(
         ctx,
-        "task_filled",
         task,
-        unit_email,
         format!(
             "Alle plassene på oppdraget {} er tatt.",
             facts(ctx, task, Language::Nb)
@@ -213,14 +157,13 @@ pub fn unit_filled(ctx: &TaskMailContext<'_>, task: &TaskRow, unit_email: &str) 
 
 /// To a claimant: the task they hold was changed.
 pub fn task_changed(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    reader: &Recipient<'_>,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
+) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match l {
             Language::Nb => format!("Oppdraget du har tatt, er endret: {}", facts(ctx, task, l)),
             Language::En => format!(
@@ -236,30 +179,25 @@ pub fn task_changed(
             l.pick("Se oppdraget", "See the task"),
             ctx.task_link(task.id),
         );
-    optional_mail(
-        "task_changed",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => format!("Endret: {}", task.title),
             Language::En => format!("Changed: {}", task.title),
         },
-        unsubscribe,
     )
 }
 
 /// To a claimant: the task they hold was cancelled by the unit.
 pub fn task_cancelled(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    reader: &Recipient<'_>,
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
     reason: &str,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
+) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match l {
             Language::Nb => format!("Oppdraget {} er avlyst.", facts(ctx, task, l)),
             Language::En => format!("The task {} has been cancelled.", facts(ctx, task, l)),
@@ -272,27 +210,22 @@ pub fn task_cancelled(
             "Takk for at du stilte opp!",
             "Thank you for offering your help!",
         ));
-    optional_mail(
-        "task_cancelled",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => format!("Avlyst: {}", task.title),
             Language::En => format!("Cancelled: {}", task.title),
         },
-        unsubscribe,
     )
 }
 
 /// To the unit: its open task was withdrawn because the council opted out of the category.
 pub fn unit_withdrawn(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    unit_email: &str,
+    ctx: &RenderContext<'_>,
+    task: &TaskFacts,
     council: &str,
     reason: &str,
-) -> NewEmail {
+) -> Draft {
     let body = EmailBody::new(Language::Nb)
         .paragraph(format!(
             "Oppdraget {} er trukket tilbake: {council} nærmiljøutvalg tar ikke lenger på seg oppdrag i denne kategorien.",
@@ -301,26 +234,19 @@ pub fn unit_withdrawn(
         .paragraph(format!("Utvalgets begrunnelse: {reason}"))
         .paragraph("Oppdraget kan legges ut på nytt for hele kommunen eller et annet utvalg.")
         .button("Se oppdraget", ctx.task_link(task.id));
-    mail(
-        "task_withdrawn",
-        unit_email,
-        None,
-        body,
-        format!("Trukket tilbake: {}", task.title),
-    )
+    Draft::new(body, format!("Trukket tilbake: {}", task.title))
 }
 
 /// To a claimant, 24 hours before the start: the time, whom to ask, and a one-click way out.
 pub fn reminder(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    reader: &Recipient<'_>,
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
     release_link: &str,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
+) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match l {
             Language::Nb => format!("Påminnelse om oppdraget du har tatt: {}", facts(ctx, task, l)),
             Language::En => format!("A reminder of the task you have taken on: {}", facts(ctx, task, l)),
@@ -332,31 +258,26 @@ pub fn reminder(
             "Can't make it after all? That is fine — give the spot back so someone else can take it:",
         ))
         .button(l.pick("Trekk meg fra oppdraget", "Give the task back"), release_link);
-    optional_mail(
-        "reminder",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => format!("Påminnelse: {}", task.title),
             Language::En => format!("Reminder: {}", task.title),
         },
-        unsubscribe,
     )
 }
 
 /// To an invitable volunteer: a unit asks whether they would take a task. Only an
 /// invitation — nothing is taken until they claim it themselves.
 pub fn invitation(
-    ctx: &TaskMailContext<'_>,
-    task: &TaskRow,
-    reader: &Recipient<'_>,
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
     unit_name: &str,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
+) -> Draft {
     let body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match l {
             Language::Nb => format!("{unit_name} lurer på om du kan ta oppdraget {}", facts(ctx, task, l)),
             Language::En => format!("{unit_name} wonders whether you could take on the task {}", facts(ctx, task, l)),
@@ -366,29 +287,24 @@ pub fn invitation(
             "This is only a request. If you want to, take the task in the app; if not, decline it or simply don't answer.",
         ))
         .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id));
-    optional_mail(
-        "invitation",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => format!("Forespørsel: {}", task.title),
             Language::En => format!("Request: {}", task.title),
         },
-        unsubscribe,
     )
 }
 
 /// The daily digest: new open tasks that match the reader's council and categories.
 pub fn digest(
-    ctx: &TaskMailContext<'_>,
-    tasks: &[TaskRow],
-    reader: &Recipient<'_>,
-    unsubscribe: &Unsubscribe,
-) -> NewEmail {
-    let l = reader.language;
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    tasks: &[TaskFacts],
+) -> Draft {
     let mut body = EmailBody::new(l)
-        .greeting(reader.name)
+        .greeting(name)
         .paragraph(match (l, tasks.len()) {
             (Language::Nb, 1) => "Et nytt oppdrag passer for deg:".to_owned(),
             (Language::Nb, n) => format!("{n} nye oppdrag passer for deg:"),
@@ -402,15 +318,11 @@ pub fn digest(
         "Du får denne oversikten fordi du har bedt om den. Ingen oppdrag tildeles — du velger selv.",
         "You get this overview because you asked for it. Nothing is assigned — you choose.",
     ));
-    optional_mail(
-        "new_tasks_digest",
-        reader.email,
-        reader.user_id,
+    Draft::new(
         body,
         match l {
             Language::Nb => "Nye oppdrag i dugnad".to_owned(),
             Language::En => "New tasks in dugnad".to_owned(),
         },
-        unsubscribe,
     )
 }

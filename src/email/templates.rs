@@ -44,9 +44,13 @@ impl EmailBody {
         self.language
     }
 
-    /// "Hei Kari," / "Hi Kari,".
-    pub fn greeting(mut self, name: &str) -> Self {
-        self.greeting = Some(format!("{} {name},", self.language.pick("Hei", "Hi")));
+    /// "Hei Kari," / "Hi Kari,", or "Hei," / "Hello," without a name (mail to an address
+    /// that is not verified names no one).
+    pub fn greeting(mut self, name: Option<&str>) -> Self {
+        self.greeting = Some(match name {
+            Some(name) => format!("{} {name},", self.language.pick("Hei", "Hi")),
+            None => self.language.pick("Hei,", "Hello,").to_owned(),
+        });
         self
     }
 
@@ -139,6 +143,31 @@ impl EmailBody {
             text,
             html,
         }
+    }
+}
+
+/// A body and its subject, not yet rendered (an unsubscribe footer may still be added).
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub body: EmailBody,
+    pub subject: String,
+}
+
+impl Draft {
+    pub fn new(body: EmailBody, subject: impl Into<String>) -> Self {
+        Self {
+            body,
+            subject: subject.into(),
+        }
+    }
+
+    pub fn unsubscribe(mut self, url: impl Into<String>) -> Self {
+        self.body = self.body.unsubscribe(url);
+        self
+    }
+
+    pub fn render_now(&self) -> Rendered {
+        self.body.render(self.subject.clone())
     }
 }
 

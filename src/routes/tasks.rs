@@ -509,7 +509,7 @@ pub async fn update(
     let mut conn = state.pool.get().await?;
     let view = conn
         .transaction(async |conn| {
-            service::update(conn, &state.settings, &user, id, expected, edit).await?;
+            service::update(conn, &user, id, expected, edit).await?;
             service::get(conn, &user, id).await
         })
         .await?;
@@ -538,7 +538,7 @@ pub async fn cancel(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
-        let task = service::cancel(conn, &state.settings, &user, id, &body.reason).await?;
+        let task = service::cancel(conn, &user, id, &body.reason).await?;
         task_answer(conn, &user, task, 200).await?
     });
     Ok(respond(with_current_private(&state, &user, answer).await?))
@@ -598,7 +598,7 @@ pub async fn claim(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
-        let claim = service::claim(conn, &state.settings, &user, id).await?;
+        let claim = service::claim(conn, &user, id).await?;
         Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
     });
     Ok(respond(answer))
@@ -640,7 +640,7 @@ pub async fn release(
     }
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state, scope, |conn| {
-        let claim = service::release(conn, &state.settings, &user, id).await?;
+        let claim = service::release(conn, &user, id).await?;
         Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)
     });
     Ok(respond(answer))

@@ -1,11 +1,12 @@
 //! `/api/v1/me*` (the caller's own account) and `/api/v1/users*` (admin).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::body::{Deferred, JsonBody};
+use crate::auth::client_ip::client_ip;
 use crate::auth::{AuthUser, permissions};
 use crate::db::users::{self as users_db, UserRow};
 use crate::domain::Language;
@@ -106,17 +107,22 @@ pub struct UpdateMeRequest {
     pub notifications: Option<NotificationChanges>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub email: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub current_password: Option<String>,
 }
 
 pub async fn update_me(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     body: JsonBody<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
     let row = accounts::update_profile(
         &state,
         &user,
+        ip,
         ProfileChanges {
             name: b.name,
             phone: b.phone,
@@ -126,6 +132,7 @@ pub async fn update_me(
             category_opt_outs: b.category_opt_outs,
             notifications: b.notifications,
             email: b.email,
+            current_password: b.current_password,
         },
     )
     .await?;
@@ -142,10 +149,12 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     body: JsonBody<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
-    accounts::change_password(&state, &user, b.current_password, b.password).await?;
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    accounts::change_password(&state, &user, ip, b.current_password, b.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -284,7 +293,7 @@ pub async fn resend_invitation(
 pub async fn erase_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
-        crate::services::erasure::erase(conn, &state.settings, user.id, Some(user.id)).await
+        crate::services::erasure::erase(conn, user.id, Some(user.id)).await
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -299,9 +308,7 @@ pub async fn erase_user(
     permissions::require_admin(&user)?;
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    conn.transaction(async |conn| {
-        crate::services::erasure::erase(conn, &state.settings, id, Some(user.id)).await
-    })
-    .await?;
+    conn.transaction(async |conn| crate::services::erasure::erase(conn, id, Some(user.id)).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

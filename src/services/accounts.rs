@@ -8,37 +8,41 @@ use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
+use crate::auth::AuthUser;
 use crate::auth::jwt::ACCESS_TOKEN_SECONDS;
-use crate::auth::rate_limit::Limit;
-use crate::auth::{AuthUser, tokens};
+use crate::auth::keys::ServerKeys;
+use crate::auth::rate_limit::{Limit, Reservation};
+use crate::auth::tokens::{self, StoredToken};
 use crate::db::users::{NewUserRow, UserChanges, UserRow};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
-use crate::domain::account::{EmailAddress, Role, check_password, normalize_email};
-use crate::email::enqueue;
-use crate::email::messages::{self, Recipient};
+use crate::domain::account::{EmailAddress, Role, VERIFY_TTL, check_password, normalize_email};
+use crate::email::intent::{greeting_name, language_of};
+use crate::email::{Intent, NewEmail, enqueue, enqueue_all, mask_address};
 use crate::error::{ApiError, ErrorCode};
 use crate::startup::AppState;
 use crate::validation::{self, Validator};
 
-const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(48);
-const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
-pub const SET_PASSWORD_TTL: chrono::Duration = chrono::Duration::days(7);
 const REFRESH_IDLE: chrono::Duration = chrono::Duration::days(60);
+const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 
-/// Emails about one address (verification resends, password resets) per hour; past it the
-/// request is still answered 202 but nothing is sent.
-const EMAIL_SENDS_PER_ADDRESS: Limit = Limit {
-    name: "email_sends_per_address",
-    max: 5,
-    window: Duration::from_secs(3600),
-};
-
+/// Failed password checks of one address from one client IP: the strict limit, which a
+/// stranger on another network cannot use to lock the owner out.
 fn login_limit_per_email(state: &AppState) -> Limit {
     Limit {
-        name: "failed_logins_per_email",
+        name: "failed_logins_per_email_and_ip",
         max: state.settings.login_limit_per_email,
-        window: Duration::from_secs(15 * 60),
+        window: FIFTEEN_MINUTES,
+    }
+}
+
+/// Failed password checks of one address from every IP together: a looser ceiling
+/// against attacks spread over many networks (OWASP's advice).
+fn login_ceiling_per_email(state: &AppState) -> Limit {
+    Limit {
+        name: "failed_logins_per_email",
+        max: state.settings.login_ceiling_per_email,
+        window: FIFTEEN_MINUTES,
     }
 }
 
@@ -46,7 +50,7 @@ fn login_limit_per_ip(state: &AppState) -> Limit {
     Limit {
         name: "failed_logins_per_ip",
         max: state.settings.login_limit_per_ip,
-        window: Duration::from_secs(15 * 60),
+        window: FIFTEEN_MINUTES,
     }
 }
 
@@ -58,21 +62,74 @@ fn register_limit_per_ip(state: &AppState) -> Limit {
     }
 }
 
-pub fn language_of(row: &UserRow) -> Language {
-    if row.language == "en" {
-        Language::En
-    } else {
-        Language::Nb
-    }
+fn ip_key(ip: Option<IpAddr>) -> String {
+    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
-pub fn recipient(row: &UserRow) -> Recipient<'_> {
-    Recipient {
-        user_id: row.id,
-        email: &row.email,
-        name: &row.name,
-        language: language_of(row),
+/// Checks a password against the login limits: the attempt is reserved in every limit
+/// before the slow hash (so parallel guesses cannot slip past the count), and given back
+/// when the password was right. Over a limit is 429 without hashing.
+async fn check_password_limited(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    normalized_email: &str,
+    password: String,
+    stored_hash: Option<String>,
+) -> Result<bool, ApiError> {
+    let ip = ip_key(ip);
+    let reservations: Vec<Reservation> = {
+        let mut conn = state.pool.get().await?;
+        let reservations = vec![
+            login_limit_per_email(state)
+                .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
+                .await?,
+            login_ceiling_per_email(state)
+                .reserve(&mut conn, normalized_email)
+                .await?,
+            login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
+        ];
+        if let Some(over) = reservations.iter().find(|r| !r.within()) {
+            let refusal = over.refusal();
+            // The attempt is not made, so it counts nowhere (a refused stranger must not
+            // push the owner's own budget down).
+            for r in &reservations {
+                r.give_back(&mut conn).await?;
+            }
+            return Err(refusal);
+        }
+        reservations
+    };
+    // No connection is held during the slow hash. A hash that never ran (the hasher
+    // is busy: 503) was no attempt either.
+    let checked = state.hasher.verify(password, stored_hash).await;
+    let right = matches!(checked, Ok(true));
+    if checked.is_err() || right {
+        let mut conn = state.pool.get().await?;
+        for r in &reservations {
+            r.give_back(&mut conn).await?;
+        }
     }
+    checked
+}
+
+/// Stores a new single-use link token of `purpose` for the user (superseding the older
+/// ones) and returns its id, from which the email's link is derived at delivery.
+pub(crate) async fn store_link_token(
+    conn: &mut AsyncPgConnection,
+    keys: &ServerKeys,
+    user_id: Uuid,
+    purpose: &str,
+    email: Option<&str>,
+    ttl: chrono::Duration,
+) -> Result<Uuid, ApiError> {
+    let token = StoredToken::new(keys, purpose);
+    let row = token_db::NewEmailToken {
+        id: token.id,
+        email,
+        ..token_db::NewEmailToken::new(user_id, purpose, &token.hash, Utc::now() + ttl)
+    };
+    token_db::replace_email_token(conn, &row).await?;
+    Ok(token.id)
 }
 
 fn invalid_credentials() -> ApiError {
@@ -98,24 +155,6 @@ fn map_email_unique(e: diesel::result::Error) -> ApiError {
         ) => email_taken(),
         other => other.into(),
     }
-}
-
-/// Writes a new email token and returns the clear token for the link.
-pub(crate) async fn new_email_token(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    purpose: &str,
-    email: Option<&str>,
-    ttl: chrono::Duration,
-) -> Result<String, ApiError> {
-    token_db::retire_email_tokens(conn, user_id, purpose).await?;
-    let (token, hash) = tokens::generate();
-    let row = token_db::NewEmailToken {
-        email,
-        ..token_db::NewEmailToken::new(user_id, purpose, &hash, Utc::now() + ttl)
-    };
-    token_db::insert_email_token(conn, &row).await?;
-    Ok(token)
 }
 
 /// What a volunteer gives to register.
@@ -166,7 +205,6 @@ pub async fn register(
     }
     let password_hash = state.hasher.hash(input.password).await?;
     let language = input.language.unwrap_or_default();
-    let public_url = state.settings.public_url.clone();
     conn.transaction(async |conn| {
         let user = users_db::insert(
             conn,
@@ -185,9 +223,18 @@ pub async fn register(
         )
         .await
         .map_err(map_email_unique)?;
-        let token = new_email_token(conn, user.id, "verify_email", None, VERIFY_TTL).await?;
-        let link = messages::link(&public_url, "verify", &token, language);
-        enqueue(conn, &messages::verify_email(&recipient(&user), &link)).await?;
+        let token_id =
+            store_link_token(conn, &state.keys, user.id, "verify_email", None, VERIFY_TTL).await?;
+        enqueue(
+            conn,
+            &NewEmail {
+                user_id: Some(user.id),
+                to: user.email.clone(),
+                language,
+                intent: Intent::VerifyEmail { token_id },
+            },
+        )
+        .await?;
         Ok(user)
     })
     .await
@@ -216,32 +263,31 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
     .await
 }
 
-/// Sends a fresh verification email if the address belongs to an unverified account.
-/// The caller always answers 202, whatever happened.
+/// Asks for a fresh verification email for `email`. The request writes one outbox row
+/// whatever the address, and the worker finds out whether an unverified account has it,
+/// so the answer (always 202) and its work reveal nothing.
 pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), ApiError> {
-    let normalized = normalize_email(email);
-    let mut conn = state.pool.get().await?;
-    let Some((user, _)) = users_db::find_by_email_with_hash(&mut conn, &normalized).await? else {
+    request_by_address(state, email, Intent::VerificationResendRequest).await
+}
+
+/// One durable row for a request about an address: the same statement for every address
+/// that could belong to an account. Addresses no account can have are not written.
+async fn request_by_address(state: &AppState, email: &str, intent: Intent) -> Result<(), ApiError> {
+    let Ok(address) = EmailAddress::parse(email) else {
         return Ok(());
     };
-    if user.email_verified || !user.active {
-        return Ok(());
-    }
-    if EMAIL_SENDS_PER_ADDRESS
-        .consume(&mut conn, &normalized)
-        .await
-        .is_err()
-    {
-        return Ok(());
-    }
-    let public_url = state.settings.public_url.clone();
-    conn.transaction(async |conn| {
-        let token = new_email_token(conn, user.id, "verify_email", None, VERIFY_TTL).await?;
-        let link = messages::link(&public_url, "verify", &token, language_of(&user));
-        enqueue(conn, &messages::verify_email(&recipient(&user), &link)).await?;
-        Ok(())
-    })
-    .await
+    let mut conn = state.pool.get().await?;
+    enqueue(
+        &mut conn,
+        &NewEmail {
+            user_id: None,
+            to: address.normalized(),
+            language: Language::Nb,
+            intent,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// An access token and a refresh token.
@@ -279,24 +325,19 @@ pub async fn login(
     password: String,
 ) -> Result<TokenPair, ApiError> {
     let normalized = normalize_email(email);
-    let ip_key = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-    let per_email = login_limit_per_email(state);
-    let per_ip = login_limit_per_ip(state);
-    let mut conn = state.pool.get().await?;
-    per_email.check(&mut conn, &normalized).await?;
-    per_ip.check(&mut conn, &ip_key).await?;
-
-    let found = users_db::find_by_email_with_hash(&mut conn, &normalized).await?;
+    let found = {
+        let mut conn = state.pool.get().await?;
+        users_db::find_by_email_with_hash(&mut conn, &normalized).await?
+    };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let password_ok = state.hasher.verify(password, hash).await?;
+    let password_ok = check_password_limited(state, ip, &normalized, password, hash).await?;
+    let mut conn = state.pool.get().await?;
     let user = match user {
         Some(user) if password_ok && user.active => user,
         _ => {
-            per_email.hit(&mut conn, &normalized).await?;
-            per_ip.hit(&mut conn, &ip_key).await?;
             tracing::info!("login failed");
             return Err(invalid_credentials());
         }
@@ -373,29 +414,11 @@ pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiErro
     Ok(())
 }
 
-/// Sends a reset link if the address belongs to an active account. Always answered 202.
+/// Asks for a reset link for `email`; always answered 202. The request does the same
+/// work for every address (one outbox row); the worker resolves whether an active
+/// account has it and sends the link only then.
 pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
-    let normalized = normalize_email(email);
-    let mut conn = state.pool.get().await?;
-    let Some((user, _)) = users_db::find_by_email_with_hash(&mut conn, &normalized).await? else {
-        return Ok(());
-    };
-    if !user.active
-        || EMAIL_SENDS_PER_ADDRESS
-            .consume(&mut conn, &normalized)
-            .await
-            .is_err()
-    {
-        return Ok(());
-    }
-    let public_url = state.settings.public_url.clone();
-    conn.transaction(async |conn| {
-        let token = new_email_token(conn, user.id, "password_reset", None, RESET_TTL).await?;
-        let link = messages::link(&public_url, "reset-password", &token, language_of(&user));
-        enqueue(conn, &messages::password_reset(&recipient(&user), &link)).await?;
-        Ok(())
-    })
-    .await
+    request_by_address(state, email, Intent::PasswordResetRequest).await
 }
 
 /// Sets a new password with a reset or set-password token; every refresh token dies.
@@ -441,16 +464,21 @@ pub async fn confirm_password(
 pub async fn change_password(
     state: &AppState,
     user: &AuthUser,
+    ip: Option<IpAddr>,
     current: String,
     new: String,
 ) -> Result<(), ApiError> {
-    let mut conn = state.pool.get().await?;
-    let stored = users_db::password_hash(&mut conn, user.id).await?;
-    if !state.hasher.verify(current, stored).await? {
+    let stored = {
+        let mut conn = state.pool.get().await?;
+        users_db::password_hash(&mut conn, user.id).await?
+    };
+    let normalized = normalize_email(&user.row.email);
+    if !check_password_limited(state, ip, &normalized, current, stored).await? {
         return Err(ApiError::invalid_field("current_password", "is wrong"));
     }
     check_password(&new, &user.row.email).map_err(|m| ApiError::invalid_field("password", m))?;
     let password_hash = state.hasher.hash(new).await?;
+    let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
         users_db::update(
             conn,
@@ -496,12 +524,16 @@ pub struct ProfileChanges {
     pub category_opt_outs: Option<Vec<Uuid>>,
     pub notifications: Option<NotificationChanges>,
     pub email: Option<String>,
+    /// Required with a new `email`: a stolen access token alone cannot move the account.
+    pub current_password: Option<String>,
 }
 
-/// Updates the caller's own profile. A new email address is used only once verified.
+/// Updates the caller's own profile. A new email address needs the current password; it
+/// is used only once verified, the old address is told, and every session ends.
 pub async fn update_profile(
     state: &AppState,
     user: &AuthUser,
+    ip: Option<IpAddr>,
     input: ProfileChanges,
 ) -> Result<UserRow, ApiError> {
     let mut conn = state.pool.get().await?;
@@ -555,22 +587,39 @@ pub async fn update_profile(
         Some(raw) => v.check("email", EmailAddress::parse(raw)),
         None => None,
     };
-    v.finish()?;
     let new_email = new_email.filter(|e| e.normalized() != normalize_email(&user.row.email));
+    if new_email.is_some() && input.current_password.is_none() {
+        v.error(
+            "current_password",
+            "is required to change the email address",
+        );
+    }
+    v.finish()?;
+    if let (Some(_), Some(password)) = (&new_email, input.current_password.clone()) {
+        // A wrong password is a 422 (a 401 would sign the app out) and counts against
+        // the login limits like any other guess. No connection is held while it hashes.
+        let stored = users_db::password_hash(&mut conn, user.id).await?;
+        drop(conn);
+        let normalized = normalize_email(&user.row.email);
+        if !check_password_limited(state, ip, &normalized, password, stored).await? {
+            return Err(ApiError::invalid_field("current_password", "is wrong"));
+        }
+        conn = state.pool.get().await?;
+    }
     if let Some(email) = &new_email
         && users_db::email_exists(&mut conn, &email.normalized()).await?
     {
         return Err(email_taken());
     }
-    let public_url = state.settings.public_url.clone();
     conn.transaction(async |conn| {
         let updated = users_db::update(conn, user.id, &changes).await?;
         if let Some(categories) = &input.category_opt_outs {
             users_db::set_category_opt_outs(conn, user.id, categories).await?;
         }
         if let Some(email) = &new_email {
-            let token = new_email_token(
+            let token_id = store_link_token(
                 conn,
+                &state.keys,
                 user.id,
                 "verify_email",
                 Some(email.as_str()),
@@ -578,14 +627,31 @@ pub async fn update_profile(
             )
             .await?;
             let language = language_of(&updated);
-            let link = messages::link(&public_url, "verify", &token, language);
-            let to = Recipient {
-                user_id: user.id,
-                email: email.as_str(),
-                name: &updated.name,
-                language,
-            };
-            enqueue(conn, &messages::verify_email(&to, &link)).await?;
+            enqueue_all(
+                conn,
+                &[
+                    NewEmail {
+                        user_id: Some(user.id),
+                        to: email.as_str().to_owned(),
+                        language,
+                        intent: Intent::VerifyEmail { token_id },
+                    },
+                    NewEmail {
+                        user_id: Some(user.id),
+                        to: updated.email.clone(),
+                        language,
+                        intent: Intent::EmailChanged {
+                            name: greeting_name(&updated),
+                            new_address: mask_address(email.as_str()),
+                        },
+                    },
+                ],
+            )
+            .await?;
+            // Every session ends, the caller's too: whoever holds a stolen token must
+            // sign in again, with the password.
+            token_db::revoke_all_for_user(conn, user.id).await?;
+            tracing::info!(user.id = %user.id, "email change requested; sessions ended");
         }
         Ok(updated)
     })

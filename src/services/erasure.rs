@@ -8,9 +8,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db::users as users_db;
-use crate::email::{EmailBody, NewEmail, enqueue};
+use crate::email::intent::greeting_name;
+use crate::email::{Intent, NewEmail, enqueue};
 use crate::error::{ApiError, ErrorCode};
-use crate::settings::Settings;
 
 const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
 const WARNING_AHEAD: Duration = Duration::days(30);
@@ -18,7 +18,6 @@ const WARNING_AHEAD: Duration = Duration::days(30);
 /// Erases one person, in one transaction.
 pub async fn erase(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     id: Uuid,
     actor: Option<Uuid>,
 ) -> Result<(), ApiError> {
@@ -31,42 +30,16 @@ pub async fn erase(
             "the last active admin cannot be erased",
         ));
     }
-    let released = crate::services::tasks::release_all_of(conn, settings, id, actor).await?;
+    let released = crate::services::tasks::release_all_of(conn, id, actor).await?;
     users_db::anonymise(conn, id).await?;
     tracing::info!(user.id = %id, claims.released = released, "account erased");
     Ok(())
-}
-
-fn inactivity_warning(user: &users_db::UserRow, settings: &Settings) -> NewEmail {
-    let l = crate::services::accounts::language_of(user);
-    let body = EmailBody::new(l)
-        .greeting(&user.name)
-        .paragraph(l.pick(
-            "Du har ikke brukt kontoen din i dugnad på tre år. Om 30 dager sletter vi den og opplysningene om deg.",
-            "You have not used your dugnad account for three years. In 30 days we will delete it and the data about you.",
-        ))
-        .paragraph(l.pick(
-            "Vil du beholde kontoen, er det nok å logge inn i appen før det.",
-            "If you want to keep it, just log in to the app before then.",
-        ))
-        .button(l.pick("Åpne dugnad", "Open dugnad"), settings.public_url.to_string());
-    NewEmail {
-        kind: "inactivity_warning",
-        user_id: Some(user.id),
-        to: user.email.clone(),
-        content: body.render(l.pick(
-            "Kontoen din i dugnad slettes snart",
-            "Your dugnad account will be deleted soon",
-        )),
-        headers: Default::default(),
-    }
 }
 
 /// Warns accounts unused for three years less 30 days, and erases those warned 30 days
 /// ago that stayed unused. Returns (warned, erased).
 pub async fn inactive_accounts(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     now: DateTime<Utc>,
 ) -> Result<(usize, usize), ApiError> {
     let warned = conn
@@ -75,7 +48,16 @@ pub async fn inactive_accounts(
                 users_db::inactive_unwarned(conn, now - (INACTIVE_AFTER - WARNING_AHEAD)).await?;
             for user in &due {
                 users_db::mark_warned(conn, user.id, now).await?;
-                enqueue(conn, &inactivity_warning(user, settings)).await?;
+                enqueue(
+                    conn,
+                    &NewEmail::to_user(
+                        user,
+                        Intent::InactivityWarning {
+                            name: greeting_name(user),
+                        },
+                    ),
+                )
+                .await?;
             }
             Ok::<_, ApiError>(due.len())
         })
@@ -88,7 +70,7 @@ pub async fn inactive_accounts(
         .await?
     {
         match conn
-            .transaction(async |conn| erase(conn, settings, id, None).await)
+            .transaction(async |conn| erase(conn, id, None).await)
             .await
         {
             Ok(()) => erased += 1,

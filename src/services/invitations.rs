@@ -11,10 +11,9 @@ use crate::db::invitations::{self as db, InvitationRow};
 use crate::db::tasks::{self as task_db, TaskRow};
 use crate::db::users as users_db;
 use crate::domain::account::Role;
-use crate::email::enqueue;
-use crate::email::task_messages::{self, TaskMailContext};
+use crate::email::intent::greeting_name;
+use crate::email::{Intent, NewEmail, TaskFacts, enqueue};
 use crate::error::{ApiError, ErrorCode};
-use crate::settings::Settings;
 
 /// Invitations one unit may send one volunteer to tasks that have not started.
 pub const MAX_OPEN_PER_UNIT: i64 = 3;
@@ -33,7 +32,6 @@ fn already_invited() -> ApiError {
 /// Invites `volunteer_id` to the task. The unit and admins only.
 pub async fn invite(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     user: &AuthUser,
     task_id: Uuid,
     volunteer_id: Uuid,
@@ -84,14 +82,13 @@ pub async fn invite(
         )) => return Err(already_invited()),
         Err(e) => return Err(e.into()),
     };
-    send(conn, settings, &task, volunteer_id).await?;
+    send(conn, &task, volunteer_id).await?;
     tracing::info!(task.id = %task_id, invitation.id = %invitation.id, "volunteer invited");
     Ok(invitation)
 }
 
 async fn send(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     task: &TaskRow,
     volunteer_id: Uuid,
 ) -> Result<(), ApiError> {
@@ -101,24 +98,17 @@ async fn send(
     if !volunteer.notify_invitation {
         return Ok(());
     }
-    let language = crate::services::accounts::language_of(&volunteer);
-    let unsubscribe = crate::services::links::unsubscribe_link(
-        conn,
-        settings,
-        volunteer.id,
-        "invitation",
-        language,
-    )
-    .await?;
     let (unit_name, _, _) = task_db::unit_contact(conn, task.service_unit_id).await?;
-    let ctx = TaskMailContext {
-        public_url: &settings.public_url,
-        timezone: settings.timezone,
-    };
-    let recipient = crate::services::accounts::recipient(&volunteer);
     enqueue(
         conn,
-        &task_messages::invitation(&ctx, task, &recipient, &unit_name, &unsubscribe),
+        &NewEmail::to_user(
+            &volunteer,
+            Intent::Invitation {
+                name: greeting_name(&volunteer),
+                task: TaskFacts::of(task),
+                unit_name,
+            },
+        ),
     )
     .await?;
     Ok(())

@@ -11,8 +11,7 @@ use crate::auth::{AuthUser, permissions};
 use crate::db::opt_outs::{self as db, OptOutRow, ReviewRow};
 use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
-use crate::email::enqueue;
-use crate::email::task_messages::{self, TaskMailContext};
+use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
 use crate::error::{ApiError, ErrorCode};
 use crate::settings::Settings;
 use crate::validation::Validator;
@@ -128,19 +127,20 @@ pub async fn opt_out(
         }
         Err(e) => return Err(e.into()),
     };
-    let ctx = TaskMailContext {
-        public_url: &settings.public_url,
-        timezone: settings.timezone,
-    };
+    let mut emails = Vec::new();
     for task in db::withdraw_unclaimed(conn, council, category).await? {
         task_db::insert_event(conn, task.id, Some(user.id), "withdrawn", &[]).await?;
         let unit = task_db::unit_contact(conn, task.service_unit_id).await?;
-        enqueue(
-            conn,
-            &task_messages::unit_withdrawn(&ctx, &task, &unit.1, &council_name, reason),
-        )
-        .await?;
+        emails.push(NewEmail::to_unit(
+            &unit.1,
+            Intent::TaskWithdrawn {
+                task: TaskFacts::of(&task),
+                council: council_name.clone(),
+                reason: reason.to_owned(),
+            },
+        ));
     }
+    enqueue_all(conn, &emails).await?;
     tracing::info!(council.id = %council, category.id = %category, user.id = %user.id, "council opted out");
     Ok((row, true))
 }

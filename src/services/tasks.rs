@@ -15,18 +15,10 @@ use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::task::{self as rules, TaskStatus};
 use crate::domain::time::check_instant;
-use crate::email::enqueue;
-use crate::email::task_messages::{self as messages, TaskMailContext};
+use crate::email::intent::greeting_name;
+use crate::email::{Intent, NewEmail, TaskFacts, UnitFacts, enqueue, enqueue_all};
 use crate::error::{ApiError, ErrorCode};
-use crate::settings::Settings;
 use crate::validation::Validator;
-
-fn mail_context(settings: &Settings) -> TaskMailContext<'_> {
-    TaskMailContext {
-        public_url: &settings.public_url,
-        timezone: settings.timezone,
-    }
-}
 
 fn status_of(task: &TaskRow) -> TaskStatus {
     TaskStatus::parse(&task.status).unwrap_or(TaskStatus::Open)
@@ -240,7 +232,6 @@ pub struct TaskEdit {
 /// Edits a live task. `if_match` is the version from `If-Match`; a stale one is 412.
 pub async fn update(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     user: &AuthUser,
     id: Uuid,
     if_match: Option<i32>,
@@ -388,40 +379,28 @@ pub async fn update(
     let updated = db::update(conn, id, &changes).await?;
     db::insert_event(conn, id, Some(user.id), "updated", &fields).await?;
     // Claimants hear about it (the email names no values, private or not).
-    let ctx = mail_context(settings);
+    let mut emails = Vec::new();
     for claim in db::active_claims_of_task(conn, id).await? {
         if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
             && volunteer.notify_task_changed
             && volunteer.active
         {
-            let language = crate::services::accounts::language_of(&volunteer);
-            let unsubscribe = crate::services::links::unsubscribe_link(
-                conn,
-                settings,
-                volunteer.id,
-                "task_changed",
-                language,
-            )
-            .await?;
-            enqueue(
-                conn,
-                &messages::task_changed(
-                    &ctx,
-                    &updated,
-                    &crate::services::accounts::recipient(&volunteer),
-                    &unsubscribe,
-                ),
-            )
-            .await?;
+            emails.push(NewEmail::to_user(
+                &volunteer,
+                Intent::TaskChanged {
+                    name: greeting_name(&volunteer),
+                    task: TaskFacts::of(&updated),
+                },
+            ));
         }
     }
+    enqueue_all(conn, &emails).await?;
     Ok((updated, Some(private.unwrap_or(old_private))))
 }
 
 /// Cancels a live task: its active claims are voided and their holders told.
 pub async fn cancel(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     user: &AuthUser,
     id: Uuid,
     reason: &str,
@@ -450,31 +429,23 @@ pub async fn cancel(
     .await?;
     let voided = db::void_active_claims(conn, id).await?;
     db::insert_event(conn, id, Some(user.id), "cancelled", &[]).await?;
-    let ctx = mail_context(settings);
+    let mut emails = Vec::new();
     for claim in voided {
         if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
             && volunteer.notify_task_cancelled
             && volunteer.active
         {
-            let language = crate::services::accounts::language_of(&volunteer);
-            let unsubscribe = crate::services::links::unsubscribe_link(
-                conn,
-                settings,
-                volunteer.id,
-                "task_cancelled",
-                language,
-            )
-            .await?;
-            let email = messages::task_cancelled(
-                &ctx,
-                &cancelled,
-                &crate::services::accounts::recipient(&volunteer),
-                reason,
-                &unsubscribe,
-            );
-            enqueue(conn, &email).await?;
+            emails.push(NewEmail::to_user(
+                &volunteer,
+                Intent::TaskCancelled {
+                    name: greeting_name(&volunteer),
+                    task: TaskFacts::of(&cancelled),
+                    reason: reason.to_owned(),
+                },
+            ));
         }
     }
+    enqueue_all(conn, &emails).await?;
     db::find(conn, id).await?.ok_or_else(not_found)
 }
 
@@ -583,7 +554,6 @@ fn unique_or_check(e: DieselError) -> ApiError {
 /// order; the task row is locked, and the database refuses an over-fill regardless.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     user: &AuthUser,
     id: Uuid,
 ) -> Result<ClaimRow, ApiError> {
@@ -643,20 +613,12 @@ pub async fn claim(
         }
     }
 
-    // The writes, the task as the claim left it, the unit's contact and the unsubscribe
-    // token: one round trip. A failed insert aborts the transaction, so the statements
-    // after it fail too; its own error is the answer.
-    let unsubscribe = user.row.notify_claim_confirmation.then(|| {
-        crate::services::links::new_unsubscribe(
-            settings,
-            user.id,
-            "claim_confirmation",
-            user.language,
-        )
-    });
+    // The writes, the task as the claim left it and the unit's contact: one round trip.
+    // A failed insert aborts the transaction, so the statements after it fail too; its
+    // own error is the answer.
     let shared: &AsyncPgConnection = conn;
-    let (mut c1, mut c2, mut c3, mut c4, mut c5) = (shared, shared, shared, shared, shared);
-    let (claim, (), after, unit, ()) = futures_util::try_join!(
+    let (mut c1, mut c2, mut c3, mut c4) = (shared, shared, shared, shared);
+    let (claim, (), after, unit) = futures_util::try_join!(
         async {
             db::insert_claim(&mut c1, id, user.id)
                 .await
@@ -673,34 +635,43 @@ pub async fn claim(
                 .await
                 .map_err(ApiError::from)
         },
-        async {
-            match &unsubscribe {
-                Some((pending, _)) => pending.insert(&mut c5).await.map_err(ApiError::from),
-                None => Ok(()),
-            }
-        },
     )?;
     let after = after.ok_or_else(not_found)?;
 
-    // The emails (and, when this claim filled the task, its event): one more round trip.
-    let ctx = mail_context(settings);
+    // The emails in one statement (and, when this claim filled the task, its event): one
+    // more round trip. They hold what to say; the worker renders them.
+    let facts = TaskFacts::of(&after);
+    let unit = UnitFacts {
+        name: unit.0,
+        email: unit.1,
+        phone: unit.2,
+    };
     let mut emails = Vec::with_capacity(3);
-    if let Some((_, links)) = &unsubscribe {
-        emails.push(messages::claim_confirmation(
-            &ctx,
-            &after,
-            &crate::services::accounts::recipient(&user.row),
-            &unit,
-            links,
+    if user.row.notify_claim_confirmation {
+        emails.push(NewEmail::to_user(
+            &user.row,
+            Intent::ClaimConfirmation {
+                name: greeting_name(&user.row),
+                task: facts.clone(),
+                unit: unit.clone(),
+            },
         ));
     }
-    emails.push(messages::unit_claimed(&ctx, &after, &unit.1));
+    emails.push(NewEmail::to_unit(
+        &unit.email,
+        Intent::TaskClaimed {
+            task: facts.clone(),
+        },
+    ));
     let filled = after.status == "filled";
     if filled {
-        emails.push(messages::unit_filled(&ctx, &after, &unit.1));
+        emails.push(NewEmail::to_unit(
+            &unit.email,
+            Intent::TaskFilled { task: facts },
+        ));
     }
     let shared: &AsyncPgConnection = conn;
-    let mut event_conn = shared;
+    let (mut event_conn, mut mail_conn) = (shared, shared);
     let filled_event = async {
         if filled {
             db::insert_event(&mut event_conn, id, None, "filled", &[]).await
@@ -708,11 +679,7 @@ pub async fn claim(
             Ok(())
         }
     };
-    let writes = futures_util::future::try_join_all(emails.iter().map(|email| {
-        let mut c = shared;
-        async move { enqueue(&mut c, email).await }
-    }));
-    futures_util::try_join!(filled_event, writes)?;
+    futures_util::try_join!(filled_event, enqueue_all(&mut mail_conn, &emails))?;
     tracing::info!(task.id = %id, user.id = %user.id, claim.id = %claim.id, "task claimed");
     Ok(claim)
 }
@@ -720,7 +687,6 @@ pub async fn claim(
 /// Gives a claim back, until the task ends; the spot reopens at once.
 pub async fn release(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     user: &AuthUser,
     id: Uuid,
 ) -> Result<ClaimRow, ApiError> {
@@ -734,13 +700,12 @@ pub async fn release(
     if Utc::now() >= rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
         return Err(not_open("the task has ended"));
     }
-    release_locked(conn, settings, &task, &claim, Some(user.id)).await
+    release_locked(conn, &task, &claim, Some(user.id)).await
 }
 
 /// Releases `claim` on the locked `task`: event and the unit's email (naming no one).
 pub async fn release_locked(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     task: &TaskRow,
     claim: &ClaimRow,
     actor: Option<Uuid>,
@@ -754,7 +719,12 @@ pub async fn release_locked(
     let unit = db::unit_contact(conn, task.service_unit_id).await?;
     enqueue(
         conn,
-        &messages::unit_released(&mail_context(settings), &after, &unit.1),
+        &NewEmail::to_unit(
+            &unit.1,
+            Intent::TaskReleased {
+                task: TaskFacts::of(&after),
+            },
+        ),
     )
     .await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
@@ -765,7 +735,6 @@ pub async fn release_locked(
 /// any release.
 pub async fn release_all_of(
     conn: &mut AsyncPgConnection,
-    settings: &Settings,
     volunteer_id: Uuid,
     actor: Option<Uuid>,
 ) -> Result<usize, ApiError> {
@@ -775,7 +744,7 @@ pub async fn release_all_of(
         let Some(task) = db::find_for_update(conn, task.id).await? else {
             continue;
         };
-        release_locked(conn, settings, &task, &claim, actor).await?;
+        release_locked(conn, &task, &claim, actor).await?;
     }
     Ok(count)
 }

@@ -4,25 +4,17 @@
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
-use super::accounts::{SET_PASSWORD_TTL, language_of, new_email_token, recipient};
+use super::accounts::store_link_token;
 use crate::auth::{AuthUser, permissions};
 use crate::db::users::{NewUserRow, UserChanges, UserRow};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
-use crate::domain::account::{EmailAddress, Role};
-use crate::email::{enqueue, messages};
+use crate::domain::account::{EmailAddress, Role, SET_PASSWORD_TTL};
+use crate::email::intent::language_of;
+use crate::email::{Intent, NewEmail, enqueue};
 use crate::error::{ApiError, ErrorCode};
 use crate::startup::AppState;
 use crate::validation::{self, Validator};
-
-fn role_names(role: Role) -> (&'static str, &'static str) {
-    match role {
-        Role::Admin => ("administrator", "administrator"),
-        Role::Staff => ("ansatt", "staff"),
-        Role::Coordinator => ("leder av nærmiljøutvalg", "council coordinator"),
-        Role::Volunteer => ("frivillig", "volunteer"),
-    }
-}
 
 /// What an admin gives to create an account.
 pub struct NewAccount {
@@ -68,17 +60,23 @@ async fn send_set_password(
     user: &UserRow,
     role: Role,
 ) -> Result<(), ApiError> {
-    let token = new_email_token(conn, user.id, "set_password", None, SET_PASSWORD_TTL).await?;
-    let link = messages::link(
-        &state.settings.public_url,
-        "set-password",
-        &token,
-        language_of(user),
-    );
-    let (nb, en) = role_names(role);
+    let token_id = store_link_token(
+        conn,
+        &state.keys,
+        user.id,
+        "set_password",
+        None,
+        SET_PASSWORD_TTL,
+    )
+    .await?;
     enqueue(
         conn,
-        &messages::account_created(&recipient(user), nb, en, &link),
+        &NewEmail {
+            user_id: Some(user.id),
+            to: user.email.clone(),
+            language: language_of(user),
+            intent: Intent::AccountCreated { token_id, role },
+        },
     )
     .await?;
     Ok(())
@@ -269,8 +267,7 @@ pub async fn update(
             token_db::revoke_all_for_user(conn, id).await?;
             // A deactivated person holds no tasks: their claims are released and the units
             // told, as for any release.
-            crate::services::tasks::release_all_of(conn, &state.settings, id, Some(admin.id))
-                .await?;
+            crate::services::tasks::release_all_of(conn, id, Some(admin.id)).await?;
         }
         tracing::info!(user.id = %id, admin.id = %admin.id, "account changed");
         Ok(updated)

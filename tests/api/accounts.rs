@@ -649,18 +649,60 @@ async fn a_password_reset_works_end_to_end_once() {
 }
 
 #[tokio::test]
-async fn reset_and_resend_reveal_nothing_about_unknown_addresses() {
+async fn reset_and_resend_run_the_same_statements_for_known_and_unknown_addresses() {
     let app = TestApp::spawn().await;
-    for path in [
+    let known = app.volunteer().await;
+    register(&app, "uverifisert@example.no").await;
+    app.drain_outbox().await;
+    let before = app.smtp.received().len();
+    let sent = |path: &'static str, email: &str, id: &str| {
+        let request = app
+            .client
+            .post(app.url(path))
+            .header("x-request-id", id)
+            .json(&json!({"email": email}));
+        let app = &app;
+        let id = id.to_owned();
+        async move {
+            let response = app.send(request).await;
+            assert_eq!(response.status(), 202, "{path}");
+            app.statements(&id)
+        }
+    };
+    let reset_known = sent("/api/v1/auth/password-reset", &known.email, "reset-known").await;
+    let reset_unknown = sent(
         "/api/v1/auth/password-reset",
+        "ingen@example.no",
+        "reset-unknown",
+    )
+    .await;
+    assert!(!reset_known.is_empty(), "the request writes its row");
+    assert_eq!(
+        reset_known, reset_unknown,
+        "the same work for every address"
+    );
+    let resend_known = sent(
         "/api/v1/auth/verify-email/resend",
-    ] {
-        let response = app
-            .post(path, None, json!({"email": "nobody@example.no"}))
-            .await;
-        assert_eq!(response.status(), 202, "{path}");
-    }
-    assert_eq!(app.drain_outbox().await, 0);
+        "uverifisert@example.no",
+        "resend-known",
+    )
+    .await;
+    let resend_unknown = sent(
+        "/api/v1/auth/verify-email/resend",
+        "ingen@example.no",
+        "resend-unknown",
+    )
+    .await;
+    assert_eq!(resend_known, resend_unknown);
+
+    // Later, the worker resolves them: the accounts get their links, nobody else anything.
+    app.drain_outbox().await;
+    let received = app.smtp.received();
+    assert_eq!(received.len() - before, 2);
+    assert!(app.mail_to("ingen@example.no").await.is_empty());
+    assert_eq!(app.mail_to(&known.email).await.len(), 1);
+    let reset = &app.mail_to(&known.email).await[0];
+    assert!(reset.link_token("reset-password").len() > 20);
 }
 
 #[tokio::test]
@@ -723,6 +765,78 @@ async fn failed_logins_are_limited_per_address_with_retry_after() {
         .expect("seconds");
     assert!((1..=900).contains(&retry_after));
     assert_problem(response, 429, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn parallel_wrong_logins_get_no_more_evaluations_than_the_limit() {
+    let app = TestApp::spawn_with(|s| s.db_pool_size = 16).await;
+    let user = app.volunteer().await;
+    let attempts = (0..120).map(|_| {
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": user.email, "password": "Feil-passord-123"}),
+        )
+    });
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    let evaluated = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    // A debug build hashes slowly, so a few may find the hasher busy (503, given back).
+    let busy = statuses.iter().filter(|s| **s == 503).count();
+    assert_eq!(evaluated + refused + busy, 120, "{statuses:?}");
+    assert!(
+        (1..=10).contains(&evaluated),
+        "each attempt is reserved before the hash, so at most 10 are evaluated: {statuses:?}"
+    );
+    assert!(refused >= 100, "{statuses:?}");
+    // The right password, once the window allows again, gives its slot back.
+    app.sql("DELETE FROM rate_limit_counters").await;
+    for _ in 0..12 {
+        app.login(&user.email, &user.password).await;
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_elsewhere_cannot_lock_the_owner_out_but_the_ceiling_holds() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_limit_per_email = 3;
+        s.login_ceiling_per_email = 6;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
+    let user = app.volunteer().await;
+    let attempt = |ip: &'static str, password: &str| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"email": user.email, "password": password}));
+        let app = &app;
+        async move { app.send(request).await.status().as_u16() }
+    };
+    for _ in 0..3 {
+        assert_eq!(attempt("198.51.100.9", "Feil-passord-123").await, 401);
+    }
+    assert_eq!(
+        attempt("198.51.100.9", "Feil-passord-123").await,
+        429,
+        "the stranger's network is stopped"
+    );
+    assert_eq!(
+        attempt("203.0.113.5", &user.password).await,
+        200,
+        "the owner, from their own network, still gets in"
+    );
+    // Spread over networks, guesses stop at the ceiling for everyone.
+    for ip in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+        assert_eq!(attempt(ip, "Feil-passord-123").await, 401);
+    }
+    assert_eq!(attempt("192.0.2.4", "Feil-passord-123").await, 429);
+    assert_eq!(attempt("203.0.113.5", &user.password).await, 429);
 }
 
 #[tokio::test]
@@ -887,30 +1001,69 @@ async fn a_coordinator_cannot_move_their_own_council() {
 }
 
 #[tokio::test]
-async fn changing_the_email_address_takes_effect_once_the_new_one_is_verified() {
-    let app = TestApp::spawn().await;
+async fn changing_the_email_address_needs_the_password_tells_the_old_one_and_ends_every_session() {
+    let app = TestApp::spawn_with(|s| s.login_limit_per_email = 3).await;
     let user = app.volunteer().await;
     let other = app.volunteer().await;
-    let taken = app
-        .patch(
-            "/api/v1/me",
-            Some(&user.access_token),
-            json!({"email": other.email.to_uppercase()}),
-        )
-        .await;
+    let change = |body: Value| {
+        let (app, token) = (&app, user.access_token.clone());
+        async move { app.patch("/api/v1/me", Some(&token), body).await }
+    };
+    // A stolen access token alone cannot move the account.
+    let missing = change(json!({"email": "tyv@example.no"})).await;
+    let body = assert_problem(missing, 422, "validation_failed").await;
+    assert_eq!(body["errors"][0]["field"], "current_password");
+    for _ in 0..3 {
+        let wrong =
+            change(json!({"email": "tyv@example.no", "current_password": "Gjettet-passord-1"}))
+                .await;
+        let body = assert_problem(wrong, 422, "validation_failed").await;
+        assert_eq!(body["errors"][0]["field"], "current_password");
+    }
+    // Wrong passwords count against the login limit like any guess.
+    let limited =
+        change(json!({"email": "tyv@example.no", "current_password": user.password})).await;
+    assert_problem(limited, 429, "rate_limited").await;
+    app.sql("DELETE FROM rate_limit_counters").await;
+
+    let taken =
+        change(json!({"email": other.email.to_uppercase(), "current_password": user.password}))
+            .await;
     assert_problem(taken, 409, "email_taken").await;
 
-    let response = app
-        .patch(
-            "/api/v1/me",
-            Some(&user.access_token),
-            json!({"email": "ny.adresse@example.no"}),
-        )
-        .await;
+    let response =
+        change(json!({"email": "ny.adresse@example.no", "current_password": user.password})).await;
     assert_eq!(response.status(), 200);
     let me: Value = response.json().await.expect("json");
     assert_eq!(me["email"], user.email.as_str(), "unchanged until verified");
-    let token = app.mail_to("ny.adresse@example.no").await[0].link_token("verify");
+    assert!(app.mail_to("tyv@example.no").await.is_empty());
+
+    // Every session ended, the caller's too.
+    let refresh = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": user.refresh_token}),
+        )
+        .await;
+    assert_problem(refresh, 401, "unauthenticated").await;
+    // The old address is told, and stays the login until the new one is verified.
+    let told = app.mail_to(&user.email).await;
+    let notice = told
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.contains("E-postadressen din i dugnad endres"))
+        })
+        .expect("the old address is told");
+    assert!(notice.text_body().contains("n***@example.no"));
+    app.login(&user.email, &user.password).await;
+    let verification = &app.mail_to("ny.adresse@example.no").await[0];
+    assert!(
+        !verification.text_body().contains("Test volunteer"),
+        "no name in mail to an address nobody confirmed"
+    );
+    let token = verification.link_token("verify");
     assert_eq!(
         app.post("/api/v1/auth/verify-email", None, json!({"token": token}))
             .await
@@ -918,6 +1071,47 @@ async fn changing_the_email_address_takes_effect_once_the_new_one_is_verified() 
         204
     );
     app.login("ny.adresse@example.no", &user.password).await;
+}
+
+#[tokio::test]
+async fn nobody_can_flood_a_strangers_address_through_the_service() {
+    let app = TestApp::spawn().await;
+    let user = app.volunteer().await;
+    for _ in 0..20 {
+        let response = app
+            .patch(
+                "/api/v1/me",
+                Some(&user.access_token),
+                json!({"email": "fremmed@example.no", "current_password": user.password, "name": "Kjøp billig Viagra"}),
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+    for _ in 0..5 {
+        let response = app
+            .post(
+                "/api/v1/auth/password-reset",
+                None,
+                json!({"email": "fremmed@example.no"}),
+            )
+            .await;
+        assert_eq!(response.status(), 202);
+    }
+    let mails = app.mail_to("fremmed@example.no").await;
+    assert_eq!(mails.len(), 5, "the per-address limit of security emails");
+    for mail in &mails {
+        assert!(
+            !mail.text_body().contains("Viagra"),
+            "no name the recipient never confirmed"
+        );
+    }
+    let dropped = app
+        .query_json("SELECT count(*) AS n FROM email_outbox WHERE status = 'dropped'")
+        .await;
+    assert!(
+        dropped[0]["n"].as_i64().is_some_and(|n| n >= 15),
+        "{dropped:?}"
+    );
 }
 
 #[tokio::test]

@@ -74,6 +74,7 @@ pub fn test_settings(database_url: &str, smtp_url: &str) -> Settings {
     settings.outbox.send_timeout = Duration::from_secs(2);
     settings.outbox.base_backoff = Duration::from_secs(60);
     settings.outbox.max_attempts = 5;
+    settings.database.statement_log = Some(dugnad::db::StatementLog::default());
     settings
 }
 
@@ -204,6 +205,16 @@ impl TestApp {
             .into_iter()
             .map(|row| serde_json::from_str(row.get::<_, &str>(0)).expect("json"))
             .collect()
+    }
+
+    /// The SQL of every statement the server ran for the request with `request_id`.
+    pub fn statements(&self, request_id: &str) -> Vec<String> {
+        self.settings
+            .database
+            .statement_log
+            .as_ref()
+            .map(|log| log.for_request(request_id))
+            .unwrap_or_default()
     }
 
     /// Starts a graceful shutdown.

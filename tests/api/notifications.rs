@@ -132,7 +132,8 @@ async fn the_reminder_arrives_once_a_day_before_and_its_link_releases_in_one_pos
             None,
         )
         .await;
-    assert_problem(reuse, 422, "validation_failed").await;
+    // A release link is signed, not stored: using it again finds no claim to give back.
+    assert_problem(reuse, 403, "not_claimant").await;
 }
 
 #[tokio::test]

@@ -1,32 +1,36 @@
 //! The email pipeline, end to end: outbox row → worker → lettre → the loopback SMTP server.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use diesel_async::AsyncConnection;
 use dugnad::domain::Language;
-use dugnad::email::{EmailBody, NewEmail, enqueue};
+use dugnad::email::{EmailBody, Intent, NewEmail, TaskFacts, UnitFacts, enqueue};
 use serde_json::Value;
 
 use crate::helpers::TestApp;
 use crate::support::smtp::Behaviour;
 
 fn sample_email(to: &str) -> NewEmail {
-    let mut headers = BTreeMap::new();
-    headers.insert(
-        "List-Unsubscribe".to_owned(),
-        "<http://dugnad.test/e/unsubscribe?token=abc>".to_owned(),
-    );
     NewEmail {
-        kind: "test_notice",
-        user_id: None,
+        user_id: Some(uuid::Uuid::now_v7()),
         to: to.to_owned(),
-        content: EmailBody::new(Language::Nb)
-            .greeting("Kari")
-            .paragraph("Et nytt oppdrag i Østre Halsen venter på deg.")
-            .button("Se oppdraget", "http://dugnad.test/tasks/1")
-            .render("Nytt oppdrag: tur i Østre Halsen"),
-        headers,
+        language: Language::Nb,
+        intent: Intent::ClaimConfirmation {
+            name: Some("Kari".into()),
+            task: TaskFacts {
+                id: uuid::Uuid::now_v7(),
+                title: "Tur i Østre Halsen".into(),
+                starts_at: chrono::Utc::now() + chrono::Duration::days(2),
+                area_hint: Some("Østre Halsen".into()),
+                claimed: 1,
+                spots: 2,
+            },
+            unit: UnitFacts {
+                name: "Hjemmetjenesten".into(),
+                email: "hjemmetjenesten@larvik.test".into(),
+                phone: None,
+            },
+        },
     }
 }
 
@@ -63,7 +67,7 @@ async fn an_enqueued_email_is_delivered_over_smtp_with_text_html_and_a_stable_me
     );
     assert!(
         mail.header("List-Unsubscribe")
-            .is_some_and(|v| v.contains("/e/unsubscribe"))
+            .is_some_and(|v| v.contains("/api/v1/links/unsubscribe?token="))
     );
     assert!(mail.data.contains("text/plain") && mail.data.contains("text/html"));
 
@@ -194,10 +198,22 @@ async fn a_hanging_smtp_server_costs_one_timeout_and_the_email_survives() {
 async fn a_resend_after_an_unrecorded_delivery_keeps_the_same_message_id() {
     let app = TestApp::spawn().await;
     let id = enqueue_one(&app, "kari@example.no").await;
+    let before = app
+        .query_json(&format!(
+            "SELECT to_address, facts::text AS facts FROM email_outbox WHERE id = '{id}'"
+        ))
+        .await;
     app.drain_outbox().await;
-    // As if the process died after the SMTP server accepted but before the row was marked.
+    // As if the process died after the SMTP server accepted but before the row was
+    // marked: the row is still pending as it was written.
+    let facts = before[0]["facts"]
+        .as_str()
+        .expect("facts")
+        .replace('\'', "''");
     app.sql(&format!(
-        "UPDATE email_outbox SET status = 'pending', sent_at = NULL, next_attempt_at = now() WHERE id = '{id}'"
+        "UPDATE email_outbox SET status = 'pending', sent_at = NULL, message_id = NULL, \
+                to_address = '{}', facts = '{facts}'::jsonb, next_attempt_at = now() WHERE id = '{id}'",
+        before[0]["to_address"].as_str().expect("address")
     ))
     .await;
     app.drain_outbox().await;
@@ -298,7 +314,7 @@ fn email_addresses_are_masked_for_logs() {
 #[test]
 fn html_bodies_escape_what_they_are_given() {
     let rendered = EmailBody::new(Language::En)
-        .greeting("<script>")
+        .greeting(Some("<script>"))
         .paragraph("Tom & Jerry")
         .unsubscribe("http://dugnad.test/e/unsubscribe?token=a&b")
         .render("Subject");
@@ -367,4 +383,106 @@ async fn admins_see_dead_emails_masked_and_put_them_back_in_the_queue() {
         .get_as("/api/v1/admin/outbox?status=sent", &admin.access_token)
         .await;
     crate::helpers::assert_problem(bad, 422, "validation_failed").await;
+}
+
+#[tokio::test]
+async fn a_copy_of_the_outbox_opens_nothing_and_sent_rows_keep_only_metadata() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let created = app
+        .post(
+            "/api/v1/users",
+            Some(&admin.access_token),
+            serde_json::json!({"email": "ny.ansatt@larvik.test", "name": "Nina Ansatt", "role": "staff", "service_unit_id": unit}),
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    // What the database holds while the email waits: what to say, not the link.
+    let pending = app
+        .query_json("SELECT kind, facts::text AS facts, to_address FROM email_outbox")
+        .await;
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["kind"], "account_created");
+    let waiting = pending[0]["facts"].as_str().expect("facts").to_owned();
+    assert!(waiting.contains("token_id"), "{waiting}");
+
+    let mails = app.mail_to("ny.ansatt@larvik.test").await;
+    let token = mails[0].link_token("set-password");
+    assert!(!waiting.contains(&token), "the row never held the token");
+    let everything = app
+        .query_json(
+            "SELECT (SELECT coalesce(string_agg(to_jsonb(o)::text, ' '), '') FROM email_outbox o) AS outbox, \
+                    (SELECT coalesce(string_agg(to_jsonb(t)::text, ' '), '') FROM email_tokens t) AS tokens",
+        )
+        .await;
+    let dump = everything[0].to_string();
+    assert!(
+        !dump.contains(&token),
+        "no copy of the database holds a working link"
+    );
+    assert!(
+        !dump.contains("Nina Ansatt"),
+        "no name in the outbox once sent"
+    );
+
+    let sent = app
+        .query_json("SELECT status, facts, to_address, message_id FROM email_outbox")
+        .await;
+    assert_eq!(sent[0]["status"], "sent");
+    assert_eq!(sent[0]["facts"], Value::Null);
+    assert_eq!(sent[0]["to_address"], "n***@larvik.test");
+    assert_eq!(
+        sent[0]["message_id"].as_str(),
+        mails[0].header("Message-ID").as_deref()
+    );
+    // The link still works: the server derives it from the stored id with its key.
+    let confirmed = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            serde_json::json!({"token": token, "password": "Et-godt-nytt-passord-7"}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), 204);
+}
+
+#[tokio::test]
+async fn dead_dropped_and_stale_rows_are_forgotten_after_the_outbox_retention() {
+    let app = TestApp::spawn_with(|s| s.outbox_retention_days = 7).await;
+    for (status, age) in [
+        ("dead", 8),
+        ("dead", 6),
+        ("dropped", 8),
+        ("pending", 8),
+        ("sent", 30),
+    ] {
+        let facts = if matches!(status, "dead" | "pending") {
+            "'{\"kind\": \"inactivity_warning\", \"name\": null}'"
+        } else {
+            "NULL"
+        };
+        let sent_at = if status == "sent" { "now()" } else { "NULL" };
+        app.sql(&format!(
+            "INSERT INTO email_outbox (id, kind, to_address, status, facts, sent_at, created_at, next_attempt_at) \
+             VALUES ('{}', 'inactivity_warning', 'k***@example.no', '{status}', {facts}, {sent_at}, \
+                     now() - interval '{age} days', now() + interval '1 day')",
+            uuid::Uuid::now_v7()
+        ))
+        .await;
+    }
+    let report = dugnad::jobs::run_once(&app.pool, &app.settings)
+        .await
+        .expect("jobs")
+        .expect("lock");
+    assert_eq!(report.outbox_forgotten, 3);
+    let left = app
+        .query_json("SELECT status FROM email_outbox ORDER BY status")
+        .await;
+    let left: Vec<&str> = left.iter().filter_map(|r| r["status"].as_str()).collect();
+    assert_eq!(
+        left,
+        ["dead", "sent"],
+        "the young dead row and the metadata stay"
+    );
 }

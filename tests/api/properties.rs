@@ -111,7 +111,6 @@ async fn run(steps: Vec<Step>) {
     let mut task_ids: Vec<Uuid> = Vec::new();
     for (n, step) in steps.into_iter().enumerate() {
         let mut conn = app.pool.get().await.expect("connection");
-        let settings = app.settings.clone();
         let pick = |i: usize| task_ids.get(i % task_ids.len().max(1)).copied();
         // Every step is its own transaction; refusals (4xx) are part of the game.
         let _ = match step {
@@ -144,7 +143,7 @@ async fn run(steps: Vec<Step>) {
             Step::Claim { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::claim(c, &settings, &volunteers[volunteer], id)
+                        tasks::claim(c, &volunteers[volunteer], id)
                             .await
                             .map(|_| ())
                     })
@@ -155,7 +154,7 @@ async fn run(steps: Vec<Step>) {
             Step::Release { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::release(c, &settings, &volunteers[volunteer], id)
+                        tasks::release(c, &volunteers[volunteer], id)
                             .await
                             .map(|_| ())
                     })
@@ -170,9 +169,7 @@ async fn run(steps: Vec<Step>) {
                         ..Default::default()
                     };
                     conn.transaction(async |c| {
-                        tasks::update(c, &settings, &staff, id, None, edit)
-                            .await
-                            .map(|_| ())
+                        tasks::update(c, &staff, id, None, edit).await.map(|_| ())
                     })
                     .await
                 }
@@ -187,9 +184,7 @@ async fn run(steps: Vec<Step>) {
             Step::Cancel { task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::cancel(c, &settings, &staff, id, "Avlyst")
-                            .await
-                            .map(|_| ())
+                        tasks::cancel(c, &staff, id, "Avlyst").await.map(|_| ())
                     })
                     .await
                 }

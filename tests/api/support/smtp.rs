@@ -298,7 +298,7 @@ impl ReceivedMail {
             + marker.len();
         text[start..]
             .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect()
     }
 }

@@ -1,0 +1,245 @@
+//! What an outbox row says: the kind of email and the public facts it needs — never a
+//! rendered body, never a raw token. Link tokens travel as the ids of their stored rows
+//! (the worker derives the token with the server key) or are signed at delivery.
+//!
+//! Facts are public by construction: a task's title, time, area and spot counts, a
+//! unit's contact, the recipient's own name. A task's private block has no field here.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::db::tasks::TaskRow;
+use crate::db::users::UserRow;
+use crate::domain::Language;
+use crate::domain::account::Role;
+
+/// The person's name for a greeting: only once their address is verified, so mail to an
+/// address nobody confirmed never carries a name someone else typed.
+pub fn greeting_name(user: &UserRow) -> Option<String> {
+    user.email_verified.then(|| user.name.clone())
+}
+
+/// The language a person reads their email in.
+pub fn language_of(user: &UserRow) -> Language {
+    Language::parse(&user.language).unwrap_or_default()
+}
+
+/// The public facts of a task an email mentions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskFacts {
+    pub id: Uuid,
+    pub title: String,
+    pub starts_at: DateTime<Utc>,
+    pub area_hint: Option<String>,
+    /// Active claims and spots when the email was written (the unit's "2 of 3 taken").
+    pub claimed: i32,
+    pub spots: i32,
+}
+
+impl TaskFacts {
+    pub fn of(task: &TaskRow) -> Self {
+        Self {
+            id: task.id,
+            title: task.title.clone(),
+            starts_at: task.starts_at,
+            area_hint: task.area_hint.clone(),
+            claimed: task.active_claims,
+            spots: task.spots,
+        }
+    }
+}
+
+/// A service unit's contact, as volunteers may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitFacts {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// One email to write. `name` is the recipient's own name for the greeting; it is
+/// `None` when the address is not verified, so mail to an address nobody confirmed never
+/// carries a name someone else chose.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Intent {
+    /// Confirm an address; the token is the stored `verify_email` row `token_id`.
+    VerifyEmail {
+        token_id: Uuid,
+    },
+    /// A reset was asked for the row's address: the worker finds out whether an account
+    /// has it and what to send, so the request does the same work for every address.
+    PasswordResetRequest,
+    /// A new verification link was asked for the row's address (resolved likewise).
+    VerificationResendRequest,
+    PasswordReset {
+        token_id: Uuid,
+        name: Option<String>,
+    },
+    /// An admin created the account; the link sets its first password.
+    AccountCreated {
+        token_id: Uuid,
+        role: Role,
+    },
+    /// To the old address: the login address is being changed.
+    EmailChanged {
+        name: Option<String>,
+        new_address: String,
+    },
+    ClaimConfirmation {
+        name: Option<String>,
+        task: TaskFacts,
+        unit: UnitFacts,
+    },
+    TaskClaimed {
+        task: TaskFacts,
+    },
+    TaskReleased {
+        task: TaskFacts,
+    },
+    TaskFilled {
+        task: TaskFacts,
+    },
+    TaskChanged {
+        name: Option<String>,
+        task: TaskFacts,
+    },
+    TaskCancelled {
+        name: Option<String>,
+        task: TaskFacts,
+        reason: String,
+    },
+    TaskWithdrawn {
+        task: TaskFacts,
+        council: String,
+        reason: String,
+    },
+    /// 24 hours before; the release link is signed for `claim_id` at delivery.
+    Reminder {
+        name: Option<String>,
+        task: TaskFacts,
+        claim_id: Uuid,
+    },
+    Invitation {
+        name: Option<String>,
+        task: TaskFacts,
+        unit_name: String,
+    },
+    NewTasksDigest {
+        name: Option<String>,
+        tasks: Vec<TaskFacts>,
+    },
+    InactivityWarning {
+        name: Option<String>,
+    },
+    /// A row written before intents existed, delivered as it was rendered then.
+    Legacy {
+        subject: String,
+        text: String,
+        html: String,
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+    },
+}
+
+/// The kinds a person can turn off; every email of these carries an unsubscribe link.
+pub const OPTIONAL_KINDS: [&str; 6] = [
+    "claim_confirmation",
+    "task_changed",
+    "task_cancelled",
+    "reminder",
+    "invitation",
+    "new_tasks_digest",
+];
+
+/// The kinds that protect an account: they cannot be turned off, and each address gets
+/// at most a few of them an hour, whoever asks.
+pub const SECURITY_KINDS: [&str; 4] = [
+    "verify_email",
+    "password_reset",
+    "account_created",
+    "email_changed",
+];
+
+impl Intent {
+    /// The outbox row's `kind`: what the email is, for metrics, the admin view and the
+    /// export (a request resolves to the kind it asks for).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::VerifyEmail { .. } | Self::VerificationResendRequest => "verify_email",
+            Self::PasswordResetRequest | Self::PasswordReset { .. } => "password_reset",
+            Self::AccountCreated { .. } => "account_created",
+            Self::EmailChanged { .. } => "email_changed",
+            Self::ClaimConfirmation { .. } => "claim_confirmation",
+            Self::TaskClaimed { .. } => "task_claimed",
+            Self::TaskReleased { .. } => "task_released",
+            Self::TaskFilled { .. } => "task_filled",
+            Self::TaskChanged { .. } => "task_changed",
+            Self::TaskCancelled { .. } => "task_cancelled",
+            Self::TaskWithdrawn { .. } => "task_withdrawn",
+            Self::Reminder { .. } => "reminder",
+            Self::Invitation { .. } => "invitation",
+            Self::NewTasksDigest { .. } => "new_tasks_digest",
+            Self::InactivityWarning { .. } => "inactivity_warning",
+            Self::Legacy { .. } => "legacy",
+        }
+    }
+
+    pub fn is_security(&self) -> bool {
+        SECURITY_KINDS.contains(&self.kind())
+    }
+
+    /// Whether the worker must first find out what to send (and to whom).
+    pub fn is_request(&self) -> bool {
+        matches!(
+            self,
+            Self::PasswordResetRequest | Self::VerificationResendRequest
+        )
+    }
+
+    pub fn to_facts(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({}))
+    }
+
+    pub fn from_facts(facts: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        Self::deserialize(facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_round_trip_through_their_facts_and_name_their_kind() {
+        let task = TaskFacts {
+            id: Uuid::now_v7(),
+            title: "Tur".into(),
+            starts_at: Utc::now(),
+            area_hint: None,
+            claimed: 1,
+            spots: 2,
+        };
+        for intent in [
+            Intent::PasswordResetRequest,
+            Intent::TaskFilled { task: task.clone() },
+            Intent::Reminder {
+                name: Some("Kari".into()),
+                task,
+                claim_id: Uuid::now_v7(),
+            },
+        ] {
+            let facts = intent.to_facts();
+            assert_eq!(
+                facts["kind"].as_str().map(|k| k.starts_with(intent.kind())),
+                Some(true)
+            );
+            assert_eq!(Intent::from_facts(&facts).expect("facts"), intent);
+        }
+        assert!(Intent::PasswordResetRequest.is_security());
+        assert!(Intent::PasswordResetRequest.is_request());
+    }
+}

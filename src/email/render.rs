@@ -1,0 +1,223 @@
+//! Turns an outbox row's intent into the email itself, at delivery: the text in the
+//! recipient's language, times in the municipality's zone, and its links — a stored
+//! token derived from its id with the server key, or a link signed now.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use url::Url;
+use uuid::Uuid;
+
+use super::intent::{Intent, OPTIONAL_KINDS};
+use super::templates::Rendered;
+use super::{messages, task_messages};
+use crate::auth::keys::ServerKeys;
+use crate::auth::signed::{self, SignedAction};
+use crate::domain::Language;
+
+/// How long an unsubscribe link works.
+pub const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(90);
+
+/// Everything rendering needs beyond the intent.
+pub struct RenderContext<'a> {
+    pub public_url: &'a Url,
+    pub timezone: Tz,
+    pub keys: &'a ServerKeys,
+    pub now: DateTime<Utc>,
+}
+
+/// One email ready for the transport.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    pub content: Rendered,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// The unsubscribe link of one email: the page for people and, in the headers, the
+/// one-click URL for mail clients (RFC 8058).
+pub struct Unsubscribe {
+    pub page_url: String,
+    pub headers: BTreeMap<String, String>,
+}
+
+impl RenderContext<'_> {
+    /// `{public_url}/e/{page}?token=…&lang=…`: a page whose button POSTs the action.
+    pub fn page_link(&self, page: &str, token: &str, language: Language) -> String {
+        let mut url = self.public_url.clone();
+        url.set_path(&format!("/e/{page}"));
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("token", token)
+            .append_pair("lang", language.as_str());
+        url.to_string()
+    }
+
+    /// The page link of a stored token of `purpose` (see `db::tokens`).
+    pub fn stored_link(
+        &self,
+        page: &str,
+        purpose: &str,
+        token_id: Uuid,
+        language: Language,
+    ) -> String {
+        self.page_link(page, &self.keys.link_token(purpose, token_id), language)
+    }
+
+    fn api_link(&self, path: &str, token: &str) -> String {
+        let mut url = self.public_url.clone();
+        url.set_path(path);
+        url.query_pairs_mut().clear().append_pair("token", token);
+        url.to_string()
+    }
+
+    /// A signed link that turns off `kind` for `user_id`.
+    pub fn unsubscribe(&self, user_id: Uuid, kind: &str, language: Language) -> Unsubscribe {
+        let token = signed::sign(
+            self.keys,
+            &SignedAction::Unsubscribe {
+                user_id,
+                kind: kind.to_owned(),
+            },
+            self.now + UNSUBSCRIBE_TTL,
+        );
+        let one_click = self.api_link("/api/v1/links/unsubscribe", &token);
+        let mut headers = BTreeMap::new();
+        headers.insert("List-Unsubscribe".to_owned(), format!("<{one_click}>"));
+        headers.insert(
+            "List-Unsubscribe-Post".to_owned(),
+            "List-Unsubscribe=One-Click".to_owned(),
+        );
+        Unsubscribe {
+            page_url: self.page_link("unsubscribe", &token, language),
+            headers,
+        }
+    }
+
+    /// A signed link that gives back `claim_id`, working until the task starts.
+    pub fn release(
+        &self,
+        user_id: Uuid,
+        claim_id: Uuid,
+        until: DateTime<Utc>,
+        language: Language,
+    ) -> String {
+        let token = signed::sign(
+            self.keys,
+            &SignedAction::Release { user_id, claim_id },
+            until,
+        );
+        self.page_link("release", &token, language)
+    }
+}
+
+/// Why an intent cannot be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A request must be resolved by the worker before it can be rendered.
+    #[error("the {0} request has not been resolved")]
+    Unresolved(&'static str),
+    /// An optional kind needs its recipient to sign the unsubscribe link for.
+    #[error("a {0} email needs a recipient account")]
+    NoRecipient(&'static str),
+}
+
+/// Renders `intent` for the recipient `user_id` (when one of our users) in `language`.
+pub fn render(
+    intent: &Intent,
+    user_id: Option<Uuid>,
+    language: Language,
+    ctx: &RenderContext<'_>,
+) -> Result<Composed, RenderError> {
+    let kind = intent.kind();
+    let unsubscribe = if OPTIONAL_KINDS.contains(&kind) {
+        let user = user_id.ok_or(RenderError::NoRecipient(kind))?;
+        Some(ctx.unsubscribe(user, kind, language))
+    } else {
+        None
+    };
+    let l = language;
+    let content = match intent {
+        Intent::PasswordResetRequest | Intent::VerificationResendRequest => {
+            return Err(RenderError::Unresolved(kind));
+        }
+        Intent::Legacy {
+            subject,
+            text,
+            html,
+            headers,
+        } => {
+            return Ok(Composed {
+                content: Rendered {
+                    subject: subject.clone(),
+                    text: text.clone(),
+                    html: html.clone(),
+                },
+                headers: headers.clone(),
+            });
+        }
+        Intent::VerifyEmail { token_id } => {
+            messages::verify_email(l, &ctx.stored_link("verify", "verify_email", *token_id, l))
+        }
+        Intent::PasswordReset { token_id, name } => messages::password_reset(
+            l,
+            name.as_deref(),
+            &ctx.stored_link("reset-password", "password_reset", *token_id, l),
+        ),
+        Intent::AccountCreated { token_id, role } => messages::account_created(
+            l,
+            *role,
+            &ctx.stored_link("set-password", "set_password", *token_id, l),
+        ),
+        Intent::EmailChanged { name, new_address } => {
+            messages::email_changed(l, name.as_deref(), new_address)
+        }
+        Intent::InactivityWarning { name } => {
+            messages::inactivity_warning(l, name.as_deref(), ctx.public_url)
+        }
+        Intent::ClaimConfirmation { name, task, unit } => {
+            task_messages::claim_confirmation(ctx, l, name.as_deref(), task, unit)
+        }
+        Intent::TaskClaimed { task } => task_messages::unit_claimed(ctx, task),
+        Intent::TaskReleased { task } => task_messages::unit_released(ctx, task),
+        Intent::TaskFilled { task } => task_messages::unit_filled(ctx, task),
+        Intent::TaskChanged { name, task } => {
+            task_messages::task_changed(ctx, l, name.as_deref(), task)
+        }
+        Intent::TaskCancelled { name, task, reason } => {
+            task_messages::task_cancelled(ctx, l, name.as_deref(), task, reason)
+        }
+        Intent::TaskWithdrawn {
+            task,
+            council,
+            reason,
+        } => task_messages::unit_withdrawn(ctx, task, council, reason),
+        Intent::Reminder {
+            name,
+            task,
+            claim_id,
+        } => {
+            let user = user_id.ok_or(RenderError::NoRecipient(kind))?;
+            let release = ctx.release(user, *claim_id, task.starts_at, l);
+            task_messages::reminder(ctx, l, name.as_deref(), task, &release)
+        }
+        Intent::Invitation {
+            name,
+            task,
+            unit_name,
+        } => task_messages::invitation(ctx, l, name.as_deref(), task, unit_name),
+        Intent::NewTasksDigest { name, tasks } => {
+            task_messages::digest(ctx, l, name.as_deref(), tasks)
+        }
+    };
+    Ok(match unsubscribe {
+        Some(u) => Composed {
+            content: content.unsubscribe(u.page_url).render_now(),
+            headers: u.headers,
+        },
+        None => Composed {
+            content: content.render_now(),
+            headers: BTreeMap::new(),
+        },
+    })
+}
