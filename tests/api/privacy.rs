@@ -411,3 +411,166 @@ async fn admins_erase_accounts_but_not_the_last_admin_and_unused_accounts_are_wa
         Vec::<String>::new()
     );
 }
+
+#[tokio::test]
+async fn at_debug_level_the_log_holds_no_private_block_address_hash_or_token() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Svarstad").await;
+    let staff = app.staff(unit).await;
+    let volunteer = app.volunteer().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let log_path = std::env::temp_dir().join(format!("dugnad-debug-{}.log", uuid::Uuid::now_v7()));
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.db.url)
+        .env("DUGNAD_BIND", format!("127.0.0.1:{port}"))
+        .env("SMTP_URL", app.smtp.url())
+        .env("DUGNAD_JWT_SECRET", crate::helpers::TEST_JWT_SECRET)
+        .env("DUGNAD_PUBLIC_URL", "http://dugnad.test")
+        .env("DUGNAD_MAIL_FROM", "Dugnad <noreply@dugnad.test>")
+        .env(
+            "DUGNAD_VAR_DIR",
+            std::env::temp_dir().join("dugnad-test-var"),
+        )
+        .env("RUST_LOG", "debug")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn dugnad serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !app
+        .client
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == reqwest::StatusCode::OK)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server never became ready"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let post = |path: &str, token: Option<&str>, body: Value| {
+        let mut request = app.client.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        app.send(request)
+    };
+
+    // A login (the hash is read), a task with a private block, a claim, the task as its
+    // claimant sees it, and a reset email with its link.
+    let login = post(
+        "/api/v1/auth/login",
+        None,
+        json!({"email": volunteer.email, "password": volunteer.password}),
+    )
+    .await;
+    assert_eq!(login.status(), 200);
+    let access = login.json::<Value>().await.expect("json")["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let start = chrono::Utc::now() + chrono::Duration::days(2);
+    let task: Value = post(
+        "/api/v1/tasks",
+        Some(&staff.access_token),
+        json!({"title": "Handletur", "description": "Handle mat", "category_id": app.category_id("accompaniment").await,
+               "starts_at": start.to_rfc3339(), "duration_minutes": 90,
+               "private": {"address": "Kvernhusveien 17", "recipient_name": "Ingrid Solvang",
+                           "recipient_phone": "+47 977 12 345", "notes": "Nøkkel under matten"}}),
+    )
+    .await
+    .json()
+    .await
+    .expect("json");
+    let id = task["id"].as_str().expect("id");
+    assert_eq!(
+        post(
+            &format!("/api/v1/tasks/{id}/claim"),
+            Some(&access),
+            json!({})
+        )
+        .await
+        .status(),
+        201
+    );
+    let seen: Value = app
+        .send(
+            app.client
+                .get(format!("{base}/api/v1/tasks/{id}"))
+                .bearer_auth(&access),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(seen["private"]["recipient_name"], "Ingrid Solvang");
+    assert_eq!(
+        post(
+            "/api/v1/auth/password-reset",
+            None,
+            json!({"email": volunteer.email})
+        )
+        .await
+        .status(),
+        202
+    );
+    let reset = loop {
+        let found = app.smtp.received().into_iter().find(|m| {
+            m.to.iter().any(|t| t == &volunteer.email)
+                && m.header("Subject")
+                    .is_some_and(|s| s.contains("Tilbakestill"))
+        });
+        if let Some(mail) = found {
+            break mail;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reset email never arrived"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let reset_token = reset.link_token("reset-password");
+    server.start_kill().expect("stop the server");
+    server.wait().await.expect("stopped");
+
+    let text = std::fs::read_to_string(&log_path).expect("the log");
+    std::fs::remove_file(&log_path).ok();
+    assert!(
+        text.lines().filter(|l| l.contains("DEBUG")).count() > 10,
+        "the server logged at debug:\n{text}"
+    );
+    for secret in [
+        "Kvernhusveien 17",
+        "Ingrid Solvang",
+        "977 12 345",
+        "Nøkkel under matten",
+        volunteer.email.as_str(),
+        staff.email.as_str(),
+        volunteer.password.as_str(),
+        "$argon2id$",
+        access.as_str(),
+        reset_token.as_str(),
+    ] {
+        // The driver prints bind values as byte arrays: look for those too.
+        let as_bytes = secret
+            .bytes()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        assert!(!text.contains(secret), "the log holds {secret:?}");
+        assert!(
+            !text.contains(&as_bytes),
+            "the log holds {secret:?} as bytes"
+        );
+    }
+}
