@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Double, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -42,6 +42,10 @@ pub struct ReportRow {
     pub claimed: i64,
     #[diesel(sql_type = BigInt)]
     pub found_volunteer_before_start: i64,
+    /// The distinct volunteers with any claim in the cell: who the cell is about, for
+    /// small-cell suppression only (never shown).
+    #[diesel(sql_type = Array<SqlUuid>)]
+    pub people: Vec<Uuid>,
 }
 
 /// What a report is grouped by.
@@ -118,7 +122,8 @@ pub async fn summary(
                     count(*) AS claims_made,
                     count(*) FILTER (WHERE cf.status = 'released') AS claims_released,
                     coalesce(sum(cf.minutes) FILTER (WHERE cf.status = 'completed'), 0) AS minutes,
-                    count(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('active', 'completed')) AS volunteers
+                    count(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('active', 'completed')) AS volunteers,
+                    array_agg(DISTINCT cf.volunteer_id) AS people
                FROM claim_facts cf GROUP BY cf.key
          ), keys AS (
              SELECT key FROM by_key UNION SELECT key FROM posted
@@ -137,7 +142,8 @@ pub async fn summary(
                 b.median_hours::double precision AS median_hours_to_first_claim,
                 coalesce(b.tasks_starting, 0)::bigint AS tasks_starting,
                 coalesce(b.claimed, 0)::bigint AS claimed,
-                coalesce(b.found_before_start, 0)::bigint AS found_volunteer_before_start
+                coalesce(b.found_before_start, 0)::bigint AS found_volunteer_before_start,
+                coalesce(ck.people, '{{}}')::uuid[] AS people
            FROM keys k
            LEFT JOIN by_key b ON b.key IS NOT DISTINCT FROM k.key
            LEFT JOIN posted po ON po.key IS NOT DISTINCT FROM k.key

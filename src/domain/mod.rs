@@ -68,5 +68,6 @@ mod tests {
 }
 
 pub mod account;
+pub mod report;
 pub mod task;
 pub mod time;

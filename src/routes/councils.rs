@@ -301,8 +301,9 @@ pub struct CategoryFiguresResponse {
     pub withdrawn: i64,
     pub expired: i64,
     pub cancelled: i64,
-    pub hours: f64,
-    pub volunteers: i64,
+    /// `null` where the cell concerns fewer than three people (as in the report).
+    pub hours: Option<f64>,
+    pub volunteers: Option<i64>,
 }
 
 fn overview_json(o: &Overview) -> serde_json::Value {
@@ -320,7 +321,7 @@ fn overview_json(o: &Overview) -> serde_json::Value {
             withdrawn: f.withdrawn,
             expired: f.expired,
             cancelled: f.cancelled,
-            hours: f.minutes as f64 / 60.0,
+            hours: f.minutes.map(|m| m as f64 / 60.0),
             volunteers: f.volunteers,
         })
         .collect();
@@ -371,15 +372,16 @@ fn overview_html(o: &Overview) -> String {
             name = escape_html(&c.name_nb),
         );
         rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1}</td><td>{}</td><td>{svg}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{svg}</td></tr>\n",
             escape_html(&c.name_nb),
             f.posted,
             f.claimed,
             f.completed,
             f.withdrawn,
             f.expired,
-            f.minutes as f64 / 60.0,
-            f.volunteers
+            f.minutes
+                .map_or_else(|| "–".to_owned(), |m| format!("{:.1}", m as f64 / 60.0)),
+            f.volunteers.map_or_else(|| "–".to_owned(), |v| v.to_string())
         ));
     }
     if rows.is_empty() {

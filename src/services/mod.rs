@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod links;
 pub mod opt_outs;
 pub mod reference;
+pub mod reports;
 pub mod retention;
 pub mod tasks;
 pub mod users;

@@ -594,10 +594,11 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
             &json!(1)
         ]
     );
-    assert_eq!(walks_row["hours"], 3.0);
+    // Two volunteers did the walks: fewer than three people, so their hours and count
+    // are not shown, here as in the report.
     assert_eq!(
-        walks_row["volunteers"], 2,
-        "the cancelled task's volunteer did no work"
+        (&walks_row["hours"], &walks_row["volunteers"]),
+        (&Value::Null, &Value::Null)
     );
     let flag_row = row("flag-raising");
     assert_eq!(
@@ -634,7 +635,7 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
     );
     let page = html.text().await.expect("html");
     assert!(page.contains("Kvelde nærmiljøutvalg") && page.contains("<svg"));
-    assert!(page.contains("<td>Tur og friluft</td><td>3</td><td>2</td><td>1</td><td>0</td><td>1</td><td>3.0</td><td>2</td>"), "{page}");
+    assert!(page.contains("<td>Tur og friluft</td><td>3</td><td>2</td><td>1</td><td>0</td><td>1</td><td>–</td><td>–</td>"), "{page}");
     assert!(
         page.contains("<td>Flaggheising</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0</td>"),
         "{page}"

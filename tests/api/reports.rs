@@ -127,15 +127,18 @@ async fn a_scripted_year_gives_the_expected_figures_by_month_with_small_cells_su
         (&feb["posted"], &feb["filled"], &feb["completed"]),
         (&json!(0), &json!(1), &json!(1))
     );
+    // Three volunteers, but January (one person) and March (another) are hidden, and
+    // together they are two people: the totals minus February would give them away, so
+    // February is hidden with them (complementary suppression).
     assert_eq!(
         (
             &feb["claims_made"],
             &feb["active_volunteers"],
             &feb["volunteer_hours"]
         ),
-        (&json!(3), &json!(3), &json!(4.5))
+        (&Value::Null, &Value::Null, &Value::Null)
     );
-    assert_eq!(feb["suppressed"], json!([]));
+    assert_eq!(feb["suppressed"].as_array().map(Vec::len), Some(4));
     let mar = row(&report, "2025-03");
     assert_eq!((&mar["posted"], &mar["expired"]), (&json!(2), &json!(2)));
     assert_eq!(
@@ -300,4 +303,81 @@ async fn a_label_that_a_spreadsheet_would_run_as_a_formula_is_neutralised_in_the
         "the label starts with an apostrophe: {line}"
     );
     assert!(!line.contains(",=") && !line.contains(",\"="), "{line}");
+}
+
+/// Whether any hidden cell's person figures can be had as the totals minus the visible
+/// rows: true when a figure is shown in the totals and hidden in exactly one row.
+fn derivable(report: &Value) -> bool {
+    let rows = report["rows"].as_array().expect("rows");
+    [
+        "claims_made",
+        "claims_released",
+        "volunteer_hours",
+        "active_volunteers",
+    ]
+    .iter()
+    .any(|f| {
+        let hidden = rows.iter().filter(|r| r[*f].is_null()).count();
+        !report["totals"][*f].is_null() && hidden == 1
+    })
+}
+
+#[tokio::test]
+async fn no_suppressed_cell_can_be_derived_and_only_admins_choose_any_period() {
+    let app = TestApp::spawn().await;
+    let (coordinator, staff) = scripted_year(&app).await;
+    let admin = app.admin().await;
+    // February (three people) beside March (one): without complementary suppression the
+    // totals minus February would be March's release.
+    for (period, group_by) in [
+        ("from=2025-02-01&to=2025-03-31", "month"),
+        ("from=2025-01-01&to=2025-12-31", "month"),
+        ("from=2025-01-01&to=2025-12-31", "category"),
+        ("from=2025-01-01&to=2025-12-31", "council"),
+        ("from=2025-01-01&to=2025-12-31", "unit"),
+    ] {
+        for user in [&coordinator, &staff, &admin] {
+            let report: Value = app
+                .get_as(
+                    &format!("/api/v1/reports/summary?{period}&group_by={group_by}"),
+                    &user.access_token,
+                )
+                .await
+                .json()
+                .await
+                .expect("json");
+            assert!(!derivable(&report), "{period} {group_by}: {report}");
+        }
+    }
+    // Overlapping periods subtracted from each other would undo it: whole months only,
+    // but for the municipality itself.
+    for (query, field) in [
+        ("from=2025-01-02&to=2025-01-31", "from"),
+        ("from=2025-01-01&to=2025-01-30", "to"),
+    ] {
+        for user in [&coordinator, &staff] {
+            let response = app
+                .get_as(
+                    &format!("/api/v1/reports/summary?{query}"),
+                    &user.access_token,
+                )
+                .await;
+            let body = assert_problem(response, 422, "validation_failed").await;
+            assert_eq!(body["errors"][0]["field"], field);
+        }
+        let response = app
+            .get_as(
+                &format!("/api/v1/reports/summary?{query}"),
+                &admin.access_token,
+            )
+            .await;
+        assert_eq!(response.status(), 200, "admins choose any period");
+    }
+    let february = app
+        .get_as(
+            "/api/v1/reports/summary?from=2025-02-01&to=2025-02-28",
+            &coordinator.access_token,
+        )
+        .await;
+    assert_eq!(february.status(), 200, "a whole month");
 }
