@@ -628,17 +628,30 @@ impl Bench {
         })
     }
 
-    /// Copies delivered emails back into the outbox as new messages and times their delivery.
+    /// Writes `emails` new outbox rows at once and times their delivery.
     async fn email_drain(&self, args: &Args) -> anyhow::Result<Drain> {
         self.wait_outbox_empty(Duration::from_secs(300)).await?;
         let started = Instant::now();
+        // What a busy unit's inbox gets: "task filled" for real tasks, rendered by the
+        // worker at delivery like every email.
+        let facts = dugnad::email::Intent::TaskFilled {
+            task: dugnad::email::TaskFacts {
+                id: uuid::Uuid::now_v7(),
+                title: "Følge til legen".into(),
+                starts_at: chrono::Utc::now() + chrono::Duration::days(3),
+                area_hint: Some("Stavern sentrum".into()),
+                claimed: 2,
+                spots: 2,
+            },
+        }
+        .to_facts()
+        .to_string();
         self.pg
             .execute(
-                "INSERT INTO email_outbox (id, kind, user_id, to_address, subject, body_text, body_html, headers) \
-                 SELECT gen_random_uuid(), kind, user_id, to_address, subject, body_text, body_html, headers \
-                 FROM (SELECT * FROM email_outbox WHERE status = 'sent' LIMIT 500) e, \
-                      generate_series(1, ceil($1::bigint / 500.0)::int) LIMIT $1::bigint",
-                &[&(args.emails as i64)],
+                "INSERT INTO email_outbox (id, kind, to_address, language, facts) \
+                 SELECT gen_random_uuid(), 'task_filled', 'enhet-' || n || '@larvik.test', 'nb', $2::text::jsonb \
+                 FROM generate_series(1, $1::bigint) n",
+                &[&(args.emails as i64), &facts],
             )
             .await?;
         let inserted = started.elapsed();

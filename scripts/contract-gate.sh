@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The contract gate: starts the built binary exactly as the README's first command does
 # (it creates its own database, migrates and serves), checks it serves Larvik's councils,
-# then runs schemathesis (pinned) against openapi.yaml. Fails on any finding. The seed is
+# then runs schemathesis (pinned) against openapi.yaml with an admin's, a staff member's and a
+# volunteer's token. Fails on any finding. The seed is
 # fixed so a CI failure can be replayed; set SCHEMATHESIS_SEED to explore further. One
 # worker: with two threads, hypothesis describes lambdas with ast.parse concurrently, which
 # CPython 3.11 does not support ("AST constructor recursion depth mismatch", seen in CI).
@@ -49,21 +50,32 @@ councils=$(curl -fsS "$base/api/v1/councils?limit=100" | python3 -c 'import json
 [ "$councils" = 10 ] || { echo "[gate] expected Larvik's 10 councils, got $councils"; exit 1; }
 echo "[gate] serving on $base: /readyz 200, $councils councils"
 
-# A throwaway admin, so the authenticated and admin operations are exercised too.
-admin_email="gate-admin-$$@dugnad.test"
-admin_password="Gate-admin-passord-$$-x"
-DUGNAD_PASSWORD="$admin_password" "$binary" create-user --role admin --email "$admin_email" --name "Gate Admin" >/dev/null
-token=$(curl -fsS -H 'Content-Type: application/json' \
-  -d "{\"email\": \"$admin_email\", \"password\": \"$admin_password\"}" "$base/api/v1/auth/login" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+# A throwaway admin, staff member and volunteer, so the operations are exercised with each
+# role's token: what a generated client of each kind of user meets.
+login() {
+  curl -fsS -H 'Content-Type: application/json' -d "{\"email\": \"$1\", \"password\": \"$2\"}" \
+    "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+password="Gate-passord-$$-x"
+DUGNAD_PASSWORD="$password" "$binary" create-user --role admin --email "gate-admin-$$@dugnad.test" --name "Gate Admin" >/dev/null
+admin_token=$(login "gate-admin-$$@dugnad.test" "$password")
+unit=$(curl -fsS -H 'Content-Type: application/json' -H "Authorization: Bearer $admin_token" \
+  -d '{"name": "Gate-enheten", "email": "gate-enhet@dugnad.test"}' "$base/api/v1/service-units" \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+DUGNAD_PASSWORD="$password" "$binary" create-user --role staff --unit "$unit" --email "gate-staff-$$@dugnad.test" --name "Gate Staff" >/dev/null
+DUGNAD_PASSWORD="$password" "$binary" create-user --role volunteer --email "gate-volunteer-$$@dugnad.test" --name "Gate Volunteer" >/dev/null
 
-echo "[gate] schemathesis $SCHEMATHESIS_VERSION against openapi.yaml"
-timeout 300 "$venv/bin/schemathesis" run openapi.yaml \
-  --url "$base" \
-  --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
-  --max-time 120 \
-  --seed "${SCHEMATHESIS_SEED:-20261123}" \
-  --workers 1 \
-  --no-color
+# One run per role, capped so the three stay under five minutes together.
+for role in admin staff volunteer; do
+  token=$(login "gate-$role-$$@dugnad.test" "$password")
+  echo "[gate] schemathesis $SCHEMATHESIS_VERSION against openapi.yaml as $role"
+  timeout 150 "$venv/bin/schemathesis" run openapi.yaml \
+    --url "$base" \
+    --header "Authorization: Bearer $token" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
+    --max-time "${GATE_SECONDS_PER_ROLE:-75}" \
+    --seed "${SCHEMATHESIS_SEED:-20261123}" \
+    --workers 1 \
+    --no-color
+done
 echo "[gate] no findings"

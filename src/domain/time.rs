@@ -49,6 +49,19 @@ impl Serialize for Timestamp {
     }
 }
 
+/// `#[serde(serialize_with = "…::millis")]` for a `DateTime<Utc>` field of a response.
+pub fn millis<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    Timestamp(*at).serialize(serializer)
+}
+
+/// The same for an `Option<DateTime<Utc>>` field (`null` when absent).
+pub fn millis_opt<S: serde::Serializer>(
+    at: &Option<DateTime<Utc>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    at.map(Timestamp).serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

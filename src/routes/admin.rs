@@ -22,9 +22,12 @@ pub struct OutboxItem {
     pub to: String,
     pub status: String,
     pub attempts: i32,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
     pub sent_at: Option<DateTime<Utc>>,
 }
 

@@ -23,6 +23,7 @@ pub struct OptOutResponse {
     pub category_id: Uuid,
     pub reason: String,
     pub review_by: NaiveDate,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -46,6 +47,7 @@ pub struct OptOutEvent {
     pub kind: &'static str,
     pub council_id: Uuid,
     pub category_id: Uuid,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub at: DateTime<Utc>,
     pub reason: String,
 }
@@ -213,6 +215,7 @@ pub struct ReviewResponse {
     pub notes: String,
     pub decisions: Vec<DecisionResponse>,
     pub created_by: Option<Uuid>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -80,6 +80,7 @@ pub struct InvitationResponse {
     pub id: Uuid,
     pub task_id: Uuid,
     pub volunteer_id: Uuid,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -53,14 +53,18 @@ pub struct TaskResponse {
     pub council_id: Option<Uuid>,
     pub service_unit_id: Uuid,
     pub status: String,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
     pub ends_at: Option<DateTime<Utc>>,
     pub duration_minutes: Option<i32>,
     pub spots: i32,
     pub spots_left: i32,
     pub area_hint: Option<String>,
     pub my_claim: Option<MyClaim>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<PrivateBlock>,
@@ -115,8 +119,11 @@ pub struct ClaimResponse {
     pub task_id: Uuid,
     pub volunteer_id: Uuid,
     pub status: String,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub claimed_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
     pub released_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
     pub completed_at: Option<DateTime<Utc>>,
     pub hours: Option<f64>,
 }
@@ -681,6 +688,7 @@ pub struct EventResponse {
     pub actor_id: Option<Uuid>,
     pub kind: String,
     pub fields: Vec<String>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -44,6 +44,7 @@ pub struct UserResponse {
     pub active: bool,
     pub category_opt_outs: Vec<Uuid>,
     pub notifications: Notifications,
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 

@@ -27,7 +27,10 @@ fn opted_out(row: &OptOutRow, council_name: &str, category_name: &str) -> ApiErr
     )
     .with_extra("council_id", serde_json::json!(row.council_id))
     .with_extra("category_id", serde_json::json!(row.category_id))
-    .with_extra("since", serde_json::json!(row.created_at))
+    .with_extra(
+        "since",
+        serde_json::json!(crate::domain::time::Timestamp(row.created_at)),
+    )
     .with_extra("reason", serde_json::json!(row.reason))
 }
 
