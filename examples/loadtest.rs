@@ -76,6 +76,20 @@ struct Args {
     /// The binary under test.
     #[arg(long, default_value = "target/release/dugnad")]
     binary: PathBuf,
+    /// Only the open-loop phase: claims and browse pages arriving at fixed rates,
+    /// whatever the server's answers, for `--open-seconds` (what a user feels at a
+    /// realistic load, free of the closed loop's queueing).
+    #[arg(long)]
+    open_loop: bool,
+    /// Claims per second in the open-loop phase.
+    #[arg(long, default_value_t = 100)]
+    claim_rate: u32,
+    /// Browse pages per second in the open-loop phase.
+    #[arg(long, default_value_t = 400)]
+    browse_rate: u32,
+    /// Length of the open-loop phase, seconds.
+    #[arg(long, default_value_t = 60)]
+    open_seconds: u32,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -118,6 +132,11 @@ async fn main() -> anyhow::Result<()> {
     let smtp = lab::smtp::SmtpServer::start().await;
 
     let main = Bench::prepare(&cluster, &args, "bench_main", args.tasks, &smtp).await?;
+    if args.open_loop {
+        let open = main.open_loop(&args).await?;
+        open.print(&args);
+        return Ok(());
+    }
     let report = main.full_run(&cluster, &args).await?;
     drop(main);
 
@@ -406,6 +425,100 @@ impl Bench {
             }
         });
         Phase::collect(Some(count), started, join_all(workers).await)
+    }
+
+    /// Claims (distinct volunteers, random open tasks) and browse pages (the first page
+    /// of a random council's open tasks) arrive on a fixed schedule; each request starts
+    /// at its time whether or not earlier ones were answered, and its latency counts from
+    /// that time, so a slow server shows as latency rather than as a lower rate.
+    async fn open_loop(&self, args: &Args) -> anyhow::Result<OpenLoop> {
+        let seconds = f64::from(args.open_seconds);
+        let claims = (f64::from(args.claim_rate) * seconds) as usize;
+        let pages = (f64::from(args.browse_rate) * seconds) as usize;
+        if self.volunteers.len() < claims + 1000 || self.open_tasks.len() < claims + 40 {
+            bail!("need {claims} volunteers and open tasks for the open-loop claims");
+        }
+        // Warm up caches and prepared statements with volunteers the schedule never uses.
+        self.claim_load(args, 300, claims).await?;
+        self.browse_load(args, 1000).await?;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let mut tasks = self.open_tasks[..self.open_tasks.len() - 40].to_vec();
+        tasks.shuffle(&mut rng);
+        let mut schedule: Vec<(Duration, Request)> = Vec::with_capacity(claims + pages);
+        for i in 0..claims {
+            let at = Duration::from_secs_f64(i as f64 / f64::from(args.claim_rate));
+            schedule.push((
+                at,
+                Request::Claim(tasks[i], self.token(self.volunteers[i])?),
+            ));
+        }
+        let browsers: Vec<String> = (0..50)
+            .map(|i| self.token(self.volunteers[self.volunteers.len() - 1 - i]))
+            .collect::<anyhow::Result<_>>()?;
+        for i in 0..pages {
+            let at = Duration::from_secs_f64(i as f64 / f64::from(args.browse_rate));
+            let council = self.councils[rng.random_range(0..self.councils.len())];
+            schedule.push((
+                at,
+                Request::Browse(council, browsers[i % browsers.len()].clone()),
+            ));
+        }
+        schedule.sort_by_key(|(at, _)| *at);
+        let started = Instant::now();
+        let mut running = Vec::with_capacity(schedule.len());
+        for (at, request) in schedule {
+            tokio::time::sleep_until(tokio::time::Instant::from_std(started + at)).await;
+            let client = self.client.clone();
+            let base = self.server.base().to_owned();
+            running.push(tokio::spawn(async move {
+                let is_claim = matches!(request, Request::Claim(..));
+                let sent = match request {
+                    Request::Claim(task, token) => {
+                        client
+                            .post(format!("{base}/api/v1/tasks/{task}/claim"))
+                            .bearer_auth(token)
+                            .timeout(Duration::from_secs(30))
+                            .send()
+                            .await
+                    }
+                    Request::Browse(council, token) => {
+                        client
+                            .get(format!(
+                                "{base}/api/v1/tasks?status=open&council_id={council}&limit=20"
+                            ))
+                            .bearer_auth(token)
+                            .timeout(Duration::from_secs(30))
+                            .send()
+                            .await
+                    }
+                };
+                let status = match sent {
+                    Ok(response) => {
+                        let status = response.status().as_u16();
+                        match response.bytes().await {
+                            Ok(_) => status,
+                            Err(_) => 0,
+                        }
+                    }
+                    Err(_) => 0,
+                };
+                // Counted from the scheduled time, not from when the request got out.
+                (is_claim, status, (started + at).elapsed())
+            }));
+        }
+        let mut open = OpenLoop::default();
+        for task in running {
+            let (is_claim, status, latency) = task.await?;
+            let side = if is_claim {
+                &mut open.claims
+            } else {
+                &mut open.browse
+            };
+            side.latencies.record(latency);
+            *side.statuses.entry(status).or_insert(0) += 1;
+        }
+        open.elapsed = started.elapsed();
+        Ok(open)
     }
 
     async fn full_run(&self, cluster: &Cluster, args: &Args) -> anyhow::Result<Report> {
@@ -732,6 +845,69 @@ impl Bench {
             bail!("only {have} claimable pairs for pgbench, {count} needed");
         }
         Ok(())
+    }
+}
+
+/// One request of the open-loop schedule.
+enum Request {
+    Claim(Uuid, String),
+    Browse(Uuid, String),
+}
+
+/// What one kind of request met in the open-loop phase.
+#[derive(Default)]
+struct OpenSide {
+    latencies: Latencies,
+    statuses: BTreeMap<u16, usize>,
+}
+
+impl OpenSide {
+    /// Answers that were not what a healthy server gives: 5xx, timeouts and dropped
+    /// connections (status 0). A claim's 409 (a task taken meanwhile) is an answer.
+    fn errors(&self) -> usize {
+        self.statuses
+            .iter()
+            .filter(|(s, _)| **s == 0 || **s >= 500)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+#[derive(Default)]
+struct OpenLoop {
+    claims: OpenSide,
+    browse: OpenSide,
+    elapsed: Duration,
+}
+
+impl OpenLoop {
+    fn print(&self, args: &Args) {
+        println!(
+            "\n## Open loop: {} claims/s and {} browse pages/s for {} s (answered over {:.1} s)\n",
+            args.claim_rate,
+            args.browse_rate,
+            args.open_seconds,
+            self.elapsed.as_secs_f64()
+        );
+        println!("| request | sent | p50 ms | p99 ms | p99.9 ms | max ms | errors | statuses |");
+        println!("|---|---:|---:|---:|---:|---:|---:|---|");
+        for (name, side) in [("claim", &self.claims), ("browse page", &self.browse)] {
+            let statuses = side
+                .statuses
+                .iter()
+                .map(|(s, n)| format!("{s}×{n}"))
+                .collect::<Vec<_>>()
+                .join(" ");
+            println!(
+                "| {name} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {} | {statuses} |",
+                side.latencies.micros.len(),
+                side.latencies.quantile_ms(0.50),
+                side.latencies.quantile_ms(0.99),
+                side.latencies.quantile_ms(0.999),
+                side.latencies.quantile_ms(1.0),
+                side.errors(),
+            );
+        }
     }
 }
 

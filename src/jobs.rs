@@ -10,10 +10,10 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use tokio::sync::watch;
 
 use crate::db::{DbPool, tasks as task_db, users as users_db};
+use crate::domain::error::DomainError;
 use crate::domain::task::effective_end;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
-use crate::error::ApiError;
 use crate::services::tasks::{Completion, complete_locked};
 use crate::settings::Settings;
 
@@ -37,7 +37,10 @@ pub struct JobReport {
 
 /// Runs every job once, if no other process is running them. `None` when another holds
 /// the lock.
-pub async fn run_once(pool: &DbPool, settings: &Settings) -> Result<Option<JobReport>, ApiError> {
+pub async fn run_once(
+    pool: &DbPool,
+    settings: &Settings,
+) -> Result<Option<JobReport>, DomainError> {
     run_once_at(pool, settings, Utc::now()).await
 }
 
@@ -47,7 +50,7 @@ pub async fn run_once_at(
     pool: &DbPool,
     settings: &Settings,
     now: DateTime<Utc>,
-) -> Result<Option<JobReport>, ApiError> {
+) -> Result<Option<JobReport>, DomainError> {
     let mut conn = pool.get().await?;
     let locked: bool = {
         use diesel::sql_types::BigInt;
@@ -61,7 +64,7 @@ pub async fn run_once_at(
     if !locked {
         return Ok(None);
     }
-    let report = run_jobs(&mut conn, pool, settings, now).await;
+    let report = run_jobs(&mut conn, settings, now).await;
     conn.batch_execute(&format!("SELECT pg_advisory_unlock({JOBS_LOCK})"))
         .await?;
     report.map(Some)
@@ -69,10 +72,9 @@ pub async fn run_once_at(
 
 async fn run_jobs(
     conn: &mut AsyncPgConnection,
-    pool: &DbPool,
     settings: &Settings,
     now: DateTime<Utc>,
-) -> Result<JobReport, ApiError> {
+) -> Result<JobReport, DomainError> {
     let reminders = conn
         .transaction(async |conn| send_reminders(conn, now).await)
         .await?;
@@ -92,7 +94,7 @@ async fn run_jobs(
             for id in &ids {
                 task_db::insert_event(conn, *id, None, "expired", &[]).await?;
             }
-            Ok::<_, ApiError>(ids.len())
+            Ok::<_, DomainError>(ids.len())
         })
         .await?;
     let cutoff = Utc::now() - chrono::Duration::days(7);
@@ -115,7 +117,7 @@ async fn run_jobs(
                     done += 1;
                 }
             }
-            Ok::<_, ApiError>(done)
+            Ok::<_, DomainError>(done)
         })
         .await?;
     let report = JobReport {
@@ -126,7 +128,7 @@ async fn run_jobs(
         digests,
         expired,
         auto_completed,
-        idempotency_keys_forgotten: crate::services::idempotency::purge_expired(pool).await?,
+        idempotency_keys_forgotten: crate::db::idempotency::purge_expired(conn).await?,
         outbox_forgotten,
     };
     if report != JobReport::default() {
@@ -146,7 +148,7 @@ async fn run_jobs(
 async fn send_reminders(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
-) -> Result<usize, ApiError> {
+) -> Result<usize, DomainError> {
     let mut emails = Vec::new();
     for (claim, task) in task_db::take_due_reminders(conn, now).await? {
         let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? else {
@@ -169,7 +171,10 @@ async fn send_reminders(
 }
 
 /// The daily digest of new matching tasks, for those who asked; nothing when nothing is new.
-async fn send_digests(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> Result<usize, ApiError> {
+async fn send_digests(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, DomainError> {
     let mut emails = Vec::new();
     for (user, previous) in users_db::digest_due(conn, now).await? {
         if !users_db::take_digest(conn, user.id, previous, now).await? {

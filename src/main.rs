@@ -200,7 +200,7 @@ async fn purge(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
     let mut conn = dugnad::db::tls::establish(settings.database_url.expose_secret()).await?;
     let now = chrono::Utc::now();
     let days = settings.retention_days;
-    let describe = |e: dugnad::error::ApiError| anyhow::anyhow!("{}", e.describe());
+    let describe = |e: dugnad::domain::error::DomainError| anyhow::anyhow!("{}", e.describe());
     let ids = if dry_run {
         dugnad::services::retention::due(&mut conn, now, days)
             .await

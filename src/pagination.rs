@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{ApiError, FieldError};
+use crate::domain::error::{DomainError, FieldError};
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -49,7 +49,7 @@ pub struct Page {
 
 impl PageQuery {
     /// Validates limit and cursor, reporting both at once.
-    pub fn parse(&self) -> Result<Page, ApiError> {
+    pub fn parse(&self) -> Result<Page, DomainError> {
         let mut errors = Vec::new();
         let limit = match self.limit.as_deref() {
             None => DEFAULT_LIMIT,
@@ -80,7 +80,7 @@ impl PageQuery {
         if errors.is_empty() {
             Ok(Page { limit, after })
         } else {
-            Err(ApiError::validation(errors))
+            Err(DomainError::validation(errors))
         }
     }
 }

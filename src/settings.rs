@@ -60,7 +60,7 @@ pub struct DatabaseSettings {
     pub recycle_timeout: Duration,
     pub statement_timeout: Duration,
     /// Records every statement's SQL per request (tests only; never the values).
-    pub statement_log: Option<crate::db::StatementLog>,
+    pub statement_log: Option<crate::statement_log::StatementLog>,
 }
 
 impl Default for DatabaseSettings {
@@ -383,7 +383,7 @@ impl Settings {
             return Ok(());
         }
         std::fs::create_dir_all(&self.var_dir)?;
-        let secret = crate::random_token(48);
+        let secret = crate::random::token(48);
         write_private_file(&path, &secret)?;
         self.jwt_secret = secret.into();
         Ok(())

@@ -16,31 +16,18 @@ use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::auth::jwt::JwtKeys;
-use crate::auth::keys::ServerKeys;
-use crate::auth::password::PasswordHasher;
 use crate::db::{self, DbPool};
 use crate::email::Mailer;
 use crate::email::worker::OutboxWorker;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::request_id;
+use crate::routes::state::AppState;
 use crate::routes::{self, ActixRoutes};
+use crate::services::Context as UseCases;
 use crate::settings::Settings;
 
 pub use crate::error::MAX_BODY_BYTES;
-
-/// Shared by every handler.
-pub struct AppState {
-    pub pool: DbPool,
-    pub jwt: JwtKeys,
-    pub keys: ServerKeys,
-    pub hasher: PasswordHasher,
-    pub settings: Arc<Settings>,
-    pub metrics: Arc<Metrics>,
-    /// Set when shutdown begins: readiness goes red.
-    pub shutting_down: Arc<AtomicBool>,
-}
 
 /// A built, listening service.
 pub struct Application {
@@ -85,11 +72,7 @@ impl Application {
             .then(|| tokio::spawn(crate::jobs::run(pool.clone(), settings.clone(), stop_rx)));
 
         let state = web::Data::new(AppState {
-            pool: pool.clone(),
-            jwt: JwtKeys::from_settings(&settings),
-            keys: ServerKeys::from_settings(&settings),
-            hasher: PasswordHasher::default(),
-            settings: Arc::new(settings.clone()),
+            ctx: UseCases::new(pool.clone(), &settings),
             metrics,
             shutting_down: shutting_down.clone(),
         });

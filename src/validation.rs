@@ -1,6 +1,6 @@
 //! Collects every invalid field of a request so a 422 names them all at once.
 
-use crate::error::{ApiError, FieldError};
+use crate::domain::error::{DomainError, FieldError};
 
 #[derive(Debug, Default)]
 pub struct Validator {
@@ -39,11 +39,11 @@ impl Validator {
     }
 
     /// 422 with every recorded field, or `Ok`.
-    pub fn finish(self) -> Result<(), ApiError> {
+    pub fn finish(self) -> Result<(), DomainError> {
         if self.errors.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::validation(self.errors))
+            Err(DomainError::validation(self.errors))
         }
     }
 }

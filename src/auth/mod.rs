@@ -1,9 +1,8 @@
 //! Authentication and authorization: access tokens (JWT), passwords (argon2id on a bounded
-//! pool), opaque single-use tokens, the `AuthUser` extractor, rate limits and the
-//! object-level permission checks every route uses.
+//! pool), opaque single-use tokens, the authenticated caller (`AuthUser`), rate limits and
+//! the object-level permission checks every use case applies.
 
 pub mod client_ip;
-pub mod extractor;
 pub mod jwt;
 pub mod keys;
 pub mod password;
@@ -12,4 +11,6 @@ pub mod rate_limit;
 pub mod signed;
 pub mod tokens;
 
-pub use extractor::AuthUser;
+pub mod user;
+
+pub use user::AuthUser;

@@ -14,7 +14,7 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::error::ApiError;
+use crate::domain::error::DomainError;
 
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
@@ -47,7 +47,7 @@ impl PasswordHasher {
     async fn run_with_memory<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, DomainError> {
         let pool = self.memory.clone();
         self.run(move || {
             let mut memory = pool
@@ -67,35 +67,39 @@ impl PasswordHasher {
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, ApiError> {
+    ) -> Result<T, DomainError> {
         let permit = tokio::time::timeout(MAX_WAIT, self.permits.clone().acquire_owned())
             .await
             .map_err(|_| {
-                ApiError::new(
-                    crate::error::ErrorCode::ServiceUnavailable,
+                DomainError::new(
+                    crate::domain::error::ErrorCode::ServiceUnavailable,
                     "the service is busy; try again shortly",
                 )
                 .with_retry_after(2)
             })?
-            .map_err(ApiError::internal)?;
+            .map_err(DomainError::internal)?;
         let result = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
         })
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(DomainError::internal)?;
         Ok(result)
     }
 
     /// Hashes a new password into a PHC string.
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: String) -> Result<String, DomainError> {
         self.run_with_memory(move |memory| hash_in(memory, password.as_bytes()))
             .await?
     }
 
     /// Checks `password` against `stored`; with `None` (no such account, or no password
     /// yet) it verifies against a dummy hash so the answer takes as long as a real one.
-    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, DomainError> {
         let target = match stored {
             Some(hash) => (hash, true),
             None => (self.dummy_hash().await?, false),
@@ -106,7 +110,7 @@ impl PasswordHasher {
         .await
     }
 
-    async fn dummy_hash(&self) -> Result<String, ApiError> {
+    async fn dummy_hash(&self) -> Result<String, DomainError> {
         let this = self.clone();
         self.dummy
             .get_or_try_init(|| async move {
@@ -119,11 +123,11 @@ impl PasswordHasher {
 }
 
 /// Hashes on the current thread (for the CLI and the pool's workers).
-pub fn hash_now(password: &str) -> Result<String, ApiError> {
+pub fn hash_now(password: &str) -> Result<String, DomainError> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("hashing a password: {e}")))
+        .map_err(|e| DomainError::internal(anyhow::anyhow!("hashing a password: {e}")))
 }
 
 /// Verifies `password` against a PHC string using `memory` as the argon2 work area (grown
@@ -158,9 +162,10 @@ fn verify_in(memory: &mut Vec<Block>, password: &[u8], phc: &str) -> bool {
 
 /// Hashes `password` with a fresh random salt and the default (OWASP) parameters, using
 /// `memory` as the work area; the same PHC string `hash_now` gives.
-fn hash_in(memory: &mut Vec<Block>, password: &[u8]) -> Result<String, ApiError> {
-    let fail =
-        |e: &dyn std::fmt::Display| ApiError::internal(anyhow::anyhow!("hashing a password: {e}"));
+fn hash_in(memory: &mut Vec<Block>, password: &[u8]) -> Result<String, DomainError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        DomainError::internal(anyhow::anyhow!("hashing a password: {e}"))
+    };
     let params = Params::default();
     let mut salt = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut salt);

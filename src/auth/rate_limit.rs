@@ -8,7 +8,7 @@ use diesel_async::AsyncPgConnection;
 use sha2::{Digest, Sha256};
 
 use crate::db::rate_limits;
-use crate::error::{ApiError, ErrorCode};
+use crate::domain::error::{DomainError, ErrorCode};
 
 /// One kind of limit: at most `max` hits per `window`.
 #[derive(Debug, Clone, Copy)]
@@ -40,7 +40,7 @@ impl Limit {
     }
 
     /// 429 `rate_limited` with `Retry-After` when `key` has used up the window.
-    pub async fn check(&self, conn: &mut AsyncPgConnection, key: &str) -> Result<(), ApiError> {
+    pub async fn check(&self, conn: &mut AsyncPgConnection, key: &str) -> Result<(), DomainError> {
         let now = Utc::now();
         let hits = rate_limits::hits(conn, &self.bucket(key), self.window_start(now)).await?;
         if u32::try_from(hits).unwrap_or(u32::MAX) >= self.max {
@@ -50,7 +50,7 @@ impl Limit {
     }
 
     /// Counts one hit for `key`.
-    pub async fn hit(&self, conn: &mut AsyncPgConnection, key: &str) -> Result<u32, ApiError> {
+    pub async fn hit(&self, conn: &mut AsyncPgConnection, key: &str) -> Result<u32, DomainError> {
         let now = Utc::now();
         let hits = rate_limits::record_hit(conn, &self.bucket(key), self.window_start(now)).await?;
         if rand::random::<u8>() == 0 {
@@ -61,7 +61,11 @@ impl Limit {
     }
 
     /// Counts a hit and refuses it when it goes over the limit.
-    pub async fn consume(&self, conn: &mut AsyncPgConnection, key: &str) -> Result<(), ApiError> {
+    pub async fn consume(
+        &self,
+        conn: &mut AsyncPgConnection,
+        key: &str,
+    ) -> Result<(), DomainError> {
         if self.hit(conn, key).await? > self.max {
             return Err(too_many(self.retry_after(Utc::now())));
         }
@@ -85,7 +89,7 @@ impl Limit {
         &self,
         conn: &mut AsyncPgConnection,
         key: &str,
-    ) -> Result<Reservation, ApiError> {
+    ) -> Result<Reservation, DomainError> {
         let now = Utc::now();
         let bucket = self.bucket(key);
         let window_start = self.window_start(now);
@@ -106,17 +110,17 @@ impl Reservation {
     }
 
     /// The 429 for a reservation over the limit.
-    pub fn refusal(&self) -> ApiError {
+    pub fn refusal(&self) -> DomainError {
         too_many(self.retry_after)
     }
 
     /// Returns the slot: the attempt succeeded, or was never made.
-    pub async fn give_back(&self, conn: &mut AsyncPgConnection) -> Result<(), ApiError> {
+    pub async fn give_back(&self, conn: &mut AsyncPgConnection) -> Result<(), DomainError> {
         Ok(rate_limits::give_back(conn, &self.bucket, self.window_start).await?)
     }
 }
 
-fn too_many(retry_after: u64) -> ApiError {
-    ApiError::new(ErrorCode::RateLimited, "too many attempts; try again later")
+fn too_many(retry_after: u64) -> DomainError {
+    DomainError::new(ErrorCode::RateLimited, "too many attempts; try again later")
         .with_retry_after(retry_after)
 }

@@ -6,7 +6,7 @@ use sha2::{Digest, Sha256};
 
 /// A new token and the hash to store.
 pub fn generate() -> (String, Vec<u8>) {
-    let token = crate::random_token(32);
+    let token = crate::random::token(32);
     let hash = hash(&token);
     (token, hash)
 }

@@ -5,6 +5,7 @@
 //! Creation and migration run under advisory locks: several processes starting at once
 //! against one new database all succeed.
 
+pub mod idempotency;
 pub mod invitations;
 pub mod opt_outs;
 pub mod outbox;
@@ -33,6 +34,7 @@ use futures_util::FutureExt;
 use secrecy::ExposeSecret;
 use url::Url;
 
+use crate::domain::error::DomainError;
 use crate::settings::Settings;
 
 /// Every migration, compiled into the binary.
@@ -54,49 +56,6 @@ const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
 /// How PostgreSQL plans the service's prepared statements (`plan_cache_mode`), set on
 /// every connection; the benchmark's replay uses the same.
 pub const PLAN_CACHE_MODE: &str = "force_generic_plan";
-
-/// The SQL text (never the values) of every statement the pool's connections run, with
-/// the request id it ran for: how tests count a request's statements and compare the
-/// work two requests did. Off unless `DatabaseSettings::statement_log` is set.
-#[derive(Clone, Default)]
-pub struct StatementLog(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
-
-impl std::fmt::Debug for StatementLog {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("StatementLog")
-    }
-}
-
-impl StatementLog {
-    fn record(&self, sql: &str) {
-        let sql = sql.split(" -- binds:").next().unwrap_or_default().trim();
-        if let Ok(mut entries) = self.0.lock() {
-            entries.push((crate::request_id::current(), sql.to_owned()));
-        }
-    }
-
-    /// The statements run for one request, in order.
-    pub fn for_request(&self, request_id: &str) -> Vec<String> {
-        self.0
-            .lock()
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter(|(id, _)| id == request_id)
-                    .map(|(_, sql)| sql.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-impl diesel::connection::Instrumentation for StatementLog {
-    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
-        if let diesel::connection::InstrumentationEvent::FinishQuery { query, .. } = event {
-            self.record(&query.to_string());
-        }
-    }
-}
 
 /// Builds the pool once per process. Connections are opened lazily.
 pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
@@ -236,8 +195,102 @@ pub fn quote_identifier(name: &str) -> String {
 }
 
 /// Checks the database answers, within the pool's timeouts.
-pub async fn ping(pool: &DbPool) -> Result<(), crate::error::ApiError> {
+pub async fn ping(pool: &DbPool) -> Result<(), DomainError> {
     let mut conn = pool.get().await?;
     conn.batch_execute("SELECT 1").await?;
     Ok(())
+}
+
+// How database failures reach the caller: a lost connection or an overloaded pool is a
+// 503 to retry, a lost race on a unique key a 409, anything else a 500 with its cause logged.
+
+impl From<PoolError> for DomainError {
+    fn from(e: crate::db::PoolError) -> Self {
+        Self::unavailable(e)
+    }
+}
+
+impl From<diesel::result::Error> for DomainError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match &e {
+            Error::NotFound => Self::not_found("no such resource"),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::unavailable(e),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                // A racing insert that lost: a conflict for the client, never a 5xx.
+                Self::new(
+                    crate::domain::error::ErrorCode::Conflict,
+                    "a conflicting record already exists",
+                )
+            }
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message().contains("statement timeout") =>
+            {
+                Self::unavailable(e)
+            }
+            _ if lost_connection(&e) => Self::unavailable(e),
+            _ => Self::internal(e),
+        }
+    }
+}
+
+/// Whether an error means the database went away under the request (restarted, backend
+/// terminated, connection dropped), so the answer is a 503 to retry, not a 500. A commit
+/// that failed this way is ambiguous; a retry with the same Idempotency-Key settles it.
+fn lost_connection(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    const SIGNS: &[&str] = &[
+        "connection closed",
+        "terminating connection",
+        "server closed the connection",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "connection reset",
+        "broken pipe",
+        "unexpected EOF",
+        "error communicating with the server",
+    ];
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(_, info) => SIGNS.iter().any(|s| info.message().contains(s)),
+        Error::BrokenTransactionManager => true,
+        Error::RollbackErrorOnCommit { commit_error, .. } => lost_connection(commit_error),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::*;
+    use crate::domain::error::ErrorCode;
+
+    fn database_error(message: &str) -> Error {
+        Error::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_owned()))
+    }
+
+    #[test]
+    fn a_database_that_went_away_is_a_503_and_a_real_fault_a_500() {
+        for gone in [
+            "connection closed",
+            "terminating connection due to administrator command",
+            "the database system is shutting down",
+        ] {
+            assert_eq!(
+                DomainError::from(database_error(gone)).code(),
+                ErrorCode::ServiceUnavailable,
+                "{gone}"
+            );
+        }
+        assert_eq!(
+            DomainError::from(Error::BrokenTransactionManager).code(),
+            ErrorCode::ServiceUnavailable
+        );
+        assert_eq!(
+            DomainError::from(database_error("column \"x\" does not exist")).code(),
+            ErrorCode::Internal
+        );
+    }
 }

@@ -68,6 +68,7 @@ mod tests {
 }
 
 pub mod account;
+pub mod error;
 pub mod report;
 pub mod task;
 pub mod time;

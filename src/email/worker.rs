@@ -29,7 +29,7 @@ use crate::db::users::UserRow;
 use crate::db::{DbPool, outbox, tokens as token_db, users as users_db};
 use crate::domain::Language;
 use crate::domain::account::{RESET_TTL, VERIFY_TTL, normalize_email};
-use crate::error::ErrorCode;
+use crate::domain::error::ErrorCode;
 use crate::metrics::Metrics;
 use crate::settings::{OutboxSettings, Settings};
 

@@ -11,7 +11,7 @@ use crate::db::outbox::{self, OutboxRow};
 use crate::email::mask_address;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::pagination::{Cursor, PageQuery, Paginated};
-use crate::startup::AppState;
+use crate::routes::state::AppState;
 
 /// An outbox row as operators see it: the address masked, no body.
 #[derive(Debug, Serialize)]

@@ -9,8 +9,8 @@ use super::users::UserResponse;
 use crate::auth::client_ip::client_ip;
 use crate::domain::Language;
 use crate::error::ApiResult;
+use crate::routes::state::AppState;
 use crate::services::accounts::{self, Registration};
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -12,8 +12,8 @@ use crate::db::opt_outs::{OptOutRow, ReviewRow};
 use crate::domain::account::Role;
 use crate::email::templates::escape_html;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::state::AppState;
 use crate::services::opt_outs::{self as service, Decision, Listing, Overview, ReviewInput};
-use crate::startup::AppState;
 use crate::validation::non_null;
 
 #[derive(Debug, Serialize)]

@@ -8,10 +8,8 @@ use uuid::Uuid;
 use super::tasks::{ClaimResponse, TaskResponse};
 use super::users::UserResponse;
 use crate::auth::AuthUser;
-use crate::db::{invitations, outbox, tasks as task_db};
 use crate::error::ApiResult;
-use crate::services::tasks as task_service;
-use crate::startup::AppState;
+use crate::routes::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct ExportClaim {
@@ -54,55 +52,45 @@ pub struct ExportResponse {
 /// of emails written for the caller (kinds and times, not bodies).
 pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let rows = task_db::claims_of_volunteer(&mut conn, user.id, None, i64::from(i32::MAX)).await?;
-    let (claims, tasks): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-    let views = task_service::views(&mut conn, &user, tasks).await?;
-    let claims = claims
-        .into_iter()
-        .zip(views)
-        .map(|(claim, view)| {
-            let mut task = TaskResponse::from(view);
-            // The export is the caller's data: the person helped is not part of it.
-            task.private = None;
-            task.unit = None;
-            ExportClaim {
+    let data = crate::services::export::export(&mut conn, &user).await?;
+    let (row, opt_outs) = data.profile;
+    let body = ExportResponse {
+        exported_at: Utc::now(),
+        profile: UserResponse::new(row, opt_outs),
+        claims: data
+            .claims
+            .into_iter()
+            .map(|(claim, view)| ExportClaim {
                 claim: claim.into(),
-                task,
-            }
-        })
-        .collect();
-    let invitations = invitations::all_for_volunteer(&mut conn, user.id)
-        .await?
-        .into_iter()
-        .map(|i| ExportInvitation {
-            id: i.id,
-            task_id: i.task_id,
-            created_at: i.created_at,
-            declined_at: i.declined_at,
-        })
-        .collect();
-    let emails = outbox::sent_to_user(&mut conn, user.id)
-        .await?
-        .into_iter()
-        .map(|(kind, status, created_at, sent_at)| ExportEmail {
-            kind,
-            status,
-            created_at,
-            sent_at,
-        })
-        .collect();
-    let profile = UserResponse::load(&state, user.row.clone()).await?;
+                task: view.into(),
+            })
+            .collect(),
+        invitations: data
+            .invitations
+            .into_iter()
+            .map(|i| ExportInvitation {
+                id: i.id,
+                task_id: i.task_id,
+                created_at: i.created_at,
+                declined_at: i.declined_at,
+            })
+            .collect(),
+        emails: data
+            .emails
+            .into_iter()
+            .map(|e| ExportEmail {
+                kind: e.kind,
+                status: e.status,
+                created_at: e.created_at,
+                sent_at: e.sent_at,
+            })
+            .collect(),
+    };
     Ok(HttpResponse::Ok()
         .insert_header((
             "Content-Disposition",
             "attachment; filename=\"dugnad-export.json\"",
         ))
         .insert_header(("Cache-Control", "no-store"))
-        .json(ExportResponse {
-            exported_at: Utc::now(),
-            profile,
-            claims,
-            invitations,
-            emails,
-        }))
+        .json(body))
 }

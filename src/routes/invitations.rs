@@ -13,9 +13,9 @@ use crate::db::invitations::InvitationRow;
 use crate::domain::account::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::routes::state::AppState;
 use crate::services::invitations as service;
 use crate::services::tasks as task_service;
-use crate::startup::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct VolunteerResponse {

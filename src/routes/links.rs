@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::tasks::ClaimResponse;
 use crate::error::{ApiError, ApiResult};
+use crate::routes::state::AppState;
 use crate::services::links;
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct TokenQuery {

@@ -6,12 +6,15 @@ pub mod auth;
 pub mod body;
 pub mod councils;
 pub mod export;
+pub mod extract;
+pub mod idempotency;
 pub mod invitations;
 pub mod links;
 pub mod ops;
 pub mod pages;
 pub mod reference;
 pub mod reports;
+pub mod state;
 pub mod tasks;
 pub mod users;
 

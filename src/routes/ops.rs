@@ -4,10 +4,10 @@ use std::sync::atomic::Ordering;
 
 use actix_web::{HttpResponse, web};
 
-use crate::db;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::DomainError;
+use crate::error::{ApiResult, ErrorCode};
 use crate::metrics::Gauge;
-use crate::startup::AppState;
+use crate::routes::state::AppState;
 
 /// The contract, compiled in so the running binary serves the spec it was built with.
 pub const OPENAPI_YAML: &str = include_str!("../../openapi.yaml");
@@ -20,13 +20,14 @@ pub async fn healthz() -> HttpResponse {
 /// Ready: the database answers and the process is not shutting down.
 pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     if state.shutting_down.load(Ordering::SeqCst) {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::ServiceUnavailable,
             "the service is shutting down",
         )
-        .with_retry_after(5));
+        .with_retry_after(5)
+        .into());
     }
-    db::ping(&state.pool).await?;
+    crate::services::health::database_ready(&state.pool).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
 }
 
@@ -55,13 +56,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
             status.waiting,
         ),
     ];
-    let depth = async {
-        let mut conn = state.pool.get().await.map_err(|e| e.to_string())?;
-        db::outbox::depth(&mut conn)
-            .await
-            .map_err(|e| e.to_string())
-    };
-    match depth.await {
+    match crate::services::health::outbox_depth(&state.pool).await {
         Ok((pending, dead)) => {
             gauges.push(Gauge {
                 name: "dugnad_outbox_pending",

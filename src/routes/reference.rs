@@ -11,7 +11,7 @@ use super::body::Deferred;
 use crate::db::reference as queries;
 use crate::error::ApiResult;
 use crate::pagination::{Cursor, PageQuery, Paginated};
-use crate::startup::AppState;
+use crate::routes::state::AppState;
 
 #[derive(Debug, Serialize)]
 pub struct CouncilResponse {

@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use crate::auth::AuthUser;
 use crate::error::ApiResult;
+use crate::routes::state::AppState;
 use crate::services::reports::{self as service, Figures, ReportQuery, Summary};
-use crate::startup::AppState;
 
 #[derive(Debug, Deserialize)]
 pub struct ReportParams {
@@ -30,7 +30,7 @@ impl From<ReportParams> for ReportQuery {
 
 async fn build(state: &AppState, user: &AuthUser, params: ReportParams) -> ApiResult<Summary> {
     let mut conn = state.pool.get().await?;
-    service::summary(&mut conn, &state.settings, user, &params.into()).await
+    Ok(service::summary(&mut conn, &state.settings, user, &params.into()).await?)
 }
 
 /// One text cell: a leading `=`, `+`, `-`, `@`, tab or CR would make a spreadsheet read

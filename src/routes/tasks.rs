@@ -1,24 +1,24 @@
 //! `/api/v1/tasks*` and `/api/v1/me/claims`: posting, browsing, claiming and releasing.
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::body::Deferred;
+use super::idempotency::{Answer, IdempotencyKey, Scope, idempotent};
 use crate::auth::{AuthUser, permissions};
 use crate::db::tasks::{ClaimRow, TaskEventRow};
 use crate::domain::account::Role;
 use crate::domain::task::TaskStatus;
-use crate::error::{ApiError, ApiResult, PROBLEM_JSON};
+use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
-use crate::services::idempotency::{self, Answer, Scope};
+use crate::routes::state::AppState;
 use crate::services::tasks::{
     self as service, Completion, NewTask, PrivateInput, PrivatePatch, TaskEdit, TaskQuery, TaskView,
 };
-use crate::startup::AppState;
 use crate::validation::{WholeNumber, double_option, non_null};
 
 #[derive(Debug, Serialize)]
@@ -151,34 +151,6 @@ fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
 }
 
-/// The `Idempotency-Key` header, when given: 1–255 visible ASCII characters.
-pub struct IdempotencyKey(pub Option<String>);
-
-impl FromRequest for IdempotencyKey {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let result = match req.headers().get("idempotency-key") {
-            None => Ok(Self(None)),
-            Some(value) => match value.to_str() {
-                Ok(s)
-                    if !s.is_empty()
-                        && s.len() <= 255
-                        && s.bytes().all(|b| (0x21..=0x7e).contains(&b)) =>
-                {
-                    Ok(Self(Some(s.to_owned())))
-                }
-                _ => Err(ApiError::invalid_field(
-                    "Idempotency-Key",
-                    "must be 1 to 255 visible ASCII characters",
-                )),
-            },
-        };
-        std::future::ready(result)
-    }
-}
-
 /// The idempotency scope of a POST: (user, method, path, key) and the body it carried.
 fn post_scope<'a>(
     state: &'a AppState,
@@ -195,41 +167,6 @@ fn post_scope<'a>(
         key: key.0.as_deref(),
         body,
     }
-}
-
-/// Sends an answer (fresh or replayed).
-fn respond(answer: Answer) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(answer.status)
-        .unwrap_or(actix_web::http::StatusCode::OK);
-    let mut response = HttpResponse::build(status);
-    if let Some(tag) = &answer.etag {
-        response.insert_header((header::ETAG, tag.clone()));
-    }
-    if answer.replayed {
-        response.insert_header(("Idempotent-Replayed", "true"));
-    }
-    if status.is_client_error() {
-        response.content_type(PROBLEM_JSON);
-    }
-    response.json(answer.body)
-}
-
-/// Runs `$body` (which yields an `Answer`) in one transaction under the idempotency rules.
-macro_rules! idempotent {
-    ($state:expr, $scope:expr, |$conn:ident| $body:expr) => {{
-        let mut conn = $state.pool.get().await?;
-        let result = conn
-            .transaction(async |$conn| {
-                if let Some(replay) = idempotency::begin($conn, &$scope).await? {
-                    return Ok(replay);
-                }
-                let answer: Answer = $body;
-                idempotency::finish($conn, &$scope, &answer).await?;
-                Ok::<Answer, ApiError>(answer)
-            })
-            .await;
-        idempotency::remember_failure(&mut conn, &$scope, result).await?
-    }};
 }
 
 /// A task as the answer of a mutation, with its ETag.
@@ -323,12 +260,12 @@ pub async fn create(
         area_hint: b.area_hint,
         private: b.private,
     };
-    let answer = idempotent!(state, scope, |conn| {
+    let answer = idempotent!(state.pool, scope, |conn| {
         let (task, _) = service::create(conn, &user, input).await?;
-        task_answer(conn, &user, task, 201).await?
-    });
+        task_answer(conn, &user, task, 201).await
+    })?;
     let answer = with_current_private(&state, &user, answer).await?;
-    Ok(respond(answer))
+    Ok(answer.respond())
 }
 
 #[derive(Debug, Deserialize)]
@@ -423,9 +360,7 @@ pub async fn list(
         )),
     };
     let mut conn = state.pool.get().await?;
-    let filter = service::resolve_filter(&mut conn, &user, &task_query).await?;
-    let rows = crate::db::tasks::list(&mut conn, &filter, after, page.limit).await?;
-    let views = service::views(&mut conn, &user, rows).await?;
+    let views = service::list(&mut conn, &user, &task_query, after, page.limit).await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         views,
         page.limit,
@@ -544,11 +479,11 @@ pub async fn cancel(
     let body = body.parse()?;
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
-    let answer = idempotent!(state, scope, |conn| {
+    let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::cancel(conn, &user, id, &body.reason).await?;
-        task_answer(conn, &user, task, 200).await?
-    });
-    Ok(respond(with_current_private(&state, &user, answer).await?))
+        task_answer(conn, &user, task, 200).await
+    })?;
+    Ok(with_current_private(&state, &user, answer).await?.respond())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -576,11 +511,11 @@ pub async fn complete(
         hours: body.hours,
         hours_by_claim: body.hours_by_claim.clone(),
     };
-    let answer = idempotent!(state, scope, |conn| {
+    let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::complete(conn, &user, id, input).await?;
-        task_answer(conn, &user, task, 200).await?
-    });
-    Ok(respond(with_current_private(&state, &user, answer).await?))
+        task_answer(conn, &user, task, 200).await
+    })?;
+    Ok(with_current_private(&state, &user, answer).await?.respond())
 }
 
 /// A claim takes no fields: it is always the caller's own. Naming anyone is refused.
@@ -604,11 +539,15 @@ pub async fn claim(
     let body = body.parse_or_empty()?;
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
-    let answer = idempotent!(state, scope, |conn| {
+    let answer = idempotent!(state.pool, scope, |conn| {
         let claim = service::claim(conn, &user, id).await?;
-        Answer::new(201, to_json(&ClaimResponse::from(claim))?, None)
-    });
-    Ok(respond(answer))
+        Ok(Answer::new(
+            201,
+            to_json(&ClaimResponse::from(claim))?,
+            None,
+        ))
+    })?;
+    Ok(answer.respond())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -646,11 +585,15 @@ pub async fn release(
         ));
     }
     let scope = post_scope(&state, &user, &req, &key, body.raw());
-    let answer = idempotent!(state, scope, |conn| {
+    let answer = idempotent!(state.pool, scope, |conn| {
         let claim = service::release(conn, &user, id).await?;
-        Answer::new(200, to_json(&ClaimResponse::from(claim))?, None)
-    });
-    Ok(respond(answer))
+        Ok(Answer::new(
+            200,
+            to_json(&ClaimResponse::from(claim))?,
+            None,
+        ))
+    })?;
+    Ok(answer.respond())
 }
 
 #[derive(Debug, Serialize)]
@@ -746,16 +689,7 @@ pub async fn my_claims(
 ) -> ApiResult<HttpResponse> {
     let page = query.parse()?;
     let mut conn = state.pool.get().await?;
-    let rows = crate::db::tasks::claims_of_volunteer(
-        &mut conn,
-        user.id,
-        page.after.map(|c| c.id),
-        page.limit,
-    )
-    .await?;
-    let (claims, tasks): (Vec<ClaimRow>, Vec<_>) = rows.into_iter().unzip();
-    let views = service::views(&mut conn, &user, tasks).await?;
-    let items: Vec<(ClaimRow, TaskView)> = claims.into_iter().zip(views).collect();
+    let items = service::my_claims(&mut conn, &user, page.after.map(|c| c.id), page.limit).await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         items,
         page.limit,

@@ -8,14 +8,14 @@ use uuid::Uuid;
 use super::body::{Deferred, JsonBody};
 use crate::auth::client_ip::client_ip;
 use crate::auth::{AuthUser, permissions};
-use crate::db::users::{self as users_db, UserRow};
+use crate::db::users::UserRow;
 use crate::domain::Language;
 use crate::domain::account::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::routes::state::AppState;
 use crate::services::accounts::{self, NotificationChanges, ProfileChanges};
 use crate::services::users::{self as user_service, AccountChanges, NewAccount};
-use crate::startup::AppState;
 use crate::validation::double_option;
 
 #[derive(Debug, Serialize)]
@@ -75,10 +75,10 @@ impl UserResponse {
         }
     }
 
-    /// With the person's category opt-outs read from the database.
+    /// With the person's category opt-outs.
     pub async fn load(state: &AppState, row: UserRow) -> Result<Self, ApiError> {
         let mut conn = state.pool.get().await?;
-        let opt_outs = users_db::category_opt_outs(&mut conn, row.id).await?;
+        let (row, opt_outs) = user_service::profile(&mut conn, row).await?;
         Ok(Self::new(row, opt_outs))
     }
 }
@@ -185,12 +185,7 @@ pub async fn list_users(
         })?),
     };
     let mut conn = state.pool.get().await?;
-    let rows = users_db::list(&mut conn, role.map(Role::as_str), &page).await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let opt_outs = users_db::category_opt_outs(&mut conn, row.id).await?;
-        items.push((row, opt_outs));
-    }
+    let items = user_service::list(&mut conn, &user, role, &page).await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         items,
         page.limit,

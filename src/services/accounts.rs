@@ -17,10 +17,10 @@ use crate::db::users::{NewUserRow, UserChanges, UserRow};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, VERIFY_TTL, check_password, normalize_email};
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::intent::{greeting_name, language_of};
 use crate::email::{Intent, NewEmail, enqueue, enqueue_all, mask_address};
-use crate::error::{ApiError, ErrorCode};
-use crate::startup::AppState;
+use crate::services::Context;
 use crate::validation::{self, Validator};
 
 const REFRESH_IDLE: chrono::Duration = chrono::Duration::days(60);
@@ -28,7 +28,7 @@ const FIFTEEN_MINUTES: Duration = Duration::from_secs(15 * 60);
 
 /// Failed password checks of one address from one client IP: the strict limit, which a
 /// stranger on another network cannot use to lock the owner out.
-fn login_limit_per_email(state: &AppState) -> Limit {
+fn login_limit_per_email(state: &Context) -> Limit {
     Limit {
         name: "failed_logins_per_email_and_ip",
         max: state.settings.login_limit_per_email,
@@ -38,7 +38,7 @@ fn login_limit_per_email(state: &AppState) -> Limit {
 
 /// Failed password checks of one address from every IP together: a looser ceiling
 /// against attacks spread over many networks (OWASP's advice).
-fn login_ceiling_per_email(state: &AppState) -> Limit {
+fn login_ceiling_per_email(state: &Context) -> Limit {
     Limit {
         name: "failed_logins_per_email",
         max: state.settings.login_ceiling_per_email,
@@ -46,7 +46,7 @@ fn login_ceiling_per_email(state: &AppState) -> Limit {
     }
 }
 
-fn login_limit_per_ip(state: &AppState) -> Limit {
+fn login_limit_per_ip(state: &Context) -> Limit {
     Limit {
         name: "failed_logins_per_ip",
         max: state.settings.login_limit_per_ip,
@@ -54,7 +54,7 @@ fn login_limit_per_ip(state: &AppState) -> Limit {
     }
 }
 
-fn register_limit_per_ip(state: &AppState) -> Limit {
+fn register_limit_per_ip(state: &Context) -> Limit {
     Limit {
         name: "registrations_per_ip",
         max: state.settings.register_limit_per_ip,
@@ -70,12 +70,12 @@ fn ip_key(ip: Option<IpAddr>) -> String {
 /// before the slow hash (so parallel guesses cannot slip past the count), and given back
 /// when the password was right. Over a limit is 429 without hashing.
 async fn check_password_limited(
-    state: &AppState,
+    state: &Context,
     ip: Option<IpAddr>,
     normalized_email: &str,
     password: String,
     stored_hash: Option<String>,
-) -> Result<bool, ApiError> {
+) -> Result<bool, DomainError> {
     let ip = ip_key(ip);
     let reservations: Vec<Reservation> = {
         let mut conn = state.pool.get().await?;
@@ -121,7 +121,7 @@ pub(crate) async fn store_link_token(
     purpose: &str,
     email: Option<&str>,
     ttl: chrono::Duration,
-) -> Result<Uuid, ApiError> {
+) -> Result<Uuid, DomainError> {
     let token = StoredToken::new(keys, purpose);
     let row = token_db::NewEmailToken {
         id: token.id,
@@ -132,22 +132,22 @@ pub(crate) async fn store_link_token(
     Ok(token.id)
 }
 
-fn invalid_credentials() -> ApiError {
-    ApiError::new(
+fn invalid_credentials() -> DomainError {
+    DomainError::new(
         ErrorCode::Unauthenticated,
         "the email address or password is wrong",
     )
 }
 
-fn email_taken() -> ApiError {
-    ApiError::new(
+fn email_taken() -> DomainError {
+    DomainError::new(
         ErrorCode::EmailTaken,
         "an account with this email address already exists",
     )
 }
 
 /// A unique violation on the email index means someone else registered it first.
-fn map_email_unique(e: diesel::result::Error) -> ApiError {
+fn map_email_unique(e: diesel::result::Error) -> DomainError {
     match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -169,10 +169,10 @@ pub struct Registration {
 
 /// Registers a volunteer and sends the verification email.
 pub async fn register(
-    state: &AppState,
+    state: &Context,
     ip: Option<IpAddr>,
     input: Registration,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     let mut conn = state.pool.get().await?;
     let ip_key = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     register_limit_per_ip(state)
@@ -196,7 +196,7 @@ pub async fn register(
     }
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         )));
     };
@@ -241,13 +241,13 @@ pub async fn register(
 }
 
 /// Confirms an address with a token from a verification email.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError> {
+pub async fn verify_email(state: &Context, token: &str) -> Result<(), DomainError> {
     let hash = tokens::hash(token);
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
         let row = token_db::use_email_token(conn, &hash, &["verify_email"])
             .await?
-            .ok_or_else(|| ApiError::invalid_field("token", "is invalid, used or expired"))?;
+            .ok_or_else(|| DomainError::invalid_field("token", "is invalid, used or expired"))?;
         let mut changes = UserChanges {
             email_verified: Some(true),
             ..Default::default()
@@ -266,13 +266,17 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
 /// Asks for a fresh verification email for `email`. The request writes one outbox row
 /// whatever the address, and the worker finds out whether an unverified account has it,
 /// so the answer (always 202) and its work reveal nothing.
-pub async fn resend_verification(state: &AppState, email: &str) -> Result<(), ApiError> {
+pub async fn resend_verification(state: &Context, email: &str) -> Result<(), DomainError> {
     request_by_address(state, email, Intent::VerificationResendRequest).await
 }
 
 /// One durable row for a request about an address: the same statement for every address
 /// that could belong to an account. Addresses no account can have are not written.
-async fn request_by_address(state: &AppState, email: &str, intent: Intent) -> Result<(), ApiError> {
+async fn request_by_address(
+    state: &Context,
+    email: &str,
+    intent: Intent,
+) -> Result<(), DomainError> {
     let Ok(address) = EmailAddress::parse(email) else {
         return Ok(());
     };
@@ -300,14 +304,14 @@ pub struct TokenPair {
 }
 
 async fn issue_pair(
-    state: &AppState,
+    state: &Context,
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     family_id: Uuid,
-) -> Result<TokenPair, ApiError> {
+) -> Result<TokenPair, DomainError> {
     let (refresh, hash) = tokens::generate();
     token_db::insert_refresh(conn, user_id, family_id, &hash, Utc::now() + REFRESH_IDLE).await?;
-    let access = state.jwt.issue(user_id).map_err(ApiError::internal)?;
+    let access = state.jwt.issue(user_id).map_err(DomainError::internal)?;
     Ok(TokenPair {
         access_token: access,
         refresh_token: refresh,
@@ -319,11 +323,11 @@ async fn issue_pair(
 /// Logs in. Wrong password, unknown address and deactivated account are the same 401, and
 /// take the same time; failures count against the address and the IP.
 pub async fn login(
-    state: &AppState,
+    state: &Context,
     ip: Option<IpAddr>,
     email: &str,
     password: String,
-) -> Result<TokenPair, ApiError> {
+) -> Result<TokenPair, DomainError> {
     let normalized = normalize_email(email);
     let found = {
         let mut conn = state.pool.get().await?;
@@ -348,8 +352,8 @@ pub async fn login(
     Ok(pair)
 }
 
-fn invalid_refresh() -> ApiError {
-    ApiError::new(
+fn invalid_refresh() -> DomainError {
+    DomainError::new(
         ErrorCode::Unauthenticated,
         "the refresh token is invalid, used or expired",
     )
@@ -362,10 +366,10 @@ pub const REFRESH_GRACE: chrono::Duration = chrono::Duration::seconds(30);
 /// Rotates a refresh token. Presenting the one just rotated within [`REFRESH_GRACE`] gets
 /// another pair of the same family; presenting a used or revoked one later revokes the
 /// whole family: whoever holds a stolen copy is logged out along with the owner.
-pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenPair, ApiError> {
+pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, DomainError> {
     let hash = tokens::hash(refresh_token);
     let mut conn = state.pool.get().await?;
-    let outcome: Result<TokenPair, ApiError> = conn
+    let outcome: Result<TokenPair, DomainError> = conn
         .transaction(async |conn| {
             let row = match token_db::use_refresh(conn, &hash).await? {
                 Some(row) => row,
@@ -405,7 +409,7 @@ fn within_grace(row: &token_db::RefreshTokenRow) -> bool {
 }
 
 /// Ends the session the refresh token belongs to (its whole family).
-pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiError> {
+pub async fn logout(state: &Context, refresh_token: &str) -> Result<(), DomainError> {
     let hash = tokens::hash(refresh_token);
     let mut conn = state.pool.get().await?;
     if let Some(row) = token_db::find_refresh(&mut conn, &hash).await? {
@@ -417,19 +421,19 @@ pub async fn logout(state: &AppState, refresh_token: &str) -> Result<(), ApiErro
 /// Asks for a reset link for `email`; always answered 202. The request does the same
 /// work for every address (one outbox row); the worker resolves whether an active
 /// account has it and sends the link only then.
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
+pub async fn request_password_reset(state: &Context, email: &str) -> Result<(), DomainError> {
     request_by_address(state, email, Intent::PasswordResetRequest).await
 }
 
 /// Sets a new password with a reset or set-password token; every refresh token dies.
 pub async fn confirm_password(
-    state: &AppState,
+    state: &Context,
     token: &str,
     password: String,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let hash = tokens::hash(token);
     let mut conn = state.pool.get().await?;
-    let invalid = || ApiError::invalid_field("token", "is invalid, used or expired");
+    let invalid = || DomainError::invalid_field("token", "is invalid, used or expired");
     // Look first without consuming, so a password the policy refuses keeps the link usable.
     let row =
         token_db::find_live_email_token(&mut conn, &hash, &["password_reset", "set_password"])
@@ -439,7 +443,8 @@ pub async fn confirm_password(
         .await?
         .filter(|u| u.active)
         .ok_or_else(invalid)?;
-    check_password(&password, &user.email).map_err(|m| ApiError::invalid_field("password", m))?;
+    check_password(&password, &user.email)
+        .map_err(|m| DomainError::invalid_field("password", m))?;
     let password_hash = state.hasher.hash(password).await?;
     conn.transaction(async |conn| {
         let row = token_db::use_email_token(conn, &hash, &["password_reset", "set_password"])
@@ -462,21 +467,21 @@ pub async fn confirm_password(
 
 /// Changes the caller's password; every refresh token dies (other devices log in again).
 pub async fn change_password(
-    state: &AppState,
+    state: &Context,
     user: &AuthUser,
     ip: Option<IpAddr>,
     current: String,
     new: String,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let stored = {
         let mut conn = state.pool.get().await?;
         users_db::password_hash(&mut conn, user.id).await?
     };
     let normalized = normalize_email(&user.row.email);
     if !check_password_limited(state, ip, &normalized, current, stored).await? {
-        return Err(ApiError::invalid_field("current_password", "is wrong"));
+        return Err(DomainError::invalid_field("current_password", "is wrong"));
     }
-    check_password(&new, &user.row.email).map_err(|m| ApiError::invalid_field("password", m))?;
+    check_password(&new, &user.row.email).map_err(|m| DomainError::invalid_field("password", m))?;
     let password_hash = state.hasher.hash(new).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
@@ -531,11 +536,11 @@ pub struct ProfileChanges {
 /// Updates the caller's own profile. A new email address needs the current password; it
 /// is used only once verified, the old address is told, and every session ends.
 pub async fn update_profile(
-    state: &AppState,
+    state: &Context,
     user: &AuthUser,
     ip: Option<IpAddr>,
     input: ProfileChanges,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     let mut conn = state.pool.get().await?;
     let mut v = Validator::new();
     let mut changes = UserChanges::default();
@@ -602,7 +607,7 @@ pub async fn update_profile(
         drop(conn);
         let normalized = normalize_email(&user.row.email);
         if !check_password_limited(state, ip, &normalized, password, stored).await? {
-            return Err(ApiError::invalid_field("current_password", "is wrong"));
+            return Err(DomainError::invalid_field("current_password", "is wrong"));
         }
         conn = state.pool.get().await?;
     }

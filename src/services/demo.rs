@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::auth::AuthUser;
 use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::{Role, normalize_email};
-use crate::error::ApiError;
+use crate::domain::error::DomainError;
 use crate::pagination::Page;
 use crate::services::tasks::{self, NewTask, PrivateInput};
 use crate::services::users::{NewAccount, create_from_cli};
@@ -23,7 +23,7 @@ pub struct DemoLogin {
     pub email: String,
 }
 
-async fn unit(conn: &mut AsyncPgConnection, name: &str, email: &str) -> Result<Uuid, ApiError> {
+async fn unit(conn: &mut AsyncPgConnection, name: &str, email: &str) -> Result<Uuid, DomainError> {
     let page = Page {
         limit: 100,
         after: None,
@@ -49,7 +49,7 @@ async fn account(
     name: &str,
     unit: Option<Uuid>,
     council: Option<Uuid>,
-) -> Result<Uuid, ApiError> {
+) -> Result<Uuid, DomainError> {
     if let Some((user, _)) =
         users_db::find_by_email_with_hash(conn, &normalize_email(email)).await?
     {
@@ -68,7 +68,7 @@ async fn account(
 }
 
 /// Seeds the demo data and returns the logins.
-pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, ApiError> {
+pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, DomainError> {
     let page = Page {
         limit: 100,
         after: None,
@@ -80,7 +80,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, ApiErr
         .filter(|c| c.active)
         .collect();
     let (Some(first_council), false) = (councils.first(), categories.is_empty()) else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "reference data is missing"
         )));
     };
@@ -211,7 +211,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, ApiErr
         {
             Ok(_) => {}
             // A council may have opted out of this category: skip that one.
-            Err(e) if e.code() == crate::error::ErrorCode::CouncilOptedOut => {}
+            Err(e) if e.code() == crate::domain::error::ErrorCode::CouncilOptedOut => {}
             Err(e) => return Err(e),
         }
     }

@@ -8,9 +8,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db::users as users_db;
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, enqueue};
-use crate::error::{ApiError, ErrorCode};
 
 const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
 const WARNING_AHEAD: Duration = Duration::days(30);
@@ -20,12 +20,12 @@ pub async fn erase(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     actor: Option<Uuid>,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let user = users_db::find_for_update(conn, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such user"))?;
+        .ok_or_else(|| DomainError::not_found("no such user"))?;
     if user.role == "admin" && user.active && users_db::other_active_admins(conn, id).await? == 0 {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::Conflict,
             "the last active admin cannot be erased",
         ));
@@ -41,7 +41,7 @@ pub async fn erase(
 pub async fn inactive_accounts(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
-) -> Result<(usize, usize), ApiError> {
+) -> Result<(usize, usize), DomainError> {
     let warned = conn
         .transaction(async |conn| {
             let due =
@@ -59,13 +59,13 @@ pub async fn inactive_accounts(
                 )
                 .await?;
             }
-            Ok::<_, ApiError>(due.len())
+            Ok::<_, DomainError>(due.len())
         })
         .await?;
     let mut erased = 0;
     for id in conn
         .transaction(async |conn| {
-            Ok::<_, ApiError>(users_db::inactive_warned(conn, now - WARNING_AHEAD).await?)
+            Ok::<_, DomainError>(users_db::inactive_warned(conn, now - WARNING_AHEAD).await?)
         })
         .await?
     {

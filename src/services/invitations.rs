@@ -11,19 +11,19 @@ use crate::db::invitations::{self as db, InvitationRow};
 use crate::db::tasks::{self as task_db, TaskRow};
 use crate::db::users as users_db;
 use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue};
-use crate::error::{ApiError, ErrorCode};
 
 /// Invitations one unit may send one volunteer to tasks that have not started.
 pub const MAX_OPEN_PER_UNIT: i64 = 3;
 
-fn no_such_volunteer() -> ApiError {
-    ApiError::not_found("no invitable volunteer with this id")
+fn no_such_volunteer() -> DomainError {
+    DomainError::not_found("no invitable volunteer with this id")
 }
 
-fn already_invited() -> ApiError {
-    ApiError::new(
+fn already_invited() -> DomainError {
+    DomainError::new(
         ErrorCode::Conflict,
         "this volunteer is already invited to this task",
     )
@@ -35,13 +35,13 @@ pub async fn invite(
     user: &AuthUser,
     task_id: Uuid,
     volunteer_id: Uuid,
-) -> Result<InvitationRow, ApiError> {
+) -> Result<InvitationRow, DomainError> {
     let task = task_db::find_for_update(conn, task_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such task"))?;
+        .ok_or_else(|| DomainError::not_found("no such task"))?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     if task.status != "open" || task.starts_at <= chrono::Utc::now() {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::TaskNotOpen,
             "only open tasks that have not started take invitations",
         ));
@@ -54,7 +54,7 @@ pub async fn invite(
         .await?
         .is_some()
     {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::Conflict,
             "this volunteer already takes part",
         ));
@@ -66,7 +66,7 @@ pub async fn invite(
     }
     let sent = db::sent_by_unit_to_upcoming(conn, volunteer_id, task.service_unit_id).await?;
     if sent >= MAX_OPEN_PER_UNIT {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::RateLimited,
             format!(
                 "a unit may invite one volunteer to at most {MAX_OPEN_PER_UNIT} tasks that have not started"
@@ -91,7 +91,7 @@ async fn send(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     volunteer_id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let Some(volunteer) = users_db::find(conn, volunteer_id).await? else {
         return Ok(());
     };
@@ -122,7 +122,7 @@ pub async fn volunteers(
     category_id: Option<Uuid>,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<(Uuid, String, Option<Uuid>)>, ApiError> {
+) -> Result<Vec<(Uuid, String, Option<Uuid>)>, DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
     Ok(db::invitable_volunteers(conn, council_id, category_id, after, limit).await?)
 }
@@ -131,7 +131,7 @@ pub async fn volunteers(
 pub async fn mine(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
-) -> Result<Vec<(InvitationRow, TaskRow)>, ApiError> {
+) -> Result<Vec<(InvitationRow, TaskRow)>, DomainError> {
     Ok(db::open_for_volunteer(conn, user.id).await?)
 }
 
@@ -140,10 +140,10 @@ pub async fn decline(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     if db::decline(conn, id, user.id).await? {
         Ok(())
     } else {
-        Err(ApiError::not_found("no such invitation"))
+        Err(DomainError::not_found("no such invitation"))
     }
 }

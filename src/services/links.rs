@@ -13,8 +13,8 @@ use crate::auth::tokens;
 use crate::db::tasks as task_db;
 use crate::db::tokens as token_db;
 use crate::db::users::{self as users_db, UserChanges, UserRow};
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::task::effective_end;
-use crate::error::{ApiError, ErrorCode};
 
 pub use crate::email::intent::OPTIONAL_KINDS;
 
@@ -31,8 +31,8 @@ pub fn wants(user: &UserRow, kind: &str) -> bool {
     }
 }
 
-fn dead_link() -> ApiError {
-    ApiError::invalid_field("token", "is invalid, used or expired")
+fn dead_link() -> DomainError {
+    DomainError::invalid_field("token", "is invalid, used or expired")
 }
 
 /// The person and kind an unsubscribe token names: a signed one, or a stored one from
@@ -41,7 +41,7 @@ async fn unsubscribe_target(
     conn: &mut AsyncPgConnection,
     keys: &ServerKeys,
     token: &str,
-) -> Result<(Uuid, String), ApiError> {
+) -> Result<(Uuid, String), DomainError> {
     if signed::is_signed(token) {
         return match signed::verify(keys, token, Utc::now()) {
             Some(SignedAction::Unsubscribe { user_id, kind }) => Ok((user_id, kind)),
@@ -59,7 +59,7 @@ pub async fn unsubscribe(
     conn: &mut AsyncPgConnection,
     keys: &ServerKeys,
     token: &str,
-) -> Result<String, ApiError> {
+) -> Result<String, DomainError> {
     let (user_id, kind) = unsubscribe_target(conn, keys, token).await?;
     let off = Some(false);
     let mut changes = UserChanges::default();
@@ -83,7 +83,7 @@ pub async fn release(
     conn: &mut AsyncPgConnection,
     keys: &ServerKeys,
     token: &str,
-) -> Result<task_db::ClaimRow, ApiError> {
+) -> Result<task_db::ClaimRow, DomainError> {
     let (user_id, claim_id) = if signed::is_signed(token) {
         match signed::verify(keys, token, Utc::now()) {
             Some(SignedAction::Release { user_id, claim_id }) => (user_id, claim_id),
@@ -97,7 +97,7 @@ pub async fn release(
     };
     let held = task_db::active_claims_with_tasks(conn, user_id).await?;
     let Some((claim, task)) = held.into_iter().find(|(c, _)| c.id == claim_id) else {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::NotClaimant,
             "this claim was already given back or has ended",
         ));
@@ -106,7 +106,10 @@ pub async fn release(
         .await?
         .ok_or_else(dead_link)?;
     if Utc::now() >= effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
-        return Err(ApiError::new(ErrorCode::TaskNotOpen, "the task has ended"));
+        return Err(DomainError::new(
+            ErrorCode::TaskNotOpen,
+            "the task has ended",
+        ));
     }
     crate::services::tasks::release_locked(conn, &task, &claim, Some(user_id)).await
 }

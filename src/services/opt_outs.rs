@@ -11,13 +11,13 @@ use crate::auth::{AuthUser, permissions};
 use crate::db::opt_outs::{self as db, OptOutRow, ReviewRow};
 use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
-use crate::error::{ApiError, ErrorCode};
 use crate::settings::Settings;
 use crate::validation::Validator;
 
-fn opted_out(row: &OptOutRow, council_name: &str, category_name: &str) -> ApiError {
-    ApiError::new(
+fn opted_out(row: &OptOutRow, council_name: &str, category_name: &str) -> DomainError {
+    DomainError::new(
         ErrorCode::CouncilOptedOut,
         format!(
             "{council_name} has opted out of «{category_name}» since {}: {}",
@@ -34,7 +34,10 @@ fn opted_out(row: &OptOutRow, council_name: &str, category_name: &str) -> ApiErr
     .with_extra("reason", serde_json::json!(row.reason))
 }
 
-async fn refusal(conn: &mut AsyncPgConnection, row: &OptOutRow) -> Result<ApiError, ApiError> {
+async fn refusal(
+    conn: &mut AsyncPgConnection,
+    row: &OptOutRow,
+) -> Result<DomainError, DomainError> {
     let council = reference_db::find_council(conn, row.council_id)
         .await?
         .map(|c| c.name)
@@ -51,7 +54,7 @@ pub async fn refuse_if_opted_out(
     conn: &mut AsyncPgConnection,
     council: Option<Uuid>,
     category: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let Some(council) = council else {
         return Ok(());
     };
@@ -65,7 +68,7 @@ pub async fn refuse_if_opted_out(
 pub async fn refuse_claim_if_opted_out(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     refuse_if_opted_out(conn, task.council_id, task.category_id).await
 }
 
@@ -74,15 +77,18 @@ pub fn hide_opted_out(filter: &mut TaskFilter) {
     filter.hide_opted_out = true;
 }
 
-fn require_coordinator_or_admin(user: &AuthUser, council: Uuid) -> Result<(), ApiError> {
+fn require_coordinator_or_admin(user: &AuthUser, council: Uuid) -> Result<(), DomainError> {
     permissions::require_council_coordinator(user, council)
 }
 
-async fn require_council(conn: &mut AsyncPgConnection, council: Uuid) -> Result<String, ApiError> {
+async fn require_council(
+    conn: &mut AsyncPgConnection,
+    council: Uuid,
+) -> Result<String, DomainError> {
     reference_db::find_council(conn, council)
         .await?
         .map(|c| c.name)
-        .ok_or_else(|| ApiError::not_found("no such council"))
+        .ok_or_else(|| DomainError::not_found("no such council"))
 }
 
 /// Opts `council` out of `category`. Returns the opt-out and whether it is new.
@@ -94,11 +100,11 @@ pub async fn opt_out(
     category: Uuid,
     reason: &str,
     review_by: Option<NaiveDate>,
-) -> Result<(OptOutRow, bool), ApiError> {
+) -> Result<(OptOutRow, bool), DomainError> {
     let council_name = require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     if reference_db::find_category(conn, category).await?.is_none() {
-        return Err(ApiError::not_found("no such category"));
+        return Err(DomainError::not_found("no such category"));
     }
     let mut v = Validator::new();
     let reason = reason.trim();
@@ -126,7 +132,7 @@ pub async fn opt_out(
             let existing = db::in_force(conn, council, category).await?;
             return existing
                 .map(|e| (e, false))
-                .ok_or_else(|| ApiError::new(ErrorCode::Conflict, "try again"));
+                .ok_or_else(|| DomainError::new(ErrorCode::Conflict, "try again"));
         }
         Err(e) => return Err(e.into()),
     };
@@ -160,19 +166,19 @@ pub async fn opt_in(
     council: Uuid,
     category: Uuid,
     reason: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::invalid_field(
+        return Err(DomainError::invalid_field(
             "reason",
             "must be 1 to 1000 characters",
         ));
     }
     let row = db::in_force(conn, council, category)
         .await?
-        .ok_or_else(|| ApiError::not_found("the council has not opted out of this category"))?;
+        .ok_or_else(|| DomainError::not_found("the council has not opted out of this category"))?;
     db::end(conn, row.id, user.id, reason).await?;
     Ok(())
 }
@@ -190,7 +196,7 @@ pub async fn list(
     settings: &Settings,
     council: Uuid,
     listing: Listing,
-) -> Result<Vec<OptOutRow>, ApiError> {
+) -> Result<Vec<OptOutRow>, DomainError> {
     require_council(conn, council).await?;
     let today = Utc::now().with_timezone(&settings.timezone).date_naive();
     Ok(match listing {
@@ -205,7 +211,7 @@ pub async fn due_everywhere(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
     user: &AuthUser,
-) -> Result<Vec<OptOutRow>, ApiError> {
+) -> Result<Vec<OptOutRow>, DomainError> {
     permissions::require_admin(user)?;
     let today = Utc::now().with_timezone(&settings.timezone).date_naive();
     Ok(db::list_in_force(conn, None, Some(today)).await?)
@@ -247,7 +253,7 @@ pub async fn review(
     user: &AuthUser,
     council: Uuid,
     input: ReviewInput,
-) -> Result<(ReviewRow, Vec<(Uuid, String)>), ApiError> {
+) -> Result<(ReviewRow, Vec<(Uuid, String)>), DomainError> {
     require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     let mut v = Validator::new();
@@ -327,7 +333,7 @@ pub async fn reviews(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     council: Uuid,
-) -> Result<Vec<(ReviewRow, Vec<(Uuid, String)>)>, ApiError> {
+) -> Result<Vec<(ReviewRow, Vec<(Uuid, String)>)>, DomainError> {
     require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     Ok(db::reviews(conn, council).await?)
@@ -353,7 +359,7 @@ pub async fn overview(
     user: &AuthUser,
     council: Uuid,
     year: i32,
-) -> Result<Overview, ApiError> {
+) -> Result<Overview, DomainError> {
     let council_name = require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     let tz = settings.timezone;
@@ -361,7 +367,7 @@ pub async fn overview(
         tz.with_ymd_and_hms(y, 1, 1, 0, 0, 0)
             .earliest()
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| ApiError::invalid_field("year", "is out of range"))
+            .ok_or_else(|| DomainError::invalid_field("year", "is out of range"))
     };
     let (from, to) = (start(year)?, start(year + 1)?);
     let figures = stats::by_category(conn, Some(council), from, to).await?;

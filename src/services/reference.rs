@@ -9,16 +9,16 @@ use crate::db::reference::{
     ServiceUnitRow,
 };
 use crate::domain::account::EmailAddress;
-use crate::error::{ApiError, ErrorCode};
-use crate::startup::AppState;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::services::Context;
 use crate::validation::{self, Validator};
 
-fn duplicate(what: &str) -> impl Fn(diesel::result::Error) -> ApiError + '_ {
+fn duplicate(what: &str) -> impl Fn(diesel::result::Error) -> DomainError + '_ {
     move |e| match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => ApiError::new(
+        ) => DomainError::new(
             ErrorCode::Conflict,
             format!("a {what} with this name already exists"),
         ),
@@ -44,12 +44,12 @@ fn slug(raw: &str) -> Result<String, &'static str> {
 }
 
 pub async fn create_council(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     name: &str,
-) -> Result<CouncilRow, ApiError> {
+) -> Result<CouncilRow, DomainError> {
     permissions::require_admin(admin)?;
-    let name = validation::name(name).map_err(|m| ApiError::invalid_field("name", m))?;
+    let name = validation::name(name).map_err(|m| DomainError::invalid_field("name", m))?;
     let mut conn = state.pool.get().await?;
     db::insert_council(&mut conn, &name)
         .await
@@ -57,22 +57,22 @@ pub async fn create_council(
 }
 
 pub async fn update_council(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     id: Uuid,
     name: Option<&str>,
     active: Option<bool>,
-) -> Result<CouncilRow, ApiError> {
+) -> Result<CouncilRow, DomainError> {
     permissions::require_admin(admin)?;
     let name = name
         .map(validation::name)
         .transpose()
-        .map_err(|m| ApiError::invalid_field("name", m))?;
+        .map_err(|m| DomainError::invalid_field("name", m))?;
     let mut conn = state.pool.get().await?;
     db::update_council(&mut conn, id, name.as_deref(), active)
         .await
         .map_err(duplicate("council"))?
-        .ok_or_else(|| ApiError::not_found("no such council"))
+        .ok_or_else(|| DomainError::not_found("no such council"))
 }
 
 pub struct CategoryInput {
@@ -82,7 +82,7 @@ pub struct CategoryInput {
     pub active: Option<bool>,
 }
 
-fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChanges, ApiError> {
+fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChanges, DomainError> {
     let mut v = Validator::new();
     let mut changes = CategoryChanges {
         active: input.active,
@@ -108,16 +108,16 @@ fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChang
 }
 
 pub async fn create_category(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     input: CategoryInput,
-) -> Result<CategoryRow, ApiError> {
+) -> Result<CategoryRow, DomainError> {
     permissions::require_admin(admin)?;
     let changes = check_category(&input, true)?;
     let (Some(slug), Some(name_nb), Some(name_en)) =
         (&changes.slug, &changes.name_nb, &changes.name_en)
     else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         )));
     };
@@ -134,18 +134,18 @@ pub async fn create_category(
 }
 
 pub async fn update_category(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     id: Uuid,
     input: CategoryInput,
-) -> Result<CategoryRow, ApiError> {
+) -> Result<CategoryRow, DomainError> {
     permissions::require_admin(admin)?;
     let changes = check_category(&input, false)?;
     let mut conn = state.pool.get().await?;
     db::update_category(&mut conn, id, &changes)
         .await
         .map_err(duplicate("category"))?
-        .ok_or_else(|| ApiError::not_found("no such category"))
+        .ok_or_else(|| DomainError::not_found("no such category"))
 }
 
 pub struct ServiceUnitInput {
@@ -154,7 +154,7 @@ pub struct ServiceUnitInput {
     pub phone: Option<Option<String>>,
 }
 
-fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitChanges, ApiError> {
+fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitChanges, DomainError> {
     let mut v = Validator::new();
     let mut changes = ServiceUnitChanges::default();
     match &input.name {
@@ -182,14 +182,14 @@ fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitCha
 }
 
 pub async fn create_service_unit(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     input: ServiceUnitInput,
-) -> Result<ServiceUnitRow, ApiError> {
+) -> Result<ServiceUnitRow, DomainError> {
     permissions::require_admin(admin)?;
     let changes = check_unit(&input, true)?;
     let (Some(name), Some(email)) = (&changes.name, &changes.email) else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         )));
     };
@@ -205,16 +205,16 @@ pub async fn create_service_unit(
 }
 
 pub async fn update_service_unit(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     id: Uuid,
     input: ServiceUnitInput,
-) -> Result<ServiceUnitRow, ApiError> {
+) -> Result<ServiceUnitRow, DomainError> {
     permissions::require_admin(admin)?;
     let changes = check_unit(&input, false)?;
     let mut conn = state.pool.get().await?;
     db::update_service_unit(&mut conn, id, &changes)
         .await
         .map_err(duplicate("service unit"))?
-        .ok_or_else(|| ApiError::not_found("no such service unit"))
+        .ok_or_else(|| DomainError::not_found("no such service unit"))
 }

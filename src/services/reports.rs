@@ -15,8 +15,8 @@ use crate::auth::AuthUser;
 use crate::db::reference as reference_db;
 use crate::db::reports::{self, GroupBy, ReportRow};
 use crate::domain::account::Role;
+use crate::domain::error::DomainError;
 use crate::domain::report::suppress;
-use crate::error::ApiError;
 use crate::pagination::Page;
 use crate::settings::Settings;
 use crate::validation::Validator;
@@ -111,7 +111,7 @@ pub async fn cells(
     from: chrono::DateTime<Utc>,
     to: chrono::DateTime<Utc>,
     timezone: &str,
-) -> Result<Cells, ApiError> {
+) -> Result<Cells, DomainError> {
     let rows = reports::summary(conn, group_by, council, unit, from, to, timezone).await?;
     let totals = reports::summary(conn, GroupBy::Total, council, unit, from, to, timezone)
         .await?
@@ -141,7 +141,7 @@ fn parse_query(
     q: &ReportQuery,
     year: i32,
     whole_months: bool,
-) -> Result<(NaiveDate, NaiveDate, GroupBy, &'static str), ApiError> {
+) -> Result<(NaiveDate, NaiveDate, GroupBy, &'static str), DomainError> {
     let mut v = Validator::new();
     let date = |v: &mut Validator, field: &str, raw: &Option<String>, default: NaiveDate| match raw
     {
@@ -191,7 +191,7 @@ fn parse_query(
     v.finish()?;
     match (from, to, group) {
         (Some(f), Some(t), Some((g, name))) => Ok((f, t, g, name)),
-        _ => Err(ApiError::internal(anyhow::anyhow!(
+        _ => Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         ))),
     }
@@ -204,13 +204,13 @@ pub async fn summary(
     settings: &Settings,
     user: &AuthUser,
     q: &ReportQuery,
-) -> Result<Summary, ApiError> {
+) -> Result<Summary, DomainError> {
     let (council, unit) = match user.role {
         Role::Admin => (None, None),
         Role::Coordinator => (user.council_id, None),
         Role::Staff => (None, user.service_unit_id),
         Role::Volunteer => {
-            return Err(ApiError::forbidden(
+            return Err(DomainError::forbidden(
                 "reports are for admins, coordinators and staff",
             ));
         }
@@ -218,7 +218,7 @@ pub async fn summary(
     if user.role == Role::Coordinator && council.is_none()
         || user.role == Role::Staff && unit.is_none()
     {
-        return Err(ApiError::forbidden(
+        return Err(DomainError::forbidden(
             "you have no council or unit to report on",
         ));
     }
@@ -229,7 +229,7 @@ pub async fn summary(
         d.and_hms_opt(0, 0, 0)
             .and_then(|t| tz.from_local_datetime(&t).earliest())
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| ApiError::invalid_field("from", "is out of range"))
+            .ok_or_else(|| DomainError::invalid_field("from", "is out of range"))
     };
     let (from_utc, to_utc) = (start(from)?, start(to + chrono::Duration::days(1))?);
     let cells = cells(conn, group_by, council, unit, from_utc, to_utc, tz.name()).await?;

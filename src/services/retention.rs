@@ -10,7 +10,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::tasks as task_db;
-use crate::error::ApiError;
+use crate::domain::error::DomainError;
 
 #[derive(QueryableByName)]
 struct Due {
@@ -23,7 +23,7 @@ pub async fn due(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     retention_days: u32,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, DomainError> {
     let rows: Vec<Due> = diesel::sql_query(
         "SELECT p.task_id
            FROM task_private p JOIN tasks t ON t.id = p.task_id
@@ -51,7 +51,7 @@ pub async fn purge(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
     retention_days: u32,
-) -> Result<Vec<Uuid>, ApiError> {
+) -> Result<Vec<Uuid>, DomainError> {
     let ids = due(conn, now, retention_days).await?;
     for batch in ids.chunks(PURGE_BATCH) {
         conn.transaction(async |conn| task_db::purge_private(conn, batch).await)

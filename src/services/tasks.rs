@@ -13,23 +13,23 @@ use crate::db::tasks::{
 };
 use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::task::{self as rules, TaskStatus};
 use crate::domain::time::check_instant;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, UnitFacts, enqueue, enqueue_all};
-use crate::error::{ApiError, ErrorCode};
 use crate::validation::Validator;
 
 fn status_of(task: &TaskRow) -> TaskStatus {
     TaskStatus::parse(&task.status).unwrap_or(TaskStatus::Open)
 }
 
-fn not_found() -> ApiError {
-    ApiError::not_found("no such task")
+fn not_found() -> DomainError {
+    DomainError::not_found("no such task")
 }
 
-fn not_open(detail: &str) -> ApiError {
-    ApiError::new(ErrorCode::TaskNotOpen, detail)
+fn not_open(detail: &str) -> DomainError {
+    DomainError::new(ErrorCode::TaskNotOpen, detail)
 }
 
 /// The private block as given in a request; `None` fields are empty.
@@ -113,7 +113,7 @@ async fn check_category_and_council(
     v: &mut Validator,
     category_id: Option<Uuid>,
     council_id: Option<Uuid>,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     if let Some(category_id) = category_id {
         match reference_db::find_category(conn, category_id).await? {
             Some(c) if c.active => {}
@@ -134,11 +134,11 @@ pub async fn create(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     input: NewTask,
-) -> Result<(TaskRow, TaskPrivateRow), ApiError> {
+) -> Result<(TaskRow, TaskPrivateRow), DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
     let unit = match (user.role, input.service_unit_id) {
         (Role::Staff, Some(unit)) if Some(unit) != user.service_unit_id => {
-            return Err(ApiError::forbidden(
+            return Err(DomainError::forbidden(
                 "staff post tasks for their own service unit only",
             ));
         }
@@ -184,7 +184,7 @@ pub async fn create(
     let (Some(title), Some(description), Some(spots), Some(unit)) =
         (title, description, spots, unit)
     else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         )));
     };
@@ -236,13 +236,13 @@ pub async fn update(
     id: Uuid,
     if_match: Option<i32>,
     input: TaskEdit,
-) -> Result<(TaskRow, Option<TaskPrivateRow>), ApiError> {
+) -> Result<(TaskRow, Option<TaskPrivateRow>), DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     if let Some(expected) = if_match
         && expected != task.version
     {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::PreconditionFailed,
             "the task has changed since you read it; fetch it again",
         ));
@@ -335,7 +335,7 @@ pub async fn update(
         .map(|patch| check_private(&mut v, id, &patch.applied_to(&old_private)));
     v.finish()?;
     if spots < task.active_claims {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::Conflict,
             format!(
                 "{} volunteers hold this task; spots cannot go below that",
@@ -404,12 +404,12 @@ pub async fn cancel(
     user: &AuthUser,
     id: Uuid,
     reason: &str,
-) -> Result<TaskRow, ApiError> {
+) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(ApiError::invalid_field(
+        return Err(DomainError::invalid_field(
             "reason",
             "must be 1 to 1000 characters",
         ));
@@ -462,14 +462,14 @@ pub async fn complete(
     user: &AuthUser,
     id: Uuid,
     input: Completion,
-) -> Result<TaskRow, ApiError> {
+) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     if !status_of(&task).is_live() {
         return Err(not_open("only open or filled tasks can be completed"));
     }
     if task.starts_at > Utc::now() {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::TaskNotStarted,
             "a task can be completed once it has started",
         ));
@@ -486,7 +486,7 @@ pub async fn complete_locked(
     input: Completion,
     fallback_minutes: Option<i32>,
     event: &str,
-) -> Result<TaskRow, ApiError> {
+) -> Result<TaskRow, DomainError> {
     let claims = db::active_claims_of_task(conn, task.id).await?;
     let mut v = Validator::new();
     let everyone = match input.hours {
@@ -536,15 +536,15 @@ pub async fn complete_locked(
     db::find(conn, task.id).await?.ok_or_else(not_found)
 }
 
-fn unique_or_check(e: DieselError) -> ApiError {
+fn unique_or_check(e: DieselError) -> DomainError {
     match &e {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::new(ErrorCode::AlreadyClaimed, "you already hold this task")
+            DomainError::new(ErrorCode::AlreadyClaimed, "you already hold this task")
         }
         DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info)
             if info.constraint_name() == Some("tasks_never_overfilled") =>
         {
-            ApiError::new(ErrorCode::TaskFull, "every spot on this task is taken")
+            DomainError::new(ErrorCode::TaskFull, "every spot on this task is taken")
         }
         _ => e.into(),
     }
@@ -556,7 +556,7 @@ pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
-) -> Result<ClaimRow, ApiError> {
+) -> Result<ClaimRow, DomainError> {
     // Statements that do not wait on one another's answers are pipelined: sent together
     // on the one connection, executed in order by PostgreSQL, answered in one round trip.
     let shared: &AsyncPgConnection = conn;
@@ -569,18 +569,18 @@ pub async fn claim(
     )?;
     let task = task.ok_or_else(not_found)?;
     if !user.role.may_claim() {
-        return Err(ApiError::forbidden(
+        return Err(DomainError::forbidden(
             "only volunteers and coordinators take tasks",
         ));
     }
     if !user.email_verified {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::EmailNotVerified,
             "confirm your email address before taking tasks",
         ));
     }
     if mine.iter().any(|(claim, _)| claim.task_id == id) {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::AlreadyClaimed,
             "you already hold this task",
         ));
@@ -590,7 +590,7 @@ pub async fn claim(
     }
     crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
     if task.active_claims >= task.spots {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::TaskFull,
             "every spot on this task is taken",
         ));
@@ -605,7 +605,7 @@ pub async fn claim(
             rules::effective_end(other.starts_at, other.ends_at, other.duration_minutes),
         );
         if other.id != task.id && rules::overlaps(interval, other_interval) {
-            return Err(ApiError::new(
+            return Err(DomainError::new(
                 ErrorCode::ScheduleConflict,
                 "you hold another task at the same time",
             )
@@ -627,13 +627,13 @@ pub async fn claim(
         async {
             db::insert_event(&mut c2, id, Some(user.id), "claimed", &[])
                 .await
-                .map_err(ApiError::from)
+                .map_err(DomainError::from)
         },
-        async { db::find(&mut c3, id).await.map_err(ApiError::from) },
+        async { db::find(&mut c3, id).await.map_err(DomainError::from) },
         async {
             db::unit_contact(&mut c4, task.service_unit_id)
                 .await
-                .map_err(ApiError::from)
+                .map_err(DomainError::from)
         },
     )?;
     let after = after.ok_or_else(not_found)?;
@@ -689,10 +689,10 @@ pub async fn release(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
-) -> Result<ClaimRow, ApiError> {
+) -> Result<ClaimRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     let Some(claim) = db::active_claim(conn, id, user.id).await? else {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::NotClaimant,
             "you hold no active claim on this task",
         ));
@@ -709,7 +709,7 @@ pub async fn release_locked(
     task: &TaskRow,
     claim: &ClaimRow,
     actor: Option<Uuid>,
-) -> Result<ClaimRow, ApiError> {
+) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, actor, "released", &[]).await?;
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
@@ -737,7 +737,7 @@ pub async fn release_all_of(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
     actor: Option<Uuid>,
-) -> Result<usize, ApiError> {
+) -> Result<usize, DomainError> {
     let held = db::active_claims_with_tasks(conn, volunteer_id).await?;
     let count = held.len();
     for (claim, task) in held {
@@ -776,7 +776,7 @@ pub async fn views(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     tasks: Vec<TaskRow>,
-) -> Result<Vec<TaskView>, ApiError> {
+) -> Result<Vec<TaskView>, DomainError> {
     let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
     let mine = db::my_claims_on(conn, user.id, &ids).await?;
     let mut privates = std::collections::HashMap::new();
@@ -833,7 +833,7 @@ pub async fn get(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
-) -> Result<TaskView, ApiError> {
+) -> Result<TaskView, DomainError> {
     let task = db::find(conn, id).await?.ok_or_else(not_found)?;
     let view = views(conn, user, vec![task])
         .await?
@@ -843,6 +843,33 @@ pub async fn get(
         return Err(not_found());
     }
     Ok(view)
+}
+
+/// A page of tasks for the caller (`limit + 1` views after `after`), with the caller's
+/// defaults and filters applied.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    query: &TaskQuery,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> Result<Vec<TaskView>, DomainError> {
+    let filter = resolve_filter(conn, user, query).await?;
+    let rows = db::list(conn, &filter, after, limit).await?;
+    views(conn, user, rows).await
+}
+
+/// The caller's own claims, newest first, each with its task as they may see it.
+pub async fn my_claims(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(ClaimRow, TaskView)>, DomainError> {
+    let rows = db::claims_of_volunteer(conn, user.id, after, limit).await?;
+    let (claims, tasks): (Vec<ClaimRow>, Vec<_>) = rows.into_iter().unzip();
+    let views = views(conn, user, tasks).await?;
+    Ok(claims.into_iter().zip(views).collect())
 }
 
 /// The filters of `GET /tasks` as the caller gave them.
@@ -862,7 +889,7 @@ pub async fn resolve_filter(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     q: &TaskQuery,
-) -> Result<TaskFilter, ApiError> {
+) -> Result<TaskFilter, DomainError> {
     let mut filter = TaskFilter {
         category_id: q.category_id,
         council_id: q.council_id,
@@ -917,7 +944,7 @@ pub async fn claimants(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
-) -> Result<Vec<ClaimantView>, ApiError> {
+) -> Result<Vec<ClaimantView>, DomainError> {
     let task = db::find(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     Ok(db::claims_with_volunteers(conn, id)
@@ -939,7 +966,7 @@ pub async fn events(
     id: Uuid,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<db::TaskEventRow>, ApiError> {
+) -> Result<Vec<db::TaskEventRow>, DomainError> {
     let task = db::find(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     Ok(db::events(conn, id, after, limit).await?)

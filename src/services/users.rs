@@ -10,10 +10,10 @@ use crate::db::users::{NewUserRow, UserChanges, UserRow};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, SET_PASSWORD_TTL};
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::intent::language_of;
 use crate::email::{Intent, NewEmail, enqueue};
-use crate::error::{ApiError, ErrorCode};
-use crate::startup::AppState;
+use crate::services::Context;
 use crate::validation::{self, Validator};
 
 /// What an admin gives to create an account.
@@ -34,7 +34,7 @@ async fn check_links(
     role: Role,
     unit: Option<Uuid>,
     council: Option<Uuid>,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     match (role, unit) {
         (Role::Staff, None) => v.error("service_unit_id", "is required for staff"),
         (Role::Staff, Some(id)) if !reference_db::service_unit_exists(conn, id).await? => {
@@ -55,11 +55,11 @@ async fn check_links(
 }
 
 async fn send_set_password(
-    state: &AppState,
+    state: &Context,
     conn: &mut AsyncPgConnection,
     user: &UserRow,
     role: Role,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     let token_id = store_link_token(
         conn,
         &state.keys,
@@ -89,7 +89,7 @@ async fn insert_account(
     input: &NewAccount,
     password_hash: Option<&str>,
     allow_volunteer: bool,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     let mut v = Validator::new();
     let email = v.check("email", EmailAddress::parse(&input.email));
     let name = v.check("name", validation::name(&input.name));
@@ -113,12 +113,12 @@ async fn insert_account(
     .await?;
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
-        return Err(ApiError::internal(anyhow::anyhow!(
+        return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
         )));
     };
     let taken = || {
-        ApiError::new(
+        DomainError::new(
             ErrorCode::EmailTaken,
             "an account with this email address already exists",
         )
@@ -149,10 +149,10 @@ async fn insert_account(
 
 /// Creates a staff, coordinator or admin account and emails a set-password link (7 days).
 pub async fn create(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     input: NewAccount,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     permissions::require_admin(admin)?;
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
@@ -170,9 +170,9 @@ pub async fn create_from_cli(
     conn: &mut AsyncPgConnection,
     input: &NewAccount,
     password: &str,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     crate::domain::account::check_password(password, &input.email)
-        .map_err(|m| ApiError::invalid_field("password", m))?;
+        .map_err(|m| DomainError::invalid_field("password", m))?;
     let hash = crate::auth::password::hash_now(password)?;
     conn.transaction(async |conn| insert_account(conn, input, Some(&hash), true).await)
         .await
@@ -191,17 +191,17 @@ pub struct AccountChanges {
 /// Changes role, unit, council, name or activity. Effective at the account's next request.
 /// The last active admin can be neither demoted nor deactivated.
 pub async fn update(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     id: Uuid,
     input: AccountChanges,
-) -> Result<UserRow, ApiError> {
+) -> Result<UserRow, DomainError> {
     permissions::require_admin(admin)?;
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
         let current = users_db::find_for_update(conn, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("no such user"))?;
+            .ok_or_else(|| DomainError::not_found("no such user"))?;
         let current_role = Role::parse(&current.role).unwrap_or(Role::Volunteer);
         let role = input.role.unwrap_or(current_role);
         // Leaving the staff role leaves the unit; leaving coordination keeps a home council.
@@ -249,7 +249,7 @@ pub async fn update(
             && !stays_admin
             && users_db::other_active_admins(conn, id).await? == 0
         {
-            return Err(ApiError::new(
+            return Err(DomainError::new(
                 ErrorCode::Conflict,
                 "the last active admin cannot be demoted or deactivated",
             ));
@@ -277,23 +277,23 @@ pub async fn update(
 
 /// Sends a new set-password link to an account that has not chosen a password yet.
 pub async fn resend_invitation(
-    state: &AppState,
+    state: &Context,
     admin: &AuthUser,
     id: Uuid,
-) -> Result<(), ApiError> {
+) -> Result<(), DomainError> {
     permissions::require_admin(admin)?;
     let mut conn = state.pool.get().await?;
     let user = users_db::find(&mut conn, id)
         .await?
-        .ok_or_else(|| ApiError::not_found("no such user"))?;
+        .ok_or_else(|| DomainError::not_found("no such user"))?;
     if users_db::password_hash(&mut conn, id).await?.is_some() {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::Conflict,
             "this person has already chosen a password",
         ));
     }
     if !user.active {
-        return Err(ApiError::new(
+        return Err(DomainError::new(
             ErrorCode::Conflict,
             "the account is deactivated",
         ));
@@ -301,4 +301,29 @@ pub async fn resend_invitation(
     let role = Role::parse(&user.role).unwrap_or(Role::Staff);
     conn.transaction(async |conn| send_set_password(state, conn, &user, role).await)
         .await
+}
+
+/// A person's account with their own category opt-outs, as they and admins see it.
+pub async fn profile(
+    conn: &mut AsyncPgConnection,
+    row: UserRow,
+) -> Result<(UserRow, Vec<Uuid>), DomainError> {
+    let opt_outs = users_db::category_opt_outs(conn, row.id).await?;
+    Ok((row, opt_outs))
+}
+
+/// Accounts for admins, optionally of one role, a page at a time (`page.limit + 1` rows).
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    admin: &AuthUser,
+    role: Option<Role>,
+    page: &crate::pagination::Page,
+) -> Result<Vec<(UserRow, Vec<Uuid>)>, DomainError> {
+    permissions::require_admin(admin)?;
+    let rows = users_db::list(conn, role.map(Role::as_str), page).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(profile(conn, row).await?);
+    }
+    Ok(items)
 }

@@ -74,7 +74,7 @@ pub fn test_settings(database_url: &str, smtp_url: &str) -> Settings {
     settings.outbox.send_timeout = Duration::from_secs(2);
     settings.outbox.base_backoff = Duration::from_secs(60);
     settings.outbox.max_attempts = 5;
-    settings.database.statement_log = Some(dugnad::db::StatementLog::default());
+    settings.database.statement_log = Some(dugnad::statement_log::StatementLog::default());
     settings
 }
 

@@ -1,51 +1,16 @@
-//! `AuthUser`: the caller of an authenticated route, read from the database on every
-//! request so a demoted or deactivated user loses rights at once.
+//! The extractor of the caller of an authenticated route: the bearer token is checked
+//! and the user read from the database on every request, so a demoted or deactivated user
+//! loses rights at once.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, web};
-use uuid::Uuid;
 
-use crate::db::users::{self, UserRow};
-use crate::domain::Language;
-use crate::domain::account::Role;
+use super::state::AppState;
+use crate::auth::AuthUser;
+use crate::db::users;
 use crate::error::{ApiError, ErrorCode};
-use crate::startup::AppState;
-
-/// An authenticated, active user.
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub id: Uuid,
-    pub role: Role,
-    pub service_unit_id: Option<Uuid>,
-    pub council_id: Option<Uuid>,
-    pub email_verified: bool,
-    pub language: Language,
-    pub row: UserRow,
-}
-
-impl AuthUser {
-    pub fn from_row(row: UserRow) -> Option<Self> {
-        Some(Self {
-            id: row.id,
-            role: Role::parse(&row.role)?,
-            service_unit_id: row.service_unit_id,
-            council_id: row.council_id,
-            email_verified: row.email_verified,
-            language: if row.language == "en" {
-                Language::En
-            } else {
-                Language::Nb
-            },
-            row,
-        })
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
-    }
-}
 
 pub fn unauthenticated() -> ApiError {
     ApiError::new(

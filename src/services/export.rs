@@ -1,0 +1,62 @@
+//! The GDPR export (art. 15 and 20): everything stored about the caller — the profile,
+//! every claim with its task as they may see it, every invitation, and the emails
+//! written for them (kinds and times, never what they said).
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use super::tasks::{self, TaskView};
+use crate::auth::AuthUser;
+use crate::db::invitations::{self, InvitationRow};
+use crate::db::tasks::{self as task_db, ClaimRow};
+use crate::db::{outbox, users::UserRow};
+use crate::domain::error::DomainError;
+
+/// One email written for the person: kind, status and times.
+pub struct EmailRecord {
+    pub kind: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+pub struct Export {
+    pub profile: (UserRow, Vec<Uuid>),
+    /// The claims with their tasks' public fields: the person helped is not the caller's
+    /// data, so the views carry no private block and no unit contact.
+    pub claims: Vec<(ClaimRow, TaskView)>,
+    pub invitations: Vec<InvitationRow>,
+    pub emails: Vec<EmailRecord>,
+}
+
+pub async fn export(conn: &mut AsyncPgConnection, user: &AuthUser) -> Result<Export, DomainError> {
+    let rows = task_db::claims_of_volunteer(conn, user.id, None, i64::from(i32::MAX)).await?;
+    let (claims, task_rows): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    let views = tasks::views(conn, user, task_rows).await?;
+    let claims = claims
+        .into_iter()
+        .zip(views)
+        .map(|(claim, mut view)| {
+            view.private = None;
+            view.unit = None;
+            (claim, view)
+        })
+        .collect();
+    let emails = outbox::sent_to_user(conn, user.id)
+        .await?
+        .into_iter()
+        .map(|(kind, status, created_at, sent_at)| EmailRecord {
+            kind,
+            status,
+            created_at,
+            sent_at,
+        })
+        .collect();
+    Ok(Export {
+        profile: super::users::profile(conn, user.row.clone()).await?,
+        claims,
+        invitations: invitations::all_for_volunteer(conn, user.id).await?,
+        emails,
+    })
+}
