@@ -445,11 +445,11 @@ impl Bench {
         let mut tasks = self.open_tasks[..self.open_tasks.len() - 40].to_vec();
         tasks.shuffle(&mut rng);
         let mut schedule: Vec<(Duration, Request)> = Vec::with_capacity(claims + pages);
-        for i in 0..claims {
+        for (i, task) in tasks.iter().take(claims).enumerate() {
             let at = Duration::from_secs_f64(i as f64 / f64::from(args.claim_rate));
             schedule.push((
                 at,
-                Request::Claim(tasks[i], self.token(self.volunteers[i])?),
+                Request::Claim(*task, self.token(self.volunteers[i])?),
             ));
         }
         let browsers: Vec<String> = (0..50)
