@@ -447,10 +447,7 @@ impl Bench {
         let mut schedule: Vec<(Duration, Request)> = Vec::with_capacity(claims + pages);
         for (i, task) in tasks.iter().take(claims).enumerate() {
             let at = Duration::from_secs_f64(i as f64 / f64::from(args.claim_rate));
-            schedule.push((
-                at,
-                Request::Claim(*task, self.token(self.volunteers[i])?),
-            ));
+            schedule.push((at, Request::Claim(*task, self.token(self.volunteers[i])?)));
         }
         let browsers: Vec<String> = (0..50)
             .map(|i| self.token(self.volunteers[self.volunteers.len() - 1 - i]))

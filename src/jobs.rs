@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::error::DomainError;
-use crate::domain::task::effective_end;
+use crate::domain::task::{EventKind, effective_end};
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
 use crate::services::tasks::{Completion, complete_locked};
@@ -92,7 +92,7 @@ async fn run_jobs(
         .transaction(async |conn| {
             let ids = task_db::expire_unclaimed(conn).await?;
             for id in &ids {
-                task_db::insert_event(conn, *id, None, "expired", &[]).await?;
+                task_db::insert_event(conn, *id, None, EventKind::Expired, &[]).await?;
             }
             Ok::<_, DomainError>(ids.len())
         })
@@ -111,7 +111,7 @@ async fn run_jobs(
                         &task,
                         Completion::default(),
                         Some(0),
-                        "auto_completed",
+                        EventKind::AutoCompleted,
                     )
                     .await?;
                     done += 1;

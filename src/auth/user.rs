@@ -6,6 +6,7 @@ use uuid::Uuid;
 use crate::db::users::UserRow;
 use crate::domain::Language;
 use crate::domain::account::Role;
+use crate::domain::ids::UserId;
 
 /// An authenticated, active user.
 #[derive(Debug, Clone)]
@@ -31,6 +32,11 @@ impl AuthUser {
             language: Language::parse(&row.language).unwrap_or_default(),
             row,
         })
+    }
+
+    /// The caller's id, typed.
+    pub fn user_id(&self) -> UserId {
+        UserId(self.id)
     }
 
     pub fn is_admin(&self) -> bool {

@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::ids::{TaskId, UserId};
+use crate::domain::task::{ClaimStatus, TaskStatus};
 use uuid::Uuid;
 
 use crate::db::schema::{claims, invitations, tasks, user_category_opt_outs as opt_outs, users};
@@ -82,7 +85,7 @@ pub async fn open_for_volunteer(
     let held = claims::table
         .select(claims::task_id)
         .filter(claims::volunteer_id.eq(volunteer_id))
-        .filter(claims::status.eq("active"));
+        .filter(claims::status.eq(ClaimStatus::Active));
     let own_opt_outs = opt_outs::table
         .select(opt_outs::category_id)
         .filter(opt_outs::user_id.eq(volunteer_id));
@@ -90,7 +93,7 @@ pub async fn open_for_volunteer(
         .inner_join(tasks::table)
         .filter(invitations::volunteer_id.eq(volunteer_id))
         .filter(invitations::declined_at.is_null())
-        .filter(tasks::status.eq("open"))
+        .filter(tasks::status.eq(TaskStatus::Open))
         .filter(tasks::starts_at.gt(diesel::dsl::now))
         .filter(tasks::id.ne_all(held))
         .filter(tasks::category_id.ne_all(own_opt_outs))
@@ -106,7 +109,7 @@ pub async fn open_for_volunteer(
 /// changes nothing the unit can observe.
 pub async fn sent_by_unit_to_upcoming(
     conn: &mut AsyncPgConnection,
-    volunteer_id: Uuid,
+    volunteer_id: UserId,
     unit_id: Uuid,
 ) -> QueryResult<i64> {
     invitations::table
@@ -122,8 +125,8 @@ pub async fn sent_by_unit_to_upcoming(
 /// Whether the person was ever invited to the task (answered or not).
 pub async fn exists(
     conn: &mut AsyncPgConnection,
-    task_id: Uuid,
-    volunteer_id: Uuid,
+    task_id: TaskId,
+    volunteer_id: UserId,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         invitations::table
@@ -136,9 +139,9 @@ pub async fn exists(
 
 pub async fn insert(
     conn: &mut AsyncPgConnection,
-    task_id: Uuid,
-    volunteer_id: Uuid,
-    invited_by: Uuid,
+    task_id: TaskId,
+    volunteer_id: UserId,
+    invited_by: UserId,
 ) -> QueryResult<InvitationRow> {
     diesel::insert_into(invitations::table)
         .values((

@@ -7,6 +7,7 @@
 
 pub mod idempotency;
 pub mod invitations;
+pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
 pub mod rate_limits;

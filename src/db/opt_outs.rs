@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use crate::domain::task::TaskStatus;
 use uuid::Uuid;
 
 use crate::db::schema::{
@@ -149,11 +151,11 @@ pub async fn withdraw_unclaimed(
         tasks::table
             .filter(tasks::council_id.eq(council_id))
             .filter(tasks::category_id.eq(category_id))
-            .filter(tasks::status.eq("open"))
+            .filter(tasks::status.eq(TaskStatus::Open))
             .filter(tasks::active_claims.eq(0)),
     )
     .set((
-        tasks::status.eq("withdrawn"),
+        tasks::status.eq(TaskStatus::Withdrawn),
         tasks::version.eq(tasks::version + 1),
         tasks::updated_at.eq(diesel::dsl::now),
     ))

@@ -7,6 +7,8 @@ use diesel::sql_types::{Array, BigInt, Double, Nullable, Text, Timestamptz, Uuid
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::task::{ClaimStatus, TaskStatus};
+
 /// One row of figures; `key` is the group's id (or `YYYY-MM` for months), `None` for
 /// municipality-wide tasks when grouping by council.
 #[derive(Debug, Clone, QueryableByName, PartialEq)]
@@ -88,6 +90,18 @@ pub async fn summary(
         GroupBy::Month => "to_char(t.created_at AT TIME ZONE $5, 'YYYY-MM')".to_owned(),
         other => other.key_sql("t"),
     };
+    // The statuses come from their enums, so the SQL and the code name them alike.
+    let (claim_active, claim_completed, claim_released) = (
+        ClaimStatus::Active.as_str(),
+        ClaimStatus::Completed.as_str(),
+        ClaimStatus::Released.as_str(),
+    );
+    let (task_completed, task_cancelled, task_expired, task_withdrawn) = (
+        TaskStatus::Completed.as_str(),
+        TaskStatus::Cancelled.as_str(),
+        TaskStatus::Expired.as_str(),
+        TaskStatus::Withdrawn.as_str(),
+    );
     let sql = format!(
         "WITH scope AS (
              SELECT t.* FROM tasks t
@@ -101,16 +115,16 @@ pub async fn summary(
                FROM started s JOIN claims c ON c.task_id = s.id
          ), per_task AS (
              SELECT s.key, s.id, s.status, s.spots, s.starts_at, s.created_at,
-                    (SELECT count(*) FROM claims c WHERE c.task_id = s.id AND c.status IN ('active', 'completed')) AS held,
+                    (SELECT count(*) FROM claims c WHERE c.task_id = s.id AND c.status IN ('{claim_active}', '{claim_completed}')) AS held,
                     (SELECT min(c.claimed_at) FROM claims c WHERE c.task_id = s.id) AS first_claim
                FROM started s
          ), by_key AS (
              SELECT p.key,
                     count(*) FILTER (WHERE p.held >= p.spots) AS filled,
-                    count(*) FILTER (WHERE p.status = 'completed') AS completed,
-                    count(*) FILTER (WHERE p.status = 'cancelled') AS cancelled,
-                    count(*) FILTER (WHERE p.status = 'expired') AS expired,
-                    count(*) FILTER (WHERE p.status = 'withdrawn') AS withdrawn,
+                    count(*) FILTER (WHERE p.status = '{task_completed}') AS completed,
+                    count(*) FILTER (WHERE p.status = '{task_cancelled}') AS cancelled,
+                    count(*) FILTER (WHERE p.status = '{task_expired}') AS expired,
+                    count(*) FILTER (WHERE p.status = '{task_withdrawn}') AS withdrawn,
                     count(*) AS tasks_starting,
                     count(*) FILTER (WHERE p.first_claim IS NOT NULL) AS claimed,
                     count(*) FILTER (WHERE p.first_claim < p.starts_at) AS found_before_start,
@@ -120,9 +134,9 @@ pub async fn summary(
          ), claim_key AS (
              SELECT cf.key,
                     count(*) AS claims_made,
-                    count(*) FILTER (WHERE cf.status = 'released') AS claims_released,
-                    coalesce(sum(cf.minutes) FILTER (WHERE cf.status = 'completed'), 0) AS minutes,
-                    count(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('active', 'completed')) AS volunteers,
+                    count(*) FILTER (WHERE cf.status = '{claim_released}') AS claims_released,
+                    coalesce(sum(cf.minutes) FILTER (WHERE cf.status = '{claim_completed}'), 0) AS minutes,
+                    count(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('{claim_active}', '{claim_completed}')) AS volunteers,
                     array_agg(DISTINCT cf.volunteer_id) AS people
                FROM claim_facts cf GROUP BY cf.key
          ), keys AS (

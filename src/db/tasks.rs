@@ -7,6 +7,8 @@ use uuid::Uuid;
 
 use crate::db::PgConn;
 use crate::db::schema::{claims, service_units, task_events, task_private, tasks, users};
+use crate::domain::ids::{TaskId, UserId};
+use crate::domain::task::{ClaimStatus, EventKind, TaskStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = tasks, check_for_backend(diesel::pg::Pg))]
@@ -18,7 +20,7 @@ pub struct TaskRow {
     pub council_id: Option<Uuid>,
     pub service_unit_id: Uuid,
     pub created_by: Option<Uuid>,
-    pub status: String,
+    pub status: TaskStatus,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub duration_minutes: Option<i32>,
@@ -61,7 +63,7 @@ pub struct TaskChanges {
     pub duration_minutes: Option<Option<i32>>,
     pub spots: Option<i32>,
     pub area_hint: Option<Option<String>>,
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     pub cancel_reason: Option<String>,
 }
 
@@ -81,7 +83,7 @@ pub struct ClaimRow {
     pub id: Uuid,
     pub task_id: Uuid,
     pub volunteer_id: Uuid,
-    pub status: String,
+    pub status: ClaimStatus,
     pub claimed_at: DateTime<Utc>,
     pub released_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
@@ -94,7 +96,7 @@ pub struct TaskEventRow {
     pub id: Uuid,
     pub task_id: Uuid,
     pub actor_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: EventKind,
     pub fields: Vec<Option<String>>,
     pub created_at: DateTime<Utc>,
 }
@@ -126,6 +128,80 @@ pub async fn find_for_update(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Op
         .first(conn)
         .await
         .optional()
+}
+
+/// A task locked for a claim, with what the claim needs to know of its surroundings.
+#[derive(Debug, Clone)]
+pub struct ClaimTarget {
+    pub task: TaskRow,
+    pub unit_name: String,
+    pub unit_email: String,
+    pub unit_phone: Option<String>,
+    /// The task's council has opted out of its category.
+    pub council_opted_out: bool,
+}
+
+/// The task, the unit's name, email and phone, and whether the council has not opted out.
+type ClaimTargetRow = (
+    TaskRow,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// The task, locked for the rest of the transaction, with its unit's contact and whether
+/// its council has opted out of its category: one statement. Only the task row is
+/// locked (the unit and the opt-outs are read in subqueries), so claims on different
+/// tasks of one unit do not wait for each other.
+pub async fn lock_for_claim(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Option<ClaimTarget>> {
+    let unit = || service_units::table.filter(service_units::id.eq(tasks::service_unit_id));
+    let found: Option<ClaimTargetRow> = tasks::table
+        .find(id)
+        .select((
+            TaskRow::as_select(),
+            unit().select(service_units::name).single_value(),
+            unit().select(service_units::email).single_value(),
+            unit().select(service_units::phone).single_value(),
+            crate::db::opt_outs::task_not_opted_out(),
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()?;
+    Ok(
+        found.map(|(task, name, email, phone, not_opted_out)| ClaimTarget {
+            task,
+            unit_name: name.unwrap_or_default(),
+            unit_email: email.unwrap_or_default(),
+            unit_phone: phone,
+            council_opted_out: !not_opted_out,
+        }),
+    )
+}
+
+/// Inserts several events of one task in one statement.
+pub async fn insert_events(
+    conn: &mut impl PgConn,
+    task_id: Uuid,
+    events: &[(Option<Uuid>, EventKind)],
+) -> QueryResult<()> {
+    let rows: Vec<_> = events
+        .iter()
+        .map(|(actor, kind)| {
+            (
+                task_events::id.eq(Uuid::now_v7()),
+                task_events::task_id.eq(task_id),
+                task_events::actor_id.eq(*actor),
+                task_events::kind.eq(*kind),
+            )
+        })
+        .collect();
+    diesel::insert_into(task_events::table)
+        .values(rows)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }
 
 /// Applies `changes` and bumps the version.
@@ -179,6 +255,39 @@ pub async fn upsert_private(conn: &mut AsyncPgConnection, row: &TaskPrivateRow) 
         .map(|_| ())
 }
 
+/// Tasks with a private block that still holds something and that ended — or were
+/// cancelled, expired or withdrawn — before `ended_before`.
+pub async fn private_due_for_purge(
+    conn: &mut AsyncPgConnection,
+    ended_before: DateTime<Utc>,
+) -> QueryResult<Vec<Uuid>> {
+    use diesel::sql_types::{Array, Text, Timestamptz};
+    #[derive(QueryableByName)]
+    struct Due {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        task_id: Uuid,
+    }
+    let stopped = [
+        TaskStatus::Cancelled,
+        TaskStatus::Expired,
+        TaskStatus::Withdrawn,
+    ];
+    let rows: Vec<Due> = diesel::sql_query(
+        "SELECT p.task_id
+           FROM task_private p JOIN tasks t ON t.id = p.task_id
+          WHERE (p.address IS NOT NULL OR p.recipient_name IS NOT NULL OR p.recipient_phone IS NOT NULL OR p.notes IS NOT NULL)
+            AND CASE WHEN t.status = ANY($2) THEN t.updated_at
+                     ELSE task_effective_end(t.starts_at, t.ends_at, t.duration_minutes)
+                END <= $1
+          ORDER BY p.task_id",
+    )
+    .bind::<Timestamptz, _>(ended_before)
+    .bind::<Array<Text>, _>(&stopped[..])
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.task_id).collect())
+}
+
 /// Empties the private blocks of these tasks and records a `private_purged` event (no
 /// values) on each: two statements whatever the number of tasks. Returns the blocks emptied.
 pub async fn purge_private(conn: &mut AsyncPgConnection, task_ids: &[Uuid]) -> QueryResult<usize> {
@@ -191,10 +300,11 @@ pub async fn purge_private(conn: &mut AsyncPgConnection, task_ids: &[Uuid]) -> Q
                            FROM batch WHERE p.task_id = batch.task_id \
                          RETURNING p.task_id, batch.event_id) \
          INSERT INTO task_events (id, task_id, actor_id, kind, fields) \
-         SELECT event_id, task_id, NULL, 'private_purged', '{}' FROM purged",
+         SELECT event_id, task_id, NULL, $3, '{}' FROM purged",
     )
     .bind::<Array<SqlUuid>, _>(task_ids)
     .bind::<Array<SqlUuid>, _>(&event_ids)
+    .bind::<diesel::sql_types::Text, _>(EventKind::PrivatePurged)
     .execute(conn)
     .await
 }
@@ -203,7 +313,7 @@ pub async fn insert_event(
     conn: &mut impl PgConn,
     task_id: Uuid,
     actor_id: Option<Uuid>,
-    kind: &str,
+    kind: EventKind,
     fields: &[&str],
 ) -> QueryResult<()> {
     let fields: Vec<Option<String>> = fields.iter().map(|f| Some((*f).to_owned())).collect();
@@ -240,8 +350,8 @@ pub async fn events(
 
 pub async fn insert_claim(
     conn: &mut impl PgConn,
-    task_id: Uuid,
-    volunteer_id: Uuid,
+    task_id: TaskId,
+    volunteer_id: UserId,
 ) -> QueryResult<ClaimRow> {
     diesel::insert_into(claims::table)
         .values((
@@ -256,13 +366,13 @@ pub async fn insert_claim(
 
 pub async fn active_claim(
     conn: &mut AsyncPgConnection,
-    task_id: Uuid,
-    volunteer_id: Uuid,
+    task_id: TaskId,
+    volunteer_id: UserId,
 ) -> QueryResult<Option<ClaimRow>> {
     claims::table
         .filter(claims::task_id.eq(task_id))
         .filter(claims::volunteer_id.eq(volunteer_id))
-        .filter(claims::status.eq("active"))
+        .filter(claims::status.eq(ClaimStatus::Active))
         .select(ClaimRow::as_select())
         .first(conn)
         .await
@@ -275,7 +385,7 @@ pub async fn active_claims_of_task(
 ) -> QueryResult<Vec<ClaimRow>> {
     claims::table
         .filter(claims::task_id.eq(task_id))
-        .filter(claims::status.eq("active"))
+        .filter(claims::status.eq(ClaimStatus::Active))
         .select(ClaimRow::as_select())
         .order(claims::id)
         .load(conn)
@@ -290,7 +400,7 @@ pub async fn active_claims_with_tasks(
     claims::table
         .inner_join(tasks::table)
         .filter(claims::volunteer_id.eq(volunteer_id))
-        .filter(claims::status.eq("active"))
+        .filter(claims::status.eq(ClaimStatus::Active))
         .select((ClaimRow::as_select(), TaskRow::as_select()))
         .load(conn)
         .await
@@ -299,7 +409,7 @@ pub async fn active_claims_with_tasks(
 pub async fn release_claim(conn: &mut AsyncPgConnection, claim_id: Uuid) -> QueryResult<ClaimRow> {
     diesel::update(claims::table.find(claim_id))
         .set((
-            claims::status.eq("released"),
+            claims::status.eq(ClaimStatus::Released),
             claims::released_at.eq(diesel::dsl::now),
         ))
         .returning(ClaimRow::as_returning())
@@ -314,9 +424,9 @@ pub async fn void_active_claims(
     diesel::update(
         claims::table
             .filter(claims::task_id.eq(task_id))
-            .filter(claims::status.eq("active")),
+            .filter(claims::status.eq(ClaimStatus::Active)),
     )
-    .set(claims::status.eq("voided"))
+    .set(claims::status.eq(ClaimStatus::Voided))
     .returning(ClaimRow::as_returning())
     .get_results(conn)
     .await
@@ -329,7 +439,7 @@ pub async fn complete_claim(
 ) -> QueryResult<ClaimRow> {
     diesel::update(claims::table.find(claim_id))
         .set((
-            claims::status.eq("completed"),
+            claims::status.eq(ClaimStatus::Completed),
             claims::completed_at.eq(diesel::dsl::now),
             claims::minutes.eq(minutes),
         ))
@@ -411,7 +521,7 @@ pub async fn unit_contact(
 /// Filters of a task list, already resolved to what the caller may see.
 #[derive(Debug, Clone, Default)]
 pub struct TaskFilter {
-    pub statuses: Vec<String>,
+    pub statuses: Vec<TaskStatus>,
     pub category_id: Option<Uuid>,
     pub council_id: Option<Uuid>,
     pub service_unit_id: Option<Uuid>,
@@ -425,6 +535,8 @@ pub struct TaskFilter {
     pub upcoming_only: bool,
     /// Leave out tasks whose council has opted out of their category.
     pub hide_opted_out: bool,
+    /// Nothing can match (a volunteer asked only for statuses they may not see).
+    pub matches_nothing: bool,
 }
 
 /// Tasks by start time, `limit + 1` rows after the cursor `(starts_at, id)`.
@@ -434,6 +546,9 @@ pub async fn list(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<TaskRow>> {
+    if filter.matches_nothing {
+        return Ok(Vec::new());
+    }
     let mut query = tasks::table
         .select(TaskRow::as_select())
         .order((tasks::starts_at.asc(), tasks::id.asc()))
@@ -443,7 +558,7 @@ pub async fn list(
     // the order and LIMIT stops early, also in a generic prepared plan.
     match filter.statuses.as_slice() {
         [] => {}
-        [one] => query = query.filter(tasks::status.eq(one.clone())),
+        [one] => query = query.filter(tasks::status.eq(*one)),
         many => query = query.filter(tasks::status.eq_any(many.to_vec())),
     }
     if let Some(c) = filter.category_id {
@@ -474,7 +589,7 @@ pub async fn list(
         let mine = claims::table
             .select(claims::task_id)
             .filter(claims::volunteer_id.eq(volunteer))
-            .filter(claims::status.eq_any(["active", "completed"]));
+            .filter(claims::status.eq_any([ClaimStatus::Active, ClaimStatus::Completed]));
         query = query.filter(tasks::id.eq_any(mine));
     }
     if let Some((starts_at, id)) = after {
@@ -492,12 +607,12 @@ pub async fn list(
 pub async fn expire_unclaimed(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
     diesel::update(
         tasks::table
-            .filter(tasks::status.eq("open"))
+            .filter(tasks::status.eq(TaskStatus::Open))
             .filter(tasks::active_claims.eq(0))
             .filter(tasks::starts_at.le(diesel::dsl::now)),
     )
     .set((
-        tasks::status.eq("expired"),
+        tasks::status.eq(TaskStatus::Expired),
         tasks::version.eq(tasks::version + 1),
         tasks::updated_at.eq(diesel::dsl::now),
     ))
@@ -512,7 +627,7 @@ pub async fn ended_with_claims(
     ended_before: DateTime<Utc>,
 ) -> QueryResult<Vec<TaskRow>> {
     tasks::table
-        .filter(tasks::status.eq_any(["open", "filled"]))
+        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
         .filter(tasks::active_claims.gt(0))
         .filter(tasks::starts_at.lt(ended_before))
         .select(TaskRow::as_select())
@@ -542,8 +657,8 @@ pub async fn take_due_reminders(
     let day = chrono::Duration::hours(24);
     let due: Vec<Uuid> = claims::table
         .inner_join(tasks::table)
-        .filter(claims::status.eq("active"))
-        .filter(tasks::status.eq_any(["open", "filled"]))
+        .filter(claims::status.eq(ClaimStatus::Active))
+        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
         .filter(tasks::starts_at.gt(now))
         .filter(tasks::starts_at.le(now + day))
         .filter(claims::reminder_sent_for.is_distinct_from(tasks::starts_at.nullable()))
@@ -598,7 +713,7 @@ pub async fn digest_for(
         .filter(oo::council_id.nullable().eq(tasks::council_id))
         .filter(oo::category_id.eq(tasks::category_id));
     let mut query = tasks::table
-        .filter(tasks::status.eq("open"))
+        .filter(tasks::status.eq(TaskStatus::Open))
         .filter(tasks::created_at.gt(since))
         .filter(tasks::created_at.le(until))
         .filter(tasks::starts_at.gt(until))

@@ -69,6 +69,7 @@ mod tests {
 
 pub mod account;
 pub mod error;
+pub mod ids;
 pub mod report;
 pub mod task;
 pub mod time;

@@ -113,7 +113,7 @@ pub async fn invite(
     let volunteer = body.volunteer_id;
     let mut conn = state.pool.get().await?;
     let invitation = conn
-        .transaction(async |conn| service::invite(conn, &user, task, volunteer).await)
+        .transaction(async |conn| service::invite(conn, &user, task.into(), volunteer.into()).await)
         .await?;
     Ok(HttpResponse::Created().json(InvitationResponse::from(invitation)))
 }

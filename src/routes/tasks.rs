@@ -12,7 +12,7 @@ use super::idempotency::{Answer, IdempotencyKey, Scope, idempotent};
 use crate::auth::{AuthUser, permissions};
 use crate::db::tasks::{ClaimRow, TaskEventRow};
 use crate::domain::account::Role;
-use crate::domain::task::TaskStatus;
+use crate::domain::task::{ClaimStatus, EventKind, TaskStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
@@ -24,7 +24,7 @@ use crate::validation::{WholeNumber, double_option, non_null};
 #[derive(Debug, Serialize)]
 pub struct MyClaim {
     pub id: Uuid,
-    pub status: String,
+    pub status: ClaimStatus,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,7 +52,7 @@ pub struct TaskResponse {
     pub category_id: Uuid,
     pub council_id: Option<Uuid>,
     pub service_unit_id: Uuid,
-    pub status: String,
+    pub status: TaskStatus,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub starts_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::domain::time::millis_opt")]
@@ -75,7 +75,7 @@ pub struct TaskResponse {
 impl From<TaskView> for TaskResponse {
     fn from(v: TaskView) -> Self {
         let t = v.task;
-        let live = TaskStatus::parse(&t.status).is_some_and(TaskStatus::is_live);
+        let live = t.status.is_live();
         Self {
             spots_left: if live {
                 (t.spots - t.active_claims).max(0)
@@ -118,7 +118,7 @@ pub struct ClaimResponse {
     pub id: Uuid,
     pub task_id: Uuid,
     pub volunteer_id: Uuid,
-    pub status: String,
+    pub status: ClaimStatus,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub claimed_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::domain::time::millis_opt")]
@@ -540,7 +540,7 @@ pub async fn claim(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
-        let claim = service::claim(conn, &user, id).await?;
+        let claim = service::claim(conn, &user, id.into()).await?;
         Ok(Answer::new(
             201,
             to_json(&ClaimResponse::from(claim))?,
@@ -574,15 +574,14 @@ pub async fn release(
     }
     let body = body.parse_or_empty()?;
     let id = id.into_inner();
-    if body
+    // Releasing needs no reason; one given is neither stored nor shown, but bounded.
+    if let Some(Err(m)) = body
         .reason
         .as_deref()
-        .is_some_and(|r| r.chars().count() > 1000)
+        .filter(|r| !r.trim().is_empty())
+        .map(crate::domain::task::check_reason)
     {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "must be at most 1000 characters",
-        ));
+        return Err(ApiError::invalid_field("reason", m));
     }
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
@@ -629,7 +628,7 @@ pub struct EventResponse {
     pub id: Uuid,
     pub task_id: Uuid,
     pub actor_id: Option<Uuid>,
-    pub kind: String,
+    pub kind: EventKind,
     pub fields: Vec<String>,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,

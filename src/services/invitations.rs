@@ -12,6 +12,8 @@ use crate::db::tasks::{self as task_db, TaskRow};
 use crate::db::users as users_db;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
+use crate::domain::ids::{TaskId, UserId};
+use crate::domain::task::TaskStatus;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue};
 
@@ -33,20 +35,20 @@ fn already_invited() -> DomainError {
 pub async fn invite(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
-    task_id: Uuid,
-    volunteer_id: Uuid,
+    task_id: TaskId,
+    volunteer_id: UserId,
 ) -> Result<InvitationRow, DomainError> {
-    let task = task_db::find_for_update(conn, task_id)
+    let task = task_db::find_for_update(conn, task_id.0)
         .await?
         .ok_or_else(|| DomainError::not_found("no such task"))?;
     permissions::require_unit_member(user, task.service_unit_id)?;
-    if task.status != "open" || task.starts_at <= chrono::Utc::now() {
+    if task.status != TaskStatus::Open || task.starts_at <= chrono::Utc::now() {
         return Err(DomainError::new(
             ErrorCode::TaskNotOpen,
             "only open tasks that have not started take invitations",
         ));
     }
-    if !db::is_invitable(conn, volunteer_id, task.category_id).await? {
+    if !db::is_invitable(conn, volunteer_id.0, task.category_id).await? {
         return Err(no_such_volunteer());
     }
     crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
@@ -74,7 +76,7 @@ pub async fn invite(
         )
         .with_retry_after(3600));
     }
-    let invitation = match db::insert(conn, task_id, volunteer_id, user.id).await {
+    let invitation = match db::insert(conn, task_id, volunteer_id, user.user_id()).await {
         Ok(row) => row,
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
@@ -82,7 +84,7 @@ pub async fn invite(
         )) => return Err(already_invited()),
         Err(e) => return Err(e.into()),
     };
-    send(conn, &task, volunteer_id).await?;
+    send(conn, &task, volunteer_id.0).await?;
     tracing::info!(task.id = %task_id, invitation.id = %invitation.id, "volunteer invited");
     Ok(invitation)
 }

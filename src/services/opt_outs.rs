@@ -12,6 +12,7 @@ use crate::db::opt_outs::{self as db, OptOutRow, ReviewRow};
 use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
 use crate::domain::error::{DomainError, ErrorCode};
+use crate::domain::task::EventKind;
 use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
 use crate::settings::Settings;
 use crate::validation::Validator;
@@ -107,10 +108,10 @@ pub async fn opt_out(
         return Err(DomainError::not_found("no such category"));
     }
     let mut v = Validator::new();
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        v.error("reason", "must be 1 to 1000 characters");
-    }
+    let reason = v
+        .check("reason", crate::domain::task::check_reason(reason))
+        .unwrap_or_default();
+    let reason = reason.as_str();
     let today = Utc::now().with_timezone(&settings.timezone).date_naive();
     let review_by = review_by.unwrap_or_else(|| one_year_after(today));
     if let Err(m) = crate::domain::time::check_date(review_by) {
@@ -138,7 +139,7 @@ pub async fn opt_out(
     };
     let mut emails = Vec::new();
     for task in db::withdraw_unclaimed(conn, council, category).await? {
-        task_db::insert_event(conn, task.id, Some(user.id), "withdrawn", &[]).await?;
+        task_db::insert_event(conn, task.id, Some(user.id), EventKind::Withdrawn, &[]).await?;
         let unit = task_db::unit_contact(conn, task.service_unit_id).await?;
         emails.push(NewEmail::to_unit(
             &unit.1,
@@ -169,13 +170,9 @@ pub async fn opt_in(
 ) -> Result<(), DomainError> {
     require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(DomainError::invalid_field(
-            "reason",
-            "must be 1 to 1000 characters",
-        ));
-    }
+    let reason = crate::domain::task::check_reason(reason)
+        .map_err(|m| DomainError::invalid_field("reason", m))?;
+    let reason = reason.as_str();
     let row = db::in_force(conn, council, category)
         .await?
         .ok_or_else(|| DomainError::not_found("the council has not opted out of this category"))?;

@@ -4,19 +4,11 @@
 //! their lock, and `dugnad purge --dry-run` shows what it would do.
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel::sql_types::{Integer, Timestamptz, Uuid as SqlUuid};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::db::tasks as task_db;
 use crate::domain::error::DomainError;
-
-#[derive(QueryableByName)]
-struct Due {
-    #[diesel(sql_type = SqlUuid)]
-    task_id: Uuid,
-}
 
 /// Tasks whose private block is due for purging at `now`.
 pub async fn due(
@@ -24,21 +16,11 @@ pub async fn due(
     now: DateTime<Utc>,
     retention_days: u32,
 ) -> Result<Vec<Uuid>, DomainError> {
-    let rows: Vec<Due> = diesel::sql_query(
-        "SELECT p.task_id
-           FROM task_private p JOIN tasks t ON t.id = p.task_id
-          WHERE (p.address IS NOT NULL OR p.recipient_name IS NOT NULL OR p.recipient_phone IS NOT NULL OR p.notes IS NOT NULL)
-            AND CASE
-                  WHEN t.status IN ('cancelled', 'expired', 'withdrawn') THEN t.updated_at
-                  ELSE coalesce(t.ends_at, t.starts_at + make_interval(mins => t.duration_minutes), t.starts_at + interval '1 hour')
-                END <= $1 - make_interval(days => $2)
-          ORDER BY p.task_id",
+    Ok(task_db::private_due_for_purge(
+        conn,
+        now - chrono::Duration::days(i64::from(retention_days)),
     )
-    .bind::<Timestamptz, _>(now)
-    .bind::<Integer, _>(i32::try_from(retention_days).unwrap_or(i32::MAX))
-    .load(conn)
-    .await?;
-    Ok(rows.into_iter().map(|r| r.task_id).collect())
+    .await?)
 }
 
 /// Tasks purged per transaction: a backlog (a first run over an imported history, a long

@@ -14,15 +14,12 @@ use crate::db::tasks::{
 use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::domain::task::{self as rules, TaskStatus};
+use crate::domain::ids::TaskId;
+use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
 use crate::domain::time::check_instant;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, NewEmail, TaskFacts, UnitFacts, enqueue, enqueue_all};
 use crate::validation::Validator;
-
-fn status_of(task: &TaskRow) -> TaskStatus {
-    TaskStatus::parse(&task.status).unwrap_or(TaskStatus::Open)
-}
 
 fn not_found() -> DomainError {
     DomainError::not_found("no such task")
@@ -209,7 +206,7 @@ pub async fn create(
     )
     .await?;
     db::upsert_private(conn, &private).await?;
-    db::insert_event(conn, id, Some(user.id), "created", &[]).await?;
+    db::insert_event(conn, id, Some(user.id), EventKind::Created, &[]).await?;
     tracing::info!(task.id = %id, user.id = %user.id, "task posted");
     Ok((task, private))
 }
@@ -247,7 +244,7 @@ pub async fn update(
             "the task has changed since you read it; fetch it again",
         ));
     }
-    if !status_of(&task).is_live() {
+    if !task.status.is_live() {
         return Err(not_open("only open or filled tasks can be edited"));
     }
     let mut v = Validator::new();
@@ -350,7 +347,11 @@ pub async fn update(
     }
     if changes.spots.is_some() {
         let full = task.active_claims == spots;
-        changes.status = Some(if full { "filled" } else { "open" }.to_owned());
+        changes.status = Some(if full {
+            TaskStatus::Filled
+        } else {
+            TaskStatus::Open
+        });
     }
     if let Some(p) = &private {
         for (name, old, new) in [
@@ -377,7 +378,7 @@ pub async fn update(
         return Ok((task, Some(old_private)));
     }
     let updated = db::update(conn, id, &changes).await?;
-    db::insert_event(conn, id, Some(user.id), "updated", &fields).await?;
+    db::insert_event(conn, id, Some(user.id), EventKind::Updated, &fields).await?;
     // Claimants hear about it (the email names no values, private or not).
     let mut emails = Vec::new();
     for claim in db::active_claims_of_task(conn, id).await? {
@@ -407,28 +408,24 @@ pub async fn cancel(
 ) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
-    let reason = reason.trim();
-    if reason.is_empty() || reason.chars().count() > 1000 {
-        return Err(DomainError::invalid_field(
-            "reason",
-            "must be 1 to 1000 characters",
-        ));
-    }
-    if !status_of(&task).is_live() {
+    let reason =
+        rules::check_reason(reason).map_err(|m| DomainError::invalid_field("reason", m))?;
+    let reason = reason.as_str();
+    if !task.status.is_live() {
         return Err(not_open("only open or filled tasks can be cancelled"));
     }
     let cancelled = db::update(
         conn,
         id,
         &TaskChanges {
-            status: Some("cancelled".into()),
+            status: Some(TaskStatus::Cancelled),
             cancel_reason: Some(reason.to_owned()),
             ..Default::default()
         },
     )
     .await?;
     let voided = db::void_active_claims(conn, id).await?;
-    db::insert_event(conn, id, Some(user.id), "cancelled", &[]).await?;
+    db::insert_event(conn, id, Some(user.id), EventKind::Cancelled, &[]).await?;
     let mut emails = Vec::new();
     for claim in voided {
         if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
@@ -465,7 +462,7 @@ pub async fn complete(
 ) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
-    if !status_of(&task).is_live() {
+    if !task.status.is_live() {
         return Err(not_open("only open or filled tasks can be completed"));
     }
     if task.starts_at > Utc::now() {
@@ -474,7 +471,15 @@ pub async fn complete(
             "a task can be completed once it has started",
         ));
     }
-    complete_locked(conn, Some(user.id), &task, input, None, "completed").await
+    complete_locked(
+        conn,
+        Some(user.id),
+        &task,
+        input,
+        None,
+        EventKind::Completed,
+    )
+    .await
 }
 
 /// Completes a locked, live task (also used by the auto-completion job, which passes
@@ -485,7 +490,7 @@ pub async fn complete_locked(
     task: &TaskRow,
     input: Completion,
     fallback_minutes: Option<i32>,
-    event: &str,
+    event: EventKind,
 ) -> Result<TaskRow, DomainError> {
     let claims = db::active_claims_of_task(conn, task.id).await?;
     let mut v = Validator::new();
@@ -523,7 +528,7 @@ pub async fn complete_locked(
         conn,
         task.id,
         &TaskChanges {
-            status: Some("completed".into()),
+            status: Some(TaskStatus::Completed),
             ..Default::default()
         },
     )
@@ -550,101 +555,58 @@ fn unique_or_check(e: DieselError) -> DomainError {
     }
 }
 
-/// Claims a task for the caller — only ever for the caller. The checks run in PRODUCT.md's
-/// order; the task row is locked, and the database refuses an over-fill regardless.
+/// Claims a task for the caller — only ever for the caller. The task row is locked, the
+/// checks run in `docs/PRODUCT.md`'s order (`domain::task::claim_refusal`), and the
+/// database refuses an over-fill regardless. Eight statements with the caller's lookup:
+/// the lock (with the unit and the opt-out) and the caller's claims in one round trip,
+/// then the claim, its events and its emails in another.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
-    id: Uuid,
+    task_id: TaskId,
 ) -> Result<ClaimRow, DomainError> {
+    let id = task_id.0;
     // Statements that do not wait on one another's answers are pipelined: sent together
     // on the one connection, executed in order by PostgreSQL, answered in one round trip.
     let shared: &AsyncPgConnection = conn;
     let (mut c1, mut c2) = (shared, shared);
-    // The task, locked for the transaction, and the caller's active claims, which answer
-    // both "already yours" and "overlaps another of yours".
-    let (task, mine) = futures_util::try_join!(
-        db::find_for_update(&mut c1, id),
+    let (target, mine) = futures_util::try_join!(
+        db::lock_for_claim(&mut c1, id),
         db::active_claims_with_tasks(&mut c2, user.id),
     )?;
-    let task = task.ok_or_else(not_found)?;
-    if !user.role.may_claim() {
-        return Err(DomainError::forbidden(
-            "only volunteers and coordinators take tasks",
-        ));
-    }
-    if !user.email_verified {
-        return Err(DomainError::new(
-            ErrorCode::EmailNotVerified,
-            "confirm your email address before taking tasks",
-        ));
-    }
-    if mine.iter().any(|(claim, _)| claim.task_id == id) {
-        return Err(DomainError::new(
-            ErrorCode::AlreadyClaimed,
-            "you already hold this task",
-        ));
-    }
-    if !status_of(&task).is_live() || task.starts_at <= Utc::now() {
-        return Err(not_open("this task no longer takes volunteers"));
-    }
-    crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
-    if task.active_claims >= task.spots {
-        return Err(DomainError::new(
-            ErrorCode::TaskFull,
-            "every spot on this task is taken",
-        ));
-    }
-    let interval = (
-        task.starts_at,
-        rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes),
-    );
-    for (_, other) in &mine {
-        let other_interval = (
-            other.starts_at,
-            rules::effective_end(other.starts_at, other.ends_at, other.duration_minutes),
-        );
-        if other.id != task.id && rules::overlaps(interval, other_interval) {
-            return Err(DomainError::new(
-                ErrorCode::ScheduleConflict,
-                "you hold another task at the same time",
-            )
-            .with_extra("conflicting_task_id", serde_json::json!(other.id)));
-        }
+    let target = target.ok_or_else(not_found)?;
+    let task = &target.task;
+    let facts = rules::ClaimFacts {
+        role_may_claim: user.role.may_claim(),
+        email_verified: user.email_verified,
+        already_holds: mine.iter().any(|(claim, _)| claim.task_id == id),
+        status: task.status,
+        starts_at: task.starts_at,
+        now: Utc::now(),
+        council_opted_out: target.council_opted_out,
+        active_claims: task.active_claims,
+        spots: task.spots,
+        overlapping: rules::first_overlap(
+            (task.id, task.starts_at, task.ends_at, task.duration_minutes),
+            mine.iter()
+                .map(|(_, t)| (t.id, t.starts_at, t.ends_at, t.duration_minutes)),
+        ),
+    };
+    if let Some(refusal) = rules::claim_refusal(&facts) {
+        return Err(refused(conn, task, refusal).await);
     }
 
-    // The writes, the task as the claim left it and the unit's contact: one round trip.
-    // A failed insert aborts the transaction, so the statements after it fail too; its
-    // own error is the answer.
-    let shared: &AsyncPgConnection = conn;
-    let (mut c1, mut c2, mut c3, mut c4) = (shared, shared, shared, shared);
-    let (claim, (), after, unit) = futures_util::try_join!(
-        async {
-            db::insert_claim(&mut c1, id, user.id)
-                .await
-                .map_err(unique_or_check)
-        },
-        async {
-            db::insert_event(&mut c2, id, Some(user.id), "claimed", &[])
-                .await
-                .map_err(DomainError::from)
-        },
-        async { db::find(&mut c3, id).await.map_err(DomainError::from) },
-        async {
-            db::unit_contact(&mut c4, task.service_unit_id)
-                .await
-                .map_err(DomainError::from)
-        },
-    )?;
-    let after = after.ok_or_else(not_found)?;
-
-    // The emails in one statement (and, when this claim filled the task, its event): one
-    // more round trip. They hold what to say; the worker renders them.
+    // What the claim makes of the task, known without reading it again: the trigger adds
+    // the claim to the count and fills the task when it is full.
+    let mut after = task.clone();
+    after.active_claims += 1;
+    after.status = TaskStatus::for_claims(after.active_claims, after.spots);
+    let filled = after.status == TaskStatus::Filled;
     let facts = TaskFacts::of(&after);
     let unit = UnitFacts {
-        name: unit.0,
-        email: unit.1,
-        phone: unit.2,
+        name: target.unit_name.clone(),
+        email: target.unit_email.clone(),
+        phone: target.unit_phone.clone(),
     };
     let mut emails = Vec::with_capacity(3);
     if user.row.notify_claim_confirmation {
@@ -663,25 +625,74 @@ pub async fn claim(
             task: facts.clone(),
         },
     ));
-    let filled = after.status == "filled";
+    let mut events = vec![(Some(user.id), EventKind::Claimed)];
     if filled {
         emails.push(NewEmail::to_unit(
             &unit.email,
             Intent::TaskFilled { task: facts },
         ));
+        events.push((None, EventKind::Filled));
     }
+
+    // The writes: one round trip. A failed insert aborts the transaction, so the
+    // statements after it fail too; its own error is the answer.
     let shared: &AsyncPgConnection = conn;
-    let (mut event_conn, mut mail_conn) = (shared, shared);
-    let filled_event = async {
-        if filled {
-            db::insert_event(&mut event_conn, id, None, "filled", &[]).await
-        } else {
-            Ok(())
-        }
-    };
-    futures_util::try_join!(filled_event, enqueue_all(&mut mail_conn, &emails))?;
+    let (mut c1, mut c2, mut c3) = (shared, shared, shared);
+    let (claim, (), _) = futures_util::try_join!(
+        async {
+            db::insert_claim(&mut c1, task_id, user.user_id())
+                .await
+                .map_err(unique_or_check)
+        },
+        async {
+            db::insert_events(&mut c2, id, &events)
+                .await
+                .map_err(DomainError::from)
+        },
+        async {
+            enqueue_all(&mut c3, &emails)
+                .await
+                .map_err(DomainError::from)
+        },
+    )?;
     tracing::info!(task.id = %id, user.id = %user.id, claim.id = %claim.id, "task claimed");
     Ok(claim)
+}
+
+/// The answer to a refused claim.
+async fn refused(
+    conn: &mut AsyncPgConnection,
+    task: &TaskRow,
+    refusal: rules::ClaimRefusal,
+) -> DomainError {
+    use rules::ClaimRefusal as R;
+    match refusal {
+        R::RoleMayNotClaim => DomainError::forbidden("only volunteers and coordinators take tasks"),
+        R::EmailNotVerified => DomainError::new(
+            ErrorCode::EmailNotVerified,
+            "confirm your email address before taking tasks",
+        ),
+        R::AlreadyClaimed => {
+            DomainError::new(ErrorCode::AlreadyClaimed, "you already hold this task")
+        }
+        R::NotOpen => not_open("this task no longer takes volunteers"),
+        // The refusal names council, category, since-when and reason: read only now.
+        R::CouncilOptedOut => {
+            match crate::services::opt_outs::refuse_claim_if_opted_out(conn, task).await {
+                Err(e) => e,
+                Ok(()) => DomainError::new(
+                    ErrorCode::CouncilOptedOut,
+                    "the council has opted out of this category",
+                ),
+            }
+        }
+        R::Full => DomainError::new(ErrorCode::TaskFull, "every spot on this task is taken"),
+        R::ScheduleConflict(other) => DomainError::new(
+            ErrorCode::ScheduleConflict,
+            "you hold another task at the same time",
+        )
+        .with_extra("conflicting_task_id", serde_json::json!(other)),
+    }
 }
 
 /// Gives a claim back, until the task ends; the spot reopens at once.
@@ -691,7 +702,7 @@ pub async fn release(
     id: Uuid,
 ) -> Result<ClaimRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
-    let Some(claim) = db::active_claim(conn, id, user.id).await? else {
+    let Some(claim) = db::active_claim(conn, TaskId(id), user.user_id()).await? else {
         return Err(DomainError::new(
             ErrorCode::NotClaimant,
             "you hold no active claim on this task",
@@ -711,10 +722,10 @@ pub async fn release_locked(
     actor: Option<Uuid>,
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
-    db::insert_event(conn, task.id, actor, "released", &[]).await?;
+    db::insert_event(conn, task.id, actor, EventKind::Released, &[]).await?;
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
-    if task.status == "filled" && after.status == "open" {
-        db::insert_event(conn, task.id, None, "reopened", &[]).await?;
+    if task.status == TaskStatus::Filled && after.status == TaskStatus::Open {
+        db::insert_event(conn, task.id, None, EventKind::Reopened, &[]).await?;
     }
     let unit = db::unit_contact(conn, task.service_unit_id).await?;
     enqueue(
@@ -762,13 +773,13 @@ pub struct TaskView {
 pub fn may_see_private(user: &AuthUser, task: &TaskRow, my_claim: Option<&ClaimRow>) -> bool {
     user.is_admin()
         || (user.role == Role::Staff && user.service_unit_id == Some(task.service_unit_id))
-        || my_claim.is_some_and(|c| c.status == "active")
+        || my_claim.is_some_and(|c| c.status == ClaimStatus::Active)
 }
 
 /// Whether a volunteer or coordinator may see the task at all: live tasks, and any task
 /// they have claimed.
 fn may_see(user: &AuthUser, task: &TaskRow, my_claim: Option<&ClaimRow>) -> bool {
-    !user.role.may_claim() || status_of(task).is_live() || my_claim.is_some()
+    !user.role.may_claim() || task.status.is_live() || my_claim.is_some()
 }
 
 /// Builds the views of `tasks` for `user` with two queries, whatever the page size.
@@ -804,7 +815,10 @@ pub async fn views(
         } else {
             None
         };
-        let unit = if my_claim.as_ref().is_some_and(|c| c.status == "active") {
+        let unit = if my_claim
+            .as_ref()
+            .is_some_and(|c| c.status == ClaimStatus::Active)
+        {
             Some(db::unit_contact(conn, task.service_unit_id).await?)
         } else {
             None
@@ -824,7 +838,7 @@ fn pick_claim(mine: &[ClaimRow], task_id: Uuid) -> Option<&ClaimRow> {
     let on_task = mine.iter().filter(|c| c.task_id == task_id);
     on_task
         .clone()
-        .find(|c| c.status == "active")
+        .find(|c| c.status == ClaimStatus::Active)
         .or_else(|| on_task.max_by_key(|c| c.id))
 }
 
@@ -895,7 +909,7 @@ pub async fn resolve_filter(
         council_id: q.council_id,
         from: q.from,
         to: q.to,
-        statuses: q.statuses.iter().map(|s| s.as_str().to_owned()).collect(),
+        statuses: q.statuses.clone(),
         ..Default::default()
     };
     match user.role {
@@ -903,19 +917,17 @@ pub async fn resolve_filter(
             if q.mine == Some(true) {
                 filter.claimed_by = Some(user.id);
             } else {
-                let live: Vec<String> = ["open", "filled"].into_iter().map(str::to_owned).collect();
+                // Volunteers see live tasks only, open ones unless they ask for full ones.
                 filter.statuses = if filter.statuses.is_empty() {
-                    vec!["open".to_owned()]
+                    vec![TaskStatus::Open]
                 } else {
                     filter
                         .statuses
                         .into_iter()
-                        .filter(|s| live.contains(s))
+                        .filter(|s| s.is_live())
                         .collect()
                 };
-                if filter.statuses.is_empty() {
-                    filter.statuses = vec!["none".to_owned()];
-                }
+                filter.matches_nothing = filter.statuses.is_empty();
                 filter.upcoming_only = true;
                 filter.exclude_categories = users_db::category_opt_outs(conn, user.id).await?;
                 crate::services::opt_outs::hide_opted_out(&mut filter);

@@ -4,6 +4,7 @@ mod helpers;
 mod support;
 
 mod accounts;
+mod architecture;
 mod config;
 mod contract;
 mod councils;
@@ -17,4 +18,5 @@ mod privacy;
 mod properties;
 mod reference;
 mod reports;
+mod rules;
 mod tasks;

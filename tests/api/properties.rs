@@ -88,7 +88,10 @@ async fn check_invariants(app: &TestApp, volunteers: &[AuthUser], task_ids: &[Uu
             let Ok(view) = tasks::get(&mut conn, volunteer, *id).await else {
                 continue;
             };
-            let holds = view.my_claim.as_ref().is_some_and(|c| c.status == "active");
+            let holds = view
+                .my_claim
+                .as_ref()
+                .is_some_and(|c| c.status == dugnad::domain::task::ClaimStatus::Active);
             assert_eq!(
                 view.private.is_some(),
                 holds,
@@ -143,7 +146,7 @@ async fn run(steps: Vec<Step>) {
             Step::Claim { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::claim(c, &volunteers[volunteer], id)
+                        tasks::claim(c, &volunteers[volunteer], id.into())
                             .await
                             .map(|_| ())
                     })

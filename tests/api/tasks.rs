@@ -1283,3 +1283,41 @@ async fn an_idempotency_record_keeps_the_body_only_as_a_keyed_digest() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[tokio::test]
+async fn a_claim_takes_at_most_nine_statements() {
+    let w = world().await;
+    let task = w.app.post_task(&w.staff, json!({"spots": 1})).await;
+    let volunteer = w.app.volunteer().await;
+    let response = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(w.app.url(&format!("/api/v1/tasks/{}/claim", id_of(&task))))
+                .bearer_auth(&volunteer.access_token)
+                .header("x-request-id", "count-the-claim"),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    let statements = w.app.statements("count-the-claim");
+    assert!(
+        statements.len() <= 9,
+        "{} statements:\n{}",
+        statements.len(),
+        statements.join("\n")
+    );
+    // The claim filled the task: its event and the unit's two emails are in there too.
+    let events = w
+        .app
+        .query_json(
+            "SELECT kind FROM task_events WHERE kind IN ('claimed', 'filled') ORDER BY kind",
+        )
+        .await;
+    assert_eq!(events.len(), 2);
+    let outbox = w
+        .app
+        .query_json("SELECT kind FROM email_outbox WHERE kind IN ('claim_confirmation', 'task_claimed', 'task_filled')")
+        .await;
+    assert_eq!(outbox.len(), 3);
+}

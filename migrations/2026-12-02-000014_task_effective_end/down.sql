@@ -1,0 +1,1 @@
+DROP FUNCTION task_effective_end(timestamptz, timestamptz, integer);

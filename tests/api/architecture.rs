@@ -1,0 +1,170 @@
+//! The code keeps the shape `docs/DESIGN.md` draws: layers that only use the ones below
+//! them, and statuses that exist only as enums.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("readable") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The layer lines of `docs/DESIGN.md`, top first.
+fn layers() -> Vec<Vec<String>> {
+    let design = std::fs::read_to_string(root().join("docs/DESIGN.md")).expect("docs/DESIGN.md");
+    let block = design
+        .split("```layers")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a ```layers block in docs/DESIGN.md");
+    block
+        .lines()
+        .map(|l| l.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// The top-level module a source file belongs to (`src/db/tasks.rs` → `db`).
+fn module_of(path: &Path) -> String {
+    let rel = path.strip_prefix(root().join("src")).expect("under src");
+    let first = rel.components().next().expect("a component");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_owned()
+}
+
+/// Every top-level module a file names through `crate::`, comments left out.
+fn uses(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(i) = rest.find("crate::") {
+            rest = &rest[i + "crate::".len()..];
+            let names: Vec<&str> = if let Some(group) = rest.strip_prefix('{') {
+                let end = group.find('}').unwrap_or(group.len());
+                group[..end].split(',').collect()
+            } else {
+                vec![rest]
+            };
+            for name in names {
+                let name: String = name
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != "self" {
+                    out.insert(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_module_uses_only_the_layers_below_it() {
+    let layers = layers();
+    let level: BTreeMap<String, usize> = layers
+        .iter()
+        .enumerate()
+        .flat_map(|(i, line)| line.iter().map(move |m| (m.clone(), i)))
+        .collect();
+    let mut files = Vec::new();
+    sources(&root().join("src"), &mut files);
+    let mut wrong = Vec::new();
+    let mut edges = 0;
+    for file in &files {
+        let from = module_of(file);
+        if from == "lib" || from == "main" {
+            continue;
+        }
+        let Some(&from_level) = level.get(&from) else {
+            wrong.push(format!("{from} is in no layer of docs/DESIGN.md"));
+            continue;
+        };
+        let text = std::fs::read_to_string(file).expect("readable");
+        for to in uses(&text) {
+            if to == from {
+                continue;
+            }
+            edges += 1;
+            match level.get(&to) {
+                Some(&to_level) if to_level > from_level => {}
+                Some(_) => wrong.push(format!(
+                    "{} uses {to}, which is not below {from}",
+                    file.display()
+                )),
+                None => wrong.push(format!("{to} (used by {}) is in no layer", file.display())),
+            }
+        }
+    }
+    assert!(edges > 50, "the scan found the uses ({edges})");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_layer_check_catches_an_upward_use() {
+    let text = "use crate::routes::state::AppState;\n// crate::startup in a comment\nlet x = crate::{db, services::tasks};";
+    let found = uses(text);
+    assert_eq!(
+        found,
+        ["db", "routes", "services"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn task_and_claim_statuses_are_spelled_only_in_their_enums() {
+    const WORDS: [&str; 9] = [
+        "open",
+        "filled",
+        "cancelled",
+        "completed",
+        "expired",
+        "withdrawn",
+        "active",
+        "released",
+        "voided",
+    ];
+    let mut files = Vec::new();
+    sources(&root().join("src"), &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        if file.ends_with("domain/task.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            for word in WORDS {
+                for quoted in [format!("\"{word}\""), format!("'{word}'")] {
+                    if line.contains(&quoted) {
+                        found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "status literals outside the enums:\n{}",
+        found.join("\n")
+    );
+}
