@@ -13,7 +13,8 @@ use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::error::DomainError;
 use crate::domain::task::{EventKind, effective_end};
 use crate::email::intent::greeting_name;
-use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
+use crate::email::{Intent, TaskFacts};
+use crate::notify::{self, Notification};
 use crate::services::tasks::{Completion, complete_locked};
 use crate::settings::Settings;
 
@@ -149,15 +150,12 @@ async fn send_reminders(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
-    let mut emails = Vec::new();
+    let mut notices = Vec::new();
     for (claim, task) in task_db::take_due_reminders(conn, now).await? {
         let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? else {
             continue;
         };
-        if !volunteer.active || !volunteer.notify_reminder {
-            continue;
-        }
-        emails.push(NewEmail::to_user(
+        notices.push(Notification::to_user(
             &volunteer,
             Intent::Reminder {
                 name: greeting_name(&volunteer),
@@ -166,8 +164,7 @@ async fn send_reminders(
             },
         ));
     }
-    enqueue_all(conn, &emails).await?;
-    Ok(emails.len())
+    Ok(notify::send(conn, &notices).await?)
 }
 
 /// The daily digest of new matching tasks, for those who asked; nothing when nothing is new.
@@ -175,7 +172,7 @@ async fn send_digests(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
-    let mut emails = Vec::new();
+    let mut notices = Vec::new();
     for (user, previous) in users_db::digest_due(conn, now).await? {
         if !users_db::take_digest(conn, user.id, previous, now).await? {
             continue;
@@ -185,7 +182,7 @@ async fn send_digests(
         if tasks.is_empty() {
             continue;
         }
-        emails.push(NewEmail::to_user(
+        notices.push(Notification::to_user(
             &user,
             Intent::NewTasksDigest {
                 name: greeting_name(&user),
@@ -193,8 +190,7 @@ async fn send_digests(
             },
         ));
     }
-    enqueue_all(conn, &emails).await?;
-    Ok(emails.len())
+    Ok(notify::send(conn, &notices).await?)
 }
 
 /// Runs the jobs every minute until `shutdown` turns true.

@@ -9,6 +9,7 @@ pub mod email;
 pub mod error;
 pub mod jobs;
 pub mod metrics;
+pub mod notify;
 pub mod pagination;
 pub mod random;
 pub mod reference;

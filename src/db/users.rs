@@ -359,3 +359,32 @@ pub async fn mark_warned(
         .await
         .map(|_| ())
 }
+
+#[cfg(test)]
+impl UserRow {
+    /// An active, verified volunteer with every default preference, for unit tests.
+    pub fn example() -> Self {
+        let now = chrono::Utc::now();
+        Self {
+            id: Uuid::now_v7(),
+            email: "kari@example.no".into(),
+            name: "Kari".into(),
+            phone: None,
+            role: "volunteer".into(),
+            service_unit_id: None,
+            council_id: None,
+            language: "nb".into(),
+            email_verified: true,
+            invitable: false,
+            notify_claim_confirmation: true,
+            notify_task_changed: true,
+            notify_task_cancelled: true,
+            notify_reminder: true,
+            notify_invitation: true,
+            notify_new_tasks_digest: false,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

@@ -70,6 +70,7 @@ mod tests {
 pub mod account;
 pub mod error;
 pub mod ids;
+pub mod notification;
 pub mod report;
 pub mod task;
 pub mod time;

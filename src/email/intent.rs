@@ -15,6 +15,7 @@ use crate::db::tasks::TaskRow;
 use crate::db::users::UserRow;
 use crate::domain::Language;
 use crate::domain::account::Role;
+use crate::domain::notification::NotificationKind;
 
 /// The person's name for a greeting: only once their address is verified, so mail to an
 /// address nobody confirmed never carries a name someone else typed.
@@ -145,51 +146,39 @@ pub enum Intent {
     },
 }
 
-/// The kinds a person can turn off; every email of these carries an unsubscribe link.
-pub const OPTIONAL_KINDS: [&str; 6] = [
-    "claim_confirmation",
-    "task_changed",
-    "task_cancelled",
-    "reminder",
-    "invitation",
-    "new_tasks_digest",
-];
-
-/// The kinds that protect an account: they cannot be turned off, and each address gets
-/// at most a few of them an hour, whoever asks.
-pub const SECURITY_KINDS: [&str; 4] = [
-    "verify_email",
-    "password_reset",
-    "account_created",
-    "email_changed",
-];
-
 impl Intent {
-    /// The outbox row's `kind`: what the email is, for metrics, the admin view and the
-    /// export (a request resolves to the kind it asks for).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::VerifyEmail { .. } | Self::VerificationResendRequest => "verify_email",
-            Self::PasswordResetRequest | Self::PasswordReset { .. } => "password_reset",
-            Self::AccountCreated { .. } => "account_created",
-            Self::EmailChanged { .. } => "email_changed",
-            Self::ClaimConfirmation { .. } => "claim_confirmation",
-            Self::TaskClaimed { .. } => "task_claimed",
-            Self::TaskReleased { .. } => "task_released",
-            Self::TaskFilled { .. } => "task_filled",
-            Self::TaskChanged { .. } => "task_changed",
-            Self::TaskCancelled { .. } => "task_cancelled",
-            Self::TaskWithdrawn { .. } => "task_withdrawn",
-            Self::Reminder { .. } => "reminder",
-            Self::Invitation { .. } => "invitation",
-            Self::NewTasksDigest { .. } => "new_tasks_digest",
-            Self::InactivityWarning { .. } => "inactivity_warning",
-            Self::Legacy { .. } => "legacy",
-        }
+    /// What the email is, for the outbox row's `kind`, metrics, the admin view and the
+    /// export (a request resolves to the kind it asks for). `None` for a row written
+    /// before intents existed.
+    pub fn kind(&self) -> Option<NotificationKind> {
+        use NotificationKind as K;
+        Some(match self {
+            Self::VerifyEmail { .. } | Self::VerificationResendRequest => K::VerifyEmail,
+            Self::PasswordResetRequest | Self::PasswordReset { .. } => K::PasswordReset,
+            Self::AccountCreated { .. } => K::AccountCreated,
+            Self::EmailChanged { .. } => K::EmailChanged,
+            Self::ClaimConfirmation { .. } => K::ClaimConfirmation,
+            Self::TaskClaimed { .. } => K::TaskClaimed,
+            Self::TaskReleased { .. } => K::TaskReleased,
+            Self::TaskFilled { .. } => K::TaskFilled,
+            Self::TaskChanged { .. } => K::TaskChanged,
+            Self::TaskCancelled { .. } => K::TaskCancelled,
+            Self::TaskWithdrawn { .. } => K::TaskWithdrawn,
+            Self::Reminder { .. } => K::Reminder,
+            Self::Invitation { .. } => K::Invitation,
+            Self::NewTasksDigest { .. } => K::NewTasksDigest,
+            Self::InactivityWarning { .. } => K::InactivityWarning,
+            Self::Legacy { .. } => return None,
+        })
+    }
+
+    /// The text of [`Intent::kind`].
+    pub fn kind_str(&self) -> &'static str {
+        self.kind().map_or("legacy", NotificationKind::as_str)
     }
 
     pub fn is_security(&self) -> bool {
-        SECURITY_KINDS.contains(&self.kind())
+        self.kind().is_some_and(NotificationKind::is_security)
     }
 
     /// Whether the worker must first find out what to send (and to whom).
@@ -233,9 +222,11 @@ mod tests {
             },
         ] {
             let facts = intent.to_facts();
-            assert_eq!(
-                facts["kind"].as_str().map(|k| k.starts_with(intent.kind())),
-                Some(true)
+            assert!(
+                facts["kind"]
+                    .as_str()
+                    .is_some_and(|k| k.starts_with(intent.kind_str())),
+                "{facts}"
             );
             assert_eq!(Intent::from_facts(&facts).expect("facts"), intent);
         }

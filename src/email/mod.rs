@@ -70,7 +70,7 @@ pub async fn enqueue_all(
         .iter()
         .map(|e| NewOutboxRow {
             id: Uuid::now_v7(),
-            kind: e.intent.kind(),
+            kind: e.intent.kind_str(),
             user_id: e.user_id,
             to_address: &e.to,
             language: e.language.as_str(),

@@ -9,12 +9,13 @@ use chrono_tz::Tz;
 use url::Url;
 use uuid::Uuid;
 
-use super::intent::{Intent, OPTIONAL_KINDS};
+use super::intent::Intent;
 use super::templates::Rendered;
 use super::{messages, task_messages};
 use crate::auth::keys::ServerKeys;
 use crate::auth::signed::{self, SignedAction};
 use crate::domain::Language;
+use crate::domain::notification::NotificationKind;
 
 /// How long an unsubscribe link works.
 pub const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(90);
@@ -129,8 +130,8 @@ pub fn render(
     language: Language,
     ctx: &RenderContext<'_>,
 ) -> Result<Composed, RenderError> {
-    let kind = intent.kind();
-    let unsubscribe = if OPTIONAL_KINDS.contains(&kind) {
+    let kind = intent.kind_str();
+    let unsubscribe = if intent.kind().is_some_and(NotificationKind::is_optional) {
         let user = user_id.ok_or(RenderError::NoRecipient(kind))?;
         Some(ctx.unsubscribe(user, kind, language))
     } else {

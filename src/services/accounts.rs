@@ -18,8 +18,9 @@ use crate::db::{reference as reference_db, tokens as token_db, users as users_db
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, VERIFY_TTL, check_password, normalize_email};
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::email::intent::{greeting_name, language_of};
-use crate::email::{Intent, NewEmail, enqueue, enqueue_all, mask_address};
+use crate::email::intent::greeting_name;
+use crate::email::{Intent, mask_address};
+use crate::notify::{self, Notification};
 use crate::services::Context;
 use crate::validation::{self, Validator};
 
@@ -225,14 +226,12 @@ pub async fn register(
         .map_err(map_email_unique)?;
         let token_id =
             store_link_token(conn, &state.keys, user.id, "verify_email", None, VERIFY_TTL).await?;
-        enqueue(
+        notify::send(
             conn,
-            &NewEmail {
-                user_id: Some(user.id),
-                to: user.email.clone(),
-                language,
-                intent: Intent::VerifyEmail { token_id },
-            },
+            &[Notification::to_user(
+                &user,
+                Intent::VerifyEmail { token_id },
+            )],
         )
         .await?;
         Ok(user)
@@ -281,14 +280,9 @@ async fn request_by_address(
         return Ok(());
     };
     let mut conn = state.pool.get().await?;
-    enqueue(
+    notify::send(
         &mut conn,
-        &NewEmail {
-            user_id: None,
-            to: address.normalized(),
-            language: Language::Nb,
-            intent,
-        },
+        &[Notification::to_address(&address.normalized(), intent)],
     )
     .await?;
     Ok(())
@@ -631,25 +625,21 @@ pub async fn update_profile(
                 VERIFY_TTL,
             )
             .await?;
-            let language = language_of(&updated);
-            enqueue_all(
+            notify::send(
                 conn,
                 &[
-                    NewEmail {
-                        user_id: Some(user.id),
-                        to: email.as_str().to_owned(),
-                        language,
-                        intent: Intent::VerifyEmail { token_id },
-                    },
-                    NewEmail {
-                        user_id: Some(user.id),
-                        to: updated.email.clone(),
-                        language,
-                        intent: Intent::EmailChanged {
+                    Notification::to_user_at(
+                        &updated,
+                        email.as_str(),
+                        Intent::VerifyEmail { token_id },
+                    ),
+                    Notification::to_user(
+                        &updated,
+                        Intent::EmailChanged {
                             name: greeting_name(&updated),
                             new_address: mask_address(email.as_str()),
                         },
-                    },
+                    ),
                 ],
             )
             .await?;

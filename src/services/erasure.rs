@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use crate::db::users as users_db;
 use crate::domain::error::{DomainError, ErrorCode};
+use crate::email::Intent;
 use crate::email::intent::greeting_name;
-use crate::email::{Intent, NewEmail, enqueue};
+use crate::notify::{self, Notification};
 
 const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
 const WARNING_AHEAD: Duration = Duration::days(30);
@@ -48,14 +49,14 @@ pub async fn inactive_accounts(
                 users_db::inactive_unwarned(conn, now - (INACTIVE_AFTER - WARNING_AHEAD)).await?;
             for user in &due {
                 users_db::mark_warned(conn, user.id, now).await?;
-                enqueue(
+                notify::send(
                     conn,
-                    &NewEmail::to_user(
+                    &[Notification::to_user(
                         user,
                         Intent::InactivityWarning {
                             name: greeting_name(user),
                         },
-                    ),
+                    )],
                 )
                 .await?;
             }

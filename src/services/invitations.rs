@@ -15,7 +15,8 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::TaskStatus;
 use crate::email::intent::greeting_name;
-use crate::email::{Intent, NewEmail, TaskFacts, enqueue};
+use crate::email::{Intent, TaskFacts};
+use crate::notify::{self, Notification};
 
 /// Invitations one unit may send one volunteer to tasks that have not started.
 pub const MAX_OPEN_PER_UNIT: i64 = 3;
@@ -97,20 +98,17 @@ async fn send(
     let Some(volunteer) = users_db::find(conn, volunteer_id).await? else {
         return Ok(());
     };
-    if !volunteer.notify_invitation {
-        return Ok(());
-    }
     let (unit_name, _, _) = task_db::unit_contact(conn, task.service_unit_id).await?;
-    enqueue(
+    notify::send(
         conn,
-        &NewEmail::to_user(
+        &[Notification::to_user(
             &volunteer,
             Intent::Invitation {
                 name: greeting_name(&volunteer),
                 task: TaskFacts::of(task),
                 unit_name,
             },
-        ),
+        )],
     )
     .await?;
     Ok(())

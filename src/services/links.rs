@@ -12,24 +12,10 @@ use crate::auth::signed::{self, SignedAction};
 use crate::auth::tokens;
 use crate::db::tasks as task_db;
 use crate::db::tokens as token_db;
-use crate::db::users::{self as users_db, UserChanges, UserRow};
+use crate::db::users::{self as users_db, UserChanges};
 use crate::domain::error::{DomainError, ErrorCode};
+use crate::domain::notification::NotificationKind;
 use crate::domain::task::effective_end;
-
-pub use crate::email::intent::OPTIONAL_KINDS;
-
-/// Whether the person wants emails of `kind` (security emails always go).
-pub fn wants(user: &UserRow, kind: &str) -> bool {
-    match kind {
-        "claim_confirmation" => user.notify_claim_confirmation,
-        "task_changed" => user.notify_task_changed,
-        "task_cancelled" => user.notify_task_cancelled,
-        "reminder" => user.notify_reminder,
-        "invitation" => user.notify_invitation,
-        "new_tasks_digest" => user.notify_new_tasks_digest,
-        _ => true,
-    }
-}
 
 fn dead_link() -> DomainError {
     DomainError::invalid_field("token", "is invalid, used or expired")
@@ -63,13 +49,13 @@ pub async fn unsubscribe(
     let (user_id, kind) = unsubscribe_target(conn, keys, token).await?;
     let off = Some(false);
     let mut changes = UserChanges::default();
-    match kind.as_str() {
-        "claim_confirmation" => changes.notify_claim_confirmation = off,
-        "task_changed" => changes.notify_task_changed = off,
-        "task_cancelled" => changes.notify_task_cancelled = off,
-        "reminder" => changes.notify_reminder = off,
-        "invitation" => changes.notify_invitation = off,
-        "new_tasks_digest" => changes.notify_new_tasks_digest = off,
+    match NotificationKind::parse(&kind) {
+        Some(NotificationKind::ClaimConfirmation) => changes.notify_claim_confirmation = off,
+        Some(NotificationKind::TaskChanged) => changes.notify_task_changed = off,
+        Some(NotificationKind::TaskCancelled) => changes.notify_task_cancelled = off,
+        Some(NotificationKind::Reminder) => changes.notify_reminder = off,
+        Some(NotificationKind::Invitation) => changes.notify_invitation = off,
+        Some(NotificationKind::NewTasksDigest) => changes.notify_new_tasks_digest = off,
         _ => return Err(dead_link()),
     }
     let user = users_db::find(conn, user_id).await?.ok_or_else(dead_link)?;

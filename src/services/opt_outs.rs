@@ -13,7 +13,8 @@ use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::task::EventKind;
-use crate::email::{Intent, NewEmail, TaskFacts, enqueue_all};
+use crate::email::{Intent, TaskFacts};
+use crate::notify::{self, Notification};
 use crate::settings::Settings;
 use crate::validation::Validator;
 
@@ -137,11 +138,11 @@ pub async fn opt_out(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut emails = Vec::new();
+    let mut notices = Vec::new();
     for task in db::withdraw_unclaimed(conn, council, category).await? {
         task_db::insert_event(conn, task.id, Some(user.id), EventKind::Withdrawn, &[]).await?;
         let unit = task_db::unit_contact(conn, task.service_unit_id).await?;
-        emails.push(NewEmail::to_unit(
+        notices.push(Notification::to_unit(
             &unit.1,
             Intent::TaskWithdrawn {
                 task: TaskFacts::of(&task),
@@ -150,7 +151,7 @@ pub async fn opt_out(
             },
         ));
     }
-    enqueue_all(conn, &emails).await?;
+    notify::send(conn, &notices).await?;
     tracing::info!(council.id = %council, category.id = %category, user.id = %user.id, "council opted out");
     Ok((row, true))
 }

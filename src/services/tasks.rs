@@ -18,7 +18,8 @@ use crate::domain::ids::TaskId;
 use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
 use crate::domain::time::check_instant;
 use crate::email::intent::greeting_name;
-use crate::email::{Intent, NewEmail, TaskFacts, UnitFacts, enqueue, enqueue_all};
+use crate::email::{Intent, TaskFacts, UnitFacts};
+use crate::notify::{self, Notification};
 use crate::validation::Validator;
 
 fn not_found() -> DomainError {
@@ -380,13 +381,10 @@ pub async fn update(
     let updated = db::update(conn, id, &changes).await?;
     db::insert_event(conn, id, Some(user.id), EventKind::Updated, &fields).await?;
     // Claimants hear about it (the email names no values, private or not).
-    let mut emails = Vec::new();
+    let mut notices = Vec::new();
     for claim in db::active_claims_of_task(conn, id).await? {
-        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
-            && volunteer.notify_task_changed
-            && volunteer.active
-        {
-            emails.push(NewEmail::to_user(
+        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? {
+            notices.push(Notification::to_user(
                 &volunteer,
                 Intent::TaskChanged {
                     name: greeting_name(&volunteer),
@@ -395,7 +393,7 @@ pub async fn update(
             ));
         }
     }
-    enqueue_all(conn, &emails).await?;
+    notify::send(conn, &notices).await?;
     Ok((updated, Some(private.unwrap_or(old_private))))
 }
 
@@ -426,13 +424,10 @@ pub async fn cancel(
     .await?;
     let voided = db::void_active_claims(conn, id).await?;
     db::insert_event(conn, id, Some(user.id), EventKind::Cancelled, &[]).await?;
-    let mut emails = Vec::new();
+    let mut notices = Vec::new();
     for claim in voided {
-        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await?
-            && volunteer.notify_task_cancelled
-            && volunteer.active
-        {
-            emails.push(NewEmail::to_user(
+        if let Some(volunteer) = users_db::find(conn, claim.volunteer_id).await? {
+            notices.push(Notification::to_user(
                 &volunteer,
                 Intent::TaskCancelled {
                     name: greeting_name(&volunteer),
@@ -442,7 +437,7 @@ pub async fn cancel(
             ));
         }
     }
-    enqueue_all(conn, &emails).await?;
+    notify::send(conn, &notices).await?;
     db::find(conn, id).await?.ok_or_else(not_found)
 }
 
@@ -608,18 +603,16 @@ pub async fn claim(
         email: target.unit_email.clone(),
         phone: target.unit_phone.clone(),
     };
-    let mut emails = Vec::with_capacity(3);
-    if user.row.notify_claim_confirmation {
-        emails.push(NewEmail::to_user(
-            &user.row,
-            Intent::ClaimConfirmation {
-                name: greeting_name(&user.row),
-                task: facts.clone(),
-                unit: unit.clone(),
-            },
-        ));
-    }
-    emails.push(NewEmail::to_unit(
+    let mut notices = Vec::with_capacity(3);
+    notices.push(Notification::to_user(
+        &user.row,
+        Intent::ClaimConfirmation {
+            name: greeting_name(&user.row),
+            task: facts.clone(),
+            unit: unit.clone(),
+        },
+    ));
+    notices.push(Notification::to_unit(
         &unit.email,
         Intent::TaskClaimed {
             task: facts.clone(),
@@ -627,7 +620,7 @@ pub async fn claim(
     ));
     let mut events = vec![(Some(user.id), EventKind::Claimed)];
     if filled {
-        emails.push(NewEmail::to_unit(
+        notices.push(Notification::to_unit(
             &unit.email,
             Intent::TaskFilled { task: facts },
         ));
@@ -650,8 +643,9 @@ pub async fn claim(
                 .map_err(DomainError::from)
         },
         async {
-            enqueue_all(&mut c3, &emails)
+            notify::send(&mut c3, &notices)
                 .await
+                .map(|_| ())
                 .map_err(DomainError::from)
         },
     )?;
@@ -728,14 +722,14 @@ pub async fn release_locked(
         db::insert_event(conn, task.id, None, EventKind::Reopened, &[]).await?;
     }
     let unit = db::unit_contact(conn, task.service_unit_id).await?;
-    enqueue(
+    notify::send(
         conn,
-        &NewEmail::to_unit(
+        &[Notification::to_unit(
             &unit.1,
             Intent::TaskReleased {
                 task: TaskFacts::of(&after),
             },
-        ),
+        )],
     )
     .await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");

@@ -11,8 +11,8 @@ use crate::db::{reference as reference_db, tokens as token_db, users as users_db
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, SET_PASSWORD_TTL};
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::email::intent::language_of;
-use crate::email::{Intent, NewEmail, enqueue};
+use crate::email::Intent;
+use crate::notify::{self, Notification};
 use crate::services::Context;
 use crate::validation::{self, Validator};
 
@@ -69,14 +69,12 @@ async fn send_set_password(
         SET_PASSWORD_TTL,
     )
     .await?;
-    enqueue(
+    notify::send(
         conn,
-        &NewEmail {
-            user_id: Some(user.id),
-            to: user.email.clone(),
-            language: language_of(user),
-            intent: Intent::AccountCreated { token_id, role },
-        },
+        &[Notification::to_user(
+            user,
+            Intent::AccountCreated { token_id, role },
+        )],
     )
     .await?;
     Ok(())

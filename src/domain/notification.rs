@@ -1,0 +1,111 @@
+//! What the service tells people about: the kinds of notification, which of them a person
+//! may turn off, and which protect an account. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of notification. Its text is stored with each outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    VerifyEmail,
+    PasswordReset,
+    AccountCreated,
+    EmailChanged,
+    ClaimConfirmation,
+    TaskClaimed,
+    TaskReleased,
+    TaskFilled,
+    TaskChanged,
+    TaskCancelled,
+    TaskWithdrawn,
+    Reminder,
+    Invitation,
+    NewTasksDigest,
+    InactivityWarning,
+}
+
+impl NotificationKind {
+    pub const ALL: [Self; 15] = [
+        Self::VerifyEmail,
+        Self::PasswordReset,
+        Self::AccountCreated,
+        Self::EmailChanged,
+        Self::ClaimConfirmation,
+        Self::TaskClaimed,
+        Self::TaskReleased,
+        Self::TaskFilled,
+        Self::TaskChanged,
+        Self::TaskCancelled,
+        Self::TaskWithdrawn,
+        Self::Reminder,
+        Self::Invitation,
+        Self::NewTasksDigest,
+        Self::InactivityWarning,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::PasswordReset => "password_reset",
+            Self::AccountCreated => "account_created",
+            Self::EmailChanged => "email_changed",
+            Self::ClaimConfirmation => "claim_confirmation",
+            Self::TaskClaimed => "task_claimed",
+            Self::TaskReleased => "task_released",
+            Self::TaskFilled => "task_filled",
+            Self::TaskChanged => "task_changed",
+            Self::TaskCancelled => "task_cancelled",
+            Self::TaskWithdrawn => "task_withdrawn",
+            Self::Reminder => "reminder",
+            Self::Invitation => "invitation",
+            Self::NewTasksDigest => "new_tasks_digest",
+            Self::InactivityWarning => "inactivity_warning",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// A volunteer may turn these off; each carries an unsubscribe link.
+    pub fn is_optional(self) -> bool {
+        matches!(
+            self,
+            Self::ClaimConfirmation
+                | Self::TaskChanged
+                | Self::TaskCancelled
+                | Self::Reminder
+                | Self::Invitation
+                | Self::NewTasksDigest
+        )
+    }
+
+    /// These protect an account: they cannot be turned off, and an address gets at most
+    /// a few an hour, whoever asks.
+    pub fn is_security(self) -> bool {
+        matches!(
+            self,
+            Self::VerifyEmail | Self::PasswordReset | Self::AccountCreated | Self::EmailChanged
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_read_back_and_security_kinds_cannot_be_turned_off() {
+        for k in NotificationKind::ALL {
+            assert_eq!(NotificationKind::parse(k.as_str()), Some(k));
+            assert!(!(k.is_optional() && k.is_security()), "{k:?}");
+        }
+        assert_eq!(
+            NotificationKind::ALL
+                .iter()
+                .filter(|k| k.is_optional())
+                .count(),
+            6
+        );
+    }
+}
