@@ -11,7 +11,7 @@ use tokio::sync::watch;
 
 use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::error::DomainError;
-use crate::domain::task::{EventKind, effective_end};
+use crate::domain::task::EventKind;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, TaskFacts};
 use crate::notify::{self, Notification};
@@ -91,32 +91,30 @@ async fn run_jobs(
         crate::services::erasure::inactive_accounts(conn, now).await?;
     let expired = conn
         .transaction(async |conn| {
-            let ids = task_db::expire_unclaimed(conn).await?;
+            let ids = task_db::expire_unclaimed(conn, now).await?;
             for id in &ids {
                 task_db::insert_event(conn, *id, None, EventKind::Expired, &[]).await?;
             }
             Ok::<_, DomainError>(ids.len())
         })
         .await?;
-    let cutoff = Utc::now() - chrono::Duration::days(7);
+    let cutoff = now - chrono::Duration::days(7);
     let auto_completed = conn
         .transaction(async |conn| {
             let mut done = 0;
             for task in task_db::ended_with_claims(conn, cutoff).await? {
-                if effective_end(task.starts_at, task.ends_at, task.duration_minutes) < cutoff {
-                    // Hours default to the task's length; a task with neither an end nor a
-                    // duration is credited nothing rather than guessed.
-                    complete_locked(
-                        conn,
-                        None,
-                        &task,
-                        Completion::default(),
-                        Some(0),
-                        EventKind::AutoCompleted,
-                    )
-                    .await?;
-                    done += 1;
-                }
+                // Hours default to the task's length; a task with neither an end nor a
+                // duration is credited nothing rather than guessed.
+                complete_locked(
+                    conn,
+                    None,
+                    &task,
+                    Completion::default(),
+                    Some(0),
+                    EventKind::AutoCompleted,
+                )
+                .await?;
+                done += 1;
             }
             Ok::<_, DomainError>(done)
         })

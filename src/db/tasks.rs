@@ -392,7 +392,8 @@ pub async fn active_claims_of_task(
         .await
 }
 
-/// The volunteer's active claims on other tasks, with those tasks (for overlap checks).
+/// The volunteer's active claims, with their tasks: the claim checks use them both to see
+/// whether this task is already held and whether another overlaps it.
 pub async fn active_claims_with_tasks(
     conn: &mut impl PgConn,
     volunteer_id: Uuid,
@@ -603,13 +604,16 @@ pub async fn list(
     query.load(conn).await
 }
 
-/// Open tasks whose start has passed with no active claim become `expired`.
-pub async fn expire_unclaimed(conn: &mut AsyncPgConnection) -> QueryResult<Vec<Uuid>> {
+/// Open tasks whose start has passed at `now` with no active claim become `expired`.
+pub async fn expire_unclaimed(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Uuid>> {
     diesel::update(
         tasks::table
             .filter(tasks::status.eq(TaskStatus::Open))
             .filter(tasks::active_claims.eq(0))
-            .filter(tasks::starts_at.le(diesel::dsl::now)),
+            .filter(tasks::starts_at.le(now)),
     )
     .set((
         tasks::status.eq(TaskStatus::Expired),
@@ -621,7 +625,18 @@ pub async fn expire_unclaimed(conn: &mut AsyncPgConnection) -> QueryResult<Vec<U
     .await
 }
 
-/// Live tasks with active claims whose end is more than `days` ago.
+diesel::define_sql_function! {
+    /// The effective end of a task in SQL (migration 14); the same rule as
+    /// `domain::task::effective_end`, which a test checks.
+    fn task_effective_end(
+        starts_at: diesel::sql_types::Timestamptz,
+        ends_at: diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+        duration_minutes: diesel::sql_types::Nullable<diesel::sql_types::Integer>,
+    ) -> diesel::sql_types::Timestamptz;
+}
+
+/// Live tasks with active claims that ended (by their effective end) before
+/// `ended_before`, locked, skipping any another transaction holds.
 pub async fn ended_with_claims(
     conn: &mut AsyncPgConnection,
     ended_before: DateTime<Utc>,
@@ -630,6 +645,10 @@ pub async fn ended_with_claims(
         .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
         .filter(tasks::active_claims.gt(0))
         .filter(tasks::starts_at.lt(ended_before))
+        .filter(
+            task_effective_end(tasks::starts_at, tasks::ends_at, tasks::duration_minutes)
+                .lt(ended_before),
+        )
         .select(TaskRow::as_select())
         .for_update()
         .skip_locked()

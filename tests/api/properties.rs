@@ -6,6 +6,7 @@ use diesel_async::AsyncConnection;
 use dugnad::auth::AuthUser;
 use dugnad::db::users as users_db;
 use dugnad::domain::account::Role;
+use dugnad::domain::error::DomainError;
 use dugnad::services::tasks::{self, Completion, NewTask, PrivateInput, TaskEdit};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -115,8 +116,14 @@ async fn run(steps: Vec<Step>) {
     for (n, step) in steps.into_iter().enumerate() {
         let mut conn = app.pool.get().await.expect("connection");
         let pick = |i: usize| task_ids.get(i % task_ids.len().max(1)).copied();
-        // Every step is its own transaction; refusals (4xx) are part of the game.
-        let _ = match step {
+        let step_kind = if matches!(step, Step::Post { .. }) {
+            "post"
+        } else {
+            "other"
+        };
+        // Every step is its own transaction. A refusal (the caller's fault: full, not
+        // open, not the claimant, …) is part of the game; a failure of the service is not.
+        let outcome: Result<(), DomainError> = match step {
             Step::Post { spots } => {
                 let start = chrono::Utc::now() + chrono::Duration::hours(2 + n as i64 * 3);
                 let input = NewTask {
@@ -138,10 +145,7 @@ async fn run(steps: Vec<Step>) {
                 let created = conn
                     .transaction(async |c| tasks::create(c, &staff, input).await)
                     .await;
-                if let Ok((task, _)) = created {
-                    task_ids.push(task.id);
-                }
-                Ok(())
+                created.map(|(task, _)| task_ids.push(task.id))
             }
             Step::Claim { volunteer, task } => match pick(task) {
                 Some(id) => {
@@ -206,6 +210,13 @@ async fn run(steps: Vec<Step>) {
             },
         };
         drop(conn);
+        if let Err(e) = &outcome {
+            assert!(e.code().is_callers(), "step {n} failed: {e:?}");
+            assert!(
+                !matches!(step_kind, "post"),
+                "step {n}: a valid task must be posted: {e:?}"
+            );
+        }
         check_invariants(&app, &volunteers, &task_ids).await;
     }
 }

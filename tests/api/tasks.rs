@@ -1321,3 +1321,32 @@ async fn a_claim_takes_at_most_nine_statements() {
         .await;
     assert_eq!(outbox.len(), 3);
 }
+
+#[tokio::test]
+async fn the_jobs_take_the_time_they_are_given_for_expiry_and_auto_completion() {
+    let w = world().await;
+    let unclaimed = id_of(&w.app.post_task(&w.staff, json!({})).await);
+    let claimed = id_of(&w.app.post_task(&w.staff, json!({})).await);
+    let volunteer = w.app.volunteer().await;
+    assert_eq!(claim(&w.app, &volunteer, &claimed).await.status(), 201);
+    // Both start in three days and end two hours later: eleven days on, the unclaimed one
+    // has expired and the claimed one ended more than seven days before.
+    let later = chrono::Utc::now() + chrono::Duration::days(11);
+    let report = dugnad::jobs::run_once_at(&w.app.pool, &w.app.settings, later)
+        .await
+        .expect("jobs")
+        .expect("lock");
+    assert_eq!((report.expired, report.auto_completed), (1, 1));
+    let unclaimed = task_as(&w.app, &w.staff, &unclaimed).await;
+    let claimed = task_as(&w.app, &w.staff, &claimed).await;
+    assert_eq!(
+        (unclaimed["status"].as_str(), claimed["status"].as_str()),
+        (Some("expired"), Some("completed"))
+    );
+    // At the real time nothing of the sort happens.
+    let now = dugnad::jobs::run_once(&w.app.pool, &w.app.settings)
+        .await
+        .expect("jobs")
+        .expect("lock");
+    assert_eq!((now.expired, now.auto_completed), (0, 0));
+}
