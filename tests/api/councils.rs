@@ -189,6 +189,7 @@ async fn an_opt_out_is_honoured_everywhere_at_once() {
             .status(),
         200
     );
+    c.app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -310,6 +311,7 @@ async fn opting_back_in_restores_nothing_and_the_history_keeps_both_events() {
     );
 
     assert_eq!(events[1]["reason"], "Nye frivillige");
+    c.app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -363,6 +365,7 @@ async fn a_concurrent_opt_out_and_claim_end_consistent() {
         )
         .await;
     assert_eq!(bad[0]["n"], 0);
+    c.app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -645,4 +648,5 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
         !page.contains("src=") && !page.contains("<link"),
         "no external assets"
     );
+    c.app.deliver_mail().await;
 }

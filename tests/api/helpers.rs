@@ -52,8 +52,51 @@ pub struct TestApp {
     pub settings: Settings,
     outbox: OutboxWorker,
     shutdown: ShutdownHandle,
+    /// Set by a test that leaves emails in the outbox on purpose (see `Drop`).
+    pending_mail_expected: std::sync::atomic::AtomicBool,
     // Last, so the database is dropped after the pool's connections.
     pub db: TestDatabase,
+}
+
+impl Drop for TestApp {
+    /// A test that leaves undelivered emails it did not say it expected fails: an email a
+    /// change wrote and nobody looked at is an email nobody checked.
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            || self
+                .pending_mail_expected
+                .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return;
+        }
+        let url = self.db.url.clone();
+        let pending = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let client = dugnad::db::raw_connect(&url).await.ok()?;
+                let rows = client
+                    .query(
+                        "SELECT kind || ' (' || status || ')' FROM email_outbox WHERE status IN ('pending', 'dead') ORDER BY id",
+                        &[],
+                    )
+                    .await
+                    .ok()?;
+                Some(rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>())
+            })
+        })
+        .join()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+        assert!(
+            pending.is_empty(),
+            "the test left undelivered emails it did not expect: {pending:?} \
+             (deliver them with deliver_mail or mail_to, or call expect_undelivered_mail)"
+        );
+    }
 }
 
 /// Settings for a test process: loopback everything, drained by hand, short timeouts.
@@ -126,6 +169,7 @@ impl TestApp {
             settings,
             outbox,
             shutdown,
+            pending_mail_expected: std::sync::atomic::AtomicBool::new(false),
             db,
         }
     }
@@ -177,6 +221,18 @@ impl TestApp {
             }
             total += n;
         }
+    }
+
+    /// Delivers every email the test's changes wrote, as the worker would; each must
+    /// render and reach the SMTP server (the teardown refuses pending and dead rows).
+    pub async fn deliver_mail(&self) {
+        self.drain_outbox().await;
+    }
+
+    /// Says that this test leaves emails undelivered on purpose (retries, dead mail).
+    pub fn expect_undelivered_mail(&self) {
+        self.pending_mail_expected
+            .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Makes every pending row due now, instead of waiting for its backoff.
@@ -477,5 +533,139 @@ impl TestApp {
     /// One batch of the outbox, as one process's worker would take it.
     pub async fn outbox_drain_once(&self) -> usize {
         self.outbox.drain_once().await.expect("outbox drain")
+    }
+}
+
+/// A unit with a staff member, the start of most task scenarios.
+pub struct World {
+    pub app: TestApp,
+    pub unit: uuid::Uuid,
+    pub staff: TestUser,
+}
+
+pub async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    World { app, unit, staff }
+}
+
+/// The `id` of a task (or any resource) as the API answered it.
+pub fn id_of(resource: &Value) -> String {
+    resource["id"].as_str().expect("id").to_owned()
+}
+
+/// A task to post: the defaults of a weekday errand in Stavern, three days ahead, with
+/// a private block, changed by the builder's methods or by raw fields.
+#[derive(Debug, Clone)]
+pub struct TaskSpec {
+    fields: Value,
+}
+
+pub fn a_task() -> TaskSpec {
+    TaskSpec {
+        fields: serde_json::json!({}),
+    }
+}
+
+impl TaskSpec {
+    pub fn spots(mut self, spots: i64) -> Self {
+        self.fields["spots"] = spots.into();
+        self
+    }
+
+    /// Starts `from_now` ahead, for two hours.
+    pub fn starts_in(mut self, from_now: chrono::Duration) -> Self {
+        let start = chrono::Utc::now() + from_now;
+        self.fields["starts_at"] = start.to_rfc3339().into();
+        self.fields["ends_at"] = (start + chrono::Duration::hours(2)).to_rfc3339().into();
+        self
+    }
+
+    /// Any other fields of `POST /tasks`, as JSON.
+    pub fn with(mut self, fields: Value) -> Self {
+        for (k, v) in fields.as_object().expect("an object") {
+            self.fields[k] = v.clone();
+        }
+        self
+    }
+}
+
+impl TestApp {
+    /// Posts `spec` as `staff`; panics unless it is created. Returns the task.
+    pub async fn post_task_as(&self, staff: &TestUser, spec: TaskSpec) -> Value {
+        self.post_task(staff, spec.fields).await
+    }
+
+    /// `POST /tasks/{task}/claim` as `user`.
+    pub async fn claim(&self, user: &TestUser, task: &str) -> TestResponse {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/tasks/{task}/claim"),
+            Some(&user.access_token),
+            None,
+        )
+        .await
+    }
+
+    /// `POST /tasks/{task}/release` as `user`.
+    pub async fn release(&self, user: &TestUser, task: &str) -> TestResponse {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/tasks/{task}/release"),
+            Some(&user.access_token),
+            None,
+        )
+        .await
+    }
+
+    /// A claim that must succeed.
+    pub async fn claimed(&self, user: &TestUser, task: &str) {
+        let response = self.claim(user, task).await;
+        assert_eq!(response.status(), 201, "claiming {task}");
+    }
+
+    /// The task as `user` sees it.
+    pub async fn task_as(&self, user: &TestUser, task: &str) -> Value {
+        let response = self
+            .get_as(&format!("/api/v1/tasks/{task}"), &user.access_token)
+            .await;
+        assert_eq!(response.status(), 200);
+        response.json().await.expect("json")
+    }
+
+    /// Moves a task in time by `by` (start and end alike), behind the application's back:
+    /// how a test gets a task that has started or ended without waiting.
+    pub async fn move_start(&self, task: &str, by: chrono::Duration) {
+        self.sql(&format!(
+            "UPDATE tasks SET starts_at = starts_at + interval '{s} seconds', \
+                              ends_at = ends_at + interval '{s} seconds' WHERE id = '{task}'",
+            s = by.num_seconds()
+        ))
+        .await;
+    }
+
+    /// Moves a task so that it started `ago` before now, keeping its length.
+    pub async fn started_ago(&self, task: &str, ago: chrono::Duration) {
+        let rows = self
+            .query_json(&format!(
+                "SELECT extract(epoch FROM now() - starts_at)::bigint AS past FROM tasks WHERE id = '{task}'"
+            ))
+            .await;
+        let past = rows[0]["past"].as_i64().expect("seconds");
+        // The new start is `now - ago`: the shift is (now - start) - ago.
+        self.move_start(task, chrono::Duration::seconds(past) - ago)
+            .await;
+    }
+
+    /// A volunteer whose address is not verified.
+    pub async fn unverified_volunteer(&self) -> TestUser {
+        let user = self.volunteer().await;
+        self.sql(&format!(
+            "UPDATE users SET email_verified = false WHERE id = '{}'",
+            user.id
+        ))
+        .await;
+        user
     }
 }

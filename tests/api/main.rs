@@ -5,11 +5,13 @@ mod support;
 
 mod accounts;
 mod architecture;
+mod claims;
 mod config;
 mod contract;
 mod councils;
 mod errors;
 mod fuzz;
+mod lifecycle;
 mod migrations;
 mod notifications;
 mod operations;

@@ -20,18 +20,6 @@ async fn setup(app: &TestApp) -> (TestUser, String, chrono::DateTime<chrono::Utc
     (staff, task["id"].as_str().expect("id").to_owned(), start)
 }
 
-async fn claim(app: &TestApp, user: &TestUser, task: &str) {
-    let response = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/tasks/{task}/claim"),
-            Some(&user.access_token),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-}
-
 fn reminders(
     mails: &[crate::support::smtp::ReceivedMail],
 ) -> Vec<&crate::support::smtp::ReceivedMail> {
@@ -55,7 +43,7 @@ async fn the_reminder_arrives_once_a_day_before_and_its_link_releases_in_one_pos
         json!({"language": "en"}),
     )
     .await;
-    claim(&app, &volunteer, &task).await;
+    app.claimed(&volunteer, &task).await;
 
     let early = dugnad::jobs::run_once_at(
         &app.pool,
@@ -134,6 +122,7 @@ async fn the_reminder_arrives_once_a_day_before_and_its_link_releases_in_one_pos
         .await;
     // A release link is signed, not stored: using it again finds no claim to give back.
     assert_problem(reuse, 403, "not_claimant").await;
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -141,7 +130,7 @@ async fn a_moved_task_moves_its_reminder_and_late_claims_get_none() {
     let app = TestApp::spawn().await;
     let (staff, task, start) = setup(&app).await;
     let volunteer = app.volunteer().await;
-    claim(&app, &volunteer, &task).await;
+    app.claimed(&volunteer, &task).await;
     let run = |at: chrono::DateTime<chrono::Utc>| {
         let app = &app;
         async move {
@@ -173,8 +162,9 @@ async fn a_moved_task_moves_its_reminder_and_late_claims_get_none() {
     let soon = chrono::Utc::now() + chrono::Duration::hours(10);
     let late = app.post_task(&staff, json!({"starts_at": soon.to_rfc3339(), "ends_at": (soon + chrono::Duration::hours(1)).to_rfc3339()})).await;
     let other = app.volunteer().await;
-    claim(&app, &other, late["id"].as_str().expect("id")).await;
+    app.claimed(&other, late["id"].as_str().expect("id")).await;
     assert_eq!(run(chrono::Utc::now()).await, 0);
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -182,7 +172,7 @@ async fn one_click_unsubscribe_turns_off_exactly_that_kind() {
     let app = TestApp::spawn().await;
     let (_, task, _) = setup(&app).await;
     let volunteer = app.volunteer().await;
-    claim(&app, &volunteer, &task).await;
+    app.claimed(&volunteer, &task).await;
     let mails = app.mail_to(&volunteer.email).await;
     let confirmation = mails
         .iter()
@@ -255,7 +245,7 @@ async fn with_two_processes_on_one_database_each_reminder_is_sent_once() {
     let app = TestApp::spawn().await;
     let (_, task, start) = setup(&app).await;
     for v in app.quick_volunteers(3).await {
-        claim(&app, &v, &task).await;
+        app.claimed(&v, &task).await;
     }
     // A second process on the same database.
     let mut settings = app.settings.clone();
@@ -396,7 +386,7 @@ async fn invitations_reach_invitable_volunteers_only_and_never_claim_for_them() 
     assert!(mine["items"][0]["task"].get("private").is_none());
 
     // Claiming from the invitation is an ordinary claim; the invitation is then no longer open.
-    claim(&app, &invitable, &task).await;
+    app.claimed(&invitable, &task).await;
     let mine: Value = app
         .get_as("/api/v1/me/invitations", &invitable.access_token)
         .await
@@ -404,6 +394,7 @@ async fn invitations_reach_invitable_volunteers_only_and_never_claim_for_them() 
         .await
         .expect("json");
     assert!(mine["items"].as_array().expect("items").is_empty());
+    app.deliver_mail().await;
 }
 
 /// An answer with what differs between two equal situations taken out: ids, times and
@@ -548,6 +539,7 @@ async fn a_decline_looks_exactly_like_an_ignored_invitation_to_the_unit() {
         )
         .await;
     assert_problem(not_mine, 404, "not_found").await;
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -580,7 +572,7 @@ async fn an_invitation_to_an_opted_out_category_leaves_the_volunteers_list() {
     }
     assert_eq!(listed(&app, &volunteer).await, 1);
     // The task is claimed by someone else first, so the opt-out keeps it (not withdrawn).
-    claim(&app, &app.quick_volunteers(1).await[0], &task).await;
+    app.claimed(&app.quick_volunteers(1).await[0], &task).await;
     let stavern = app.council_id("Stavern").await;
     let category = app.category_id("accompaniment").await;
     let admin = app.admin().await;
@@ -617,6 +609,7 @@ async fn an_invitation_to_an_opted_out_category_leaves_the_volunteers_list() {
         0,
         "the volunteer's own opt-out is honoured"
     );
+    app.deliver_mail().await;
 }
 
 #[tokio::test]

@@ -131,6 +131,8 @@ async fn an_smtp_server_that_is_down_costs_a_retry_and_loses_nothing() {
 #[tokio::test]
 async fn a_permanent_5xx_leaves_the_email_dead_with_its_error() {
     let app = TestApp::spawn().await;
+    // This test leaves dead mail on purpose.
+    app.expect_undelivered_mail();
     app.smtp.set_behaviour(Behaviour::PermFail);
     let id = enqueue_one(&app, "nei@example.no").await;
     app.drain_outbox().await;
@@ -156,6 +158,8 @@ async fn a_permanent_5xx_leaves_the_email_dead_with_its_error() {
 #[tokio::test]
 async fn repeated_transient_failures_end_as_dead_after_the_attempt_limit() {
     let app = TestApp::spawn().await;
+    // This test leaves dead mail on purpose.
+    app.expect_undelivered_mail();
     app.smtp.set_behaviour(Behaviour::TempFail);
     let id = enqueue_one(&app, "ola@example.no").await;
     for _ in 0..app.settings.outbox.max_attempts {
@@ -247,6 +251,8 @@ async fn a_rolled_back_transaction_leaves_no_email() {
 #[tokio::test]
 async fn an_invalid_recipient_is_dead_at_once_and_does_not_block_the_rest() {
     let app = TestApp::spawn().await;
+    // This test leaves dead mail on purpose.
+    app.expect_undelivered_mail();
     let bad = enqueue_one(&app, "not an address").await;
     let good = enqueue_one(&app, "kari@example.no").await;
     app.drain_outbox().await;
@@ -477,6 +483,8 @@ async fn a_copy_of_the_outbox_opens_nothing_and_sent_rows_keep_only_metadata() {
 #[tokio::test]
 async fn dead_dropped_and_stale_rows_are_forgotten_after_the_outbox_retention() {
     let app = TestApp::spawn_with(|s| s.outbox_retention_days = 7).await;
+    // This test leaves dead mail on purpose.
+    app.expect_undelivered_mail();
     for (status, age) in [
         ("dead", 8),
         ("dead", 6),

@@ -201,6 +201,7 @@ async fn the_export_holds_the_callers_data_and_nothing_of_anyone_elses() {
     let text = export.to_string();
     assert!(!text.contains(&other.email) && !text.contains(&other.id.to_string()));
     assert!(!text.contains("Ruth Hansen") && !text.contains("Storgata"));
+    app.deliver_mail().await;
 }
 
 /// Every place in the database where `needle` still appears (table.column).
@@ -340,6 +341,7 @@ async fn erasure_keeps_the_totals_and_leaves_no_trace_of_the_person() {
         )
         .await;
     assert_eq!(again.status(), 201);
+    app.deliver_mail().await;
 }
 
 #[tokio::test]

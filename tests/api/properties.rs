@@ -219,6 +219,7 @@ async fn run(steps: Vec<Step>) {
         }
         check_invariants(&app, &volunteers, &task_ids).await;
     }
+    app.deliver_mail().await;
 }
 
 proptest! {

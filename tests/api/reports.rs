@@ -6,18 +6,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, assert_problem};
 
-async fn claim(app: &TestApp, user: &TestUser, task: &str) {
-    let response = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/tasks/{task}/claim"),
-            Some(&user.access_token),
-            None,
-        )
-        .await;
-    assert_eq!(response.status(), 201);
-}
-
 /// Four tasks of 2025 in Kvelde: one completed by three volunteers (starting 1 February
 /// in Oslo, 31 January in UTC), one cancelled in January, two expired in March (one after a
 /// release). Returns the coordinator of Kvelde.
@@ -37,10 +25,10 @@ async fn scripted_year(app: &TestApp) -> (TestUser, TestUser) {
     }
     let v = app.quick_volunteers(4).await;
     for volunteer in &v[..3] {
-        claim(app, volunteer, &ids[0]).await;
+        app.claimed(volunteer, &ids[0]).await;
     }
-    claim(app, &v[0], &ids[1]).await;
-    claim(app, &v[3], &ids[3]).await;
+    app.claimed(&v[0], &ids[1]).await;
+    app.claimed(&v[3], &ids[3]).await;
     app.call(
         Method::POST,
         &format!("/api/v1/tasks/{}/release", ids[3]),
@@ -169,6 +157,7 @@ async fn a_scripted_year_gives_the_expected_figures_by_month_with_small_cells_su
     assert_eq!(totals["volunteer_hours"], 4.5);
     assert_eq!(totals["median_hours_to_first_claim"], 12.0);
     assert_eq!(totals["share_found_volunteer_before_start"], 0.75);
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -214,6 +203,7 @@ async fn the_report_comes_as_csv_with_a_byte_order_mark_and_the_same_figures() {
         );
         assert!(lines.iter().any(|l| l.starts_with("total,Totalt,4,")));
     }
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -260,6 +250,7 @@ async fn reports_are_scoped_to_the_callers_council_or_unit() {
         .await;
     let problem = assert_problem(bad, 422, "validation_failed").await;
     assert_eq!(problem["errors"].as_array().expect("errors").len(), 2);
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -380,4 +371,5 @@ async fn no_suppressed_cell_can_be_derived_and_only_admins_choose_any_period() {
         )
         .await;
     assert_eq!(february.status(), 200, "a whole month");
+    app.deliver_mail().await;
 }
