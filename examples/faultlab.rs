@@ -586,7 +586,7 @@ impl<'a> Lab<'a> {
             "  {}",
             self.check_claims(&outcomes, &restarted.base()).await?
         );
-        // A batch being sent at the kill is sent again: the crash window PRODUCT.md allows.
+        // A batch being sent at the kill is sent again: the crash window docs/PRODUCT.md allows.
         println!("  {}", self.check_emails(outbox_batch()?).await?);
         Ok(())
     }

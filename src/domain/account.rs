@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a person may do (PRODUCT.md, "Roles").
+/// What a person may do (`docs/PRODUCT.md`, "Roles").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -121,7 +121,7 @@ pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// How long the links of security emails work (PRODUCT.md: verify 48 h, reset 1 h,
+/// How long the links of security emails work (`docs/PRODUCT.md`: verify 48 h, reset 1 h,
 /// set-password 7 days).
 pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(48);
 pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);

@@ -37,6 +37,31 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    pub const ALL: [Self; 22] = [
+        Self::ValidationFailed,
+        Self::MalformedRequest,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::EmailTaken,
+        Self::EmailNotVerified,
+        Self::TaskFull,
+        Self::TaskNotOpen,
+        Self::TaskNotStarted,
+        Self::AlreadyClaimed,
+        Self::NotClaimant,
+        Self::ScheduleConflict,
+        Self::CouncilOptedOut,
+        Self::Conflict,
+        Self::PreconditionFailed,
+        Self::IdempotencyInProgress,
+        Self::RateLimited,
+        Self::ServiceUnavailable,
+        Self::Internal,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ValidationFailed => "validation_failed",

@@ -213,7 +213,7 @@ impl OutboxWorker {
         let mut conn = self.pool.get().await?;
         // Delivered rows are marked together: one commit per batch instead of one per
         // message. A crash before this line re-sends the batch with the same Message-IDs,
-        // the window PRODUCT.md allows.
+        // the window docs/PRODUCT.md allows.
         let sent: Vec<Uuid> = results
             .iter()
             .filter(|(_, result)| result.is_ok())

@@ -147,3 +147,33 @@ fn the_response_validator_refuses_an_undeclared_field_a_status_and_a_media_type(
     assert!(check_response("GET", "/api/v1/councils", 418, json, b"{}").is_err());
     assert!(check_response("GET", "/api/v1/councils", 200, Some("text/html"), b"<p>").is_err());
 }
+
+#[test]
+fn the_error_codes_of_the_code_the_spec_and_docs_product_md_are_the_same() {
+    let code: BTreeSet<String> = dugnad::domain::error::ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let spec = spec();
+    let documented: BTreeSet<String> =
+        spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+            .as_array()
+            .expect("the Problem code enum")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+    assert_eq!(code, documented, "openapi.yaml");
+    let product = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/PRODUCT.md"))
+        .expect("docs/PRODUCT.md");
+    let listed: BTreeSet<String> = product
+        .split("## Error codes")
+        .nth(1)
+        .expect("an Error codes section")
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(code, listed, "docs/PRODUCT.md");
+}
