@@ -26,8 +26,10 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         C::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
         C::MalformedRequest => StatusCode::BAD_REQUEST,
-        C::Unauthenticated => StatusCode::UNAUTHORIZED,
-        C::Forbidden | C::EmailNotVerified | C::NotClaimant => StatusCode::FORBIDDEN,
+        C::Unauthenticated | C::OtpRequired => StatusCode::UNAUTHORIZED,
+        C::Forbidden | C::EmailNotVerified | C::NotClaimant | C::OtpEnrolmentRequired => {
+            StatusCode::FORBIDDEN
+        }
         C::NotFound => StatusCode::NOT_FOUND,
         C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         C::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -70,6 +72,8 @@ fn title_of(code: ErrorCode) -> &'static str {
         C::PreconditionFailed => "The resource has changed",
         C::IdempotencyInProgress => "The first request with this key is still running",
         C::RateLimited => "Too many requests",
+        C::OtpRequired => "A code from the authenticator app is required",
+        C::OtpEnrolmentRequired => "An authenticator app must be enrolled first",
         C::ServiceUnavailable => "The service is temporarily unavailable",
         C::Internal => "Internal error",
     }

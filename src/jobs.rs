@@ -119,6 +119,8 @@ async fn run_jobs(
             Ok::<_, DomainError>(done)
         })
         .await?;
+    // Console sessions past their 12 hours open nothing; their rows go too.
+    crate::db::console::purge_expired_sessions(conn).await?;
     let report = JobReport {
         inactivity_warnings,
         inactive_erased,

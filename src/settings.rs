@@ -43,6 +43,10 @@ pub struct Settings {
     pub login_ceiling_per_email: u32,
     pub login_limit_per_ip: u32,
     pub register_limit_per_ip: u32,
+    /// Staff, coordinators and admins must use a second factor (console and API login).
+    pub require_2fa: bool,
+    /// A console session ends after this long without a request.
+    pub console_idle_minutes: u32,
     pub trusted_proxies: Vec<IpNet>,
     /// Directory for local state: the generated development JWT secret and `.eml` files.
     pub var_dir: PathBuf,
@@ -146,6 +150,8 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_LOGIN_LIMIT_PER_IP",
     "DUGNAD_REGISTER_LIMIT_PER_IP",
     "DUGNAD_TRUSTED_PROXIES",
+    "DUGNAD_REQUIRE_2FA",
+    "DUGNAD_CONSOLE_IDLE_MINUTES",
     "DUGNAD_VAR_DIR",
     "RUST_LOG",
 ];
@@ -322,6 +328,26 @@ impl Settings {
             &mut errors,
         );
 
+        let require_2fa = match get("DUGNAD_REQUIRE_2FA").as_deref().map(str::trim) {
+            None => production,
+            Some("true" | "on" | "1" | "yes") => true,
+            Some("false" | "off" | "0" | "no") => false,
+            Some(other) => {
+                errors.push(err(
+                    "DUGNAD_REQUIRE_2FA",
+                    format!("must be `true` or `false`, not `{other}`"),
+                ));
+                production
+            }
+        };
+        let console_idle_minutes = parse_number(
+            &get,
+            "DUGNAD_CONSOLE_IDLE_MINUTES",
+            30,
+            1..=720,
+            &mut errors,
+        );
+
         let mut trusted_proxies = Vec::new();
         for part in get("DUGNAD_TRUSTED_PROXIES")
             .unwrap_or_default()
@@ -361,6 +387,8 @@ impl Settings {
             login_ceiling_per_email,
             login_limit_per_ip,
             register_limit_per_ip,
+            require_2fa,
+            console_idle_minutes,
             trusted_proxies,
             var_dir,
             http_workers,

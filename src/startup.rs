@@ -86,7 +86,8 @@ impl Application {
             for resource in ActixRoutes::build() {
                 app = app.service(resource);
             }
-            app.default_service(web::to(routes::not_found))
+            app.service(crate::console::scope())
+                .default_service(web::to(routes::not_found))
         })
         .workers(settings.http_workers)
         .disable_signals()

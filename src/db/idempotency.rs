@@ -79,6 +79,15 @@ pub async fn store(
     )
     .execute(conn)
     .await?;
+    insert(conn, key, answer).await.map(|_| ())
+}
+
+/// Inserts a record unless one of the key exists; the number of rows written.
+async fn insert(
+    conn: &mut AsyncPgConnection,
+    key: RecordKey<'_>,
+    answer: &StoredAnswer,
+) -> QueryResult<usize> {
     diesel::insert_into(keys::table)
         .values((
             keys::user_id.eq(key.user_id),
@@ -93,7 +102,6 @@ pub async fn store(
         .on_conflict_do_nothing()
         .execute(conn)
         .await
-        .map(|_| ())
 }
 
 /// Forgets records older than 24 hours.
@@ -101,4 +109,27 @@ pub async fn purge_expired(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
     diesel::delete(keys::table.filter(keys::created_at.le(cutoff())))
         .execute(conn)
         .await
+}
+
+/// Stores the first answer of `key` and says whether this call stored it: `false` when
+/// a live record of the key exists (a concurrent insert waits for the other transaction
+/// and then finds it), so the caller can roll its work back.
+pub async fn store_first(
+    conn: &mut AsyncPgConnection,
+    key: RecordKey<'_>,
+    answer: &StoredAnswer,
+) -> QueryResult<bool> {
+    if find(conn, key).await?.is_some() {
+        return Ok(false);
+    }
+    diesel::delete(
+        keys::table
+            .filter(keys::user_id.eq(key.user_id))
+            .filter(keys::method.eq(key.method))
+            .filter(keys::path.eq(key.path))
+            .filter(keys::key.eq(key.key)),
+    )
+    .execute(conn)
+    .await?;
+    insert(conn, key, answer).await.map(|n| n == 1)
 }

@@ -185,3 +185,18 @@ pub async fn all_for_volunteer(
         .load(conn)
         .await
 }
+
+/// Every invitation to a task with the invited person's name, oldest first — declined
+/// ones too, since the unit must not be able to tell a decline from silence.
+pub async fn for_task(
+    conn: &mut AsyncPgConnection,
+    task_id: TaskId,
+) -> QueryResult<Vec<(InvitationRow, String)>> {
+    invitations::table
+        .inner_join(users::table.on(users::id.eq(invitations::volunteer_id)))
+        .filter(invitations::task_id.eq(task_id))
+        .order(invitations::created_at.asc())
+        .select((InvitationRow::as_select(), users::name))
+        .load(conn)
+        .await
+}

@@ -5,6 +5,7 @@
 //! Creation and migration run under advisory locks: several processes starting at once
 //! against one new database all succeed.
 
+pub mod console;
 pub mod idempotency;
 pub mod invitations;
 pub mod mapping;

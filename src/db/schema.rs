@@ -27,6 +27,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Bytea,
+        csrf_token -> Text,
+        stage -> Text,
+        pending_totp_secret -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     council_opt_outs (id) {
         id -> Uuid,
         council_id -> Uuid,
@@ -138,6 +152,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    recovery_codes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        code_hash -> Bytea,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -214,6 +237,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_totp (user_id) {
+        user_id -> Uuid,
+        secret -> Bytea,
+        enabled_at -> Timestamptz,
+        last_step -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -257,12 +289,15 @@ diesel::joinable!(invitations -> tasks (task_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(task_events -> tasks (task_id));
 diesel::joinable!(task_events -> users (actor_id));
+diesel::joinable!(console_sessions -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(task_private -> tasks (task_id));
 diesel::joinable!(tasks -> categories (category_id));
 diesel::joinable!(tasks -> councils (council_id));
 diesel::joinable!(tasks -> service_units (service_unit_id));
 diesel::joinable!(tasks -> users (created_by));
 diesel::joinable!(user_category_opt_outs -> categories (category_id));
+diesel::joinable!(user_totp -> users (user_id));
 diesel::joinable!(user_category_opt_outs -> users (user_id));
 diesel::joinable!(users -> councils (council_id));
 diesel::joinable!(users -> service_units (service_unit_id));
@@ -270,6 +305,7 @@ diesel::joinable!(users -> service_units (service_unit_id));
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
     claims,
+    console_sessions,
     council_opt_outs,
     council_review_decisions,
     council_reviews,
@@ -279,11 +315,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     invitations,
     rate_limit_counters,
+    recovery_codes,
     refresh_tokens,
     service_units,
     task_events,
     task_private,
     tasks,
     user_category_opt_outs,
+    user_totp,
     users,
 );

@@ -80,10 +80,13 @@ pub async fn revoke_family(conn: &mut AsyncPgConnection, family_id: Uuid) -> Que
     .await
 }
 
+/// Revokes every refresh token of the person and ends their console sessions: what a
+/// password change, a new address and a deactivation all must do.
 pub async fn revoke_all_for_user(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
 ) -> QueryResult<usize> {
+    crate::db::console::delete_sessions_of(conn, user_id).await?;
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))

@@ -32,12 +32,16 @@ pub enum ErrorCode {
     PreconditionFailed,
     IdempotencyInProgress,
     RateLimited,
+    /// The password was right; the account's second factor is missing.
+    OtpRequired,
+    /// A second factor is required and the account has none enrolled yet.
+    OtpEnrolmentRequired,
     ServiceUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 22] = [
+    pub const ALL: [Self; 24] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -58,6 +62,8 @@ impl ErrorCode {
         Self::PreconditionFailed,
         Self::IdempotencyInProgress,
         Self::RateLimited,
+        Self::OtpRequired,
+        Self::OtpEnrolmentRequired,
         Self::ServiceUnavailable,
         Self::Internal,
     ];
@@ -84,6 +90,8 @@ impl ErrorCode {
             Self::PreconditionFailed => "precondition_failed",
             Self::IdempotencyInProgress => "idempotency_in_progress",
             Self::RateLimited => "rate_limited",
+            Self::OtpRequired => "otp_required",
+            Self::OtpEnrolmentRequired => "otp_enrolment_required",
             Self::ServiceUnavailable => "service_unavailable",
             Self::Internal => "internal",
         }

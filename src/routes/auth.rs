@@ -80,6 +80,8 @@ pub async fn resend_verification(
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    #[serde(default)]
+    pub otp: Option<String>,
 }
 
 pub async fn login(
@@ -89,7 +91,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let pair = accounts::login(&state, ip, &body.email, body.password).await?;
+    let pair = accounts::login(&state, ip, &body.email, body.password, body.otp.as_deref()).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
         .json(pair))

@@ -89,7 +89,7 @@ fn to_csv(s: &Summary) -> String {
     out
 }
 
-fn csv_response(s: &Summary) -> HttpResponse {
+pub fn csv_response(s: &Summary) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

@@ -22,6 +22,7 @@ use crate::email::intent::greeting_name;
 use crate::email::{Intent, mask_address};
 use crate::notify::{self, Notification};
 use crate::services::Context;
+use crate::services::second_factor::{self, Requirement};
 use crate::validation::{self, Validator};
 
 const REFRESH_IDLE: chrono::Duration = chrono::Duration::days(60);
@@ -314,14 +315,16 @@ async fn issue_pair(
     })
 }
 
-/// Logs in. Wrong password, unknown address and deactivated account are the same 401, and
-/// take the same time; failures count against the address and the IP.
-pub async fn login(
+/// Checks an address and password against the login limits and answers the active
+/// account they belong to. Wrong password, unknown address and deactivated account are
+/// the same 401, and take the same time; failures count against the address and the IP.
+/// The API's login and the console's sign-in both start here.
+pub async fn authenticate(
     state: &Context,
     ip: Option<IpAddr>,
     email: &str,
     password: String,
-) -> Result<TokenPair, DomainError> {
+) -> Result<UserRow, DomainError> {
     let normalized = normalize_email(email);
     let found = {
         let mut conn = state.pool.get().await?;
@@ -332,14 +335,75 @@ pub async fn login(
         None => (None, None),
     };
     let password_ok = check_password_limited(state, ip, &normalized, password, hash).await?;
-    let mut conn = state.pool.get().await?;
-    let user = match user {
-        Some(user) if password_ok && user.active => user,
+    match user {
+        Some(user) if password_ok && user.active => Ok(user),
         _ => {
             tracing::info!("login failed");
-            return Err(invalid_credentials());
+            Err(invalid_credentials())
         }
+    }
+}
+
+/// Checks the second factor of someone whose password was right: the code of their
+/// authenticator or a recovery code, each usable once. A wrong code counts against the
+/// same limits as a wrong password, so six digits cannot be guessed through.
+pub async fn check_second_factor(
+    state: &Context,
+    ip: Option<IpAddr>,
+    user: &UserRow,
+    code: &str,
+) -> Result<(), DomainError> {
+    let normalized = normalize_email(&user.email);
+    let ip = ip_key(ip);
+    let per_email = format!("{normalized}\0{ip}");
+    let mut conn = state.pool.get().await?;
+    login_limit_per_email(state)
+        .check(&mut conn, &per_email)
+        .await?;
+    login_ceiling_per_email(state)
+        .check(&mut conn, &normalized)
+        .await?;
+    let right = conn
+        .transaction(async |conn| second_factor::verify(conn, user.id, code).await)
+        .await?;
+    if right {
+        return Ok(());
+    }
+    login_limit_per_email(state)
+        .hit(&mut conn, &per_email)
+        .await?;
+    login_ceiling_per_email(state)
+        .hit(&mut conn, &normalized)
+        .await?;
+    login_limit_per_ip(state).hit(&mut conn, &ip).await?;
+    tracing::info!(user.id = %user.id, "second factor refused");
+    Err(DomainError::new(
+        ErrorCode::Unauthenticated,
+        "the code is wrong or has been used",
+    ))
+}
+
+/// Logs in through the API: the password, then the second factor where the account has
+/// or needs one (the API is no way around the console's).
+pub async fn login(
+    state: &Context,
+    ip: Option<IpAddr>,
+    email: &str,
+    password: String,
+    otp: Option<&str>,
+) -> Result<TokenPair, DomainError> {
+    let user = authenticate(state, ip, email, password).await?;
+    let requirement = {
+        let mut conn = state.pool.get().await?;
+        second_factor::requirement(&mut conn, &state.settings, &user).await?
     };
+    match (requirement, otp) {
+        (Requirement::None, _) => {}
+        (Requirement::Enrolment, _) => return Err(second_factor::enrolment_required()),
+        (Requirement::Code, None) => return Err(second_factor::code_required()),
+        (Requirement::Code, Some(code)) => check_second_factor(state, ip, &user, code).await?,
+    }
+    let mut conn = state.pool.get().await?;
     users_db::touch_last_active(&mut conn, user.id).await?;
     let pair = issue_pair(state, &mut conn, user.id, Uuid::now_v7()).await?;
     tracing::info!(user.id = %user.id, "logged in");

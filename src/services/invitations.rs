@@ -147,3 +147,16 @@ pub async fn decline(
         Err(DomainError::not_found("no such invitation"))
     }
 }
+
+/// The invitations to a task as the unit sees them: who was invited, never what they did.
+pub async fn of_task(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    task_id: TaskId,
+) -> Result<Vec<(InvitationRow, String)>, DomainError> {
+    let task = task_db::find(conn, task_id.0)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such task"))?;
+    permissions::require_unit_member(user, task.service_unit_id)?;
+    Ok(db::for_task(conn, task_id).await?)
+}

@@ -24,6 +24,8 @@ pub mod opt_outs;
 pub mod reference;
 pub mod reports;
 pub mod retention;
+pub mod second_factor;
+pub mod sessions;
 pub mod tasks;
 pub mod users;
 

@@ -1,6 +1,7 @@
 //! Admin edits of the reference data. Categories are deactivated, never deleted, so tasks
 //! that used one keep pointing at it.
 
+use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
@@ -217,4 +218,32 @@ pub async fn update_service_unit(
         .await
         .map_err(duplicate("service unit"))?
         .ok_or_else(|| DomainError::not_found("no such service unit"))
+}
+
+/// What a form offers to choose from: the active categories, the active councils and
+/// every service unit, sorted by name.
+pub struct Choices {
+    pub categories: Vec<crate::db::reference::CategoryRow>,
+    pub councils: Vec<crate::db::reference::CouncilRow>,
+    pub units: Vec<crate::db::reference::ServiceUnitRow>,
+}
+
+pub async fn choices(conn: &mut AsyncPgConnection) -> Result<Choices, DomainError> {
+    let all = crate::pagination::Page {
+        limit: 1000,
+        after: None,
+    };
+    let mut categories = crate::db::reference::list_categories(conn, &all).await?;
+    categories.retain(|c| c.active);
+    categories.sort_by(|a, b| a.name_nb.cmp(&b.name_nb));
+    let mut councils = crate::db::reference::list_councils(conn, &all).await?;
+    councils.retain(|c| c.active);
+    councils.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut units = crate::db::reference::list_service_units(conn, &all).await?;
+    units.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Choices {
+        categories,
+        councils,
+        units,
+    })
 }

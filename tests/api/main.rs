@@ -7,6 +7,7 @@ mod accounts;
 mod architecture;
 mod claims;
 mod config;
+mod console;
 mod contract;
 mod councils;
 mod errors;

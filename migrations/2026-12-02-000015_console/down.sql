@@ -1,0 +1,3 @@
+DROP TABLE recovery_codes;
+DROP TABLE user_totp;
+DROP TABLE console_sessions;

@@ -1,0 +1,508 @@
+//! Sign-in, the second factor, sign-out, the language switch and the person's own page.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+
+use super::http::{self, FormData};
+use super::views::{Accessibility, Account, Code, Enrol, Frame, Login, Recovery, Volunteer};
+use super::{PageResult, finish, forged, render, session};
+use crate::db::console as console_db;
+use crate::domain::Language;
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::routes::state::AppState;
+use crate::services::accounts;
+use crate::services::second_factor::{self, Enrolment, Requirement};
+use crate::services::sessions::{self, Session, Stage};
+
+/// Where the console starts for each role.
+pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    finish(&req, &state, home_page(&req, &state).await)
+}
+
+async fn home_page(req: &HttpRequest, state: &AppState) -> PageResult {
+    let s = session!(req, state);
+    match s.user.role {
+        Role::Staff | Role::Admin => Ok(http::redirect("/console/tasks")),
+        Role::Coordinator => Ok(http::redirect("/console/account")),
+        Role::Volunteer => {
+            let lang = http::lang(req);
+            let f = Frame::of(req, state, &s, lang.t("Bruk appen", "Use the app"), "");
+            Ok(http::page(StatusCode::OK, render(&Volunteer { f })?))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    out: Option<String>,
+}
+
+/// A `next` that stays inside the console (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with("/console") && !n.starts_with("//") && !n.contains('\\') => {
+            n.to_owned()
+        }
+        _ => "/console".to_owned(),
+    }
+}
+
+fn login_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    email: &str,
+    error: Option<String>,
+    notice: Option<String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let token = http::login_token(req, state);
+    let page = Login {
+        f: Frame::anonymous(req, state, lang, lang.t("Logg inn", "Sign in")),
+        csrf: token.form_value,
+        email: email.to_owned(),
+        error,
+        notice,
+    };
+    let mut response = http::page(status, render(&page)?);
+    if let Some(cookie) = token.cookie {
+        response
+            .add_cookie(&cookie)
+            .map_err(DomainError::internal)?;
+    }
+    Ok(response)
+}
+
+pub async fn login_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+) -> HttpResponse {
+    let lang = http::lang(&req);
+    let notice = query
+        .out
+        .is_some()
+        .then(|| lang.t("Du er logget ut.", "You are signed out.").to_owned());
+    finish(
+        &req,
+        &state,
+        login_page(&req, &state, StatusCode::OK, "", None, notice),
+    )
+}
+
+/// The one message of every failed sign-in, whatever was wrong (as the API's 401).
+fn wrong_credentials(lang: super::Lang) -> String {
+    lang.t(
+        "E-postadressen eller passordet er feil.",
+        "The email address or password is wrong.",
+    )
+    .to_owned()
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LoginQuery>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let result = sign_in(&req, &state, query.next.as_deref(), &FormData::parse(&body)).await;
+    finish(&req, &state, result)
+}
+
+async fn sign_in(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    next: Option<&str>,
+    form: &FormData,
+) -> PageResult {
+    if !http::login_token_ok(req, state, form) {
+        return Ok(forged(req, state));
+    }
+    let lang = http::lang(req);
+    let email = form.get("email").unwrap_or_default();
+    let ip = http::client_ip(req, state);
+    let user = match accounts::authenticate(state, ip, email, form.raw("password").to_owned()).await
+    {
+        Ok(user) => user,
+        Err(e) if e.code() == ErrorCode::Unauthenticated => {
+            return login_page(
+                req,
+                state,
+                StatusCode::UNAUTHORIZED,
+                email,
+                Some(wrong_credentials(lang)),
+                None,
+            );
+        }
+        Err(e) => return Err(e),
+    };
+    let mut conn = state.pool.get().await?;
+    let stage = match second_factor::requirement(&mut conn, &state.settings, &user).await? {
+        Requirement::None => Stage::Full,
+        Requirement::Code => Stage::Otp,
+        Requirement::Enrolment => Stage::Enrol,
+    };
+    let started = sessions::start(&mut conn, user.id, stage).await?;
+    tracing::info!(user.id = %user.id, stage = stage.as_str(), "console sign-in");
+    let target = match stage {
+        Stage::Full => safe_next(next),
+        Stage::Otp => "/console/login/code".to_owned(),
+        Stage::Enrol => "/console/account/2fa".to_owned(),
+    };
+    let mut response = http::redirect(&target);
+    response
+        .add_cookie(&http::session_cookie(&state.settings, started.token))
+        .map_err(DomainError::internal)?;
+    Ok(response)
+}
+
+/// The session of a page that finishes a sign-in (any stage), or the way to the login.
+async fn any_session(req: &HttpRequest, state: &AppState) -> Result<Option<Session>, DomainError> {
+    http::session(req, state).await
+}
+
+pub async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let Some(s) = any_session(&req, &state).await? else {
+            return Ok(http::redirect("/console/login"));
+        };
+        if s.stage != Stage::Otp {
+            return Ok(http::redirect("/console"));
+        }
+        code_page(&req, &state, &s, StatusCode::OK, None)
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn code_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let f = Frame::of(req, state, s, lang.t("Engangskode", "One-time code"), "");
+    Ok(http::page(status, render(&Code { f, error })?))
+}
+
+pub async fn code(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let Some(s) = any_session(&req, &state).await? else {
+            return Ok(http::redirect("/console/login"));
+        };
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        if s.stage != Stage::Otp {
+            return Ok(http::redirect("/console"));
+        }
+        let lang = http::lang(&req);
+        let ip = http::client_ip(&req, &state);
+        let code = form.get("code").unwrap_or_default();
+        match accounts::check_second_factor(&state, ip, &s.user.row, code).await {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::Unauthenticated => {
+                let message = lang.t(
+                    "Koden er feil eller allerede brukt. Prøv den neste koden appen viser.",
+                    "The code is wrong or already used. Try the next code the app shows.",
+                );
+                return code_page(
+                    &req,
+                    &state,
+                    &s,
+                    StatusCode::UNAUTHORIZED,
+                    Some(message.into()),
+                );
+            }
+            Err(e) => return Err(e),
+        }
+        let mut conn = state.pool.get().await?;
+        let started = sessions::complete(&mut conn, &s).await?;
+        let mut response = http::redirect("/console");
+        response
+            .add_cookie(&http::session_cookie(&state.settings, started.token))
+            .map_err(DomainError::internal)?;
+        Ok(response)
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let Some(s) = any_session(&req, &state).await? else {
+            return Ok(http::redirect("/console/login"));
+        };
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let mut conn = state.pool.get().await?;
+        sessions::end(&mut conn, s.id).await?;
+        tracing::info!(user.id = %s.user.id, "console sign-out");
+        let mut response = http::redirect("/console/login?out=1");
+        response
+            .add_cookie(&http::removal(
+                &state.settings,
+                http::session_cookie_name(&state.settings),
+            ))
+            .map_err(DomainError::internal)?;
+        Ok(response)
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// The language switch: a cookie, then back to the page it was used on.
+pub async fn language(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LanguageQuery>,
+) -> HttpResponse {
+    let lang = query
+        .to
+        .as_deref()
+        .and_then(Language::parse)
+        .unwrap_or_default();
+    let mut response = http::redirect(&safe_next(query.back.as_deref()));
+    match response.add_cookie(&http::lang_cookie(&state.settings, lang)) {
+        Ok(()) => response,
+        Err(e) => finish(&req, &state, Err(DomainError::internal(e))),
+    }
+}
+
+pub async fn accessibility(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let lang = http::lang(&req);
+        let title = lang.t("Tilgjengelighetserklæring", "Accessibility statement");
+        let f = match http::session(&req, &state).await? {
+            Some(s) => Frame::of(&req, &state, &s, title, ""),
+            None => Frame::anonymous(&req, &state, lang, title),
+        };
+        Ok(http::page(StatusCode::OK, render(&Accessibility { f })?))
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn role_label(lang: super::Lang, role: Role) -> &'static str {
+    match role {
+        Role::Volunteer => lang.t("Frivillig", "Volunteer"),
+        Role::Staff => lang.t("Ansatt", "Staff"),
+        Role::Coordinator => lang.t("Koordinator i nærmiljøutvalg", "Council coordinator"),
+        Role::Admin => lang.t("Administrator", "Administrator"),
+    }
+}
+
+pub async fn account(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let lang = http::lang(&req);
+        let mut conn = state.pool.get().await?;
+        let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
+        let recovery_left = console_db::unused_recovery_codes(&mut conn, s.user.id).await?;
+        let place = match (s.user.service_unit_id, s.user.council_id) {
+            (Some(unit), _) => crate::db::reference::find_service_unit(&mut conn, unit)
+                .await?
+                .map(|u| u.name),
+            (None, Some(council)) => crate::db::reference::find_council(&mut conn, council)
+                .await?
+                .map(|c| c.name),
+            _ => None,
+        };
+        let page = Account {
+            f: Frame::of(
+                &req,
+                &state,
+                &s,
+                lang.t("Min konto", "My account"),
+                "/console/account",
+            ),
+            name: s.user.row.name.clone(),
+            email: s.user.row.email.clone(),
+            role: role_label(lang, s.user.role).to_owned(),
+            place,
+            enrolled,
+            recovery_left,
+            coordinator: s.user.role == Role::Coordinator,
+        };
+        Ok(http::page(StatusCode::OK, render(&page)?))
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+/// The session that may enrol an authenticator: one that must (stage `enrol`), or a
+/// signed-in person of a role that uses a second factor.
+async fn enrolling(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Result<Session, HttpResponse>, DomainError> {
+    let Some(s) = any_session(req, state).await? else {
+        return Ok(Err(http::redirect("/console/login")));
+    };
+    match s.stage {
+        Stage::Otp => Ok(Err(http::redirect("/console/login/code"))),
+        Stage::Full if !second_factor::applies_to(s.user.role) => {
+            Ok(Err(http::redirect("/console")))
+        }
+        _ => Ok(Ok(s)),
+    }
+}
+
+async fn enrol_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let mut conn = state.pool.get().await?;
+    let enrolment = match &s.pending_totp_secret {
+        Some(secret) => Enrolment::of(&state.settings, &s.user, secret.clone()),
+        None => {
+            let e = Enrolment::new(&state.settings, &s.user);
+            sessions::keep_pending_secret(&mut conn, s, &e.secret).await?;
+            e
+        }
+    };
+    let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
+    let page = Enrol {
+        f: Frame::of(
+            req,
+            state,
+            s,
+            lang.t("Tofaktorautentisering", "Two-factor authentication"),
+            "/console/account",
+        ),
+        qr: second_factor::qr_svg(&enrolment.uri)?,
+        secret: enrolment.secret_text,
+        required: s.stage == Stage::Enrol,
+        enrolled,
+        ask_password: s.stage == Stage::Full,
+        error,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+pub async fn enrol_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let s = match enrolling(&req, &state).await? {
+            Ok(s) => s,
+            Err(go) => return Ok(go),
+        };
+        enrol_page(&req, &state, &s, StatusCode::OK, None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = match enrolling(&req, &state).await? {
+            Ok(s) => s,
+            Err(go) => return Ok(go),
+        };
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let lang = http::lang(&req);
+        let Some(secret) = s.pending_totp_secret.clone() else {
+            return enrol_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, None).await;
+        };
+        if s.stage == Stage::Full {
+            // A signed-in session replacing its authenticator proves the password again:
+            // a care PC left unlocked must not let someone else take over the account.
+            let ip = http::client_ip(&req, &state);
+            let checked = accounts::authenticate(
+                &state,
+                ip,
+                &s.user.row.email,
+                form.raw("password").to_owned(),
+            )
+            .await;
+            match checked {
+                Ok(user) if user.id == s.user.id => {}
+                Ok(_) | Err(_) => {
+                    let message = lang.t("Passordet er feil.", "The password is wrong.");
+                    return enrol_page(
+                        &req,
+                        &state,
+                        &s,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        Some(message.into()),
+                    )
+                    .await;
+                }
+            }
+        }
+        let code = form.get("code").unwrap_or_default().to_owned();
+        let mut conn = state.pool.get().await?;
+        let user_id = s.user.id;
+        let confirmed = conn
+            .transaction(async |conn| {
+                second_factor::confirm_enrolment(conn, user_id, &secret, &code).await
+            })
+            .await;
+        let codes = match confirmed {
+            Ok(codes) => codes,
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                let message = lang.t(
+                    "Koden stemmer ikke. Skriv inn koden appen viser nå.",
+                    "The code does not match. Enter the code the app shows now.",
+                );
+                return enrol_page(
+                    &req,
+                    &state,
+                    &s,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(message.into()),
+                )
+                .await;
+            }
+            Err(e) => return Err(e),
+        };
+        // A new session either way: the half-way one becomes a full one, and a full one
+        // drops the secret it was showing.
+        let started = sessions::complete(&mut conn, &s).await?;
+        let new_session = sessions::resolve(&mut conn, &state.settings, &started.token)
+            .await?
+            .ok_or_else(|| DomainError::internal(anyhow::anyhow!("the new session is gone")))?;
+        let page = Recovery {
+            f: Frame::of(
+                &req,
+                &state,
+                &new_session,
+                lang.t("Gjenopprettingskoder", "Recovery codes"),
+                "/console/account",
+            ),
+            codes,
+        };
+        let mut response = http::page(StatusCode::OK, render(&page)?);
+        response
+            .add_cookie(&http::session_cookie(&state.settings, started.token))
+            .map_err(DomainError::internal)?;
+        Ok(response)
+    }
+    .await;
+    finish(&req, &state, result)
+}

@@ -1,0 +1,215 @@
+//! The console's HTTP plumbing: the session cookie, the anti-forgery tokens, form
+//! bodies, and the headers every page carries.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::i18n::Lang;
+use crate::domain::Language;
+use crate::routes::state::AppState;
+use crate::services::sessions::{self, Session, Stage};
+use crate::settings::Settings;
+
+/// The content security policy of every console page: nothing but this origin's
+/// stylesheet and images, no script at all, no framing.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                       form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const LANG_COOKIE: &str = "dugnad_lang";
+const LOGIN_COOKIE: &str = "dugnad_login";
+
+/// Whether the service is reached over https (then cookies are `Secure` and the session
+/// cookie takes the `__Host-` prefix, which browsers bind to this exact origin).
+fn https(settings: &Settings) -> bool {
+    settings.public_url.scheme() == "https"
+}
+
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if https(settings) {
+        "__Host-dugnad_session"
+    } else {
+        "dugnad_session"
+    }
+}
+
+fn cookie(settings: &Settings, name: &str, value: String) -> Cookie<'static> {
+    let mut c = Cookie::new(name.to_owned(), value);
+    c.set_path("/");
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_secure(https(settings));
+    c
+}
+
+/// The session cookie: no `Max-Age`, so it goes when the browser closes; the server ends
+/// it after 30 idle minutes or 12 hours anyway.
+pub fn session_cookie(settings: &Settings, token: String) -> Cookie<'static> {
+    cookie(settings, session_cookie_name(settings), token)
+}
+
+/// A cookie that removes the session cookie.
+pub fn removal(settings: &Settings, name: &str) -> Cookie<'static> {
+    let mut c = cookie(settings, name, String::new());
+    c.make_removal();
+    c
+}
+
+pub fn lang_cookie(settings: &Settings, lang: Language) -> Cookie<'static> {
+    let mut c = cookie(settings, LANG_COOKIE, lang.as_str().to_owned());
+    c.set_max_age(actix_web::cookie::time::Duration::days(365));
+    c
+}
+
+/// The page language: the switch's cookie, else what the browser prefers, else bokmål.
+pub fn lang(req: &HttpRequest) -> Lang {
+    if let Some(l) = req
+        .cookie(LANG_COOKIE)
+        .and_then(|c| Language::parse(c.value()))
+    {
+        return Lang(l);
+    }
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if accept.starts_with("en") {
+        Lang(Language::En)
+    } else {
+        Lang(Language::Nb)
+    }
+}
+
+/// A page: HTML with the console's headers. Every console page is `no-store`: most show
+/// private data, and a shared care PC's back button must not bring any of it back.
+pub fn page(status: StatusCode, html: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
+        .insert_header((header::REFERRER_POLICY, "same-origin"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .body(html)
+}
+
+/// `303 See Other` to a console path.
+pub fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_owned()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish()
+}
+
+/// A form body, as name–value pairs in order.
+pub struct FormData(Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(serde_urlencoded::from_bytes(body).unwrap_or_default())
+    }
+
+    /// The first value of `name`, trimmed; `None` when missing or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The value as typed, not trimmed (passwords).
+    pub fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every `(suffix, value)` of fields named `prefix…`.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.0
+            .iter()
+            .filter_map(move |(k, v)| k.strip_prefix(prefix).map(|s| (s, v.trim())))
+    }
+}
+
+/// Compares two secrets in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Whether a form carries this session's anti-forgery token.
+pub fn csrf_ok(session: &Session, form: &FormData) -> bool {
+    form.get("csrf")
+        .is_some_and(|t| same_secret(t, &session.csrf_token))
+}
+
+/// The anti-forgery token of the sign-in form, before there is a session: a random value
+/// in a cookie, and in the form its signature with the server key (a site that can set
+/// cookies for a neighbouring domain still cannot sign one).
+pub struct LoginToken {
+    pub cookie: Option<Cookie<'static>>,
+    pub form_value: String,
+}
+
+pub fn login_token(req: &HttpRequest, state: &AppState) -> LoginToken {
+    let existing = req
+        .cookie(LOGIN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 43);
+    let (value, cookie) = match existing {
+        Some(v) => (v, None),
+        None => {
+            let v = crate::random::token(32);
+            let c = cookie(&state.settings, LOGIN_COOKIE, v.clone());
+            (v, Some(c))
+        }
+    };
+    LoginToken {
+        cookie,
+        form_value: state
+            .keys
+            .sign(format!("console-login\0{value}").as_bytes()),
+    }
+}
+
+pub fn login_token_ok(req: &HttpRequest, state: &AppState, form: &FormData) -> bool {
+    match (req.cookie(LOGIN_COOKIE), form.get("csrf")) {
+        (Some(c), Some(sig)) => state
+            .keys
+            .verify(format!("console-login\0{}", c.value()).as_bytes(), sig),
+        _ => false,
+    }
+}
+
+/// The session of this request, whatever its stage.
+pub async fn session(
+    req: &HttpRequest,
+    state: &AppState,
+) -> Result<Option<Session>, crate::domain::error::DomainError> {
+    let Some(token) = req.cookie(session_cookie_name(&state.settings)) else {
+        return Ok(None);
+    };
+    let mut conn = state.pool.get().await?;
+    sessions::resolve(&mut conn, &state.settings, token.value()).await
+}
+
+/// Where a session that has not finished its sign-in must go first.
+pub fn unfinished(session: &Session) -> Option<HttpResponse> {
+    match session.stage {
+        Stage::Full => None,
+        Stage::Otp => Some(redirect("/console/login/code")),
+        Stage::Enrol => Some(redirect("/console/account/2fa")),
+    }
+}
+
+/// The client's address for the login limits, as the API finds it.
+pub fn client_ip(req: &HttpRequest, state: &web::Data<AppState>) -> Option<std::net::IpAddr> {
+    crate::auth::client_ip::client_ip(req, &state.settings.trusted_proxies)
+}

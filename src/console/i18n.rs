@@ -1,0 +1,187 @@
+//! The console's two languages and its way of writing dates: Norwegian bokmål by
+//! default, English by a switch; times in `DUGNAD_TIMEZONE`.
+
+use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::Language;
+
+/// The language of one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(pub Language);
+
+impl Lang {
+    /// The text in this page's language.
+    pub fn t(&self, nb: &'static str, en: &'static str) -> &'static str {
+        match self.0 {
+            Language::Nb => nb,
+            Language::En => en,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.0.as_str()
+    }
+
+    /// The other language, for the switch.
+    pub fn other(&self) -> Lang {
+        match self.0 {
+            Language::Nb => Lang(Language::En),
+            Language::En => Lang(Language::Nb),
+        }
+    }
+
+    /// The other language's name, in that language.
+    pub fn other_name(&self) -> &'static str {
+        self.t("English", "Norsk (bokmål)")
+    }
+
+    pub fn is_en(&self) -> bool {
+        self.0 == Language::En
+    }
+}
+
+const WEEKDAYS_NB: [&str; 7] = [
+    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
+];
+const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "tirsdag 8. desember 2026 kl. 14.00" / "Tuesday 8 December 2026, 14:00".
+pub fn datetime(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&tz);
+    let day = local.weekday().num_days_from_monday() as usize;
+    let month = local.month0() as usize;
+    if lang.is_en() {
+        format!(
+            "{} {} {} {}, {:02}:{:02}",
+            WEEKDAYS_EN[day],
+            local.day(),
+            MONTHS_EN[month],
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    } else {
+        format!(
+            "{} {}. {} {} kl. {:02}.{:02}",
+            WEEKDAYS_NB[day],
+            local.day(),
+            MONTHS_NB[month],
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
+/// "8.12.2026" (the short Norwegian date) / "8 Dec 2026".
+pub fn short_datetime(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&tz);
+    if lang.is_en() {
+        format!(
+            "{} {} {} {:02}:{:02}",
+            local.day(),
+            &MONTHS_EN[local.month0() as usize][..3],
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    } else {
+        format!(
+            "{}.{}.{} kl. {:02}.{:02}",
+            local.day(),
+            local.month(),
+            local.year(),
+            local.hour(),
+            local.minute()
+        )
+    }
+}
+
+/// The value of an `<input type="datetime-local">` for an instant.
+pub fn to_input(tz: Tz, at: DateTime<Utc>) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// An instant from an `<input type="datetime-local">` in local time. A time that the
+/// clocks skip in spring does not exist and is refused; one they pass twice in autumn is
+/// the first of the two.
+pub fn from_input(tz: Tz, raw: &str) -> Result<DateTime<Utc>, &'static str> {
+    let raw = raw.trim();
+    let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| "must be a date and time such as 2026-12-08T14:00")?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or("does not exist in local time (the clocks skip it)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_as_norwegians_write_them() {
+        let tz: Tz = "Europe/Oslo".parse().unwrap_or(chrono_tz::Europe::Oslo);
+        let at = Utc.with_ymd_and_hms(2026, 12, 8, 13, 0, 0).single();
+        let at = at.unwrap_or_default();
+        assert_eq!(
+            datetime(Lang(Language::Nb), tz, at),
+            "tirsdag 8. desember 2026 kl. 14.00"
+        );
+        assert_eq!(
+            datetime(Lang(Language::En), tz, at),
+            "Tuesday 8 December 2026, 14:00"
+        );
+        assert_eq!(to_input(tz, at), "2026-12-08T14:00");
+        assert_eq!(from_input(tz, "2026-12-08T14:00"), Ok(at));
+    }
+
+    #[test]
+    fn local_times_the_clocks_skip_are_refused_and_repeated_ones_are_the_first() {
+        let tz = chrono_tz::Europe::Oslo;
+        assert!(from_input(tz, "2026-03-29T02:30").is_err());
+        let first = from_input(tz, "2026-10-25T02:30");
+        assert_eq!(
+            first.map(|t| t.to_rfc3339()),
+            Ok("2026-10-25T00:30:00+00:00".to_owned())
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! The web console under `/console`: server-rendered pages for staff (and, on the same
+//! sign-in, coordinators and admins), calling the use cases directly — never the JSON
+//! API. No JavaScript: every page is a form or a link. Its rules are in
+//! `docs/PRODUCT.md` ("The web console").
+
+mod account;
+mod http;
+mod i18n;
+mod report;
+mod tasks;
+mod views;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::routes::state::AppState;
+use crate::services::sessions::{Session, Stage};
+
+pub use http::{CSP, session_cookie_name};
+use i18n::Lang;
+use views::{Frame, Message, NavItem};
+
+/// The console's routes, to be mounted on the app.
+pub fn scope() -> actix_web::Scope {
+    web::scope("/console")
+        .route("", web::get().to(account::home))
+        .route("/", web::get().to(account::home))
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login))
+        .route("/login/code", web::get().to(account::code_form))
+        .route("/login/code", web::post().to(account::code))
+        .route("/logout", web::post().to(account::logout))
+        .route("/language", web::get().to(account::language))
+        .route("/accessibility", web::get().to(account::accessibility))
+        .route("/account", web::get().to(account::account))
+        .route("/account/2fa", web::get().to(account::enrol_form))
+        .route("/account/2fa", web::post().to(account::enrol))
+        .route("/static/console.css", web::get().to(stylesheet))
+        .route("/tasks", web::get().to(tasks::list))
+        .route("/tasks/new", web::get().to(tasks::new_form))
+        .route("/tasks/new", web::post().to(tasks::create))
+        .route("/tasks/{id}", web::get().to(tasks::show))
+        .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
+        .route("/tasks/{id}/edit", web::post().to(tasks::update))
+        .route("/tasks/{id}/cancel", web::post().to(tasks::cancel))
+        .route("/tasks/{id}/complete", web::post().to(tasks::complete))
+        .route("/tasks/{id}/invite", web::post().to(tasks::invite))
+        .route("/report", web::get().to(report::show))
+        .default_service(web::to(not_found))
+}
+
+const STYLESHEET: &str = include_str!("../../static/console.css");
+
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=86400"))
+        .body(STYLESHEET)
+}
+
+async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    finish(
+        &req,
+        &state,
+        Err(DomainError::not_found("no such console page")),
+    )
+}
+
+/// What a page handler returns: a response, or a refusal to show as an error page.
+type PageResult = Result<HttpResponse, DomainError>;
+
+/// Turns a handler's refusal into an error page in the reader's language.
+fn finish(req: &HttpRequest, state: &AppState, result: PageResult) -> HttpResponse {
+    let err = match result {
+        Ok(response) => return response,
+        Err(err) => err,
+    };
+    let lang = http::lang(req);
+    let (status, title, text) = match err.code() {
+        ErrorCode::NotFound => (
+            StatusCode::NOT_FOUND,
+            lang.t("Fant ikke siden", "Page not found"),
+            lang.t(
+                "Siden finnes ikke, eller du har ikke tilgang til den.",
+                "The page does not exist, or you may not see it.",
+            ),
+        ),
+        ErrorCode::Forbidden => (
+            StatusCode::FORBIDDEN,
+            lang.t("Ingen tilgang", "Not allowed"),
+            lang.t(
+                "Du har ikke tilgang til denne siden eller handlingen.",
+                "You may not see this page or do this.",
+            ),
+        ),
+        ErrorCode::RateLimited => (
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("For mange forsøk", "Too many attempts"),
+            lang.t(
+                "Det har vært for mange mislykkede forsøk. Vent et kvarter og prøv igjen.",
+                "There have been too many failed attempts. Wait a quarter of an hour and try again.",
+            ),
+        ),
+        ErrorCode::ServiceUnavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            lang.t("Midlertidig utilgjengelig", "Temporarily unavailable"),
+            lang.t(
+                "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt. Ingenting ble lagret.",
+                "The service is temporarily unavailable. Try again shortly. Nothing was saved.",
+            ),
+        ),
+        ErrorCode::Internal => {
+            tracing::error!(error = %err.describe(), "console page failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.t("Noe gikk galt", "Something went wrong"),
+                lang.t(
+                    "Noe gikk galt hos oss. Ingenting ble lagret. Prøv igjen.",
+                    "Something went wrong on our side. Nothing was saved. Try again.",
+                ),
+            )
+        }
+        _ => (
+            StatusCode::CONFLICT,
+            lang.t("Det gikk ikke", "That did not work"),
+            lang.t(
+                "Handlingen passer ikke med oppgavens tilstand nå. Gå tilbake og last inn siden på nytt.",
+                "The action does not fit the task's state now. Go back and reload the page.",
+            ),
+        ),
+    };
+    let frame = Frame::anonymous(req, state, lang, title);
+    message_page(status, frame, text.to_owned(), None)
+}
+
+fn message_page(
+    status: StatusCode,
+    f: Frame,
+    text: String,
+    link: Option<(String, String)>,
+) -> HttpResponse {
+    match (Message { f, text, link }).render() {
+        Ok(html) => http::page(status, html),
+        Err(e) => {
+            tracing::error!(error = %e, "rendering an error page failed");
+            HttpResponse::InternalServerError().finish()
+        }
+    }
+}
+
+/// A form without this session's anti-forgery token: refused, nothing changed.
+fn forged(req: &HttpRequest, state: &AppState) -> HttpResponse {
+    let lang = http::lang(req);
+    tracing::warn!("console form without a valid anti-forgery token");
+    message_page(
+        StatusCode::FORBIDDEN,
+        Frame::anonymous(req, state, lang, lang.t("Skjemaet er utløpt", "The form has expired")),
+        lang.t(
+            "Skjemaet kom ikke fra denne økten, så ingenting ble endret. Gå tilbake, last inn siden på nytt og prøv igjen.",
+            "The form did not come from this session, so nothing was changed. Go back, reload the page and try again.",
+        )
+        .to_owned(),
+        Some(("/console".into(), lang.t("Til forsiden", "To the start page").into())),
+    )
+}
+
+/// A signed-in session, or the response that takes the browser where it must go first.
+enum Access {
+    Ready(Box<Session>),
+    Go(HttpResponse),
+}
+
+async fn signed_in(req: &HttpRequest, state: &AppState) -> Result<Access, DomainError> {
+    let Some(session) = http::session(req, state).await? else {
+        let next = req
+            .uri()
+            .path_and_query()
+            .map_or("/console", |p| p.as_str());
+        let target = format!(
+            "/console/login?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        return Ok(Access::Go(http::redirect(&target)));
+    };
+    if let Some(go) = http::unfinished(&session) {
+        return Ok(Access::Go(go));
+    }
+    Ok(Access::Ready(Box::new(session)))
+}
+
+/// `let s = session!(req, state);`: the signed-in session or an early return.
+macro_rules! session {
+    ($req:expr, $state:expr) => {
+        match crate::console::signed_in(&$req, &$state).await? {
+            crate::console::Access::Ready(s) => *s,
+            crate::console::Access::Go(r) => return Ok(r),
+        }
+    };
+}
+use session;
+
+/// The console's menu for a role.
+fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
+    if session.stage != Stage::Full {
+        return Vec::new();
+    }
+    let mut items: Vec<(&'static str, &'static str)> = Vec::new();
+    match session.user.role {
+        Role::Staff | Role::Admin => {
+            items.push(("/console/tasks", lang.t("Oppgaver", "Tasks")));
+            items.push(("/console/tasks/new", lang.t("Ny oppgave", "New task")));
+            items.push(("/console/report", lang.t("Rapport", "Report")));
+        }
+        Role::Coordinator => items.push(("/console/report", lang.t("Rapport", "Report"))),
+        Role::Volunteer => {}
+    }
+    items.push(("/console/account", lang.t("Min konto", "My account")));
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: href == current,
+        })
+        .collect()
+}
+
+fn render(t: &impl Template) -> Result<String, DomainError> {
+    t.render().map_err(DomainError::internal)
+}

@@ -1,0 +1,1418 @@
+//! The staff's pages: the unit's task list, posting a task, the task page with its
+//! claimants and history, editing, cancelling, completing and inviting.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::{self, FormData};
+use super::i18n::{self, Lang};
+use super::views::{
+    ClaimantLine, FieldKind, FormField, Frame, TaskForm, TaskLine, TaskPage, Tasks,
+};
+use super::{PageResult, finish, forged, render, session};
+use crate::auth::{AuthUser, permissions};
+use crate::db::idempotency::{self as idem, RecordKey, StoredAnswer};
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode, FieldError};
+use crate::domain::ids::{TaskId, UserId};
+use crate::domain::task::{ClaimStatus, EventKind, TaskStatus};
+use crate::routes::state::AppState;
+use crate::services::invitations;
+use crate::services::reference::{self as reference, Choices};
+use crate::services::sessions::Session;
+use crate::services::tasks::{self as service, NewTask, PrivateInput, PrivatePatch, TaskEdit};
+
+const PAGE_SIZE: i64 = 25;
+
+fn require_staff(user: &AuthUser) -> Result<(), DomainError> {
+    permissions::require_role(user, &[Role::Staff, Role::Admin])
+}
+
+pub fn status_label(lang: Lang, status: TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Open => lang.t("Åpen", "Open"),
+        TaskStatus::Filled => lang.t("Fylt", "Filled"),
+        TaskStatus::Cancelled => lang.t("Avlyst", "Cancelled"),
+        TaskStatus::Completed => lang.t("Fullført", "Completed"),
+        TaskStatus::Expired => lang.t("Utløpt", "Expired"),
+        TaskStatus::Withdrawn => lang.t("Trukket tilbake", "Withdrawn"),
+    }
+}
+
+fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
+    choices
+        .categories
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| {
+            if lang.is_en() {
+                c.name_en.clone()
+            } else {
+                c.name_nb.clone()
+            }
+        })
+        .unwrap_or_default()
+}
+
+fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
+    match id {
+        None => lang.t("Hele kommunen", "The whole municipality").to_owned(),
+        Some(id) => choices
+            .councils
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// A use case's English field message in the page's language.
+fn field_message(lang: Lang, message: &str) -> String {
+    if lang.is_en() {
+        return message.to_owned();
+    }
+    let known = [
+        ("must not be empty", "Må fylles ut."),
+        ("is required", "Må fylles ut."),
+        ("must be in the future", "Må være fram i tid."),
+        ("is not an active category", "Kategorien er ikke i bruk."),
+        ("is not a category", "Velg en kategori."),
+        (
+            "is not an active council",
+            "Nærmiljøutvalget er ikke aktivt.",
+        ),
+        (
+            "is required when an admin posts a task",
+            "Velg tjenesteenheten oppgaven gjelder.",
+        ),
+        ("is not a service unit", "Velg en tjenesteenhet."),
+        ("must be from 1 to 50", "Må være et helt tall fra 1 til 50."),
+        (
+            "must be from 1 to 10080 minutes",
+            "Må være fra 1 til 10080 minutter.",
+        ),
+        (
+            "must be in the years 2000 to 2100",
+            "Må være i årene 2000 til 2100.",
+        ),
+        (
+            "must be one line, without line breaks or control characters",
+            "Må være én linje, uten linjeskift.",
+        ),
+        ("must be a whole number", "Må være et helt tall."),
+        (
+            "must be a date and time such as 2026-12-08T14:00",
+            "Må være dato og klokkeslett, for eksempel 2026-12-08T14:00.",
+        ),
+        (
+            "does not exist in local time (the clocks skip it)",
+            "Dette klokkeslettet finnes ikke den dagen (overgang til sommertid).",
+        ),
+        ("must be after starts_at", "Må være etter starttiden."),
+    ];
+    if let Some((_, nb)) = known.iter().find(|(en, _)| *en == message) {
+        return (*nb).to_owned();
+    }
+    if let Some(n) = message
+        .strip_prefix("must be at most ")
+        .and_then(|r| r.strip_suffix(" characters"))
+    {
+        return format!("Kan være høyst {n} tegn.");
+    }
+    message.to_owned()
+}
+
+fn errors_by_field(lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for e in errors {
+        out.entry(e.field.clone())
+            .or_insert_with(|| field_message(lang, &e.message));
+    }
+    out
+}
+
+// ---- the list ----
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    category: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    after: Option<String>,
+    done: Option<String>,
+}
+
+fn day_start(tz: chrono_tz::Tz, raw: &str) -> Option<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+    crate::domain::time::check_date(date).ok()?;
+    tz.from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> HttpResponse {
+    let result = list_page(&req, &state, q.into_inner()).await;
+    finish(&req, &state, result)
+}
+
+async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageResult {
+    let s = session!(req, state);
+    require_staff(&s.user)?;
+    let lang = http::lang(req);
+    let tz = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let choices = reference::choices(&mut conn).await?;
+    let status_raw = q.status.clone().unwrap_or_else(|| "live".into());
+    let statuses = match status_raw.as_str() {
+        "all" => Vec::new(),
+        "live" => vec![TaskStatus::Open, TaskStatus::Filled],
+        other => TaskStatus::parse(other).into_iter().collect(),
+    };
+    let mut error = None;
+    let mut parse_day = |raw: &Option<String>, plus_day: bool| -> Option<DateTime<Utc>> {
+        let raw = raw.as_deref().filter(|r| !r.is_empty())?;
+        let day = day_start(tz, raw).map(|t| {
+            if plus_day {
+                t + chrono::Duration::days(1)
+            } else {
+                t
+            }
+        });
+        if day.is_none() {
+            error = Some(
+                lang.t("Datoen er ugyldig.", "The date is invalid.")
+                    .to_owned(),
+            );
+        }
+        day
+    };
+    let from = parse_day(&q.from, false);
+    let to = parse_day(&q.to, true);
+    let category_id = q.category.as_deref().and_then(|c| Uuid::parse_str(c).ok());
+    let query = service::TaskQuery {
+        statuses,
+        category_id,
+        from,
+        to,
+        ..Default::default()
+    };
+    let after = q.after.as_deref().and_then(|a| {
+        let (when, id) = a.split_once('_')?;
+        Some((
+            DateTime::parse_from_rfc3339(when).ok()?.with_timezone(&Utc),
+            Uuid::parse_str(id).ok()?,
+        ))
+    });
+    let mut views = service::list(&mut conn, &s.user, &query, after, PAGE_SIZE).await?;
+    let next = if views.len() > PAGE_SIZE as usize {
+        views.truncate(PAGE_SIZE as usize);
+        views.last().map(|v| {
+            let cursor = format!(
+                "{}_{}",
+                v.task
+                    .starts_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+                v.task.id
+            );
+            let mut params = url::form_urlencoded::Serializer::new(String::new());
+            params.append_pair("status", &status_raw);
+            for (k, val) in [("category", &q.category), ("from", &q.from), ("to", &q.to)] {
+                if let Some(val) = val {
+                    params.append_pair(k, val);
+                }
+            }
+            params.append_pair("after", &cursor);
+            format!("/console/tasks?{}", params.finish())
+        })
+    } else {
+        None
+    };
+    let rows = views
+        .iter()
+        .map(|v| TaskLine {
+            href: format!("/console/tasks/{}", v.task.id),
+            title: v.task.title.clone(),
+            starts: i18n::short_datetime(lang, tz, v.task.starts_at),
+            category: category_name(lang, &choices, v.task.category_id),
+            status: status_label(lang, v.task.status).to_owned(),
+            status_key: v.task.status.as_str().to_owned(),
+            spots: format!("{} / {}", v.task.active_claims, v.task.spots),
+        })
+        .collect();
+    let mut status_options = vec![
+        (
+            "live".to_owned(),
+            lang.t("Åpne og fylte", "Open and filled").to_owned(),
+        ),
+        ("all".to_owned(), lang.t("Alle", "All").to_owned()),
+    ];
+    for st in [
+        TaskStatus::Open,
+        TaskStatus::Filled,
+        TaskStatus::Completed,
+        TaskStatus::Cancelled,
+        TaskStatus::Expired,
+        TaskStatus::Withdrawn,
+    ] {
+        status_options.push((st.as_str().to_owned(), status_label(lang, st).to_owned()));
+    }
+    let notice = match q.done.as_deref() {
+        Some("called-off") => Some(
+            lang.t("Oppgaven er avlyst.", "The task is cancelled.")
+                .to_owned(),
+        ),
+        _ => None,
+    };
+    let page = Tasks {
+        f: Frame::of(
+            req,
+            state,
+            &s,
+            lang.t("Oppgaver", "Tasks"),
+            "/console/tasks",
+        ),
+        notice,
+        statuses: status_options,
+        status: status_raw,
+        categories: choices
+            .categories
+            .iter()
+            .map(|c| (c.id.to_string(), category_name(lang, &choices, c.id)))
+            .collect(),
+        category: category_id.map(|c| c.to_string()).unwrap_or_default(),
+        from: q.from.unwrap_or_default(),
+        to: q.to.unwrap_or_default(),
+        error,
+        rows,
+        next,
+    };
+    Ok(http::page(StatusCode::OK, render(&page)?))
+}
+
+// ---- the form ----
+
+/// The values of the task form, as typed.
+#[derive(Default, Clone)]
+struct Values {
+    title: String,
+    description: String,
+    category_id: String,
+    council_id: String,
+    service_unit_id: String,
+    starts_at: String,
+    duration_minutes: String,
+    spots: String,
+    area_hint: String,
+    address: String,
+    recipient_name: String,
+    recipient_phone: String,
+    notes: String,
+}
+
+impl Values {
+    fn from_form(form: &FormData) -> Self {
+        let g = |n: &str| form.get(n).unwrap_or_default().to_owned();
+        Self {
+            title: g("title"),
+            description: g("description"),
+            category_id: g("category_id"),
+            council_id: g("council_id"),
+            service_unit_id: g("service_unit_id"),
+            starts_at: g("starts_at"),
+            duration_minutes: g("duration_minutes"),
+            spots: g("spots"),
+            area_hint: g("area_hint"),
+            address: g("private.address"),
+            recipient_name: g("private.recipient_name"),
+            recipient_phone: g("private.recipient_phone"),
+            notes: g("private.notes"),
+        }
+    }
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_owned())
+}
+
+/// What the form's own fields parse to, before the use case checks them.
+struct Parsed {
+    category_id: Option<Uuid>,
+    council_id: Option<Uuid>,
+    service_unit_id: Option<Uuid>,
+    starts_at: Option<DateTime<Utc>>,
+    duration_minutes: Option<i32>,
+    spots: Option<i32>,
+    errors: Vec<FieldError>,
+}
+
+fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
+    let mut errors = Vec::new();
+    let mut err = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    let uuid = |raw: &str| Uuid::parse_str(raw).ok();
+    let category_id = uuid(&v.category_id);
+    if category_id.is_none() {
+        err("category_id", "is not a category");
+    }
+    let starts_at = match i18n::from_input(tz, &v.starts_at) {
+        Ok(t) => Some(t),
+        Err(_) if v.starts_at.is_empty() => {
+            err("starts_at", "is required");
+            None
+        }
+        Err(m) => {
+            err("starts_at", m);
+            None
+        }
+    };
+    let mut whole = |field: &str, raw: &str| -> Option<i32> {
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = raw.parse::<i32>().ok();
+        if parsed.is_none() {
+            err(field, "must be a whole number");
+        }
+        parsed
+    };
+    let duration_minutes = whole("duration_minutes", &v.duration_minutes);
+    let spots = whole("spots", &v.spots);
+    // The domain's own checks of the fields that parsed, so that every error shows at
+    // once; the use case runs them again.
+    use crate::domain::task as rules;
+    if let Err(m) = rules::check_title(&v.title) {
+        err("title", &m);
+    }
+    if let Some(Err(m)) = duration_minutes.map(rules::check_duration) {
+        err("duration_minutes", m);
+    }
+    if let Some(Err(m)) = spots.map(rules::check_spots) {
+        err("spots", m);
+    }
+    if creating && starts_at.is_some_and(|t| t <= Utc::now()) {
+        err("starts_at", "must be in the future");
+    }
+    Parsed {
+        category_id,
+        council_id: uuid(&v.council_id),
+        service_unit_id: uuid(&v.service_unit_id),
+        starts_at,
+        duration_minutes,
+        spots,
+        errors,
+    }
+}
+
+struct FormSpec<'a> {
+    title: &'static str,
+    action: String,
+    submit: &'static str,
+    version: Option<i32>,
+    values: &'a Values,
+    errors: HashMap<String, String>,
+    general_error: Option<String>,
+}
+
+fn form_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    choices: &Choices,
+    status: StatusCode,
+    spec: FormSpec<'_>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let v = spec.values;
+    let e = |name: &str| spec.errors.get(name).cloned();
+    let text = |name: &'static str, label: &'static str, value: &str, max: u32| FormField {
+        name,
+        label,
+        hint: None,
+        kind: FieldKind::Text("text"),
+        value: value.to_owned(),
+        required: false,
+        numeric: false,
+        maxlength: Some(max),
+        error: e(name),
+    };
+    let mut categories = vec![(String::new(), lang.t("Velg …", "Choose …").to_owned())];
+    categories.extend(
+        choices
+            .categories
+            .iter()
+            .map(|c| (c.id.to_string(), category_name(lang, choices, c.id))),
+    );
+    let mut councils = vec![(String::new(), council_name(lang, choices, None))];
+    councils.extend(
+        choices
+            .councils
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
+    let mut public_fields = vec![
+        FormField {
+            hint: Some(lang.t(
+                "Tittelen er offentlig tekst som alle frivillige ser: skriv aldri navn, adresse eller helseopplysninger her.",
+                "The title is public text every volunteer sees: never write names, addresses or health details here.",
+            )),
+            required: true,
+            ..text("title", lang.t("Tittel", "Title"), &v.title, 200)
+        },
+        FormField {
+            kind: FieldKind::Area,
+            hint: Some(lang.t("Også offentlig tekst.", "Public text too.")),
+            ..text("description", lang.t("Beskrivelse", "Description"), &v.description, 5000)
+        },
+        FormField {
+            kind: FieldKind::Select(categories),
+            required: true,
+            maxlength: None,
+            ..text("category_id", lang.t("Kategori", "Category"), &v.category_id, 0)
+        },
+        FormField {
+            kind: FieldKind::Select(councils),
+            maxlength: None,
+            ..text("council_id", lang.t("Nærmiljøutvalg", "Neighbourhood council"), &v.council_id, 0)
+        },
+    ];
+    if s.user.is_admin() && spec.version.is_none() {
+        let mut units = vec![(String::new(), lang.t("Velg …", "Choose …").to_owned())];
+        units.extend(
+            choices
+                .units
+                .iter()
+                .map(|u| (u.id.to_string(), u.name.clone())),
+        );
+        public_fields.push(FormField {
+            kind: FieldKind::Select(units),
+            required: true,
+            maxlength: None,
+            ..text(
+                "service_unit_id",
+                lang.t("Tjenesteenhet", "Service unit"),
+                &v.service_unit_id,
+                0,
+            )
+        });
+    }
+    public_fields.extend([
+        FormField {
+            kind: FieldKind::Text("datetime-local"),
+            required: true,
+            maxlength: None,
+            ..text(
+                "starts_at",
+                lang.t("Starttid", "Start time"),
+                &v.starts_at,
+                0,
+            )
+        },
+        FormField {
+            numeric: true,
+            maxlength: Some(5),
+            ..text(
+                "duration_minutes",
+                lang.t("Varighet (minutter)", "Duration (minutes)"),
+                &v.duration_minutes,
+                5,
+            )
+        },
+        FormField {
+            numeric: true,
+            ..text(
+                "spots",
+                lang.t("Antall plasser", "Number of spots"),
+                &v.spots,
+                2,
+            )
+        },
+        FormField {
+            hint: Some(lang.t(
+                "Et grovt område, for eksempel «Torstrand» – aldri en adresse.",
+                "A rough area, for example “Torstrand” – never an address.",
+            )),
+            ..text("area_hint", lang.t("Område", "Area"), &v.area_hint, 200)
+        },
+    ]);
+    let private_fields = vec![
+        text(
+            "private.address",
+            lang.t("Adresse", "Address"),
+            &v.address,
+            300,
+        ),
+        text(
+            "private.recipient_name",
+            lang.t("Mottakers navn", "Recipient's name"),
+            &v.recipient_name,
+            200,
+        ),
+        FormField {
+            kind: FieldKind::Text("tel"),
+            ..text(
+                "private.recipient_phone",
+                lang.t("Mottakers telefon", "Recipient's phone"),
+                &v.recipient_phone,
+                32,
+            )
+        },
+        FormField {
+            kind: FieldKind::Area,
+            ..text("private.notes", lang.t("Notater", "Notes"), &v.notes, 2000)
+        },
+    ];
+    let page = TaskForm {
+        f: Frame::of(
+            req,
+            state,
+            s,
+            spec.title,
+            if spec.version.is_none() {
+                "/console/tasks/new"
+            } else {
+                ""
+            },
+        ),
+        action: spec.action,
+        submit: spec.submit,
+        // Every form drawn gets a fresh key: a key whose answer was a refusal would
+        // otherwise replay that refusal forever.
+        idempotency_key: Uuid::new_v4().to_string(),
+        version: spec.version,
+        general_error: spec.general_error,
+        has_errors: !spec.errors.is_empty(),
+        public_fields,
+        private_fields,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        require_staff(&s.user)?;
+        let lang = http::lang(&req);
+        let mut conn = state.pool.get().await?;
+        let choices = reference::choices(&mut conn).await?;
+        let values = Values {
+            spots: "1".into(),
+            duration_minutes: "60".into(),
+            ..Default::default()
+        };
+        form_page(
+            &req,
+            &state,
+            &s,
+            &choices,
+            StatusCode::OK,
+            FormSpec {
+                title: lang.t("Ny oppgave", "New task"),
+                action: "/console/tasks/new".into(),
+                submit: lang.t("Publiser", "Publish"),
+                version: None,
+                values: &values,
+                errors: HashMap::new(),
+                general_error: None,
+            },
+        )
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+/// What a repeated submit of the form finds: the task its first submit posted.
+async fn posted_before(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &str,
+) -> Result<Option<Uuid>, DomainError> {
+    let record = idem::find(
+        conn,
+        RecordKey {
+            user_id: user,
+            method: "POST",
+            path: "/console/tasks/new",
+            key,
+        },
+    )
+    .await?;
+    Ok(record.and_then(|r| {
+        r.response_body
+            .get("task_id")
+            .and_then(|v| v.as_str())
+            .and_then(|v| Uuid::parse_str(v).ok())
+    }))
+}
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        require_staff(&s.user)?;
+        let lang = http::lang(&req);
+        let tz = state.settings.timezone;
+        let key = form
+            .get("idempotency_key")
+            .filter(|k| k.len() <= 64)
+            .map(str::to_owned)
+            .unwrap_or_else(|| Uuid::new_v4().to_string());
+        let mut conn = state.pool.get().await?;
+        if let Some(task) = posted_before(&mut conn, s.user.id, &key).await? {
+            return Ok(http::redirect(&format!("/console/tasks/{task}")));
+        }
+        let values = Values::from_form(&form);
+        let parsed = parse_values(tz, &values, true);
+        let outcome = if parsed.errors.is_empty() {
+            let input = NewTask {
+                title: values.title.clone(),
+                description: values.description.clone(),
+                category_id: parsed.category_id.unwrap_or_default(),
+                council_id: parsed.council_id,
+                service_unit_id: parsed.service_unit_id,
+                starts_at: parsed.starts_at.unwrap_or_default(),
+                ends_at: None,
+                duration_minutes: parsed.duration_minutes,
+                spots: parsed.spots,
+                area_hint: opt(&values.area_hint),
+                private: Some(PrivateInput {
+                    address: opt(&values.address),
+                    recipient_name: opt(&values.recipient_name),
+                    recipient_phone: opt(&values.recipient_phone),
+                    notes: opt(&values.notes),
+                }),
+            };
+            let user = s.user.clone();
+            let key = key.clone();
+            conn.transaction(async |conn| {
+                let (task, _) = service::create(conn, &user, input).await?;
+                let stored = idem::store_first(
+                    conn,
+                    RecordKey {
+                        user_id: user.id,
+                        method: "POST",
+                        path: "/console/tasks/new",
+                        key: &key,
+                    },
+                    &StoredAnswer {
+                        request_hash: Vec::new(),
+                        response_status: 303,
+                        response_body: serde_json::json!({"task_id": task.id}),
+                        response_etag: None,
+                    },
+                )
+                .await?;
+                if !stored {
+                    // The same form was submitted twice at once and the other submit
+                    // won: this one posts nothing.
+                    return Err(DomainError::new(ErrorCode::Conflict, "submitted twice"));
+                }
+                Ok(task.id)
+            })
+            .await
+        } else {
+            Err(DomainError::validation(parsed.errors))
+        };
+        match outcome {
+            Ok(id) => Ok(http::redirect(&format!("/console/tasks/{id}?done=posted"))),
+            Err(e) if e.code() == ErrorCode::Conflict && e.detail() == "submitted twice" => {
+                match posted_before(&mut conn, s.user.id, &key).await? {
+                    Some(task) => Ok(http::redirect(&format!("/console/tasks/{task}"))),
+                    None => Err(e),
+                }
+            }
+            Err(e) if e.code() == ErrorCode::ValidationFailed || e.code() == ErrorCode::CouncilOptedOut => {
+                let choices = reference::choices(&mut conn).await?;
+                let general_error = (e.code() == ErrorCode::CouncilOptedOut).then(|| {
+                    lang.t(
+                        "Nærmiljøutvalget har reservert seg mot denne kategorien. Velg et annet utvalg eller en annen kategori.",
+                        "The council has opted out of this category. Choose another council or category.",
+                    )
+                    .to_owned()
+                });
+                form_page(
+                    &req,
+                    &state,
+                    &s,
+                    &choices,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    FormSpec {
+                        title: lang.t("Ny oppgave", "New task"),
+                        action: "/console/tasks/new".into(),
+                        submit: lang.t("Publiser", "Publish"),
+                        version: None,
+                        values: &values,
+                        errors: errors_by_field(lang, e.field_errors()),
+                        general_error,
+                    },
+                )
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+// ---- the task page ----
+
+fn task_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
+    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such task"))
+}
+
+fn event_text(lang: Lang, kind: EventKind, fields: &[Option<String>]) -> String {
+    let changed = || {
+        fields
+            .iter()
+            .flatten()
+            .map(|f| field_label(lang, f))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        EventKind::Created => lang.t("Lagt ut", "Posted").to_owned(),
+        EventKind::Updated => format!("{}: {}", lang.t("Endret", "Edited"), changed()),
+        EventKind::Claimed => lang
+            .t("En frivillig tok en plass", "A volunteer took a spot")
+            .to_owned(),
+        EventKind::Filled => lang
+            .t("Alle plassene er tatt", "All spots are taken")
+            .to_owned(),
+        EventKind::Released | EventKind::Reopened => lang
+            .t("En plass ble ledig", "A spot became free")
+            .to_owned(),
+        EventKind::Cancelled => lang.t("Avlyst", "Cancelled").to_owned(),
+        EventKind::Completed => lang.t("Fullført", "Completed").to_owned(),
+        EventKind::AutoCompleted => lang
+            .t("Fullført automatisk", "Completed automatically")
+            .to_owned(),
+        EventKind::Expired => lang
+            .t("Utløpt uten frivillige", "Expired without volunteers")
+            .to_owned(),
+        EventKind::Withdrawn => lang
+            .t(
+                "Trukket tilbake (nærmiljøutvalget reserverte seg)",
+                "Withdrawn (the council opted out)",
+            )
+            .to_owned(),
+        EventKind::PrivatePurged => lang
+            .t(
+                "Private opplysninger slettet etter oppbevaringstiden",
+                "Private details deleted after the retention period",
+            )
+            .to_owned(),
+    }
+}
+
+fn field_label(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "title" => lang.t("tittel", "title"),
+        "description" => lang.t("beskrivelse", "description"),
+        "category_id" => lang.t("kategori", "category"),
+        "council_id" => lang.t("nærmiljøutvalg", "council"),
+        "starts_at" => lang.t("starttid", "start time"),
+        "ends_at" => lang.t("sluttid", "end time"),
+        "duration_minutes" => lang.t("varighet", "duration"),
+        "spots" => lang.t("antall plasser", "spots"),
+        "area_hint" => lang.t("område", "area"),
+        "private.address" => lang.t("adresse", "address"),
+        "private.recipient_name" => lang.t("mottakers navn", "recipient's name"),
+        "private.recipient_phone" => lang.t("mottakers telefon", "recipient's phone"),
+        "private.notes" => lang.t("notater", "notes"),
+        _ => lang.t("andre felt", "other fields"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ShowQuery>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let id = task_id(&path)?;
+        let notice = q.done.as_deref().map(|d| done_notice(http::lang(&req), d));
+        task_page(&req, &state, &s, id, StatusCode::OK, notice.flatten(), None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn done_notice(lang: Lang, done: &str) -> Option<String> {
+    let text = match done {
+        "posted" => lang.t("Oppgaven er publisert.", "The task is published."),
+        "saved" => lang.t("Endringene er lagret.", "The changes are saved."),
+        "finished" => lang.t("Oppgaven er fullført.", "The task is completed."),
+        "invited" => lang.t("Invitasjonen er sendt.", "The invitation is sent."),
+        _ => return None,
+    };
+    Some(text.to_owned())
+}
+
+async fn task_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    require_staff(&s.user)?;
+    let lang = http::lang(req);
+    let tz = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let view = service::get(&mut conn, &s.user, id).await?;
+    // The page shows contacts and the private block: the unit's and admins' only.
+    permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
+    let task = &view.task;
+    let choices = reference::choices(&mut conn).await?;
+    let unit_name = choices
+        .units
+        .iter()
+        .find(|u| u.id == task.service_unit_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let mut facts = vec![
+        (
+            lang.t("Starttid", "Start time").to_owned(),
+            i18n::datetime(lang, tz, task.starts_at),
+        ),
+        (
+            lang.t("Kategori", "Category").to_owned(),
+            category_name(lang, &choices, task.category_id),
+        ),
+        (
+            lang.t("Nærmiljøutvalg", "Neighbourhood council").to_owned(),
+            council_name(lang, &choices, task.council_id),
+        ),
+        (
+            lang.t("Tjenesteenhet", "Service unit").to_owned(),
+            unit_name,
+        ),
+    ];
+    if let Some(d) = task.duration_minutes {
+        facts.push((
+            lang.t("Varighet", "Duration").to_owned(),
+            format!("{d} {}", lang.t("minutter", "minutes")),
+        ));
+    }
+    if let Some(a) = &task.area_hint {
+        facts.push((lang.t("Område", "Area").to_owned(), a.clone()));
+    }
+    if let Some(r) = &task.cancel_reason {
+        facts.push((
+            lang.t("Grunn til avlysning", "Reason for cancelling")
+                .to_owned(),
+            r.clone(),
+        ));
+    }
+    let private = view.private.as_ref().map(|p| {
+        let none = || lang.t("(ikke oppgitt)", "(not given)").to_owned();
+        vec![
+            (
+                lang.t("Adresse", "Address").to_owned(),
+                p.address.clone().unwrap_or_else(none),
+            ),
+            (
+                lang.t("Mottakers navn", "Recipient's name").to_owned(),
+                p.recipient_name.clone().unwrap_or_else(none),
+            ),
+            (
+                lang.t("Mottakers telefon", "Recipient's phone").to_owned(),
+                p.recipient_phone.clone().unwrap_or_else(none),
+            ),
+            (
+                lang.t("Notater", "Notes").to_owned(),
+                p.notes.clone().unwrap_or_else(none),
+            ),
+        ]
+    });
+    // Who holds or held the task: active and completed claims. Released claims are not
+    // listed — no page shows a person's releases.
+    let claimants: Vec<_> = service::claimants(&mut conn, &s.user, id)
+        .await?
+        .into_iter()
+        .filter(|c| matches!(c.claim.status, ClaimStatus::Active | ClaimStatus::Completed))
+        .collect();
+    let complete_rows = claimants
+        .iter()
+        .filter(|c| c.claim.status == ClaimStatus::Active)
+        .map(|c| {
+            let hours = task
+                .duration_minutes
+                .map(|m| format!("{}", f64::from(m) / 60.0))
+                .unwrap_or_default();
+            (c.claim.id.to_string(), c.name.clone(), hours)
+        })
+        .collect();
+    let claimant_lines = claimants
+        .iter()
+        .map(|c| ClaimantLine {
+            name: c.name.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone().unwrap_or_default(),
+            status: match c.claim.status {
+                ClaimStatus::Completed => lang.t("Fullført", "Completed"),
+                _ => lang.t("Har tatt oppgaven", "Has taken the task"),
+            }
+            .to_owned(),
+        })
+        .collect();
+    // An invitation is "invited" until it lapses (the task starts or fills), whatever the
+    // volunteer did with it: a decline is never shown.
+    let lapsed = task.status != TaskStatus::Open || task.starts_at <= Utc::now();
+    let invitations = invitations::of_task(&mut conn, &s.user, TaskId(id))
+        .await?
+        .into_iter()
+        .map(|(_, name)| {
+            let state = if lapsed {
+                lang.t("utløpt", "lapsed")
+            } else {
+                lang.t("invitert", "invited")
+            };
+            (name, state.to_owned())
+        })
+        .collect();
+    let live = task.status.is_live();
+    let started = task.starts_at <= Utc::now();
+    let invite_options = if task.status == TaskStatus::Open && !started {
+        invitations::volunteers(
+            &mut conn,
+            &s.user,
+            task.council_id,
+            Some(task.category_id),
+            None,
+            200,
+        )
+        .await?
+        .into_iter()
+        .map(|(vid, name, _)| (vid.to_string(), name))
+        .collect()
+    } else {
+        Vec::new()
+    };
+    let history = service::events(&mut conn, &s.user, id, None, 200)
+        .await?
+        .into_iter()
+        .map(|e| {
+            (
+                i18n::short_datetime(lang, tz, e.created_at),
+                event_text(lang, e.kind, &e.fields),
+            )
+        })
+        .collect();
+    let free = (task.spots - task.active_claims).max(0);
+    let page = TaskPage {
+        f: Frame::of(req, state, s, &task.title, ""),
+        id: id.to_string(),
+        title: task.title.clone(),
+        notice,
+        error,
+        status: status_label(lang, task.status).to_owned(),
+        status_key: task.status.as_str().to_owned(),
+        spots: format!(
+            "{free} {} {} {}",
+            lang.t("av", "of"),
+            task.spots,
+            lang.t("plasser ledige", "spots free")
+        ),
+        facts,
+        description: task.description.clone(),
+        private,
+        claimants: claimant_lines,
+        invitations,
+        live,
+        started,
+        invite_options,
+        complete_rows,
+        history,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+// ---- edit ----
+
+pub async fn edit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        require_staff(&s.user)?;
+        let id = task_id(&path)?;
+        let lang = http::lang(&req);
+        let tz = state.settings.timezone;
+        let mut conn = state.pool.get().await?;
+        let view = service::get(&mut conn, &s.user, id).await?;
+        permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
+        let t = &view.task;
+        let p = view.private.clone().unwrap_or_default();
+        let values = Values {
+            title: t.title.clone(),
+            description: t.description.clone(),
+            category_id: t.category_id.to_string(),
+            council_id: t.council_id.map(|c| c.to_string()).unwrap_or_default(),
+            service_unit_id: t.service_unit_id.to_string(),
+            starts_at: i18n::to_input(tz, t.starts_at),
+            duration_minutes: t
+                .duration_minutes
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            spots: t.spots.to_string(),
+            area_hint: t.area_hint.clone().unwrap_or_default(),
+            address: p.address.unwrap_or_default(),
+            recipient_name: p.recipient_name.unwrap_or_default(),
+            recipient_phone: p.recipient_phone.unwrap_or_default(),
+            notes: p.notes.unwrap_or_default(),
+        };
+        let choices = reference::choices(&mut conn).await?;
+        form_page(
+            &req,
+            &state,
+            &s,
+            &choices,
+            StatusCode::OK,
+            FormSpec {
+                title: lang.t("Endre oppgaven", "Edit the task"),
+                action: format!("/console/tasks/{id}/edit"),
+                submit: lang.t("Lagre", "Save"),
+                version: Some(t.version),
+                values: &values,
+                errors: HashMap::new(),
+                general_error: None,
+            },
+        )
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        require_staff(&s.user)?;
+        let id = task_id(&path)?;
+        let lang = http::lang(&req);
+        let tz = state.settings.timezone;
+        let values = Values::from_form(&form);
+        let parsed = parse_values(tz, &values, false);
+        let version = form.get("version").and_then(|v| v.parse::<i32>().ok());
+        let mut conn = state.pool.get().await?;
+        let outcome = if parsed.errors.is_empty() {
+            let edit = TaskEdit {
+                title: Some(values.title.clone()),
+                description: Some(values.description.clone()),
+                category_id: parsed.category_id,
+                council_id: Some(parsed.council_id),
+                starts_at: parsed.starts_at,
+                ends_at: None,
+                duration_minutes: Some(parsed.duration_minutes),
+                spots: parsed.spots,
+                area_hint: Some(opt(&values.area_hint)),
+                private: Some(PrivatePatch {
+                    address: Some(opt(&values.address)),
+                    recipient_name: Some(opt(&values.recipient_name)),
+                    recipient_phone: Some(opt(&values.recipient_phone)),
+                    notes: Some(opt(&values.notes)),
+                }),
+            };
+            let user = s.user.clone();
+            // A form without its version cannot prove it saw the task as it is now.
+            let version = version.unwrap_or(-1);
+            conn.transaction(async |conn| service::update(conn, &user, id, Some(version), edit).await)
+                .await
+                .map(|_| ())
+        } else {
+            Err(DomainError::validation(parsed.errors))
+        };
+        let form_again = |status: StatusCode, errors: HashMap<String, String>, general: Option<String>, version: Option<i32>| {
+            (status, errors, general, version)
+        };
+        let (status, errors, general, shown_version) = match outcome {
+            Ok(()) => return Ok(http::redirect(&format!("/console/tasks/{id}?done=saved"))),
+            Err(e) if e.code() == ErrorCode::PreconditionFailed => {
+                // The form stays as the person typed it, with the version they saw, so
+                // saving again is refused again until they reload.
+                form_again(
+                    StatusCode::CONFLICT,
+                    HashMap::new(),
+                    Some(
+                        lang.t(
+                            "Noen andre har endret oppgaven siden du åpnet skjemaet. Ingenting ble lagret. Åpne oppgaven på nytt for å se endringene.",
+                            "Someone else changed the task after you opened the form. Nothing was saved. Open the task again to see the changes.",
+                        )
+                        .to_owned(),
+                    ),
+                    version,
+                )
+            }
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                form_again(StatusCode::UNPROCESSABLE_ENTITY, errors_by_field(lang, e.field_errors()), None, version)
+            }
+            Err(e) if matches!(e.code(), ErrorCode::Conflict | ErrorCode::CouncilOptedOut | ErrorCode::TaskNotOpen) => {
+                let text = match e.code() {
+                    ErrorCode::CouncilOptedOut => lang.t(
+                        "Nærmiljøutvalget har reservert seg mot denne kategorien.",
+                        "The council has opted out of this category.",
+                    ),
+                    ErrorCode::TaskNotOpen => lang.t(
+                        "Bare åpne eller fylte oppgaver kan endres.",
+                        "Only open or filled tasks can be edited.",
+                    ),
+                    _ => lang.t(
+                        "Antall plasser kan ikke bli lavere enn antallet frivillige som har tatt oppgaven.",
+                        "The number of spots cannot go below the number of volunteers holding the task.",
+                    ),
+                };
+                form_again(StatusCode::CONFLICT, HashMap::new(), Some(text.to_owned()), version)
+            }
+            Err(e) => return Err(e),
+        };
+        let choices = reference::choices(&mut conn).await?;
+        form_page(
+            &req,
+            &state,
+            &s,
+            &choices,
+            status,
+            FormSpec {
+                title: lang.t("Endre oppgaven", "Edit the task"),
+                action: format!("/console/tasks/{id}/edit"),
+                submit: lang.t("Lagre", "Save"),
+                version: shown_version,
+                values: &values,
+                errors,
+                general_error: general,
+            },
+        )
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+// ---- cancel, complete, invite ----
+
+/// Runs a task action from the task page; a refusal the person can act on is shown on
+/// the task page, anything else as an error page.
+async fn task_action(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+    outcome: Result<&'static str, DomainError>,
+) -> PageResult {
+    let lang = http::lang(req);
+    match outcome {
+        Ok("called-off") => Ok(http::redirect("/console/tasks?done=called-off")),
+        Ok(done) => Ok(http::redirect(&format!("/console/tasks/{id}?done={done}"))),
+        Err(e)
+            if e.code().is_callers()
+                && !matches!(
+                    e.code(),
+                    ErrorCode::NotFound | ErrorCode::Forbidden | ErrorCode::RateLimited
+                ) =>
+        {
+            let text = match e.code() {
+                ErrorCode::ValidationFailed => e
+                    .field_errors()
+                    .first()
+                    .map(|f| {
+                        format!(
+                            "{}: {}",
+                            field_label_action(lang, &f.field),
+                            field_message(lang, &f.message)
+                        )
+                    })
+                    .unwrap_or_default(),
+                ErrorCode::TaskNotStarted => lang
+                    .t(
+                        "Oppgaven kan fullføres når den har startet.",
+                        "The task can be completed once it has started.",
+                    )
+                    .to_owned(),
+                ErrorCode::TaskNotOpen => lang
+                    .t(
+                        "Oppgaven tar ikke imot dette nå.",
+                        "The task does not take this now.",
+                    )
+                    .to_owned(),
+                ErrorCode::Conflict => lang
+                    .t(
+                        "Den frivillige er allerede invitert eller har tatt oppgaven.",
+                        "The volunteer is already invited or has taken the task.",
+                    )
+                    .to_owned(),
+                _ => e.detail().to_owned(),
+            };
+            task_page(
+                req,
+                state,
+                s,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn field_label_action(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "reason" => lang.t("Grunn", "Reason"),
+        f if f.starts_with("hours") => lang.t("Timer", "Hours"),
+        _ => field_label(lang, field),
+    }
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        require_staff(&s.user)?;
+        let id = task_id(&path)?;
+        let reason = form.get("reason").unwrap_or_default().to_owned();
+        let mut conn = state.pool.get().await?;
+        let user = s.user.clone();
+        let outcome = conn
+            .transaction(async |conn| {
+                service::cancel(conn, &user, id, &reason)
+                    .await
+                    .map(|_| "called-off")
+            })
+            .await;
+        task_action(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn complete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        require_staff(&s.user)?;
+        let id = task_id(&path)?;
+        let mut by_claim = HashMap::new();
+        let mut bad = Vec::new();
+        for (claim, raw) in form.with_prefix("hours.") {
+            match (Uuid::parse_str(claim), raw.replace(',', ".").parse::<f64>()) {
+                (Ok(c), Ok(h)) => {
+                    by_claim.insert(c, h);
+                }
+                _ => bad.push(FieldError {
+                    field: "hours".into(),
+                    message: "must be a number of hours such as 1.5".into(),
+                }),
+            }
+        }
+        let outcome = if bad.is_empty() {
+            let mut conn = state.pool.get().await?;
+            let user = s.user.clone();
+            let input = service::Completion {
+                hours: None,
+                hours_by_claim: (!by_claim.is_empty()).then_some(by_claim),
+            };
+            conn.transaction(async |conn| {
+                service::complete(conn, &user, id, input)
+                    .await
+                    .map(|_| "finished")
+            })
+            .await
+        } else {
+            Err(DomainError::validation(bad))
+        };
+        task_action(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn invite(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        require_staff(&s.user)?;
+        let id = task_id(&path)?;
+        let volunteer = form
+            .get("volunteer_id")
+            .and_then(|v| Uuid::parse_str(v).ok())
+            .ok_or_else(|| DomainError::not_found("no invitable volunteer with this id"))?;
+        let mut conn = state.pool.get().await?;
+        let user = s.user.clone();
+        let outcome = conn
+            .transaction(async |conn| {
+                invitations::invite(conn, &user, TaskId(id), UserId(volunteer))
+                    .await
+                    .map(|_| "invited")
+            })
+            .await;
+        task_action(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}

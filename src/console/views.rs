@@ -1,0 +1,271 @@
+//! The console's templates (askama, checked when the crate compiles) and the frame
+//! every page shares: language, title, the signed-in person, the menu.
+
+use actix_web::HttpRequest;
+use askama::Template;
+
+use super::Lang;
+use crate::routes::state::AppState;
+use crate::services::sessions::Session;
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the layout needs.
+pub struct Frame {
+    pub lang: Lang,
+    pub title: String,
+    pub municipality: String,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub switch_href: String,
+}
+
+fn switch_href(req: &HttpRequest, lang: Lang) -> String {
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or("/console", |p| p.as_str());
+    let back: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
+    format!("/console/language?to={}&back={back}", lang.other().code())
+}
+
+/// "larvik" → "Larvik": the municipality as a heading shows it.
+fn display_name(municipality: &str) -> String {
+    let mut chars = municipality.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+impl Frame {
+    /// The frame of a page before sign-in.
+    pub fn anonymous(req: &HttpRequest, state: &AppState, lang: Lang, title: &str) -> Self {
+        Self {
+            lang,
+            title: title.to_owned(),
+            municipality: display_name(&state.settings.municipality),
+            user: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+            switch_href: switch_href(req, lang),
+        }
+    }
+
+    /// The frame of a page of a session; `current` is the menu entry to mark.
+    pub fn of(
+        req: &HttpRequest,
+        state: &AppState,
+        session: &Session,
+        title: &str,
+        current: &str,
+    ) -> Self {
+        let lang = super::http::lang(req);
+        Self {
+            lang,
+            title: title.to_owned(),
+            municipality: display_name(&state.settings.municipality),
+            user: Some(session.user.row.name.clone()),
+            csrf: session.csrf_token.clone(),
+            nav: super::nav(lang, session, current),
+            switch_href: switch_href(req, lang),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/message.html")]
+pub struct Message {
+    pub f: Frame,
+    pub text: String,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "console/login.html")]
+pub struct Login {
+    pub f: Frame,
+    pub csrf: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/code.html")]
+pub struct Code {
+    pub f: Frame,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/enrol.html")]
+pub struct Enrol {
+    pub f: Frame,
+    pub qr: String,
+    pub secret: String,
+    pub required: bool,
+    pub enrolled: bool,
+    pub ask_password: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/recovery.html")]
+pub struct Recovery {
+    pub f: Frame,
+    pub codes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/account.html")]
+pub struct Account {
+    pub f: Frame,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub place: Option<String>,
+    pub enrolled: bool,
+    pub recovery_left: i64,
+    pub coordinator: bool,
+}
+
+#[derive(Template)]
+#[template(path = "console/volunteer.html")]
+pub struct Volunteer {
+    pub f: Frame,
+}
+
+#[derive(Template)]
+#[template(path = "console/accessibility.html")]
+pub struct Accessibility {
+    pub f: Frame,
+}
+
+pub struct TaskLine {
+    pub href: String,
+    pub title: String,
+    pub starts: String,
+    pub category: String,
+    pub status: String,
+    pub status_key: String,
+    pub spots: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/tasks.html")]
+pub struct Tasks {
+    pub f: Frame,
+    pub notice: Option<String>,
+    pub statuses: Vec<(String, String)>,
+    pub status: String,
+    pub categories: Vec<(String, String)>,
+    pub category: String,
+    pub from: String,
+    pub to: String,
+    pub error: Option<String>,
+    pub rows: Vec<TaskLine>,
+    pub next: Option<String>,
+}
+
+/// How a form field is drawn.
+pub enum FieldKind {
+    /// An `<input>` of this type.
+    Text(&'static str),
+    Area,
+    Select(Vec<(String, String)>),
+}
+
+/// One labelled form field with its value and error.
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub kind: FieldKind,
+    pub value: String,
+    pub required: bool,
+    pub numeric: bool,
+    pub maxlength: Option<u32>,
+    pub error: Option<String>,
+}
+
+impl FormField {
+    /// The ids the field's `aria-describedby` names: its hint and its error.
+    pub fn described_by(&self) -> Option<String> {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/task_form.html")]
+pub struct TaskForm {
+    pub f: Frame,
+    pub action: String,
+    pub submit: &'static str,
+    pub idempotency_key: String,
+    pub version: Option<i32>,
+    pub general_error: Option<String>,
+    pub has_errors: bool,
+    pub public_fields: Vec<FormField>,
+    pub private_fields: Vec<FormField>,
+}
+
+pub struct ClaimantLine {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub status: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/task.html")]
+pub struct TaskPage {
+    pub f: Frame,
+    pub id: String,
+    pub title: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub status: String,
+    pub status_key: String,
+    pub spots: String,
+    pub facts: Vec<(String, String)>,
+    pub description: String,
+    pub private: Option<Vec<(String, String)>>,
+    pub claimants: Vec<ClaimantLine>,
+    pub invitations: Vec<(String, String)>,
+    pub live: bool,
+    pub started: bool,
+    pub invite_options: Vec<(String, String)>,
+    pub complete_rows: Vec<(String, String, String)>,
+    pub history: Vec<(String, String)>,
+}
+
+pub struct ReportLine {
+    pub label: String,
+    pub total: bool,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/report.html")]
+pub struct Report {
+    pub f: Frame,
+    pub from: String,
+    pub to: String,
+    pub error: Option<String>,
+    pub csv_href: String,
+    pub chart: String,
+    pub rows: Vec<ReportLine>,
+}

@@ -1,0 +1,231 @@
+//! Queries for console sessions, enrolled authenticators and recovery codes. Tokens and
+//! codes are stored only as their SHA-256.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{console_sessions as sessions, recovery_codes, user_totp, users};
+use crate::db::users::UserRow;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub csrf_token: String,
+    pub stage: String,
+    pub pending_totp_secret: Option<Vec<u8>>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub token_hash: &'a [u8],
+    pub csrf_token: &'a str,
+    pub stage: &'a str,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub async fn insert_session(conn: &mut AsyncPgConnection, row: &NewSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The session of `token_hash` that is neither past its absolute end nor idle since
+/// `idle_since`, with its user, in one statement.
+pub async fn live_session(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+    idle_since: DateTime<Utc>,
+) -> QueryResult<Option<(SessionRow, UserRow)>> {
+    sessions::table
+        .inner_join(users::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(diesel::dsl::now))
+        .filter(sessions::last_seen_at.gt(idle_since))
+        .select((SessionRow::as_select(), UserRow::as_select()))
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn touch_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_seen_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_stage(conn: &mut AsyncPgConnection, id: Uuid, stage: &str) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set((
+            sessions::stage.eq(stage),
+            sessions::pending_totp_secret.eq(None::<Vec<u8>>),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_pending_secret(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    secret: &[u8],
+) -> QueryResult<()> {
+    diesel::update(sessions::table.find(id))
+        .set(sessions::pending_totp_secret.eq(secret))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(sessions::table.find(id)).execute(conn).await
+}
+
+/// Ends every console session of a person (password change, deactivation, a new address).
+pub async fn delete_sessions_of(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id)))
+        .execute(conn)
+        .await
+}
+
+/// Forgets sessions past their absolute end.
+pub async fn purge_expired_sessions(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(diesel::dsl::now)))
+        .execute(conn)
+        .await
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = user_totp, check_for_backend(diesel::pg::Pg))]
+pub struct TotpRow {
+    pub user_id: Uuid,
+    pub secret: Vec<u8>,
+    pub last_step: Option<i64>,
+}
+
+/// The person's authenticator, locked for the rest of the transaction (two codes checked
+/// at once must not both pass).
+pub async fn totp_for_update(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Option<TotpRow>> {
+    user_totp::table
+        .find(user_id)
+        .select(TotpRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn has_totp(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(user_totp::table.find(user_id)))
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_last_step(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    step: i64,
+) -> QueryResult<()> {
+    diesel::update(user_totp::table.find(user_id))
+        .set(user_totp::last_step.eq(step))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Enrols an authenticator (replacing an earlier one) with its first accepted step.
+pub async fn enrol(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    secret: &[u8],
+    step: i64,
+) -> QueryResult<()> {
+    diesel::insert_into(user_totp::table)
+        .values((
+            user_totp::user_id.eq(user_id),
+            user_totp::secret.eq(secret),
+            user_totp::last_step.eq(step),
+        ))
+        .on_conflict(user_totp::user_id)
+        .do_update()
+        .set((
+            user_totp::secret.eq(secret),
+            user_totp::last_step.eq(step),
+            user_totp::enabled_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces the person's recovery codes with `hashes`.
+pub async fn replace_recovery_codes(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    hashes: &[Vec<u8>],
+) -> QueryResult<()> {
+    diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = hashes
+        .iter()
+        .map(|h| {
+            (
+                recovery_codes::id.eq(Uuid::now_v7()),
+                recovery_codes::user_id.eq(user_id),
+                recovery_codes::code_hash.eq(h),
+            )
+        })
+        .collect();
+    diesel::insert_into(recovery_codes::table)
+        .values(&rows)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Uses an unused recovery code of the person; `false` when there is none with this hash.
+pub async fn use_recovery_code(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    hash: &[u8],
+) -> QueryResult<bool> {
+    diesel::update(
+        recovery_codes::table
+            .filter(recovery_codes::user_id.eq(user_id))
+            .filter(recovery_codes::code_hash.eq(hash))
+            .filter(recovery_codes::used_at.is_null()),
+    )
+    .set(recovery_codes::used_at.eq(diesel::dsl::now))
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
+}
+
+pub async fn unused_recovery_codes(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<i64> {
+    recovery_codes::table
+        .filter(recovery_codes::user_id.eq(user_id))
+        .filter(recovery_codes::used_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
+}

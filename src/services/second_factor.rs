@@ -1,0 +1,243 @@
+//! The second factor of the people who see private data: a TOTP authenticator (RFC 6238,
+//! SHA-1, 6 digits, 30-second steps, one step of clock skew either way) and ten recovery
+//! codes, shown once and stored hashed. A code is accepted once: the step of the last
+//! accepted code is stored, and only later steps pass.
+
+use chrono::Utc;
+use diesel_async::AsyncPgConnection;
+use totp_rs::{Algorithm, Builder, Secret, Totp};
+use uuid::Uuid;
+
+use crate::auth::AuthUser;
+use crate::auth::tokens;
+use crate::db::console as db;
+use crate::db::users::UserRow;
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::settings::Settings;
+
+const STEP_SECONDS: u64 = 30;
+const SECRET_BYTES: usize = 20;
+const RECOVERY_CODES: usize = 10;
+
+/// Whether a person's sign-in needs a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Nothing asked beyond the password (volunteers; others while 2FA is optional and
+    /// they have not enrolled).
+    None,
+    /// An authenticator is enrolled: its code (or a recovery code) is required.
+    Code,
+    /// A code is required and the person has no authenticator yet: they must enrol first.
+    Enrolment,
+}
+
+/// The roles that see where vulnerable people live, and may (or must) use a second factor.
+pub fn applies_to(role: Role) -> bool {
+    matches!(role, Role::Staff | Role::Coordinator | Role::Admin)
+}
+
+pub async fn requirement(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    user: &UserRow,
+) -> Result<Requirement, DomainError> {
+    let role = Role::parse(&user.role).unwrap_or(Role::Volunteer);
+    if !applies_to(role) {
+        return Ok(Requirement::None);
+    }
+    if db::has_totp(conn, user.id).await? {
+        Ok(Requirement::Code)
+    } else if settings.require_2fa {
+        Ok(Requirement::Enrolment)
+    } else {
+        Ok(Requirement::None)
+    }
+}
+
+fn totp(secret: &[u8]) -> Result<Totp, DomainError> {
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(STEP_SECONDS)
+        .with_secret(secret.to_vec())
+        .build()
+        .map_err(|e| DomainError::internal(anyhow::anyhow!("totp: {e:?}")))
+}
+
+fn now_seconds() -> u64 {
+    u64::try_from(Utc::now().timestamp()).unwrap_or(0)
+}
+
+/// The step at which `code` is right for `secret` within one step of `at`, if any.
+fn matching_step(secret: &[u8], code: &str, at: u64) -> Result<Option<i64>, DomainError> {
+    Ok(totp(secret)?
+        .check(code, at)
+        .and_then(|step| i64::try_from(step).ok()))
+}
+
+/// A code as typed: spaces and dashes dropped, letters lowered.
+fn normalize(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Checks a code of the person's authenticator, or one of their recovery codes, and uses
+/// it up. Runs in the caller's transaction (the authenticator row is locked).
+pub async fn verify(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    code: &str,
+) -> Result<bool, DomainError> {
+    let code = normalize(code);
+    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(row) = db::totp_for_update(conn, user_id).await? else {
+            return Ok(false);
+        };
+        return match matching_step(&row.secret, &code, now_seconds())? {
+            Some(step) if row.last_step.is_none_or(|last| step > last) => {
+                db::set_last_step(conn, user_id, step).await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        };
+    }
+    if code.is_empty() || code.len() > 64 {
+        return Ok(false);
+    }
+    let used = db::use_recovery_code(conn, user_id, &tokens::hash(&code)).await?;
+    if used {
+        tracing::warn!(user.id = %user_id, "recovery code used");
+    }
+    Ok(used)
+}
+
+/// A secret being enrolled: what the person scans or types into their app.
+pub struct Enrolment {
+    pub secret: Vec<u8>,
+    /// The secret in base32, for typing in by hand.
+    pub secret_text: String,
+    /// The `otpauth://` URI the QR code carries.
+    pub uri: String,
+}
+
+impl Enrolment {
+    /// A fresh random secret for `user`.
+    pub fn new(settings: &Settings, user: &AuthUser) -> Self {
+        Self::of(settings, user, crate::random::bytes(SECRET_BYTES))
+    }
+
+    /// The enrolment of an existing secret (the one kept on the session while enrolling).
+    pub fn of(settings: &Settings, user: &AuthUser, secret: Vec<u8>) -> Self {
+        let secret_text = Secret::from(secret.clone()).to_base32();
+        let issuer = format!("Dugnad {}", settings.municipality);
+        let label = format!("{issuer}:{}", user.row.email);
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        let uri = format!(
+            "otpauth://totp/{}?secret={secret_text}&issuer={}&algorithm=SHA1&digits=6&period={STEP_SECONDS}",
+            enc(&label).replace('+', "%20"),
+            enc(&issuer).replace('+', "%20"),
+        );
+        Self {
+            secret,
+            secret_text,
+            uri,
+        }
+    }
+}
+
+/// The QR code of an enrolment as an inline SVG (no script, no external image).
+pub fn qr_svg(uri: &str) -> Result<String, DomainError> {
+    let code = qrcode::QrCode::new(uri.as_bytes())
+        .map_err(|e| DomainError::internal(anyhow::anyhow!("qr code: {e}")))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .dark_color(qrcode::render::svg::Color("#000000"))
+        .light_color(qrcode::render::svg::Color("#ffffff"))
+        .build())
+}
+
+/// Finishes an enrolment when `code` is right for `secret`: the authenticator is stored
+/// (replacing an earlier one), new recovery codes are made, and they are returned in the
+/// clear this once. Runs in the caller's transaction.
+pub async fn confirm_enrolment(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    secret: &[u8],
+    code: &str,
+) -> Result<Vec<String>, DomainError> {
+    let code = normalize(code);
+    let Some(step) = matching_step(secret, &code, now_seconds())? else {
+        return Err(DomainError::invalid_field(
+            "code",
+            "is not the code the authenticator shows now",
+        ));
+    };
+    db::enrol(conn, user_id, secret, step).await?;
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
+    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| tokens::hash(&normalize(c))).collect();
+    db::replace_recovery_codes(conn, user_id, &hashes).await?;
+    tracing::info!(user.id = %user_id, "authenticator enrolled");
+    Ok(codes)
+}
+
+/// Ten characters of an unambiguous alphabet, shown as `xxxxx-xxxxx` (about 50 bits).
+fn recovery_code() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let raw = crate::random::bytes(10);
+    let chars: String = raw
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// The refusal of an API login whose code is missing.
+pub fn code_required() -> DomainError {
+    DomainError::new(
+        ErrorCode::OtpRequired,
+        "this account uses a second factor: send the code from the authenticator app as `otp`",
+    )
+}
+
+/// The refusal of an API login by someone who must enrol an authenticator first.
+pub fn enrolment_required() -> DomainError {
+    DomainError::new(
+        ErrorCode::OtpEnrolmentRequired,
+        "this account must have an authenticator app: enrol one in the web console first",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 6238, appendix B: the SHA-1 secret "12345678901234567890" at T = 59 gives
+    // 94287082 in 8 digits, so 287082 in 6.
+    #[test]
+    fn the_codes_are_those_of_rfc_6238() {
+        let secret = b"12345678901234567890";
+        assert_eq!(matching_step(secret, "287082", 59).ok().flatten(), Some(1));
+        assert_eq!(
+            matching_step(secret, "287082", 59 + 30).ok().flatten(),
+            Some(1)
+        );
+        assert_eq!(
+            matching_step(secret, "287082", 59 + 90).ok().flatten(),
+            None
+        );
+        assert_eq!(matching_step(secret, "287083", 59).ok().flatten(), None);
+    }
+
+    #[test]
+    fn recovery_codes_are_typed_forgivingly() {
+        let code = recovery_code();
+        assert_eq!(code.len(), 11);
+        assert_eq!(normalize(&code.to_uppercase()), normalize(&code));
+        assert_eq!(normalize(" ab cd-ef "), "abcdef");
+    }
+}

@@ -1,0 +1,146 @@
+//! Console sessions: a random token in a cookie, stored hashed; 30 minutes idle
+//! (`DUGNAD_CONSOLE_IDLE_MINUTES`), 12 hours at most; ended by signing out, and by
+//! everything that revokes a person's refresh tokens (a password change, a new address,
+//! deactivation), and with the account on erasure. The person's role and unit are read
+//! with the session on every request, as the API reads them with the token.
+
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncPgConnection;
+use uuid::Uuid;
+
+use crate::auth::AuthUser;
+use crate::auth::tokens;
+use crate::db::console as db;
+use crate::domain::error::DomainError;
+use crate::settings::Settings;
+
+/// The longest a session lives, however busy.
+pub const ABSOLUTE: chrono::Duration = chrono::Duration::hours(12);
+
+/// Where a sign-in stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The password was right; the authenticator's code is still to come.
+    Otp,
+    /// The password was right; a code is required and an authenticator must be enrolled.
+    Enrol,
+    /// Signed in.
+    Full,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Otp => "otp",
+            Self::Enrol => "enrol",
+            Self::Full => "full",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "otp" => Some(Self::Otp),
+            "enrol" => Some(Self::Enrol),
+            "full" => Some(Self::Full),
+            _ => None,
+        }
+    }
+}
+
+/// A live session and its person as they are now.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: Uuid,
+    pub csrf_token: String,
+    pub stage: Stage,
+    pub pending_totp_secret: Option<Vec<u8>>,
+    pub started_at: DateTime<Utc>,
+    pub user: AuthUser,
+}
+
+/// A new session: the token for the cookie (never stored) and the session's id.
+pub struct Started {
+    pub token: String,
+    pub id: Uuid,
+}
+
+/// Starts a session for `user_id` at `stage`.
+pub async fn start(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    stage: Stage,
+) -> Result<Started, DomainError> {
+    let (token, hash) = tokens::generate();
+    let id = Uuid::now_v7();
+    let csrf = crate::random::token(32);
+    db::insert_session(
+        conn,
+        &db::NewSession {
+            id,
+            user_id,
+            token_hash: &hash,
+            csrf_token: &csrf,
+            stage: stage.as_str(),
+            expires_at: Utc::now() + ABSOLUTE,
+        },
+    )
+    .await?;
+    Ok(Started { token, id })
+}
+
+/// The live session of a cookie's token: not past 12 hours, not idle, its person active.
+/// Each request moves the idle deadline (written at most every 30 seconds).
+pub async fn resolve(
+    conn: &mut AsyncPgConnection,
+    settings: &Settings,
+    token: &str,
+) -> Result<Option<Session>, DomainError> {
+    let idle = chrono::Duration::minutes(i64::from(settings.console_idle_minutes));
+    let Some((row, user)) = db::live_session(conn, &tokens::hash(token), Utc::now() - idle).await?
+    else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    let (Some(stage), Some(user)) = (Stage::parse(&row.stage), AuthUser::from_row(user)) else {
+        return Ok(None);
+    };
+    if Utc::now() - row.last_seen_at > chrono::Duration::seconds(30) {
+        db::touch_session(conn, row.id).await?;
+    }
+    Ok(Some(Session {
+        id: row.id,
+        csrf_token: row.csrf_token,
+        stage,
+        pending_totp_secret: row.pending_totp_secret,
+        started_at: row.created_at,
+        user,
+    }))
+}
+
+/// Finishes a sign-in: the half-way session is replaced by a new one (a new token and a
+/// new anti-forgery token), so nothing seen before the second factor opens the console.
+pub async fn complete(
+    conn: &mut AsyncPgConnection,
+    session: &Session,
+) -> Result<Started, DomainError> {
+    db::delete_session(conn, session.id).await?;
+    start(conn, session.user.id, Stage::Full).await
+}
+
+/// Keeps an authenticator secret on the session while the person enrols it.
+pub async fn keep_pending_secret(
+    conn: &mut AsyncPgConnection,
+    session: &Session,
+    secret: &[u8],
+) -> Result<(), DomainError> {
+    db::set_pending_secret(conn, session.id, secret).await?;
+    Ok(())
+}
+
+/// Signs out.
+pub async fn end(conn: &mut AsyncPgConnection, session_id: Uuid) -> Result<(), DomainError> {
+    db::delete_session(conn, session_id).await?;
+    Ok(())
+}

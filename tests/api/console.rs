@@ -1,0 +1,824 @@
+//! The web console over real HTTP: sign-in, sessions, the second factor, anti-forgery
+//! tokens, the staff's pages and what they must never show.
+
+use std::collections::HashMap;
+
+use dugnad::domain::account::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TEST_PASSWORD, TestApp};
+
+/// A browser without JavaScript: a cookie jar and forms.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: HashMap<String, String>,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+
+    /// The value of the first hidden input `name`.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no field {name} in:\n{}", self.body))
+            + marker.len();
+        let end = self.body[start..].find('"').expect("closing quote") + start;
+        self.body[start..end].to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let cookie = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let request = if cookie.is_empty() {
+            request
+        } else {
+            request.header("cookie", cookie)
+        };
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        for set in headers.get_all("set-cookie") {
+            let set = set.to_str().expect("ascii cookie");
+            let pair = set.split(';').next().expect("pair");
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || set.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.app.client.get(self.app.url(path));
+        self.send(request).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        let request = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        self.send(request).await
+    }
+
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies.get("dugnad_session").cloned()
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.into(), value.into());
+    }
+
+    /// Signs in through the login form; answers the page after the redirect.
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> Page {
+        let form = self.get("/console/login").await;
+        let csrf = form.hidden("csrf");
+        self.post(
+            "/console/login",
+            &[("csrf", &csrf), ("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// The anti-forgery token of the session, read off a page that carries it.
+    pub async fn csrf(&mut self) -> String {
+        self.get("/console/accessibility").await.hidden("csrf")
+    }
+}
+
+/// An account made as `dugnad create-user` makes it, not logged in anywhere.
+async fn account(app: &TestApp, role: Role, unit: Option<uuid::Uuid>) -> (uuid::Uuid, String) {
+    let email = format!(
+        "{}-{}@example.no",
+        role.as_str(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let mut conn = app.pool.get().await.expect("connection");
+    let user = dugnad::services::users::create_from_cli(
+        &mut conn,
+        &dugnad::services::users::NewAccount {
+            email: email.clone(),
+            name: format!("Konsoll {}", role.as_str()),
+            role,
+            service_unit_id: unit,
+            council_id: None,
+            phone: Some("+47 400 00 001".into()),
+            language: None,
+        },
+        TEST_PASSWORD,
+    )
+    .await
+    .expect("user created");
+    (user.id, email)
+}
+
+/// The form fields of a new task, with overrides.
+fn task_form<'f>(
+    csrf: &'f str,
+    key: &'f str,
+    category: &'f str,
+    extra: &[(&'f str, &'f str)],
+) -> Vec<(&'f str, &'f str)> {
+    let mut fields = vec![
+        ("csrf", csrf),
+        ("idempotency_key", key),
+        ("title", "Handletur til Kiwi"),
+        ("description", "Handle inn til helgen."),
+        ("category_id", category),
+        ("council_id", ""),
+        ("starts_at", "2031-05-06T10:00"),
+        ("duration_minutes", "90"),
+        ("spots", "1"),
+        ("area_hint", "Torstrand"),
+        ("private.address", "Kongegata 7"),
+        ("private.recipient_name", "Ingrid Berg"),
+        ("private.recipient_phone", "+47 922 22 222"),
+        ("private.notes", "Ringer på to ganger"),
+    ];
+    for (k, v) in extra {
+        if let Some(slot) = fields.iter_mut().find(|(name, _)| name == k) {
+            slot.1 = v;
+        }
+    }
+    fields
+}
+
+async fn staff_browser<'a>(app: &'a TestApp, unit: uuid::Uuid) -> (Browser<'a>, String) {
+    let (_, email) = account(app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(app);
+    let page = browser.sign_in(&email, TEST_PASSWORD).await;
+    assert_eq!(page.status, 303, "sign-in: {}", page.body);
+    (browser, email)
+}
+
+async fn task_count(app: &TestApp) -> i64 {
+    app.query_json("SELECT count(*) AS n FROM tasks").await[0]["n"]
+        .as_i64()
+        .expect("count")
+}
+
+#[tokio::test]
+async fn the_login_page_has_its_labels_and_the_console_headers() {
+    let app = TestApp::spawn().await;
+    let mut browser = Browser::new(&app);
+    let page = browser.get("/console/login").await;
+    assert_eq!(page.status, 200);
+    for needle in [
+        "<label for=\"email\">E-post</label>",
+        "<label for=\"password\">Passord</label>",
+        ">Logg inn</button>",
+        "<header",
+        "<main",
+        "Tilgjengelighetserklæring",
+    ] {
+        assert!(page.body.contains(needle), "{needle} missing");
+    }
+    let csp = page.header("content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(page.header("x-content-type-options"), "nosniff");
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert_eq!(page.header("referrer-policy"), "same-origin");
+    assert!(!page.body.contains("<script"));
+    let english = browser
+        .get("/console/language?to=en&back=/console/login")
+        .await;
+    assert_eq!(english.location(), Some("/console/login"));
+    let page = browser.get("/console/login").await;
+    assert!(page.body.contains(">Email</label>") && page.body.contains(">Sign in</button>"));
+    // The language switch does not send anyone off the site.
+    let away = browser
+        .get("/console/language?to=nb&back=//evil.example")
+        .await;
+    assert_eq!(away.location(), Some("/console"));
+}
+
+#[tokio::test]
+async fn every_failed_sign_in_gets_the_same_message_and_the_cookie_is_strict() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(&app);
+    let wrong = browser.sign_in(&email, "not-the-password-at-all").await;
+    let unknown = browser.sign_in("nobody@example.no", TEST_PASSWORD).await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    let message = "E-postadressen eller passordet er feil.";
+    assert!(wrong.body.contains(message) && unknown.body.contains(message));
+    assert!(browser.session_cookie().is_none());
+    let ok = browser.sign_in(&email, TEST_PASSWORD).await;
+    assert_eq!(ok.status, 303);
+    let set = ok.header("set-cookie");
+    assert!(set.starts_with("dugnad_session="), "{set}");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+    // The stored token is a hash, never the cookie's value.
+    let cookie = browser.session_cookie().expect("session");
+    let rows = app
+        .query_json("SELECT encode(token_hash, 'hex') AS h FROM console_sessions")
+        .await;
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0]["h"].as_str().expect("hash").contains(&cookie));
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_host_bound() {
+    let app = TestApp::spawn_with(|s| {
+        s.public_url = "https://dugnad.larvik.test".parse().expect("url");
+    })
+    .await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(&app);
+    let ok = browser.sign_in(&email, TEST_PASSWORD).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let set = ok.header("set-cookie");
+    assert!(set.starts_with("__Host-dugnad_session="), "{set}");
+    assert!(
+        set.contains("Secure") && set.contains("Path=/") && !set.contains("Domain"),
+        "{set}"
+    );
+}
+
+#[tokio::test]
+async fn a_task_posted_in_the_console_is_served_by_the_api_with_its_private_block_guarded() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Sentrum").await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let form = browser.get("/console/tasks/new").await;
+    assert_eq!(form.status, 200);
+    for label in [
+        "Tittel",
+        "Beskrivelse",
+        "Kategori",
+        "Nærmiljøutvalg",
+        "Starttid",
+        "Varighet (minutter)",
+        "Antall plasser",
+        "Område",
+        "Adresse",
+        "Mottakers navn",
+        "Mottakers telefon",
+        "Notater",
+    ] {
+        assert!(
+            form.body.contains(&format!("\">{label}</label>")),
+            "label {label}"
+        );
+    }
+    assert!(form.body.contains(">Publiser</button>"));
+    assert!(form.body.contains("Tittelen er offentlig tekst"));
+    let csrf = form.hidden("csrf");
+    let key = form.hidden("idempotency_key");
+    let category = app.category_id("shopping-errands").await.to_string();
+    let posted = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&csrf, &key, &category, &[]),
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let location = posted.location().expect("location").to_owned();
+    let id = location
+        .trim_start_matches("/console/tasks/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned();
+    // Submitted again (a double click, a reload): the same task, not a second one.
+    let again = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&csrf, &key, &category, &[]),
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        again.location(),
+        Some(format!("/console/tasks/{id}").as_str())
+    );
+    assert_eq!(task_count(&app).await, 1);
+
+    let page = browser.get(&format!("/console/tasks/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Kongegata 7") && page.body.contains("Ingrid Berg"));
+    assert_eq!(page.header("cache-control"), "no-store");
+    let list = browser.get("/console/tasks").await;
+    assert!(list.body.contains("Handletur til Kiwi"));
+
+    // The API serves it to volunteers, without the private block until they claim it.
+    let volunteer = app.volunteer().await;
+    let seen = app.task_as(&volunteer, &id).await;
+    assert_eq!(seen["title"], "Handletur til Kiwi");
+    assert!(seen["private"].is_null(), "{seen}");
+    assert_eq!(
+        seen["starts_at"], "2031-05-06T08:00:00.000Z",
+        "10:00 in Oslo in May"
+    );
+    app.claimed(&volunteer, &id).await;
+    let held = app.task_as(&volunteer, &id).await;
+    assert_eq!(held["private"]["address"], "Kongegata 7");
+    // The claimant shows on the task page with their contact details.
+    let page = browser.get(&format!("/console/tasks/{id}")).await;
+    assert!(
+        page.body.contains(&volunteer.email),
+        "claimant's email on the page"
+    );
+    assert!(
+        page.body.contains("+47 400 00 000"),
+        "claimant's phone on the page"
+    );
+    app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_form_with_errors_shows_them_by_their_fields_in_norwegian_with_a_fresh_key() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let form = browser.get("/console/tasks/new").await;
+    let csrf = form.hidden("csrf");
+    let key = form.hidden("idempotency_key");
+    let category = app.category_id("shopping-errands").await.to_string();
+    let bad = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(
+                &csrf,
+                &key,
+                &category,
+                &[
+                    ("title", ""),
+                    ("starts_at", "2020-01-01T10:00"),
+                    ("spots", "99"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("id=\"title-error\">Må fylles ut."),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body
+            .contains("id=\"starts_at-error\">Må være fram i tid.")
+    );
+    assert!(
+        bad.body
+            .contains("id=\"spots-error\">Må være et helt tall fra 1 til 50.")
+    );
+    assert!(bad.body.contains("aria-describedby=\"spots-error\""));
+    // What was typed stays, and the form carries a new key.
+    assert!(bad.body.contains("value=\"Kongegata 7\""));
+    let fresh = bad.hidden("idempotency_key");
+    assert_ne!(fresh, key);
+    assert_eq!(task_count(&app).await, 0);
+    let good = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&csrf, &fresh, &category, &[]),
+        )
+        .await;
+    assert_eq!(good.status, 303, "{}", good.body);
+    assert_eq!(task_count(&app).await, 1);
+}
+
+#[tokio::test]
+async fn a_post_without_this_sessions_token_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (mut mine, _) = staff_browser(&app, unit).await;
+    let (mut other, _) = staff_browser(&app, unit).await;
+    let category = app.category_id("shopping-errands").await.to_string();
+    let others_token = other.csrf().await;
+    for csrf in ["", "forged", others_token.as_str()] {
+        let page = mine
+            .post("/console/tasks/new", &task_form(csrf, "k1", &category, &[]))
+            .await;
+        assert_eq!(page.status, 403, "token {csrf:?}");
+        assert!(page.body.contains("ingenting ble endret"));
+    }
+    assert_eq!(task_count(&app).await, 0);
+    // Nor can a form sign out someone else.
+    let out = mine
+        .post("/console/logout", &[("csrf", &others_token)])
+        .await;
+    assert_eq!(out.status, 403);
+    assert_eq!(mine.get("/console/tasks").await.status, 200);
+    // The login form has its own token too.
+    let mut stranger = Browser::new(&app);
+    let page = stranger
+        .post(
+            "/console/login",
+            &[("email", "x@example.no"), ("password", "y")],
+        )
+        .await;
+    assert_eq!(page.status, 403);
+}
+
+#[tokio::test]
+async fn the_api_refuses_the_console_cookie() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (browser, _) = staff_browser(&app, unit).await;
+    let cookie = browser.session_cookie().expect("session");
+    let response = app
+        .send(
+            app.client
+                .get(app.url("/api/v1/me"))
+                .header("cookie", format!("dugnad_session={cookie}")),
+        )
+        .await;
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn another_units_staff_sees_no_private_data_and_volunteers_are_sent_to_the_app() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Sentrum").await;
+    let other_unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({})).await;
+    let id = crate::helpers::id_of(&task);
+    let (mut stranger, _) = staff_browser(&app, other_unit).await;
+    for path in [
+        format!("/console/tasks/{id}"),
+        format!("/console/tasks/{id}/edit"),
+    ] {
+        let page = stranger.get(&path).await;
+        assert_eq!(page.status, 403, "{path}");
+        assert!(!page.body.contains("Storgata 1") && !page.body.contains("Ruth Hansen"));
+    }
+    let csrf = stranger.csrf().await;
+    let cancel = stranger
+        .post(
+            &format!("/console/tasks/{id}/cancel"),
+            &[("csrf", &csrf), ("reason", "Nei")],
+        )
+        .await;
+    assert_eq!(cancel.status, 403);
+    assert_eq!(app.task_as(&staff, &id).await["status"], "open");
+    let list = stranger.get("/console/tasks").await;
+    assert!(
+        !list.body.contains("Følge til legen"),
+        "another unit's task in the list"
+    );
+
+    let volunteer = app.volunteer().await;
+    let mut browser = Browser::new(&app);
+    let page = browser.sign_in(&volunteer.email, TEST_PASSWORD).await;
+    assert_eq!(page.status, 303);
+    let home = browser.get("/console").await;
+    assert!(home.body.contains("Bruk appen"), "{}", home.body);
+    assert_eq!(browser.get("/console/tasks").await.status, 403);
+}
+
+#[tokio::test]
+async fn a_stale_edit_is_refused_and_cancel_and_sign_out_work() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({})).await;
+    let id = crate::helpers::id_of(&task);
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let edit = browser.get(&format!("/console/tasks/{id}/edit")).await;
+    assert_eq!(edit.status, 200);
+    let csrf = edit.hidden("csrf");
+    let version = edit.hidden("version");
+    // Someone else saves first, through the API.
+    let changed = app
+        .patch(
+            &format!("/api/v1/tasks/{id}"),
+            Some(&staff.access_token),
+            json!({"title": "Følge til tannlegen"}),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let category = app.category_id("accompaniment").await.to_string();
+    let mut fields = task_form(&csrf, "k", &category, &[("title", "Min versjon")]);
+    fields.push(("version", &version));
+    let stale = browser
+        .post(&format!("/console/tasks/{id}/edit"), &fields)
+        .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("Noen andre har endret oppgaven"));
+    assert_eq!(
+        app.task_as(&staff, &id).await["title"],
+        "Følge til tannlegen"
+    );
+
+    let cancel = browser
+        .post(
+            &format!("/console/tasks/{id}/cancel"),
+            &[("csrf", &csrf), ("reason", "Mottakeren er på sykehus")],
+        )
+        .await;
+    assert_eq!(cancel.status, 303, "{}", cancel.body);
+    assert_eq!(app.task_as(&staff, &id).await["status"], "cancelled");
+
+    let cookie = browser.session_cookie().expect("session");
+    let out = browser.post("/console/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.location(), Some("/console/login?out=1"));
+    // The old cookie opens nothing any more.
+    let mut thief = Browser::new(&app);
+    thief.set_cookie("dugnad_session", &cookie);
+    let page = thief.get("/console/tasks").await;
+    assert_eq!(page.status, 303);
+    assert!(
+        page.location()
+            .is_some_and(|l| l.starts_with("/console/login"))
+    );
+    app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_past_twelve_hours_and_on_a_password_change() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (mut idle, _) = staff_browser(&app, unit).await;
+    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '31 minutes'")
+        .await;
+    assert_eq!(idle.get("/console/tasks").await.status, 303);
+
+    let (mut old, _) = staff_browser(&app, unit).await;
+    app.sql("UPDATE console_sessions SET expires_at = now() - interval '1 second'")
+        .await;
+    assert_eq!(old.get("/console/tasks").await.status, 303);
+
+    let staff = app.staff(unit).await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&staff.email, TEST_PASSWORD).await.status,
+        303
+    );
+    assert_eq!(browser.get("/console/tasks").await.status, 200);
+    let changed = app
+        .post(
+            "/api/v1/me/password",
+            Some(&staff.access_token),
+            json!({"current_password": TEST_PASSWORD, "password": "Et-helt-nytt-passord-77"}),
+        )
+        .await;
+    assert_eq!(changed.status(), 204);
+    assert_eq!(
+        browser.get("/console/tasks").await.status,
+        303,
+        "a password change ends console sessions"
+    );
+    app.deliver_mail().await;
+}
+
+/// The current code of an authenticator whose base32 key a page showed.
+fn code_for(secret_base32: &str, offset_steps: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_base32).expect("base32");
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret.as_bytes().to_vec())
+        .build()
+        .expect("totp");
+    let now = chrono::Utc::now().timestamp() + offset_steps * 30;
+    totp.generate(u64::try_from(now).expect("positive"))
+        .to_string()
+}
+
+fn secret_on(page: &Page) -> String {
+    let start = page
+        .body
+        .find("<code class=\"secret\">")
+        .expect("secret shown")
+        + 21;
+    let end = page.body[start..].find('<').expect("end") + start;
+    page.body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn with_2fa_required_nobody_gets_in_without_a_code_and_a_recovery_code_works_once() {
+    let app = TestApp::spawn_with(|s| s.require_2fa = true).await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let login = |otp: Option<String>| {
+        let mut body = json!({"email": email, "password": TEST_PASSWORD});
+        if let Some(otp) = otp {
+            body["otp"] = Value::String(otp);
+        }
+        body
+    };
+    // No authenticator yet: no API token, and the console opens only the enrolment.
+    let refused = app.post("/api/v1/auth/login", None, login(None)).await;
+    crate::helpers::assert_problem(refused, 403, "otp_enrolment_required").await;
+    let mut browser = Browser::new(&app);
+    let signed = browser.sign_in(&email, TEST_PASSWORD).await;
+    assert_eq!(signed.location(), Some("/console/account/2fa"));
+    let tasks = browser.get("/console/tasks").await;
+    assert_eq!(tasks.location(), Some("/console/account/2fa"));
+    let enrol = browser.get("/console/account/2fa").await;
+    assert!(enrol.body.contains("<svg"), "a QR code drawn on the server");
+    let secret = secret_on(&enrol);
+    let csrf = enrol.hidden("csrf");
+    let wrong = browser
+        .post(
+            "/console/account/2fa",
+            &[("csrf", &csrf), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert_eq!(browser.get("/console/tasks").await.status, 303);
+    let code = code_for(&secret, 0);
+    let done = browser
+        .post("/console/account/2fa", &[("csrf", &csrf), ("code", &code)])
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let recovery: Vec<String> = done
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').expect("end")].to_owned())
+        .collect();
+    assert_eq!(recovery.len(), 10);
+    let stored = app
+        .query_json("SELECT encode(code_hash, 'hex') AS h FROM recovery_codes")
+        .await;
+    assert_eq!(stored.len(), 10);
+    assert!(stored.iter().all(|r| {
+        !recovery
+            .iter()
+            .any(|c| r["h"].as_str().is_some_and(|h| h.contains(c.as_str())))
+    }));
+    assert_eq!(
+        browser.get("/console/tasks").await.status,
+        200,
+        "signed in after enrolling"
+    );
+
+    // The API now needs the code; the one just used is spent.
+    let without = app.post("/api/v1/auth/login", None, login(None)).await;
+    crate::helpers::assert_problem(without, 401, "otp_required").await;
+    let replay = app
+        .post("/api/v1/auth/login", None, login(Some(code.clone())))
+        .await;
+    crate::helpers::assert_problem(replay, 401, "unauthenticated").await;
+    let next = code_for(&secret, 1);
+    let ok = app
+        .post("/api/v1/auth/login", None, login(Some(next)))
+        .await;
+    assert_eq!(ok.status(), 200);
+
+    // The console asks for the code after the password; a recovery code works once.
+    let mut second = Browser::new(&app);
+    let half = second.sign_in(&email, TEST_PASSWORD).await;
+    assert_eq!(half.location(), Some("/console/login/code"));
+    assert_eq!(
+        second.get("/console/tasks").await.location(),
+        Some("/console/login/code")
+    );
+    let code_page = second.get("/console/login/code").await;
+    let csrf = code_page.hidden("csrf");
+    let half_cookie = second.session_cookie().expect("cookie");
+    let used = second
+        .post(
+            "/console/login/code",
+            &[("csrf", &csrf), ("code", &recovery[0].to_uppercase())],
+        )
+        .await;
+    assert_eq!(used.status, 303, "{}", used.body);
+    assert_ne!(
+        second.session_cookie(),
+        Some(half_cookie),
+        "a new session after the second factor"
+    );
+    assert_eq!(second.get("/console/tasks").await.status, 200);
+    let again = app
+        .post("/api/v1/auth/login", None, login(Some(recovery[0].clone())))
+        .await;
+    crate::helpers::assert_problem(again, 401, "unauthenticated").await;
+    let other = app
+        .post("/api/v1/auth/login", None, login(Some(recovery[1].clone())))
+        .await;
+    assert_eq!(other.status(), 200);
+}
+
+#[tokio::test]
+async fn the_report_page_draws_its_figures_and_downloads_them() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    app.post_task(&staff, json!({})).await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let year = chrono::Utc::now().format("%Y").to_string();
+    let page = browser
+        .get(&format!("/console/report?from={year}-01&to={year}-12"))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("<svg") && page.body.contains("<table"));
+    assert!(
+        page.body
+            .contains("<th scope=\"row\">Totalt</th><td>1</td>"),
+        "one task posted: {}",
+        page.body
+    );
+    let csv = browser
+        .get(&format!(
+            "/console/report?from={year}-01&to={year}-12&format=csv"
+        ))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    let bad = browser.get("/console/report?from=2026-13").await;
+    assert!(bad.body.contains("id=\"report-error\""));
+}
+
+#[tokio::test]
+async fn staff_complete_with_hours_and_the_history_names_nobody_who_released() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({"spots": 2})).await;
+    let id = crate::helpers::id_of(&task);
+    let stays = app.volunteer().await;
+    let leaves = app.volunteer().await;
+    app.claimed(&stays, &id).await;
+    app.claimed(&leaves, &id).await;
+    assert_eq!(app.release(&leaves, &id).await.status(), 200);
+    app.started_ago(&id, chrono::Duration::hours(3)).await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let page = browser.get(&format!("/console/tasks/{id}")).await;
+    assert!(page.body.contains(&stays.email));
+    assert!(
+        !page.body.contains(&leaves.email),
+        "a released claim is not listed"
+    );
+    assert!(page.body.contains("En plass ble ledig"));
+    let claim = app
+        .query_json(&format!(
+            "SELECT id FROM claims WHERE task_id = '{id}' AND status = 'active'"
+        ))
+        .await[0]["id"]
+        .as_str()
+        .expect("claim")
+        .to_owned();
+    let csrf = page.hidden("csrf");
+    let field = format!("hours.{claim}");
+    let done = browser
+        .post(
+            &format!("/console/tasks/{id}/complete"),
+            &[("csrf", &csrf), (&field, "2,5")],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let rows = app
+        .query_json(&format!(
+            "SELECT status, minutes FROM claims WHERE id = '{claim}'"
+        ))
+        .await;
+    assert_eq!(rows[0]["status"], "completed");
+    assert_eq!(rows[0]["minutes"], 150);
+    app.deliver_mail().await;
+}

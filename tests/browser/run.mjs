@@ -1,0 +1,238 @@
+// The console in a real browser: Debian's Chromium driven by playwright-core (no
+// bundled browser), every main page checked with axe-core, one task posted with the
+// keyboard alone, the pages at 320 px, and screenshots under target/browser/.
+//
+// Run by scripts/browser-tests.sh, which starts the service and creates the accounts:
+//   BASE_URL, STAFF_EMAIL, VOLUNTEER_EMAIL, PASSWORD, CATEGORY_NAME, SHOTS
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+const base = env('BASE_URL');
+const shots = env('SHOTS');
+const password = env('PASSWORD');
+mkdirSync(shots, { recursive: true });
+
+let failures = 0;
+const results = [];
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    results.push(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    failures += 1;
+    results.push(`FAIL ${name}: ${error.stack || error}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** axe-core on the page as it is: no violations of WCAG 2.0/2.1 A and AA. */
+async function axe(page, label) {
+  // evaluate() runs outside the page's CSP, so the page's own policy stays strict.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+  assert(found.length === 0, `axe on ${label}:\n  ${found.join('\n  ')}`);
+  assert(result.passes.length > 10, `axe on ${label} checked almost nothing`);
+}
+
+async function noHorizontalScroll(page, label) {
+  const widths = await page.evaluate(() => ({
+    doc: document.documentElement.scrollWidth,
+    view: document.documentElement.clientWidth,
+  }));
+  assert(widths.doc <= widths.view, `${label} scrolls sideways at 320 px: ${widths.doc} > ${widths.view}`);
+}
+
+async function api(path, { method = 'GET', token, body } = {}) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+  const response = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+});
+// The browser's own widgets in en-US (a known datetime-local layout); the pages in bokmål.
+const context = await browser.newContext({
+  locale: 'en-US',
+  timezoneId: 'Europe/Oslo',
+  viewport: { width: 1280, height: 900 },
+});
+await context.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
+const page = await context.newPage();
+const cspViolations = [];
+page.on('console', (message) => {
+  if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+});
+let taskUrl = '';
+const title = `Handletur ${Date.now()}`;
+
+await step('sign in', async () => {
+  await page.goto(`${base}/console/login`);
+  await axe(page, 'the login page');
+  await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
+  await page.getByLabel('E-post').fill(env('STAFF_EMAIL'));
+  await page.getByLabel('Passord').fill(password);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  await page.waitForURL(/\/console\/tasks/);
+  await axe(page, 'the task list');
+  await page.screenshot({ path: `${shots}/tasks.png`, fullPage: true });
+});
+
+await step('post a task with a private block, keyboard only', async () => {
+  await page.goto(`${base}/console/tasks/new`);
+  await axe(page, 'the new-task form');
+  await page.screenshot({ path: `${shots}/new-task.png`, fullPage: true });
+  // From the top of the page, Tab to each field in order and type into it.
+  await page.locator('body').focus();
+  const tabTo = async (id) => {
+    for (let i = 0; i < 40; i += 1) {
+      await page.keyboard.press('Tab');
+      if ((await page.evaluate(() => document.activeElement && document.activeElement.id)) === id) return;
+    }
+    throw new Error(`Tab never reached #${id}`);
+  };
+  const outline = async () =>
+    page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  await tabTo('title');
+  assert((await outline()) !== 'none', 'the focused field shows no focus ring');
+  await page.keyboard.type(title);
+  await tabTo('description');
+  await page.keyboard.type('Handle inn til helgen.');
+  await tabTo('category_id');
+  await page.keyboard.press('ArrowDown');
+  await tabTo('starts_at');
+  // en-US datetime-local: month, day, year, hour, minute, AM/PM.
+  await page.keyboard.type('05062031');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('1000AM');
+  const start = await page.locator('#starts_at').inputValue();
+  assert(start === '2031-05-06T10:00', `the start typed as ${start}`);
+  await tabTo('spots');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('2');
+  await tabTo('private.address');
+  await page.keyboard.type('Kongegata 7');
+  await tabTo('private.recipient_name');
+  await page.keyboard.type('Ingrid Berg');
+  // On to the button and Enter.
+  for (let i = 0; i < 10; i += 1) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => document.activeElement && document.activeElement.textContent);
+    if (text && text.trim() === 'Publiser') break;
+  }
+  await Promise.all([page.waitForURL(/\/console\/tasks\/[0-9a-f-]{36}/), page.keyboard.press('Enter')]);
+  taskUrl = page.url().split('?')[0];
+  const body = await page.locator('main').innerText();
+  assert(body.includes('Kongegata 7') && body.includes('Ingrid Berg'), 'the private block on the task page');
+});
+
+await step('the task is in the list', async () => {
+  await page.goto(`${base}/console/tasks`);
+  assert(await page.getByRole('link', { name: title }).isVisible(), 'the new task in the list');
+});
+
+await step('a volunteer claims it through the API and appears with contact details', async () => {
+  const id = taskUrl.split('/').pop();
+  const login = await api('/api/v1/auth/login', { method: 'POST', body: { email: env('VOLUNTEER_EMAIL'), password } });
+  assert(login.status === 200, `volunteer login: ${login.status}`);
+  const token = login.body.access_token;
+  const before = await api(`/api/v1/tasks/${id}`, { token });
+  assert(before.status === 200 && before.body.private == null, 'no private block before the claim');
+  const claim = await api(`/api/v1/tasks/${id}/claim`, { method: 'POST', token, body: {} });
+  assert(claim.status === 201, `claim: ${claim.status} ${JSON.stringify(claim.body)}`);
+  const after = await api(`/api/v1/tasks/${id}`, { token });
+  assert(after.body.private && after.body.private.address === 'Kongegata 7', 'the private block after the claim');
+  await page.goto(taskUrl);
+  const body = await page.locator('main').innerText();
+  assert(body.includes(env('VOLUNTEER_EMAIL')), 'the claimant with their email on the task page');
+  await axe(page, 'the task page');
+  await page.screenshot({ path: `${shots}/task.png`, fullPage: true });
+});
+
+await step('pages reflow at 320 px', async () => {
+  await page.setViewportSize({ width: 320, height: 900 });
+  for (const [path, label] of [[taskUrl, 'the task page'], [`${base}/console/tasks`, 'the task list'], [`${base}/console/tasks/new`, 'the new-task form']]) {
+    await page.goto(path);
+    await noHorizontalScroll(page, label);
+  }
+  await page.goto(taskUrl);
+  await page.screenshot({ path: `${shots}/task-320px.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+await step('an edit on a stale version is refused', async () => {
+  await page.goto(`${taskUrl}/edit`);
+  const other = await context.newPage();
+  await other.goto(`${taskUrl}/edit`);
+  await other.getByLabel('Antall plasser').fill('3');
+  await other.getByRole('button', { name: 'Lagre' }).click();
+  await other.waitForURL(/done=saved/);
+  await other.close();
+  await page.getByLabel('Tittel').fill(`${title} (endret)`);
+  await page.getByRole('button', { name: 'Lagre' }).click();
+  const body = await page.locator('main').innerText();
+  assert(body.includes('Noen andre har endret oppgaven'), 'the stale form is refused with a clear message');
+  await page.goto(taskUrl);
+  assert(!(await page.locator('h1').innerText()).includes('(endret)'), 'the stale edit changed nothing');
+});
+
+await step('cancel with a reason', async () => {
+  await page.goto(taskUrl);
+  await page.getByLabel('Grunn til avlysning').fill('Mottakeren er på sykehus');
+  await page.getByRole('button', { name: 'Avlys oppgaven' }).click();
+  await page.waitForURL(/done=called-off/);
+  await page.goto(taskUrl);
+  assert((await page.locator('main').innerText()).includes('Avlyst'), 'the task shows as cancelled');
+});
+
+await step('the English pages and the accessibility statement', async () => {
+  await page.getByRole('link', { name: 'English' }).click();
+  await page.goto(`${base}/console/accessibility`);
+  assert((await page.locator('h1').innerText()) === 'Accessibility statement', 'the statement in English');
+  await axe(page, 'the accessibility statement');
+  await page.getByRole('link', { name: 'Norsk (bokmål)' }).click();
+  await page.goto(`${base}/console/report`);
+  await axe(page, 'the report');
+  await page.screenshot({ path: `${shots}/report.png`, fullPage: true });
+});
+
+await step('sign out, and the session is dead', async () => {
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name.endsWith('dugnad_session'));
+  assert(session && session.httpOnly && session.sameSite === 'Lax', 'an HttpOnly, SameSite=Lax session cookie');
+  await page.getByRole('button', { name: 'Logg ut' }).click();
+  await page.waitForURL(/\/console\/login/);
+  // The old cookie, put back by hand, opens nothing.
+  await context.addCookies([{ ...session }]);
+  await page.goto(`${base}/console/tasks`);
+  assert(page.url().includes('/console/login'), `the old session still opens ${page.url()}`);
+});
+
+await step('no page broke its content security policy', async () => {
+  assert(cspViolations.length === 0, cspViolations.join('\n'));
+});
+
+await browser.close();
+console.log(results.join('\n'));
+console.log(`${results.length - failures} passed, ${failures} failed; screenshots in ${shots}`);
+process.exit(failures === 0 ? 0 : 1);
