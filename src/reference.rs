@@ -15,7 +15,20 @@ const BUILT_IN: &[(&str, &str)] = &[("larvik", include_str!("../data/municipalit
 pub struct MunicipalityData {
     pub name: String,
     pub councils: Vec<String>,
+    /// The funding key's amounts per year (whole kroner); a file may carry none.
+    #[serde(default)]
+    pub funding: Vec<FundingSeed>,
     pub categories: Vec<CategorySeed>,
+}
+
+/// One year of the councils' funding key as the data file gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingSeed {
+    pub year: i32,
+    pub base_nok: i64,
+    pub per_child_nok: i64,
+    pub pot_nok: i64,
 }
 
 /// A category as the data file names it.
@@ -75,6 +88,19 @@ impl MunicipalityData {
         for council in &self.councils {
             if !seen.insert(council.to_lowercase()) {
                 return Err(format!("council `{council}` is listed twice"));
+            }
+        }
+        let mut years = std::collections::HashSet::new();
+        for f in &self.funding {
+            if !years.insert(f.year) {
+                return Err(format!("funding year {} is listed twice", f.year));
+            }
+            if !(2000..=2100).contains(&f.year)
+                || f.base_nok < 0
+                || f.per_child_nok < 0
+                || f.pot_nok < 0
+            {
+                return Err(format!("funding year {} has a value out of range", f.year));
             }
         }
         let mut slugs = std::collections::HashSet::new();

@@ -4,6 +4,7 @@
 //! `docs/PRODUCT.md` ("The web console").
 
 mod account;
+mod funding;
 mod http;
 mod i18n;
 mod report;
@@ -49,6 +50,10 @@ pub fn scope() -> actix_web::Scope {
         .route("/tasks/{id}/complete", web::post().to(tasks::complete))
         .route("/tasks/{id}/invite", web::post().to(tasks::invite))
         .route("/report", web::get().to(report::show))
+        .route("/funding", web::get().to(funding::show))
+        .route("/funding.csv", web::get().to(funding::csv))
+        .route("/funding/residents", web::post().to(funding::residents))
+        .route("/funding/parameters", web::post().to(funding::parameters))
         .default_service(web::to(not_found))
 }
 
@@ -213,8 +218,20 @@ fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
             items.push(("/console/tasks", lang.t("Oppgaver", "Tasks")));
             items.push(("/console/tasks/new", lang.t("Ny oppgave", "New task")));
             items.push(("/console/report", lang.t("Rapport", "Report")));
+            if session.user.role == Role::Admin {
+                items.push((
+                    "/console/funding",
+                    lang.t("Fordelingsnøkkel", "Funding key"),
+                ));
+            }
         }
-        Role::Coordinator => items.push(("/console/report", lang.t("Rapport", "Report"))),
+        Role::Coordinator => {
+            items.push(("/console/report", lang.t("Rapport", "Report")));
+            items.push((
+                "/console/funding",
+                lang.t("Fordelingsnøkkel", "Funding key"),
+            ));
+        }
         Role::Volunteer => {}
     }
     items.push(("/console/account", lang.t("Min konto", "My account")));

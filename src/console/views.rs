@@ -269,3 +269,39 @@ pub struct Report {
     pub chart: String,
     pub rows: Vec<ReportLine>,
 }
+
+pub struct FundingLine {
+    pub name: String,
+    pub eligible: String,
+    pub residents: String,
+    pub source: String,
+    pub base: String,
+    pub per_child: String,
+    pub total: String,
+}
+
+pub struct FundingView {
+    pub base: String,
+    pub per_child: String,
+    pub pot: String,
+    pub total: String,
+    pub remaining: String,
+    pub exceeded: bool,
+    pub csv_href: String,
+    pub lines: Vec<FundingLine>,
+}
+
+#[derive(Template)]
+#[template(path = "console/funding.html")]
+pub struct Funding {
+    pub f: Frame,
+    pub year: i32,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub report: Option<FundingView>,
+    pub admin: bool,
+    pub councils: Vec<(String, String)>,
+    pub base_value: String,
+    pub per_child_value: String,
+    pub pot_value: String,
+}

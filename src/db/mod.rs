@@ -6,6 +6,7 @@
 //! against one new database all succeed.
 
 pub mod console;
+pub mod funding;
 pub mod idempotency;
 pub mod invitations;
 pub mod mapping;

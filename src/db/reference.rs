@@ -17,6 +17,8 @@ pub struct CouncilRow {
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// In the funding key (registered in Frivillighetsregisteret).
+    pub eligible: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -83,6 +85,7 @@ pub async fn load_if_empty(
             "loaded councils from the municipality data file"
         );
     }
+    crate::db::funding::load_parameters_if_empty(conn, &data.funding).await?;
     let category_count: i64 = categories::table.count().get_result(conn).await?;
     if category_count == 0 {
         let rows: Vec<NewCategoryRow<'_>> = data
@@ -253,11 +256,13 @@ pub async fn update_council(
     id: Uuid,
     name: Option<&str>,
     active: Option<bool>,
+    eligible: Option<bool>,
 ) -> QueryResult<Option<CouncilRow>> {
     diesel::update(councils::table.find(id))
         .set((
             name.map(|n| councils::name.eq(n.to_owned())),
             active.map(|a| councils::active.eq(a)),
+            eligible.map(|e| councils::eligible.eq(e)),
             councils::updated_at.eq(diesel::dsl::now),
         ))
         .returning(CouncilRow::as_returning())

@@ -82,6 +82,19 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        eligible -> Bool,
+    }
+}
+
+diesel::table! {
+    council_residents (council_id, year) {
+        council_id -> Uuid,
+        year -> Int4,
+        residents_0_19 -> Int4,
+        source -> Text,
+        as_of -> Date,
+        entered_by -> Nullable<Uuid>,
+        entered_at -> Timestamptz,
     }
 }
 
@@ -115,6 +128,16 @@ diesel::table! {
         used_at -> Nullable<Timestamptz>,
         claim_id -> Nullable<Uuid>,
         email_kind -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    funding_parameters (year) {
+        year -> Int4,
+        base_nok -> Int8,
+        per_child_nok -> Int8,
+        pot_nok -> Int8,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -278,6 +301,8 @@ diesel::joinable!(claims -> tasks (task_id));
 diesel::joinable!(claims -> users (volunteer_id));
 diesel::joinable!(council_opt_outs -> categories (category_id));
 diesel::joinable!(council_opt_outs -> councils (council_id));
+diesel::joinable!(council_residents -> councils (council_id));
+diesel::joinable!(council_residents -> users (entered_by));
 diesel::joinable!(council_review_decisions -> categories (category_id));
 diesel::joinable!(council_review_decisions -> council_reviews (review_id));
 diesel::joinable!(council_reviews -> councils (council_id));
@@ -307,11 +332,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     console_sessions,
     council_opt_outs,
+    council_residents,
     council_review_decisions,
     council_reviews,
     councils,
     email_outbox,
     email_tokens,
+    funding_parameters,
     idempotency_keys,
     invitations,
     rate_limit_counters,

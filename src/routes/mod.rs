@@ -7,6 +7,7 @@ pub mod body;
 pub mod councils;
 pub mod export;
 pub mod extract;
+pub mod funding;
 pub mod idempotency;
 pub mod invitations;
 pub mod links;
@@ -160,6 +161,22 @@ pub fn register<S: RouteSink>(s: &mut S) {
     );
     s.route(Method::GET, "/api/v1/reviews/due", councils::due_reviews);
     s.route(Method::GET, "/api/v1/reports/summary", reports::summary);
+    s.route(Method::GET, "/api/v1/reports/funding", funding::report);
+    s.route(
+        Method::GET,
+        "/api/v1/reports/funding.csv",
+        funding::report_csv,
+    );
+    s.route(
+        Method::PUT,
+        "/api/v1/funding/{year}",
+        funding::set_parameters,
+    );
+    s.route(
+        Method::PUT,
+        "/api/v1/councils/{id}/residents/{year}",
+        funding::set_residents,
+    );
     s.route(
         Method::GET,
         "/api/v1/reports/summary.csv",

@@ -18,6 +18,7 @@ pub struct CouncilResponse {
     pub id: Uuid,
     pub name: String,
     pub active: bool,
+    pub eligible: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,6 +120,7 @@ impl From<queries::CouncilRow> for CouncilResponse {
             id: r.id,
             name: r.name,
             active: r.active,
+            eligible: r.eligible,
         }
     }
 }
@@ -159,6 +161,8 @@ pub struct UpdateCouncilRequest {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub active: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub eligible: Option<bool>,
 }
 
 pub async fn update_council(
@@ -175,6 +179,7 @@ pub async fn update_council(
         id.into_inner(),
         body.name.as_deref(),
         body.active,
+        body.eligible,
     )
     .await?;
     Ok(HttpResponse::Ok().json(CouncilResponse::from(row)))

@@ -36,7 +36,7 @@ async fn build(state: &AppState, user: &AuthUser, params: ReportParams) -> ApiRe
 /// One text cell: a leading `=`, `+`, `-`, `@`, tab or CR would make a spreadsheet read
 /// it as a formula (CSV injection), so such a cell starts with `'` instead; then quoted
 /// as RFC 4180 asks.
-fn csv_field(value: &str) -> String {
+pub fn csv_field(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod demo;
 pub mod erasure;
 pub mod export;
+pub mod funding;
 pub mod health;
 pub mod invitations;
 pub mod links;

@@ -63,6 +63,7 @@ pub async fn update_council(
     id: Uuid,
     name: Option<&str>,
     active: Option<bool>,
+    eligible: Option<bool>,
 ) -> Result<CouncilRow, DomainError> {
     permissions::require_admin(admin)?;
     let name = name
@@ -70,7 +71,7 @@ pub async fn update_council(
         .transpose()
         .map_err(|m| DomainError::invalid_field("name", m))?;
     let mut conn = state.pool.get().await?;
-    db::update_council(&mut conn, id, name.as_deref(), active)
+    db::update_council(&mut conn, id, name.as_deref(), active, eligible)
         .await
         .map_err(duplicate("council"))?
         .ok_or_else(|| DomainError::not_found("no such council"))

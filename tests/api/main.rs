@@ -11,6 +11,7 @@ mod console;
 mod contract;
 mod councils;
 mod errors;
+mod funding;
 mod fuzz;
 mod lifecycle;
 mod migrations;

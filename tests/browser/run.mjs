@@ -228,6 +228,23 @@ await step('sign out, and the session is dead', async () => {
   assert(page.url().includes('/console/login'), `the old session still opens ${page.url()}`);
 });
 
+await step('the funding key page of an admin', async () => {
+  const admin = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
+  await admin.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
+  const p = await admin.newPage();
+  await p.goto(`${base}/console/login`);
+  await p.getByLabel('E-post').fill(env('ADMIN_EMAIL'));
+  await p.getByLabel('Passord').fill(password);
+  await p.getByRole('button', { name: 'Logg inn' }).click();
+  await p.waitForURL(/\/console\/tasks/);
+  await p.goto(`${base}/console/funding?year=2026`);
+  const body = await p.locator('main').innerText();
+  assert(body.includes('mangler'), 'councils without a figure show as missing');
+  await axe(p, 'the funding key');
+  await p.screenshot({ path: `${shots}/funding.png`, fullPage: true });
+  await admin.close();
+});
+
 await step('no page broke its content security policy', async () => {
   assert(cspViolations.length === 0, cspViolations.join('\n'));
 });

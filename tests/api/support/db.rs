@@ -72,10 +72,15 @@ async fn build_template() -> String {
         .expect("look up template")
         .is_some();
     if !exists {
-        // Templates of older schema versions are of no further use.
+        // Templates of older schema versions are of no further use — unless another
+        // checkout on this machine (a CI run beside a developer's, say) is using one
+        // right now: only those nobody has used for six hours go.
         let stale = client
             .query(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'dugnad\\_tpl\\_%'",
+                "SELECT datname FROM pg_database \
+                 WHERE datname LIKE 'dugnad\\_tpl\\_%' AND datname NOT LIKE '%\\_build' \
+                 AND COALESCE(substring(shobj_description(oid, 'pg_database') FROM '^used ([0-9]+)$')::bigint, 0) \
+                     < extract(epoch FROM now())::bigint - 6 * 3600",
                 &[],
             )
             .await
@@ -118,6 +123,13 @@ async fn build_template() -> String {
             .await
             .expect("publish template database");
     }
+    // Marks the template as in use, so another checkout's run leaves it alone.
+    client
+        .batch_execute(&format!(
+            "DO $$ BEGIN EXECUTE format('COMMENT ON DATABASE %I IS %L', '{name}', 'used ' || extract(epoch FROM now())::bigint); END $$"
+        ))
+        .await
+        .expect("mark the template as used");
     client
         .batch_execute(&format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})"))
         .await
