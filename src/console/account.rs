@@ -26,7 +26,7 @@ async fn home_page(req: &HttpRequest, state: &AppState) -> PageResult {
     let s = session!(req, state);
     match s.user.role {
         Role::Staff | Role::Admin => Ok(http::redirect("/console/tasks")),
-        Role::Coordinator => Ok(http::redirect("/console/account")),
+        Role::Coordinator => Ok(http::redirect("/console/council")),
         Role::Volunteer => {
             let lang = http::lang(req);
             let f = Frame::of(req, state, &s, lang.t("Bruk appen", "Use the app"), "");

@@ -4,6 +4,7 @@
 //! `docs/PRODUCT.md` ("The web console").
 
 mod account;
+mod council;
 mod funding;
 mod http;
 mod i18n;
@@ -50,6 +51,9 @@ pub fn scope() -> actix_web::Scope {
         .route("/tasks/{id}/complete", web::post().to(tasks::complete))
         .route("/tasks/{id}/invite", web::post().to(tasks::invite))
         .route("/report", web::get().to(report::show))
+        .route("/council", web::get().to(council::show))
+        .route("/council/opt-out", web::post().to(council::opt_out))
+        .route("/council/opt-in", web::post().to(council::opt_in))
         .route("/funding", web::get().to(funding::show))
         .route("/funding.csv", web::get().to(funding::csv))
         .route("/funding/residents", web::post().to(funding::residents))
@@ -226,6 +230,10 @@ fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
             }
         }
         Role::Coordinator => {
+            items.push((
+                "/console/council",
+                lang.t("Nærmiljøutvalget", "The council"),
+            ));
             items.push(("/console/report", lang.t("Rapport", "Report")));
             items.push((
                 "/console/funding",

@@ -305,3 +305,36 @@ pub struct Funding {
     pub per_child_value: String,
     pub pot_value: String,
 }
+
+pub struct OptOutLine {
+    pub category_id: String,
+    pub category: String,
+    pub reason: String,
+    pub since: String,
+    pub review_by: String,
+    pub due: bool,
+}
+
+pub struct OptOutConfirm {
+    pub category_id: String,
+    pub category: String,
+    pub reason: String,
+    pub review_by: String,
+    pub withdrawn: i64,
+    pub kept: i64,
+}
+
+#[derive(Template)]
+#[template(path = "console/council.html")]
+pub struct Council {
+    pub f: Frame,
+    pub council_id: String,
+    pub councils: Vec<(String, String)>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub in_force: Vec<OptOutLine>,
+    pub confirm: Option<OptOutConfirm>,
+    pub categories: Vec<(String, String)>,
+    pub default_review: String,
+    pub history: Vec<(String, String)>,
+}

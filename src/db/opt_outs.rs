@@ -142,6 +142,33 @@ pub async fn set_review_by(
 /// Open tasks of the council and category without active claims, locked: they will be
 /// withdrawn. The condition is re-checked under the lock, so a claim that commits first
 /// keeps its task.
+/// What an opt-out of `category` would do now: the open tasks nobody has claimed (they
+/// would be withdrawn) and the live tasks somebody holds (they keep their volunteers).
+pub async fn opt_out_effect(
+    conn: &mut AsyncPgConnection,
+    council_id: Uuid,
+    category_id: Uuid,
+) -> QueryResult<(i64, i64)> {
+    let of_council = || {
+        tasks::table
+            .filter(tasks::council_id.eq(council_id))
+            .filter(tasks::category_id.eq(category_id))
+    };
+    let withdrawn = of_council()
+        .filter(tasks::status.eq(TaskStatus::Open))
+        .filter(tasks::active_claims.eq(0))
+        .count()
+        .get_result(conn)
+        .await?;
+    let kept = of_council()
+        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
+        .filter(tasks::active_claims.gt(0))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok((withdrawn, kept))
+}
+
 pub async fn withdraw_unclaimed(
     conn: &mut AsyncPgConnection,
     council_id: Uuid,

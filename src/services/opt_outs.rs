@@ -161,6 +161,19 @@ fn one_year_after(day: NaiveDate) -> NaiveDate {
         .unwrap_or_else(|| day + chrono::Duration::days(365))
 }
 
+/// What opting `council` out of `category` would do now: how many open tasks would be
+/// withdrawn, and how many claimed tasks keep their volunteers.
+pub async fn preview(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    council: Uuid,
+    category: Uuid,
+) -> Result<(i64, i64), DomainError> {
+    require_council(conn, council).await?;
+    require_coordinator_or_admin(user, council)?;
+    Ok(db::opt_out_effect(conn, council, category).await?)
+}
+
 /// Opts back in. Withdrawn tasks stay withdrawn.
 pub async fn opt_in(
     conn: &mut AsyncPgConnection,

@@ -822,3 +822,179 @@ async fn staff_complete_with_hours_and_the_history_names_nobody_who_released() {
     assert_eq!(rows[0]["minutes"], 150);
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn an_invitation_from_the_directory_shows_as_invited_whatever_the_volunteer_did() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({"council_id": null})).await;
+    let id = crate::helpers::id_of(&task);
+    let volunteer = app.volunteer().await;
+    let made_invitable = app
+        .patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"invitable": true}),
+        )
+        .await;
+    assert_eq!(made_invitable.status(), 200);
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let page = browser.get(&format!("/console/tasks/{id}")).await;
+    let option = format!("<option value=\"{}\">", volunteer.id);
+    assert!(
+        page.body.contains(&option),
+        "the invitable volunteer in the directory"
+    );
+    let csrf = page.hidden("csrf");
+    let invited = browser
+        .post(
+            &format!("/console/tasks/{id}/invite"),
+            &[("csrf", &csrf), ("volunteer_id", &volunteer.id.to_string())],
+        )
+        .await;
+    assert_eq!(invited.status, 303, "{}", invited.body);
+    let before = browser.get(&format!("/console/tasks/{id}")).await;
+    assert!(
+        before.body.contains("Test volunteer: invitert"),
+        "{}",
+        before.body
+    );
+
+    let mine: Value = app
+        .get_as("/api/v1/me/invitations", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let invitation = mine["items"][0]["id"]
+        .as_str()
+        .expect("invitation")
+        .to_owned();
+    let declined = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/me/invitations/{invitation}/decline"),
+            Some(&volunteer.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(declined.status(), 204);
+    let after = browser.get(&format!("/console/tasks/{id}")).await;
+    assert!(
+        after.body.contains("Test volunteer: invitert"),
+        "a decline must not show"
+    );
+    // Nothing else on the page moved either (the history, the spots, the actions).
+    let main = |p: &Page| {
+        let start = p.body.find("<main").expect("main");
+        let end = p.body.find("</main>").expect("end");
+        p.body[start..end].to_owned()
+    };
+    assert_eq!(main(&before), main(&after));
+    app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_coordinator_opts_out_after_seeing_what_it_does_and_opts_back_in() {
+    let app = TestApp::spawn().await;
+    let stavern = app.council_id("Stavern").await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let open = app.post_task(&staff, json!({})).await;
+    let taken = app
+        .post_task(&staff, json!({"title": "Tatt oppgave"}))
+        .await;
+    let volunteer = app.volunteer().await;
+    app.claimed(&volunteer, &crate::helpers::id_of(&taken))
+        .await;
+    let coordinator = app
+        .create_user(Role::Coordinator, None, Some(stavern))
+        .await;
+    let mut browser = Browser::new(&app);
+    let signed = browser.sign_in(&coordinator.email, TEST_PASSWORD).await;
+    assert_eq!(signed.status, 303);
+    let page = browser.get("/console").await;
+    assert_eq!(page.location(), Some("/console/council"));
+    let page = browser.get("/console/council").await;
+    assert!(
+        page.body.contains("Nærmiljøutvalget Stavern"),
+        "{}",
+        page.body
+    );
+    let csrf = page.hidden("csrf");
+    let category = app.category_id("accompaniment").await.to_string();
+    // An admin's form field naming another council changes nothing for a coordinator.
+    let sentrum = app.council_id("Sentrum").await.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("council", sentrum.as_str()),
+        ("category", category.as_str()),
+        ("reason", "Vi har ikke sjåfører nok"),
+        ("review_by", "2031-01-31"),
+    ];
+    let confirm = browser.post("/console/council/opt-out", &form).await;
+    assert_eq!(confirm.status, 200);
+    assert!(
+        confirm
+            .body
+            .contains("<p>1 åpne oppgaver som ingen har tatt, trekkes tilbake"),
+        "{}",
+        confirm.body
+    );
+    assert!(
+        confirm
+            .body
+            .contains("<p>1 oppgaver som allerede er tatt, beholder sine frivillige.")
+    );
+    assert_eq!(
+        app.task_as(&staff, &crate::helpers::id_of(&open)).await["status"],
+        "open",
+        "nothing before the confirmation"
+    );
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirmed", "yes"));
+    let done = browser.post("/console/council/opt-out", &confirmed).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        app.task_as(&staff, &crate::helpers::id_of(&open)).await["status"],
+        "withdrawn"
+    );
+    assert_eq!(
+        app.task_as(&staff, &crate::helpers::id_of(&taken)).await["status"],
+        "filled"
+    );
+    let in_force = app
+        .query_json("SELECT council_id::text AS c FROM council_opt_outs WHERE ended_at IS NULL")
+        .await;
+    assert_eq!(in_force.len(), 1);
+    assert_eq!(
+        in_force[0]["c"],
+        stavern.to_string(),
+        "the coordinator's own council"
+    );
+    let refused = app
+        .post("/api/v1/tasks", Some(&staff.access_token), json!({
+            "title": "Ny tur", "description": "", "category_id": category, "council_id": stavern,
+            "starts_at": (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339(), "spots": 1
+        }))
+        .await;
+    crate::helpers::assert_problem(refused, 409, "council_opted_out").await;
+
+    let page = browser.get("/console/council?done=out").await;
+    assert!(page.body.contains("Vi har ikke sjåfører nok") && page.body.contains("31.01.2031"));
+    let back = browser
+        .post(
+            "/console/council/opt-in",
+            &[
+                ("csrf", &csrf),
+                ("category", &category),
+                ("reason", "Nye sjåfører"),
+            ],
+        )
+        .await;
+    assert_eq!(back.status, 303, "{}", back.body);
+    let history = browser.get("/console/council").await;
+    assert!(history.body.contains("Tatt tilbake") && history.body.contains("Nye sjåfører"));
+    app.deliver_mail().await;
+}

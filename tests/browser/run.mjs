@@ -228,7 +228,7 @@ await step('sign out, and the session is dead', async () => {
   assert(page.url().includes('/console/login'), `the old session still opens ${page.url()}`);
 });
 
-await step('the funding key page of an admin', async () => {
+await step('the funding key and a council page of an admin', async () => {
   const admin = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
   await admin.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
   const p = await admin.newPage();
@@ -242,6 +242,13 @@ await step('the funding key page of an admin', async () => {
   assert(body.includes('mangler'), 'councils without a figure show as missing');
   await axe(p, 'the funding key');
   await p.screenshot({ path: `${shots}/funding.png`, fullPage: true });
+  await p.goto(`${base}/console/council`);
+  await axe(p, 'a council page');
+  await p.getByLabel('Begrunnelse', { exact: true }).fill('Ingen sjåfører i vinter');
+  await p.getByRole('button', { name: 'Fortsett' }).click();
+  assert((await p.locator('main').innerText()).includes('Bekreft reservasjonen'), 'the confirmation of an opt-out');
+  await axe(p, 'the opt-out confirmation');
+  await p.screenshot({ path: `${shots}/council.png`, fullPage: true });
   await admin.close();
 });
 

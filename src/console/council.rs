@@ -1,0 +1,352 @@
+//! A council's page for its coordinator (admins choose the council): the opt-outs in
+//! force, opting out — after a confirmation that says what will happen — and back in,
+//! and the history.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Datelike, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::{self, FormData};
+use super::i18n::{self, Lang};
+use super::views::{Council, Frame, OptOutConfirm, OptOutLine};
+use super::{PageResult, finish, forged, render, session};
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::routes::state::AppState;
+use crate::services::opt_outs::{self, Listing};
+use crate::services::reference;
+use crate::services::sessions::Session;
+
+/// The council the page is about: a coordinator's own; for an admin the one asked for,
+/// else the first.
+async fn council_of(
+    s: &Session,
+    state: &AppState,
+    asked: Option<&str>,
+) -> Result<(Uuid, Vec<(String, String)>), DomainError> {
+    match s.user.role {
+        Role::Coordinator => s
+            .user
+            .council_id
+            .map(|c| (c, Vec::new()))
+            .ok_or_else(|| DomainError::forbidden("you have no council")),
+        Role::Admin => {
+            let mut conn = state.pool.get().await?;
+            let councils = reference::choices(&mut conn).await?.councils;
+            let chosen = asked
+                .and_then(|a| Uuid::parse_str(a).ok())
+                .or_else(|| councils.first().map(|c| c.id))
+                .ok_or_else(|| DomainError::not_found("no councils"))?;
+            Ok((
+                chosen,
+                councils
+                    .into_iter()
+                    .map(|c| (c.id.to_string(), c.name))
+                    .collect(),
+            ))
+        }
+        _ => Err(DomainError::forbidden(
+            "the council page is for coordinators",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Query {
+    council: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<Query>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let (council, councils) = council_of(&s, &state, q.council.as_deref()).await?;
+        let lang = http::lang(&req);
+        let notice = match q.done.as_deref() {
+            Some("out") => Some(lang.t(
+                "Utvalget er reservert mot kategorien.",
+                "The council has opted out of the category.",
+            )),
+            Some("in") => {
+                Some(lang.t("Kategorien er tatt tilbake.", "The category is taken back."))
+            }
+            _ => None,
+        }
+        .map(str::to_owned);
+        page(
+            &req,
+            &state,
+            &s,
+            council,
+            councils,
+            StatusCode::OK,
+            notice,
+            None,
+            None,
+        )
+        .await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+#[expect(clippy::too_many_arguments, reason = "a page drawn in several states")]
+async fn page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    council: Uuid,
+    councils: Vec<(String, String)>,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    confirm: Option<OptOutConfirm>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let tz = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let choices = reference::choices(&mut conn).await?;
+    let name = |id: Uuid| {
+        choices
+            .categories
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| {
+                if lang.is_en() {
+                    c.name_en.clone()
+                } else {
+                    c.name_nb.clone()
+                }
+            })
+            .unwrap_or_default()
+    };
+    let in_force_rows =
+        opt_outs::list(&mut conn, &state.settings, council, Listing::InForce).await?;
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let in_force: Vec<OptOutLine> = in_force_rows
+        .iter()
+        .map(|o| OptOutLine {
+            category_id: o.category_id.to_string(),
+            category: name(o.category_id),
+            reason: o.reason.clone(),
+            since: i18n::short_datetime(lang, tz, o.created_at),
+            review_by: o.review_by.format("%d.%m.%Y").to_string(),
+            due: o.review_by <= today,
+        })
+        .collect();
+    let categories = choices
+        .categories
+        .iter()
+        .filter(|c| !in_force_rows.iter().any(|o| o.category_id == c.id))
+        .map(|c| (c.id.to_string(), name(c.id)))
+        .collect();
+    let mut history = Vec::new();
+    for o in opt_outs::list(&mut conn, &state.settings, council, Listing::History).await? {
+        history.push((
+            i18n::short_datetime(lang, tz, o.created_at),
+            format!(
+                "{} {}: {}",
+                lang.t("Reservert mot", "Opted out of"),
+                name(o.category_id),
+                o.reason
+            ),
+        ));
+        if let Some(ended) = o.ended_at {
+            history.push((
+                i18n::short_datetime(lang, tz, ended),
+                format!(
+                    "{} {}: {}",
+                    lang.t("Tatt tilbake", "Taken back"),
+                    name(o.category_id),
+                    o.end_reason.clone().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    history.sort();
+    let council_name = crate::db::reference::find_council(&mut conn, council)
+        .await?
+        .map(|c| c.name)
+        .ok_or_else(|| DomainError::not_found("no such council"))?;
+    let default_review = today
+        .with_year(today.year() + 1)
+        .unwrap_or(today + chrono::Duration::days(365))
+        .to_string();
+    let title = format!(
+        "{} {council_name}",
+        lang.t("Nærmiljøutvalget", "The council")
+    );
+    let page = Council {
+        f: Frame::of(req, state, s, &title, "/console/council"),
+        council_id: council.to_string(),
+        councils,
+        notice,
+        error,
+        in_force,
+        confirm,
+        categories,
+        default_review,
+        history,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+fn reason_error(lang: Lang) -> String {
+    lang.t(
+        "Skriv en begrunnelse (høyst 1000 tegn) og en dato fram i tid.",
+        "Write a reason (at most 1000 characters) and a future date.",
+    )
+    .to_owned()
+}
+
+pub async fn opt_out(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+        let lang = http::lang(&req);
+        let category = form
+            .get("category")
+            .and_then(|c| Uuid::parse_str(c).ok())
+            .ok_or_else(|| DomainError::not_found("no such category"))?;
+        let reason = form.get("reason").unwrap_or_default().to_owned();
+        let review_by = form
+            .get("review_by")
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let mut conn = state.pool.get().await?;
+        if form.get("confirmed") != Some("yes") {
+            // First the consequences, then the change.
+            let (withdrawn, kept) =
+                opt_outs::preview(&mut conn, &s.user, council, category).await?;
+            let choices = reference::choices(&mut conn).await?;
+            let category_name = choices
+                .categories
+                .iter()
+                .find(|c| c.id == category)
+                .map(|c| {
+                    if lang.is_en() {
+                        c.name_en.clone()
+                    } else {
+                        c.name_nb.clone()
+                    }
+                })
+                .unwrap_or_default();
+            let confirm = OptOutConfirm {
+                category_id: category.to_string(),
+                category: category_name,
+                reason,
+                review_by: review_by.map(|d| d.to_string()).unwrap_or_default(),
+                withdrawn,
+                kept,
+            };
+            return page(
+                &req,
+                &state,
+                &s,
+                council,
+                councils,
+                StatusCode::OK,
+                None,
+                None,
+                Some(confirm),
+            )
+            .await;
+        }
+        let user = s.user.clone();
+        let settings = state.settings.clone();
+        let outcome = conn
+            .transaction(async |conn| {
+                opt_outs::opt_out(
+                    conn, &settings, &user, council, category, &reason, review_by,
+                )
+                .await
+            })
+            .await;
+        match outcome {
+            Ok(_) => Ok(http::redirect(&format!(
+                "/console/council?council={council}&done=out"
+            ))),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                page(
+                    &req,
+                    &state,
+                    &s,
+                    council,
+                    councils,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(reason_error(lang)),
+                    None,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn opt_in(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+        let lang = http::lang(&req);
+        let category = form
+            .get("category")
+            .and_then(|c| Uuid::parse_str(c).ok())
+            .ok_or_else(|| DomainError::not_found("no such category"))?;
+        let reason = form.get("reason").unwrap_or_default().to_owned();
+        let mut conn = state.pool.get().await?;
+        let user = s.user.clone();
+        let outcome = conn
+            .transaction(async |conn| {
+                opt_outs::opt_in(conn, &user, council, category, &reason).await
+            })
+            .await;
+        match outcome {
+            Ok(()) => Ok(http::redirect(&format!(
+                "/console/council?council={council}&done=in"
+            ))),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                page(
+                    &req,
+                    &state,
+                    &s,
+                    council,
+                    councils,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(reason_error(lang)),
+                    None,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
