@@ -302,7 +302,7 @@ pub async fn accessibility(req: HttpRequest, state: web::Data<AppState>) -> Http
     finish(&req, &state, result)
 }
 
-fn role_label(lang: super::Lang, role: Role) -> &'static str {
+pub fn role_label(lang: super::Lang, role: Role) -> &'static str {
     match role {
         Role::Volunteer => lang.t("Frivillig", "Volunteer"),
         Role::Staff => lang.t("Ansatt", "Staff"),

@@ -10,6 +10,7 @@ mod http;
 mod i18n;
 mod report;
 mod tasks;
+mod users;
 mod views;
 
 use actix_web::http::StatusCode;
@@ -54,6 +55,13 @@ pub fn scope() -> actix_web::Scope {
         .route("/council", web::get().to(council::show))
         .route("/council/opt-out", web::post().to(council::opt_out))
         .route("/council/opt-in", web::post().to(council::opt_in))
+        .route("/users", web::get().to(users::list))
+        .route("/users", web::post().to(users::create))
+        .route("/users/{id}", web::get().to(users::show))
+        .route("/users/{id}", web::post().to(users::update))
+        .route("/users/{id}/deactivate", web::post().to(users::deactivate))
+        .route("/users/{id}/activate", web::post().to(users::activate))
+        .route("/users/{id}/resend", web::post().to(users::resend))
         .route("/funding", web::get().to(funding::show))
         .route("/funding.csv", web::get().to(funding::csv))
         .route("/funding/residents", web::post().to(funding::residents))

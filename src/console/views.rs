@@ -338,3 +338,29 @@ pub struct Council {
     pub default_review: String,
     pub history: Vec<(String, String)>,
 }
+
+#[derive(Template)]
+#[template(path = "console/users.html")]
+pub struct Users {
+    pub f: Frame,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub q: String,
+    pub role: String,
+    pub roles: Vec<(String, String)>,
+    pub rows: Vec<(String, String, String, String, String)>,
+    pub fields: Vec<FormField>,
+}
+
+#[derive(Template)]
+#[template(path = "console/user.html")]
+pub struct User {
+    pub f: Frame,
+    pub id: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub active: bool,
+    pub can_resend: bool,
+    pub fields: Vec<FormField>,
+}

@@ -193,6 +193,37 @@ pub async fn list(
     query.load(conn).await
 }
 
+/// Accounts whose name or address contains `q` (any case), of `role` if given, by name;
+/// at most `limit`.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    q: &str,
+    role: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let mut query = users::table
+        .select(UserRow::as_select())
+        .order((users::name.asc(), users::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if !q.is_empty() {
+        query = query.filter(
+            users::name
+                .ilike(pattern.clone())
+                .or(users::email.ilike(pattern)),
+        );
+    }
+    if let Some(role) = role {
+        query = query.filter(users::role.eq(role.to_owned()));
+    }
+    query.load(conn).await
+}
+
 pub async fn category_opt_outs(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,

@@ -325,3 +325,38 @@ pub async fn list(
     }
     Ok(items)
 }
+
+/// Accounts for admins whose name or address contains `q`, optionally of one role.
+pub async fn search(
+    conn: &mut AsyncPgConnection,
+    admin: &AuthUser,
+    q: &str,
+    role: Option<Role>,
+    limit: i64,
+) -> Result<Vec<UserRow>, DomainError> {
+    permissions::require_admin(admin)?;
+    Ok(users_db::search(conn, q.trim(), role.map(Role::as_str), limit).await?)
+}
+
+/// One account for admins.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    admin: &AuthUser,
+    id: Uuid,
+) -> Result<UserRow, DomainError> {
+    permissions::require_admin(admin)?;
+    users_db::find(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such user"))
+}
+
+/// Whether an account still waits for its person to choose a password (an invitation
+/// can be sent again).
+pub async fn awaits_password(
+    conn: &mut AsyncPgConnection,
+    admin: &AuthUser,
+    id: Uuid,
+) -> Result<bool, DomainError> {
+    permissions::require_admin(admin)?;
+    Ok(users_db::password_hash(conn, id).await?.is_none())
+}

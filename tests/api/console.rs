@@ -998,3 +998,107 @@ async fn a_coordinator_opts_out_after_seeing_what_it_does_and_opts_back_in() {
     assert!(history.body.contains("Tatt tilbake") && history.body.contains("Nye sjåfører"));
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn an_admin_creates_a_staff_member_who_then_signs_in_and_deactivation_ends_it() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Sentrum").await;
+    let admin = app.admin().await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
+        303
+    );
+    let page = browser.get("/console/users").await;
+    assert_eq!(page.status, 200);
+    let csrf = page.hidden("csrf");
+    let unit_id = unit.to_string();
+    let missing_unit = browser
+        .post(
+            "/console/users",
+            &[
+                ("csrf", &csrf),
+                ("name", "Siri Ansatt"),
+                ("email", "siri@larvik.test"),
+                ("role", "staff"),
+                ("service_unit_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(missing_unit.status, 422);
+    assert!(
+        missing_unit
+            .body
+            .contains("id=\"service_unit_id-error\">Ansatte må høre til en tjenesteenhet."),
+        "{}",
+        missing_unit.body
+    );
+    let created = browser
+        .post(
+            "/console/users",
+            &[
+                ("csrf", &csrf),
+                ("name", "Siri Ansatt"),
+                ("email", "siri@larvik.test"),
+                ("role", "staff"),
+                ("service_unit_id", &unit_id),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let mails = app.mail_to("siri@larvik.test").await;
+    assert_eq!(mails.len(), 1, "the set-password email over SMTP");
+    let token = mails[0].link_token("set-password");
+    let chosen = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": token, "password": "Siri-sitt-passord-1"}),
+        )
+        .await;
+    assert_eq!(chosen.status(), 204);
+    let mut siri = Browser::new(&app);
+    assert_eq!(
+        siri.sign_in("siri@larvik.test", "Siri-sitt-passord-1")
+            .await
+            .status,
+        303
+    );
+    assert_eq!(siri.get("/console/tasks").await.status, 200);
+
+    let found = browser.get("/console/users?q=SIRI&role=staff").await;
+    assert!(found.body.contains("siri@larvik.test"));
+    let nobody = browser.get("/console/users?q=%25").await;
+    assert!(
+        !nobody.body.contains("siri@larvik.test"),
+        "a % in the search is a character, not a wildcard"
+    );
+    let id = app
+        .query_json("SELECT id::text AS id FROM users WHERE email = 'siri@larvik.test'")
+        .await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let user_page = browser.get(&format!("/console/users/{id}")).await;
+    assert!(
+        user_page
+            .body
+            .contains("oppgavene personen har tatt, frigis")
+    );
+    let off = browser
+        .post(
+            &format!("/console/users/{id}/deactivate"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(off.status, 303, "{}", off.body);
+    assert_eq!(
+        siri.get("/console/tasks").await.status,
+        303,
+        "the deactivated person's session is over"
+    );
+    // Staff and coordinators have no user pages.
+    let (mut staff, _) = staff_browser(&app, unit).await;
+    assert_eq!(staff.get("/console/users").await.status, 403);
+    app.deliver_mail().await;
+}

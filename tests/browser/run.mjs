@@ -228,7 +228,7 @@ await step('sign out, and the session is dead', async () => {
   assert(page.url().includes('/console/login'), `the old session still opens ${page.url()}`);
 });
 
-await step('the funding key and a council page of an admin', async () => {
+await step('an admin\'s funding key, user and council pages', async () => {
   const admin = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
   await admin.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
   const p = await admin.newPage();
@@ -242,6 +242,11 @@ await step('the funding key and a council page of an admin', async () => {
   assert(body.includes('mangler'), 'councils without a figure show as missing');
   await axe(p, 'the funding key');
   await p.screenshot({ path: `${shots}/funding.png`, fullPage: true });
+  await p.goto(`${base}/console/users?q=larvik`);
+  assert((await p.locator('main').innerText()).includes('ansatt@larvik.test'), 'the search finds the staff member');
+  await axe(p, 'the user list');
+  await p.getByRole('link', { name: 'Siri Ansatt' }).click();
+  await axe(p, 'a user page');
   await p.goto(`${base}/console/council`);
   await axe(p, 'a council page');
   await p.getByLabel('Begrunnelse', { exact: true }).fill('Ingen sjåfører i vinter');

@@ -1,0 +1,578 @@
+//! The admins' user pages: search by name or email and role; create staff, coordinators
+//! and admins (the set-password email goes out); change role, unit and council;
+//! deactivate with its consequences stated; resend an invitation.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::account::role_label;
+use super::http::{self, FormData};
+use super::i18n::Lang;
+use super::views::{FieldKind, FormField, Frame, User, Users};
+use super::{PageResult, finish, forged, render, session};
+use crate::auth::permissions;
+use crate::db::users::UserRow;
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode, FieldError};
+use crate::routes::state::AppState;
+use crate::services::reference::{self, Choices};
+use crate::services::sessions::Session;
+use crate::services::users::{self as service, AccountChanges, NewAccount};
+
+const ROLES: [Role; 4] = [Role::Staff, Role::Coordinator, Role::Admin, Role::Volunteer];
+
+fn role_options(lang: Lang, with_volunteer: bool) -> Vec<(String, String)> {
+    ROLES
+        .iter()
+        .filter(|r| with_volunteer || **r != Role::Volunteer)
+        .map(|r| (r.as_str().to_owned(), role_label(lang, *r).to_owned()))
+        .collect()
+}
+
+fn field_messages(lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
+    errors
+        .iter()
+        .map(|e| {
+            let nb = match e.message.as_str() {
+                "is required for staff" => "Ansatte må høre til en tjenesteenhet.",
+                "is required for a coordinator" => "Koordinatorer må høre til et nærmiljøutvalg.",
+                "must not be empty" => "Må fylles ut.",
+                m if m.contains("email") || e.field == "email" => "Skriv en gyldig e-postadresse.",
+                _ => "Ugyldig verdi.",
+            };
+            (
+                e.field.clone(),
+                if lang.is_en() {
+                    e.message.clone()
+                } else {
+                    nb.to_owned()
+                },
+            )
+        })
+        .collect()
+}
+
+/// The fields of an account's role, unit and council.
+fn link_fields(
+    lang: Lang,
+    choices: &Choices,
+    role: &str,
+    unit: &str,
+    council: &str,
+    errors: &HashMap<String, String>,
+    with_volunteer: bool,
+) -> Vec<FormField> {
+    let select = |name: &'static str,
+                  label: &'static str,
+                  options: Vec<(String, String)>,
+                  value: &str| FormField {
+        name,
+        label,
+        hint: None,
+        kind: FieldKind::Select(options),
+        value: value.to_owned(),
+        required: false,
+        numeric: false,
+        maxlength: None,
+        error: errors.get(name).cloned(),
+    };
+    let mut units = vec![(String::new(), lang.t("Ingen", "None").to_owned())];
+    units.extend(
+        choices
+            .units
+            .iter()
+            .map(|u| (u.id.to_string(), u.name.clone())),
+    );
+    let mut councils = vec![(String::new(), lang.t("Ingen", "None").to_owned())];
+    councils.extend(
+        choices
+            .councils
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
+    vec![
+        select(
+            "role",
+            lang.t("Rolle", "Role"),
+            role_options(lang, with_volunteer),
+            role,
+        ),
+        select(
+            "service_unit_id",
+            lang.t("Tjenesteenhet (for ansatte)", "Service unit (for staff)"),
+            units,
+            unit,
+        ),
+        select(
+            "council_id",
+            lang.t(
+                "Nærmiljøutvalg (for koordinatorer)",
+                "Council (for coordinators)",
+            ),
+            councils,
+            council,
+        ),
+    ]
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    role: Option<String>,
+    done: Option<String>,
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the list and the create form share one page"
+)]
+async fn list_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    q: &str,
+    role: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: &FormData,
+    errors: HashMap<String, String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let mut conn = state.pool.get().await?;
+    let rows = service::search(&mut conn, &s.user, q, Role::parse(role), 100).await?;
+    let choices = reference::choices(&mut conn).await?;
+    let text = |name: &'static str, label: &'static str, kind: &'static str| FormField {
+        name,
+        label,
+        hint: None,
+        kind: FieldKind::Text(kind),
+        value: typed.get(name).unwrap_or_default().to_owned(),
+        required: true,
+        numeric: false,
+        maxlength: Some(200),
+        error: errors.get(name).cloned(),
+    };
+    let mut fields = vec![
+        text("name", lang.t("Navn", "Name"), "text"),
+        text("email", lang.t("E-post", "Email"), "email"),
+        FormField {
+            required: false,
+            ..text("phone", lang.t("Telefon", "Phone"), "tel")
+        },
+    ];
+    fields.extend(link_fields(
+        lang,
+        &choices,
+        typed.get("role").unwrap_or("staff"),
+        typed.get("service_unit_id").unwrap_or_default(),
+        typed.get("council_id").unwrap_or_default(),
+        &errors,
+        false,
+    ));
+    let mut roles = vec![(String::new(), lang.t("Alle", "All").to_owned())];
+    roles.extend(role_options(lang, true));
+    let page = Users {
+        f: Frame::of(req, state, s, lang.t("Brukere", "Users"), "/console/users"),
+        notice,
+        error,
+        q: q.to_owned(),
+        role: role.to_owned(),
+        roles,
+        rows: rows
+            .iter()
+            .map(|u| {
+                (
+                    format!("/console/users/{}", u.id),
+                    u.name.clone(),
+                    u.email.clone(),
+                    Role::parse(&u.role)
+                        .map(|r| role_label(lang, r))
+                        .unwrap_or_default()
+                        .to_owned(),
+                    if u.active {
+                        lang.t("Aktiv", "Active")
+                    } else {
+                        lang.t("Deaktivert", "Deactivated")
+                    }
+                    .to_owned(),
+                )
+            })
+            .collect(),
+        fields,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+pub async fn list(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        permissions::require_admin(&s.user)?;
+        let lang = http::lang(&req);
+        let notice = q.done.as_deref().map(|_| {
+            lang.t(
+                "Brukeren er opprettet, og e-posten er på vei.",
+                "The user is created and the email is on its way.",
+            )
+            .to_owned()
+        });
+        list_page(
+            &req,
+            &state,
+            &s,
+            q.q.as_deref().unwrap_or_default(),
+            q.role.as_deref().unwrap_or_default(),
+            StatusCode::OK,
+            notice,
+            None,
+            &FormData::parse(b""),
+            HashMap::new(),
+        )
+        .await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn uuid_field(form: &FormData, name: &str) -> Option<Uuid> {
+    form.get(name).and_then(|v| Uuid::parse_str(v).ok())
+}
+
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        permissions::require_admin(&s.user)?;
+        let lang = http::lang(&req);
+        let role = form
+            .get("role")
+            .and_then(Role::parse)
+            .filter(|r| *r != Role::Volunteer);
+        let outcome = match role {
+            Some(role) => {
+                service::create(
+                    &state,
+                    &s.user,
+                    NewAccount {
+                        email: form.get("email").unwrap_or_default().to_owned(),
+                        name: form.get("name").unwrap_or_default().to_owned(),
+                        role,
+                        service_unit_id: uuid_field(&form, "service_unit_id")
+                            .filter(|_| role == Role::Staff),
+                        council_id: uuid_field(&form, "council_id")
+                            .filter(|_| role == Role::Coordinator),
+                        phone: form.get("phone").map(str::to_owned),
+                        language: None,
+                    },
+                )
+                .await
+            }
+            None => Err(DomainError::invalid_field(
+                "role",
+                "must be staff, coordinator or admin",
+            )),
+        };
+        match outcome {
+            Ok(_) => Ok(http::redirect("/console/users?done=created")),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::ValidationFailed | ErrorCode::EmailTaken
+                ) =>
+            {
+                let error = (e.code() == ErrorCode::EmailTaken).then(|| {
+                    lang.t(
+                        "Det finnes allerede en konto med denne e-postadressen.",
+                        "An account with this email address exists already.",
+                    )
+                    .to_owned()
+                });
+                let errors = field_messages(lang, e.field_errors());
+                list_page(
+                    &req,
+                    &state,
+                    &s,
+                    "",
+                    "",
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    error,
+                    &form,
+                    errors,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn user_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
+    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such user"))
+}
+
+async fn user_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let mut conn = state.pool.get().await?;
+    let user: UserRow = service::find(&mut conn, &s.user, id).await?;
+    let awaits_password = service::awaits_password(&mut conn, &s.user, id).await?;
+    let choices = reference::choices(&mut conn).await?;
+    let role = Role::parse(&user.role).unwrap_or(Role::Volunteer);
+    let unit = user
+        .service_unit_id
+        .and_then(|u| choices.units.iter().find(|x| x.id == u))
+        .map(|u| u.name.clone());
+    let council = user
+        .council_id
+        .and_then(|c| choices.councils.iter().find(|x| x.id == c))
+        .map(|c| c.name.clone());
+    let mut facts = vec![
+        (lang.t("E-post", "Email").to_owned(), user.email.clone()),
+        (
+            lang.t("Telefon", "Phone").to_owned(),
+            user.phone.clone().unwrap_or_default(),
+        ),
+        (
+            lang.t("Rolle", "Role").to_owned(),
+            role_label(lang, role).to_owned(),
+        ),
+        (
+            lang.t("Status", "Status").to_owned(),
+            if user.active {
+                lang.t("Aktiv", "Active")
+            } else {
+                lang.t("Deaktivert", "Deactivated")
+            }
+            .to_owned(),
+        ),
+    ];
+    if let Some(unit) = unit {
+        facts.push((lang.t("Tjenesteenhet", "Service unit").to_owned(), unit));
+    }
+    if let Some(council) = council {
+        facts.push((lang.t("Nærmiljøutvalg", "Council").to_owned(), council));
+    }
+    if awaits_password {
+        facts.push((
+            lang.t("Passord", "Password").to_owned(),
+            lang.t("ikke valgt ennå", "not chosen yet").to_owned(),
+        ));
+    }
+    let fields = link_fields(
+        lang,
+        &choices,
+        role.as_str(),
+        &user
+            .service_unit_id
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
+        &user.council_id.map(|c| c.to_string()).unwrap_or_default(),
+        &HashMap::new(),
+        role == Role::Volunteer,
+    );
+    let page = User {
+        f: Frame::of(req, state, s, &user.name, "/console/users"),
+        id: id.to_string(),
+        notice,
+        error,
+        facts,
+        active: user.active,
+        can_resend: awaits_password && user.active,
+        fields,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ShowQuery>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let id = user_id(&path)?;
+        let lang = http::lang(&req);
+        let notice = q.done.as_deref().map(|d| {
+            match d {
+                "resent" => lang.t(
+                    "Invitasjonen er sendt på nytt.",
+                    "The invitation is sent again.",
+                ),
+                "deactivated" => lang.t("Kontoen er deaktivert.", "The account is deactivated."),
+                _ => lang.t("Lagret.", "Saved."),
+            }
+            .to_owned()
+        });
+        user_page(&req, &state, &s, id, StatusCode::OK, notice, None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+/// Runs an admin's change to an account; refusals they can act on show on the page.
+async fn change(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+    outcome: Result<&'static str, DomainError>,
+) -> PageResult {
+    let lang = http::lang(req);
+    match outcome {
+        Ok(done) => Ok(http::redirect(&format!("/console/users/{id}?done={done}"))),
+        Err(e) if matches!(e.code(), ErrorCode::ValidationFailed | ErrorCode::Conflict) => {
+            let text = match e.code() {
+                ErrorCode::Conflict => lang.t(
+                    "Det gikk ikke: den siste aktive administratoren kan ikke fjernes, og en invitasjon sendes bare til en aktiv konto uten passord.",
+                    "That did not work: the last active admin cannot be removed, and an invitation goes only to an active account without a password.",
+                ),
+                _ => lang.t(
+                    "Rollen og tilknytningen passer ikke sammen: ansatte trenger en tjenesteenhet, koordinatorer et nærmiljøutvalg.",
+                    "Role and links do not fit: staff need a service unit, coordinators a council.",
+                ),
+            };
+            user_page(
+                req,
+                state,
+                s,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text.to_owned()),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = user_id(&path)?;
+        let role = form.get("role").and_then(Role::parse);
+        let changes = AccountChanges {
+            role,
+            service_unit_id: Some(
+                uuid_field(&form, "service_unit_id").filter(|_| role == Some(Role::Staff)),
+            ),
+            council_id: Some(
+                uuid_field(&form, "council_id").filter(|_| role == Some(Role::Coordinator)),
+            ),
+            ..Default::default()
+        };
+        let outcome = service::update(&state, &s.user, id, changes)
+            .await
+            .map(|_| "saved");
+        change(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+async fn set_active(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+    active: bool,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = user_id(&path)?;
+        let changes = AccountChanges {
+            active: Some(active),
+            ..Default::default()
+        };
+        let outcome = service::update(&state, &s.user, id, changes)
+            .await
+            .map(|_| if active { "activated" } else { "deactivated" });
+        change(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn deactivate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    set_active(req, state, path, body, false).await
+}
+
+pub async fn activate(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    set_active(req, state, path, body, true).await
+}
+
+pub async fn resend(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = user_id(&path)?;
+        let outcome = service::resend_invitation(&state, &s.user, id)
+            .await
+            .map(|_| "resent");
+        change(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
