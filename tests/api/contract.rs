@@ -125,6 +125,7 @@ fn the_response_validator_refuses_an_undeclared_field_a_status_and_a_media_type(
         "id": "01a2333d-ef8d-758f-8431-15df2ea42188",
         "name": "Stavern",
         "active": true,
+        "eligible": true,
     });
     let page = |item: Value| serde_json::json!({"items": [item], "next_cursor": null}).to_string();
     let json = Some("application/json");
