@@ -16,7 +16,7 @@ use super::{PageResult, finish, forged, render, session};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
-use crate::services::opt_outs::{self, Listing};
+use crate::services::opt_outs::{self, Decision, Listing, ReviewInput};
 use crate::services::reference;
 use crate::services::sessions::Session;
 
@@ -193,6 +193,7 @@ async fn page(
         confirm,
         categories,
         default_review,
+        today: today.to_string(),
         history,
     };
     Ok(http::page(status, render(&page)?))
@@ -343,6 +344,66 @@ pub async fn opt_in(
                     None,
                 )
                 .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn review(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+        let lang = http::lang(&req);
+        let held_on = form.get("held_on").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let mut decisions = Vec::new();
+        for (category, value) in form.with_prefix("decision.") {
+            let decision = match value {
+                "keep" => Decision::Keep,
+                "opt_in" => Decision::OptIn,
+                "take_on" => Decision::TakeOn,
+                _ => continue,
+            };
+            if let Ok(category) = Uuid::parse_str(category) {
+                decisions.push((category, decision));
+            }
+        }
+        let outcome = match held_on {
+            Some(held_on) => {
+                let input = ReviewInput {
+                    held_on,
+                    participants: form.get("participants").unwrap_or_default().to_owned(),
+                    notes: form.get("notes").unwrap_or_default().to_owned(),
+                    decisions,
+                };
+                let mut conn = state.pool.get().await?;
+                let user = s.user.clone();
+                let settings = state.settings.clone();
+                conn.transaction(async |conn| {
+                    opt_outs::review(conn, &settings, &user, council, input).await.map(|_| ())
+                })
+                .await
+            }
+            None => Err(DomainError::invalid_field("held_on", "must be a date")),
+        };
+        match outcome {
+            Ok(()) => Ok(http::redirect(&format!("/console/council?council={council}&done=review"))),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                let text = lang.t(
+                    "Gjennomgangen ble ikke registrert: møtedatoen kan ikke være fram i tid, og hvert vedtak må passe med reservasjonene som gjelder nå. Ingenting ble endret.",
+                    "The review was not recorded: the meeting cannot be in the future, and each decision must fit the opt-outs in force now. Nothing was changed.",
+                );
+                page(&req, &state, &s, council, councils, StatusCode::UNPROCESSABLE_ENTITY, None, Some(text.to_owned()), None).await
             }
             Err(e) => Err(e),
         }

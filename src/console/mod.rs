@@ -55,6 +55,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/council", web::get().to(council::show))
         .route("/council/opt-out", web::post().to(council::opt_out))
         .route("/council/opt-in", web::post().to(council::opt_in))
+        .route("/council/review", web::post().to(council::review))
         .route("/users", web::get().to(users::list))
         .route("/users", web::post().to(users::create))
         .route("/users/{id}", web::get().to(users::show))

@@ -336,6 +336,7 @@ pub struct Council {
     pub confirm: Option<OptOutConfirm>,
     pub categories: Vec<(String, String)>,
     pub default_review: String,
+    pub today: String,
     pub history: Vec<(String, String)>,
 }
 

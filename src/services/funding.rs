@@ -148,7 +148,7 @@ pub async fn set_parameters(
     };
     range("base_nok", input.base_nok, 1_000_000_000);
     range("per_child_nok", input.per_child_nok, 1_000_000);
-    range("pot_nok", input.pot_nok, 100_000_000_000);
+    range("pot_nok", input.pot_nok, 2_000_000_000);
     v.finish()?;
     let row = db::upsert_parameters(
         conn,

@@ -1102,3 +1102,110 @@ async fn an_admin_creates_a_staff_member_who_then_signs_in_and_deactivation_ends
     assert_eq!(staff.get("/console/users").await.status, 403);
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn a_yearly_review_in_the_console_changes_the_opt_outs_exactly_as_the_apis() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let walks = app.category_id("walks-outdoor").await;
+    let digital = app.category_id("digital-help").await;
+    let garden = app.category_id("garden-beautification").await;
+    let councils = [
+        app.council_id("Kvelde").await,
+        app.council_id("Svarstad").await,
+    ];
+    for council in councils {
+        for category in [walks, digital] {
+            let response = app
+                .call(
+                    reqwest::Method::PUT,
+                    &format!("/api/v1/councils/{council}/opt-outs/{category}"),
+                    Some(&admin.access_token),
+                    Some(json!({"reason": "For få frivillige"})),
+                )
+                .await;
+            assert!(response.status().is_success());
+        }
+    }
+    let today = chrono::Utc::now().date_naive().to_string();
+    // Kvelde through the API…
+    let api = app
+        .post(
+            &format!("/api/v1/councils/{}/reviews", councils[0]),
+            Some(&admin.access_token),
+            json!({"held_on": today, "participants": "Utvalget", "notes": "Årsmøte", "decisions": [
+                {"category_id": walks, "decision": "keep"},
+                {"category_id": digital, "decision": "opt_in"},
+                {"category_id": garden, "decision": "take_on"}]}),
+        )
+        .await;
+    assert_eq!(api.status(), 201);
+    // …Svarstad through the console, first with a decision that does not fit: nothing applies.
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
+        303
+    );
+    let page = browser
+        .get(&format!("/console/council?council={}", councils[1]))
+        .await;
+    let csrf = page.hidden("csrf");
+    let council = councils[1].to_string();
+    let (walks_f, digital_f, garden_f) = (
+        format!("decision.{walks}"),
+        format!("decision.{digital}"),
+        format!("decision.{garden}"),
+    );
+    let future = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    let refused = browser
+        .post(
+            "/console/council/review",
+            &[
+                ("csrf", &csrf),
+                ("council", &council),
+                ("held_on", &future),
+                (&walks_f, "keep"),
+                (&digital_f, "opt_in"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    let in_force = |c: uuid::Uuid| {
+        format!(
+            "SELECT category_id::text AS c, review_by::text AS r FROM council_opt_outs WHERE council_id = '{c}' AND ended_at IS NULL ORDER BY category_id"
+        )
+    };
+    assert_eq!(
+        app.query_json(&in_force(councils[1])).await.len(),
+        2,
+        "a refused review changes nothing"
+    );
+    let applied = browser
+        .post(
+            "/console/council/review",
+            &[
+                ("csrf", &csrf),
+                ("council", &council),
+                ("held_on", &today),
+                ("participants", "Utvalget"),
+                ("notes", "Årsmøte"),
+                (&walks_f, "keep"),
+                (&digital_f, "opt_in"),
+                (&garden_f, "take_on"),
+            ],
+        )
+        .await;
+    assert_eq!(applied.status, 303, "{}", applied.body);
+    assert_eq!(
+        app.query_json(&in_force(councils[0])).await,
+        app.query_json(&in_force(councils[1])).await
+    );
+    let decisions = |c: uuid::Uuid| {
+        format!(
+            "SELECT d.category_id::text AS c, d.decision FROM council_review_decisions d JOIN council_reviews r ON r.id = d.review_id WHERE r.council_id = '{c}' ORDER BY d.category_id"
+        )
+    };
+    let recorded = app.query_json(&decisions(councils[1])).await;
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(app.query_json(&decisions(councils[0])).await, recorded);
+}
