@@ -411,3 +411,116 @@ pub async fn review(
     .await;
     finish(&req, &state, result)
 }
+
+#[derive(Deserialize)]
+pub struct OverviewQuery {
+    council: Option<String>,
+    year: Option<String>,
+}
+
+/// Three bars of one category: posted, found a volunteer, completed; the figures are
+/// written at the bars' ends and stand in the table below too.
+fn bars(lang: Lang, caption_id: usize, values: [i64; 3]) -> String {
+    let labels = [
+        lang.t("Lagt ut", "Posted"),
+        lang.t("Fikk frivillig", "Found a volunteer"),
+        lang.t("Fullført", "Completed"),
+    ];
+    let max = values.iter().copied().max().unwrap_or(0).max(1);
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 460 78\" role=\"img\" aria-labelledby=\"cat-{caption_id}\">"
+    );
+    for (i, (label, value)) in labels.iter().zip(values).enumerate() {
+        let y = 4 + i * 24;
+        let w = (value as f64 / max as f64 * 260.0).max(1.0);
+        svg.push_str(&format!(
+            "<text x=\"130\" y=\"{ty}\" font-size=\"12\" text-anchor=\"end\" fill=\"#1b1f24\">{label}</text>\
+             <rect x=\"138\" y=\"{y}\" width=\"{w:.1}\" height=\"16\" fill=\"#00509e\"/>\
+             <text x=\"{tx:.1}\" y=\"{ty}\" font-size=\"12\" fill=\"#1b1f24\">{value}</text>",
+            ty = y + 13,
+            tx = 142.0 + w,
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+pub async fn overview(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<OverviewQuery>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let (council, _) = council_of(&s, &state, q.council.as_deref()).await?;
+        let lang = http::lang(&req);
+        let tz = state.settings.timezone;
+        let year = q
+            .year
+            .as_deref()
+            .and_then(|y| y.trim().parse::<i32>().ok())
+            .filter(|y| (2000..=2100).contains(y))
+            .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
+        let mut conn = state.pool.get().await?;
+        let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
+        let name_of = |c: &crate::db::reference::CategoryRow| {
+            if lang.is_en() {
+                c.name_en.clone()
+            } else {
+                c.name_nb.clone()
+            }
+        };
+        let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), |v| v.to_string());
+        let categories = o
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, (c, f))| super::views::OverviewCategory {
+                name: name_of(c),
+                svg: bars(lang, i + 1, [f.posted, f.claimed, f.completed]),
+                cells: vec![
+                    f.posted.to_string(),
+                    f.claimed.to_string(),
+                    f.completed.to_string(),
+                    f.withdrawn.to_string(),
+                    f.minutes
+                        .map_or_else(|| "–".to_owned(), |m| format!("{:.1}", m as f64 / 60.0)),
+                    dash(f.volunteers),
+                ],
+            })
+            .collect();
+        let choices = reference::choices(&mut conn).await?;
+        let in_force = o
+            .in_force
+            .iter()
+            .map(|x| {
+                let name = choices
+                    .categories
+                    .iter()
+                    .find(|c| c.id == x.category_id)
+                    .map(&name_of)
+                    .unwrap_or_default();
+                (
+                    name,
+                    x.reason.clone(),
+                    x.review_by.format("%d.%m.%Y").to_string(),
+                )
+            })
+            .collect();
+        let title = format!(
+            "{} {} {year}",
+            lang.t("Møteoversikt", "Meeting overview"),
+            o.council_name
+        );
+        let page = super::views::Overview {
+            f: Frame::of(&req, &state, &s, &title, "/console/council"),
+            council_id: council.to_string(),
+            year,
+            in_force,
+            categories,
+        };
+        Ok(http::page(StatusCode::OK, render(&page)?))
+    }
+    .await;
+    finish(&req, &state, result)
+}

@@ -56,6 +56,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/council/opt-out", web::post().to(council::opt_out))
         .route("/council/opt-in", web::post().to(council::opt_in))
         .route("/council/review", web::post().to(council::review))
+        .route("/council/overview", web::get().to(council::overview))
         .route("/users", web::get().to(users::list))
         .route("/users", web::post().to(users::create))
         .route("/users/{id}", web::get().to(users::show))

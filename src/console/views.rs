@@ -365,3 +365,19 @@ pub struct User {
     pub can_resend: bool,
     pub fields: Vec<FormField>,
 }
+
+pub struct OverviewCategory {
+    pub name: String,
+    pub svg: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/overview.html")]
+pub struct Overview {
+    pub f: Frame,
+    pub council_id: String,
+    pub year: i32,
+    pub in_force: Vec<(String, String, String)>,
+    pub categories: Vec<OverviewCategory>,
+}

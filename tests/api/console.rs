@@ -1209,3 +1209,41 @@ async fn a_yearly_review_in_the_console_changes_the_opt_outs_exactly_as_the_apis
     assert_eq!(recorded.len(), 3);
     assert_eq!(app.query_json(&decisions(councils[0])).await, recorded);
 }
+
+#[tokio::test]
+async fn the_meeting_overview_draws_each_category_with_its_figures_beside_it() {
+    let app = TestApp::spawn().await;
+    let stavern = app.council_id("Stavern").await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    app.post_task(&staff, json!({})).await;
+    app.post_task(&staff, json!({"title": "Følge nummer to"}))
+        .await;
+    let coordinator = app
+        .create_user(Role::Coordinator, None, Some(stavern))
+        .await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser
+            .sign_in(&coordinator.email, TEST_PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let page = browser.get("/console/council/overview").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Møteoversikt Stavern"));
+    assert!(
+        page.body
+            .contains("<figcaption id=\"cat-1\">Følge til lege og avtaler</figcaption>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("aria-labelledby=\"cat-1\""));
+    assert!(
+        page.body
+            .contains("<th scope=\"row\">Følge til lege og avtaler</th><td>2</td>"),
+        "the figures in the table"
+    );
+    app.deliver_mail().await;
+}

@@ -247,6 +247,11 @@ await step('an admin\'s funding key, user and council pages', async () => {
   await axe(p, 'the user list');
   await p.getByRole('link', { name: 'Siri Ansatt' }).click();
   await axe(p, 'a user page');
+  await p.goto(`${base}/console/council/overview`);
+  await axe(p, 'the meeting overview');
+  await p.emulateMedia({ media: 'print' });
+  await p.screenshot({ path: `${shots}/overview-print.png`, fullPage: true });
+  await p.emulateMedia({ media: 'screen' });
   await p.goto(`${base}/console/council`);
   await axe(p, 'a council page');
   await p.getByLabel('Begrunnelse', { exact: true }).fill('Ingen sjåfører i vinter');
