@@ -8,6 +8,7 @@ mod council;
 mod funding;
 mod http;
 mod i18n;
+mod outbox;
 mod report;
 mod tasks;
 mod users;
@@ -64,6 +65,8 @@ pub fn scope() -> actix_web::Scope {
         .route("/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/users/{id}/activate", web::post().to(users::activate))
         .route("/users/{id}/resend", web::post().to(users::resend))
+        .route("/outbox", web::get().to(outbox::show))
+        .route("/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/funding", web::get().to(funding::show))
         .route("/funding.csv", web::get().to(funding::csv))
         .route("/funding/residents", web::post().to(funding::residents))

@@ -381,3 +381,12 @@ pub struct Overview {
     pub in_force: Vec<(String, String, String)>,
     pub categories: Vec<OverviewCategory>,
 }
+
+#[derive(Template)]
+#[template(path = "console/outbox.html")]
+pub struct Outbox {
+    pub f: Frame,
+    pub dead: bool,
+    pub notice: Option<String>,
+    pub rows: Vec<(String, String, String, i32, String, String)>,
+}

@@ -2,16 +2,16 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::outbox::{self, OutboxRow};
+use crate::db::outbox::OutboxRow;
 use crate::email::mask_address;
-use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
+use crate::services::outbox::{self as service, Listing};
 
 /// An outbox row as operators see it: the address masked, no body.
 #[derive(Debug, Serialize)]
@@ -62,18 +62,22 @@ pub async fn list_outbox(
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
     let q = query.into_inner();
-    let status = match q.status.as_deref() {
-        None | Some("pending") => "pending",
-        Some("dead") => "dead",
-        Some(_) => return Err(ApiError::invalid_field("status", "must be pending or dead")),
-    };
+    let listing = Listing::parse(q.status.as_deref())
+        .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
     let page = PageQuery {
         limit: q.limit,
         cursor: q.cursor,
     }
     .parse()?;
     let mut conn = state.pool.get().await?;
-    let rows = outbox::list(&mut conn, status, page.after.map(|c| c.id), page.limit).await?;
+    let rows = service::list(
+        &mut conn,
+        &user,
+        listing,
+        page.after.map(|c| c.id),
+        page.limit,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         rows,
         page.limit,
@@ -93,16 +97,6 @@ pub async fn retry_outbox(
     permissions::require_admin(&user)?;
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    let row = conn
-        .transaction(async |conn| outbox::requeue(conn, id).await)
-        .await?
-        .ok_or_else(|| ApiError::not_found("no such email"))?;
-    if row.status == "sent" {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            "this email was sent already",
-        ));
-    }
-    tracing::info!(email.id = %id, admin.id = %user.id, "email put back in the queue");
+    let row = service::retry(&mut conn, &user, id).await?;
     Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
 }

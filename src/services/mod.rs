@@ -22,6 +22,7 @@ pub mod health;
 pub mod invitations;
 pub mod links;
 pub mod opt_outs;
+pub mod outbox;
 pub mod reference;
 pub mod reports;
 pub mod retention;

@@ -1247,3 +1247,50 @@ async fn the_meeting_overview_draws_each_category_with_its_figures_beside_it() {
     );
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn the_outbox_page_masks_addresses_and_puts_a_dead_email_back_in_the_queue() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let created = app
+        .post("/api/v1/users", Some(&admin.access_token), json!({"email": "kari.nordmann@larvik.test", "name": "Kari Nordmann", "role": "staff", "service_unit_id": unit}))
+        .await;
+    assert_eq!(created.status(), 201);
+    app.sql("UPDATE email_outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE to_address = 'kari.nordmann@larvik.test'").await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
+        303
+    );
+    let page = browser.get("/console/outbox?status=dead").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("550 mailbox unavailable"));
+    assert!(
+        !page.body.contains("kari.nordmann@larvik.test"),
+        "the address is masked"
+    );
+    let id = app.query_json("SELECT id::text AS id FROM email_outbox WHERE to_address = 'kari.nordmann@larvik.test'").await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let csrf = page.hidden("csrf");
+    let retried = browser
+        .post(&format!("/console/outbox/{id}/retry"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(retried.status, 303, "{}", retried.body);
+    let status = app
+        .query_json(&format!(
+            "SELECT status FROM email_outbox WHERE id = '{id}'"
+        ))
+        .await;
+    assert_eq!(status[0]["status"], "pending");
+    assert_eq!(
+        app.mail_to("kari.nordmann@larvik.test").await.len(),
+        1,
+        "delivered after the retry"
+    );
+    let (mut staff, _) = staff_browser(&app, unit).await;
+    assert_eq!(staff.get("/console/outbox").await.status, 403);
+    app.deliver_mail().await;
+}

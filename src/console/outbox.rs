@@ -1,0 +1,94 @@
+//! The admins' outbox page: pending and dead emails, masked, and a retry per email.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::{self, FormData};
+use super::i18n;
+use super::views::{Frame, Outbox};
+use super::{finish, forged, render, session};
+use crate::domain::error::DomainError;
+use crate::email::mask_address;
+use crate::routes::state::AppState;
+use crate::services::outbox::{self as service, Listing};
+
+#[derive(Deserialize)]
+pub struct Query {
+    status: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<Query>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let lang = http::lang(&req);
+        let listing = Listing::parse(q.status.as_deref()).unwrap_or(Listing::Pending);
+        let mut conn = state.pool.get().await?;
+        let rows = service::list(&mut conn, &s.user, listing, None, 200).await?;
+        let tz = state.settings.timezone;
+        let page = Outbox {
+            f: Frame::of(
+                &req,
+                &state,
+                &s,
+                lang.t("Utboks for e-post", "Email outbox"),
+                "/console/outbox",
+            ),
+            dead: listing == Listing::Dead,
+            notice: q.done.as_deref().map(|_| {
+                lang.t(
+                    "E-posten er lagt i køen igjen.",
+                    "The email is back in the queue.",
+                )
+                .to_owned()
+            }),
+            rows: rows
+                .into_iter()
+                .take(200)
+                .map(|r| {
+                    (
+                        r.id.to_string(),
+                        r.kind,
+                        mask_address(&r.to_address),
+                        r.attempts,
+                        i18n::short_datetime(lang, tz, r.next_attempt_at),
+                        r.last_error.unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        };
+        Ok(http::page(StatusCode::OK, render(&page)?))
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn retry(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id =
+            Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such email"))?;
+        let mut conn = state.pool.get().await?;
+        service::retry(&mut conn, &s.user, id).await?;
+        Ok(http::redirect(
+            "/console/outbox?status=pending&done=retried",
+        ))
+    }
+    .await;
+    finish(&req, &state, result)
+}
