@@ -9,6 +9,7 @@ mod funding;
 mod http;
 mod i18n;
 mod outbox;
+mod reference;
 mod report;
 mod tasks;
 mod users;
@@ -65,6 +66,24 @@ pub fn scope() -> actix_web::Scope {
         .route("/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/users/{id}/activate", web::post().to(users::activate))
         .route("/users/{id}/resend", web::post().to(users::resend))
+        .route("/reference", web::get().to(reference::show))
+        .route(
+            "/reference/councils",
+            web::post().to(reference::create_council),
+        )
+        .route(
+            "/reference/councils/{id}",
+            web::post().to(reference::update_council),
+        )
+        .route(
+            "/reference/categories",
+            web::post().to(reference::create_category),
+        )
+        .route(
+            "/reference/categories/{id}",
+            web::post().to(reference::update_category),
+        )
+        .route("/reference/units", web::post().to(reference::create_unit))
         .route("/outbox", web::get().to(outbox::show))
         .route("/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/funding", web::get().to(funding::show))

@@ -390,3 +390,14 @@ pub struct Outbox {
     pub notice: Option<String>,
     pub rows: Vec<(String, String, String, i32, String, String)>,
 }
+
+#[derive(Template)]
+#[template(path = "console/reference.html")]
+pub struct Reference {
+    pub f: Frame,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub councils: Vec<(String, String, bool, bool)>,
+    pub categories: Vec<(String, String, String, String, bool)>,
+    pub units: Vec<(String, String, String)>,
+}

@@ -230,15 +230,21 @@ pub struct Choices {
 }
 
 pub async fn choices(conn: &mut AsyncPgConnection) -> Result<Choices, DomainError> {
+    let mut all = everything(conn).await?;
+    all.categories.retain(|c| c.active);
+    all.councils.retain(|c| c.active);
+    Ok(all)
+}
+
+/// Every category, council and unit, active or not, sorted by name (the admin's page).
+pub async fn everything(conn: &mut AsyncPgConnection) -> Result<Choices, DomainError> {
     let all = crate::pagination::Page {
         limit: 1000,
         after: None,
     };
     let mut categories = crate::db::reference::list_categories(conn, &all).await?;
-    categories.retain(|c| c.active);
     categories.sort_by(|a, b| a.name_nb.cmp(&b.name_nb));
     let mut councils = crate::db::reference::list_councils(conn, &all).await?;
-    councils.retain(|c| c.active);
     councils.sort_by(|a, b| a.name.cmp(&b.name));
     let mut units = crate::db::reference::list_service_units(conn, &all).await?;
     units.sort_by(|a, b| a.name.cmp(&b.name));

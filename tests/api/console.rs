@@ -1294,3 +1294,64 @@ async fn the_outbox_page_masks_addresses_and_puts_a_dead_email_back_in_the_queue
     assert_eq!(staff.get("/console/outbox").await.status, 403);
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn an_admin_keeps_the_reference_data_in_the_console() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
+        303
+    );
+    let page = browser.get("/console/reference").await;
+    assert_eq!(page.status, 200);
+    let csrf = page.hidden("csrf");
+    let hvarnes = app.council_id("Hvarnes").await;
+    let out = browser
+        .post(
+            &format!("/console/reference/councils/{hvarnes}"),
+            &[("csrf", &csrf), ("eligible", "false")],
+        )
+        .await;
+    assert_eq!(out.status, 303, "{}", out.body);
+    let garden = app.category_id("garden-beautification").await;
+    let off = browser
+        .post(
+            &format!("/console/reference/categories/{garden}"),
+            &[("csrf", &csrf), ("active", "false")],
+        )
+        .await;
+    assert_eq!(off.status, 303);
+    let unit = browser
+        .post(
+            "/console/reference/units",
+            &[
+                ("csrf", &csrf),
+                ("name", "Bo- og aktivitetssenter Nord"),
+                ("email", "bas.nord@larvik.test"),
+                ("phone", "33 17 20 00"),
+            ],
+        )
+        .await;
+    assert_eq!(unit.status, 303, "{}", unit.body);
+    let bad = browser
+        .post(
+            "/console/reference/categories",
+            &[
+                ("csrf", &csrf),
+                ("slug", "Ikke Gyldig"),
+                ("name_nb", "X"),
+                ("name_en", "X"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let rows = app
+        .query_json(&format!("SELECT (SELECT eligible FROM councils WHERE id = '{hvarnes}') AS e, (SELECT active FROM categories WHERE id = '{garden}') AS a, (SELECT count(*) FROM service_units WHERE email = 'bas.nord@larvik.test') AS u"))
+        .await;
+    assert_eq!(rows[0], json!({"e": false, "a": false, "u": 1}));
+    let unit_id = app.service_unit("Hjemmetjenesten").await;
+    let (mut staff, _) = staff_browser(&app, unit_id).await;
+    assert_eq!(staff.get("/console/reference").await.status, 403);
+}

@@ -247,6 +247,8 @@ await step('an admin\'s funding key, user and council pages', async () => {
   await axe(p, 'the user list');
   await p.getByRole('link', { name: 'Siri Ansatt' }).click();
   await axe(p, 'a user page');
+  await p.goto(`${base}/console/reference`);
+  await axe(p, 'the reference data');
   await p.goto(`${base}/console/outbox`);
   await axe(p, 'the outbox');
   await p.goto(`${base}/console/council/overview`);

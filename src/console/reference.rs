@@ -1,0 +1,261 @@
+//! The admins' reference data: councils (and whether they are in the funding key),
+//! categories (created, deactivated — never deleted) and service units.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::{self, FormData};
+use super::views::{Frame, Reference};
+use super::{PageResult, finish, forged, render, session};
+use crate::auth::permissions;
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::routes::state::AppState;
+use crate::services::reference::{self as service, CategoryInput, ServiceUnitInput};
+use crate::services::sessions::Session;
+
+async fn page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    permissions::require_admin(&s.user)?;
+    let lang = http::lang(req);
+    let mut conn = state.pool.get().await?;
+    let all = service::everything(&mut conn).await?;
+    let page = Reference {
+        f: Frame::of(
+            req,
+            state,
+            s,
+            lang.t("Grunndata", "Reference data"),
+            "/console/reference",
+        ),
+        notice,
+        error,
+        councils: all
+            .councils
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone(), c.active, c.eligible))
+            .collect(),
+        categories: all
+            .categories
+            .iter()
+            .map(|c| {
+                (
+                    c.id.to_string(),
+                    c.name_nb.clone(),
+                    c.name_en.clone(),
+                    c.slug.clone(),
+                    c.active,
+                )
+            })
+            .collect(),
+        units: all
+            .units
+            .iter()
+            .map(|u| {
+                (
+                    u.name.clone(),
+                    u.email.clone(),
+                    u.phone.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+#[derive(Deserialize)]
+pub struct Query {
+    done: Option<String>,
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<Query>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let lang = http::lang(&req);
+        let notice = q
+            .done
+            .as_deref()
+            .map(|_| lang.t("Lagret.", "Saved.").to_owned());
+        page(&req, &state, &s, StatusCode::OK, notice, None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+/// Saves one change; a refusal the admin can correct is shown on the page.
+async fn saved<T>(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    outcome: Result<T, DomainError>,
+) -> PageResult {
+    let lang = http::lang(req);
+    match outcome {
+        Ok(_) => Ok(http::redirect("/console/reference?done=saved")),
+        Err(e)
+            if e.code().is_callers()
+                && !matches!(e.code(), ErrorCode::Forbidden | ErrorCode::NotFound) =>
+        {
+            let text = match e.code() {
+                ErrorCode::Conflict => lang.t("Navnet eller koden finnes allerede.", "The name or slug exists already."),
+                _ => lang.t(
+                    "Ikke lagret: sjekk feltene (koder er små bokstaver og bindestrek, e-post må være gyldig).",
+                    "Not saved: check the fields (slugs are lower-case letters and hyphens, the email must be valid).",
+                ),
+            };
+            page(
+                req,
+                state,
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text.to_owned()),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn flag(form: &FormData, name: &str) -> Option<bool> {
+    match form.get(name) {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn id_of(path: &web::Path<String>) -> Result<Uuid, DomainError> {
+    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such record"))
+}
+
+pub async fn create_council(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let outcome =
+            service::create_council(&state, &s.user, form.get("name").unwrap_or_default()).await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn update_council(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = id_of(&path)?;
+        let outcome = service::update_council(
+            &state,
+            &s.user,
+            id,
+            None,
+            flag(&form, "active"),
+            flag(&form, "eligible"),
+        )
+        .await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn create_category(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let input = CategoryInput {
+            slug: form.get("slug").map(str::to_owned),
+            name_nb: form.get("name_nb").map(str::to_owned),
+            name_en: form.get("name_en").map(str::to_owned),
+            active: Some(true),
+        };
+        let outcome = service::create_category(&state, &s.user, input).await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn update_category(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = id_of(&path)?;
+        let input = CategoryInput {
+            slug: None,
+            name_nb: None,
+            name_en: None,
+            active: flag(&form, "active"),
+        };
+        let outcome = service::update_category(&state, &s.user, id, input).await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn create_unit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let input = ServiceUnitInput {
+            name: form.get("name").map(str::to_owned),
+            email: form.get("email").map(str::to_owned),
+            phone: Some(form.get("phone").map(str::to_owned)),
+        };
+        let outcome = service::create_service_unit(&state, &s.user, input).await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
