@@ -18,6 +18,7 @@ use crate::services::reports::{self, ReportQuery, Summary};
 pub struct Query {
     from: Option<String>,
     to: Option<String>,
+    group: Option<String>,
     format: Option<String>,
 }
 
@@ -114,11 +115,15 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
         q.to.clone()
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| format!("{year}-12"));
+    let group = match q.group.as_deref() {
+        Some(g @ ("council" | "month" | "unit")) => g.to_owned(),
+        _ => "category".to_owned(),
+    };
     let query = match (month(&from_raw, false), month(&to_raw, true)) {
         (Some(f), Some(t)) => Some(ReportQuery {
             from: Some(f.to_string()),
             to: Some(t.to_string()),
-            group_by: Some("category".into()),
+            group_by: Some(group.clone()),
         }),
         _ => None,
     };
@@ -179,6 +184,16 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
         to: to_raw,
         error,
         csv_href: format!("/console/report?{}", csv.finish()),
+        group: group.clone(),
+        groups: [
+            ("category", lang.t("Kategori", "Category")),
+            ("council", lang.t("Nærmiljøutvalg", "Council")),
+            ("month", lang.t("Måned", "Month")),
+            ("unit", lang.t("Tjenesteenhet", "Service unit")),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect(),
         chart: chart_svg,
         rows,
     };

@@ -268,6 +268,8 @@ pub struct Report {
     pub csv_href: String,
     pub chart: String,
     pub rows: Vec<ReportLine>,
+    pub group: String,
+    pub groups: Vec<(String, String)>,
 }
 
 pub struct FundingLine {

@@ -771,6 +771,16 @@ async fn the_report_page_draws_its_figures_and_downloads_them() {
         .await;
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").starts_with("text/csv"));
+    let by_council = browser
+        .get(&format!(
+            "/console/report?from={year}-01&to={year}-12&group=council"
+        ))
+        .await;
+    assert!(
+        by_council.body.contains("<td>Stavern</td><td>1</td>"),
+        "grouped by council: {}",
+        by_council.body
+    );
     let bad = browser.get("/console/report?from=2026-13").await;
     assert!(bad.body.contains("id=\"report-error\""));
 }
