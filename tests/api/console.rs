@@ -1365,3 +1365,46 @@ async fn an_admin_keeps_the_reference_data_in_the_console() {
     let (mut staff, _) = staff_browser(&app, unit_id).await;
     assert_eq!(staff.get("/console/reference").await.status, 403);
 }
+
+#[tokio::test]
+async fn the_task_list_pages_through_a_unit_with_more_tasks_than_a_page() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    for i in 0..27 {
+        let start = chrono::Utc::now() + chrono::Duration::days(2) + chrono::Duration::hours(i);
+        app.post_task(&staff, json!({"title": format!("Oppgave nummer {i:02}"), "starts_at": start.to_rfc3339(), "ends_at": (start + chrono::Duration::minutes(30)).to_rfc3339()}))
+            .await;
+    }
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let first = browser.get("/console/tasks").await;
+    assert_eq!(first.body.matches("Oppgave nummer").count(), 25);
+    assert!(first.body.contains("Oppgave nummer 00") && first.body.contains("Oppgave nummer 24"));
+    let marker = "<p><a href=\"";
+    let start = first
+        .body
+        .find(&format!("{marker}/console/tasks?"))
+        .expect("a next page link")
+        + marker.len();
+    let end = first.body[start..].find('"').expect("end") + start;
+    let next = first.body[start..end]
+        .replace("&amp;", "&")
+        .replace("&#38;", "&");
+    let second = browser.get(&next).await;
+    assert_eq!(
+        second.body.matches("Oppgave nummer").count(),
+        2,
+        "{}",
+        second.body
+    );
+    assert!(second.body.contains("Oppgave nummer 25") && second.body.contains("Oppgave nummer 26"));
+    assert!(!second.body.contains("Neste side"));
+    // The filters narrow the list: a date range holding the first day's tasks only.
+    let day = (chrono::Utc::now() + chrono::Duration::days(40))
+        .format("%Y-%m-%d")
+        .to_string();
+    let none = browser
+        .get(&format!("/console/tasks?from={day}&to={day}"))
+        .await;
+    assert!(none.body.contains("Ingen oppgaver passer filteret."));
+}
