@@ -43,8 +43,12 @@ export PASSWORD="Nettleser-test-passord-2026"
 export STAFF_EMAIL="ansatt@larvik.test"
 export VOLUNTEER_EMAIL="frivillig@larvik.test"
 export ADMIN_EMAIL="admin@larvik.test"
+export COORDINATOR_EMAIL="leder.stavern@larvik.test"
+COUNCIL_ID="$(psql -h 127.0.0.1 -U root -d "$db" -Atqc "SELECT id FROM councils WHERE name = 'Stavern'")"
+export COUNCIL_ID
 DUGNAD_PASSWORD="$PASSWORD" target/debug/dugnad create-user --role staff --email "$STAFF_EMAIL" --name "Siri Ansatt" --unit "$unit" >/dev/null
 DUGNAD_PASSWORD="$PASSWORD" target/debug/dugnad create-user --role admin --email "$ADMIN_EMAIL" --name "Anne Admin" >/dev/null
+DUGNAD_PASSWORD="$PASSWORD" target/debug/dugnad create-user --role coordinator --email "$COORDINATOR_EMAIL" --name "Leder Stavern" --council "$COUNCIL_ID" >/dev/null
 DUGNAD_PASSWORD="$PASSWORD" target/debug/dugnad create-user --role volunteer --email "$VOLUNTEER_EMAIL" --name "Per Frivillig" >/dev/null
 
 export BASE_URL="http://127.0.0.1:$port"

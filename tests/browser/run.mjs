@@ -266,6 +266,78 @@ await step('an admin\'s funding key, user and council pages', async () => {
   await admin.close();
 });
 
+await step('a coordinator opts the council out, the API refuses a new task there, and a review takes it back', async () => {
+  const staffLogin = await api('/api/v1/auth/login', { method: 'POST', body: { email: env('STAFF_EMAIL'), password } });
+  const staffToken = staffLogin.body.access_token;
+  const categories = await api('/api/v1/categories?limit=100', { token: staffToken });
+  const category = categories.body.items.find((c) => c.slug === 'walks-outdoor');
+  const council = env('COUNCIL_ID');
+  const start = new Date(Date.now() + 5 * 86400000).toISOString();
+  const task = await api('/api/v1/tasks', {
+    method: 'POST',
+    token: staffToken,
+    body: { title: 'Tur langs sjøen', description: '', category_id: category.id, council_id: council, starts_at: start, spots: 1 },
+  });
+  assert(task.status === 201, `posting the task: ${task.status}`);
+  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
+  await ctx.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
+  const p = await ctx.newPage();
+  await p.goto(`${base}/console/login`);
+  await p.getByLabel('E-post').fill(env('COORDINATOR_EMAIL'));
+  await p.getByLabel('Passord').fill(password);
+  await p.getByRole('button', { name: 'Logg inn' }).click();
+  await p.waitForURL(/\/console\/council/);
+  await axe(p, "the coordinator's council page");
+  await p.getByLabel('Kategori', { exact: true }).selectOption(category.id);
+  await p.getByLabel('Begrunnelse', { exact: true }).fill('For få turvenner i vinter');
+  await p.getByRole('button', { name: 'Fortsett' }).click();
+  const confirm = await p.locator('main').innerText();
+  assert(confirm.includes('1 åpne oppgaver som ingen har tatt, trekkes tilbake'), `the confirmation says what will happen: ${confirm}`);
+  await p.getByRole('button', { name: 'Reserver utvalget' }).click();
+  await p.waitForURL(/done=out/);
+  const withdrawn = await api(`/api/v1/tasks/${task.body.id}`, { token: staffToken });
+  assert(withdrawn.body.status === 'withdrawn', `the open task is withdrawn: ${withdrawn.body.status}`);
+  const refused = await api('/api/v1/tasks', {
+    method: 'POST',
+    token: staffToken,
+    body: { title: 'Ny tur', description: '', category_id: category.id, council_id: council, starts_at: start, spots: 1 },
+  });
+  assert(refused.status === 409 && refused.body.code === 'council_opted_out', `a new post there: ${refused.status} ${refused.body && refused.body.code}`);
+  // The yearly review: take the category back.
+  await p.getByLabel('Deltakere').fill('Utvalget og kommunen');
+  await p.getByLabel('Tur og friluft').selectOption('opt_in');
+  await p.getByRole('button', { name: 'Registrer gjennomgangen' }).click();
+  await p.waitForURL(/done=review/);
+  const after = await api('/api/v1/tasks', {
+    method: 'POST',
+    token: staffToken,
+    body: { title: 'Ny tur', description: '', category_id: category.id, council_id: council, starts_at: start, spots: 1 },
+  });
+  assert(after.status === 201, `after the review the council takes the category again: ${after.status}`);
+  await p.screenshot({ path: `${shots}/council-coordinator.png`, fullPage: true });
+  await ctx.close();
+});
+
+await step('an admin creates a staff member, whose set-password email is queued', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
+  await ctx.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
+  const p = await ctx.newPage();
+  await p.goto(`${base}/console/login`);
+  await p.getByLabel('E-post').fill(env('ADMIN_EMAIL'));
+  await p.getByLabel('Passord').fill(password);
+  await p.getByRole('button', { name: 'Logg inn' }).click();
+  await p.waitForURL(/\/console\/tasks/);
+  await p.goto(`${base}/console/users`);
+  await p.getByLabel('Navn', { exact: true }).fill('Nora Ny');
+  await p.getByLabel('E-post', { exact: true }).fill('nora@larvik.test');
+  await p.getByLabel('Tjenesteenhet (for ansatte)').selectOption({ label: 'Hjemmetjenesten Sentrum' });
+  await p.getByRole('button', { name: 'Opprett og send e-post' }).click();
+  await p.waitForURL(/done=created/);
+  assert((await p.locator('main').innerText()).includes('nora@larvik.test'), 'the new user in the list');
+  await axe(p, 'the user list after creating');
+  await ctx.close();
+});
+
 await step('no page broke its content security policy', async () => {
   assert(cspViolations.length === 0, cspViolations.join('\n'));
 });
