@@ -84,6 +84,10 @@ pub fn scope() -> actix_web::Scope {
             web::post().to(reference::update_category),
         )
         .route("/reference/units", web::post().to(reference::create_unit))
+        .route(
+            "/reference/units/{id}",
+            web::post().to(reference::update_unit),
+        )
         .route("/outbox", web::get().to(outbox::show))
         .route("/outbox/{id}/retry", web::post().to(outbox::retry))
         .route("/funding", web::get().to(funding::show))

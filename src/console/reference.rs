@@ -60,6 +60,7 @@ async fn page(
             .iter()
             .map(|u| {
                 (
+                    u.id.to_string(),
                     u.name.clone(),
                     u.email.clone(),
                     u.phone.clone().unwrap_or_default(),
@@ -226,8 +227,8 @@ pub async fn update_category(
         let id = id_of(&path)?;
         let input = CategoryInput {
             slug: None,
-            name_nb: None,
-            name_en: None,
+            name_nb: form.get("name_nb").map(str::to_owned),
+            name_en: form.get("name_en").map(str::to_owned),
             active: flag(&form, "active"),
         };
         let outcome = service::update_category(&state, &s.user, id, input).await;
@@ -254,6 +255,31 @@ pub async fn create_unit(
             phone: Some(form.get("phone").map(str::to_owned)),
         };
         let outcome = service::create_service_unit(&state, &s.user, input).await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn update_unit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = session!(req, state);
+        if !http::csrf_ok(&s, &form) {
+            return Ok(forged(&req, &state));
+        }
+        let id = id_of(&path)?;
+        let input = ServiceUnitInput {
+            name: form.get("name").map(str::to_owned),
+            email: form.get("email").map(str::to_owned),
+            phone: Some(form.get("phone").map(str::to_owned)),
+        };
+        let outcome = service::update_service_unit(&state, &s.user, id, input).await;
         saved(&req, &state, &s, outcome).await
     }
     .await;

@@ -401,5 +401,5 @@ pub struct Reference {
     pub error: Option<String>,
     pub councils: Vec<(String, String, bool, bool)>,
     pub categories: Vec<(String, String, String, String, bool)>,
-    pub units: Vec<(String, String, String)>,
+    pub units: Vec<(String, String, String, String)>,
 }
