@@ -178,7 +178,7 @@ pub async fn update_council(
             &s.user,
             id,
             None,
-            flag(&form, "active"),
+            flag(&form, "in_use"),
             flag(&form, "eligible"),
         )
         .await;
@@ -229,7 +229,7 @@ pub async fn update_category(
             slug: None,
             name_nb: form.get("name_nb").map(str::to_owned),
             name_en: form.get("name_en").map(str::to_owned),
-            active: flag(&form, "active"),
+            active: flag(&form, "in_use"),
         };
         let outcome = service::update_category(&state, &s.user, id, input).await;
         saved(&req, &state, &s, outcome).await

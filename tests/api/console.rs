@@ -1329,7 +1329,7 @@ async fn an_admin_keeps_the_reference_data_in_the_console() {
     let off = browser
         .post(
             &format!("/console/reference/categories/{garden}"),
-            &[("csrf", &csrf), ("active", "false")],
+            &[("csrf", &csrf), ("in_use", "false")],
         )
         .await;
     assert_eq!(off.status, 303);
