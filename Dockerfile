@@ -6,6 +6,8 @@ COPY Cargo.toml Cargo.lock ./
 COPY src ./src
 COPY migrations ./migrations
 COPY data ./data
+COPY templates ./templates
+COPY static ./static
 COPY openapi.yaml ./
 RUN mkdir -p tests/api && echo 'fn main() {}' > tests/api/main.rs \
     && cargo build --release --locked --bin dugnad \
