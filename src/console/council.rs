@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::http::{self, FormData};
 use super::i18n::{self, Lang};
 use super::views::{Council, Frame, OptOutConfirm, OptOutLine};
-use super::{PageResult, finish, forged, render, session};
+use super::{PageResult, finish, form_session, render, session};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
@@ -214,10 +214,7 @@ pub async fn opt_out(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let (council, councils) = council_of(&s, &state, form.get("council")).await?;
         let lang = http::lang(&req);
         let category = form
@@ -309,10 +306,7 @@ pub async fn opt_in(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let (council, councils) = council_of(&s, &state, form.get("council")).await?;
         let lang = http::lang(&req);
         let category = form
@@ -359,10 +353,7 @@ pub async fn review(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let (council, councils) = council_of(&s, &state, form.get("council")).await?;
         let lang = http::lang(&req);
         let held_on = form.get("held_on").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());

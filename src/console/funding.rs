@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::http::{self, FormData};
 use super::i18n::Lang;
 use super::views::{Frame, Funding, FundingLine, FundingView};
-use super::{PageResult, finish, forged, render, session};
+use super::{PageResult, finish, form_session, render, session};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
@@ -239,10 +239,7 @@ pub async fn residents(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         crate::auth::permissions::require_admin(&s.user)?;
         let year = whole(&form, "year")
             .and_then(|y| i32::try_from(y).ok())
@@ -289,10 +286,7 @@ pub async fn parameters(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         crate::auth::permissions::require_admin(&s.user)?;
         let year = whole(&form, "year")
             .and_then(|y| i32::try_from(y).ok())

@@ -247,6 +247,20 @@ macro_rules! session {
 }
 use session;
 
+/// `let s = form_session!(req, state, form);`: the signed-in session of a state-changing
+/// form that carries its anti-forgery token, or an early return (the sign-in, or the 403
+/// page that changes nothing).
+macro_rules! form_session {
+    ($req:expr, $state:expr, $form:expr) => {{
+        let s = crate::console::session!($req, $state);
+        if !crate::console::http::csrf_ok(&s, &$form) {
+            return Ok(crate::console::forged(&$req, &$state));
+        }
+        s
+    }};
+}
+use form_session;
+
 /// The console's menu for a role.
 fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
     if session.stage != Stage::Full {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::http::{self, FormData};
 use super::i18n;
 use super::views::{Frame, Outbox};
-use super::{finish, forged, render, session};
+use super::{finish, form_session, render, session};
 use crate::domain::error::DomainError;
 use crate::email::mask_address;
 use crate::routes::state::AppState;
@@ -77,10 +77,7 @@ pub async fn retry(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id =
             Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such email"))?;
         let mut conn = state.pool.get().await?;

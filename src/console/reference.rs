@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::http::{self, FormData};
 use super::views::{Frame, Reference};
-use super::{PageResult, finish, forged, render, session};
+use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
@@ -148,10 +148,7 @@ pub async fn create_council(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let outcome =
             service::create_council(&state, &s.user, form.get("name").unwrap_or_default()).await;
         saved(&req, &state, &s, outcome).await
@@ -168,10 +165,7 @@ pub async fn update_council(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = id_of(&path)?;
         let outcome = service::update_council(
             &state,
@@ -195,10 +189,7 @@ pub async fn create_category(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let input = CategoryInput {
             slug: form.get("slug").map(str::to_owned),
             name_nb: form.get("name_nb").map(str::to_owned),
@@ -220,10 +211,7 @@ pub async fn update_category(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = id_of(&path)?;
         let input = CategoryInput {
             slug: None,
@@ -245,10 +233,7 @@ pub async fn create_unit(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let input = ServiceUnitInput {
             name: form.get("name").map(str::to_owned),
             email: form.get("email").map(str::to_owned),
@@ -269,10 +254,7 @@ pub async fn update_unit(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = id_of(&path)?;
         let input = ServiceUnitInput {
             name: form.get("name").map(str::to_owned),

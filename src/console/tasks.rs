@@ -15,7 +15,7 @@ use super::i18n::{self, Lang};
 use super::views::{
     ClaimantLine, FieldKind, FormField, Frame, TaskForm, TaskLine, TaskPage, Tasks,
 };
-use super::{PageResult, finish, forged, render, session};
+use super::{PageResult, finish, form_session, render, session};
 use crate::auth::{AuthUser, permissions};
 use crate::db::idempotency::{self as idem, RecordKey, StoredAnswer};
 use crate::domain::account::Role;
@@ -666,10 +666,7 @@ pub async fn create(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         require_staff(&s.user)?;
         let lang = http::lang(&req);
         let tz = state.settings.timezone;
@@ -1124,10 +1121,7 @@ pub async fn update(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         require_staff(&s.user)?;
         let id = task_id(&path)?;
         let lang = http::lang(&req);
@@ -1313,10 +1307,7 @@ pub async fn cancel(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         require_staff(&s.user)?;
         let id = task_id(&path)?;
         let reason = form.get("reason").unwrap_or_default().to_owned();
@@ -1343,10 +1334,7 @@ pub async fn complete(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         require_staff(&s.user)?;
         let id = task_id(&path)?;
         let mut by_claim = HashMap::new();
@@ -1392,10 +1380,7 @@ pub async fn invite(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         require_staff(&s.user)?;
         let id = task_id(&path)?;
         let volunteer = form

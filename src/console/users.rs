@@ -13,7 +13,7 @@ use super::account::role_label;
 use super::http::{self, FormData};
 use super::i18n::Lang;
 use super::views::{FieldKind, FormField, Frame, User, Users};
-use super::{PageResult, finish, forged, render, session};
+use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
 use crate::db::users::UserRow;
 use crate::domain::account::Role;
@@ -253,10 +253,7 @@ pub async fn create(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         permissions::require_admin(&s.user)?;
         let lang = http::lang(&req);
         let role = form
@@ -485,10 +482,7 @@ pub async fn update(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = user_id(&path)?;
         let role = form.get("role").and_then(Role::parse);
         let changes = AccountChanges {
@@ -519,10 +513,7 @@ async fn set_active(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = user_id(&path)?;
         let changes = AccountChanges {
             active: Some(active),
@@ -563,10 +554,7 @@ pub async fn resend(
 ) -> HttpResponse {
     let form = FormData::parse(&body);
     let result = async {
-        let s = session!(req, state);
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
+        let s = form_session!(req, state, form);
         let id = user_id(&path)?;
         let outcome = service::resend_invitation(&state, &s.user, id)
             .await
