@@ -542,6 +542,19 @@ async fn at_debug_level_the_log_holds_no_private_block_address_hash_or_token() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };
     let reset_token = reset.link_token("reset-password");
+    // The SMTP server has a message before the worker marks its row sent: wait for the
+    // marks, or the stop below can leave a row pending (and the test would fail on it).
+    while !app
+        .query_json("SELECT id FROM email_outbox WHERE status = 'pending'")
+        .await
+        .is_empty()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reset email was never marked sent"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     server.start_kill().expect("stop the server");
     server.wait().await.expect("stopped");
 
