@@ -27,9 +27,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         C::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
         C::MalformedRequest => StatusCode::BAD_REQUEST,
         C::Unauthenticated | C::OtpRequired => StatusCode::UNAUTHORIZED,
-        C::Forbidden | C::EmailNotVerified | C::NotClaimant | C::OtpEnrolmentRequired => {
-            StatusCode::FORBIDDEN
-        }
+        C::Forbidden
+        | C::EmailNotVerified
+        | C::NotClaimant
+        | C::OtpEnrolmentRequired
+        | C::QualificationMissing => StatusCode::FORBIDDEN,
         C::NotFound => StatusCode::NOT_FOUND,
         C::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         C::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -68,6 +70,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         C::NotClaimant => "You hold no active claim on this task",
         C::ScheduleConflict => "The task overlaps another of your claims",
         C::CouncilOptedOut => "The council has opted out of this category",
+        C::QualificationMissing => "A qualification this category requires is missing",
         C::Conflict => "The request conflicts with the current state",
         C::PreconditionFailed => "The resource has changed",
         C::IdempotencyInProgress => "The first request with this key is still running",

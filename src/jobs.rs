@@ -1,7 +1,8 @@
-//! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest, the
-//! retention purge of private blocks, expiry of unclaimed started tasks, auto-completion seven
-//! days after the end, and forgetting old idempotency keys. Each run is idempotent, and a
-//! PostgreSQL advisory lock lets only one process run them at a time.
+//! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest,
+//! qualification expiry notices, the retention purge of private blocks, expiry of unclaimed
+//! started tasks, auto-completion seven days after the end, and forgetting old idempotency
+//! keys. Each run is idempotent, and a PostgreSQL advisory lock lets only one process run
+//! them at a time.
 
 use std::time::Duration;
 
@@ -34,6 +35,8 @@ pub struct JobReport {
     pub idempotency_keys_forgotten: usize,
     /// Dead, dropped and never-delivered emails past `DUGNAD_OUTBOX_RETENTION_DAYS`.
     pub outbox_forgotten: usize,
+    /// Volunteers told a qualification runs out within thirty days.
+    pub qualification_notices: usize,
 }
 
 /// Runs every job once, if no other process is running them. `None` when another holds
@@ -80,7 +83,12 @@ async fn run_jobs(
         .transaction(async |conn| send_reminders(conn, now).await)
         .await?;
     let digests = conn
-        .transaction(async |conn| send_digests(conn, now).await)
+        .transaction(async |conn| send_digests(conn, settings.timezone, now).await)
+        .await?;
+    let qualification_notices = conn
+        .transaction(async |conn| {
+            crate::services::qualifications::send_expiry_notices(conn, settings.timezone, now).await
+        })
         .await?;
     let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
         .await?
@@ -131,11 +139,13 @@ async fn run_jobs(
         auto_completed,
         idempotency_keys_forgotten: crate::db::idempotency::purge_expired(conn).await?,
         outbox_forgotten,
+        qualification_notices,
     };
     if report != JobReport::default() {
         tracing::info!(
             reminders.sent = report.reminders,
             digests.sent = report.digests,
+            qualifications.expiry_notices = report.qualification_notices,
             tasks.expired = report.expired,
             tasks.auto_completed = report.auto_completed,
             idempotency.forgotten = report.idempotency_keys_forgotten,
@@ -170,6 +180,7 @@ async fn send_reminders(
 /// The daily digest of new matching tasks, for those who asked; nothing when nothing is new.
 async fn send_digests(
     conn: &mut AsyncPgConnection,
+    zone: chrono_tz::Tz,
     now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
     let mut notices = Vec::new();
@@ -178,7 +189,7 @@ async fn send_digests(
             continue;
         }
         let since = previous.unwrap_or(now - chrono::Duration::hours(24));
-        let tasks = task_db::digest_for(conn, &user, since, now).await?;
+        let tasks = task_db::digest_for(conn, &user, zone.name(), since, now).await?;
         if tasks.is_empty() {
             continue;
         }

@@ -82,6 +82,7 @@ pub fn wants(user: &UserRow, kind: NotificationKind) -> bool {
         NotificationKind::Reminder => user.notify_reminder,
         NotificationKind::Invitation => user.notify_invitation,
         NotificationKind::NewTasksDigest => user.notify_new_tasks_digest,
+        NotificationKind::QualificationExpiring => user.notify_qualification_expiring,
         _ => true,
     }
 }

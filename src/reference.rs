@@ -18,7 +18,27 @@ pub struct MunicipalityData {
     /// The funding key's amounts per year (whole kroner); a file may carry none.
     #[serde(default)]
     pub funding: Vec<FundingSeed>,
+    /// Qualification types (a police certificate, a confidentiality declaration …).
+    #[serde(default)]
+    pub qualifications: Vec<QualificationSeed>,
     pub categories: Vec<CategorySeed>,
+}
+
+/// A qualification type as the data file gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualificationSeed {
+    pub slug: String,
+    pub name_nb: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub description_nb: String,
+    #[serde(default)]
+    pub description_en: String,
+    pub legal_basis: String,
+    pub valid_months: Option<i32>,
+    #[serde(default)]
+    pub max_age_days_when_seen: Option<i32>,
 }
 
 /// One year of the councils' funding key as the data file gives it.
@@ -38,6 +58,20 @@ pub struct CategorySeed {
     pub slug: String,
     pub name_nb: String,
     pub name_en: String,
+    /// Slugs of the qualification types a volunteer must hold for this category.
+    #[serde(default)]
+    pub required_qualifications: Vec<String>,
+}
+
+impl MunicipalityData {
+    /// Each category's required qualifications by slug, for categories that have any.
+    pub fn requirements(&self) -> Vec<(String, Vec<String>)> {
+        self.categories
+            .iter()
+            .filter(|c| !c.required_qualifications.is_empty())
+            .map(|c| (c.slug.clone(), c.required_qualifications.clone()))
+            .collect()
+    }
 }
 
 enum Source {
@@ -103,10 +137,36 @@ impl MunicipalityData {
                 return Err(format!("funding year {} has a value out of range", f.year));
             }
         }
+        let mut kinds = std::collections::HashSet::new();
+        for q in &self.qualifications {
+            if !kinds.insert(q.slug.as_str()) {
+                return Err(format!("qualification `{}` is listed twice", q.slug));
+            }
+            if q.valid_months.is_some_and(|m| !(1..=600).contains(&m))
+                || q.max_age_days_when_seen
+                    .is_some_and(|d| !(0..=3650).contains(&d))
+                || q.legal_basis.trim().is_empty()
+            {
+                return Err(format!(
+                    "qualification `{}` has a value out of range",
+                    q.slug
+                ));
+            }
+        }
         let mut slugs = std::collections::HashSet::new();
         for category in &self.categories {
             if !slugs.insert(category.slug.as_str()) {
                 return Err(format!("category `{}` is listed twice", category.slug));
+            }
+            if let Some(unknown) = category
+                .required_qualifications
+                .iter()
+                .find(|r| !kinds.contains(r.as_str()))
+            {
+                return Err(format!(
+                    "category `{}` requires the unknown qualification `{unknown}`",
+                    category.slug
+                ));
             }
         }
         Ok(())

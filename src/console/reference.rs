@@ -195,6 +195,7 @@ pub async fn create_category(
             name_nb: form.get("name_nb").map(str::to_owned),
             name_en: form.get("name_en").map(str::to_owned),
             active: Some(true),
+            required_qualifications: None,
         };
         let outcome = service::create_category(&state, &s.user, input).await;
         saved(&req, &state, &s, outcome).await
@@ -218,6 +219,12 @@ pub async fn update_category(
             name_nb: form.get("name_nb").map(str::to_owned),
             name_en: form.get("name_en").map(str::to_owned),
             active: flag(&form, "in_use"),
+            // The edit form lists every qualification as a checkbox `requires.{id}`.
+            required_qualifications: form.get("requirements_shown").map(|_| {
+                form.with_prefix("requires.")
+                    .filter_map(|(id, _)| Uuid::parse_str(id).ok())
+                    .collect()
+            }),
         };
         let outcome = service::update_category(&state, &s.user, id, input).await;
         saved(&req, &state, &s, outcome).await

@@ -214,7 +214,15 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
             Uuid::parse_str(id).ok()?,
         ))
     });
-    let mut views = service::list(&mut conn, &s.user, &query, after, PAGE_SIZE).await?;
+    let mut views = service::list(
+        &mut conn,
+        &s.user,
+        state.settings.timezone,
+        &query,
+        after,
+        PAGE_SIZE,
+    )
+    .await?;
     let next = if views.len() > PAGE_SIZE as usize {
         views.truncate(PAGE_SIZE as usize);
         views.last().map(|v| {
@@ -796,7 +804,7 @@ fn event_text(lang: Lang, kind: EventKind, fields: &[Option<String>]) -> String 
         EventKind::Filled => lang
             .t("Alle plassene er tatt", "All spots are taken")
             .to_owned(),
-        EventKind::Released | EventKind::Reopened => lang
+        EventKind::Released | EventKind::Reopened | EventKind::ClaimVoided => lang
             .t("En plass ble ledig", "A spot became free")
             .to_owned(),
         EventKind::Cancelled => lang.t("Avlyst", "Cancelled").to_owned(),
@@ -886,7 +894,7 @@ async fn task_page(
     let lang = http::lang(req);
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
-    let view = service::get(&mut conn, &s.user, id).await?;
+    let view = service::get(&mut conn, &s.user, tz, id).await?;
     // The page shows contacts and the private block: the unit's and admins' only.
     permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
     let task = &view.task;
@@ -954,7 +962,7 @@ async fn task_page(
     });
     // Who holds or held the task: active and completed claims. Released claims are not
     // listed — no page shows a person's releases.
-    let claimants: Vec<_> = service::claimants(&mut conn, &s.user, id)
+    let claimants: Vec<_> = service::claimants(&mut conn, &s.user, tz, id)
         .await?
         .into_iter()
         .filter(|c| matches!(c.claim.status, ClaimStatus::Active | ClaimStatus::Completed))
@@ -981,6 +989,12 @@ async fn task_page(
                 _ => lang.t("Har tatt oppgaven", "Has taken the task"),
             }
             .to_owned(),
+            missing: c
+                .missing_qualifications
+                .iter()
+                .map(|q| lang.pick(&q.name_nb, &q.name_en).to_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     // An invitation is "invited" until it lapses (the task starts or fills), whatever the
@@ -1004,8 +1018,12 @@ async fn task_page(
         invitations::volunteers(
             &mut conn,
             &s.user,
+            tz,
             task.council_id,
-            Some(task.category_id),
+            invitations::DirectoryFor {
+                category_id: None,
+                task_id: Some(task.id),
+            },
             None,
             200,
         )
@@ -1069,7 +1087,7 @@ pub async fn edit_form(
         let lang = http::lang(&req);
         let tz = state.settings.timezone;
         let mut conn = state.pool.get().await?;
-        let view = service::get(&mut conn, &s.user, id).await?;
+        let view = service::get(&mut conn, &s.user, tz, id).await?;
         permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
         let t = &view.task;
         let p = view.private.clone().unwrap_or_default();
@@ -1391,9 +1409,15 @@ pub async fn invite(
         let user = s.user.clone();
         let outcome = conn
             .transaction(async |conn| {
-                invitations::invite(conn, &user, TaskId(id), UserId(volunteer))
-                    .await
-                    .map(|_| "invited")
+                invitations::invite(
+                    conn,
+                    &user,
+                    state.settings.timezone,
+                    TaskId(id),
+                    UserId(volunteer),
+                )
+                .await
+                .map(|_| "invited")
             })
             .await;
         task_action(&req, &state, &s, id, outcome).await

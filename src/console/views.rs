@@ -227,6 +227,8 @@ pub struct ClaimantLine {
     pub email: String,
     pub phone: String,
     pub status: String,
+    /// Required qualifications the claimant no longer holds for the task's date.
+    pub missing: String,
 }
 
 #[derive(Template)]

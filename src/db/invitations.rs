@@ -28,6 +28,7 @@ pub async fn invitable_volunteers(
     conn: &mut AsyncPgConnection,
     council_id: Option<Uuid>,
     category_id: Option<Uuid>,
+    on: chrono::NaiveDate,
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<(Uuid, String, Option<Uuid>)>> {
@@ -46,7 +47,9 @@ pub async fn invitable_volunteers(
         let opted = opt_outs::table
             .select(opt_outs::user_id)
             .filter(opt_outs::category_id.eq(k));
-        query = query.filter(users::id.ne_all(opted));
+        query = query
+            .filter(users::id.ne_all(opted))
+            .filter(crate::db::qualifications::user_qualifies(k, on));
     }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));
@@ -54,11 +57,13 @@ pub async fn invitable_volunteers(
     query.load(conn).await
 }
 
-/// Whether the person may be invited to a task of `category_id`.
+/// Whether the person may be invited to a task of `category_id` on the local date `on`:
+/// invitable, not opted out of it, and qualified for it.
 pub async fn is_invitable(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
     category_id: Uuid,
+    on: chrono::NaiveDate,
 ) -> QueryResult<bool> {
     let opted = opt_outs::table
         .filter(opt_outs::user_id.eq(volunteer_id))
@@ -69,7 +74,8 @@ pub async fn is_invitable(
             .filter(users::role.eq("volunteer"))
             .filter(users::active.eq(true))
             .filter(users::invitable.eq(true))
-            .filter(diesel::dsl::not(diesel::dsl::exists(opted))),
+            .filter(diesel::dsl::not(diesel::dsl::exists(opted)))
+            .filter(crate::db::qualifications::user_qualifies(category_id, on)),
     ))
     .get_result(conn)
     .await

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
+pub mod qualifications;
 pub mod rate_limits;
 pub mod reference;
 pub mod reports;

@@ -107,6 +107,8 @@ pub async fn load_if_empty(
             "loaded categories from the municipality data file"
         );
     }
+    crate::db::qualifications::load_if_empty(conn, &data.qualifications, &data.requirements())
+        .await?;
     Ok(())
 }
 

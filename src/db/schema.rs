@@ -287,6 +287,7 @@ diesel::table! {
         notify_reminder -> Bool,
         notify_invitation -> Bool,
         notify_new_tasks_digest -> Bool,
+        notify_qualification_expiring -> Bool,
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -296,6 +297,50 @@ diesel::table! {
         inactivity_warned_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    category_qualifications (category_id, qualification_id) {
+        category_id -> Uuid,
+        qualification_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    qualifications (id) {
+        id -> Uuid,
+        slug -> Text,
+        name_nb -> Text,
+        name_en -> Text,
+        description_nb -> Text,
+        description_en -> Text,
+        legal_basis -> Text,
+        valid_months -> Nullable<Int4>,
+        max_age_days_when_seen -> Nullable<Int4>,
+        active -> Bool,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    qualification_records (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        qualification_id -> Uuid,
+        seen_on -> Date,
+        issued_on -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        recorded_by -> Nullable<Uuid>,
+        recorded_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Uuid>,
+        expiry_notified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(category_qualifications -> categories (category_id));
+diesel::joinable!(category_qualifications -> qualifications (qualification_id));
+diesel::joinable!(qualification_records -> qualifications (qualification_id));
 
 diesel::joinable!(claims -> tasks (task_id));
 diesel::joinable!(claims -> users (volunteer_id));
@@ -329,6 +374,7 @@ diesel::joinable!(users -> service_units (service_unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
+    category_qualifications,
     claims,
     console_sessions,
     council_opt_outs,
@@ -341,6 +387,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     funding_parameters,
     idempotency_keys,
     invitations,
+    qualification_records,
+    qualifications,
     rate_limit_counters,
     recovery_codes,
     refresh_tokens,

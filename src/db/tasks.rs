@@ -139,15 +139,19 @@ pub struct ClaimTarget {
     pub unit_phone: Option<String>,
     /// The task's council has opted out of its category.
     pub council_opted_out: bool,
+    /// What the task's category requires (of active qualification types).
+    pub required_qualifications: Vec<Uuid>,
 }
 
-/// The task, the unit's name, email and phone, and whether the council has not opted out.
+/// The task, the unit's name, email and phone, whether the council has not opted out,
+/// and the category's requirements.
 type ClaimTargetRow = (
     TaskRow,
     Option<String>,
     Option<String>,
     Option<String>,
     bool,
+    Vec<Uuid>,
 );
 
 /// The task, locked for the rest of the transaction, with its unit's contact and whether
@@ -164,20 +168,26 @@ pub async fn lock_for_claim(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Opt
             unit().select(service_units::email).single_value(),
             unit().select(service_units::phone).single_value(),
             crate::db::opt_outs::task_not_opted_out(),
+            diesel::dsl::sql::<diesel::sql_types::Array<diesel::sql_types::Uuid>>(
+                "ARRAY(SELECT cq.qualification_id FROM category_qualifications cq \
+                 JOIN qualifications q ON q.id = cq.qualification_id AND q.active \
+                 WHERE cq.category_id = tasks.category_id ORDER BY cq.qualification_id)",
+            ),
         ))
         .for_update()
         .first(conn)
         .await
         .optional()?;
-    Ok(
-        found.map(|(task, name, email, phone, not_opted_out)| ClaimTarget {
+    Ok(found.map(
+        |(task, name, email, phone, not_opted_out, required)| ClaimTarget {
             task,
             unit_name: name.unwrap_or_default(),
             unit_email: email.unwrap_or_default(),
             unit_phone: phone,
             council_opted_out: !not_opted_out,
-        }),
-    )
+            required_qualifications: required,
+        },
+    ))
 }
 
 /// Inserts several events of one task in one statement.
@@ -413,6 +423,15 @@ pub async fn release_claim(conn: &mut AsyncPgConnection, claim_id: Uuid) -> Quer
             claims::status.eq(ClaimStatus::Released),
             claims::released_at.eq(diesel::dsl::now),
         ))
+        .returning(ClaimRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Voids one claim (a revoked qualification): it counts no more, and the spot reopens.
+pub async fn void_claim(conn: &mut AsyncPgConnection, claim_id: Uuid) -> QueryResult<ClaimRow> {
+    diesel::update(claims::table.find(claim_id))
+        .set(claims::status.eq(ClaimStatus::Voided))
         .returning(ClaimRow::as_returning())
         .get_result(conn)
         .await
@@ -716,10 +735,12 @@ pub async fn take_due_reminders(
 
 /// New open tasks for one person's digest: posted in `(since, until]`, not started at
 /// `until`, in their home council or municipality-wide, minus their own opted-out
-/// categories and anything their council has opted out of.
+/// categories, anything their council has opted out of, and tasks whose category needs a
+/// qualification they hold no valid record of for the task's date in `zone`.
 pub async fn digest_for(
     conn: &mut AsyncPgConnection,
     user: &crate::db::users::UserRow,
+    zone: &str,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> QueryResult<Vec<TaskRow>> {
@@ -741,7 +762,8 @@ pub async fn digest_for(
         .select(TaskRow::as_select())
         .order((tasks::starts_at, tasks::id))
         .limit(50)
-        .into_boxed();
+        .into_boxed()
+        .filter(crate::db::qualifications::task_qualifies(user.id, zone));
     query = match user.council_id {
         Some(c) => query.filter(tasks::council_id.eq(c).or(tasks::council_id.is_null())),
         None => query.filter(tasks::council_id.is_null()),

@@ -30,6 +30,7 @@ pub struct UserRow {
     pub notify_reminder: bool,
     pub notify_invitation: bool,
     pub notify_new_tasks_digest: bool,
+    pub notify_qualification_expiring: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -69,6 +70,7 @@ pub struct UserChanges {
     pub notify_reminder: Option<bool>,
     pub notify_invitation: Option<bool>,
     pub notify_new_tasks_digest: Option<bool>,
+    pub notify_qualification_expiring: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -343,6 +345,7 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
             users::notify_reminder.eq(false),
             users::notify_invitation.eq(false),
             users::notify_new_tasks_digest.eq(false),
+            users::notify_qualification_expiring.eq(false),
             users::erased_at.eq(diesel::dsl::now),
             users::updated_at.eq(diesel::dsl::now),
         ))
@@ -413,6 +416,7 @@ impl UserRow {
             notify_reminder: true,
             notify_invitation: true,
             notify_new_tasks_digest: false,
+            notify_qualification_expiring: true,
             active: true,
             created_at: now,
             updated_at: now,

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     NotClaimant,
     ScheduleConflict,
     CouncilOptedOut,
+    /// The task's category requires a qualification the caller has no valid record of.
+    QualificationMissing,
     /// A state conflict no more specific code describes (e.g. a lost race on a unique key).
     Conflict,
     PreconditionFailed,
@@ -41,7 +43,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -58,6 +60,7 @@ impl ErrorCode {
         Self::NotClaimant,
         Self::ScheduleConflict,
         Self::CouncilOptedOut,
+        Self::QualificationMissing,
         Self::Conflict,
         Self::PreconditionFailed,
         Self::IdempotencyInProgress,
@@ -86,6 +89,7 @@ impl ErrorCode {
             Self::NotClaimant => "not_claimant",
             Self::ScheduleConflict => "schedule_conflict",
             Self::CouncilOptedOut => "council_opted_out",
+            Self::QualificationMissing => "qualification_missing",
             Self::Conflict => "conflict",
             Self::PreconditionFailed => "precondition_failed",
             Self::IdempotencyInProgress => "idempotency_in_progress",

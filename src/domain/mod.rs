@@ -72,6 +72,7 @@ pub mod error;
 pub mod funding;
 pub mod ids;
 pub mod notification;
+pub mod qualification;
 pub mod report;
 pub mod task;
 pub mod time;

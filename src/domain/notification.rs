@@ -22,10 +22,11 @@ pub enum NotificationKind {
     Invitation,
     NewTasksDigest,
     InactivityWarning,
+    QualificationExpiring,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -41,6 +42,7 @@ impl NotificationKind {
         Self::Invitation,
         Self::NewTasksDigest,
         Self::InactivityWarning,
+        Self::QualificationExpiring,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +62,7 @@ impl NotificationKind {
             Self::Invitation => "invitation",
             Self::NewTasksDigest => "new_tasks_digest",
             Self::InactivityWarning => "inactivity_warning",
+            Self::QualificationExpiring => "qualification_expiring",
         }
     }
 
@@ -77,6 +80,7 @@ impl NotificationKind {
                 | Self::Reminder
                 | Self::Invitation
                 | Self::NewTasksDigest
+                | Self::QualificationExpiring
         )
     }
 
@@ -105,7 +109,7 @@ mod tests {
                 .iter()
                 .filter(|k| k.is_optional())
                 .count(),
-            6
+            7
         );
     }
 }

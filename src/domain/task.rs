@@ -133,10 +133,12 @@ pub enum EventKind {
     Expired,
     Withdrawn,
     PrivatePurged,
+    /// A claim ended because the claimant's qualification was revoked (naming neither).
+    ClaimVoided,
 }
 
 impl EventKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Created,
         Self::Updated,
         Self::Claimed,
@@ -149,6 +151,7 @@ impl EventKind {
         Self::Expired,
         Self::Withdrawn,
         Self::PrivatePurged,
+        Self::ClaimVoided,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -165,6 +168,7 @@ impl EventKind {
             Self::Expired => "expired",
             Self::Withdrawn => "withdrawn",
             Self::PrivatePurged => "private_purged",
+            Self::ClaimVoided => "claim_voided",
         }
     }
 
@@ -258,6 +262,8 @@ pub struct ClaimFacts {
     pub now: DateTime<Utc>,
     /// The task's council has opted out of its category.
     pub council_opted_out: bool,
+    /// The caller lacks a valid record of a qualification the category requires.
+    pub qualification_missing: bool,
     pub active_claims: i32,
     pub spots: i32,
     /// Another task the caller holds whose time overlaps this one's, if any.
@@ -275,12 +281,14 @@ pub enum ClaimRefusal {
     /// Not open or filled, or already started.
     NotOpen,
     CouncilOptedOut,
+    QualificationMissing,
     Full,
     ScheduleConflict(uuid::Uuid),
 }
 
 /// The first refusal that applies, in `docs/PRODUCT.md`'s order: role, verified email,
-/// already claimed, open and not started, council opt-out, a free spot, no overlap.
+/// already claimed, open and not started, council opt-out, qualifications, a free spot,
+/// no overlap.
 pub fn claim_refusal(f: &ClaimFacts) -> Option<ClaimRefusal> {
     if !f.role_may_claim {
         return Some(ClaimRefusal::RoleMayNotClaim);
@@ -296,6 +304,9 @@ pub fn claim_refusal(f: &ClaimFacts) -> Option<ClaimRefusal> {
     }
     if f.council_opted_out {
         return Some(ClaimRefusal::CouncilOptedOut);
+    }
+    if f.qualification_missing {
+        return Some(ClaimRefusal::QualificationMissing);
     }
     if f.active_claims >= f.spots {
         return Some(ClaimRefusal::Full);
@@ -360,6 +371,7 @@ mod tests {
             starts_at: at(24),
             now: at(0),
             council_opted_out: false,
+            qualification_missing: false,
             active_claims: 0,
             spots: 1,
             overlapping: None,
@@ -447,6 +459,13 @@ mod tests {
             ),
             (
                 ClaimFacts {
+                    qualification_missing: true,
+                    ..fine()
+                },
+                ClaimRefusal::QualificationMissing,
+            ),
+            (
+                ClaimFacts {
                     active_claims: 1,
                     ..fine()
                 },
@@ -476,6 +495,7 @@ mod tests {
             starts_at: at(-1),
             now: at(0),
             council_opted_out: true,
+            qualification_missing: true,
             active_claims: 1,
             spots: 1,
             overlapping: Some(uuid::Uuid::nil()),
@@ -492,6 +512,7 @@ mod tests {
                 }
                 ClaimRefusal::NotOpen => facts.starts_at = at(5),
                 ClaimRefusal::CouncilOptedOut => facts.council_opted_out = false,
+                ClaimRefusal::QualificationMissing => facts.qualification_missing = false,
                 ClaimRefusal::Full => facts.spots = 2,
                 ClaimRefusal::ScheduleConflict(_) => facts.overlapping = None,
             }
@@ -505,6 +526,7 @@ mod tests {
                 ClaimRefusal::NotOpen,
                 ClaimRefusal::NotOpen,
                 ClaimRefusal::CouncilOptedOut,
+                ClaimRefusal::QualificationMissing,
                 ClaimRefusal::Full,
                 ClaimRefusal::ScheduleConflict(uuid::Uuid::nil()),
             ]

@@ -20,6 +20,11 @@ pub fn check_date(date: NaiveDate) -> Result<NaiveDate, &'static str> {
     }
 }
 
+/// The calendar date of `at` where the municipality is (a task's local start date).
+pub fn local_date(at: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDate {
+    at.with_timezone(&zone).date_naive()
+}
+
 /// An instant within [`FIRST_YEAR`]..=[`LAST_YEAR`] (in UTC).
 pub fn check_instant(at: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
     check_date(at.date_naive()).map(|_| at)

@@ -136,6 +136,14 @@ pub enum Intent {
     InactivityWarning {
         name: Option<String>,
     },
+    /// Thirty days before a qualification record runs out: the type's names and the last
+    /// valid day, nothing else of the record.
+    QualificationExpiring {
+        name: Option<String>,
+        qualification_nb: String,
+        qualification_en: String,
+        valid_until: chrono::NaiveDate,
+    },
     /// A row written before intents existed, delivered as it was rendered then.
     Legacy {
         subject: String,
@@ -168,6 +176,7 @@ impl Intent {
             Self::Invitation { .. } => K::Invitation,
             Self::NewTasksDigest { .. } => K::NewTasksDigest,
             Self::InactivityWarning { .. } => K::InactivityWarning,
+            Self::QualificationExpiring { .. } => K::QualificationExpiring,
             Self::Legacy { .. } => return None,
         })
     }

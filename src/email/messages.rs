@@ -106,6 +106,36 @@ pub fn email_changed(l: Language, name: Option<&str>, new_address: &str) -> Draf
     )
 }
 
+pub fn qualification_expiring(
+    l: Language,
+    name: Option<&str>,
+    qualification: &str,
+    valid_until: chrono::NaiveDate,
+) -> Draft {
+    let day = valid_until.format("%d.%m.%Y").to_string();
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(match l {
+            Language::Nb => format!(
+                "{qualification} som kommunen har registrert for deg, gjelder til og med {day}."
+            ),
+            Language::En => format!(
+                "The {qualification} the municipality has recorded for you is valid until {day}."
+            ),
+        })
+        .paragraph(l.pick(
+            "Oppgaver som krever den og starter etter denne datoen, kan du ikke ta før kommunen har registrert en ny. Oppgaver du allerede har tatt, beholder du. Ta kontakt med kommunens frivillighetskoordinator for å fornye.",
+            "Tasks that need it and start after that day cannot be taken until the municipality has recorded a new one. Tasks you have already taken stay yours. Contact the municipality's volunteer coordinator to renew it.",
+        ));
+    Draft::new(
+        body,
+        match l {
+            Language::Nb => format!("{qualification} går ut {day}"),
+            Language::En => format!("Your {qualification} runs out on {day}"),
+        },
+    )
+}
+
 pub fn inactivity_warning(l: Language, name: Option<&str>, public_url: &Url) -> Draft {
     let body = EmailBody::new(l)
         .greeting(name)

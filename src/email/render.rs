@@ -176,6 +176,17 @@ pub fn render(
         Intent::InactivityWarning { name } => {
             messages::inactivity_warning(l, name.as_deref(), ctx.public_url)
         }
+        Intent::QualificationExpiring {
+            name,
+            qualification_nb,
+            qualification_en,
+            valid_until,
+        } => messages::qualification_expiring(
+            l,
+            name.as_deref(),
+            l.pick(qualification_nb, qualification_en),
+            *valid_until,
+        ),
         Intent::ClaimConfirmation { name, task, unit } => {
             task_messages::claim_confirmation(ctx, l, name.as_deref(), task, unit)
         }

@@ -46,13 +46,15 @@ pub struct ExportResponse {
     pub claims: Vec<ExportClaim>,
     pub invitations: Vec<ExportInvitation>,
     pub emails: Vec<ExportEmail>,
+    pub qualifications: Vec<super::qualifications::RecordResponse>,
 }
 
-/// The profile, every claim with its task's public fields, every invitation, and the list
-/// of emails written for the caller (kinds and times, not bodies).
+/// The profile, every claim with its task's public fields, every invitation, the list of
+/// emails written for the caller (kinds and times, not bodies) and their qualification
+/// records.
 pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let data = crate::services::export::export(&mut conn, &user).await?;
+    let data = crate::services::export::export(&mut conn, &user, state.settings.timezone).await?;
     let (row, opt_outs) = data.profile;
     let body = ExportResponse {
         exported_at: Utc::now(),
@@ -85,6 +87,7 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
                 sent_at: e.sent_at,
             })
             .collect(),
+        qualifications: data.qualifications.into_iter().map(Into::into).collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((

@@ -28,6 +28,7 @@ pub struct VolunteerResponse {
 pub struct VolunteersQuery {
     pub council_id: Option<String>,
     pub category_id: Option<String>,
+    pub task_id: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
@@ -45,6 +46,7 @@ pub async fn volunteers(
     let q = query.into_inner();
     let council = uuid_param("council_id", q.council_id.as_deref())?;
     let category = uuid_param("category_id", q.category_id.as_deref())?;
+    let task = uuid_param("task_id", q.task_id.as_deref())?;
     let page = PageQuery {
         limit: q.limit,
         cursor: q.cursor,
@@ -54,8 +56,12 @@ pub async fn volunteers(
     let rows = service::volunteers(
         &mut conn,
         &user,
+        state.settings.timezone,
         council,
-        category,
+        service::DirectoryFor {
+            category_id: category,
+            task_id: task,
+        },
         page.after.map(|c| c.id),
         page.limit,
     )
@@ -113,7 +119,16 @@ pub async fn invite(
     let volunteer = body.volunteer_id;
     let mut conn = state.pool.get().await?;
     let invitation = conn
-        .transaction(async |conn| service::invite(conn, &user, task.into(), volunteer.into()).await)
+        .transaction(async |conn| {
+            service::invite(
+                conn,
+                &user,
+                state.settings.timezone,
+                task.into(),
+                volunteer.into(),
+            )
+            .await
+        })
         .await?;
     Ok(HttpResponse::Created().json(InvitationResponse::from(invitation)))
 }
@@ -129,7 +144,7 @@ pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpR
     let mut conn = state.pool.get().await?;
     let rows = service::mine(&mut conn, &user).await?;
     let (invitations, tasks): (Vec<InvitationRow>, Vec<_>) = rows.into_iter().unzip();
-    let views = task_service::views(&mut conn, &user, tasks).await?;
+    let views = task_service::views(&mut conn, &user, state.settings.timezone, tasks).await?;
     let items: Vec<MyInvitationResponse> = invitations
         .into_iter()
         .zip(views)

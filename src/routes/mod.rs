@@ -13,6 +13,7 @@ pub mod invitations;
 pub mod links;
 pub mod ops;
 pub mod pages;
+pub mod qualifications;
 pub mod reference;
 pub mod reports;
 pub mod state;
@@ -89,7 +90,44 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/me/invitations/{id}/decline",
         invitations::decline,
     );
+    s.route(
+        Method::GET,
+        "/api/v1/me/qualifications",
+        qualifications::mine,
+    );
     s.route(Method::GET, "/api/v1/volunteers", invitations::volunteers);
+
+    s.route(Method::GET, "/api/v1/qualifications", qualifications::list);
+    s.route(
+        Method::POST,
+        "/api/v1/qualifications",
+        qualifications::create,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/qualifications/expiring",
+        qualifications::expiring,
+    );
+    s.route(
+        Method::PATCH,
+        "/api/v1/qualifications/{id}",
+        qualifications::update,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/users/{id}/qualifications",
+        qualifications::of_user,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/users/{id}/qualifications",
+        qualifications::record,
+    );
+    s.route(
+        Method::DELETE,
+        "/api/v1/users/{id}/qualifications/{record_id}",
+        qualifications::revoke,
+    );
 
     s.route(Method::GET, "/api/v1/users", users::list_users);
     s.route(Method::POST, "/api/v1/users", users::create_user);

@@ -28,6 +28,25 @@ pub struct CategoryResponse {
     pub name_nb: String,
     pub name_en: String,
     pub active: bool,
+    /// Qualifications a volunteer must hold to take this category's tasks.
+    pub required_qualifications: Vec<Uuid>,
+}
+
+impl CategoryResponse {
+    fn new(r: queries::CategoryRow, requirements: &[(Uuid, Uuid)]) -> Self {
+        Self {
+            required_qualifications: requirements
+                .iter()
+                .filter(|(c, _)| *c == r.id)
+                .map(|(_, q)| *q)
+                .collect(),
+            id: r.id,
+            slug: r.slug,
+            name_nb: r.name_nb,
+            name_en: r.name_en,
+            active: r.active,
+        }
+    }
 }
 
 /// The public view of a unit: its contact details are shown to its tasks' claimants only.
@@ -62,6 +81,7 @@ pub async fn list_categories(
     let page = query.parse()?;
     let mut conn = state.pool.get().await?;
     let rows = queries::list_categories(&mut conn, &page).await?;
+    let requirements = service::requirements(&mut conn).await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         rows,
         page.limit,
@@ -69,7 +89,7 @@ pub async fn list_categories(
             key: r.name_nb.clone(),
             id: r.id,
         },
-        CategoryResponse::from,
+        |r| CategoryResponse::new(r, &requirements),
     )))
 }
 
@@ -121,18 +141,6 @@ impl From<queries::CouncilRow> for CouncilResponse {
             name: r.name,
             active: r.active,
             eligible: r.eligible,
-        }
-    }
-}
-
-impl From<queries::CategoryRow> for CategoryResponse {
-    fn from(r: queries::CategoryRow) -> Self {
-        Self {
-            id: r.id,
-            slug: r.slug,
-            name_nb: r.name_nb,
-            name_en: r.name_en,
-            active: r.active,
         }
     }
 }
@@ -196,6 +204,8 @@ pub struct CategoryRequest {
     pub name_en: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub active: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub required_qualifications: Option<Vec<Uuid>>,
 }
 
 impl From<CategoryRequest> for service::CategoryInput {
@@ -205,8 +215,20 @@ impl From<CategoryRequest> for service::CategoryInput {
             name_nb: b.name_nb,
             name_en: b.name_en,
             active: b.active,
+            required_qualifications: b.required_qualifications,
         }
     }
+}
+
+/// A category as answered to a change, with what it requires now.
+async fn category_answer(
+    state: &AppState,
+    status: actix_web::http::StatusCode,
+    row: queries::CategoryRow,
+) -> ApiResult<HttpResponse> {
+    let mut conn = state.pool.get().await?;
+    let requirements = service::requirements(&mut conn).await?;
+    Ok(HttpResponse::build(status).json(CategoryResponse::new(row, &requirements)))
 }
 
 pub async fn create_category(
@@ -217,7 +239,7 @@ pub async fn create_category(
     permissions::require_admin(&user)?;
     let body = body.parse()?;
     let row = service::create_category(&state, &user, body.into_inner().into()).await?;
-    Ok(HttpResponse::Created().json(CategoryResponse::from(row)))
+    category_answer(&state, actix_web::http::StatusCode::CREATED, row).await
 }
 
 pub async fn update_category(
@@ -230,7 +252,7 @@ pub async fn update_category(
     let body = body.parse()?;
     let row =
         service::update_category(&state, &user, id.into_inner(), body.into_inner().into()).await?;
-    Ok(HttpResponse::Ok().json(CategoryResponse::from(row)))
+    category_answer(&state, actix_web::http::StatusCode::OK, row).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -62,6 +62,11 @@ pub struct TaskResponse {
     pub spots_left: i32,
     pub area_hint: Option<String>,
     pub my_claim: Option<MyClaim>,
+    pub required_qualifications: Vec<Uuid>,
+    /// For volunteers and coordinators: whether they hold every required qualification
+    /// for this task's date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualified: Option<bool>,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::domain::time::millis")]
@@ -98,6 +103,8 @@ impl From<TaskView> for TaskResponse {
                 id: c.id,
                 status: c.status,
             }),
+            required_qualifications: v.required_qualifications,
+            qualified: v.missing_qualifications.map(|m| m.is_empty()),
             created_at: t.created_at,
             updated_at: t.updated_at,
             private: v.private.map(|p| PrivateBlock {
@@ -173,11 +180,12 @@ fn post_scope<'a>(
 async fn task_answer(
     conn: &mut diesel_async::AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     task: crate::db::tasks::TaskRow,
     status: u16,
 ) -> Result<Answer, ApiError> {
     let version = task.version;
-    let view = service::views(conn, user, vec![task])
+    let view = service::views(conn, user, zone, vec![task])
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("no such task"))?;
@@ -206,7 +214,7 @@ async fn with_current_private(
         return Ok(answer);
     };
     let mut conn = state.pool.get().await?;
-    let view = service::get(&mut conn, user, id).await?;
+    let view = service::get(&mut conn, user, state.settings.timezone, id).await?;
     let fresh = to_json(&TaskResponse::from(view))?;
     if let (Some(map), Some(fresh)) = (answer.body.as_object_mut(), fresh.as_object()) {
         for key in ["private", "unit"] {
@@ -262,7 +270,7 @@ pub async fn create(
     };
     let answer = idempotent!(state.pool, scope, |conn| {
         let (task, _) = service::create(conn, &user, input).await?;
-        task_answer(conn, &user, task, 201).await
+        task_answer(conn, &user, state.settings.timezone, task, 201).await
     })?;
     let answer = with_current_private(&state, &user, answer).await?;
     Ok(answer.respond())
@@ -360,7 +368,15 @@ pub async fn list(
         )),
     };
     let mut conn = state.pool.get().await?;
-    let views = service::list(&mut conn, &user, &task_query, after, page.limit).await?;
+    let views = service::list(
+        &mut conn,
+        &user,
+        state.settings.timezone,
+        &task_query,
+        after,
+        page.limit,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         views,
         page.limit,
@@ -375,7 +391,7 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let view = service::get(&mut conn, &user, id.into_inner()).await?;
+    let view = service::get(&mut conn, &user, state.settings.timezone, id.into_inner()).await?;
     let tag = etag(view.task.version);
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
@@ -452,7 +468,7 @@ pub async fn update(
     let view = conn
         .transaction(async |conn| {
             service::update(conn, &user, id, expected, edit).await?;
-            service::get(conn, &user, id).await
+            service::get(conn, &user, state.settings.timezone, id).await
         })
         .await?;
     let tag = etag(view.task.version);
@@ -481,7 +497,7 @@ pub async fn cancel(
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::cancel(conn, &user, id, &body.reason).await?;
-        task_answer(conn, &user, task, 200).await
+        task_answer(conn, &user, state.settings.timezone, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())
 }
@@ -513,7 +529,7 @@ pub async fn complete(
     };
     let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::complete(conn, &user, id, input).await?;
-        task_answer(conn, &user, task, 200).await
+        task_answer(conn, &user, state.settings.timezone, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())
 }
@@ -540,7 +556,7 @@ pub async fn claim(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
-        let claim = service::claim(conn, &user, id.into()).await?;
+        let claim = service::claim(conn, &user, id.into(), state.settings.timezone).await?;
         Ok(Answer::new(
             201,
             to_json(&ClaimResponse::from(claim))?,
@@ -602,6 +618,15 @@ pub struct ClaimantResponse {
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
+    pub missing_qualifications: Vec<QualificationName>,
+}
+
+/// A qualification by name only.
+#[derive(Debug, Serialize)]
+pub struct QualificationName {
+    pub id: Uuid,
+    pub name_nb: String,
+    pub name_en: String,
 }
 
 pub async fn claims(
@@ -610,7 +635,8 @@ pub async fn claims(
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let claimants = service::claimants(&mut conn, &user, id.into_inner()).await?;
+    let claimants =
+        service::claimants(&mut conn, &user, state.settings.timezone, id.into_inner()).await?;
     let items: Vec<ClaimantResponse> = claimants
         .into_iter()
         .map(|c| ClaimantResponse {
@@ -618,6 +644,15 @@ pub async fn claims(
             name: c.name,
             email: c.email,
             phone: c.phone,
+            missing_qualifications: c
+                .missing_qualifications
+                .into_iter()
+                .map(|q| QualificationName {
+                    id: q.id,
+                    name_nb: q.name_nb,
+                    name_en: q.name_en,
+                })
+                .collect(),
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
@@ -688,7 +723,14 @@ pub async fn my_claims(
 ) -> ApiResult<HttpResponse> {
     let page = query.parse()?;
     let mut conn = state.pool.get().await?;
-    let items = service::my_claims(&mut conn, &user, page.after.map(|c| c.id), page.limit).await?;
+    let items = service::my_claims(
+        &mut conn,
+        &user,
+        state.settings.timezone,
+        page.after.map(|c| c.id),
+        page.limit,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         items,
         page.limit,

@@ -26,6 +26,7 @@ pub struct Notifications {
     pub reminder: bool,
     pub invitation: bool,
     pub new_tasks_digest: bool,
+    pub qualification_expiring: bool,
 }
 
 /// A person's account as they themselves and admins see it.
@@ -58,6 +59,7 @@ impl UserResponse {
                 reminder: row.notify_reminder,
                 invitation: row.notify_invitation,
                 new_tasks_digest: row.notify_new_tasks_digest,
+                qualification_expiring: row.notify_qualification_expiring,
             },
             id: row.id,
             email: row.email,

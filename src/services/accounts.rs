@@ -574,6 +574,8 @@ pub struct NotificationChanges {
     pub invitation: Option<bool>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub new_tasks_digest: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub qualification_expiring: Option<bool>,
 }
 
 /// What `PATCH /me` may change.
@@ -645,6 +647,7 @@ pub async fn update_profile(
         changes.notify_reminder = n.reminder;
         changes.notify_invitation = n.invitation;
         changes.notify_new_tasks_digest = n.new_tasks_digest;
+        changes.notify_qualification_expiring = n.qualification_expiring;
     }
     let new_email = match &input.email {
         Some(raw) => v.check("email", EmailAddress::parse(raw)),

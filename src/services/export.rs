@@ -28,12 +28,18 @@ pub struct Export {
     pub claims: Vec<(ClaimRow, TaskView)>,
     pub invitations: Vec<InvitationRow>,
     pub emails: Vec<EmailRecord>,
+    /// The qualification records kept about the caller (seen, issued, valid until).
+    pub qualifications: Vec<crate::db::qualifications::RecordRow>,
 }
 
-pub async fn export(conn: &mut AsyncPgConnection, user: &AuthUser) -> Result<Export, DomainError> {
+pub async fn export(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+) -> Result<Export, DomainError> {
     let rows = task_db::claims_of_volunteer(conn, user.id, None, i64::from(i32::MAX)).await?;
     let (claims, task_rows): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-    let views = tasks::views(conn, user, task_rows).await?;
+    let views = tasks::views(conn, user, zone, task_rows).await?;
     let claims = claims
         .into_iter()
         .zip(views)
@@ -58,5 +64,6 @@ pub async fn export(conn: &mut AsyncPgConnection, user: &AuthUser) -> Result<Exp
         claims,
         invitations: invitations::all_for_volunteer(conn, user.id).await?,
         emails,
+        qualifications: crate::db::qualifications::records_of(conn, user.id).await?,
     })
 }

@@ -14,6 +14,7 @@ use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::TaskStatus;
+use crate::domain::time::local_date;
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, TaskFacts};
 use crate::notify::{self, Notification};
@@ -36,6 +37,7 @@ fn already_invited() -> DomainError {
 pub async fn invite(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     task_id: TaskId,
     volunteer_id: UserId,
 ) -> Result<InvitationRow, DomainError> {
@@ -49,7 +51,9 @@ pub async fn invite(
             "only open tasks that have not started take invitations",
         ));
     }
-    if !db::is_invitable(conn, volunteer_id.0, task.category_id).await? {
+    // Not invitable, opted out of the category and not qualified for it are one answer.
+    let on = local_date(task.starts_at, zone);
+    if !db::is_invitable(conn, volunteer_id.0, task.category_id, on).await? {
         return Err(no_such_volunteer());
     }
     crate::services::opt_outs::refuse_claim_if_opted_out(conn, &task).await?;
@@ -114,17 +118,37 @@ async fn send(
     Ok(())
 }
 
+/// What the directory is for: a category (qualified as of today) or one task (its
+/// category, qualified for its date).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DirectoryFor {
+    pub category_id: Option<Uuid>,
+    pub task_id: Option<Uuid>,
+}
+
 /// Invitable volunteers for staff and admins: id, name, home council — nothing more.
+/// With a category or a task, only those who have not opted out of it and qualify.
 pub async fn volunteers(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     council_id: Option<Uuid>,
-    category_id: Option<Uuid>,
+    wanted: DirectoryFor,
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<(Uuid, String, Option<Uuid>)>, DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
-    Ok(db::invitable_volunteers(conn, council_id, category_id, after, limit).await?)
+    let (category_id, on) = match wanted.task_id {
+        Some(id) => {
+            let task = task_db::find(conn, id)
+                .await?
+                .ok_or_else(|| DomainError::not_found("no such task"))?;
+            permissions::require_unit_member(user, task.service_unit_id)?;
+            (Some(task.category_id), local_date(task.starts_at, zone))
+        }
+        None => (wanted.category_id, local_date(chrono::Utc::now(), zone)),
+    };
+    Ok(db::invitable_volunteers(conn, council_id, category_id, on, after, limit).await?)
 }
 
 /// The caller's open invitations.

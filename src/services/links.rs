@@ -56,6 +56,9 @@ pub async fn unsubscribe(
         Some(NotificationKind::Reminder) => changes.notify_reminder = off,
         Some(NotificationKind::Invitation) => changes.notify_invitation = off,
         Some(NotificationKind::NewTasksDigest) => changes.notify_new_tasks_digest = off,
+        Some(NotificationKind::QualificationExpiring) => {
+            changes.notify_qualification_expiring = off;
+        }
         _ => return Err(dead_link()),
     }
     let user = users_db::find(conn, user_id).await?.ok_or_else(dead_link)?;

@@ -23,6 +23,7 @@ pub mod invitations;
 pub mod links;
 pub mod opt_outs;
 pub mod outbox;
+pub mod qualifications;
 pub mod reference;
 pub mod reports;
 pub mod retention;

@@ -1,7 +1,7 @@
 //! Admin edits of the reference data. Categories are deactivated, never deleted, so tasks
 //! that used one keep pointing at it.
 
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
@@ -27,7 +27,7 @@ fn duplicate(what: &str) -> impl Fn(diesel::result::Error) -> DomainError + '_ {
     }
 }
 
-fn slug(raw: &str) -> Result<String, &'static str> {
+pub(crate) fn slug(raw: &str) -> Result<String, &'static str> {
     let s = raw.trim();
     let ok = !s.is_empty()
         && s.len() <= 64
@@ -82,6 +82,8 @@ pub struct CategoryInput {
     pub name_nb: Option<String>,
     pub name_en: Option<String>,
     pub active: Option<bool>,
+    /// Replaces what the category requires (`None` leaves it as it is).
+    pub required_qualifications: Option<Vec<Uuid>>,
 }
 
 fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChanges, DomainError> {
@@ -130,9 +132,34 @@ pub async fn create_category(
         name_nb,
         name_en,
     };
-    db::insert_category(&mut conn, &row, input.active.unwrap_or(true))
-        .await
-        .map_err(duplicate("category"))
+    let active = input.active.unwrap_or(true);
+    let required = input.required_qualifications.as_deref();
+    conn.transaction(async |conn| {
+        let created = db::insert_category(conn, &row, active)
+            .await
+            .map_err(duplicate("category"))?;
+        set_requirements(conn, created.id, required).await?;
+        Ok(created)
+    })
+    .await
+}
+
+/// Replaces what a category requires, when asked to.
+async fn set_requirements(
+    conn: &mut AsyncPgConnection,
+    category: Uuid,
+    required: Option<&[Uuid]>,
+) -> Result<(), DomainError> {
+    if let Some(ids) = required {
+        let ids = crate::services::qualifications::check_requirements(conn, ids).await?;
+        crate::db::qualifications::set_requirements(conn, category, &ids).await?;
+    }
+    Ok(())
+}
+
+/// What each category requires, as (category, qualification), active types or not.
+pub async fn requirements(conn: &mut AsyncPgConnection) -> Result<Vec<(Uuid, Uuid)>, DomainError> {
+    Ok(crate::db::qualifications::all_requirements(conn).await?)
 }
 
 pub async fn update_category(
@@ -144,10 +171,16 @@ pub async fn update_category(
     permissions::require_admin(admin)?;
     let changes = check_category(&input, false)?;
     let mut conn = state.pool.get().await?;
-    db::update_category(&mut conn, id, &changes)
-        .await
-        .map_err(duplicate("category"))?
-        .ok_or_else(|| DomainError::not_found("no such category"))
+    let required = input.required_qualifications.as_deref();
+    conn.transaction(async |conn| {
+        let row = db::update_category(conn, id, &changes)
+            .await
+            .map_err(duplicate("category"))?
+            .ok_or_else(|| DomainError::not_found("no such category"))?;
+        set_requirements(conn, row.id, required).await?;
+        Ok(row)
+    })
+    .await
 }
 
 pub struct ServiceUnitInput {

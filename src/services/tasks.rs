@@ -11,12 +11,12 @@ use crate::auth::{AuthUser, permissions};
 use crate::db::tasks::{
     self as db, ClaimRow, NewTaskRow, TaskChanges, TaskFilter, TaskPrivateRow, TaskRow,
 };
-use crate::db::{reference as reference_db, users as users_db};
+use crate::db::{qualifications as qualification_db, reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::TaskId;
 use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
-use crate::domain::time::check_instant;
+use crate::domain::time::{check_instant, local_date};
 use crate::email::intent::greeting_name;
 use crate::email::{Intent, TaskFacts, UnitFacts};
 use crate::notify::{self, Notification};
@@ -552,25 +552,35 @@ fn unique_or_check(e: DieselError) -> DomainError {
 
 /// Claims a task for the caller — only ever for the caller. The task row is locked, the
 /// checks run in `docs/PRODUCT.md`'s order (`domain::task::claim_refusal`), and the
-/// database refuses an over-fill regardless. Eight statements with the caller's lookup:
-/// the lock (with the unit and the opt-out) and the caller's claims in one round trip,
-/// then the claim, its events and its emails in another.
+/// database refuses an over-fill regardless. Nine statements with the caller's lookup:
+/// the caller's qualification records (locked against a revocation), the task's lock
+/// (with the unit, the opt-out and the category's requirements) and the caller's claims
+/// in one round trip, then the claim, its events and its emails in another.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     task_id: TaskId,
+    zone: chrono_tz::Tz,
 ) -> Result<ClaimRow, DomainError> {
     let id = task_id.0;
     // Statements that do not wait on one another's answers are pipelined: sent together
     // on the one connection, executed in order by PostgreSQL, answered in one round trip.
+    // The records are locked before the task, as a revocation locks them before tasks.
     let shared: &AsyncPgConnection = conn;
-    let (mut c1, mut c2) = (shared, shared);
-    let (target, mine) = futures_util::try_join!(
+    let (mut c0, mut c1, mut c2) = (shared, shared, shared);
+    let (records, target, mine) = futures_util::try_join!(
+        qualification_db::lock_for_claim(&mut c0, user.id, id),
         db::lock_for_claim(&mut c1, id),
         db::active_claims_with_tasks(&mut c2, user.id),
     )?;
     let target = target.ok_or_else(not_found)?;
     let task = &target.task;
+    let held: Vec<_> = records.iter().map(|r| r.held()).collect();
+    let missing = crate::domain::qualification::missing(
+        &target.required_qualifications,
+        &held,
+        local_date(task.starts_at, zone),
+    );
     let facts = rules::ClaimFacts {
         role_may_claim: user.role.may_claim(),
         email_verified: user.email_verified,
@@ -579,6 +589,7 @@ pub async fn claim(
         starts_at: task.starts_at,
         now: Utc::now(),
         council_opted_out: target.council_opted_out,
+        qualification_missing: !missing.is_empty(),
         active_claims: task.active_claims,
         spots: task.spots,
         overlapping: rules::first_overlap(
@@ -588,7 +599,7 @@ pub async fn claim(
         ),
     };
     if let Some(refusal) = rules::claim_refusal(&facts) {
-        return Err(refused(conn, task, refusal).await);
+        return Err(refused(conn, task, refusal, &missing).await);
     }
 
     // What the claim makes of the task, known without reading it again: the trigger adds
@@ -658,6 +669,7 @@ async fn refused(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     refusal: rules::ClaimRefusal,
+    missing: &[Uuid],
 ) -> DomainError {
     use rules::ClaimRefusal as R;
     match refusal {
@@ -680,6 +692,11 @@ async fn refused(
                 ),
             }
         }
+        R::QualificationMissing => DomainError::new(
+            ErrorCode::QualificationMissing,
+            "this category needs a qualification you have not shown the municipality yet",
+        )
+        .with_extra("missing", serde_json::json!(missing)),
         R::Full => DomainError::new(ErrorCode::TaskFull, "every spot on this task is taken"),
         R::ScheduleConflict(other) => DomainError::new(
             ErrorCode::ScheduleConflict,
@@ -717,6 +734,27 @@ pub async fn release_locked(
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, actor, EventKind::Released, &[]).await?;
+    spot_reopened(conn, task).await?;
+    tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
+    Ok(released)
+}
+
+/// Voids `claim` on the locked `task` because its claimant's qualification was revoked:
+/// the unit hears of it as of a release, naming neither the person nor the reason.
+pub async fn void_locked(
+    conn: &mut AsyncPgConnection,
+    task: &TaskRow,
+    claim: &ClaimRow,
+) -> Result<ClaimRow, DomainError> {
+    let voided = db::void_claim(conn, claim.id).await?;
+    db::insert_event(conn, task.id, None, EventKind::ClaimVoided, &[]).await?;
+    spot_reopened(conn, task).await?;
+    Ok(voided)
+}
+
+/// After a claim ended on the locked `task`: a filled task that opened again says so,
+/// and the unit is told a spot is free.
+async fn spot_reopened(conn: &mut AsyncPgConnection, task: &TaskRow) -> Result<(), DomainError> {
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
     if task.status == TaskStatus::Filled && after.status == TaskStatus::Open {
         db::insert_event(conn, task.id, None, EventKind::Reopened, &[]).await?;
@@ -732,8 +770,7 @@ pub async fn release_locked(
         )],
     )
     .await?;
-    tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
-    Ok(released)
+    Ok(())
 }
 
 /// Releases every active claim of a person (deactivation, erasure); units are told as for
@@ -761,6 +798,11 @@ pub struct TaskView {
     pub private: Option<TaskPrivateRow>,
     pub my_claim: Option<ClaimRow>,
     pub unit: Option<(String, String, Option<String>)>,
+    /// What the task's category requires (of active qualification types).
+    pub required_qualifications: Vec<Uuid>,
+    /// For a volunteer or coordinator: which of those they hold no valid record of for
+    /// this task's date. `None` for staff and admins, who do not claim.
+    pub missing_qualifications: Option<Vec<Uuid>>,
 }
 
 /// Whether the caller may read the private block: the unit, admins, active claimants.
@@ -776,14 +818,33 @@ fn may_see(user: &AuthUser, task: &TaskRow, my_claim: Option<&ClaimRow>) -> bool
     !user.role.may_claim() || task.status.is_live() || my_claim.is_some()
 }
 
-/// Builds the views of `tasks` for `user` with two queries, whatever the page size.
+/// Builds the views of `tasks` for `user` with at most four queries, whatever the page
+/// size (plus the unit's contact per task the caller holds).
 pub async fn views(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     tasks: Vec<TaskRow>,
 ) -> Result<Vec<TaskView>, DomainError> {
     let ids: Vec<Uuid> = tasks.iter().map(|t| t.id).collect();
     let mine = db::my_claims_on(conn, user.id, &ids).await?;
+    let mut categories: Vec<Uuid> = tasks.iter().map(|t| t.category_id).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let requirements = if tasks.is_empty() {
+        Vec::new()
+    } else {
+        qualification_db::requirements_of(conn, &categories).await?
+    };
+    let held: Vec<_> = if user.role.may_claim() && !requirements.is_empty() {
+        qualification_db::unrevoked_of_many(conn, &[user.id])
+            .await?
+            .iter()
+            .map(|r| r.held())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut privates = std::collections::HashMap::new();
     let allowed: Vec<Uuid> = tasks
         .iter()
@@ -817,11 +878,25 @@ pub async fn views(
         } else {
             None
         };
+        let required: Vec<Uuid> = requirements
+            .iter()
+            .filter(|(category, _)| *category == task.category_id)
+            .map(|(_, q)| *q)
+            .collect();
+        let missing = user.role.may_claim().then(|| {
+            crate::domain::qualification::missing(
+                &required,
+                &held,
+                local_date(task.starts_at, zone),
+            )
+        });
         out.push(TaskView {
             task,
             private,
             my_claim,
             unit,
+            required_qualifications: required,
+            missing_qualifications: missing,
         });
     }
     Ok(out)
@@ -840,10 +915,11 @@ fn pick_claim(mine: &[ClaimRow], task_id: Uuid) -> Option<&ClaimRow> {
 pub async fn get(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     id: Uuid,
 ) -> Result<TaskView, DomainError> {
     let task = db::find(conn, id).await?.ok_or_else(not_found)?;
-    let view = views(conn, user, vec![task])
+    let view = views(conn, user, zone, vec![task])
         .await?
         .pop()
         .ok_or_else(not_found)?;
@@ -858,25 +934,27 @@ pub async fn get(
 pub async fn list(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     query: &TaskQuery,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<TaskView>, DomainError> {
     let filter = resolve_filter(conn, user, query).await?;
     let rows = db::list(conn, &filter, after, limit).await?;
-    views(conn, user, rows).await
+    views(conn, user, zone, rows).await
 }
 
 /// The caller's own claims, newest first, each with its task as they may see it.
 pub async fn my_claims(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<(ClaimRow, TaskView)>, DomainError> {
     let rows = db::claims_of_volunteer(conn, user.id, after, limit).await?;
     let (claims, tasks): (Vec<ClaimRow>, Vec<_>) = rows.into_iter().unzip();
-    let views = views(conn, user, tasks).await?;
+    let views = views(conn, user, zone, tasks).await?;
     Ok(claims.into_iter().zip(views).collect())
 }
 
@@ -943,24 +1021,51 @@ pub struct ClaimantView {
     pub name: String,
     pub email: String,
     pub phone: Option<String>,
+    /// For an active claim: the required qualifications the claimant holds no valid
+    /// record of for the task's date (one ran out since the claim). Names only, no dates.
+    pub missing_qualifications: Vec<qualification_db::QualificationRow>,
 }
 
 /// The task's claims with contact details: for the unit and admins only.
 pub async fn claimants(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    zone: chrono_tz::Tz,
     id: Uuid,
 ) -> Result<Vec<ClaimantView>, DomainError> {
     let task = db::find(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
+    let missing = qualification_db::missing_of_claimants(
+        conn,
+        task.id,
+        task.category_id,
+        local_date(task.starts_at, zone),
+    )
+    .await?;
+    let types = if missing.iter().any(|(_, m)| !m.is_empty()) {
+        qualification_db::list(conn).await?
+    } else {
+        Vec::new()
+    };
     Ok(db::claims_with_volunteers(conn, id)
         .await?
         .into_iter()
-        .map(|(claim, name, email, phone)| ClaimantView {
-            claim,
-            name,
-            email,
-            phone,
+        .map(|(claim, name, email, phone)| {
+            let lacking = missing
+                .iter()
+                .filter(|(person, _)| {
+                    *person == claim.volunteer_id && claim.status == ClaimStatus::Active
+                })
+                .flat_map(|(_, ids)| ids.iter())
+                .filter_map(|q| types.iter().find(|t| t.id == *q).cloned())
+                .collect();
+            ClaimantView {
+                claim,
+                name,
+                email,
+                phone,
+                missing_qualifications: lacking,
+            }
         })
         .collect())
 }

@@ -86,7 +86,8 @@ async fn check_invariants(app: &TestApp, volunteers: &[AuthUser], task_ids: &[Uu
     let mut conn = app.pool.get().await.expect("connection");
     for volunteer in volunteers {
         for id in task_ids {
-            let Ok(view) = tasks::get(&mut conn, volunteer, *id).await else {
+            let Ok(view) = tasks::get(&mut conn, volunteer, chrono_tz::Europe::Oslo, *id).await
+            else {
                 continue;
             };
             let holds = view
@@ -111,7 +112,7 @@ async fn run(steps: Vec<Step>) {
     for v in app.quick_volunteers(4).await {
         volunteers.push(auth_user(&app, v.id).await);
     }
-    let category = app.category_id("visiting-friend").await;
+    let category = app.category_id("culture-activities").await;
     let mut task_ids: Vec<Uuid> = Vec::new();
     for (n, step) in steps.into_iter().enumerate() {
         let mut conn = app.pool.get().await.expect("connection");
@@ -150,9 +151,14 @@ async fn run(steps: Vec<Step>) {
             Step::Claim { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::claim(c, &volunteers[volunteer], id.into())
-                            .await
-                            .map(|_| ())
+                        tasks::claim(
+                            c,
+                            &volunteers[volunteer],
+                            id.into(),
+                            chrono_tz::Europe::Oslo,
+                        )
+                        .await
+                        .map(|_| ())
                     })
                     .await
                 }
