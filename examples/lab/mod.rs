@@ -566,7 +566,8 @@ pub async fn seed(
     // one in twenty municipality-wide.
     pg.execute(
         "WITH c AS (SELECT array_agg(id ORDER BY id) a FROM councils), \
-              k AS (SELECT array_agg(id ORDER BY id) a FROM categories), \
+              k AS (SELECT array_agg(id ORDER BY id) a FROM categories WHERE NOT EXISTS \
+                      (SELECT 1 FROM category_qualifications q WHERE q.category_id = categories.id)), \
               u AS (SELECT array_agg(id ORDER BY id) a FROM service_units) \
          INSERT INTO tasks (id, title, description, category_id, council_id, service_unit_id, status, starts_at, \
                             duration_minutes, spots, area_hint, cancel_reason, created_at) \

@@ -66,6 +66,14 @@ pub fn scope() -> actix_web::Scope {
         .route("/users/{id}/deactivate", web::post().to(users::deactivate))
         .route("/users/{id}/activate", web::post().to(users::activate))
         .route("/users/{id}/resend", web::post().to(users::resend))
+        .route(
+            "/users/{id}/qualifications",
+            web::post().to(users::record_qualification),
+        )
+        .route(
+            "/users/{id}/qualifications/{record}/revoke",
+            web::post().to(users::revoke_qualification),
+        )
         .route("/reference", web::get().to(reference::show))
         .route(
             "/reference/councils",
@@ -82,6 +90,14 @@ pub fn scope() -> actix_web::Scope {
         .route(
             "/reference/categories/{id}",
             web::post().to(reference::update_category),
+        )
+        .route(
+            "/reference/qualifications",
+            web::post().to(reference::create_qualification),
+        )
+        .route(
+            "/reference/qualifications/{id}",
+            web::post().to(reference::update_qualification),
         )
         .route("/reference/units", web::post().to(reference::create_unit))
         .route(

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::http::{self, FormData};
-use super::views::{Frame, Reference};
+use super::views::{Frame, QualificationLine, Reference};
 use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
+use crate::services::qualifications::TypeInput;
 use crate::services::reference::{self as service, CategoryInput, ServiceUnitInput};
 use crate::services::sessions::Session;
 
@@ -27,7 +28,48 @@ async fn page(
     let lang = http::lang(req);
     let mut conn = state.pool.get().await?;
     let all = service::everything(&mut conn).await?;
+    let kinds = crate::services::qualifications::list(&mut conn).await?;
+    let required = service::requirements(&mut conn).await?;
+    let requirements = all
+        .categories
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                kinds
+                    .iter()
+                    .map(|k| {
+                        (
+                            k.id.to_string(),
+                            lang.pick(&k.name_nb, &k.name_en).to_owned(),
+                            required.contains(&(c.id, k.id)),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let qualifications = kinds
+        .into_iter()
+        .map(|k| QualificationLine {
+            id: k.id.to_string(),
+            slug: k.slug,
+            name_nb: k.name_nb,
+            name_en: k.name_en,
+            description_nb: k.description_nb,
+            description_en: k.description_en,
+            legal_basis: k.legal_basis,
+            valid_months: k.valid_months.map(|m| m.to_string()).unwrap_or_default(),
+            max_age_days: k
+                .max_age_days_when_seen
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            active: k.active,
+        })
+        .collect();
     let page = Reference {
+        requirements,
+        qualifications,
         f: Frame::of(
             req,
             state,
@@ -135,6 +177,83 @@ fn flag(form: &FormData, name: &str) -> Option<bool> {
         Some("false") => Some(false),
         _ => None,
     }
+}
+
+/// A whole number field of a form: empty means none; text that is no number is refused.
+fn number(form: &FormData, name: &str) -> Result<Option<i32>, DomainError> {
+    form.get(name)
+        .map(|raw| {
+            raw.parse::<i32>()
+                .map_err(|_| DomainError::invalid_field(name, "must be a whole number"))
+        })
+        .transpose()
+}
+
+/// The type's fields as the full form gives them (the toggle form gives only `in_use`).
+fn type_input(form: &FormData, creating: bool) -> Result<TypeInput, DomainError> {
+    let full = creating || form.get("full").is_some();
+    let text = |name: &str| full.then(|| form.get(name).unwrap_or_default().to_owned());
+    Ok(TypeInput {
+        slug: creating.then(|| form.get("slug").unwrap_or_default().to_owned()),
+        name_nb: text("name_nb"),
+        name_en: text("name_en"),
+        description_nb: text("description_nb"),
+        description_en: text("description_en"),
+        legal_basis: text("legal_basis"),
+        valid_months: if full {
+            Some(number(form, "valid_months")?)
+        } else {
+            None
+        },
+        max_age_days_when_seen: if full {
+            Some(number(form, "max_age_days")?)
+        } else {
+            None
+        },
+        active: flag(form, "in_use"),
+    })
+}
+
+pub async fn create_qualification(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let outcome = async {
+            let input = type_input(&form, true)?;
+            let mut conn = state.pool.get().await?;
+            crate::services::qualifications::create_type(&mut conn, &s.user, &input).await
+        }
+        .await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn update_qualification(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let id = id_of(&path)?;
+        let outcome = async {
+            let input = type_input(&form, false)?;
+            let mut conn = state.pool.get().await?;
+            crate::services::qualifications::update_type(&mut conn, &s.user, id, &input).await
+        }
+        .await;
+        saved(&req, &state, &s, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
 }
 
 fn id_of(path: &web::Path<String>) -> Result<Uuid, DomainError> {

@@ -1,24 +1,28 @@
 //! The admins' user pages: search by name or email and role; create staff, coordinators
 //! and admins (the set-password email goes out); change role, unit and council;
-//! deactivate with its consequences stated; resend an invitation.
+//! deactivate with its consequences stated; resend an invitation; record and revoke what a
+//! volunteer showed (a police certificate, a signed confidentiality declaration).
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::account::role_label;
 use super::http::{self, FormData};
 use super::i18n::Lang;
-use super::views::{FieldKind, FormField, Frame, User, Users};
+use super::views::{FieldKind, FormField, Frame, QualificationSection, RecordLine, User, Users};
 use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
 use crate::db::users::UserRow;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
+use crate::domain::time::local_date;
 use crate::routes::state::AppState;
+use crate::services::qualifications;
 use crate::services::reference::{self, Choices};
 use crate::services::sessions::Session;
 use crate::services::users::{self as service, AccountChanges, NewAccount};
@@ -392,6 +396,11 @@ async fn user_page(
         &HashMap::new(),
         role == Role::Volunteer,
     );
+    let qualifications = if role.may_claim() {
+        Some(qualification_section(&mut conn, lang, state, s, id).await?)
+    } else {
+        None
+    };
     let page = User {
         f: Frame::of(req, state, s, &user.name, "/console/users"),
         id: id.to_string(),
@@ -401,8 +410,176 @@ async fn user_page(
         active: user.active,
         can_resend: awaits_password && user.active,
         fields,
+        qualifications,
     };
     Ok(http::page(status, render(&page)?))
+}
+
+/// A person's records with their state today, and the active types to record.
+async fn qualification_section(
+    conn: &mut diesel_async::AsyncPgConnection,
+    lang: Lang,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+) -> Result<QualificationSection, DomainError> {
+    let kinds = qualifications::list(conn).await?;
+    let today = local_date(chrono::Utc::now(), state.settings.timezone);
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string());
+    let records = qualifications::of_user(conn, &s.user, id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let name = kinds
+                .iter()
+                .find(|k| k.id == r.qualification_id)
+                .map(|k| lang.pick(&k.name_nb, &k.name_en).to_owned())
+                .unwrap_or_default();
+            let state = if r.revoked_at.is_some() {
+                lang.t("Trukket tilbake", "Revoked")
+            } else if r.valid_until.is_some_and(|u| u < today) {
+                lang.t("Utløpt", "Expired")
+            } else {
+                lang.t("Gyldig", "Valid")
+            };
+            RecordLine {
+                id: r.id.to_string(),
+                name,
+                seen_on: date(Some(r.seen_on)).unwrap_or_default(),
+                issued_on: date(r.issued_on).unwrap_or_default(),
+                valid_until: date(r.valid_until)
+                    .unwrap_or_else(|| lang.t("uten utløp", "no expiry").to_owned()),
+                state: state.to_owned(),
+                revocable: r.revoked_at.is_none(),
+            }
+        })
+        .collect();
+    Ok(QualificationSection {
+        records,
+        kinds: kinds
+            .iter()
+            .filter(|k| k.active)
+            .map(|k| {
+                (
+                    k.id.to_string(),
+                    lang.pick(&k.name_nb, &k.name_en).to_owned(),
+                )
+            })
+            .collect(),
+        today: today.to_string(),
+    })
+}
+
+/// What an admin could not record, in words they can act on.
+fn record_refusal(lang: Lang, e: &DomainError) -> String {
+    let mut out = Vec::new();
+    for field in e.field_errors() {
+        out.push(match field.field.as_str() {
+            "seen_on" => lang.t(
+                "Datoen den ble vist eller signert, mangler eller ligger fram i tid.",
+                "The date it was shown or signed is missing or in the future.",
+            ),
+            "issued_on" => lang.t(
+                "Utstedelsesdatoen mangler, er etter visningsdatoen, eller attesten var for gammel da den ble vist (be om en ny).",
+                "The issue date is missing, after the day it was shown, or the certificate was too old when shown (ask for a new one).",
+            ),
+            "qualification_id" => lang.t("Velg en kvalifikasjon.", "Choose a qualification."),
+            _ => lang.t(
+                "Bare frivillige og koordinatorer har kvalifikasjoner.",
+                "Only volunteers and coordinators hold qualifications.",
+            ),
+        });
+    }
+    out.dedup();
+    out.join(" ")
+}
+
+fn form_date(form: &FormData, name: &str) -> Result<Option<chrono::NaiveDate>, DomainError> {
+    form.get(name)
+        .map(|raw| {
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| DomainError::invalid_field(name, "is not a date"))
+        })
+        .transpose()
+}
+
+pub async fn record_qualification(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let id = user_id(&path)?;
+        let lang = http::lang(&req);
+        let today = local_date(chrono::Utc::now(), state.settings.timezone);
+        let outcome = async {
+            let kind = uuid_field(&form, "qualification_id").ok_or_else(|| {
+                DomainError::invalid_field("qualification_id", "choose a qualification")
+            })?;
+            let seen_on = form_date(&form, "seen_on")?
+                .ok_or_else(|| DomainError::invalid_field("seen_on", "is required"))?;
+            let input = qualifications::RecordInput {
+                qualification_id: kind,
+                seen_on,
+                issued_on: form_date(&form, "issued_on")?,
+            };
+            let mut conn = state.pool.get().await?;
+            conn.transaction(async |conn| {
+                qualifications::record(conn, &s.user, id, input, today).await
+            })
+            .await
+        }
+        .await;
+        match outcome {
+            Ok(_) => Ok(http::redirect(&format!(
+                "/console/users/{id}?done=recorded"
+            ))),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                let text = record_refusal(lang, &e);
+                user_page(
+                    &req,
+                    &state,
+                    &s,
+                    id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(text),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn revoke_qualification(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let (person, record) = path.into_inner();
+        let not_found = || DomainError::not_found("no such qualification record");
+        let id = Uuid::parse_str(&person).map_err(|_| not_found())?;
+        let record = Uuid::parse_str(&record).map_err(|_| not_found())?;
+        let zone = state.settings.timezone;
+        let mut conn = state.pool.get().await?;
+        let outcome = conn
+            .transaction(async |conn| qualifications::revoke(conn, &s.user, zone, id, record).await)
+            .await
+            .map(|_| "revoked");
+        change(&req, &state, &s, id, outcome).await
+    }
+    .await;
+    finish(&req, &state, result)
 }
 
 #[derive(Deserialize)]
@@ -427,6 +604,11 @@ pub async fn show(
                     "The invitation is sent again.",
                 ),
                 "deactivated" => lang.t("Kontoen er deaktivert.", "The account is deactivated."),
+                "recorded" => lang.t("Kvalifikasjonen er registrert.", "The qualification is recorded."),
+                "revoked" => lang.t(
+                    "Kvalifikasjonen er trukket tilbake. Oppgaver som krevde den, er frigitt, og enhetene har fått beskjed.",
+                    "The qualification is revoked. Tasks that needed it are released, and their units are told.",
+                ),
                 _ => lang.t("Lagret.", "Saved."),
             }
             .to_owned()

@@ -368,6 +368,26 @@ pub struct User {
     pub active: bool,
     pub can_resend: bool,
     pub fields: Vec<FormField>,
+    /// For volunteers and coordinators: what they have shown the municipality.
+    pub qualifications: Option<QualificationSection>,
+}
+
+/// The qualification records on a person's page, and the form to record one.
+pub struct QualificationSection {
+    pub records: Vec<RecordLine>,
+    /// Active types to record, as (id, name).
+    pub kinds: Vec<(String, String)>,
+    pub today: String,
+}
+
+pub struct RecordLine {
+    pub id: String,
+    pub name: String,
+    pub seen_on: String,
+    pub issued_on: String,
+    pub valid_until: String,
+    pub state: String,
+    pub revocable: bool,
 }
 
 pub struct OverviewCategory {
@@ -403,5 +423,44 @@ pub struct Reference {
     pub error: Option<String>,
     pub councils: Vec<(String, String, bool, bool)>,
     pub categories: Vec<(String, String, String, String, bool)>,
+    /// Per category (by id): what it requires, as each type with whether it is required.
+    pub requirements: Vec<(String, Vec<Requirement>)>,
+    pub qualifications: Vec<QualificationLine>,
     pub units: Vec<(String, String, String, String)>,
+}
+
+impl Reference {
+    /// The types `category` requires, by name, and every type with whether it is.
+    pub fn requirements_of(&self, category: &str) -> (String, Vec<Requirement>) {
+        let kinds = self
+            .requirements
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, k)| k.clone())
+            .unwrap_or_default();
+        let names = kinds
+            .iter()
+            .filter(|(_, _, on)| *on)
+            .map(|(_, name, _)| name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        (names, kinds)
+    }
+}
+
+/// A qualification type's id and name, and whether a category requires it.
+pub type Requirement = (String, String, bool);
+
+/// A qualification type on the admins' reference page.
+pub struct QualificationLine {
+    pub id: String,
+    pub slug: String,
+    pub name_nb: String,
+    pub name_en: String,
+    pub description_nb: String,
+    pub description_en: String,
+    pub legal_basis: String,
+    pub valid_months: String,
+    pub max_age_days: String,
+    pub active: bool,
 }

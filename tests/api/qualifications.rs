@@ -840,3 +840,183 @@ async fn no_column_of_the_qualification_tables_holds_free_text_about_a_person() 
         "a type refers to no one: {types:?}"
     );
 }
+
+#[tokio::test]
+async fn an_admin_records_and_revokes_in_the_console_and_sets_what_categories_require() {
+    let w = world().await;
+    let app = &w.app;
+    let admin = app.admin().await;
+    let volunteer = app.volunteer().await;
+    let k = kinds(app).await;
+    let day = today(app);
+    let mut browser = crate::console::Browser::new(app);
+    assert_eq!(
+        browser.sign_in(&admin.email, &admin.password).await.status,
+        303
+    );
+    let page = browser
+        .get(&format!("/console/users/{}", volunteer.id))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Ingen registrert."), "{}", page.body);
+    let csrf = page.hidden("csrf");
+    let path = format!("/console/users/{}/qualifications", volunteer.id);
+    let seen = day.to_string();
+    let recorded = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("qualification_id", &k.taushet),
+                ("seen_on", &seen),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, 303);
+    // A certificate without its issue date is refused, in words the admin can act on.
+    let refused = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("qualification_id", &k.politiattest),
+                ("seen_on", &seen),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("Utstedelsesdatoen mangler"),
+        "{}",
+        refused.body
+    );
+    let issued = (day - Duration::days(20)).to_string();
+    let recorded = browser
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("qualification_id", &k.politiattest),
+                ("seen_on", &seen),
+                ("issued_on", &issued),
+            ],
+        )
+        .await;
+    assert_eq!(recorded.status, 303);
+    let task = visiting(&w, Duration::days(2)).await;
+    app.claimed(&volunteer, &task).await;
+    let page = browser
+        .get(&format!("/console/users/{}", volunteer.id))
+        .await;
+    assert!(page.body.contains("Politiattest") && page.body.contains("Gyldig"));
+    let mine: Value = app
+        .get_as("/api/v1/me/qualifications", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let attest = mine["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|r| r["qualification_id"] == k.politiattest.as_str())
+        .map(id_of)
+        .expect("the certificate");
+    // Without the anti-forgery token nothing is revoked.
+    let revoke = format!(
+        "/console/users/{}/qualifications/{attest}/revoke",
+        volunteer.id
+    );
+    assert_eq!(browser.post(&revoke, &[]).await.status, 403);
+    assert_eq!(
+        app.task_as(&volunteer, &task).await["my_claim"]["status"],
+        "active"
+    );
+    let revoked = browser.post(&revoke, &[("csrf", &csrf)]).await;
+    assert_eq!(revoked.status, 303);
+    assert_eq!(
+        app.task_as(&volunteer, &task).await["my_claim"]["status"],
+        "voided"
+    );
+    let page = browser
+        .get(&format!("/console/users/{}", volunteer.id))
+        .await;
+    assert!(page.body.contains("Trukket tilbake"), "{}", page.body);
+
+    // What a category requires: the walks now need the declaration.
+    let walks = app.category_id("walks-outdoor").await;
+    let reference = browser.get("/console/reference").await;
+    assert_eq!(reference.status, 200);
+    let requires = format!("requires.{}", k.taushet);
+    let saved = browser
+        .post(
+            &format!("/console/reference/categories/{walks}"),
+            &[
+                ("csrf", &csrf),
+                ("requirements_shown", "1"),
+                (&requires, "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let categories: Value = app
+        .get("/api/v1/categories?limit=100")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let walk = categories["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["slug"] == "walks-outdoor")
+        .cloned()
+        .expect("walks");
+    assert_eq!(walk["required_qualifications"], json!([k.taushet]));
+    // And a new type, edited to a year's validity.
+    let created = browser
+        .post(
+            "/console/reference/qualifications",
+            &[
+                ("csrf", &csrf),
+                ("slug", "forstehjelp"),
+                ("name_nb", "Førstehjelpskurs"),
+                ("name_en", "First aid course"),
+                ("legal_basis", "Kommunens egen regel for turgrupper"),
+                ("valid_months", "24"),
+                ("max_age_days", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303);
+    let listed: Value = app
+        .get("/api/v1/qualifications")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let aid = listed["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|q| q["slug"] == "forstehjelp")
+        .cloned()
+        .expect("created");
+    assert_eq!(aid["valid_months"], 24);
+    assert!(aid["max_age_days_when_seen"].is_null());
+    let edited = browser
+        .post(
+            &format!("/console/reference/qualifications/{}", id_of(&aid)),
+            &[
+                ("csrf", &csrf),
+                ("full", "1"),
+                ("name_nb", "Førstehjelpskurs"),
+                ("name_en", "First aid course"),
+                ("legal_basis", "Kommunens egen regel for turgrupper"),
+                ("valid_months", "tolv"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status, 422, "a number that is no number");
+    app.deliver_mail().await;
+}
