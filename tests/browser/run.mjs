@@ -338,6 +338,28 @@ await step('an admin creates a staff member, whose set-password email is queued'
   await ctx.close();
 });
 
+await step('an admin records the confidentiality declaration a volunteer signed', async () => {
+  const ctx = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Oslo' });
+  await ctx.addCookies([{ name: 'dugnad_lang', value: 'nb', url: base }]);
+  const p = await ctx.newPage();
+  await p.goto(`${base}/console/login`);
+  await p.getByLabel('E-post').fill(env('ADMIN_EMAIL'));
+  await p.getByLabel('Passord').fill(password);
+  await p.getByRole('button', { name: 'Logg inn' }).click();
+  await p.waitForURL(/\/console\/tasks/);
+  await p.goto(`${base}/console/users?q=${encodeURIComponent(env('VOLUNTEER_EMAIL'))}`);
+  await p.getByRole('link', { name: 'Per Frivillig' }).click();
+  assert((await p.locator('main').innerText()).includes('Ingen registrert.'), 'no qualification yet');
+  await p.getByLabel('Kvalifikasjon', { exact: true }).selectOption({ label: 'Taushetserklæring' });
+  await p.getByRole('button', { name: 'Registrer', exact: true }).click();
+  await p.waitForURL(/done=recorded/);
+  const main = await p.locator('main').innerText();
+  assert(main.includes('Taushetserklæring') && main.includes('Gyldig'), 'the declaration is recorded');
+  await axe(p, "a volunteer's page with a qualification");
+  await p.screenshot({ path: `${shots}/qualifications.png`, fullPage: true });
+  await ctx.close();
+});
+
 await step('no page broke its content security policy', async () => {
   assert(cspViolations.length === 0, cspViolations.join('\n'));
 });
