@@ -67,6 +67,38 @@ async fn account(
     Ok(create_from_cli(conn, &input, DEMO_PASSWORD).await?.id)
 }
 
+/// Records every active qualification type for a demo volunteer who has none, as seen
+/// today (a certificate issued two weeks before).
+async fn qualify(
+    conn: &mut AsyncPgConnection,
+    volunteer: uuid::Uuid,
+    admin: uuid::Uuid,
+) -> Result<(), DomainError> {
+    use crate::db::qualifications as q;
+    if !q::records_of(conn, volunteer).await?.is_empty() {
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    for kind in q::list(conn).await?.into_iter().filter(|k| k.active) {
+        q::insert_record(
+            conn,
+            &q::NewRecordRow {
+                id: uuid::Uuid::now_v7(),
+                user_id: volunteer,
+                qualification_id: kind.id,
+                seen_on: today,
+                issued_on: kind
+                    .max_age_days_when_seen
+                    .map(|_| today - chrono::Duration::days(14)),
+                valid_until: crate::domain::qualification::valid_until(today, kind.valid_months),
+                recorded_by: Some(admin),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Seeds the demo data and returns the logins.
 pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, DomainError> {
     let page = Page {
@@ -104,7 +136,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
         })
     };
 
-    account(
+    let admin = account(
         conn,
         Role::Admin,
         "admin@dugnad.localhost",
@@ -147,7 +179,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
     for i in 1..=10 {
         let email = format!("frivillig{i:02}@dugnad.localhost");
         let council = councils.get(i % councils.len()).map(|c| c.id);
-        account(
+        let volunteer = account(
             conn,
             Role::Volunteer,
             &email,
@@ -156,6 +188,10 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
             council,
         )
         .await?;
+        // The first half have shown what the visiting and meal categories require.
+        if i <= 5 {
+            qualify(conn, volunteer, admin).await?;
+        }
         add(Role::Volunteer, &email);
     }
 

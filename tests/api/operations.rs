@@ -225,6 +225,16 @@ async fn seed_demo_gives_logins_and_tasks_once_and_is_refused_in_production() {
     );
     let tasks = app.query_json("SELECT count(*) AS n FROM tasks").await;
     assert_eq!(tasks[0]["n"], 30, "idempotent: thirty tasks after two runs");
+    // Five volunteers have shown both of Larvik's qualifications, once.
+    let records = app
+        .query_json(
+            "SELECT count(DISTINCT user_id) AS people, count(*) AS n FROM qualification_records",
+        )
+        .await;
+    assert_eq!(
+        (records[0]["people"].as_i64(), records[0]["n"].as_i64()),
+        (Some(5), Some(10))
+    );
     let (token, _) = app
         .login(
             "frivillig01@dugnad.localhost",
