@@ -1,5 +1,5 @@
 //! Periodic jobs inside `serve`: reminders 24 hours before a task, the daily digest,
-//! qualification expiry notices, the retention purge of private blocks, expiry of unclaimed
+//! qualification expiry notices, occurrences of task series eight weeks ahead, the retention purge of private blocks, expiry of unclaimed
 //! started tasks, auto-completion seven days after the end, and forgetting old idempotency
 //! keys. Each run is idempotent, and a PostgreSQL advisory lock lets only one process run
 //! them at a time.
@@ -37,6 +37,8 @@ pub struct JobReport {
     pub outbox_forgotten: usize,
     /// Volunteers told a qualification runs out within thirty days.
     pub qualification_notices: usize,
+    /// Occurrences of task series made up to eight weeks ahead.
+    pub occurrences_generated: usize,
 }
 
 /// Runs every job once, if no other process is running them. `None` when another holds
@@ -90,6 +92,8 @@ async fn run_jobs(
             crate::services::qualifications::send_expiry_notices(conn, settings.timezone, now).await
         })
         .await?;
+    let occurrences_generated =
+        crate::services::series::generate_due(conn, settings.timezone, now).await?;
     let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
         .await?
         .len();
@@ -140,12 +144,14 @@ async fn run_jobs(
         idempotency_keys_forgotten: crate::db::idempotency::purge_expired(conn).await?,
         outbox_forgotten,
         qualification_notices,
+        occurrences_generated,
     };
     if report != JobReport::default() {
         tracing::info!(
             reminders.sent = report.reminders,
             digests.sent = report.digests,
             qualifications.expiry_notices = report.qualification_notices,
+            series.occurrences = report.occurrences_generated,
             tasks.expired = report.expired,
             tasks.auto_completed = report.auto_completed,
             idempotency.forgotten = report.idempotency_keys_forgotten,

@@ -17,6 +17,7 @@ pub mod rate_limits;
 pub mod reference;
 pub mod reports;
 pub mod schema;
+pub mod series;
 pub mod stats;
 pub mod tasks;
 pub mod tls;

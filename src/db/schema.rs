@@ -248,6 +248,43 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        series_id -> Nullable<Uuid>,
+        occurrence_date -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    task_series (id) {
+        id -> Uuid,
+        service_unit_id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        title -> Text,
+        description -> Text,
+        category_id -> Uuid,
+        council_id -> Nullable<Uuid>,
+        duration_minutes -> Nullable<Int4>,
+        spots -> Int4,
+        area_hint -> Nullable<Text>,
+        first_date -> Date,
+        local_time -> Time,
+        freq -> Text,
+        every -> Int4,
+        by_weekday -> Array<Text>,
+        occurrences -> Nullable<Int4>,
+        until -> Nullable<Date>,
+        cancelled_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    task_series_private (series_id) {
+        series_id -> Uuid,
+        address -> Nullable<Text>,
+        recipient_name -> Nullable<Text>,
+        recipient_phone -> Nullable<Text>,
+        notes -> Nullable<Text>,
     }
 }
 
@@ -362,6 +399,7 @@ diesel::joinable!(task_events -> users (actor_id));
 diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(task_private -> tasks (task_id));
+diesel::joinable!(task_series_private -> task_series (series_id));
 diesel::joinable!(tasks -> categories (category_id));
 diesel::joinable!(tasks -> councils (council_id));
 diesel::joinable!(tasks -> service_units (service_unit_id));
@@ -395,6 +433,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_units,
     task_events,
     task_private,
+    task_series,
+    task_series_private,
     tasks,
     user_category_opt_outs,
     user_totp,

@@ -31,6 +31,9 @@ pub struct TaskRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The series this task is an occurrence of, and its local date in it.
+    pub series_id: Option<Uuid>,
+    pub occurrence_date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Insertable)]
@@ -48,6 +51,8 @@ pub struct NewTaskRow {
     pub duration_minutes: Option<i32>,
     pub spots: i32,
     pub area_hint: Option<String>,
+    pub series_id: Option<Uuid>,
+    pub occurrence_date: Option<chrono::NaiveDate>,
 }
 
 /// Changes to a task's public fields; `None` leaves a column as it is.

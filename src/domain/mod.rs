@@ -73,6 +73,7 @@ pub mod funding;
 pub mod ids;
 pub mod notification;
 pub mod qualification;
+pub mod recurrence;
 pub mod report;
 pub mod task;
 pub mod time;

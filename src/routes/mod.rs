@@ -16,6 +16,7 @@ pub mod pages;
 pub mod qualifications;
 pub mod reference;
 pub mod reports;
+pub mod series;
 pub mod state;
 pub mod tasks;
 pub mod users;
@@ -138,6 +139,9 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/users/{id}/resend-invitation",
         users::resend_invitation,
     );
+
+    s.route(Method::POST, "/api/v1/task-series", series::create);
+    s.route(Method::GET, "/api/v1/task-series/{id}", series::get);
 
     s.route(Method::GET, "/api/v1/tasks", tasks::list);
     s.route(Method::POST, "/api/v1/tasks", tasks::create);

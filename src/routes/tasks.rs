@@ -63,6 +63,9 @@ pub struct TaskResponse {
     pub area_hint: Option<String>,
     pub my_claim: Option<MyClaim>,
     pub required_qualifications: Vec<Uuid>,
+    /// The series this task is an occurrence of, and its local date in it.
+    pub series_id: Option<Uuid>,
+    pub occurrence_date: Option<chrono::NaiveDate>,
     /// For volunteers and coordinators: whether they hold every required qualification
     /// for this task's date.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,6 +107,8 @@ impl From<TaskView> for TaskResponse {
                 status: c.status,
             }),
             required_qualifications: v.required_qualifications,
+            series_id: t.series_id,
+            occurrence_date: t.occurrence_date,
             qualified: v.missing_qualifications.map(|m| m.is_empty()),
             created_at: t.created_at,
             updated_at: t.updated_at,

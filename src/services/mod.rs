@@ -28,6 +28,7 @@ pub mod reference;
 pub mod reports;
 pub mod retention;
 pub mod second_factor;
+pub mod series;
 pub mod sessions;
 pub mod tasks;
 pub mod users;

@@ -71,7 +71,11 @@ impl PrivatePatch {
     }
 }
 
-fn check_private(v: &mut Validator, task_id: Uuid, input: &PrivateInput) -> TaskPrivateRow {
+pub(crate) fn check_private(
+    v: &mut Validator,
+    task_id: Uuid,
+    input: &PrivateInput,
+) -> TaskPrivateRow {
     let mut field = |name: &str, value: &Option<String>, max: usize, line: bool| {
         let value = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         let checked = if line {
@@ -106,7 +110,7 @@ pub struct NewTask {
     pub private: Option<PrivateInput>,
 }
 
-async fn check_category_and_council(
+pub(crate) async fn check_category_and_council(
     conn: &mut AsyncPgConnection,
     v: &mut Validator,
     category_id: Option<Uuid>,
@@ -127,6 +131,21 @@ async fn check_category_and_council(
     Ok(())
 }
 
+/// The unit a task or series is posted for: a staff member's own (naming another is
+/// 403), the one an admin names.
+pub(crate) fn posting_unit(
+    user: &AuthUser,
+    requested: Option<Uuid>,
+) -> Result<Option<Uuid>, DomainError> {
+    match (user.role, requested) {
+        (Role::Staff, Some(unit)) if Some(unit) != user.service_unit_id => Err(
+            DomainError::forbidden("staff post for their own service unit only"),
+        ),
+        (Role::Staff, _) => Ok(user.service_unit_id),
+        (_, unit) => Ok(unit),
+    }
+}
+
 /// Posts a task for the caller's unit (staff) or a named unit (admins).
 pub async fn create(
     conn: &mut AsyncPgConnection,
@@ -134,15 +153,7 @@ pub async fn create(
     input: NewTask,
 ) -> Result<(TaskRow, TaskPrivateRow), DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
-    let unit = match (user.role, input.service_unit_id) {
-        (Role::Staff, Some(unit)) if Some(unit) != user.service_unit_id => {
-            return Err(DomainError::forbidden(
-                "staff post tasks for their own service unit only",
-            ));
-        }
-        (Role::Staff, _) => user.service_unit_id,
-        (_, unit) => unit,
-    };
+    let unit = posting_unit(user, input.service_unit_id)?;
     let mut v = Validator::new();
     let title = v.check("title", rules::check_title(&input.title));
     let description = v.check("description", rules::check_text(&input.description, 5000));
@@ -203,6 +214,8 @@ pub async fn create(
             duration_minutes: duration,
             spots,
             area_hint,
+            series_id: None,
+            occurrence_date: None,
         },
     )
     .await?;

@@ -24,4 +24,5 @@ mod qualifications;
 mod reference;
 mod reports;
 mod rules;
+mod series;
 mod tasks;

@@ -1,0 +1,221 @@
+//! `/api/v1/task-series`: recurring tasks. A series is posted once; its occurrences are
+//! ordinary tasks, claimed and released one by one.
+
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::body::Deferred;
+use super::tasks::{PrivateBlock, TaskResponse};
+use crate::auth::{AuthUser, permissions};
+use crate::db::series::SeriesRow;
+use crate::domain::account::Role;
+use crate::domain::recurrence;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination::{Cursor, PageQuery, Paginated};
+use crate::routes::state::AppState;
+use crate::services::series::{self as service, NewSeries};
+use crate::services::tasks::{self as task_service, PrivateInput};
+use crate::validation::{WholeNumber, non_null};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateRequest {
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub service_unit_id: Option<Uuid>,
+    pub duration_minutes: Option<WholeNumber>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub spots: Option<WholeNumber>,
+    pub area_hint: Option<String>,
+    pub private: Option<PrivateInput>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecurrenceRequest {
+    pub freq: String,
+    #[serde(default, deserialize_with = "non_null")]
+    pub interval: Option<i64>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub by_weekday: Option<Vec<String>>,
+    pub count: Option<i64>,
+    pub until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSeriesRequest {
+    pub template: TemplateRequest,
+    pub first_starts_at: DateTime<Utc>,
+    pub recurrence: RecurrenceRequest,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecurrenceResponse {
+    pub freq: String,
+    pub interval: i32,
+    pub by_weekday: Vec<String>,
+    pub count: Option<i32>,
+    pub until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeriesResponse {
+    pub id: Uuid,
+    pub service_unit_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub category_id: Uuid,
+    pub council_id: Option<Uuid>,
+    pub duration_minutes: Option<i32>,
+    pub spots: i32,
+    pub area_hint: Option<String>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub first_starts_at: DateTime<Utc>,
+    /// The local wall-clock time of every occurrence, `HH:MM` in `DUGNAD_TIMEZONE`.
+    pub local_time: String,
+    pub recurrence: RecurrenceResponse,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
+    pub cancelled_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub created_at: DateTime<Utc>,
+    pub occurrences: Paginated<TaskResponse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private: Option<PrivateBlock>,
+}
+
+fn series_response(
+    s: SeriesRow,
+    zone: chrono_tz::Tz,
+    occurrences: Paginated<TaskResponse>,
+    private: Option<PrivateBlock>,
+) -> SeriesResponse {
+    SeriesResponse {
+        first_starts_at: recurrence::resolve(s.first_date, s.local_time, &zone),
+        local_time: s.local_time.format("%H:%M").to_string(),
+        recurrence: RecurrenceResponse {
+            freq: s.freq,
+            interval: s.every,
+            by_weekday: s.by_weekday,
+            count: s.occurrences,
+            until: s.until,
+        },
+        id: s.id,
+        service_unit_id: s.service_unit_id,
+        title: s.title,
+        description: s.description,
+        category_id: s.category_id,
+        council_id: s.council_id,
+        duration_minutes: s.duration_minutes,
+        spots: s.spots,
+        area_hint: s.area_hint,
+        cancelled_at: s.cancelled_at,
+        created_at: s.created_at,
+        occurrences,
+        private,
+    }
+}
+
+/// The series and one page of its occurrences as `user` sees them.
+async fn answer(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+    id: Uuid,
+    page: &crate::pagination::Page,
+) -> ApiResult<SeriesResponse> {
+    let after = page
+        .after
+        .as_ref()
+        .map(|c| {
+            NaiveDate::parse_from_str(&c.key, "%Y-%m-%d")
+                .map_err(|_| ApiError::invalid_field("cursor", "is not a cursor of this list"))
+        })
+        .transpose()?;
+    let view = service::get(conn, user, id, after, page.limit).await?;
+    let views = task_service::views(conn, user, zone, view.occurrences).await?;
+    let occurrences = Paginated::from_rows(
+        views,
+        page.limit,
+        |v| Cursor {
+            key: v
+                .task
+                .occurrence_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            id: v.task.id,
+        },
+        TaskResponse::from,
+    );
+    let private = view.private.map(|p| PrivateBlock {
+        address: p.address,
+        recipient_name: p.recipient_name,
+        recipient_phone: p.recipient_phone,
+        notes: p.notes,
+    });
+    Ok(series_response(view.series, zone, occurrences, private))
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Deferred<CreateSeriesRequest>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let b = body.parse()?.into_inner();
+    let t = b.template;
+    let input = NewSeries {
+        title: t.title,
+        description: t.description,
+        category_id: t.category_id,
+        council_id: t.council_id,
+        service_unit_id: t.service_unit_id,
+        duration_minutes: t.duration_minutes.map(i32::from),
+        spots: t.spots.map(i32::from),
+        area_hint: t.area_hint,
+        private: t.private,
+        first_starts_at: b.first_starts_at,
+        freq: b.recurrence.freq,
+        interval: b.recurrence.interval,
+        by_weekday: b.recurrence.by_weekday.unwrap_or_default(),
+        count: b.recurrence.count,
+        until: b.recurrence.until,
+    };
+    let zone = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let page = crate::pagination::Page {
+        limit: 100,
+        after: None,
+    };
+    let body = conn
+        .transaction(async |conn| {
+            let (series, _) = service::create(conn, &user, zone, input, Utc::now()).await?;
+            answer(conn, &user, zone, series.id, &page).await
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(body))
+}
+
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<PageQuery>,
+) -> ApiResult<HttpResponse> {
+    let page = query.parse()?;
+    let mut conn = state.pool.get().await?;
+    let body = answer(
+        &mut conn,
+        &user,
+        state.settings.timezone,
+        id.into_inner(),
+        &page,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(body))
+}

@@ -1,0 +1,445 @@
+//! Recurring tasks: occurrences at the same local time across daylight-saving changes,
+//! generated once whoever runs the job, paused by an opt-out, claimed one by one.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, World, assert_problem, id_of, world};
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("instant")
+        .with_timezone(&Utc)
+}
+
+async fn post_series(w: &World, first: &str, recurrence: Value) -> Value {
+    let response = w
+        .app
+        .post(
+            "/api/v1/task-series",
+            Some(&w.staff.access_token),
+            json!({
+                "template": {
+                    "title": "Tur med Ruth",
+                    "description": "En rolig tur rundt Hammerdalen.",
+                    "category_id": w.app.category_id("walks-outdoor").await,
+                    "council_id": w.app.council_id("Stavern").await,
+                    "duration_minutes": 60,
+                    "area_hint": "Stavern sentrum",
+                    "private": {"address": "Storgata 9", "recipient_name": "Ruth Hansen"}
+                },
+                "first_starts_at": first,
+                "recurrence": recurrence,
+            }),
+        )
+        .await;
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    assert_eq!(status, 201, "posting a series: {text}");
+    serde_json::from_str(&text).expect("json")
+}
+
+async fn generate_at(app: &TestApp, now: &str) -> usize {
+    dugnad::jobs::run_once_at(&app.pool, &app.settings, at(now))
+        .await
+        .expect("jobs")
+        .expect("the lock")
+        .occurrences_generated
+}
+
+/// The occurrences' starts, in UTC, by date.
+async fn starts(w: &World, series: &Value) -> Vec<(String, DateTime<Utc>)> {
+    let page: Value = w
+        .app
+        .get_as(
+            &format!("/api/v1/task-series/{}?limit=100", id_of(series)),
+            &w.staff.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    page["occurrences"]["items"]
+        .as_array()
+        .expect("occurrences")
+        .iter()
+        .map(|t| {
+            (
+                t["occurrence_date"].as_str().expect("date").to_owned(),
+                at(t["starts_at"].as_str().expect("start")),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_weekly_ten_oclock_keeps_ten_oclock_local_over_both_2027_changes() {
+    let w = world().await;
+    assert_eq!(w.app.settings.timezone, chrono_tz::Europe::Oslo);
+    let spring = post_series(
+        &w,
+        "2027-03-18T10:00:00+01:00",
+        json!({"freq": "weekly", "count": 4}),
+    )
+    .await;
+    assert_eq!(spring["local_time"], "10:00");
+    assert_eq!(
+        spring["occurrences"]["items"],
+        json!([]),
+        "more than eight weeks away: nothing yet"
+    );
+    assert_eq!(generate_at(&w.app, "2027-03-01T12:00:00Z").await, 4);
+    assert_eq!(
+        starts(&w, &spring).await,
+        vec![
+            ("2027-03-18".into(), at("2027-03-18T09:00:00Z")),
+            ("2027-03-25".into(), at("2027-03-25T09:00:00Z")),
+            ("2027-04-01".into(), at("2027-04-01T08:00:00Z")),
+            ("2027-04-08".into(), at("2027-04-08T08:00:00Z")),
+        ]
+    );
+    let autumn = post_series(
+        &w,
+        "2027-10-21T10:00:00+02:00",
+        json!({"freq": "weekly", "until": "2027-11-04"}),
+    )
+    .await;
+    assert_eq!(generate_at(&w.app, "2027-10-01T12:00:00Z").await, 3);
+    assert_eq!(
+        starts(&w, &autumn).await,
+        vec![
+            ("2027-10-21".into(), at("2027-10-21T08:00:00Z")),
+            ("2027-10-28".into(), at("2027-10-28T08:00:00Z")),
+            ("2027-11-04".into(), at("2027-11-04T09:00:00Z")),
+        ]
+    );
+    assert_eq!(
+        generate_at(&w.app, "2027-10-02T12:00:00Z").await,
+        0,
+        "idempotent"
+    );
+}
+
+#[tokio::test]
+async fn a_daily_half_past_two_moves_past_the_spring_gap_and_takes_the_first_autumn_one() {
+    let w = world().await;
+    let spring = post_series(
+        &w,
+        "2027-03-27T02:30:00+01:00",
+        json!({"freq": "daily", "count": 3}),
+    )
+    .await;
+    let autumn = post_series(
+        &w,
+        "2027-10-30T02:30:00+02:00",
+        json!({"freq": "daily", "count": 3}),
+    )
+    .await;
+    generate_at(&w.app, "2027-03-20T12:00:00Z").await;
+    generate_at(&w.app, "2027-10-20T12:00:00Z").await;
+    assert_eq!(
+        starts(&w, &spring).await,
+        vec![
+            ("2027-03-27".into(), at("2027-03-27T01:30:00Z")),
+            // 02:30 does not exist on 28 March: 03:30 summer time.
+            ("2027-03-28".into(), at("2027-03-28T01:30:00Z")),
+            ("2027-03-29".into(), at("2027-03-29T00:30:00Z")),
+        ]
+    );
+    assert_eq!(
+        starts(&w, &autumn).await,
+        vec![
+            ("2027-10-30".into(), at("2027-10-30T00:30:00Z")),
+            // 02:30 happens twice on 31 October: the first, still summer time.
+            ("2027-10-31".into(), at("2027-10-31T00:30:00Z")),
+            ("2027-11-01".into(), at("2027-11-01T01:30:00Z")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn monthly_on_the_31st_skips_the_months_without_one() {
+    let w = world().await;
+    let series = post_series(
+        &w,
+        "2027-01-31T10:00:00+01:00",
+        json!({"freq": "monthly", "count": 3}),
+    )
+    .await;
+    for now in [
+        "2027-01-20T12:00:00Z",
+        "2027-03-20T12:00:00Z",
+        "2027-05-20T12:00:00Z",
+    ] {
+        generate_at(&w.app, now).await;
+    }
+    let dates: Vec<String> = starts(&w, &series)
+        .await
+        .into_iter()
+        .map(|(d, _)| d)
+        .collect();
+    assert_eq!(dates, ["2027-01-31", "2027-03-31", "2027-05-31"]);
+}
+
+#[tokio::test]
+async fn two_generators_at_once_make_each_occurrence_once() {
+    let w = world().await;
+    let series = post_series(
+        &w,
+        "2027-06-01T18:00:00+02:00",
+        json!({"freq": "daily", "count": 20}),
+    )
+    .await;
+    let now = at("2027-05-20T12:00:00Z");
+    let zone = w.app.settings.timezone;
+    // Two connections, as two processes would have, without the jobs' lock: the unique
+    // key alone keeps one occurrence per date.
+    let run = || async {
+        let mut conn = w.app.pool.get().await.expect("connection");
+        dugnad::services::series::generate_due(&mut conn, zone, now)
+            .await
+            .expect("generation")
+    };
+    let (a, b) = tokio::join!(run(), run());
+    assert_eq!(a + b, 20, "made {a} and {b}");
+    let rows = w
+        .app
+        .query_json(&format!(
+            "SELECT occurrence_date, count(*) AS n FROM tasks WHERE series_id = '{}' GROUP BY 1",
+            id_of(&series)
+        ))
+        .await;
+    assert_eq!(rows.len(), 20);
+    assert!(rows.iter().all(|r| r["n"] == 1), "{rows:?}");
+    // And the jobs themselves: one of two runs at once holds the lock, the other skips.
+    let (x, y) = tokio::join!(
+        dugnad::jobs::run_once_at(&w.app.pool, &w.app.settings, now),
+        dugnad::jobs::run_once_at(&w.app.pool, &w.app.settings, now)
+    );
+    let reports: Vec<_> = [x.expect("jobs"), y.expect("jobs")]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(reports.iter().all(|r| r.occurrences_generated == 0));
+}
+
+#[tokio::test]
+async fn fifty_volunteers_racing_for_a_one_spot_occurrence_give_one_claim() {
+    let w = world().await;
+    let first = (Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let series = post_series(&w, &first, json!({"freq": "weekly", "count": 3})).await;
+    let occurrence = id_of(&series["occurrences"]["items"][0]);
+    assert_eq!(
+        series["occurrences"]["items"].as_array().map(Vec::len),
+        Some(3)
+    );
+    let volunteers = w.app.quick_volunteers(50).await;
+    let answers =
+        futures_util::future::join_all(volunteers.iter().map(|v| w.app.claim(v, &occurrence)))
+            .await;
+    let won = answers.iter().filter(|a| a.status() == 201).count();
+    assert_eq!(won, 1);
+    assert!(
+        answers
+            .iter()
+            .all(|a| matches!(a.status().as_u16(), 201 | 409))
+    );
+    let claims = w
+        .app
+        .query_json(&format!(
+            "SELECT id FROM claims WHERE task_id = '{occurrence}' AND status = 'active'"
+        ))
+        .await;
+    assert_eq!(claims.len(), 1);
+    // The other occurrences are untouched, and each is a task of its own.
+    let second = w
+        .app
+        .task_as(&w.staff, &id_of(&series["occurrences"]["items"][1]))
+        .await;
+    assert_eq!(second["spots_left"], 1);
+    assert_eq!(second["series_id"], series["id"]);
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn while_the_council_has_opted_out_no_occurrence_is_generated() {
+    let w = world().await;
+    let admin = w.app.admin().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 20}),
+    )
+    .await;
+    let made = series["occurrences"]["items"]
+        .as_array()
+        .map(Vec::len)
+        .expect("items");
+    assert!((8..=9).contains(&made), "eight weeks ahead: {made}");
+    let stavern = w.app.council_id("Stavern").await;
+    let walks = w.app.category_id("walks-outdoor").await;
+    let out = w
+        .app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}"),
+            Some(&admin.access_token),
+            Some(json!({"reason": "Ingen turledere i vinter"})),
+        )
+        .await;
+    assert_eq!(out.status(), 201);
+    let three_weeks = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &three_weeks).await, 0);
+    let back = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}?reason=Nye%20turledere"),
+            Some(&admin.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(back.status(), 204);
+    assert_eq!(
+        generate_at(&w.app, &three_weeks).await,
+        3,
+        "three more weeks come into the horizon once the council takes the category again"
+    );
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_series_is_the_units_to_post_and_its_template_private_block_is_the_units_to_read() {
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let first = (Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let body = json!({
+        "template": {"title": "Kafé", "description": "", "category_id": w.app.category_id("walks-outdoor").await},
+        "first_starts_at": first,
+        "recurrence": {"freq": "weekly", "count": 2}
+    });
+    assert_problem(
+        w.app
+            .post(
+                "/api/v1/task-series",
+                Some(&volunteer.access_token),
+                body.clone(),
+            )
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let mut bad = body.clone();
+    bad["recurrence"] = json!({"freq": "yearly", "interval": 9, "by_weekday": ["xx"]});
+    let problem = assert_problem(
+        w.app
+            .post("/api/v1/task-series", Some(&w.staff.access_token), bad)
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    for f in [
+        "recurrence.freq",
+        "recurrence.interval",
+        "recurrence.by_weekday",
+        "recurrence",
+    ] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let mut with_start = body.clone();
+    with_start["template"]["starts_at"] = json!(first);
+    assert_problem(
+        w.app
+            .post(
+                "/api/v1/task-series",
+                Some(&w.staff.access_token),
+                with_start,
+            )
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let rows = w.app.query_json("SELECT id FROM task_series").await;
+    assert!(rows.is_empty(), "nothing refused was written");
+
+    let series = post_series(&w, &first, json!({"freq": "weekly", "count": 2})).await;
+    assert_eq!(series["private"]["recipient_name"], "Ruth Hansen");
+    assert_eq!(
+        series["occurrences"]["items"][0]["private"]["address"], "Storgata 9",
+        "each occurrence has the template's block"
+    );
+    let seen: Value = w
+        .app
+        .get_as(
+            &format!("/api/v1/task-series/{}", id_of(&series)),
+            &volunteer.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(seen.get("private").is_none());
+    assert!(seen["occurrences"]["items"][0].get("private").is_none());
+    assert_eq!(
+        seen["occurrences"]["items"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_problem(
+        w.app
+            .get_as(
+                &format!("/api/v1/task-series/{}", uuid::Uuid::now_v7()),
+                &volunteer.access_token,
+            )
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_templates_private_block_goes_with_the_last_occurrences() {
+    let w = world().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "daily", "count": 2}),
+    )
+    .await;
+    let app = &w.app;
+    let query = format!(
+        "SELECT series_id FROM task_series_private WHERE series_id = '{}'",
+        id_of(&series)
+    );
+    let held = || async { app.query_json(&query).await.len() };
+    assert_eq!(held().await, 1);
+    // Long after both occurrences ended and the retention purge took their blocks.
+    let later = (first + chrono::Duration::days(i64::from(w.app.settings.retention_days) + 10))
+        .to_rfc3339();
+    generate_at(&w.app, &later).await;
+    generate_at(&w.app, &later).await;
+    let left = w
+        .app
+        .query_json(&format!(
+            "SELECT p.task_id FROM task_private p JOIN tasks t ON t.id = p.task_id \
+             WHERE t.series_id = '{}' AND (p.address IS NOT NULL OR p.recipient_name IS NOT NULL)",
+            id_of(&series)
+        ))
+        .await;
+    assert!(
+        left.is_empty(),
+        "the occurrences' blocks are purged: {left:?}"
+    );
+    assert_eq!(held().await, 0, "and so is the template's");
+}
