@@ -20,13 +20,15 @@ CREATE TABLE task_series (
     by_weekday        text[]      NOT NULL DEFAULT '{}',
     occurrences       integer     NULL CHECK (occurrences BETWEEN 1 AND 104),
     until             date        NULL,
+    -- A cancellation: occurrences from this local date on are cancelled and never made.
+    cancelled_from    date        NULL,
     cancelled_at      timestamptz NULL,
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
     CHECK ((occurrences IS NULL) <> (until IS NULL)),
     CHECK (until IS NULL OR until >= first_date)
 );
-CREATE INDEX task_series_live_idx ON task_series (id) WHERE cancelled_at IS NULL;
+CREATE INDEX task_series_live_idx ON task_series (cancelled_from);
 
 -- The template's private block: the unit's and admins' only, copied into each
 -- occurrence's own block, and dropped once every occurrence's block is purged.

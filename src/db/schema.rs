@@ -272,6 +272,7 @@ diesel::table! {
         by_weekday -> Array<Text>,
         occurrences -> Nullable<Int4>,
         until -> Nullable<Date>,
+        cancelled_from -> Nullable<Date>,
         cancelled_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,

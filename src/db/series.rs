@@ -29,6 +29,7 @@ pub struct SeriesRow {
     pub by_weekday: Vec<String>,
     pub occurrences: Option<i32>,
     pub until: Option<NaiveDate>,
+    pub cancelled_from: Option<NaiveDate>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -49,6 +50,42 @@ pub async fn insert(conn: &mut AsyncPgConnection, row: &SeriesRow) -> QueryResul
         .values(row)
         .returning(SeriesRow::as_returning())
         .get_result(conn)
+        .await
+}
+
+/// Cancels the series from `from` on.
+pub async fn cancel_from(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    from: NaiveDate,
+) -> QueryResult<SeriesRow> {
+    diesel::update(series::table.find(id))
+        .set((
+            series::cancelled_from.eq(from),
+            series::cancelled_at.eq(diesel::dsl::now),
+            series::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(SeriesRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The series' live occurrences on `from` or later that have not started at `now`.
+pub async fn live_occurrences_from(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    from: NaiveDate,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Uuid>> {
+    use crate::domain::task::TaskStatus;
+    tasks::table
+        .filter(tasks::series_id.eq(id))
+        .filter(tasks::occurrence_date.ge(from))
+        .filter(tasks::starts_at.gt(now))
+        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
+        .select(tasks::id)
+        .order(tasks::occurrence_date)
+        .load(conn)
         .await
 }
 
@@ -84,10 +121,15 @@ pub async fn private_of(
         .optional()
 }
 
-/// Every series still generating (not cancelled).
-pub async fn live(conn: &mut AsyncPgConnection) -> QueryResult<Vec<SeriesRow>> {
+/// Every series that may still make occurrences after `today`: not cancelled, or
+/// cancelled from a later date.
+pub async fn live(conn: &mut AsyncPgConnection, today: NaiveDate) -> QueryResult<Vec<SeriesRow>> {
     series::table
-        .filter(series::cancelled_at.is_null())
+        .filter(
+            series::cancelled_from
+                .is_null()
+                .or(series::cancelled_from.gt(today)),
+        )
         .select(SeriesRow::as_select())
         .order(series::id)
         .load(conn)

@@ -142,6 +142,11 @@ pub fn register<S: RouteSink>(s: &mut S) {
 
     s.route(Method::POST, "/api/v1/task-series", series::create);
     s.route(Method::GET, "/api/v1/task-series/{id}", series::get);
+    s.route(
+        Method::POST,
+        "/api/v1/task-series/{id}/cancel",
+        series::cancel,
+    );
 
     s.route(Method::GET, "/api/v1/tasks", tasks::list);
     s.route(Method::POST, "/api/v1/tasks", tasks::create);

@@ -80,6 +80,8 @@ pub struct SeriesResponse {
     /// The local wall-clock time of every occurrence, `HH:MM` in `DUGNAD_TIMEZONE`.
     pub local_time: String,
     pub recurrence: RecurrenceResponse,
+    /// Occurrences from this local date on are cancelled and never made.
+    pub cancelled_from: Option<NaiveDate>,
     #[serde(serialize_with = "crate::domain::time::millis_opt")]
     pub cancelled_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "crate::domain::time::millis")]
@@ -114,6 +116,7 @@ fn series_response(
         duration_minutes: s.duration_minutes,
         spots: s.spots,
         area_hint: s.area_hint,
+        cancelled_from: s.cancelled_from,
         cancelled_at: s.cancelled_at,
         created_at: s.created_at,
         occurrences,
@@ -217,5 +220,36 @@ pub async fn get(
         &page,
     )
     .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelSeriesRequest {
+    pub reason: String,
+    pub from: Option<NaiveDate>,
+}
+
+pub async fn cancel(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Deferred<CancelSeriesRequest>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let b = body.parse()?.into_inner();
+    let zone = state.settings.timezone;
+    let id = id.into_inner();
+    let page = crate::pagination::Page {
+        limit: 100,
+        after: None,
+    };
+    let mut conn = state.pool.get().await?;
+    let body = conn
+        .transaction(async |conn| {
+            service::cancel(conn, &user, zone, id, &b.reason, b.from, Utc::now()).await?;
+            answer(conn, &user, zone, id, &page).await
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(body))
 }

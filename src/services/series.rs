@@ -168,6 +168,7 @@ pub async fn create(
                 End::Until(d) => Some(d),
                 End::Count(_) => None,
             },
+            cancelled_from: None,
             cancelled_at: None,
             created_at: now,
             updated_at: now,
@@ -207,9 +208,6 @@ pub async fn generate(
     now: DateTime<Utc>,
     actor: Option<Uuid>,
 ) -> Result<Vec<TaskRow>, DomainError> {
-    if series.cancelled_at.is_some() {
-        return Ok(Vec::new());
-    }
     if let Some(council) = series.council_id
         && crate::db::opt_outs::in_force(conn, council, series.category_id)
             .await?
@@ -222,7 +220,7 @@ pub async fn generate(
     let template = db::private_of(conn, series.id).await?;
     let mut made = Vec::new();
     for date in rule_of(series).dates(series.first_date, horizon) {
-        if have.contains(&date) {
+        if have.contains(&date) || series.cancelled_from.is_some_and(|from| date >= from) {
             continue;
         }
         let starts_at = recurrence::resolve(date, series.local_time, &zone);
@@ -280,7 +278,7 @@ pub async fn generate_due(
     now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
     let mut made = 0;
-    for series in db::live(conn).await? {
+    for series in db::live(conn, local_date(now, zone)).await? {
         made += conn
             .transaction(async |conn| {
                 let new = generate(conn, &series, zone, now, None).await?;
@@ -296,6 +294,38 @@ pub async fn generate_due(
             .await?;
     }
     Ok(made)
+}
+
+/// Cancels the series' occurrences from the local date `from` (today when absent) on:
+/// each live one that has not started is cancelled as a task is (its claimants emailed
+/// with the reason), and none is made from that date on. The unit and admins only.
+/// Returns the series and how many occurrences were cancelled.
+pub async fn cancel(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+    id: Uuid,
+    reason: &str,
+    from: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(SeriesRow, usize), DomainError> {
+    let series = db::find(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such series"))?;
+    permissions::require_unit_member(user, series.service_unit_id)?;
+    rules::check_reason(reason).map_err(|m| DomainError::invalid_field("reason", m))?;
+    let from = from.unwrap_or_else(|| local_date(now, zone));
+    // An earlier cancellation in force stands; a later `from` cannot undo it.
+    let from = series
+        .cancelled_from
+        .map_or(from, |earlier| earlier.min(from));
+    let series = db::cancel_from(conn, id, from).await?;
+    let occurrences = db::live_occurrences_from(conn, id, from, now).await?;
+    for task in &occurrences {
+        crate::services::tasks::cancel(conn, user, *task, reason).await?;
+    }
+    tracing::info!(series.id = %id, occurrences = occurrences.len(), "task series cancelled");
+    Ok((series, occurrences.len()))
 }
 
 /// A series with its private block where the caller may see it (the unit and admins).

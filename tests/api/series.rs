@@ -443,3 +443,118 @@ async fn the_templates_private_block_goes_with_the_last_occurrences() {
     );
     assert_eq!(held().await, 0, "and so is the template's");
 }
+
+#[tokio::test]
+async fn cancelling_from_a_date_cancels_those_occurrences_tells_their_claimants_and_makes_no_more()
+{
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 12}),
+    )
+    .await;
+    let items = series["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    assert!(items.len() >= 8);
+    let (kept, cancelled) = (id_of(&items[1]), id_of(&items[3]));
+    w.app.claimed(&volunteer, &kept).await;
+    w.app.claimed(&volunteer, &cancelled).await;
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&volunteer.email).await.len();
+    let path = format!("/api/v1/task-series/{}/cancel", id_of(&series));
+    let from = items[3]["occurrence_date"].clone();
+
+    let other_unit = w.app.service_unit("Hjemmetjenesten Kvelde").await;
+    let stranger = w.app.staff(other_unit).await;
+    assert_problem(
+        w.app
+            .post(
+                &path,
+                Some(&stranger.access_token),
+                json!({"reason": "Feil", "from": from}),
+            )
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        w.app
+            .post(
+                &path,
+                Some(&w.staff.access_token),
+                json!({"reason": " ", "from": from}),
+            )
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+
+    let done = w
+        .app
+        .post(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"reason": "Ruth har flyttet", "from": from}),
+        )
+        .await;
+    assert_eq!(done.status(), 200);
+    let done: Value = done.json().await.expect("json");
+    assert_eq!(done["cancelled_from"], from);
+    let statuses: Vec<(String, String)> = done["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| {
+            (
+                t["occurrence_date"].as_str().expect("date").to_owned(),
+                t["status"].as_str().expect("status").to_owned(),
+            )
+        })
+        .collect();
+    let from = from.as_str().expect("date").to_owned();
+    for (date, status) in &statuses {
+        let expected = if *date >= from { "cancelled" } else { "open" };
+        assert!(
+            status == expected || (status == "filled" && expected == "open"),
+            "{date}: {status}"
+        );
+    }
+    assert_eq!(
+        w.app.task_as(&volunteer, &kept).await["my_claim"]["status"],
+        "active"
+    );
+    assert_eq!(
+        w.app.task_as(&volunteer, &cancelled).await["my_claim"]["status"],
+        "voided"
+    );
+    let told = w.app.mail_to(&volunteer.email).await;
+    assert_eq!(
+        told.len(),
+        before + 1,
+        "one email, for the one claim cancelled"
+    );
+    assert!(
+        told.last()
+            .expect("mail")
+            .text_body()
+            .contains("Ruth har flyttet")
+    );
+    // Later runs make nothing from that date on.
+    let later = (Utc::now() + chrono::Duration::weeks(6)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &later).await, 0);
+    let after = w
+        .app
+        .query_json(&format!(
+            "SELECT occurrence_date FROM tasks WHERE series_id = '{}' AND status <> 'cancelled' AND occurrence_date >= '{from}'",
+            id_of(&series)
+        ))
+        .await;
+    assert!(after.is_empty(), "{after:?}");
+}
