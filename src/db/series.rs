@@ -89,6 +89,23 @@ pub async fn live_occurrences_from(
         .await
 }
 
+/// The series' open or filled occurrences that start after `now`, by date.
+pub async fn upcoming(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<TaskRow>> {
+    use crate::domain::task::TaskStatus;
+    tasks::table
+        .filter(tasks::series_id.eq(id))
+        .filter(tasks::starts_at.gt(now))
+        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
+        .select(TaskRow::as_select())
+        .order(tasks::occurrence_date)
+        .load(conn)
+        .await
+}
+
 pub async fn insert_private(
     conn: &mut AsyncPgConnection,
     row: &SeriesPrivateRow,

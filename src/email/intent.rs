@@ -95,6 +95,12 @@ pub enum Intent {
         task: TaskFacts,
         unit: UnitFacts,
     },
+    /// One confirmation for the occurrences of a series the volunteer took at once.
+    SeriesClaimConfirmation {
+        name: Option<String>,
+        tasks: Vec<TaskFacts>,
+        unit: UnitFacts,
+    },
     TaskClaimed {
         task: TaskFacts,
     },
@@ -165,7 +171,9 @@ impl Intent {
             Self::PasswordResetRequest | Self::PasswordReset { .. } => K::PasswordReset,
             Self::AccountCreated { .. } => K::AccountCreated,
             Self::EmailChanged { .. } => K::EmailChanged,
-            Self::ClaimConfirmation { .. } => K::ClaimConfirmation,
+            Self::ClaimConfirmation { .. } | Self::SeriesClaimConfirmation { .. } => {
+                K::ClaimConfirmation
+            }
             Self::TaskClaimed { .. } => K::TaskClaimed,
             Self::TaskReleased { .. } => K::TaskReleased,
             Self::TaskFilled { .. } => K::TaskFilled,

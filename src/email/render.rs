@@ -187,6 +187,9 @@ pub fn render(
             l.pick(qualification_nb, qualification_en),
             *valid_until,
         ),
+        Intent::SeriesClaimConfirmation { name, tasks, unit } => {
+            task_messages::series_claim_confirmation(ctx, l, name.as_deref(), tasks, unit)
+        }
         Intent::ClaimConfirmation { name, task, unit } => {
             task_messages::claim_confirmation(ctx, l, name.as_deref(), task, unit)
         }

@@ -87,6 +87,47 @@ pub fn claim_confirmation(
     )
 }
 
+/// One confirmation for the occurrences of a series taken at once, each with its link.
+pub fn series_claim_confirmation(
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    tasks: &[TaskFacts],
+    unit: &UnitFacts,
+) -> Draft {
+    let contact = match &unit.phone {
+        Some(phone) => format!("{} ({}, {phone})", unit.name, unit.email),
+        None => format!("{} ({})", unit.name, unit.email),
+    };
+    let title = tasks.first().map(|t| t.title.clone()).unwrap_or_default();
+    let mut body = EmailBody::new(l).greeting(name).paragraph(match l {
+        Language::Nb => format!("Takk! Du har tatt {} ganger av «{title}»:", tasks.len()),
+        Language::En => format!(
+            "Thank you! You have taken {} occurrences of “{title}”:",
+            tasks.len()
+        ),
+    });
+    for task in tasks {
+        body = body.button(facts(ctx, task, l), ctx.task_link(task.id));
+    }
+    let body = body
+        .paragraph(match l {
+            Language::Nb => format!("Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt {contact}."),
+            Language::En => format!("You find the address and other details in the app. Questions? Contact {contact}."),
+        })
+        .small_print(l.pick(
+            "Kan du ikke en av gangene? Du kan trekke deg fra hver enkelt i appen, når som helst før den er over.",
+            "Can't make one of them? You can give each one back in the app at any time before it ends.",
+        ));
+    Draft::new(
+        body,
+        match l {
+            Language::Nb => format!("Bekreftet: {title} ({} ganger)", tasks.len()),
+            Language::En => format!("Confirmed: {title} ({} times)", tasks.len()),
+        },
+    )
+}
+
 /// The units read Norwegian; a subject within 24 hours of the start says `HASTER:`.
 fn unit_mail(
     ctx: &RenderContext<'_>,

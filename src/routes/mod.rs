@@ -147,6 +147,16 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/task-series/{id}/cancel",
         series::cancel,
     );
+    s.route(
+        Method::POST,
+        "/api/v1/task-series/{id}/claim",
+        series::claim,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/task-series/{id}/release",
+        series::release,
+    );
 
     s.route(Method::GET, "/api/v1/tasks", tasks::list);
     s.route(Method::POST, "/api/v1/tasks", tasks::create);

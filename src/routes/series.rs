@@ -253,3 +253,70 @@ pub async fn cancel(
         .await?;
     Ok(HttpResponse::Ok().json(body))
 }
+
+/// A series claim takes no fields: it is always the caller's own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesClaimRequest {}
+
+/// One occurrence of a series claim: claimed, or the code it was refused with.
+#[derive(Debug, Serialize)]
+pub struct OutcomeResponse {
+    pub task_id: Uuid,
+    pub occurrence_date: Option<NaiveDate>,
+    pub claimed: bool,
+    pub claim_id: Option<Uuid>,
+    pub refused: Option<crate::domain::error::ErrorCode>,
+}
+
+pub async fn claim(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: actix_web::HttpRequest,
+    key: super::idempotency::IdempotencyKey,
+    id: web::Path<Uuid>,
+    body: Deferred<SeriesClaimRequest>,
+) -> ApiResult<HttpResponse> {
+    if !user.role.may_claim() {
+        return Err(ApiError::forbidden(
+            "only volunteers and coordinators take tasks",
+        ));
+    }
+    let body = body.parse_or_empty()?;
+    let id = id.into_inner();
+    let zone = state.settings.timezone;
+    let scope = super::tasks::post_scope(&state, &user, &req, &key, body.raw());
+    let answer = super::idempotency::idempotent!(state.pool, scope, |conn| {
+        let outcomes = service::claim(conn, &user, zone, id, Utc::now()).await?;
+        let items: Vec<OutcomeResponse> = outcomes
+            .into_iter()
+            .map(|o| OutcomeResponse {
+                task_id: o.task.id,
+                occurrence_date: o.task.occurrence_date,
+                claimed: o.claim.is_some(),
+                claim_id: o.claim.map(|c| c.id),
+                refused: o.refused,
+            })
+            .collect();
+        Ok(super::idempotency::Answer::new(
+            200,
+            super::tasks::to_json(&serde_json::json!({ "items": items }))?,
+            None,
+        ))
+    })?;
+    Ok(answer.respond())
+}
+
+pub async fn release(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let mut conn = state.pool.get().await?;
+    let released = conn
+        .transaction(async |conn| service::release(conn, &user, id, Utc::now()).await)
+        .await?;
+    let items: Vec<super::tasks::ClaimResponse> = released.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))
+}

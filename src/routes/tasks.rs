@@ -159,12 +159,12 @@ fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(value).map_err(ApiError::internal)
 }
 
 /// The idempotency scope of a POST: (user, method, path, key) and the body it carried.
-fn post_scope<'a>(
+pub(crate) fn post_scope<'a>(
     state: &'a AppState,
     user: &AuthUser,
     req: &'a HttpRequest,

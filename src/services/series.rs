@@ -328,6 +328,100 @@ pub async fn cancel(
     Ok((series, occurrences.len()))
 }
 
+/// What a series claim did with one occurrence: the claim, or the code it was refused
+/// with (`task_full`, `schedule_conflict`, `qualification_missing` …).
+pub struct Outcome {
+    pub task: TaskRow,
+    pub claim: Option<crate::db::tasks::ClaimRow>,
+    pub refused: Option<crate::domain::error::ErrorCode>,
+}
+
+/// Claims for the caller every occurrence of the series that has not started, each with
+/// every check of a single claim (a refusal of one leaves the others); one confirmation
+/// email for all that were taken.
+pub async fn claim(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Outcome>, DomainError> {
+    let series = db::find(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such series"))?;
+    if !user.role.may_claim() {
+        return Err(DomainError::forbidden(
+            "only volunteers and coordinators take tasks",
+        ));
+    }
+    let mut outcomes = Vec::new();
+    for task in db::upcoming(conn, id, now).await? {
+        // Each occurrence in a savepoint: a refused one rolls back alone.
+        let attempt = conn
+            .transaction(async |conn| {
+                crate::services::tasks::claim_as(conn, user, task.id.into(), zone, false).await
+            })
+            .await;
+        match attempt {
+            Ok(claim) => outcomes.push(Outcome {
+                task,
+                claim: Some(claim),
+                refused: None,
+            }),
+            Err(e) if e.code().is_callers() => outcomes.push(Outcome {
+                task,
+                claim: None,
+                refused: Some(e.code()),
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    let taken: Vec<crate::email::TaskFacts> = outcomes
+        .iter()
+        .filter(|o| o.claim.is_some())
+        .map(|o| crate::email::TaskFacts::of(&o.task))
+        .collect();
+    if !taken.is_empty() {
+        let (name, email, phone) = task_db::unit_contact(conn, series.service_unit_id).await?;
+        crate::notify::send(
+            conn,
+            &[crate::notify::Notification::to_user(
+                &user.row,
+                crate::email::Intent::SeriesClaimConfirmation {
+                    name: crate::email::intent::greeting_name(&user.row),
+                    tasks: taken,
+                    unit: crate::email::UnitFacts { name, email, phone },
+                },
+            )],
+        )
+        .await?;
+    }
+    Ok(outcomes)
+}
+
+/// Gives back the caller's claims on every occurrence of the series that has not
+/// started; the units are told as for any release. Returns the released claims.
+pub async fn release(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<crate::db::tasks::ClaimRow>, DomainError> {
+    db::find(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such series"))?;
+    let mut released = Vec::new();
+    for task in db::upcoming(conn, id, now).await? {
+        if task_db::active_claim(conn, task.id.into(), user.user_id())
+            .await?
+            .is_some()
+        {
+            released.push(crate::services::tasks::release(conn, user, task.id).await?);
+        }
+    }
+    Ok(released)
+}
+
 /// A series with its private block where the caller may see it (the unit and admins).
 pub struct SeriesView {
     pub series: SeriesRow,

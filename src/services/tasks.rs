@@ -575,6 +575,18 @@ pub async fn claim(
     task_id: TaskId,
     zone: chrono_tz::Tz,
 ) -> Result<ClaimRow, DomainError> {
+    claim_as(conn, user, task_id, zone, true).await
+}
+
+/// The claim, with or without the volunteer's own confirmation email (a series claim
+/// sends one for all its occurrences).
+pub async fn claim_as(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    task_id: TaskId,
+    zone: chrono_tz::Tz,
+    confirm: bool,
+) -> Result<ClaimRow, DomainError> {
     let id = task_id.0;
     // Statements that do not wait on one another's answers are pipelined: sent together
     // on the one connection, executed in order by PostgreSQL, answered in one round trip.
@@ -628,14 +640,16 @@ pub async fn claim(
         phone: target.unit_phone.clone(),
     };
     let mut notices = Vec::with_capacity(3);
-    notices.push(Notification::to_user(
-        &user.row,
-        Intent::ClaimConfirmation {
-            name: greeting_name(&user.row),
-            task: facts.clone(),
-            unit: unit.clone(),
-        },
-    ));
+    if confirm {
+        notices.push(Notification::to_user(
+            &user.row,
+            Intent::ClaimConfirmation {
+                name: greeting_name(&user.row),
+                task: facts.clone(),
+                unit: unit.clone(),
+            },
+        ));
+    }
     notices.push(Notification::to_unit(
         &unit.email,
         Intent::TaskClaimed {

@@ -558,3 +558,131 @@ async fn cancelling_from_a_date_cancels_those_occurrences_tells_their_claimants_
         .await;
     assert!(after.is_empty(), "{after:?}");
 }
+
+#[tokio::test]
+async fn a_series_claim_takes_each_occurrence_it_may_and_each_is_released_on_its_own() {
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let rival = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 4}),
+    )
+    .await;
+    let items = series["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    assert_eq!(items.len(), 4);
+    // The second is taken by someone else already: its one spot is gone.
+    w.app.claimed(&rival, &id_of(&items[1])).await;
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&volunteer.email).await.len();
+
+    let path = format!("/api/v1/task-series/{}/claim", id_of(&series));
+    let answer = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(w.app.url(&path))
+                .bearer_auth(&volunteer.access_token)
+                .header("Idempotency-Key", "series-claim-1")
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let outcomes: Value = answer.json().await.expect("json");
+    let per: Vec<(bool, Value)> = outcomes["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|o| {
+            (
+                o["claimed"].as_bool().expect("claimed"),
+                o["refused"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        per,
+        vec![
+            (true, Value::Null),
+            (false, json!("task_full")),
+            (true, Value::Null),
+            (true, Value::Null),
+        ]
+    );
+    let mails = w.app.mail_to(&volunteer.email).await;
+    assert_eq!(mails.len(), before + 1, "one confirmation for the three");
+    let confirmation = mails.last().expect("mail");
+    assert!(
+        confirmation
+            .header("Subject")
+            .is_some_and(|s| s.contains("3 ganger")),
+        "{:?}",
+        confirmation.header("Subject")
+    );
+    // A retry with the same key changes nothing and answers the same.
+    let again = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(w.app.url(&path))
+                .bearer_auth(&volunteer.access_token)
+                .header("Idempotency-Key", "series-claim-1")
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(
+        again
+            .headers()
+            .get("Idempotent-Replayed")
+            .map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    assert_eq!(again.json::<Value>().await.expect("json"), outcomes);
+
+    // One occurrence released on its own leaves the others.
+    assert_eq!(
+        w.app.release(&volunteer, &id_of(&items[2])).await.status(),
+        200
+    );
+    assert_eq!(
+        w.app.task_as(&volunteer, &id_of(&items[3])).await["my_claim"]["status"],
+        "active"
+    );
+    // Releasing the series gives back what is left, and only the caller's.
+    let released = w
+        .app
+        .post(
+            &format!("/api/v1/task-series/{}/release", id_of(&series)),
+            Some(&volunteer.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(released.status(), 200);
+    let released: Value = released.json().await.expect("json");
+    assert_eq!(released["items"].as_array().map(Vec::len), Some(2));
+    for item in &items {
+        let seen = w.app.task_as(&volunteer, &id_of(item)).await;
+        assert_ne!(seen["my_claim"]["status"], "active");
+    }
+    assert_eq!(
+        w.app.task_as(&rival, &id_of(&items[1])).await["my_claim"]["status"],
+        "active"
+    );
+    // Staff do not claim.
+    assert_problem(
+        w.app
+            .post(&path, Some(&w.staff.access_token), json!({}))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    w.app.deliver_mail().await;
+}
