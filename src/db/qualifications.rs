@@ -142,18 +142,6 @@ pub fn user_qualifies(
     )
 }
 
-/// The qualifications `person` lacks for `category` on `on`, by the SQL rule.
-pub async fn missing_for(
-    conn: &mut impl PgConn,
-    person: Uuid,
-    category: Uuid,
-    on: NaiveDate,
-) -> QueryResult<Vec<Uuid>> {
-    diesel::select(missing_qualifications(person, category, on))
-        .get_result(conn)
-        .await
-}
-
 /// Loads the data file's types when there are none, with the categories' requirements
 /// (matched by slug). Runs under the migration lock.
 pub async fn load_if_empty(

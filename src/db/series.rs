@@ -70,25 +70,6 @@ pub async fn cancel_from(
         .await
 }
 
-/// The series' live occurrences on `from` or later that have not started at `now`.
-pub async fn live_occurrences_from(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    from: NaiveDate,
-    now: DateTime<Utc>,
-) -> QueryResult<Vec<Uuid>> {
-    use crate::domain::task::TaskStatus;
-    tasks::table
-        .filter(tasks::series_id.eq(id))
-        .filter(tasks::occurrence_date.ge(from))
-        .filter(tasks::starts_at.gt(now))
-        .filter(tasks::status.eq_any([TaskStatus::Open, TaskStatus::Filled]))
-        .select(tasks::id)
-        .order(tasks::occurrence_date)
-        .load(conn)
-        .await
-}
-
 /// The series' open or filled occurrences that start after `now`, by date.
 pub async fn upcoming(
     conn: &mut AsyncPgConnection,

@@ -9,7 +9,6 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::reference as reference_db;
 use crate::db::series::{self as db, SeriesPrivateRow, SeriesRow};
 use crate::db::tasks::{self as task_db, NewTaskRow, TaskPrivateRow, TaskRow};
 use crate::domain::account::Role;
@@ -17,7 +16,9 @@ use crate::domain::error::DomainError;
 use crate::domain::recurrence::{self, End, Freq, Recurrence};
 use crate::domain::task::{self as rules, EventKind};
 use crate::domain::time::{check_instant, local_date};
-use crate::services::tasks::{PrivateInput, check_category_and_council, check_private};
+use crate::services::tasks::{
+    PrivateInput, check_category_and_council, check_private, check_shared_fields,
+};
 use crate::validation::Validator;
 
 /// How far ahead occurrences exist.
@@ -74,40 +75,24 @@ pub async fn create(
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
     let unit = crate::services::tasks::posting_unit(user, input.service_unit_id)?;
     let mut v = Validator::new();
-    let title = v.check("template.title", rules::check_title(&input.title));
-    let description = v.check(
-        "template.description",
-        rules::check_text(&input.description, 5000),
-    );
     check_category_and_council(conn, &mut v, Some(input.category_id), input.council_id).await?;
-    match unit {
-        None => v.error(
-            "template.service_unit_id",
-            "is required when an admin posts a series",
-        ),
-        Some(id) if !reference_db::service_unit_exists(conn, id).await? => {
-            v.error("template.service_unit_id", "is not a service unit")
-        }
-        Some(_) => {}
-    }
+    let fields = check_shared_fields(
+        conn,
+        &mut v,
+        "template.",
+        &input.title,
+        &input.description,
+        unit,
+        input.duration_minutes,
+        input.spots,
+        input.area_hint.as_deref(),
+    )
+    .await?;
     if let Err(m) = check_instant(input.first_starts_at) {
         v.error("first_starts_at", m);
     } else if input.first_starts_at <= now {
         v.error("first_starts_at", "must be in the future");
     }
-    let duration = input
-        .duration_minutes
-        .and_then(|d| v.check("template.duration_minutes", rules::check_duration(d)));
-    let spots = v.check(
-        "template.spots",
-        rules::check_spots(input.spots.unwrap_or(1)),
-    );
-    let area_hint = input
-        .area_hint
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|a| v.check("template.area_hint", crate::domain::check_line(a, 200)));
     let id = Uuid::now_v7();
     let private = check_private(&mut v, id, &input.private.clone().unwrap_or_default());
     let local = input.first_starts_at.with_timezone(&zone);
@@ -130,7 +115,7 @@ pub async fn create(
     };
     v.finish()?;
     let (Some(title), Some(description), Some(spots), Some(unit), Some(rule)) =
-        (title, description, spots, unit, rule)
+        (fields.title, fields.description, fields.spots, unit, rule)
     else {
         return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
@@ -148,9 +133,9 @@ pub async fn create(
             description,
             category_id: input.category_id,
             council_id: input.council_id,
-            duration_minutes: duration,
+            duration_minutes: fields.duration_minutes,
             spots,
-            area_hint,
+            area_hint: fields.area_hint,
             first_date: first,
             local_time: local.time(),
             freq: rule.freq.as_str().to_owned(),
@@ -320,9 +305,13 @@ pub async fn cancel(
         .cancelled_from
         .map_or(from, |earlier| earlier.min(from));
     let series = db::cancel_from(conn, id, from).await?;
-    let occurrences = db::live_occurrences_from(conn, id, from, now).await?;
+    let occurrences: Vec<TaskRow> = db::upcoming(conn, id, now)
+        .await?
+        .into_iter()
+        .filter(|t| t.occurrence_date.is_some_and(|d| d >= from))
+        .collect();
     for task in &occurrences {
-        crate::services::tasks::cancel(conn, user, *task, reason).await?;
+        crate::services::tasks::cancel(conn, user, task.id, reason).await?;
     }
     tracing::info!(series.id = %id, occurrences = occurrences.len(), "task series cancelled");
     Ok((series, occurrences.len()))

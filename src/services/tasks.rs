@@ -131,6 +131,58 @@ pub(crate) async fn check_category_and_council(
     Ok(())
 }
 
+/// The public fields a task and a series template share, checked.
+pub(crate) struct CheckedFields {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub duration_minutes: Option<i32>,
+    pub spots: Option<i32>,
+    pub area_hint: Option<String>,
+}
+
+/// Checks the public fields a task and a series template share, naming each in a 422
+/// with `prefix` (`""` for a task, `"template."` for a series), and that the unit exists.
+#[expect(clippy::too_many_arguments, reason = "one argument per shared field")]
+pub(crate) async fn check_shared_fields(
+    conn: &mut AsyncPgConnection,
+    v: &mut Validator,
+    prefix: &str,
+    title: &str,
+    description: &str,
+    unit: Option<Uuid>,
+    duration_minutes: Option<i32>,
+    spots: Option<i32>,
+    area_hint: Option<&str>,
+) -> Result<CheckedFields, DomainError> {
+    let field = |name: &str| format!("{prefix}{name}");
+    let title = v.check(&field("title"), rules::check_title(title));
+    let description = v.check(&field("description"), rules::check_text(description, 5000));
+    match unit {
+        None => v.error(
+            &field("service_unit_id"),
+            "is required when an admin posts a task",
+        ),
+        Some(id) if !reference_db::service_unit_exists(conn, id).await? => {
+            v.error(&field("service_unit_id"), "is not a service unit")
+        }
+        Some(_) => {}
+    }
+    let duration_minutes = duration_minutes
+        .and_then(|d| v.check(&field("duration_minutes"), rules::check_duration(d)));
+    let spots = v.check(&field("spots"), rules::check_spots(spots.unwrap_or(1)));
+    let area_hint = area_hint
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|a| v.check(&field("area_hint"), crate::domain::check_line(a, 200)));
+    Ok(CheckedFields {
+        title,
+        description,
+        duration_minutes,
+        spots,
+        area_hint,
+    })
+}
+
 /// The unit a task or series is posted for: a staff member's own (naming another is
 /// 403), the one an admin names.
 pub(crate) fn posting_unit(
@@ -155,16 +207,19 @@ pub async fn create(
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
     let unit = posting_unit(user, input.service_unit_id)?;
     let mut v = Validator::new();
-    let title = v.check("title", rules::check_title(&input.title));
-    let description = v.check("description", rules::check_text(&input.description, 5000));
     check_category_and_council(conn, &mut v, Some(input.category_id), input.council_id).await?;
-    match unit {
-        None => v.error("service_unit_id", "is required when an admin posts a task"),
-        Some(id) if !reference_db::service_unit_exists(conn, id).await? => {
-            v.error("service_unit_id", "is not a service unit")
-        }
-        Some(_) => {}
-    }
+    let fields = check_shared_fields(
+        conn,
+        &mut v,
+        "",
+        &input.title,
+        &input.description,
+        unit,
+        input.duration_minutes,
+        input.spots,
+        input.area_hint.as_deref(),
+    )
+    .await?;
     if let Err(m) = check_instant(input.starts_at) {
         v.error("starts_at", m);
     } else if input.starts_at <= Utc::now() {
@@ -177,21 +232,11 @@ pub async fn create(
             v.error("ends_at", "must be after starts_at");
         }
     }
-    let duration = input
-        .duration_minutes
-        .and_then(|d| v.check("duration_minutes", rules::check_duration(d)));
-    let spots = v.check("spots", rules::check_spots(input.spots.unwrap_or(1)));
-    let area_hint = input
-        .area_hint
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|a| v.check("area_hint", crate::domain::check_line(a, 200)));
     let id = Uuid::now_v7();
     let private = check_private(&mut v, id, &input.private.unwrap_or_default());
     v.finish()?;
     let (Some(title), Some(description), Some(spots), Some(unit)) =
-        (title, description, spots, unit)
+        (fields.title, fields.description, fields.spots, unit)
     else {
         return Err(DomainError::internal(anyhow::anyhow!(
             "validated fields missing"
@@ -211,9 +256,9 @@ pub async fn create(
             created_by: Some(user.id),
             starts_at: input.starts_at,
             ends_at: input.ends_at,
-            duration_minutes: duration,
+            duration_minutes: fields.duration_minutes,
             spots,
-            area_hint,
+            area_hint: fields.area_hint,
             series_id: None,
             occurrence_date: None,
         },
