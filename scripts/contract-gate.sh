@@ -65,9 +65,13 @@ unit=$(curl -fsS -H 'Content-Type: application/json' -H "Authorization: Bearer $
 DUGNAD_PASSWORD="$password" "$binary" create-user --role staff --unit "$unit" --email "gate-staff-$$@dugnad.test" --name "Gate Staff" >/dev/null
 DUGNAD_PASSWORD="$password" "$binary" create-user --role volunteer --email "gate-volunteer-$$@dugnad.test" --name "Gate Volunteer" >/dev/null
 
-# One run per role, capped so the three stay under five minutes together.
-for role in admin staff volunteer; do
-  token=$(login "gate-$role-$$@dugnad.test" "$password")
+# One run per role, capped so the three stay under five minutes together. Each role signs in
+# just before its own run, and the admin runs last: its run may deactivate, erase or re-role
+# any user it finds (it found the staff member once and the staff sign-in then failed), while
+# a volunteer's or a staff member's run can only change its own account.
+for role in volunteer staff admin; do
+  token=$(login "gate-$role-$$@dugnad.test" "$password") \
+    || { echo "[gate] $role could not sign in before its run"; exit 1; }
   echo "[gate] schemathesis $SCHEMATHESIS_VERSION against openapi.yaml as $role"
   timeout 150 "$venv/bin/schemathesis" run openapi.yaml \
     --url "$base" \
