@@ -276,6 +276,30 @@ diesel::table! {
         cancelled_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        rule_from -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    series_events (id) {
+        id -> Uuid,
+        series_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        kind -> Text,
+        fields -> Array<Text>,
+        from_date -> Nullable<Date>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    series_follows (series_id, user_id) {
+        series_id -> Uuid,
+        user_id -> Uuid,
+        started_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+        end_reason -> Nullable<Text>,
     }
 }
 
@@ -400,6 +424,9 @@ diesel::joinable!(task_events -> users (actor_id));
 diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(task_private -> tasks (task_id));
+diesel::joinable!(series_events -> task_series (series_id));
+diesel::joinable!(series_follows -> task_series (series_id));
+diesel::joinable!(series_follows -> users (user_id));
 diesel::joinable!(task_series_private -> task_series (series_id));
 diesel::joinable!(tasks -> categories (category_id));
 diesel::joinable!(tasks -> councils (council_id));
@@ -431,6 +458,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_limit_counters,
     recovery_codes,
     refresh_tokens,
+    series_events,
+    series_follows,
     service_units,
     task_events,
     task_private,

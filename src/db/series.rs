@@ -6,8 +6,12 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{task_series as series, task_series_private as private, tasks};
+use crate::db::schema::{
+    series_events as events, series_follows as follows, task_series as series,
+    task_series_private as private, tasks,
+};
 use crate::db::tasks::{NewTaskRow, TaskRow};
+use crate::domain::follow::FollowEnd;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = series, check_for_backend(diesel::pg::Pg))]
@@ -33,6 +37,8 @@ pub struct SeriesRow {
     pub cancelled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The rule as it stands makes no occurrence before this date (an edit changed it).
+    pub rule_from: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -198,5 +204,241 @@ pub async fn purge_private_if_done(conn: &mut AsyncPgConnection, id: Uuid) -> Qu
     diesel::delete(private::table.filter(private::series_id.eq(id)))
         .filter(diesel::dsl::not(diesel::dsl::exists(still_held)))
         .execute(conn)
+        .await
+}
+
+/// A volunteer's follow of a series, in force while `ended_at` is empty and `expires_at`
+/// has not passed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = follows, check_for_backend(diesel::pg::Pg))]
+pub struct FollowRow {
+    pub series_id: Uuid,
+    pub user_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+}
+
+/// Starts or renews the volunteer's follow: in force from `at` until `expires_at`.
+pub async fn follow(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<FollowRow> {
+    let row = FollowRow {
+        series_id,
+        user_id,
+        started_at: at,
+        expires_at,
+        ended_at: None,
+        end_reason: None,
+    };
+    diesel::insert_into(follows::table)
+        .values(&row)
+        .on_conflict((follows::series_id, follows::user_id))
+        .do_update()
+        .set((
+            follows::started_at.eq(at),
+            follows::expires_at.eq(expires_at),
+            follows::ended_at.eq(None::<DateTime<Utc>>),
+            follows::end_reason.eq(None::<String>),
+        ))
+        .returning(FollowRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// The volunteer's follow of the series, in force or ended.
+pub async fn follow_of(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+    user_id: Uuid,
+) -> QueryResult<Option<FollowRow>> {
+    follows::table
+        .find((series_id, user_id))
+        .select(FollowRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The follows of the series not yet ended, oldest first (the first follower is given
+/// a one-spot occurrence), locked so that an ending racing the generation waits.
+pub async fn live_follows(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+) -> QueryResult<Vec<FollowRow>> {
+    follows::table
+        .filter(follows::series_id.eq(series_id))
+        .filter(follows::ended_at.is_null())
+        .select(FollowRow::as_select())
+        .order(follows::started_at.asc())
+        .for_update()
+        .load(conn)
+        .await
+}
+
+/// Ends the follows chosen by `filter` that are still in force; returns how many.
+async fn end_where<F>(
+    conn: &mut AsyncPgConnection,
+    filter: F,
+    reason: FollowEnd,
+    at: DateTime<Utc>,
+) -> QueryResult<usize>
+where
+    F: diesel::BoxableExpression<follows::table, diesel::pg::Pg, SqlType = diesel::sql_types::Bool>,
+{
+    diesel::update(follows::table)
+        .filter(follows::ended_at.is_null())
+        .filter(filter)
+        .set((
+            follows::ended_at.eq(at),
+            follows::end_reason.eq(reason.as_str()),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Ends one volunteer's follow of one series.
+pub async fn end_follow(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+    user_id: Uuid,
+    reason: FollowEnd,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    end_where(
+        conn,
+        Box::new(
+            follows::series_id
+                .eq(series_id)
+                .and(follows::user_id.eq(user_id)),
+        ),
+        reason,
+        at,
+    )
+    .await
+}
+
+/// Ends every follow of a person (deactivation, erasure).
+pub async fn end_follows_of(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    reason: FollowEnd,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    end_where(conn, Box::new(follows::user_id.eq(user_id)), reason, at).await
+}
+
+/// Ends every follow of a series (its cancellation).
+pub async fn end_follows_of_series(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+    reason: FollowEnd,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    end_where(conn, Box::new(follows::series_id.eq(series_id)), reason, at).await
+}
+
+/// Ends the follows of the series of `category` in `council` (the council opted out).
+pub async fn end_follows_in(
+    conn: &mut AsyncPgConnection,
+    council: Uuid,
+    category: Uuid,
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let of_those = series::table
+        .filter(series::council_id.eq(council))
+        .filter(series::category_id.eq(category))
+        .select(series::id);
+    end_where(
+        conn,
+        Box::new(follows::series_id.eq_any(of_those)),
+        FollowEnd::CouncilOptedOut,
+        at,
+    )
+    .await
+}
+
+/// Ends a person's follows of series in the categories they opted out of themselves.
+pub async fn end_follows_in_categories(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    categories: &[Uuid],
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    let of_those = series::table
+        .filter(series::category_id.eq_any(categories.to_vec()))
+        .select(series::id);
+    end_where(
+        conn,
+        Box::new(
+            follows::user_id
+                .eq(user_id)
+                .and(follows::series_id.eq_any(of_those)),
+        ),
+        FollowEnd::OptedOut,
+        at,
+    )
+    .await
+}
+
+/// Ends the follows that ran out before `now`; returns how many.
+pub async fn end_expired_follows(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(follows::table)
+        .filter(follows::ended_at.is_null())
+        .filter(follows::expires_at.le(now))
+        .set((
+            follows::ended_at.eq(follows::expires_at.nullable()),
+            follows::end_reason.eq(FollowEnd::Expired.as_str()),
+        ))
+        .execute(conn)
+        .await
+}
+
+/// Forgets a person's follows (erasure).
+pub async fn delete_follows_of(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::delete(follows::table.filter(follows::user_id.eq(user_id)))
+        .execute(conn)
+        .await
+}
+
+/// One entry of a series' history.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = events, check_for_backend(diesel::pg::Pg))]
+pub struct SeriesEventRow {
+    pub id: Uuid,
+    pub series_id: Uuid,
+    pub actor_id: Option<Uuid>,
+    pub kind: String,
+    pub fields: Vec<String>,
+    pub from_date: Option<NaiveDate>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert_event(conn: &mut AsyncPgConnection, row: &SeriesEventRow) -> QueryResult<()> {
+    diesel::insert_into(events::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The series' history, oldest first.
+pub async fn events_of(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+) -> QueryResult<Vec<SeriesEventRow>> {
+    events::table
+        .filter(events::series_id.eq(series_id))
+        .select(SeriesEventRow::as_select())
+        .order((events::created_at.asc(), events::id.asc()))
+        .load(conn)
         .await
 }

@@ -69,6 +69,7 @@ mod tests {
 
 pub mod account;
 pub mod error;
+pub mod follow;
 pub mod funding;
 pub mod ids;
 pub mod notification;

@@ -23,10 +23,13 @@ pub enum NotificationKind {
     NewTasksDigest,
     InactivityWarning,
     QualificationExpiring,
+    /// Following a series gave the volunteer a new occurrence. Never turned off: it is the
+    /// only word they get of a claim made in their name, and it carries the way out.
+    FollowClaim,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -43,6 +46,7 @@ impl NotificationKind {
         Self::NewTasksDigest,
         Self::InactivityWarning,
         Self::QualificationExpiring,
+        Self::FollowClaim,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +67,7 @@ impl NotificationKind {
             Self::NewTasksDigest => "new_tasks_digest",
             Self::InactivityWarning => "inactivity_warning",
             Self::QualificationExpiring => "qualification_expiring",
+            Self::FollowClaim => "follow_claim",
         }
     }
 

@@ -36,6 +36,24 @@ impl Freq {
     }
 }
 
+/// What happened to a series as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesEventKind {
+    Created,
+    Edited,
+    Cancelled,
+}
+
+impl SeriesEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Edited => "edited",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
 /// Where a series stops.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {

@@ -101,6 +101,14 @@ pub enum Intent {
         tasks: Vec<TaskFacts>,
         unit: UnitFacts,
     },
+    /// Following a series claimed a new occurrence for the volunteer; the release link is
+    /// signed for `claim_id` at delivery. `follow_until` is when the follow runs out.
+    FollowClaim {
+        name: Option<String>,
+        task: TaskFacts,
+        claim_id: Uuid,
+        follow_until: chrono::DateTime<chrono::Utc>,
+    },
     TaskClaimed {
         task: TaskFacts,
     },
@@ -174,6 +182,7 @@ impl Intent {
             Self::ClaimConfirmation { .. } | Self::SeriesClaimConfirmation { .. } => {
                 K::ClaimConfirmation
             }
+            Self::FollowClaim { .. } => K::FollowClaim,
             Self::TaskClaimed { .. } => K::TaskClaimed,
             Self::TaskReleased { .. } => K::TaskReleased,
             Self::TaskFilled { .. } => K::TaskFilled,

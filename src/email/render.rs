@@ -216,6 +216,16 @@ pub fn render(
             let release = ctx.release(user, *claim_id, task.starts_at, l);
             task_messages::reminder(ctx, l, name.as_deref(), task, &release)
         }
+        Intent::FollowClaim {
+            name,
+            task,
+            claim_id,
+            follow_until,
+        } => {
+            let user = user_id.ok_or(RenderError::NoRecipient(kind))?;
+            let release = ctx.release(user, *claim_id, task.starts_at, l);
+            task_messages::follow_claim(ctx, l, name.as_deref(), task, *follow_until, &release)
+        }
         Intent::Invitation {
             name,
             task,

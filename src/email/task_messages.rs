@@ -128,6 +128,60 @@ pub fn series_claim_confirmation(
     )
 }
 
+/// To a follower of a series: the new occurrence that following took for them, and a
+/// one-click way to give it back. Sent whatever their preferences.
+pub fn follow_claim(
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
+    follow_until: chrono::DateTime<chrono::Utc>,
+    release_link: &str,
+) -> Draft {
+    let until = follow_until
+        .with_timezone(&ctx.timezone)
+        .format(match l {
+            Language::Nb => "%-d.%-m.%Y",
+            Language::En => "%-d %B %Y",
+        })
+        .to_string();
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(match l {
+            Language::Nb => format!(
+                "Du følger «{}», så denne nye gangen er satt av til deg: {}",
+                task.title,
+                facts(ctx, task, l)
+            ),
+            Language::En => format!(
+                "You follow “{}”, so this new occurrence is yours: {}",
+                task.title,
+                facts(ctx, task, l)
+            ),
+        })
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id))
+        .paragraph(l.pick(
+            "Passer det ikke denne gangen? Gi plassen fra deg med ett trykk, så kan noen andre ta den:",
+            "Doesn't this one suit you? Give the spot back with one press so someone else can take it:",
+        ))
+        .button(l.pick("Trekk meg fra denne gangen", "Give this one back"), release_link)
+        .small_print(match l {
+            Language::Nb => format!(
+                "Du følger serien til og med {until}. Vil du fortsette etter det, fornyer du i appen. Du kan slutte å følge når som helst."
+            ),
+            Language::En => format!(
+                "You follow the series until {until}. To go on after that, renew it in the app. You can stop following at any time."
+            ),
+        });
+    Draft::new(
+        body,
+        match l {
+            Language::Nb => format!("Ny gang satt av til deg: {}", task.title),
+            Language::En => format!("A new occurrence for you: {}", task.title),
+        },
+    )
+}
+
 /// The units read Norwegian; a subject within 24 hours of the start says `HASTER:`.
 fn unit_mail(
     ctx: &RenderContext<'_>,

@@ -89,6 +89,25 @@ pub struct SeriesResponse {
     pub occurrences: Paginated<TaskResponse>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<PrivateBlock>,
+    /// The series' history, oldest first: the unit's and admins' only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Vec<SeriesEventResponse>>,
+    /// The caller's follow (volunteers and coordinators), in force or ended; `null` when
+    /// they never followed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub following: Option<Option<FollowResponse>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SeriesEventResponse {
+    pub kind: String,
+    pub actor_id: Option<Uuid>,
+    /// For an edit: the template fields it changed.
+    pub fields: Vec<String>,
+    /// For an edit or a cancellation: the first local date it applies to.
+    pub from: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub at: DateTime<Utc>,
 }
 
 fn series_response(
@@ -96,6 +115,8 @@ fn series_response(
     zone: chrono_tz::Tz,
     occurrences: Paginated<TaskResponse>,
     private: Option<PrivateBlock>,
+    events: Option<Vec<crate::db::series::SeriesEventRow>>,
+    following: Option<Option<FollowResponse>>,
 ) -> SeriesResponse {
     SeriesResponse {
         first_starts_at: recurrence::resolve(s.first_date, s.local_time, &zone),
@@ -121,6 +142,19 @@ fn series_response(
         created_at: s.created_at,
         occurrences,
         private,
+        events: events.map(|events| {
+            events
+                .into_iter()
+                .map(|e| SeriesEventResponse {
+                    kind: e.kind,
+                    actor_id: e.actor_id,
+                    fields: e.fields,
+                    from: e.from_date,
+                    at: e.created_at,
+                })
+                .collect()
+        }),
+        following,
     }
 }
 
@@ -161,7 +195,18 @@ async fn answer(
         recipient_phone: p.recipient_phone,
         notes: p.notes,
     });
-    Ok(series_response(view.series, zone, occurrences, private))
+    let following = user
+        .role
+        .may_claim()
+        .then(|| view.following.map(|f| FollowResponse::of(f, Utc::now())));
+    Ok(series_response(
+        view.series,
+        zone,
+        occurrences,
+        private,
+        view.events,
+        following,
+    ))
 }
 
 pub async fn create(
@@ -254,10 +299,51 @@ pub async fn cancel(
     Ok(HttpResponse::Ok().json(body))
 }
 
-/// A series claim takes no fields: it is always the caller's own.
+/// A series claim is always the caller's own; `follow` asks for the new occurrences too.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SeriesClaimRequest {}
+pub struct SeriesClaimRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    pub follow: Option<bool>,
+}
+
+/// The caller's follow of a series.
+#[derive(Debug, Serialize)]
+pub struct FollowResponse {
+    /// In force: new occurrences are claimed for the caller as they are generated.
+    pub active: bool,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub started_at: DateTime<Utc>,
+    /// When it runs out unless renewed (a series claim with `follow: true` renews it).
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub expires_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
+    pub ended_at: Option<DateTime<Utc>>,
+    /// Why it ended: `released`, `expired`, `deactivated`, `council_opted_out`,
+    /// `opted_out`, `qualification_missing` or `series_cancelled`.
+    pub end_reason: Option<String>,
+}
+
+impl FollowResponse {
+    pub fn of(f: crate::db::series::FollowRow, now: DateTime<Utc>) -> Self {
+        let active = f.ended_at.is_none() && crate::domain::follow::in_force(f.expires_at, now);
+        Self {
+            active,
+            started_at: f.started_at,
+            expires_at: f.expires_at,
+            ended_at: f
+                .ended_at
+                .or((!active && f.ended_at.is_none()).then_some(f.expires_at)),
+            end_reason: f.end_reason.or_else(|| {
+                (!active).then(|| {
+                    crate::domain::follow::FollowEnd::Expired
+                        .as_str()
+                        .to_owned()
+                })
+            }),
+        }
+    }
+}
 
 /// One occurrence of a series claim: claimed, or the code it was refused with.
 #[derive(Debug, Serialize)]
@@ -283,12 +369,15 @@ pub async fn claim(
         ));
     }
     let body = body.parse_or_empty()?;
+    let follow = body.follow.unwrap_or(false);
     let id = id.into_inner();
     let zone = state.settings.timezone;
     let scope = super::tasks::post_scope(&state, &user, &req, &key, body.raw());
     let answer = super::idempotency::idempotent!(state.pool, scope, |conn| {
-        let outcomes = service::claim(conn, &user, zone, id, Utc::now()).await?;
-        let items: Vec<OutcomeResponse> = outcomes
+        let now = Utc::now();
+        let done = service::claim(conn, &user, zone, id, follow, now).await?;
+        let items: Vec<OutcomeResponse> = done
+            .outcomes
             .into_iter()
             .map(|o| OutcomeResponse {
                 task_id: o.task.id,
@@ -298,9 +387,14 @@ pub async fn claim(
                 refused: o.refused,
             })
             .collect();
+        let following = done.following.map(|f| FollowResponse::of(f, now));
         Ok(super::idempotency::Answer::new(
             200,
-            super::tasks::to_json(&serde_json::json!({ "items": items }))?,
+            super::tasks::to_json(&serde_json::json!({
+                "items": items,
+                "following": following,
+                "follow_refused": done.follow_refused,
+            }))?,
             None,
         ))
     })?;

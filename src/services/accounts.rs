@@ -681,6 +681,9 @@ pub async fn update_profile(
         let updated = users_db::update(conn, user.id, &changes).await?;
         if let Some(categories) = &input.category_opt_outs {
             users_db::set_category_opt_outs(conn, user.id, categories).await?;
+            // Following a series ends with the volunteer's own opt-out of its category.
+            crate::db::series::end_follows_in_categories(conn, user.id, categories, Utc::now())
+                .await?;
         }
         if let Some(email) = &new_email {
             let token_id = store_link_token(

@@ -34,6 +34,7 @@ pub async fn erase(
     let released = crate::services::tasks::release_all_of(conn, id, actor).await?;
     users_db::anonymise(conn, id).await?;
     crate::db::qualifications::delete_of(conn, id).await?;
+    crate::db::series::delete_follows_of(conn, id).await?;
     tracing::info!(user.id = %id, claims.released = released, "account erased");
     Ok(())
 }

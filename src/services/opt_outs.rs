@@ -152,6 +152,9 @@ pub async fn opt_out(
         ));
     }
     notify::send(conn, &notices).await?;
+    // No occurrence of the council's series in the category is made now, and following
+    // them ends: a volunteer follows again themselves if the council opts back in.
+    crate::db::series::end_follows_in(conn, council, category, Utc::now()).await?;
     tracing::info!(council.id = %council, category.id = %category, user.id = %user.id, "council opted out");
     Ok((row, true))
 }

@@ -9,11 +9,12 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::series::{self as db, SeriesPrivateRow, SeriesRow};
+use crate::db::series::{self as db, FollowRow, SeriesEventRow, SeriesPrivateRow, SeriesRow};
 use crate::db::tasks::{self as task_db, NewTaskRow, TaskPrivateRow, TaskRow};
 use crate::domain::account::Role;
-use crate::domain::error::DomainError;
-use crate::domain::recurrence::{self, End, Freq, Recurrence};
+use crate::domain::error::{DomainError, ErrorCode};
+use crate::domain::follow::{self, FollowEnd};
+use crate::domain::recurrence::{self, End, Freq, Recurrence, SeriesEventKind};
 use crate::domain::task::{self as rules, EventKind};
 use crate::domain::time::{check_instant, local_date};
 use crate::services::tasks::{
@@ -157,6 +158,7 @@ pub async fn create(
             cancelled_at: None,
             created_at: now,
             updated_at: now,
+            rule_from: None,
         },
     )
     .await?;
@@ -178,6 +180,15 @@ pub async fn create(
         )
         .await?;
     }
+    record(
+        conn,
+        id,
+        Some(user.id),
+        SeriesEventKind::Created,
+        Vec::new(),
+        None,
+    )
+    .await?;
     let made = generate(conn, &row, zone, now, Some(user.id)).await?;
     tracing::info!(series.id = %id, occurrences = made.len(), "task series posted");
     Ok((row, made))
@@ -205,7 +216,10 @@ pub async fn generate(
     let template = db::private_of(conn, series.id).await?;
     let mut made = Vec::new();
     for date in rule_of(series).dates(series.first_date, horizon) {
-        if have.contains(&date) || series.cancelled_from.is_some_and(|from| date >= from) {
+        if have.contains(&date)
+            || series.cancelled_from.is_some_and(|from| date >= from)
+            || series.rule_from.is_some_and(|from| date < from)
+        {
             continue;
         }
         let starts_at = recurrence::resolve(date, series.local_time, &zone);
@@ -252,6 +266,7 @@ pub async fn generate(
         task_db::insert_event(conn, id, actor, EventKind::Created, &[]).await?;
         made.push(task);
     }
+    give_to_followers(conn, series, &made, zone, now).await?;
     Ok(made)
 }
 
@@ -263,6 +278,7 @@ pub async fn generate_due(
     now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
     let mut made = 0;
+    db::end_expired_follows(conn, now).await?;
     for series in db::live(conn, local_date(now, zone)).await? {
         made += conn
             .transaction(async |conn| {
@@ -305,6 +321,16 @@ pub async fn cancel(
         .cancelled_from
         .map_or(from, |earlier| earlier.min(from));
     let series = db::cancel_from(conn, id, from).await?;
+    db::end_follows_of_series(conn, id, FollowEnd::SeriesCancelled, now).await?;
+    record(
+        conn,
+        id,
+        Some(user.id),
+        SeriesEventKind::Cancelled,
+        Vec::new(),
+        Some(from),
+    )
+    .await?;
     let occurrences: Vec<TaskRow> = db::upcoming(conn, id, now)
         .await?
         .into_iter()
@@ -325,16 +351,48 @@ pub struct Outcome {
     pub refused: Option<crate::domain::error::ErrorCode>,
 }
 
+/// What a series claim did: each occurrence, and the follow when one was asked for —
+/// in force, or the code that kept it from starting.
+pub struct SeriesClaim {
+    pub outcomes: Vec<Outcome>,
+    pub following: Option<FollowRow>,
+    pub follow_refused: Option<ErrorCode>,
+}
+
+/// Tries to claim `task` for `user` in a savepoint, so that a refusal rolls back alone:
+/// the claim, or the caller's refusal code.
+async fn try_claim(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    task: &TaskRow,
+    zone: chrono_tz::Tz,
+) -> Result<Result<crate::db::tasks::ClaimRow, ErrorCode>, DomainError> {
+    let attempt = conn
+        .transaction(async |conn| {
+            crate::services::tasks::claim_as(conn, user, task.id.into(), zone, false).await
+        })
+        .await;
+    match attempt {
+        Ok(claim) => Ok(Ok(claim)),
+        Err(e) if e.code().is_callers() => Ok(Err(e.code())),
+        Err(e) => Err(e),
+    }
+}
+
 /// Claims for the caller every occurrence of the series that has not started, each with
 /// every check of a single claim (a refusal of one leaves the others); one confirmation
-/// email for all that were taken.
+/// email for all that were taken. With `follow`, the caller also follows the series (or
+/// renews their follow) for twelve weeks from `now`, unless the council has opted out of
+/// its category, the series is over, or an occurrence was refused for a reason that would
+/// end the follow at once.
 pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     zone: chrono_tz::Tz,
     id: Uuid,
+    follow: bool,
     now: DateTime<Utc>,
-) -> Result<Vec<Outcome>, DomainError> {
+) -> Result<SeriesClaim, DomainError> {
     let series = db::find(conn, id)
         .await?
         .ok_or_else(|| DomainError::not_found("no such series"))?;
@@ -345,25 +403,15 @@ pub async fn claim(
     }
     let mut outcomes = Vec::new();
     for task in db::upcoming(conn, id, now).await? {
-        // Each occurrence in a savepoint: a refused one rolls back alone.
-        let attempt = conn
-            .transaction(async |conn| {
-                crate::services::tasks::claim_as(conn, user, task.id.into(), zone, false).await
-            })
-            .await;
-        match attempt {
-            Ok(claim) => outcomes.push(Outcome {
-                task,
-                claim: Some(claim),
-                refused: None,
-            }),
-            Err(e) if e.code().is_callers() => outcomes.push(Outcome {
-                task,
-                claim: None,
-                refused: Some(e.code()),
-            }),
-            Err(e) => return Err(e),
-        }
+        let (claim, refused) = match try_claim(conn, user, &task, zone).await? {
+            Ok(claim) => (Some(claim), None),
+            Err(code) => (None, Some(code)),
+        };
+        outcomes.push(Outcome {
+            task,
+            claim,
+            refused,
+        });
     }
     let taken: Vec<crate::email::TaskFacts> = outcomes
         .iter()
@@ -385,11 +433,117 @@ pub async fn claim(
         )
         .await?;
     }
-    Ok(outcomes)
+    let (mut following, mut follow_refused) = (None, None);
+    if follow {
+        match follow_bar(conn, &series, &outcomes, zone, now).await? {
+            Some(code) => follow_refused = Some(code),
+            None => {
+                following = Some(db::follow(conn, id, user.id, now, follow::expires(now)).await?);
+                tracing::info!(series.id = %id, user.id = %user.id, "series followed");
+            }
+        }
+    }
+    Ok(SeriesClaim {
+        outcomes,
+        following,
+        follow_refused,
+    })
+}
+
+/// What keeps a follow from starting now: the series is over, its council has opted out
+/// of its category, or one of the occurrences just tried was refused for a reason that
+/// would end the follow at once.
+async fn follow_bar(
+    conn: &mut AsyncPgConnection,
+    series: &SeriesRow,
+    outcomes: &[Outcome],
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Option<ErrorCode>, DomainError> {
+    if series
+        .cancelled_from
+        .is_some_and(|from| from <= local_date(now, zone))
+    {
+        return Ok(Some(ErrorCode::TaskNotOpen));
+    }
+    if let Some(council) = series.council_id
+        && crate::db::opt_outs::in_force(conn, council, series.category_id)
+            .await?
+            .is_some()
+    {
+        return Ok(Some(ErrorCode::CouncilOptedOut));
+    }
+    Ok(outcomes
+        .iter()
+        .filter_map(|o| o.refused)
+        .find(|code| FollowEnd::for_refusal(*code).is_some()))
+}
+
+/// Gives each new occurrence to the series' followers, oldest follow first, with every
+/// check of a single claim. A refusal that bars the volunteer from the series (an opt-out,
+/// a missing qualification) ends their follow; a full occurrence or a clash with another
+/// of their tasks skips only that one. Every claim made sends the volunteer a notice with
+/// a one-click release link, whatever their preferences. Returns the claims made.
+async fn give_to_followers(
+    conn: &mut AsyncPgConnection,
+    series: &SeriesRow,
+    made: &[TaskRow],
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<usize, DomainError> {
+    if made.is_empty() {
+        return Ok(0);
+    }
+    let mut given = 0;
+    for f in db::live_follows(conn, series.id).await? {
+        if !follow::in_force(f.expires_at, now) {
+            db::end_follow(conn, series.id, f.user_id, FollowEnd::Expired, f.expires_at).await?;
+            continue;
+        }
+        let follower = crate::db::users::find(conn, f.user_id).await?;
+        let Some(follower) = follower.filter(|u| u.active).and_then(AuthUser::from_row) else {
+            db::end_follow(conn, series.id, f.user_id, FollowEnd::Deactivated, now).await?;
+            continue;
+        };
+        let own_opt_outs = crate::db::users::category_opt_outs(conn, follower.id).await?;
+        if own_opt_outs.contains(&series.category_id) {
+            db::end_follow(conn, series.id, f.user_id, FollowEnd::OptedOut, now).await?;
+            continue;
+        }
+        for task in made {
+            match try_claim(conn, &follower, task, zone).await? {
+                Ok(claim) => {
+                    given += 1;
+                    crate::notify::send(
+                        conn,
+                        &[crate::notify::Notification::to_user(
+                            &follower.row,
+                            crate::email::Intent::FollowClaim {
+                                name: crate::email::intent::greeting_name(&follower.row),
+                                task: crate::email::TaskFacts::of(task),
+                                claim_id: claim.id,
+                                follow_until: f.expires_at,
+                            },
+                        )],
+                    )
+                    .await?;
+                }
+                Err(code) => {
+                    if let Some(end) = FollowEnd::for_refusal(code) {
+                        db::end_follow(conn, series.id, f.user_id, end, now).await?;
+                        tracing::info!(series.id = %series.id, user.id = %f.user_id, reason = end.as_str(), "series follow ended");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(given)
 }
 
 /// Gives back the caller's claims on every occurrence of the series that has not
-/// started; the units are told as for any release. Returns the released claims.
+/// started, and stops their following it; the units are told as for any release.
+/// Returns the released claims.
 pub async fn release(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
@@ -399,6 +553,7 @@ pub async fn release(
     db::find(conn, id)
         .await?
         .ok_or_else(|| DomainError::not_found("no such series"))?;
+    db::end_follow(conn, id, user.id, FollowEnd::Released, now).await?;
     let mut released = Vec::new();
     for task in db::upcoming(conn, id, now).await? {
         if task_db::active_claim(conn, task.id.into(), user.user_id())
@@ -411,11 +566,39 @@ pub async fn release(
     Ok(released)
 }
 
-/// A series with its private block where the caller may see it (the unit and admins).
+/// A series with its private block and history where the caller may see them (the unit
+/// and admins), and the caller's own follow of it.
 pub struct SeriesView {
     pub series: SeriesRow,
     pub private: Option<SeriesPrivateRow>,
+    pub events: Option<Vec<SeriesEventRow>>,
+    pub following: Option<FollowRow>,
     pub occurrences: Vec<TaskRow>,
+}
+
+/// Records what happened to the series as a whole.
+async fn record(
+    conn: &mut AsyncPgConnection,
+    series_id: Uuid,
+    actor: Option<Uuid>,
+    kind: SeriesEventKind,
+    fields: Vec<String>,
+    from_date: Option<NaiveDate>,
+) -> Result<(), DomainError> {
+    db::insert_event(
+        conn,
+        &SeriesEventRow {
+            id: Uuid::now_v7(),
+            series_id,
+            actor_id: actor,
+            kind: kind.as_str().to_owned(),
+            fields,
+            from_date,
+            created_at: Utc::now(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// One series and a page of its occurrences; anyone signed in may read the public part.
@@ -439,10 +622,22 @@ pub async fn get(
     } else {
         None
     };
+    let events = if sees_private {
+        Some(db::events_of(conn, id).await?)
+    } else {
+        None
+    };
+    let following = if user.role.may_claim() {
+        db::follow_of(conn, id, user.id).await?
+    } else {
+        None
+    };
     let occurrences = db::occurrences(conn, id, after, limit).await?;
     Ok(SeriesView {
         series,
         private,
+        events,
+        following,
         occurrences,
     })
 }

@@ -845,13 +845,20 @@ async fn spot_reopened(conn: &mut AsyncPgConnection, task: &TaskRow) -> Result<(
     Ok(())
 }
 
-/// Releases every active claim of a person (deactivation, erasure); units are told as for
-/// any release.
+/// Releases every active claim of a person (deactivation, erasure) and ends their
+/// following of series; units are told as for any release.
 pub async fn release_all_of(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
     actor: Option<Uuid>,
 ) -> Result<usize, DomainError> {
+    crate::db::series::end_follows_of(
+        conn,
+        volunteer_id,
+        crate::domain::follow::FollowEnd::Deactivated,
+        Utc::now(),
+    )
+    .await?;
     let held = db::active_claims_with_tasks(conn, volunteer_id).await?;
     let count = held.len();
     for (claim, task) in held {

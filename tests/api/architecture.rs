@@ -148,7 +148,12 @@ fn task_and_claim_statuses_are_spelled_only_in_their_enums() {
     sources(&root().join("src"), &mut files);
     let mut found = Vec::new();
     for file in files {
-        if file.ends_with("domain/task.rs") {
+        // The enums: task and claim statuses, and the words of two other enums that
+        // share some (why a follow ended, what happened to a series).
+        if ["domain/task.rs", "domain/follow.rs", "domain/recurrence.rs"]
+            .iter()
+            .any(|e| file.ends_with(e))
+        {
             continue;
         }
         let text = std::fs::read_to_string(&file).expect("readable");

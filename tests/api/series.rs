@@ -39,6 +39,37 @@ async fn post_series(w: &World, first: &str, recurrence: Value) -> Value {
     serde_json::from_str(&text).expect("json")
 }
 
+/// Stavern's council opts out of walks (the category every series here is in).
+async fn stavern_opts_out_of_walks(w: &World, admin: &crate::helpers::TestUser) {
+    let stavern = w.app.council_id("Stavern").await;
+    let walks = w.app.category_id("walks-outdoor").await;
+    let out = w
+        .app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}"),
+            Some(&admin.access_token),
+            Some(json!({"reason": "Ingen turledere i vinter"})),
+        )
+        .await;
+    assert_eq!(out.status(), 201);
+}
+
+async fn stavern_takes_walks_again(w: &World, admin: &crate::helpers::TestUser) {
+    let stavern = w.app.council_id("Stavern").await;
+    let walks = w.app.category_id("walks-outdoor").await;
+    let back = w
+        .app
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}?reason=Nye%20turledere"),
+            Some(&admin.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(back.status(), 204);
+}
+
 async fn generate_at(app: &TestApp, now: &str) -> usize {
     dugnad::jobs::run_once_at(&app.pool, &app.settings, at(now))
         .await
@@ -277,30 +308,10 @@ async fn while_the_council_has_opted_out_no_occurrence_is_generated() {
         .map(Vec::len)
         .expect("items");
     assert!((8..=9).contains(&made), "eight weeks ahead: {made}");
-    let stavern = w.app.council_id("Stavern").await;
-    let walks = w.app.category_id("walks-outdoor").await;
-    let out = w
-        .app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}"),
-            Some(&admin.access_token),
-            Some(json!({"reason": "Ingen turledere i vinter"})),
-        )
-        .await;
-    assert_eq!(out.status(), 201);
+    stavern_opts_out_of_walks(&w, &admin).await;
     let three_weeks = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
     assert_eq!(generate_at(&w.app, &three_weeks).await, 0);
-    let back = w
-        .app
-        .call(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/councils/{stavern}/opt-outs/{walks}?reason=Nye%20turledere"),
-            Some(&admin.access_token),
-            None,
-        )
-        .await;
-    assert_eq!(back.status(), 204);
+    stavern_takes_walks_again(&w, &admin).await;
     assert_eq!(
         generate_at(&w.app, &three_weeks).await,
         3,
@@ -682,6 +693,255 @@ async fn a_series_claim_takes_each_occurrence_it_may_and_each_is_released_on_its
             .await,
         403,
         "forbidden",
+    )
+    .await;
+    w.app.deliver_mail().await;
+}
+
+async fn series_claim(
+    w: &World,
+    who: &crate::helpers::TestUser,
+    series: &Value,
+    key: &str,
+    body: Value,
+) -> Value {
+    let answer = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(
+                    w.app
+                        .url(&format!("/api/v1/task-series/{}/claim", id_of(series))),
+                )
+                .bearer_auth(&who.access_token)
+                .header("Idempotency-Key", key)
+                .json(&body),
+        )
+        .await;
+    let status = answer.status();
+    let text = answer.text().await.expect("body");
+    assert_eq!(status, 200, "a series claim: {text}");
+    serde_json::from_str(&text).expect("json")
+}
+
+async fn following(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Value {
+    let seen: Value = w
+        .app
+        .get_as(
+            &format!("/api/v1/task-series/{}", id_of(series)),
+            &who.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    seen["following"].clone()
+}
+
+/// The occurrences `who` holds or held to the end (a job run later in time completes the
+/// claims on those that are over), by date.
+async fn held_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Vec<String> {
+    w.app
+        .query_json(&format!(
+            "SELECT t.occurrence_date::text AS d FROM claims c JOIN tasks t ON t.id = c.task_id \
+             WHERE t.series_id = '{}' AND c.volunteer_id = '{}' AND c.status IN ('active', 'completed') \
+             ORDER BY t.occurrence_date",
+            id_of(series),
+            who.id
+        ))
+        .await
+        .iter()
+        .map(|r| r["d"].as_str().expect("date").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_out_until_the_council_opts_out()
+ {
+    let w = world().await;
+    let admin = w.app.admin().await;
+    let follower = w.app.volunteer().await;
+    // The follower has turned off claim confirmations: the follow's notice comes anyway.
+    let off = w
+        .app
+        .patch(
+            "/api/v1/me",
+            Some(&follower.access_token),
+            json!({"notifications": {"claim_confirmation": false}}),
+        )
+        .await;
+    assert_eq!(off.status(), 200);
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 30}),
+    )
+    .await;
+    let items = series["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    let made = items.len();
+    let answer = series_claim(&w, &follower, &series, "follow-1", json!({"follow": true})).await;
+    assert_eq!(answer["following"]["active"], true, "{answer}");
+    assert_eq!(answer["follow_refused"], Value::Null);
+    let expires = at(answer["following"]["expires_at"].as_str().expect("expiry"));
+    assert!(
+        (expires - Utc::now() - chrono::Duration::weeks(12))
+            .num_minutes()
+            .abs()
+            < 5,
+        "twelve weeks: {expires}"
+    );
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), made);
+
+    // Releasing one occurrence leaves the others and the follow.
+    assert_eq!(
+        w.app.release(&follower, &id_of(&items[1])).await.status(),
+        200
+    );
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), made - 1);
+    assert_eq!(following(&w, &follower, &series).await["active"], true);
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&follower.email).await.len();
+
+    // A week on, the job makes the next occurrence and gives it to the follower.
+    let week = (Utc::now() + chrono::Duration::weeks(1) + chrono::Duration::hours(1)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &week).await, 1);
+    let held = held_dates(&w, &follower, &series).await;
+    assert_eq!(held.len(), made, "the new one is the follower's: {held:?}");
+    w.app.deliver_mail().await;
+    let mails = w.app.mail_to(&follower.email).await;
+    assert_eq!(mails.len(), before + 1, "one notice for the new occurrence");
+    let notice = mails.last().expect("the notice");
+    assert!(
+        notice
+            .header("Subject")
+            .is_some_and(|s| s.starts_with("Ny gang satt av til deg")),
+        "{:?}",
+        notice.header("Subject")
+    );
+    assert!(notice.text_body().contains("Trekk meg fra denne gangen"));
+    // Its link gives that occurrence back in one press, and only that one.
+    let token = notice.link_token("release");
+    let released = w
+        .app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/links/release?token={token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(released.status(), 200);
+    let after_link = held_dates(&w, &follower, &series).await;
+    assert_eq!(after_link.len(), made - 1);
+    assert!(!after_link.contains(held.last().expect("the newest")));
+
+    // The council opts out: the follow ends, and no occurrence is made while it stands.
+    stavern_opts_out_of_walks(&w, &admin).await;
+    let ended = following(&w, &follower, &series).await;
+    assert_eq!(ended["active"], false);
+    assert_eq!(ended["end_reason"], "council_opted_out");
+    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &later).await, 0);
+    // Once the council takes the category again, occurrences come but nobody is given
+    // them: following is the volunteer's own act, and they have not followed again.
+    stavern_takes_walks_again(&w, &admin).await;
+    assert!(generate_at(&w.app, &later).await > 0);
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), made - 1);
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_follow_ends_after_twelve_weeks_unless_renewed_and_ends_with_the_account() {
+    let w = world().await;
+    let admin = w.app.admin().await;
+    let follower = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 40}),
+    )
+    .await;
+    series_claim(&w, &follower, &series, "follow-a", json!({"follow": true})).await;
+    let held = held_dates(&w, &follower, &series).await.len();
+
+    // Thirteen weeks on, without a renewal, the follow has run out: the occurrences the
+    // job makes now are nobody's.
+    let thirteen = (Utc::now() + chrono::Duration::weeks(13)).to_rfc3339();
+    assert!(generate_at(&w.app, &thirteen).await > 0);
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), held);
+    let ended = following(&w, &follower, &series).await;
+    assert_eq!(ended["active"], false, "{ended}");
+    assert_eq!(ended["end_reason"], "expired");
+
+    // Following again renews it for twelve weeks; deactivation ends it.
+    let renewed = series_claim(&w, &follower, &series, "follow-b", json!({"follow": true})).await;
+    assert_eq!(renewed["following"]["active"], true);
+    assert_eq!(renewed["following"]["end_reason"], Value::Null);
+    let off = w
+        .app
+        .patch(
+            &format!("/api/v1/users/{}", follower.id),
+            Some(&admin.access_token),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(off.status(), 200, "{:?}", off.text().await);
+    let rows = w
+        .app
+        .query_json(&format!(
+            "SELECT end_reason FROM series_follows WHERE user_id = '{}'",
+            follower.id
+        ))
+        .await;
+    assert_eq!(rows, vec![json!({"end_reason": "deactivated"})]);
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_follow_is_not_started_while_the_council_has_opted_out_and_staff_cannot_follow() {
+    let w = world().await;
+    let admin = w.app.admin().await;
+    let volunteer = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 3}),
+    )
+    .await;
+    stavern_opts_out_of_walks(&w, &admin).await;
+    let answer = series_claim(&w, &volunteer, &series, "follow-x", json!({"follow": true})).await;
+    assert_eq!(answer["following"], Value::Null);
+    assert_eq!(answer["follow_refused"], "council_opted_out");
+    assert_eq!(following(&w, &volunteer, &series).await, Value::Null);
+    assert_problem(
+        w.app
+            .post(
+                &format!("/api/v1/task-series/{}/claim", id_of(&series)),
+                Some(&w.staff.access_token),
+                json!({"follow": true}),
+            )
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_problem(
+        w.app
+            .post(
+                &format!("/api/v1/task-series/{}/claim", id_of(&series)),
+                Some(&volunteer.access_token),
+                json!({"follow": "yes"}),
+            )
+            .await,
+        422,
+        "validation_failed",
     )
     .await;
     w.app.deliver_mail().await;
