@@ -13,8 +13,8 @@ use crate::db::schema::{
 use crate::db::tasks::{NewTaskRow, TaskRow};
 use crate::domain::follow::FollowEnd;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = series, check_for_backend(diesel::pg::Pg))]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = series, check_for_backend(diesel::pg::Pg), treat_none_as_null = true)]
 pub struct SeriesRow {
     pub id: Uuid,
     pub service_unit_id: Uuid,
@@ -440,5 +440,27 @@ pub async fn events_of(
         .select(SeriesEventRow::as_select())
         .order((events::created_at.asc(), events::id.asc()))
         .load(conn)
+        .await
+}
+
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> QueryResult<Option<SeriesRow>> {
+    series::table
+        .find(id)
+        .select(SeriesRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Writes the series' template and rule.
+pub async fn update(conn: &mut AsyncPgConnection, row: &SeriesRow) -> QueryResult<SeriesRow> {
+    diesel::update(series::table.find(row.id))
+        .set(row)
+        .returning(SeriesRow::as_returning())
+        .get_result(conn)
         .await
 }

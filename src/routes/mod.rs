@@ -142,6 +142,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
 
     s.route(Method::POST, "/api/v1/task-series", series::create);
     s.route(Method::GET, "/api/v1/task-series/{id}", series::get);
+    s.route(Method::PATCH, "/api/v1/task-series/{id}", series::edit);
     s.route(
         Method::POST,
         "/api/v1/task-series/{id}/cancel",

@@ -18,7 +18,7 @@ use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
 use crate::services::series::{self as service, NewSeries};
 use crate::services::tasks::{self as task_service, PrivateInput};
-use crate::validation::{WholeNumber, non_null};
+use crate::validation::{WholeNumber, double_option, non_null};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -158,6 +158,14 @@ fn series_response(
     }
 }
 
+/// The first page of occurrences, as a change's answer shows them.
+fn first_page() -> crate::pagination::Page {
+    crate::pagination::Page {
+        limit: 100,
+        after: None,
+    }
+}
+
 /// The series and one page of its occurrences as `user` sees them.
 async fn answer(
     conn: &mut diesel_async::AsyncPgConnection,
@@ -236,10 +244,7 @@ pub async fn create(
     };
     let zone = state.settings.timezone;
     let mut conn = state.pool.get().await?;
-    let page = crate::pagination::Page {
-        limit: 100,
-        after: None,
-    };
+    let page = first_page();
     let body = conn
         .transaction(async |conn| {
             let (series, _) = service::create(conn, &user, zone, input, Utc::now()).await?;
@@ -268,6 +273,82 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(body))
 }
 
+/// The template fields an edit may change; absent ones stay.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditTemplateRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub description: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub category_id: Option<Uuid>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub council_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub duration_minutes: Option<Option<WholeNumber>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub spots: Option<WholeNumber>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub area_hint: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditSeriesRequest {
+    #[serde(default, deserialize_with = "non_null")]
+    pub from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub template: Option<EditTemplateRequest>,
+    /// `HH:MM` in `DUGNAD_TIMEZONE`.
+    #[serde(default, deserialize_with = "non_null")]
+    pub local_time: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub by_weekday: Option<Vec<String>>,
+}
+
+pub async fn edit(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    body: Deferred<EditSeriesRequest>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
+    let b = body.parse()?.into_inner();
+    let local_time = b
+        .local_time
+        .as_deref()
+        .map(|t| {
+            chrono::NaiveTime::parse_from_str(t, "%H:%M")
+                .map_err(|_| ApiError::invalid_field("local_time", "must be HH:MM"))
+        })
+        .transpose()?;
+    let t = b.template.unwrap_or_default();
+    let input = service::SeriesEdit {
+        from: b.from,
+        title: t.title,
+        description: t.description,
+        category_id: t.category_id,
+        council_id: t.council_id,
+        duration_minutes: t.duration_minutes.map(|d| d.map(i32::from)),
+        spots: t.spots.map(i32::from),
+        area_hint: t.area_hint,
+        local_time,
+        by_weekday: b.by_weekday,
+    };
+    let zone = state.settings.timezone;
+    let id = id.into_inner();
+    let page = first_page();
+    let mut conn = state.pool.get().await?;
+    let body = conn
+        .transaction(async |conn| {
+            service::edit(conn, &user, zone, id, input, Utc::now()).await?;
+            answer(conn, &user, zone, id, &page).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CancelSeriesRequest {
@@ -285,10 +366,7 @@ pub async fn cancel(
     let b = body.parse()?.into_inner();
     let zone = state.settings.timezone;
     let id = id.into_inner();
-    let page = crate::pagination::Page {
-        limit: 100,
-        after: None,
-    };
+    let page = first_page();
     let mut conn = state.pool.get().await?;
     let body = conn
         .transaction(async |conn| {

@@ -204,6 +204,27 @@ pub async fn generate(
     now: DateTime<Utc>,
     actor: Option<Uuid>,
 ) -> Result<Vec<TaskRow>, DomainError> {
+    generate_to(
+        conn,
+        series,
+        zone,
+        now,
+        actor,
+        local_date(now + HORIZON, zone),
+    )
+    .await
+}
+
+/// [`generate`] up to the local date `horizon` (an edit makes what comes before its date
+/// by the rule as it was).
+async fn generate_to(
+    conn: &mut AsyncPgConnection,
+    series: &SeriesRow,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    actor: Option<Uuid>,
+    horizon: NaiveDate,
+) -> Result<Vec<TaskRow>, DomainError> {
     if let Some(council) = series.council_id
         && crate::db::opt_outs::in_force(conn, council, series.category_id)
             .await?
@@ -211,7 +232,6 @@ pub async fn generate(
     {
         return Ok(Vec::new());
     }
-    let horizon = local_date(now + HORIZON, zone);
     let have = db::occurrence_dates(conn, series.id).await?;
     let template = db::private_of(conn, series.id).await?;
     let mut made = Vec::new();
@@ -640,4 +660,225 @@ pub async fn get(
         following,
         occurrences,
     })
+}
+
+/// Changes to a series from a local date on; `Some(None)` clears a nullable field.
+#[derive(Debug, Clone, Default)]
+pub struct SeriesEdit {
+    /// The first local date the edit applies to; today when absent.
+    pub from: Option<NaiveDate>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub category_id: Option<Uuid>,
+    pub council_id: Option<Option<Uuid>>,
+    pub duration_minutes: Option<Option<i32>>,
+    pub spots: Option<i32>,
+    pub area_hint: Option<Option<String>>,
+    /// The new local wall-clock time of every occurrence from `from` on.
+    pub local_time: Option<chrono::NaiveTime>,
+    /// New weekdays of a weekly series from `from` on.
+    pub by_weekday: Option<Vec<String>>,
+}
+
+/// Edits a series from `from` on (the unit and admins). The occurrences before `from` keep
+/// what they were (those not made yet are made first, by the rule as it was). From `from`
+/// on, each live occurrence that has not started is edited as a task is (its claimants
+/// emailed, an `updated` event), or cancelled when a new weekday moves its date and
+/// nobody holds it; an occurrence is never deleted, since each has its creation event and
+/// the task history is append-only. Occurrences not made yet follow the new template and
+/// rule. A change of category, council or weekday for an occurrence with active claims is
+/// 409, and nothing is changed. A weekday change ends a `count` series on the date the old
+/// rule ended it.
+pub async fn edit(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+    id: Uuid,
+    input: SeriesEdit,
+    now: DateTime<Utc>,
+) -> Result<SeriesRow, DomainError> {
+    let old = db::find_for_update(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::not_found("no such series"))?;
+    permissions::require_unit_member(user, old.service_unit_id)?;
+    let today = local_date(now, zone);
+    let from = input.from.unwrap_or(today);
+    let mut v = Validator::new();
+    if from < today {
+        v.error("from", "cannot be in the past");
+    }
+    let mut new = old.clone();
+    let mut fields: Vec<&str> = Vec::new();
+    let title = input.title.clone().unwrap_or_else(|| old.title.clone());
+    let description = input
+        .description
+        .clone()
+        .unwrap_or_else(|| old.description.clone());
+    let duration = input.duration_minutes.unwrap_or(old.duration_minutes);
+    let area = input
+        .area_hint
+        .clone()
+        .unwrap_or_else(|| old.area_hint.clone());
+    let checked = check_shared_fields(
+        conn,
+        &mut v,
+        "template.",
+        &title,
+        &description,
+        Some(old.service_unit_id),
+        duration,
+        Some(input.spots.unwrap_or(old.spots)),
+        area.as_deref(),
+    )
+    .await?;
+    let new_category = input.category_id.filter(|c| *c != old.category_id);
+    let new_council = input.council_id.filter(|c| *c != old.council_id);
+    check_category_and_council(conn, &mut v, new_category, new_council.flatten()).await?;
+    let new_days = match &input.by_weekday {
+        Some(days) if Freq::parse(&old.freq) != Some(Freq::Weekly) => {
+            v.error("by_weekday", "is for weekly series only");
+            None
+        }
+        Some(days) => {
+            let mut parsed = Vec::new();
+            for d in days {
+                match recurrence::parse_weekday(d) {
+                    Some(day) if !parsed.contains(&day) => parsed.push(day),
+                    _ => v.error(
+                        "by_weekday",
+                        "names each of mo, tu, we, th, fr, sa, su once",
+                    ),
+                }
+            }
+            parsed.sort_by_key(chrono::Weekday::num_days_from_monday);
+            let names: Vec<String> = parsed
+                .iter()
+                .map(|d| recurrence::weekday_str(*d).to_owned())
+                .collect();
+            (names != old.by_weekday && !names.is_empty()).then_some(names)
+        }
+        None => None,
+    };
+    v.finish()?;
+    if old.cancelled_from.is_some_and(|c| c <= from) {
+        return Err(DomainError::new(
+            ErrorCode::Conflict,
+            "the series is cancelled from that date",
+        ));
+    }
+    if let (Some(t), Some(d), Some(s)) = (checked.title, checked.description, checked.spots) {
+        for (name, changed) in [
+            ("title", t != old.title),
+            ("description", d != old.description),
+            ("spots", s != old.spots),
+            (
+                "duration_minutes",
+                checked.duration_minutes != old.duration_minutes,
+            ),
+            ("area_hint", checked.area_hint != old.area_hint),
+        ] {
+            if changed {
+                fields.push(name);
+            }
+        }
+        new.title = t;
+        new.description = d;
+        new.spots = s;
+        new.duration_minutes = checked.duration_minutes;
+        new.area_hint = checked.area_hint;
+    }
+    if let Some(c) = new_category {
+        new.category_id = c;
+        fields.push("category_id");
+    }
+    if let Some(c) = new_council {
+        new.council_id = c;
+        fields.push("council_id");
+    }
+    if let Some(t) = input.local_time.filter(|t| *t != old.local_time) {
+        new.local_time = t;
+        fields.push("local_time");
+    }
+    if new_category.is_some() || new_council.is_some() {
+        crate::services::opt_outs::refuse_if_opted_out(conn, new.council_id, new.category_id)
+            .await?;
+    }
+    if fields.is_empty() && new_days.is_none() {
+        return Ok(old);
+    }
+    // What comes before `from` keeps the rule and template it had.
+    if let Some(day_before) = from.pred_opt() {
+        generate_to(conn, &old, zone, now, Some(user.id), day_before).await?;
+    }
+    if let Some(days) = new_days {
+        let old_rule = rule_of(&old);
+        if let End::Count(_) = old_rule.end {
+            new.until = old_rule
+                .dates(old.first_date, NaiveDate::MAX)
+                .last()
+                .copied();
+            new.occurrences = None;
+        }
+        new.by_weekday = days;
+        new.rule_from = Some(from);
+        fields.push("by_weekday");
+    }
+    let rule = rule_of(&new);
+    let new_dates = rule.dates(old.first_date, NaiveDate::MAX);
+    for task in db::upcoming(conn, id, now).await? {
+        let Some(date) = task.occurrence_date.filter(|d| *d >= from) else {
+            continue;
+        };
+        let held = task.active_claims > 0;
+        if !new_dates.contains(&date) {
+            if held {
+                return Err(DomainError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "the occurrence on {date} has volunteers; a new weekday cannot move it"
+                    ),
+                ));
+            }
+            crate::services::tasks::cancel(
+                conn,
+                user,
+                task.id,
+                "Serien er flyttet til andre ukedager.",
+            )
+            .await?;
+            continue;
+        }
+        if held && (new_category.is_some() || new_council.is_some()) {
+            return Err(DomainError::new(
+                ErrorCode::Conflict,
+                format!("the occurrence on {date} has volunteers; its category and council stay"),
+            ));
+        }
+        let edit = crate::services::tasks::TaskEdit {
+            title: Some(new.title.clone()),
+            description: Some(new.description.clone()),
+            category_id: Some(new.category_id),
+            council_id: Some(new.council_id),
+            starts_at: Some(recurrence::resolve(date, new.local_time, &zone)),
+            duration_minutes: Some(new.duration_minutes),
+            spots: Some(new.spots),
+            area_hint: Some(new.area_hint.clone()),
+            ..Default::default()
+        };
+        crate::services::tasks::update(conn, user, task.id, None, edit).await?;
+    }
+    new.updated_at = now;
+    let new = db::update(conn, &new).await?;
+    record(
+        conn,
+        id,
+        Some(user.id),
+        SeriesEventKind::Edited,
+        fields.iter().map(|f| (*f).to_owned()).collect(),
+        Some(from),
+    )
+    .await?;
+    generate(conn, &new, zone, now, Some(user.id)).await?;
+    tracing::info!(series.id = %id, "task series edited");
+    Ok(new)
 }

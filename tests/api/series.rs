@@ -1,7 +1,7 @@
 //! Recurring tasks: occurrences at the same local time across daylight-saving changes,
 //! generated once whoever runs the job, paused by an opt-out, claimed one by one.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, World, assert_problem, id_of, world};
@@ -945,4 +945,145 @@ async fn a_follow_is_not_started_while_the_council_has_opted_out_and_staff_canno
     )
     .await;
     w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn editing_a_series_from_a_date_changes_those_occurrences_tells_their_claimants_and_refuses_moving_a_held_one()
+ {
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 6}),
+    )
+    .await;
+    let items = series["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    assert_eq!(items.len(), 6);
+    w.app.claimed(&volunteer, &id_of(&items[2])).await;
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&volunteer.email).await.len();
+    let path = format!("/api/v1/task-series/{}", id_of(&series));
+    let from = items[1]["occurrence_date"]
+        .as_str()
+        .expect("date")
+        .to_owned();
+
+    // A category change would move a held occurrence out of what its volunteer took: 409,
+    // and nothing is written.
+    let walks_elsewhere = w.app.category_id("meal-company").await;
+    assert_problem(
+        w.app
+            .patch(
+                &path,
+                Some(&w.staff.access_token),
+                json!({"from": from, "template": {"title": "Nytt navn", "category_id": walks_elsewhere}}),
+            )
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    let weekday = if first.with_timezone(&chrono_tz::Europe::Oslo).weekday() == chrono::Weekday::Mon
+    {
+        "tu"
+    } else {
+        "mo"
+    };
+    assert_problem(
+        w.app
+            .patch(
+                &path,
+                Some(&w.staff.access_token),
+                json!({"from": from, "by_weekday": [weekday]}),
+            )
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_problem(
+        w.app
+            .patch(
+                &path,
+                Some(&w.staff.access_token),
+                json!({"local_time": "25:00"}),
+            )
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        w.app
+            .patch(
+                &path,
+                Some(&volunteer.access_token),
+                json!({"local_time": "11:00"}),
+            )
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let unchanged: Value = w
+        .app
+        .get_as(&path, &w.staff.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(unchanged["title"], "Tur med Ruth");
+    assert_eq!(
+        unchanged["occurrences"]["items"][3]["title"],
+        "Tur med Ruth"
+    );
+
+    // A new title and time from the second occurrence on.
+    let edited = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"from": from, "template": {"title": "Tur med Ruth og Per"}, "local_time": "11:15"}),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.expect("json");
+    assert_eq!(edited["local_time"], "11:15");
+    let now_items = edited["occurrences"]["items"].as_array().expect("items");
+    assert_eq!(now_items.len(), 6);
+    assert_eq!(
+        now_items[0]["title"], "Tur med Ruth",
+        "before the date: as it was"
+    );
+    for item in &now_items[1..] {
+        assert_eq!(item["title"], "Tur med Ruth og Per");
+        let local =
+            at(item["starts_at"].as_str().expect("start")).with_timezone(&chrono_tz::Europe::Oslo);
+        assert_eq!(local.format("%H:%M").to_string(), "11:15");
+    }
+    assert_eq!(
+        w.app.task_as(&volunteer, &id_of(&items[2])).await["my_claim"]["status"],
+        "active",
+        "the claim stands"
+    );
+    let events = edited["events"].as_array().expect("events");
+    assert_eq!(events.last().expect("edit")["kind"], "edited");
+    assert_eq!(
+        events.last().expect("edit")["fields"],
+        json!(["title", "local_time"])
+    );
+    assert_eq!(events.last().expect("edit")["from"], json!(from));
+    w.app.deliver_mail().await;
+    let mails = w.app.mail_to(&volunteer.email).await;
+    assert_eq!(
+        mails.len(),
+        before + 1,
+        "the claimant hears of the change once"
+    );
 }
