@@ -402,6 +402,19 @@ pub async fn end_expired_follows(
         .await
 }
 
+/// A person's follows, in force or ended, newest first (their export).
+pub async fn follows_of(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Vec<FollowRow>> {
+    follows::table
+        .filter(follows::user_id.eq(user_id))
+        .select(FollowRow::as_select())
+        .order(follows::started_at.desc())
+        .load(conn)
+        .await
+}
+
 /// Forgets a person's follows (erasure).
 pub async fn delete_follows_of(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
     diesel::delete(follows::table.filter(follows::user_id.eq(user_id)))

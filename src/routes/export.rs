@@ -47,6 +47,13 @@ pub struct ExportResponse {
     pub invitations: Vec<ExportInvitation>,
     pub emails: Vec<ExportEmail>,
     pub qualifications: Vec<super::qualifications::RecordResponse>,
+    pub series_follows: Vec<ExportFollow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExportFollow {
+    pub series_id: uuid::Uuid,
+    pub follow: super::series::FollowResponse,
 }
 
 /// The profile, every claim with its task's public fields, every invitation, the list of
@@ -88,6 +95,14 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
             })
             .collect(),
         qualifications: data.qualifications.into_iter().map(Into::into).collect(),
+        series_follows: data
+            .follows
+            .into_iter()
+            .map(|f| ExportFollow {
+                series_id: f.series_id,
+                follow: super::series::FollowResponse::of(f, Utc::now()),
+            })
+            .collect(),
     };
     Ok(HttpResponse::Ok()
         .insert_header((

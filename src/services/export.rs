@@ -30,6 +30,8 @@ pub struct Export {
     pub emails: Vec<EmailRecord>,
     /// The qualification records kept about the caller (seen, issued, valid until).
     pub qualifications: Vec<crate::db::qualifications::RecordRow>,
+    /// The series the caller follows or followed.
+    pub follows: Vec<crate::db::series::FollowRow>,
 }
 
 pub async fn export(
@@ -65,5 +67,6 @@ pub async fn export(
         invitations: invitations::all_for_volunteer(conn, user.id).await?,
         emails,
         qualifications: crate::db::qualifications::records_of(conn, user.id).await?,
+        follows: crate::db::series::follows_of(conn, user.id).await?,
     })
 }

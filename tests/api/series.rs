@@ -852,6 +852,19 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     stavern_takes_walks_again(&w, &admin).await;
     assert!(generate_at(&w.app, &later).await > 0);
     assert_eq!(held_dates(&w, &follower, &series).await.len(), made - 1);
+    // The follow is the volunteer's data: their export has it, ended and why.
+    let export: Value = w
+        .app
+        .get_as("/api/v1/me/export", &follower.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(export["series_follows"][0]["series_id"], id_of(&series));
+    assert_eq!(
+        export["series_follows"][0]["follow"]["end_reason"],
+        "council_opted_out"
+    );
     w.app.deliver_mail().await;
 }
 
