@@ -119,6 +119,15 @@ impl FormData {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every non-empty value of `name`, trimmed, in order (a group of checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_owned())
+            .collect()
+    }
+
     /// The value as typed, not trimmed (passwords).
     pub fn raw(&self, name: &str) -> &str {
         self.0

@@ -11,6 +11,7 @@ mod i18n;
 mod outbox;
 mod reference;
 mod report;
+mod series;
 mod tasks;
 mod users;
 mod views;
@@ -53,6 +54,8 @@ pub fn scope() -> actix_web::Scope {
         .route("/tasks/{id}/cancel", web::post().to(tasks::cancel))
         .route("/tasks/{id}/complete", web::post().to(tasks::complete))
         .route("/tasks/{id}/invite", web::post().to(tasks::invite))
+        .route("/series/{id}", web::get().to(series::show))
+        .route("/series/{id}/cancel", web::post().to(series::cancel))
         .route("/report", web::get().to(report::show))
         .route("/council", web::get().to(council::show))
         .route("/council/opt-out", web::post().to(council::opt_out))

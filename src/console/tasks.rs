@@ -45,7 +45,7 @@ pub fn status_label(lang: Lang, status: TaskStatus) -> &'static str {
     }
 }
 
-fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
+pub(super) fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
     choices
         .categories
         .iter()
@@ -60,7 +60,7 @@ fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
         .unwrap_or_default()
 }
 
-fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
+pub(super) fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
     match id {
         None => lang.t("Hele kommunen", "The whole municipality").to_owned(),
         Some(id) => choices
@@ -73,7 +73,7 @@ fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
 }
 
 /// A use case's English field message in the page's language.
-fn field_message(lang: Lang, message: &str) -> String {
+pub(super) fn field_message(lang: Lang, message: &str) -> String {
     if lang.is_en() {
         return message.to_owned();
     }
@@ -312,20 +312,26 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
 
 /// The values of the task form, as typed.
 #[derive(Default, Clone)]
-struct Values {
-    title: String,
-    description: String,
-    category_id: String,
-    council_id: String,
-    service_unit_id: String,
-    starts_at: String,
-    duration_minutes: String,
-    spots: String,
-    area_hint: String,
-    address: String,
-    recipient_name: String,
-    recipient_phone: String,
-    notes: String,
+pub(super) struct Values {
+    pub(super) title: String,
+    pub(super) description: String,
+    pub(super) category_id: String,
+    pub(super) council_id: String,
+    pub(super) service_unit_id: String,
+    pub(super) starts_at: String,
+    pub(super) duration_minutes: String,
+    pub(super) spots: String,
+    pub(super) area_hint: String,
+    pub(super) address: String,
+    pub(super) recipient_name: String,
+    pub(super) recipient_phone: String,
+    pub(super) notes: String,
+    /// The recurrence of a new series; `freq` empty for a single task.
+    pub(super) freq: String,
+    pub(super) interval: String,
+    pub(super) by_weekday: Vec<String>,
+    pub(super) count: String,
+    pub(super) until: String,
 }
 
 impl Values {
@@ -345,23 +351,28 @@ impl Values {
             recipient_name: g("private.recipient_name"),
             recipient_phone: g("private.recipient_phone"),
             notes: g("private.notes"),
+            freq: g("recurrence.freq"),
+            interval: g("recurrence.interval"),
+            by_weekday: form.all("recurrence.by_weekday"),
+            count: g("recurrence.count"),
+            until: g("recurrence.until"),
         }
     }
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
 /// What the form's own fields parse to, before the use case checks them.
-struct Parsed {
-    category_id: Option<Uuid>,
-    council_id: Option<Uuid>,
-    service_unit_id: Option<Uuid>,
-    starts_at: Option<DateTime<Utc>>,
-    duration_minutes: Option<i32>,
-    spots: Option<i32>,
-    errors: Vec<FieldError>,
+pub(super) struct Parsed {
+    pub(super) category_id: Option<Uuid>,
+    pub(super) council_id: Option<Uuid>,
+    pub(super) service_unit_id: Option<Uuid>,
+    pub(super) starts_at: Option<DateTime<Utc>>,
+    pub(super) duration_minutes: Option<i32>,
+    pub(super) spots: Option<i32>,
+    pub(super) errors: Vec<FieldError>,
 }
 
 fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
@@ -584,6 +595,10 @@ fn form_page(
             ..text("private.notes", lang.t("Notater", "Notes"), &v.notes, 2000)
         },
     ];
+    let recurrence = spec
+        .version
+        .is_none()
+        .then(|| super::series::form(lang, v, &spec.errors));
     let page = TaskForm {
         f: Frame::of(
             req,
@@ -606,6 +621,7 @@ fn form_page(
         has_errors: !spec.errors.is_empty(),
         public_fields,
         private_fields,
+        recurrence,
     };
     Ok(http::page(status, render(&page)?))
 }
@@ -620,6 +636,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
         let values = Values {
             spots: "1".into(),
             duration_minutes: "60".into(),
+            interval: "1".into(),
             ..Default::default()
         };
         form_page(
@@ -643,12 +660,13 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     finish(&req, &state, result)
 }
 
-/// What a repeated submit of the form finds: the task its first submit posted.
+/// What a repeated submit of the form finds: the page of the task or series its first
+/// submit posted.
 async fn posted_before(
     conn: &mut AsyncPgConnection,
     user: Uuid,
     key: &str,
-) -> Result<Option<Uuid>, DomainError> {
+) -> Result<Option<String>, DomainError> {
     let record = idem::find(
         conn,
         RecordKey {
@@ -661,9 +679,10 @@ async fn posted_before(
     .await?;
     Ok(record.and_then(|r| {
         r.response_body
-            .get("task_id")
+            .get("location")
             .and_then(|v| v.as_str())
-            .and_then(|v| Uuid::parse_str(v).ok())
+            .filter(|v| v.starts_with("/console/"))
+            .map(str::to_owned)
     }))
 }
 
@@ -684,12 +703,22 @@ pub async fn create(
             .map(str::to_owned)
             .unwrap_or_else(|| Uuid::new_v4().to_string());
         let mut conn = state.pool.get().await?;
-        if let Some(task) = posted_before(&mut conn, s.user.id, &key).await? {
-            return Ok(http::redirect(&format!("/console/tasks/{task}")));
+        if let Some(location) = posted_before(&mut conn, s.user.id, &key).await? {
+            return Ok(http::redirect(&location));
         }
         let values = Values::from_form(&form);
         let parsed = parse_values(tz, &values, true);
-        let outcome = if parsed.errors.is_empty() {
+        let series = !values.freq.is_empty();
+        let outcome = if series {
+            let user = s.user.clone();
+            let key = key.clone();
+            let values = values.clone();
+            conn.transaction(async |conn| {
+                let id = super::series::post(conn, &user, tz, &values, parsed).await?;
+                remember_post(conn, user.id, &key, format!("/console/series/{id}")).await
+            })
+            .await
+        } else if parsed.errors.is_empty() {
             let input = NewTask {
                 title: values.title.clone(),
                 description: values.description.clone(),
@@ -712,38 +741,17 @@ pub async fn create(
             let key = key.clone();
             conn.transaction(async |conn| {
                 let (task, _) = service::create(conn, &user, input).await?;
-                let stored = idem::store_first(
-                    conn,
-                    RecordKey {
-                        user_id: user.id,
-                        method: "POST",
-                        path: "/console/tasks/new",
-                        key: &key,
-                    },
-                    &StoredAnswer {
-                        request_hash: Vec::new(),
-                        response_status: 303,
-                        response_body: serde_json::json!({"task_id": task.id}),
-                        response_etag: None,
-                    },
-                )
-                .await?;
-                if !stored {
-                    // The same form was submitted twice at once and the other submit
-                    // won: this one posts nothing.
-                    return Err(DomainError::new(ErrorCode::Conflict, "submitted twice"));
-                }
-                Ok(task.id)
+                remember_post(conn, user.id, &key, format!("/console/tasks/{}", task.id)).await
             })
             .await
         } else {
             Err(DomainError::validation(parsed.errors))
         };
         match outcome {
-            Ok(id) => Ok(http::redirect(&format!("/console/tasks/{id}?done=posted"))),
+            Ok(location) => Ok(http::redirect(&format!("{location}?done=posted"))),
             Err(e) if e.code() == ErrorCode::Conflict && e.detail() == "submitted twice" => {
                 match posted_before(&mut conn, s.user.id, &key).await? {
-                    Some(task) => Ok(http::redirect(&format!("/console/tasks/{task}"))),
+                    Some(location) => Ok(http::redirect(&location)),
                     None => Err(e),
                 }
             }
@@ -768,7 +776,11 @@ pub async fn create(
                         submit: lang.t("Publiser", "Publish"),
                         version: None,
                         values: &values,
-                        errors: errors_by_field(lang, e.field_errors()),
+                        errors: if series {
+                            super::series::errors_by_field(lang, e.field_errors())
+                        } else {
+                            errors_by_field(lang, e.field_errors())
+                        },
                         general_error,
                     },
                 )
@@ -780,7 +792,59 @@ pub async fn create(
     finish(&req, &state, result)
 }
 
+/// Records in the post's transaction where the form's first submit led, so that a
+/// repeated submit (a double click, a reload) finds it rather than posting again.
+async fn remember_post(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    key: &str,
+    location: String,
+) -> Result<String, DomainError> {
+    let stored = idem::store_first(
+        conn,
+        RecordKey {
+            user_id: user,
+            method: "POST",
+            path: "/console/tasks/new",
+            key,
+        },
+        &StoredAnswer {
+            request_hash: Vec::new(),
+            response_status: 303,
+            response_body: serde_json::json!({ "location": location }),
+            response_etag: None,
+        },
+    )
+    .await?;
+    if !stored {
+        // The same form was submitted twice at once and the other submit won: this one
+        // posts nothing.
+        return Err(DomainError::new(ErrorCode::Conflict, "submitted twice"));
+    }
+    Ok(location)
+}
+
 // ---- the task page ----
+
+/// The private block as the page lists it: address, recipient's name and phone, notes.
+pub(super) fn private_facts(lang: Lang, values: [&Option<String>; 4]) -> Vec<(String, String)> {
+    let labels = [
+        lang.t("Adresse", "Address"),
+        lang.t("Mottakers navn", "Recipient's name"),
+        lang.t("Mottakers telefon", "Recipient's phone"),
+        lang.t("Notater", "Notes"),
+    ];
+    labels
+        .into_iter()
+        .zip(values)
+        .map(|(label, value)| {
+            let shown = value
+                .clone()
+                .unwrap_or_else(|| lang.t("(ikke oppgitt)", "(not given)").to_owned());
+            (label.to_owned(), shown)
+        })
+        .collect()
+}
 
 fn task_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
     Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such task"))
@@ -940,25 +1004,10 @@ async fn task_page(
         ));
     }
     let private = view.private.as_ref().map(|p| {
-        let none = || lang.t("(ikke oppgitt)", "(not given)").to_owned();
-        vec![
-            (
-                lang.t("Adresse", "Address").to_owned(),
-                p.address.clone().unwrap_or_else(none),
-            ),
-            (
-                lang.t("Mottakers navn", "Recipient's name").to_owned(),
-                p.recipient_name.clone().unwrap_or_else(none),
-            ),
-            (
-                lang.t("Mottakers telefon", "Recipient's phone").to_owned(),
-                p.recipient_phone.clone().unwrap_or_else(none),
-            ),
-            (
-                lang.t("Notater", "Notes").to_owned(),
-                p.notes.clone().unwrap_or_else(none),
-            ),
-        ]
+        private_facts(
+            lang,
+            [&p.address, &p.recipient_name, &p.recipient_phone, &p.notes],
+        )
     });
     // Who holds or held the task: active and completed claims. Released claims are not
     // listed — no page shows a person's releases.
@@ -1067,6 +1116,7 @@ async fn task_page(
         live,
         started,
         invite_options,
+        series_id: task.series_id.map(|id| id.to_string()),
         complete_rows,
         history,
     };
@@ -1108,6 +1158,7 @@ pub async fn edit_form(
             recipient_name: p.recipient_name.unwrap_or_default(),
             recipient_phone: p.recipient_phone.unwrap_or_default(),
             notes: p.notes.unwrap_or_default(),
+            ..Values::default()
         };
         let choices = reference::choices(&mut conn).await?;
         form_page(

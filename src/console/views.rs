@@ -220,6 +220,51 @@ pub struct TaskForm {
     pub has_errors: bool,
     pub public_fields: Vec<FormField>,
     pub private_fields: Vec<FormField>,
+    /// The "gjentas" part of a new task's form; none when a task is edited.
+    pub recurrence: Option<RecurrenceForm>,
+}
+
+/// The recurrence of a new task: how often, on which weekdays, and until when.
+pub struct RecurrenceForm {
+    /// How often and the interval.
+    pub head: Vec<FormField>,
+    /// `(value, label, checked)` per weekday, Monday first.
+    pub weekdays: Vec<(&'static str, &'static str, bool)>,
+    pub weekday_error: Option<String>,
+    /// The number of times, or the last date.
+    pub tail: Vec<FormField>,
+    /// A refusal of the end as a whole (neither or both of count and until).
+    pub end_error: Option<String>,
+}
+
+/// One occurrence of a series as its page lists it.
+pub struct OccurrenceLine {
+    pub task_id: String,
+    pub starts: String,
+    pub status: String,
+    pub status_key: String,
+    /// "1 av 2 plasser tatt".
+    pub taken: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/series.html")]
+pub struct SeriesPage {
+    pub f: Frame,
+    pub id: String,
+    pub title: String,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub description: String,
+    pub private: Option<Vec<(String, String)>>,
+    pub occurrences: Vec<OccurrenceLine>,
+    /// The next page of occurrences, when there is one.
+    pub next: Option<String>,
+    /// Whether occurrences can still be cancelled.
+    pub live: bool,
+    pub today: String,
+    pub history: Vec<(String, String)>,
 }
 
 pub struct ClaimantLine {
@@ -250,6 +295,8 @@ pub struct TaskPage {
     pub live: bool,
     pub started: bool,
     pub invite_options: Vec<(String, String)>,
+    /// The series the task is an occurrence of.
+    pub series_id: Option<String>,
     pub complete_rows: Vec<(String, String, String)>,
     pub history: Vec<(String, String)>,
 }

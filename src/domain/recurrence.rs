@@ -52,6 +52,13 @@ impl SeriesEventKind {
             Self::Cancelled => "cancelled",
         }
     }
+
+    /// The kind a stored name stands for; `None` for a name this build does not know.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Created, Self::Edited, Self::Cancelled]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
 }
 
 /// Where a series stops.
@@ -442,6 +449,19 @@ mod tests {
         );
         // The horizon cuts a long series; the rule's end cuts it anyway.
         assert_eq!(tue_thu.dates(d("2026-12-03"), d("2026-12-09")).len(), 2);
+    }
+
+    #[test]
+    fn a_series_event_kind_reads_back_what_it_stores_and_nothing_else() {
+        for kind in [
+            SeriesEventKind::Created,
+            SeriesEventKind::Edited,
+            SeriesEventKind::Cancelled,
+        ] {
+            assert_eq!(SeriesEventKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(SeriesEventKind::parse("deleted"), None);
+        assert_eq!(SeriesEventKind::parse(""), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use dugnad::domain::account::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TEST_PASSWORD, TestApp};
+use crate::helpers::{TEST_PASSWORD, TestApp, id_of};
 
 /// A browser without JavaScript: a cookie jar and forms.
 pub struct Browser<'a> {
@@ -1407,4 +1407,234 @@ async fn the_task_list_pages_through_a_unit_with_more_tasks_than_a_page() {
         .get(&format!("/console/tasks?from={day}&to={day}"))
         .await;
     assert!(none.body.contains("Ingen oppgaver passer filteret."));
+}
+
+/// `YYYY-MM-DDT10:00` local, `days` from today in Oslo.
+fn local_ten_oclock_in(days: u64) -> (chrono::NaiveDate, String) {
+    let date = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .date_naive()
+        + chrono::Days::new(days);
+    (date, format!("{date}T10:00"))
+}
+
+#[tokio::test]
+async fn a_weekly_series_posted_in_the_console_lists_its_dates_with_their_claims_and_is_cancelled_from_a_date()
+ {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Sentrum").await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let form = browser.get("/console/tasks/new").await;
+    assert_eq!(form.status, 200);
+    for label in ["Gjentas", "Intervall", "Antall ganger", "Til og med dato"] {
+        assert!(
+            form.body.contains(&format!("\">{label}</label>")),
+            "label {label}"
+        );
+    }
+    assert!(form.body.contains("<legend>Ukedager"));
+    assert!(form.body.contains("value=\"tu\">") && form.body.contains("tirsdag"));
+    let csrf = form.hidden("csrf");
+    let category = app.category_id("shopping-errands").await.to_string();
+    let (first, starts) = local_ten_oclock_in(7);
+
+    // Weekdays with a daily rule, and both a count and a last date: each is shown by its
+    // field, in Norwegian, and nothing is posted.
+    let mut wrong = task_form(&csrf, "k-1", &category, &[("starts_at", &starts)]);
+    wrong.extend([
+        ("recurrence.freq", "daily"),
+        ("recurrence.interval", "1"),
+        ("recurrence.by_weekday", "tu"),
+        ("recurrence.count", "3"),
+        ("recurrence.until", "2099-01-01"),
+    ]);
+    let refused = browser.post("/console/tasks/new", &wrong).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains("Ukedager velges bare når den gjentas hver uke."),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains("Fyll ut enten antall ganger eller siste dato")
+    );
+    assert!(
+        refused.body.contains("value=\"tu\" checked"),
+        "the ticked weekday stays ticked"
+    );
+    assert_eq!(task_count(&app).await, 0);
+
+    let key = refused.hidden("idempotency_key");
+    let mut fields = task_form(&csrf, &key, &category, &[("starts_at", &starts)]);
+    fields.extend([
+        ("recurrence.freq", "weekly"),
+        ("recurrence.interval", "1"),
+        ("recurrence.count", "3"),
+        ("recurrence.until", ""),
+    ]);
+    let posted = browser.post("/console/tasks/new", &fields).await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let location = posted.location().expect("location").to_owned();
+    assert!(location.starts_with("/console/series/"), "{location}");
+    let series_id = location
+        .trim_start_matches("/console/series/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_owned();
+    // A second submit of the same form finds the series instead of posting another.
+    let again = browser.post("/console/tasks/new", &fields).await;
+    assert_eq!(again.status, 303);
+    assert_eq!(
+        again.location(),
+        Some(format!("/console/series/{series_id}").as_str())
+    );
+    assert_eq!(task_count(&app).await, 3, "three weekly dates, one series");
+
+    let staff = app.staff(unit).await;
+    let series: Value = app
+        .get_as(
+            &format!("/api/v1/task-series/{series_id}"),
+            &staff.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let dates: Vec<String> = series["occurrences"]["items"]
+        .as_array()
+        .expect("occurrences")
+        .iter()
+        .map(|t| t["occurrence_date"].as_str().expect("date").to_owned())
+        .collect();
+    let expected: Vec<String> = [0, 7, 14]
+        .iter()
+        .map(|d| (first + chrono::Days::new(*d)).to_string())
+        .collect();
+    assert_eq!(dates, expected);
+    let occurrence = |i: usize| id_of(&series["occurrences"]["items"][i]);
+
+    let volunteer = app.volunteer().await;
+    app.claimed(&volunteer, &occurrence(1)).await;
+    let page = browser.get(&location).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("cache-control"), "no-store");
+    assert!(page.body.contains("Serien er publisert."));
+    assert!(page.body.contains("hver uke, 3 ganger"), "{}", page.body);
+    assert!(
+        page.body.contains("Kongegata 7"),
+        "the template's private block"
+    );
+    assert_eq!(page.body.matches("kl. 10.00").count(), 3, "{}", page.body);
+    assert_eq!(page.body.matches("0 av 1 plasser tatt").count(), 2);
+    assert_eq!(page.body.matches("1 av 1 plasser tatt").count(), 1);
+    assert!(page.body.contains("Serien ble lagt ut"));
+    for i in 0..3 {
+        assert!(
+            page.body
+                .contains(&format!("/console/tasks/{}", occurrence(i)))
+        );
+    }
+    // Each date's own page leads back to its series.
+    let task_page = browser
+        .get(&format!("/console/tasks/{}", occurrence(0)))
+        .await;
+    assert!(
+        task_page
+            .body
+            .contains(&format!("href=\"/console/series/{series_id}\"")),
+        "{}",
+        task_page.body
+    );
+
+    // Another unit's staff cannot open it or cancel it.
+    let other = app.service_unit("Hjemmetjenesten Stavern").await;
+    let (mut stranger, _) = staff_browser(&app, other).await;
+    let seen = stranger.get(&location).await;
+    assert_eq!(seen.status, 403);
+    assert!(!seen.body.contains("Kongegata 7"));
+    let stranger_csrf = stranger.csrf().await;
+    let second = (first + chrono::Days::new(7)).to_string();
+    let refused = stranger
+        .post(
+            &format!("/console/series/{series_id}/cancel"),
+            &[
+                ("csrf", &stranger_csrf),
+                ("from", &second),
+                ("reason", "Nei"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        app.task_as(&staff, &occurrence(1)).await["status"],
+        "filled"
+    );
+
+    // Cancelled from the second date: the first stays, the claimant hears why.
+    let no_reason = browser
+        .post(
+            &format!("/console/series/{series_id}/cancel"),
+            &[("csrf", &csrf), ("from", &second), ("reason", "")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("Grunn: "), "{}", no_reason.body);
+    let bad_date = browser
+        .post(
+            &format!("/console/series/{series_id}/cancel"),
+            &[("csrf", &csrf), ("from", "neste uke"), ("reason", "Ferie")],
+        )
+        .await;
+    assert_eq!(bad_date.status, 422);
+    assert!(
+        bad_date.body.contains("Fra og med dato: Må være en dato"),
+        "{}",
+        bad_date.body
+    );
+    let cancelled = browser
+        .post(
+            &format!("/console/series/{series_id}/cancel"),
+            &[
+                ("csrf", &csrf),
+                ("from", &second),
+                ("reason", "Ingrid er på ferie"),
+            ],
+        )
+        .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    assert_eq!(app.task_as(&staff, &occurrence(0)).await["status"], "open");
+    assert_eq!(
+        app.task_as(&staff, &occurrence(1)).await["status"],
+        "cancelled"
+    );
+    assert_eq!(
+        app.task_as(&staff, &occurrence(2)).await["status"],
+        "cancelled"
+    );
+    let page = browser
+        .get(&format!("/console/series/{series_id}?done=called-off"))
+        .await;
+    assert!(
+        page.body
+            .contains("Datoene fra den valgte datoen er avlyst.")
+    );
+    assert_eq!(
+        page.body.matches(">Avlyst</span>").count(),
+        2,
+        "{}",
+        page.body
+    );
+    let mails = app.mail_to(&volunteer.email).await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.text_body().contains("Ingrid er på ferie")),
+        "the claimant is told the reason"
+    );
+    app.deliver_mail().await;
 }

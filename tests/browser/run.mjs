@@ -205,6 +205,35 @@ await step('cancel with a reason', async () => {
   assert((await page.locator('main').innerText()).includes('Avlyst'), 'the task shows as cancelled');
 });
 
+await step('post a weekly series and read its dates', async () => {
+  await page.goto(`${base}/console/tasks/new`);
+  const first = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+  const day = first.toISOString().slice(0, 10);
+  await page.getByLabel('Tittel').fill(`${title} (ukentlig)`);
+  await page.getByLabel('Kategori').selectOption({ index: 1 });
+  await page.getByLabel('Starttid').fill(`${day}T10:00`);
+  await page.getByLabel('Gjentas').selectOption('weekly');
+  await page.getByLabel('Antall ganger').fill('4');
+  await page.getByLabel('Adresse').fill('Kongegata 7');
+  await page.getByRole('button', { name: 'Publiser' }).click();
+  await page.waitForURL(/\/console\/series\/[0-9a-f-]{36}\?done=posted/);
+  const seriesUrl = page.url().split('?')[0];
+  const body = await page.locator('main').innerText();
+  assert(body.includes('hver uke, 4 ganger'), `the rule in words: ${body}`);
+  const rows = await page.locator('main table tbody tr').count();
+  assert(rows === 4, `four dates listed, found ${rows}`);
+  await axe(page, 'the series page');
+  await page.screenshot({ path: `${shots}/series.png`, fullPage: true });
+  await page.setViewportSize({ width: 320, height: 900 });
+  await noHorizontalScroll(page, 'the series page');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // A date's own page leads back to the series.
+  await page.locator('main table tbody tr a').first().click();
+  await page.waitForURL(/\/console\/tasks\/[0-9a-f-]{36}/);
+  await page.getByRole('link', { name: /se serien/ }).click();
+  await page.waitForURL((u) => u.toString().startsWith(seriesUrl));
+});
+
 await step('the English pages and the accessibility statement', async () => {
   await page.getByRole('link', { name: 'English' }).click();
   await page.goto(`${base}/console/accessibility`);

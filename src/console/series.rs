@@ -1,0 +1,549 @@
+//! Recurring tasks in the console: the "gjentas" part of `Ny oppgave`, posting a series
+//! from that form, and the series page — its dates with their claim state, its history,
+//! and cancelling it from a date. The rules are the API's, through the same use cases
+//! (`services::series`).
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::http::{self, FormData};
+use super::i18n::{self, Lang};
+use super::tasks::{
+    Values, category_name, council_name, field_message, private_facts, status_label,
+};
+use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
+use super::{PageResult, finish, form_session, render, session};
+use crate::auth::{AuthUser, permissions};
+use crate::db::series::SeriesRow;
+use crate::domain::account::Role;
+use crate::domain::error::{DomainError, ErrorCode, FieldError};
+use crate::domain::recurrence::{End, Freq, SeriesEventKind, weekday_str};
+use crate::domain::time::local_date;
+use crate::routes::state::AppState;
+use crate::services::reference;
+use crate::services::series::{self as service, NewSeries};
+use crate::services::sessions::Session;
+use crate::services::tasks::PrivateInput;
+
+/// Occurrences on one page of the series.
+const PAGE_SIZE: i64 = 50;
+
+const WEEKDAYS: [(&str, &str, &str); 7] = [
+    ("mo", "mandag", "Monday"),
+    ("tu", "tirsdag", "Tuesday"),
+    ("we", "onsdag", "Wednesday"),
+    ("th", "torsdag", "Thursday"),
+    ("fr", "fredag", "Friday"),
+    ("sa", "lørdag", "Saturday"),
+    ("su", "søndag", "Sunday"),
+];
+
+fn weekday_name(lang: Lang, code: &str) -> &'static str {
+    WEEKDAYS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or("", |(_, nb, en)| lang.t(nb, en))
+}
+
+/// The recurrence part of a new task's form, with the values as typed and their errors.
+pub(super) fn form(lang: Lang, v: &Values, errors: &HashMap<String, String>) -> RecurrenceForm {
+    let field = |name: &'static str, label: &'static str, kind: FieldKind, value: &str| FormField {
+        name,
+        label,
+        hint: None,
+        kind,
+        value: value.to_owned(),
+        required: false,
+        numeric: false,
+        maxlength: None,
+        error: errors.get(name).cloned(),
+    };
+    let freqs = vec![
+        (
+            String::new(),
+            lang.t("Nei, bare én gang", "No, just once").to_owned(),
+        ),
+        (
+            "daily".to_owned(),
+            lang.t("Hver dag", "Every day").to_owned(),
+        ),
+        (
+            "weekly".to_owned(),
+            lang.t("Hver uke", "Every week").to_owned(),
+        ),
+        (
+            "monthly".to_owned(),
+            lang.t("Hver måned", "Every month").to_owned(),
+        ),
+    ];
+    RecurrenceForm {
+        head: vec![
+            field(
+                "recurrence.freq",
+                lang.t("Gjentas", "Repeats"),
+                FieldKind::Select(freqs),
+                &v.freq,
+            ),
+            FormField {
+                hint: Some(lang.t(
+                    "1 er hver gang, 2 annenhver, opptil 4. En månedlig dato er samme dag i måneden; måneder uten den dagen hoppes over.",
+                    "1 is every time, 2 every other, up to 4. A monthly date is the same day of the month; months without that day are skipped.",
+                )),
+                numeric: true,
+                maxlength: Some(1),
+                ..field(
+                    "recurrence.interval",
+                    lang.t("Intervall", "Interval"),
+                    FieldKind::Text("text"),
+                    &v.interval,
+                )
+            },
+        ],
+        weekdays: WEEKDAYS
+            .iter()
+            .map(|(code, nb, en)| (*code, lang.t(nb, en), v.by_weekday.iter().any(|d| d == code)))
+            .collect(),
+        weekday_error: errors.get("recurrence.by_weekday").cloned(),
+        tail: vec![
+            FormField {
+                hint: Some(lang.t(
+                    "Fyll ut enten antall ganger (1–104) eller siste dato.",
+                    "Fill in either the number of times (1–104) or the last date.",
+                )),
+                numeric: true,
+                maxlength: Some(3),
+                ..field(
+                    "recurrence.count",
+                    lang.t("Antall ganger", "Number of times"),
+                    FieldKind::Text("text"),
+                    &v.count,
+                )
+            },
+            field(
+                "recurrence.until",
+                lang.t("Til og med dato", "Until and including"),
+                FieldKind::Text("date"),
+                &v.until,
+            ),
+        ],
+        end_error: errors.get("recurrence").cloned(),
+    }
+}
+
+/// A use case's field name as the form names it: the template's fields are the task
+/// form's own, and the first start is its start time.
+fn form_field(field: &str) -> String {
+    match field {
+        "first_starts_at" => "starts_at".to_owned(),
+        f => f.strip_prefix("template.").unwrap_or(f).to_owned(),
+    }
+}
+
+/// The use case's refusal with its field names as the form has them.
+pub(super) fn errors_by_field(lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for e in errors {
+        out.entry(form_field(&e.field))
+            .or_insert_with(|| message(lang, &e.message));
+    }
+    out
+}
+
+fn message(lang: Lang, m: &str) -> String {
+    if lang.is_en() {
+        return m.to_owned();
+    }
+    let known = [
+        ("must be daily, weekly or monthly", "Velg hvor ofte."),
+        ("must be 1 to 4", "Må være et helt tall fra 1 til 4."),
+        ("must be 1 to 104", "Må være et helt tall fra 1 til 104."),
+        (
+            "is for weekly series only",
+            "Ukedager velges bare når den gjentas hver uke.",
+        ),
+        (
+            "cannot be before the first date",
+            "Kan ikke være før første dato.",
+        ),
+        (
+            "needs exactly one of count and until",
+            "Fyll ut enten antall ganger eller siste dato, ikke begge.",
+        ),
+        (
+            "a series has at most 104 occurrences",
+            "En serie kan ha høyst 104 datoer.",
+        ),
+        (
+            "must be a date such as 2026-12-31",
+            "Må være en dato, for eksempel 2026-12-31.",
+        ),
+    ];
+    known
+        .iter()
+        .find(|(en, _)| *en == m)
+        .map_or_else(|| field_message(lang, m), |(_, nb)| (*nb).to_owned())
+}
+
+/// Parses the recurrence fields the form sent and posts the series in the caller's
+/// transaction; returns its id. A field that does not parse is refused with the others.
+pub(super) async fn post(
+    conn: &mut AsyncPgConnection,
+    user: &AuthUser,
+    zone: chrono_tz::Tz,
+    v: &Values,
+    first: super::tasks::Parsed,
+) -> Result<Uuid, DomainError> {
+    let mut errors = first.errors;
+    let mut whole = |field: &str, raw: &str| -> Option<i64> {
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = raw.parse::<i64>().ok();
+        if parsed.is_none() {
+            errors.push(FieldError {
+                field: field.into(),
+                message: "must be a whole number".into(),
+            });
+        }
+        parsed
+    };
+    let interval = whole("recurrence.interval", &v.interval);
+    let count = whole("recurrence.count", &v.count);
+    let until = if v.until.is_empty() {
+        None
+    } else {
+        let parsed = NaiveDate::parse_from_str(&v.until, "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            errors.push(FieldError {
+                field: "recurrence.until".into(),
+                message: "must be a date such as 2026-12-31".into(),
+            });
+        }
+        parsed
+    };
+    if !errors.is_empty() {
+        return Err(DomainError::validation(errors));
+    }
+    let input = NewSeries {
+        title: v.title.clone(),
+        description: v.description.clone(),
+        category_id: first.category_id.unwrap_or_default(),
+        council_id: first.council_id,
+        service_unit_id: first.service_unit_id,
+        duration_minutes: first.duration_minutes,
+        spots: first.spots,
+        area_hint: super::tasks::opt(&v.area_hint),
+        private: Some(PrivateInput {
+            address: super::tasks::opt(&v.address),
+            recipient_name: super::tasks::opt(&v.recipient_name),
+            recipient_phone: super::tasks::opt(&v.recipient_phone),
+            notes: super::tasks::opt(&v.notes),
+        }),
+        first_starts_at: first.starts_at.unwrap_or_default(),
+        freq: v.freq.clone(),
+        interval,
+        by_weekday: v.by_weekday.clone(),
+        count,
+        until,
+    };
+    let (series, _) = service::create(conn, user, zone, input, Utc::now()).await?;
+    Ok(series.id)
+}
+
+// ---- the series page ----
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+    after: Option<String>,
+}
+
+fn series_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
+    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such series"))
+}
+
+pub async fn show(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    q: web::Query<ShowQuery>,
+) -> HttpResponse {
+    let result = async {
+        let s = session!(req, state);
+        let id = series_id(&path)?;
+        let lang = http::lang(&req);
+        let notice = match q.done.as_deref() {
+            Some("posted") => Some(lang.t("Serien er publisert.", "The series is published.")),
+            Some("called-off") => Some(lang.t(
+                "Datoene fra den valgte datoen er avlyst.",
+                "The dates from the chosen date are cancelled.",
+            )),
+            _ => None,
+        }
+        .map(str::to_owned);
+        let after = q
+            .after
+            .as_deref()
+            .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok());
+        series_page(&req, &state, &s, id, after, StatusCode::OK, notice, None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+/// How the rule reads: "hver uke (tirsdag, torsdag), 10 ganger".
+fn rule_text(lang: Lang, s: &SeriesRow) -> String {
+    let rule = service::rule_of(s);
+    let every = match (rule.freq, rule.interval) {
+        (Freq::Daily, 1) => lang.t("hver dag", "every day").to_owned(),
+        (Freq::Weekly, 1) => lang.t("hver uke", "every week").to_owned(),
+        (Freq::Monthly, 1) => lang.t("hver måned", "every month").to_owned(),
+        (Freq::Daily, n) => format!("{} {n}. {}", lang.t("hver", "every"), lang.t("dag", "day")),
+        (Freq::Weekly, n) => format!("{} {n}. {}", lang.t("hver", "every"), lang.t("uke", "week")),
+        (Freq::Monthly, n) => {
+            format!(
+                "{} {n}. {}",
+                lang.t("hver", "every"),
+                lang.t("måned", "month")
+            )
+        }
+    };
+    let days = if rule.by_weekday.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<_> = rule
+            .by_weekday
+            .iter()
+            .map(|d| weekday_name(lang, weekday_str(*d)))
+            .collect();
+        format!(" ({})", names.join(", "))
+    };
+    let end = match rule.end {
+        End::Count(n) => format!(", {n} {}", lang.t("ganger", "times")),
+        End::Until(d) => format!(
+            ", {} {}",
+            lang.t("til og med", "until"),
+            d.format("%d.%m.%Y")
+        ),
+    };
+    format!("{every}{days}{end}")
+}
+
+fn event_text(lang: Lang, kind: &str, fields: &[String], from: Option<NaiveDate>) -> String {
+    let from = from
+        .map(|d| format!(" {} {}", lang.t("fra", "from"), d.format("%d.%m.%Y")))
+        .unwrap_or_default();
+    match SeriesEventKind::parse(kind) {
+        Some(SeriesEventKind::Created) => lang
+            .t("Serien ble lagt ut", "The series was posted")
+            .to_owned(),
+        Some(SeriesEventKind::Edited) => format!(
+            "{}{from}: {}",
+            lang.t("Endret", "Edited"),
+            fields.join(", ")
+        ),
+        Some(SeriesEventKind::Cancelled) => format!("{}{from}", lang.t("Avlyst", "Cancelled")),
+        None => kind.to_owned(),
+    }
+}
+
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one page, drawn after a show or a refusal"
+)]
+async fn series_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    id: Uuid,
+    after: Option<NaiveDate>,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    permissions::require_role(&s.user, &[Role::Staff, Role::Admin])?;
+    let lang = http::lang(req);
+    let tz = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let view = service::get(&mut conn, &s.user, id, after, PAGE_SIZE).await?;
+    // The page shows the private block and the history: the unit's and admins' only.
+    permissions::require_unit_member(&s.user, view.series.service_unit_id)?;
+    let series = &view.series;
+    let choices = reference::choices(&mut conn).await?;
+    let mut facts = vec![
+        (
+            lang.t("Første dato", "First date").to_owned(),
+            series.first_date.format("%d.%m.%Y").to_string(),
+        ),
+        (
+            lang.t("Klokkeslett", "Time of day").to_owned(),
+            series.local_time.format("%H:%M").to_string(),
+        ),
+        (
+            lang.t("Gjentas", "Repeats").to_owned(),
+            rule_text(lang, series),
+        ),
+        (
+            lang.t("Kategori", "Category").to_owned(),
+            category_name(lang, &choices, series.category_id),
+        ),
+        (
+            lang.t("Nærmiljøutvalg", "Neighbourhood council").to_owned(),
+            council_name(lang, &choices, series.council_id),
+        ),
+        (
+            lang.t("Antall plasser", "Number of spots").to_owned(),
+            series.spots.to_string(),
+        ),
+    ];
+    if let Some(d) = series.duration_minutes {
+        facts.push((
+            lang.t("Varighet", "Duration").to_owned(),
+            format!("{d} {}", lang.t("minutter", "minutes")),
+        ));
+    }
+    if let Some(a) = &series.area_hint {
+        facts.push((lang.t("Område", "Area").to_owned(), a.clone()));
+    }
+    if let Some(d) = series.cancelled_from {
+        facts.push((
+            lang.t("Avlyst fra", "Cancelled from").to_owned(),
+            d.format("%d.%m.%Y").to_string(),
+        ));
+    }
+    let private = view.private.as_ref().map(|p| {
+        private_facts(
+            lang,
+            [&p.address, &p.recipient_name, &p.recipient_phone, &p.notes],
+        )
+    });
+    let limit = usize::try_from(PAGE_SIZE).unwrap_or(50);
+    let next = (view.occurrences.len() > limit)
+        .then(|| {
+            view.occurrences
+                .get(limit - 1)
+                .and_then(|t| t.occurrence_date)
+        })
+        .flatten()
+        .map(|d| format!("/console/series/{id}?after={d}"));
+    let occurrences = view
+        .occurrences
+        .iter()
+        .take(limit)
+        .map(|t| OccurrenceLine {
+            task_id: t.id.to_string(),
+            starts: i18n::datetime(lang, tz, t.starts_at),
+            status: status_label(lang, t.status).to_owned(),
+            status_key: t.status.as_str().to_owned(),
+            taken: format!(
+                "{} {} {} {}",
+                t.active_claims,
+                lang.t("av", "of"),
+                t.spots,
+                lang.t("plasser tatt", "spots taken")
+            ),
+        })
+        .collect();
+    let history = view
+        .events
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| {
+            (
+                i18n::short_datetime(lang, tz, e.created_at),
+                event_text(lang, &e.kind, &e.fields, e.from_date),
+            )
+        })
+        .collect();
+    let today = local_date(Utc::now(), tz);
+    let page = SeriesPage {
+        f: Frame::of(req, state, s, &series.title, ""),
+        id: id.to_string(),
+        title: series.title.clone(),
+        notice,
+        error,
+        facts,
+        description: series.description.clone(),
+        private,
+        occurrences,
+        next,
+        live: series.cancelled_from.is_none_or(|d| d > today),
+        today: today.to_string(),
+        history,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        permissions::require_role(&s.user, &[Role::Staff, Role::Admin])?;
+        let id = series_id(&path)?;
+        let lang = http::lang(&req);
+        let tz = state.settings.timezone;
+        let reason = form.get("reason").unwrap_or_default().to_owned();
+        let from = form
+            .get("from")
+            .map(|raw| {
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    DomainError::invalid_field("from", "must be a date such as 2026-12-31")
+                })
+            })
+            .transpose();
+        let mut conn = state.pool.get().await?;
+        let user = s.user.clone();
+        let outcome = match from {
+            Ok(from) => {
+                conn.transaction(async |conn| {
+                    service::cancel(conn, &user, tz, id, &reason, from, Utc::now()).await
+                })
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        match outcome {
+            Ok(_) => Ok(http::redirect(&format!(
+                "/console/series/{id}?done=called-off"
+            ))),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                let text = e
+                    .field_errors()
+                    .first()
+                    .map(|f| {
+                        let label = match f.field.as_str() {
+                            "reason" => lang.t("Grunn", "Reason"),
+                            _ => lang.t("Fra og med dato", "From date"),
+                        };
+                        format!("{label}: {}", message(lang, &f.message))
+                    })
+                    .unwrap_or_default();
+                series_page(
+                    &req,
+                    &state,
+                    &s,
+                    id,
+                    None,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(text),
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
+}
