@@ -104,6 +104,26 @@ pub async fn insert_private(
         .map(|_| ())
 }
 
+/// Writes the template's private block, whether or not it had one.
+pub async fn upsert_private(
+    conn: &mut AsyncPgConnection,
+    row: &SeriesPrivateRow,
+) -> QueryResult<()> {
+    diesel::insert_into(private::table)
+        .values(row)
+        .on_conflict(private::series_id)
+        .do_update()
+        .set((
+            private::address.eq(&row.address),
+            private::recipient_name.eq(&row.recipient_name),
+            private::recipient_phone.eq(&row.recipient_phone),
+            private::notes.eq(&row.notes),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SeriesRow>> {
     series::table
         .find(id)

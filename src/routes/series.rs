@@ -291,6 +291,8 @@ pub struct EditTemplateRequest {
     pub spots: Option<WholeNumber>,
     #[serde(default, deserialize_with = "double_option")]
     pub area_hint: Option<Option<String>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub private: Option<task_service::PrivatePatch>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -335,6 +337,7 @@ pub async fn edit(
         area_hint: t.area_hint,
         local_time,
         by_weekday: b.by_weekday,
+        private: t.private,
     };
     let zone = state.settings.timezone;
     let id = id.into_inner();

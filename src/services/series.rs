@@ -18,7 +18,7 @@ use crate::domain::recurrence::{self, End, Freq, Recurrence, SeriesEventKind};
 use crate::domain::task::{self as rules, EventKind};
 use crate::domain::time::{check_instant, local_date};
 use crate::services::tasks::{
-    PrivateInput, check_category_and_council, check_private, check_shared_fields,
+    PrivateInput, PrivatePatch, check_category_and_council, check_private, check_shared_fields,
 };
 use crate::validation::Validator;
 
@@ -678,6 +678,8 @@ pub struct SeriesEdit {
     pub local_time: Option<chrono::NaiveTime>,
     /// New weekdays of a weekly series from `from` on.
     pub by_weekday: Option<Vec<String>>,
+    /// Changes to the template's private block, for it and the occurrences from `from` on.
+    pub private: Option<PrivatePatch>,
 }
 
 /// Edits a series from `from` on (the unit and admins). The occurrences before `from` keep
@@ -731,6 +733,28 @@ pub async fn edit(
         area.as_deref(),
     )
     .await?;
+    let old_private = db::private_of(conn, id).await?.unwrap_or(SeriesPrivateRow {
+        series_id: id,
+        ..Default::default()
+    });
+    let new_private = input.private.as_ref().map(|patch| {
+        let merged = patch.applied_to(&TaskPrivateRow {
+            task_id: id,
+            address: old_private.address.clone(),
+            recipient_name: old_private.recipient_name.clone(),
+            recipient_phone: old_private.recipient_phone.clone(),
+            notes: old_private.notes.clone(),
+        });
+        let checked = check_private(&mut v, id, &merged);
+        SeriesPrivateRow {
+            series_id: id,
+            address: checked.address,
+            recipient_name: checked.recipient_name,
+            recipient_phone: checked.recipient_phone,
+            notes: checked.notes,
+        }
+    });
+    let new_private = new_private.filter(|p| *p != old_private);
     let new_category = input.category_id.filter(|c| *c != old.category_id);
     let new_council = input.council_id.filter(|c| *c != old.council_id);
     check_category_and_council(conn, &mut v, new_category, new_council.flatten()).await?;
@@ -803,6 +827,11 @@ pub async fn edit(
         crate::services::opt_outs::refuse_if_opted_out(conn, new.council_id, new.category_id)
             .await?;
     }
+    if let Some(private) = &new_private {
+        db::upsert_private(conn, private).await?;
+        // The event names the block, never what it holds.
+        fields.push("private");
+    }
     if fields.is_empty() && new_days.is_none() {
         return Ok(old);
     }
@@ -863,6 +892,7 @@ pub async fn edit(
             duration_minutes: Some(new.duration_minutes),
             spots: Some(new.spots),
             area_hint: Some(new.area_hint.clone()),
+            private: new_private.as_ref().and(input.private.clone()),
             ..Default::default()
         };
         crate::services::tasks::update(conn, user, task.id, None, edit).await?;

@@ -57,7 +57,7 @@ pub struct PrivatePatch {
 
 impl PrivatePatch {
     /// The whole block after this patch is applied to `old`.
-    fn applied_to(&self, old: &TaskPrivateRow) -> PrivateInput {
+    pub(crate) fn applied_to(&self, old: &TaskPrivateRow) -> PrivateInput {
         let merge = |patch: &Option<Option<String>>, old: &Option<String>| match patch {
             None => old.clone(),
             Some(new) => new.clone(),

@@ -1100,3 +1100,83 @@ async fn editing_a_series_from_a_date_changes_those_occurrences_tells_their_clai
         "the claimant hears of the change once"
     );
 }
+
+#[tokio::test]
+async fn the_templates_private_block_is_edited_from_a_date_and_only_the_unit_reads_it() {
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 3}),
+    )
+    .await;
+    let items = series["occurrences"]["items"]
+        .as_array()
+        .expect("items")
+        .clone();
+    w.app.claimed(&volunteer, &id_of(&items[2])).await;
+    let path = format!("/api/v1/task-series/{}", id_of(&series));
+    let from = items[1]["occurrence_date"]
+        .as_str()
+        .expect("date")
+        .to_owned();
+    assert_problem(
+        w.app
+            .patch(
+                &path,
+                Some(&w.staff.access_token),
+                json!({"from": from, "template": {"private": {"recipient_phone": "9".repeat(40)}}}),
+            )
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let edited = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"from": from, "template": {"private": {"notes": "Nøkkelboks ved døra", "recipient_name": null}}}),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    let edited: Value = edited.json().await.expect("json");
+    assert_eq!(edited["private"]["notes"], "Nøkkelboks ved døra");
+    assert_eq!(edited["private"]["address"], "Storgata 9", "untouched");
+    assert!(edited["private"]["recipient_name"].is_null(), "cleared");
+    let event = edited["events"]
+        .as_array()
+        .expect("events")
+        .last()
+        .expect("edit")
+        .clone();
+    assert_eq!(event["fields"], json!(["private"]));
+    assert!(
+        !event.to_string().contains("Nøkkelboks"),
+        "no content in the history"
+    );
+
+    let block = |task: Value| task["private"].clone();
+    let first_one = block(w.app.task_as(&w.staff, &id_of(&items[0])).await);
+    assert!(first_one["notes"].is_null(), "before the date: as it was");
+    assert_eq!(first_one["recipient_name"], "Ruth Hansen");
+    let held = block(w.app.task_as(&volunteer, &id_of(&items[2])).await);
+    assert_eq!(
+        held["notes"], "Nøkkelboks ved døra",
+        "the claimant reads it"
+    );
+    assert!(held["recipient_name"].is_null());
+    // A volunteer reads the series without its block.
+    let public: Value = w
+        .app
+        .get_as(&path, &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(public.get("private").is_none(), "{public}");
+    w.app.deliver_mail().await;
+}
