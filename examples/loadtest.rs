@@ -752,6 +752,7 @@ impl Bench {
                 area_hint: Some("Stavern sentrum".into()),
                 claimed: 2,
                 spots: 2,
+                category_id: None,
             },
         }
         .to_facts()

@@ -98,7 +98,9 @@ async fn run_jobs(
         .await?
         .len();
     let outbox_forgotten =
-        crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?;
+        crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?
+            + crate::db::push_outbox::purge_older_than(conn, settings.outbox_retention_days)
+                .await?;
     let (inactivity_warnings, inactive_erased) =
         crate::services::erasure::inactive_accounts(conn, now).await?;
     let expired = conn

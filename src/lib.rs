@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod notify;
 pub mod pagination;
+pub mod push;
 pub mod random;
 pub mod reference;
 pub mod request_id;

@@ -26,6 +26,7 @@ struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<(String, String), Histogram>,
     emails: BTreeMap<&'static str, u64>,
+    pushes: BTreeMap<&'static str, u64>,
 }
 
 /// Process-wide counters; cheap to update from the request middleware.
@@ -55,6 +56,14 @@ impl Metrics {
         }
         h.count += 1;
         h.sum += secs;
+    }
+
+    /// Counts a push delivery outcome (`sent`, `retry`, `dead`, `pruned` — a device FCM
+    /// no longer knows, forgotten).
+    pub fn observe_push(&self, outcome: &'static str) {
+        if let Ok(mut inner) = self.inner.lock() {
+            *inner.pushes.entry(outcome).or_default() += 1;
+        }
     }
 
     /// Counts an email delivery outcome (`sent`, `retry`, `dead`).
@@ -112,6 +121,13 @@ impl Metrics {
             out.push_str("# TYPE dugnad_emails_total counter\n");
             for (outcome, n) in &inner.emails {
                 let _ = writeln!(out, "dugnad_emails_total{{outcome=\"{outcome}\"}} {n}");
+            }
+            out.push_str(
+                "# HELP dugnad_pushes_total Push delivery attempts by outcome (pruned: the device was forgotten).\n",
+            );
+            out.push_str("# TYPE dugnad_pushes_total counter\n");
+            for (outcome, n) in &inner.pushes {
+                let _ = writeln!(out, "dugnad_pushes_total{{outcome=\"{outcome}\"}} {n}");
             }
         }
         for gauge in gauges {

@@ -1,14 +1,22 @@
 //! The one path of everything the service tells a volunteer or a unit: a notification is
 //! what to say (an [`Intent`]) and to whom; [`send`] looks up whether the recipient wants
 //! it and writes one outbox row per recipient and channel, in the caller's transaction.
-//! Email is the channel today; push will be a second one here, not a copy of the loops.
+//! The channels are email (every notification) and push (the kinds a device is told of,
+//! to each of the person's devices, by their push preferences).
+
+use std::collections::HashMap;
 
 use diesel::QueryResult;
+use uuid::Uuid;
 
 use crate::db::PgConn;
+use crate::db::push_outbox::{self, NewPushRow};
 use crate::db::users::UserRow;
+use crate::db::{devices, reference};
 use crate::domain::notification::NotificationKind;
-use crate::email::{self, Intent, NewEmail};
+use crate::email::intent::language_of;
+use crate::email::{self, Intent, NewEmail, TaskFacts};
+use crate::push::PushFacts;
 
 /// Who a notification is for.
 #[derive(Debug, Clone)]
@@ -87,6 +95,91 @@ pub fn wants(user: &UserRow, kind: NotificationKind) -> bool {
     }
 }
 
+/// Whether `user` wants a push of `kind` on their devices; `false` for a kind no device
+/// is told of.
+pub fn wants_push(user: &UserRow, kind: NotificationKind) -> bool {
+    if !user.active {
+        return false;
+    }
+    match kind {
+        NotificationKind::TaskChanged => user.push_task_changed,
+        NotificationKind::TaskCancelled => user.push_task_cancelled,
+        NotificationKind::Reminder => user.push_reminder,
+        NotificationKind::Invitation => user.push_invitation,
+        _ => false,
+    }
+}
+
+/// The task a notification is about, when it is one a device may be told of.
+fn pushed_task(intent: &Intent) -> Option<(NotificationKind, &TaskFacts)> {
+    match intent {
+        Intent::TaskChanged { task, .. } => Some((NotificationKind::TaskChanged, task)),
+        Intent::TaskCancelled { task, .. } => Some((NotificationKind::TaskCancelled, task)),
+        Intent::Reminder { task, .. } => Some((NotificationKind::Reminder, task)),
+        Intent::Invitation { task, .. } => Some((NotificationKind::Invitation, task)),
+        _ => None,
+    }
+}
+
+/// The push rows of these notifications: one per (notification, device) of each
+/// recipient who wants it. Reads the devices only when some notification may be pushed,
+/// and the category names only when someone has a device.
+async fn push_rows(
+    conn: &mut impl PgConn,
+    notifications: &[Notification],
+) -> QueryResult<Vec<NewPushRow>> {
+    let wanted: Vec<(&UserRow, NotificationKind, &TaskFacts, Uuid)> = notifications
+        .iter()
+        .filter_map(|n| match &n.recipient {
+            Recipient::User(user) => pushed_task(&n.intent)
+                .filter(|(kind, _)| wants_push(user, *kind))
+                .and_then(|(kind, task)| Some((user.as_ref(), kind, task, task.category_id?))),
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut people: Vec<Uuid> = wanted.iter().map(|(u, ..)| u.id).collect();
+    people.sort_unstable();
+    people.dedup();
+    let found = devices::of_users(conn, &people).await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut categories: Vec<Uuid> = wanted.iter().map(|(.., c)| *c).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let names: HashMap<Uuid, (String, String)> = reference::category_names(conn, &categories)
+        .await?
+        .into_iter()
+        .map(|(id, nb, en)| (id, (nb, en)))
+        .collect();
+    let mut rows = Vec::new();
+    for (user, kind, task, category) in wanted {
+        let Some((nb, en)) = names.get(&category) else {
+            continue;
+        };
+        let facts = PushFacts {
+            kind,
+            task_id: task.id,
+            starts_at: task.starts_at,
+            category_nb: nb.clone(),
+            category_en: en.clone(),
+            area_hint: task.area_hint.clone(),
+            language: language_of(user),
+        };
+        let notification_id = Uuid::now_v7();
+        rows.extend(
+            found
+                .iter()
+                .filter(|d| d.user_id == user.id)
+                .map(|d| facts.row(notification_id, d.id, user.id)),
+        );
+    }
+    Ok(rows)
+}
+
 /// The outbox rows of these notifications for every channel their recipients want.
 fn rows(notifications: &[Notification]) -> Vec<NewEmail> {
     notifications
@@ -112,13 +205,15 @@ fn rows(notifications: &[Notification]) -> Vec<NewEmail> {
         .collect()
 }
 
-/// Writes the notifications in one statement; call it inside the transaction of the
-/// change they report, so they go out only if it commits. Returns how many rows were
-/// written (notifications nobody wants write none).
+/// Writes the notifications' rows, emails in one statement and pushes in another; call it
+/// inside the transaction of the change they report, so they go out only if it commits.
+/// Returns how many emails were written (notifications nobody wants write none); the push
+/// rows ride along.
 pub async fn send(conn: &mut impl PgConn, notifications: &[Notification]) -> QueryResult<usize> {
-    email::enqueue_all(conn, &rows(notifications))
-        .await
-        .map(|ids| ids.len())
+    let emails = email::enqueue_all(conn, &rows(notifications)).await?.len();
+    let pushes = push_rows(conn, notifications).await?;
+    push_outbox::insert(conn, &pushes).await?;
+    Ok(emails)
 }
 
 #[cfg(test)]

@@ -54,6 +54,13 @@ pub struct Settings {
     pub http_workers: usize,
     pub database: DatabaseSettings,
     pub outbox: OutboxSettings,
+    /// A Google service-account JSON file for FCM; unset, pushes are written as JSON
+    /// files under `var/push/`.
+    pub fcm_credentials: Option<PathBuf>,
+    /// Where FCM's HTTP v1 API is (`https://fcm.googleapis.com`; a test peer in tests).
+    pub fcm_endpoint: Url,
+    /// How the push outbox is drained (the email outbox's knobs, its own values).
+    pub push: OutboxSettings,
 }
 
 /// Timeouts that turn an unreachable or overloaded database into a quick 503.
@@ -112,6 +119,19 @@ impl Default for OutboxSettings {
     }
 }
 
+impl OutboxSettings {
+    /// Exponential backoff with ±50 % jitter: base × 2^(attempt−1), capped.
+    pub fn backoff(&self, attempts: i32) -> Duration {
+        use rand::Rng;
+        let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+        let raw = self
+            .base_backoff
+            .saturating_mul(2u32.saturating_pow(exp))
+            .min(self.max_backoff);
+        raw.mul_f64(rand::rng().random_range(0.5..1.5))
+    }
+}
+
 /// One bad value, reported as `NAME: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingError {
@@ -153,8 +173,14 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_REQUIRE_2FA",
     "DUGNAD_CONSOLE_IDLE_MINUTES",
     "DUGNAD_VAR_DIR",
+    "DUGNAD_FCM_CREDENTIALS",
+    "DUGNAD_FCM_ENDPOINT",
     "RUST_LOG",
 ];
+
+fn fallback_fcm_endpoint() -> Url {
+    Url::parse("https://fcm.googleapis.com").unwrap_or_else(|_| unreachable!("a valid URL"))
+}
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://root@127.0.0.1:5432/dugnad";
 const MIN_PRODUCTION_SECRET_BYTES: usize = 32;
@@ -367,6 +393,20 @@ impl Settings {
             }
         }
 
+        let fcm_credentials = get("DUGNAD_FCM_CREDENTIALS").map(PathBuf::from);
+        let fcm_endpoint_raw =
+            get("DUGNAD_FCM_ENDPOINT").unwrap_or_else(|| "https://fcm.googleapis.com".into());
+        let fcm_endpoint = match Url::parse(&fcm_endpoint_raw) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => url,
+            _ => {
+                errors.push(err(
+                    "DUGNAD_FCM_ENDPOINT",
+                    format!("must be an http(s) URL such as https://fcm.googleapis.com, not `{fcm_endpoint_raw}`"),
+                ));
+                fallback_fcm_endpoint()
+            }
+        };
+
         if !errors.is_empty() {
             return Err(SettingsError(errors));
         }
@@ -394,6 +434,9 @@ impl Settings {
             http_workers,
             database: DatabaseSettings::default(),
             outbox: OutboxSettings::default(),
+            fcm_credentials,
+            fcm_endpoint,
+            push: OutboxSettings::default(),
         })
     }
 

@@ -21,6 +21,8 @@ use crate::email::Mailer;
 use crate::email::worker::OutboxWorker;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::push::Transport;
+use crate::push::worker::PushWorker;
 use crate::request_id;
 use crate::routes::state::AppState;
 use crate::routes::{self, ActixRoutes};
@@ -40,6 +42,8 @@ pub struct Application {
     stop_worker: watch::Sender<bool>,
     pool: DbPool,
     outbox: OutboxWorker,
+    push: PushWorker,
+    push_task: Option<JoinHandle<()>>,
 }
 
 impl Application {
@@ -60,8 +64,18 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let mailer = Mailer::from_settings(&settings)?;
         let outbox = OutboxWorker::new(pool.clone(), mailer, &settings, metrics.clone());
+        let push = PushWorker::new(
+            pool.clone(),
+            Transport::from_settings(&settings)?,
+            &settings,
+            metrics.clone(),
+        );
         let shutting_down = Arc::new(AtomicBool::new(false));
         let (stop_worker, stop_rx) = watch::channel(false);
+        let push_task = settings
+            .push
+            .run_worker
+            .then(|| tokio::spawn(push.clone().run(settings.clone(), stop_rx.clone())));
         let worker = settings
             .outbox
             .run_worker
@@ -105,6 +119,8 @@ impl Application {
             stop_worker,
             pool,
             outbox,
+            push,
+            push_task,
         })
     }
 
@@ -119,6 +135,11 @@ impl Application {
     /// The outbox worker, for tests that drain it deterministically.
     pub fn outbox(&self) -> &OutboxWorker {
         &self.outbox
+    }
+
+    /// The push worker, for tests that drain it deterministically.
+    pub fn push(&self) -> &PushWorker {
+        &self.push
     }
 
     /// A handle that starts a graceful shutdown from elsewhere.
@@ -140,7 +161,10 @@ impl Application {
         });
         self.server.await?;
         let _ = self.stop_worker.send(true);
-        for task in [self.worker, self.jobs].into_iter().flatten() {
+        for task in [self.worker, self.jobs, self.push_task]
+            .into_iter()
+            .flatten()
+        {
             let _ = task.await;
         }
         tracing::info!("stopped");

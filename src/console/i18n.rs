@@ -46,18 +46,7 @@ impl Lang {
     }
 }
 
-const WEEKDAYS_NB: [&str; 7] = [
-    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-];
-const WEEKDAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+use crate::domain::time::{WEEKDAYS_EN, WEEKDAYS_NB};
 const MONTHS_NB: [&str; 12] = [
     "januar",
     "februar",

@@ -24,7 +24,7 @@ use crate::db::series::SeriesRow;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::recurrence::{End, Freq, SeriesEventKind, weekday_str};
-use crate::domain::time::local_date;
+use crate::domain::time::{WEEKDAYS_EN, WEEKDAYS_NB, local_date};
 use crate::routes::state::AppState;
 use crate::services::reference;
 use crate::services::series::{self as service, NewSeries};
@@ -34,21 +34,14 @@ use crate::services::tasks::PrivateInput;
 /// Occurrences on one page of the series.
 const PAGE_SIZE: i64 = 50;
 
-const WEEKDAYS: [(&str, &str, &str); 7] = [
-    ("mo", "mandag", "Monday"),
-    ("tu", "tirsdag", "Tuesday"),
-    ("we", "onsdag", "Wednesday"),
-    ("th", "torsdag", "Thursday"),
-    ("fr", "fredag", "Friday"),
-    ("sa", "lørdag", "Saturday"),
-    ("su", "søndag", "Sunday"),
-];
+/// The rule's weekday codes, Monday first, as the form's checkboxes send them.
+const WEEKDAY_CODES: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
 
 fn weekday_name(lang: Lang, code: &str) -> &'static str {
-    WEEKDAYS
+    WEEKDAY_CODES
         .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or("", |(_, nb, en)| lang.t(nb, en))
+        .position(|c| *c == code)
+        .map_or("", |i| lang.t(WEEKDAYS_NB[i], WEEKDAYS_EN[i]))
 }
 
 /// The recurrence part of a new task's form, with the values as typed and their errors.
@@ -105,9 +98,15 @@ pub(super) fn form(lang: Lang, v: &Values, errors: &HashMap<String, String>) -> 
                 )
             },
         ],
-        weekdays: WEEKDAYS
+        weekdays: WEEKDAY_CODES
             .iter()
-            .map(|(code, nb, en)| (*code, lang.t(nb, en), v.by_weekday.iter().any(|d| d == code)))
+            .map(|code| {
+                (
+                    *code,
+                    weekday_name(lang, code),
+                    v.by_weekday.iter().any(|d| d == code),
+                )
+            })
             .collect(),
         weekday_error: errors.get("recurrence.by_weekday").cloned(),
         tail: vec![

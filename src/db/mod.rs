@@ -6,12 +6,15 @@
 //! against one new database all succeed.
 
 pub mod console;
+pub mod devices;
 pub mod funding;
 pub mod idempotency;
 pub mod invitations;
+pub mod listen;
 pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
+pub mod push_outbox;
 pub mod qualifications;
 pub mod rate_limits;
 pub mod reference;

@@ -206,6 +206,21 @@ pub async fn existing_category_ids(
         .await
 }
 
+/// The Norwegian and English names of these categories, by id.
+pub async fn category_names(
+    conn: &mut impl crate::db::PgConn,
+    ids: &[Uuid],
+) -> QueryResult<Vec<(Uuid, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    categories::table
+        .filter(categories::id.eq_any(ids))
+        .select((categories::id, categories::name_nb, categories::name_en))
+        .load(conn)
+        .await
+}
+
 pub async fn find_council(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -350,6 +350,11 @@ diesel::table! {
         notify_invitation -> Bool,
         notify_new_tasks_digest -> Bool,
         notify_qualification_expiring -> Bool,
+        push_task_changed -> Bool,
+        push_task_cancelled -> Bool,
+        push_reminder -> Bool,
+        push_invitation -> Bool,
+        push_spot_opened -> Bool,
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -400,6 +405,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    devices (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token -> Text,
+        platform -> Text,
+        app_version -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    push_outbox (id) {
+        id -> Uuid,
+        notification_id -> Uuid,
+        device_id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(category_qualifications -> categories (category_id));
 diesel::joinable!(category_qualifications -> qualifications (qualification_id));
 diesel::joinable!(qualification_records -> qualifications (qualification_id));
@@ -435,11 +469,16 @@ diesel::joinable!(tasks -> users (created_by));
 diesel::joinable!(user_category_opt_outs -> categories (category_id));
 diesel::joinable!(user_totp -> users (user_id));
 diesel::joinable!(user_category_opt_outs -> users (user_id));
+diesel::joinable!(devices -> users (user_id));
+diesel::joinable!(push_outbox -> devices (device_id));
+diesel::joinable!(push_outbox -> users (user_id));
 diesel::joinable!(users -> councils (council_id));
 diesel::joinable!(users -> service_units (service_unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
+    devices,
+    push_outbox,
     category_qualifications,
     claims,
     console_sessions,

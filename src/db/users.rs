@@ -31,6 +31,11 @@ pub struct UserRow {
     pub notify_invitation: bool,
     pub notify_new_tasks_digest: bool,
     pub notify_qualification_expiring: bool,
+    pub push_task_changed: bool,
+    pub push_task_cancelled: bool,
+    pub push_reminder: bool,
+    pub push_invitation: bool,
+    pub push_spot_opened: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -71,6 +76,11 @@ pub struct UserChanges {
     pub notify_invitation: Option<bool>,
     pub notify_new_tasks_digest: Option<bool>,
     pub notify_qualification_expiring: Option<bool>,
+    pub push_task_changed: Option<bool>,
+    pub push_task_cancelled: Option<bool>,
+    pub push_reminder: Option<bool>,
+    pub push_invitation: Option<bool>,
+    pub push_spot_opened: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -329,6 +339,8 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
     diesel::delete(email_outbox::table.filter(email_outbox::user_id.eq(id)))
         .execute(conn)
         .await?;
+    // Devices go, and their pushes with them (the foreign key cascades).
+    crate::db::devices::delete_all_of_user(conn, id).await?;
     diesel::update(users::table.find(id))
         .set((
             users::email.eq(format!("erased-{}@erased.invalid", id.simple())),
@@ -346,6 +358,11 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
             users::notify_invitation.eq(false),
             users::notify_new_tasks_digest.eq(false),
             users::notify_qualification_expiring.eq(false),
+            users::push_task_changed.eq(false),
+            users::push_task_cancelled.eq(false),
+            users::push_reminder.eq(false),
+            users::push_invitation.eq(false),
+            users::push_spot_opened.eq(false),
             users::erased_at.eq(diesel::dsl::now),
             users::updated_at.eq(diesel::dsl::now),
         ))
@@ -417,6 +434,11 @@ impl UserRow {
             notify_invitation: true,
             notify_new_tasks_digest: false,
             notify_qualification_expiring: true,
+            push_task_changed: true,
+            push_task_cancelled: true,
+            push_reminder: true,
+            push_invitation: true,
+            push_spot_opened: false,
             active: true,
             created_at: now,
             updated_at: now,

@@ -73,6 +73,7 @@ pub mod follow;
 pub mod funding;
 pub mod ids;
 pub mod notification;
+pub mod push;
 pub mod qualification;
 pub mod recurrence;
 pub mod report;

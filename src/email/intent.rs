@@ -38,6 +38,10 @@ pub struct TaskFacts {
     /// Active claims and spots when the email was written (the unit's "2 of 3 taken").
     pub claimed: i32,
     pub spots: i32,
+    /// The task's category: what a push names instead of the title (absent in rows
+    /// written before pushes existed).
+    #[serde(default)]
+    pub category_id: Option<Uuid>,
 }
 
 impl TaskFacts {
@@ -49,6 +53,7 @@ impl TaskFacts {
             area_hint: task.area_hint.clone(),
             claimed: task.active_claims,
             spots: task.spots,
+            category_id: Some(task.category_id),
         }
     }
 }
@@ -237,6 +242,7 @@ mod tests {
             area_hint: None,
             claimed: 1,
             spots: 2,
+            category_id: None,
         };
         for intent in [
             Intent::PasswordResetRequest,

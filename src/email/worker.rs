@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use lettre::message::Mailbox;
-use rand::Rng;
 use secrecy::ExposeSecret;
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use chrono::Utc;
@@ -237,7 +236,7 @@ impl OutboxWorker {
                     Outcome::Dead
                 }
                 Err(SendError::Transient(e)) => {
-                    let delay = backoff(&self.config, row.attempts);
+                    let delay = self.config.backoff(row.attempts);
                     outbox::mark_retry(&mut conn, row.id, delay, &e).await?;
                     Outcome::Retry
                 }
@@ -338,81 +337,15 @@ impl OutboxWorker {
     }
 
     /// Runs until `shutdown` turns true, finishing the batch in hand first.
-    pub async fn run(self, settings: Settings, mut shutdown: watch::Receiver<bool>) {
-        let wake = Arc::new(Notify::new());
-        let listener = tokio::spawn(listen_for_new_rows(
+    pub async fn run(self, settings: Settings, shutdown: watch::Receiver<bool>) {
+        crate::db::listen::drain_loop(
             settings.database_url.expose_secret().to_owned(),
-            wake.clone(),
-            shutdown.clone(),
-        ));
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            let handled = match self.drain_once().await {
-                Ok(n) => n,
-                Err(e) => {
-                    tracing::warn!(error = %e, "outbox drain failed; will try again");
-                    0
-                }
-            };
-            if handled > 0 {
-                continue;
-            }
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(self.config.idle_poll) => {}
-                _ = shutdown.changed() => {}
-            }
-        }
-        listener.abort();
-        tracing::info!("outbox worker stopped");
+            "dugnad_email_outbox",
+            self.config.idle_poll,
+            shutdown,
+            "email outbox",
+            || self.drain_once(),
+        )
+        .await;
     }
-}
-
-/// Wakes the worker whenever another transaction commits new outbox rows.
-async fn listen_for_new_rows(url: String, wake: Arc<Notify>, shutdown: watch::Receiver<bool>) {
-    while !*shutdown.borrow() {
-        match tokio_postgres::connect(&url, crate::db::tls::connector()).await {
-            Ok((client, mut connection)) => {
-                let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-                let driver = tokio::spawn(async move {
-                    let mut messages =
-                        futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
-                    while let Some(message) = messages.next().await {
-                        match message {
-                            Ok(tokio_postgres::AsyncMessage::Notification(_)) => {
-                                let _ = tx.send(());
-                            }
-                            Ok(_) => {}
-                            Err(_) => break,
-                        }
-                    }
-                });
-                if client
-                    .batch_execute("LISTEN dugnad_email_outbox")
-                    .await
-                    .is_ok()
-                {
-                    while rx.recv().await.is_some() {
-                        wake.notify_one();
-                    }
-                }
-                driver.abort();
-            }
-            Err(e) => tracing::debug!(error = %e, "outbox listener cannot connect; polling only"),
-        }
-        tokio::time::sleep(Duration::from_secs(2)).await;
-    }
-}
-
-/// Exponential backoff with ±50 % jitter: base × 2^(attempt−1), capped.
-pub fn backoff(config: &OutboxSettings, attempts: i32) -> Duration {
-    let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
-    let raw = config
-        .base_backoff
-        .saturating_mul(2u32.saturating_pow(exp))
-        .min(config.max_backoff);
-    let factor = rand::rng().random_range(0.5..1.5);
-    raw.mul_f64(factor)
 }

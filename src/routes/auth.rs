@@ -113,11 +113,21 @@ pub async fn refresh(
         .json(pair))
 }
 
+/// `POST /auth/logout`: the refresh token's family dies; with `device_token`, the
+/// device stops getting pushes too.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutRequest {
+    pub refresh_token: String,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub device_token: Option<String>,
+}
+
 pub async fn logout(
     state: web::Data<AppState>,
-    body: JsonBody<RefreshRequest>,
+    body: JsonBody<LogoutRequest>,
 ) -> ApiResult<HttpResponse> {
-    accounts::logout(&state, &body.refresh_token).await?;
+    accounts::logout(&state, &body.refresh_token, body.device_token.as_deref()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

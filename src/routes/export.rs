@@ -48,6 +48,21 @@ pub struct ExportResponse {
     pub emails: Vec<ExportEmail>,
     pub qualifications: Vec<super::qualifications::RecordResponse>,
     pub series_follows: Vec<ExportFollow>,
+    pub devices: Vec<super::devices::DeviceResponse>,
+    pub pushes: Vec<ExportPush>,
+}
+
+/// A push written for one of the person's devices: what it said and how it went.
+#[derive(Debug, Serialize)]
+pub struct ExportPush {
+    pub device_id: uuid::Uuid,
+    pub kind: String,
+    pub status: String,
+    pub payload: serde_json::Value,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -101,6 +116,19 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
             .map(|f| ExportFollow {
                 series_id: f.series_id,
                 follow: super::series::FollowResponse::of(f, Utc::now()),
+            })
+            .collect(),
+        devices: data.devices.into_iter().map(Into::into).collect(),
+        pushes: data
+            .pushes
+            .into_iter()
+            .map(|p| ExportPush {
+                device_id: p.device_id,
+                kind: p.kind,
+                status: p.status,
+                payload: p.payload,
+                created_at: p.created_at,
+                sent_at: p.sent_at,
             })
             .collect(),
     };

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod body;
 pub mod councils;
+pub mod devices;
 pub mod export;
 pub mod extract;
 pub mod funding;
@@ -85,6 +86,9 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
     s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
     s.route(Method::GET, "/api/v1/me/export", export::export);
+    s.route(Method::POST, "/api/v1/me/devices", devices::register);
+    s.route(Method::GET, "/api/v1/me/devices", devices::mine);
+    s.route(Method::DELETE, "/api/v1/me/devices/{id}", devices::forget);
     s.route(Method::GET, "/api/v1/me/invitations", invitations::mine);
     s.route(
         Method::POST,

@@ -29,6 +29,16 @@ pub struct Notifications {
     pub qualification_expiring: bool,
 }
 
+/// What a person's devices are told of (on by default, but a spot that opened).
+#[derive(Debug, Serialize)]
+pub struct PushNotifications {
+    pub task_changed: bool,
+    pub task_cancelled: bool,
+    pub reminder: bool,
+    pub invitation: bool,
+    pub spot_opened: bool,
+}
+
 /// A person's account as they themselves and admins see it.
 #[derive(Debug, Serialize)]
 pub struct UserResponse {
@@ -45,6 +55,7 @@ pub struct UserResponse {
     pub active: bool,
     pub category_opt_outs: Vec<Uuid>,
     pub notifications: Notifications,
+    pub push_notifications: PushNotifications,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
@@ -60,6 +71,13 @@ impl UserResponse {
                 invitation: row.notify_invitation,
                 new_tasks_digest: row.notify_new_tasks_digest,
                 qualification_expiring: row.notify_qualification_expiring,
+            },
+            push_notifications: PushNotifications {
+                task_changed: row.push_task_changed,
+                task_cancelled: row.push_task_cancelled,
+                reminder: row.push_reminder,
+                invitation: row.push_invitation,
+                spot_opened: row.push_spot_opened,
             },
             id: row.id,
             email: row.email,
@@ -109,6 +127,8 @@ pub struct UpdateMeRequest {
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub notifications: Option<NotificationChanges>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub push_notifications: Option<accounts::PushChanges>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub current_password: Option<String>,
@@ -134,6 +154,7 @@ pub async fn update_me(
             invitable: b.invitable,
             category_opt_outs: b.category_opt_outs,
             notifications: b.notifications,
+            push_notifications: b.push_notifications,
             email: b.email,
             current_password: b.current_password,
         },

@@ -467,11 +467,20 @@ fn within_grace(row: &token_db::RefreshTokenRow) -> bool {
 }
 
 /// Ends the session the refresh token belongs to (its whole family).
-pub async fn logout(state: &Context, refresh_token: &str) -> Result<(), DomainError> {
+/// Ends the session of `refresh_token` (its whole family) and, with `device_token`,
+/// forgets that device of the token's owner. An unknown token changes nothing.
+pub async fn logout(
+    state: &Context,
+    refresh_token: &str,
+    device_token: Option<&str>,
+) -> Result<(), DomainError> {
     let hash = tokens::hash(refresh_token);
     let mut conn = state.pool.get().await?;
     if let Some(row) = token_db::find_refresh(&mut conn, &hash).await? {
         token_db::revoke_family(&mut conn, row.family_id).await?;
+        if let Some(device) = device_token {
+            crate::db::devices::delete_token_of_user(&mut conn, row.user_id, device.trim()).await?;
+        }
     }
     Ok(())
 }
@@ -578,6 +587,22 @@ pub struct NotificationChanges {
     pub qualification_expiring: Option<bool>,
 }
 
+/// Push preferences, each optional in a PATCH.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushChanges {
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub task_changed: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub task_cancelled: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub reminder: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub invitation: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub spot_opened: Option<bool>,
+}
+
 /// What `PATCH /me` may change.
 #[derive(Debug, Default)]
 pub struct ProfileChanges {
@@ -588,6 +613,7 @@ pub struct ProfileChanges {
     pub invitable: Option<bool>,
     pub category_opt_outs: Option<Vec<Uuid>>,
     pub notifications: Option<NotificationChanges>,
+    pub push_notifications: Option<PushChanges>,
     pub email: Option<String>,
     /// Required with a new `email`: a stolen access token alone cannot move the account.
     pub current_password: Option<String>,
@@ -648,6 +674,13 @@ pub async fn update_profile(
         changes.notify_invitation = n.invitation;
         changes.notify_new_tasks_digest = n.new_tasks_digest;
         changes.notify_qualification_expiring = n.qualification_expiring;
+    }
+    if let Some(p) = &input.push_notifications {
+        changes.push_task_changed = p.task_changed;
+        changes.push_task_cancelled = p.task_cancelled;
+        changes.push_reminder = p.reminder;
+        changes.push_invitation = p.invitation;
+        changes.push_spot_opened = p.spot_opened;
     }
     let new_email = match &input.email {
         Some(raw) => v.check("email", EmailAddress::parse(raw)),

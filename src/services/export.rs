@@ -32,6 +32,9 @@ pub struct Export {
     pub qualifications: Vec<crate::db::qualifications::RecordRow>,
     /// The series the caller follows or followed.
     pub follows: Vec<crate::db::series::FollowRow>,
+    /// The caller's devices and the pushes written for them.
+    pub devices: Vec<crate::db::devices::DeviceRow>,
+    pub pushes: Vec<crate::db::push_outbox::PushRow>,
 }
 
 pub async fn export(
@@ -68,5 +71,7 @@ pub async fn export(
         emails,
         qualifications: crate::db::qualifications::records_of(conn, user.id).await?,
         follows: crate::db::series::follows_of(conn, user.id).await?,
+        devices: crate::db::devices::of_user(conn, user.id).await?,
+        pushes: crate::db::push_outbox::of_user(conn, user.id).await?,
     })
 }

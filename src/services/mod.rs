@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod devices;
 pub mod erasure;
 pub mod export;
 pub mod funding;

@@ -263,6 +263,8 @@ pub async fn update(
         let updated = users_db::update(conn, id, &changes).await?;
         if input.active == Some(false) && current.active {
             token_db::revoke_all_for_user(conn, id).await?;
+            // A deactivated person's devices get nothing more; their pushes go with them.
+            crate::db::devices::delete_all_of_user(conn, id).await?;
             // A deactivated person holds no tasks: their claims are released and the units
             // told, as for any release.
             crate::services::tasks::release_all_of(conn, id, Some(admin.id)).await?;

@@ -5,11 +5,13 @@ use std::time::Duration;
 
 use dugnad::db::DbPool;
 use dugnad::email::worker::OutboxWorker;
+use dugnad::push::worker::PushWorker;
 use dugnad::settings::Settings;
 use dugnad::startup::{Application, ShutdownHandle};
 use serde_json::Value;
 
 use crate::support::db::TestDatabase;
+use crate::support::fcm::FcmPeer;
 use crate::support::smtp::SmtpServer;
 
 /// A response already read and checked against `openapi.yaml` by [`TestApp::send`].
@@ -51,6 +53,9 @@ pub struct TestApp {
     pub smtp: SmtpServer,
     pub settings: Settings,
     outbox: OutboxWorker,
+    push: PushWorker,
+    /// The FCM peer, for a test spawned with [`TestApp::spawn_with_push`].
+    pub fcm: Option<FcmPeer>,
     shutdown: ShutdownHandle,
     /// Set by a test that leaves emails in the outbox on purpose (see `Drop`).
     pending_mail_expected: std::sync::atomic::AtomicBool,
@@ -70,7 +75,12 @@ impl Drop for TestApp {
             return;
         }
         let url = self.db.url.clone();
-        let pending = std::thread::spawn(move || {
+        let received: Vec<String> = self
+            .fcm
+            .as_ref()
+            .map(|f| f.received().iter().map(|r| r.body.to_string()).collect())
+            .unwrap_or_default();
+        let (pending, leaked) = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -79,18 +89,43 @@ impl Drop for TestApp {
                 let client = dugnad::db::raw_connect(&url).await.ok()?;
                 let rows = client
                     .query(
-                        "SELECT kind || ' (' || status || ')' FROM email_outbox WHERE status IN ('pending', 'dead') ORDER BY id",
+                        "SELECT 'email ' || kind || ' (' || status || ')' FROM email_outbox WHERE status IN ('pending', 'dead') \
+                         UNION ALL \
+                         SELECT 'push ' || kind || ' (' || status || ')' FROM push_outbox WHERE status IN ('pending', 'dead')",
                         &[],
                     )
                     .await
                     .ok()?;
-                Some(rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>())
+                let pending = rows.iter().map(|r| r.get::<_, String>(0)).collect::<Vec<_>>();
+                // What a lock screen must never show: a title staff wrote, anything of a
+                // private block, a person's name (longer than a few letters, so that no
+                // ordinary word matches by chance).
+                let secrets = client
+                    .query(
+                        "SELECT title FROM tasks UNION SELECT title FROM task_series \
+                         UNION SELECT unnest(ARRAY[address, recipient_name, recipient_phone, notes]) FROM task_private \
+                         UNION SELECT name FROM users",
+                        &[],
+                    )
+                    .await
+                    .ok()?;
+                let leaked: Vec<String> = secrets
+                    .iter()
+                    .filter_map(|r| r.get::<_, Option<String>>(0))
+                    .filter(|s| s.chars().count() >= 5)
+                    .filter(|s| received.iter().any(|body| body.contains(s.as_str())))
+                    .collect();
+                Some((pending, leaked))
             })
         })
         .join()
         .ok()
         .flatten()
         .unwrap_or_default();
+        assert!(
+            leaked.is_empty(),
+            "a push carried a title, a private field or a name: {leaked:?}"
+        );
         assert!(
             pending.is_empty(),
             "the test left undelivered emails it did not expect: {pending:?} \
@@ -114,6 +149,10 @@ pub fn test_settings(database_url: &str, smtp_url: &str) -> Settings {
     settings.db_pool_size = 4;
     settings.http_workers = 1;
     settings.outbox.run_worker = false;
+    settings.push.run_worker = false;
+    settings.push.send_timeout = Duration::from_secs(2);
+    settings.push.base_backoff = Duration::from_secs(60);
+    settings.push.max_attempts = 5;
     settings.outbox.send_timeout = Duration::from_secs(2);
     settings.outbox.base_backoff = Duration::from_secs(60);
     settings.outbox.max_attempts = 5;
@@ -138,6 +177,21 @@ impl TestApp {
         Self::run(app, db, smtp, settings)
     }
 
+    /// Spawns with FCM delivery to a loopback peer ([`TestApp::fcm`]).
+    pub async fn spawn_with_push() -> Self {
+        let peer = FcmPeer::start().await;
+        let dir = std::env::temp_dir().join(format!("dugnad-fcm-{}", uuid::Uuid::now_v7()));
+        let credentials = peer.credentials_file(&dir);
+        let endpoint = peer.endpoint();
+        let mut app = Self::spawn_with(|s| {
+            s.fcm_credentials = Some(credentials);
+            s.fcm_endpoint = endpoint.parse().expect("peer URL");
+        })
+        .await;
+        app.fcm = Some(peer);
+        app
+    }
+
     /// Spawns against a database that is not prepared (e.g. unreachable).
     pub async fn spawn_unmigrated(database_url: String) -> Self {
         let db = TestDatabase::unborn();
@@ -155,6 +209,7 @@ impl TestApp {
         let port = app.port();
         let pool = app.pool().clone();
         let outbox = app.outbox().clone();
+        let push = app.push().clone();
         let shutdown = app.shutdown_handle();
         tokio::spawn(app.run_until_stopped());
         Self {
@@ -168,6 +223,8 @@ impl TestApp {
             smtp,
             settings,
             outbox,
+            push,
+            fcm: None,
             shutdown,
             pending_mail_expected: std::sync::atomic::AtomicBool::new(false),
             db,
@@ -216,6 +273,19 @@ impl TestApp {
         let mut total = 0;
         loop {
             let n = self.outbox.drain_once().await.expect("outbox drain");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+    }
+
+    /// Delivers every due push row, as the background worker would; returns how many
+    /// rows it handled.
+    pub async fn drain_pushes(&self) -> usize {
+        let mut total = 0;
+        loop {
+            let n = self.push.drain_once().await.expect("push drain");
             if n == 0 {
                 return total;
             }

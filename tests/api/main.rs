@@ -20,6 +20,7 @@ mod operations;
 mod outbox;
 mod privacy;
 mod properties;
+mod push;
 mod qualifications;
 mod reference;
 mod reports;

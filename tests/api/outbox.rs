@@ -24,6 +24,7 @@ fn sample_email(to: &str) -> NewEmail {
                 area_hint: Some("Østre Halsen".into()),
                 claimed: 1,
                 spots: 2,
+                category_id: None,
             },
             unit: UnitFacts {
                 name: "Hjemmetjenesten".into(),
@@ -325,7 +326,7 @@ async fn without_smtp_url_emails_are_written_as_eml_files() {
 fn backoff_grows_exponentially_with_jitter_and_a_cap() {
     let config = dugnad::settings::OutboxSettings::default();
     for attempt in 1..=20 {
-        let d = dugnad::email::worker::backoff(&config, attempt);
+        let d = config.backoff(attempt);
         let exp = config.base_backoff * 2u32.pow((attempt as u32 - 1).min(20));
         let nominal = exp.min(config.max_backoff);
         assert!(

@@ -1,0 +1,188 @@
+//! What a push notification may say and to which devices: the platforms, the kinds a
+//! device is told of, and the short text a lock screen shows. No I/O.
+//!
+//! A lock screen is public, so the text is made of the category's name, the local time
+//! and the area hint — never the title staff wrote, the private block or a person's name.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Language;
+use super::notification::NotificationKind;
+use super::time::{WEEKDAYS_EN, WEEKDAYS_NB};
+
+/// Where the app runs; FCM reaches both (iOS through APNs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Android,
+    Ios,
+}
+
+impl Platform {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Android => "android",
+            Self::Ios => "ios",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Android, Self::Ios]
+            .into_iter()
+            .find(|p| p.as_str() == s)
+    }
+}
+
+/// The longest device token accepted (FCM's are about 160 characters).
+pub const MAX_TOKEN_LEN: usize = 4096;
+
+/// Checks a device token as a client sent it: one line, 1–4096 characters.
+pub fn check_token(token: &str) -> Result<String, String> {
+    let t = token.trim();
+    if t.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if t.chars().count() > MAX_TOKEN_LEN {
+        return Err(format!("must be at most {MAX_TOKEN_LEN} characters"));
+    }
+    if t.chars().any(char::is_control) {
+        return Err("must be one line, without control characters".into());
+    }
+    Ok(t.to_owned())
+}
+
+/// The kinds a device is told of; each has its own push preference.
+pub const PUSHED: [NotificationKind; 4] = [
+    NotificationKind::TaskChanged,
+    NotificationKind::TaskCancelled,
+    NotificationKind::Reminder,
+    NotificationKind::Invitation,
+];
+
+/// What a lock screen shows: a heading by kind and a line of public facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushText {
+    pub title: String,
+    pub body: String,
+}
+
+/// The text of a push of `kind` about a task in `category` starting at `starts_at`
+/// (shown in `zone`), in the area `area_hint`. `None` for a kind no device is told of.
+pub fn text(
+    kind: NotificationKind,
+    language: Language,
+    category: &str,
+    starts_at: DateTime<Utc>,
+    zone: chrono_tz::Tz,
+    area_hint: Option<&str>,
+) -> Option<PushText> {
+    let en = language == Language::En;
+    let title = match kind {
+        NotificationKind::TaskChanged if en => "A task you have taken has changed",
+        NotificationKind::TaskChanged => "En oppgave du har tatt, er endret",
+        NotificationKind::TaskCancelled if en => "A task you have taken is cancelled",
+        NotificationKind::TaskCancelled => "En oppgave du har tatt, er avlyst",
+        NotificationKind::Reminder if en => "Reminder: you have a task tomorrow",
+        NotificationKind::Reminder => "Påminnelse: du har en oppgave i morgen",
+        NotificationKind::Invitation if en => "You are invited to a task",
+        NotificationKind::Invitation => "Du er invitert til en oppgave",
+        _ => return None,
+    };
+    let local = starts_at.with_timezone(&zone);
+    let day = local.weekday().num_days_from_monday() as usize;
+    let when = if en {
+        format!(
+            "{} {}/{} {:02}:{:02}",
+            WEEKDAYS_EN[day],
+            local.day(),
+            local.month(),
+            local.hour(),
+            local.minute()
+        )
+    } else {
+        format!(
+            "{} {}.{}. kl. {:02}.{:02}",
+            WEEKDAYS_NB[day],
+            local.day(),
+            local.month(),
+            local.hour(),
+            local.minute()
+        )
+    };
+    let mut parts = vec![category.trim().to_owned(), when];
+    if let Some(area) = area_hint.map(str::trim).filter(|a| !a.is_empty()) {
+        parts.push(area.to_owned());
+    }
+    Some(PushText {
+        title: title.to_owned(),
+        body: parts.join(" · "),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("instant")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_push_says_the_category_the_local_time_and_the_area_in_the_persons_language() {
+        let oslo = chrono_tz::Europe::Oslo;
+        let nb = text(
+            NotificationKind::Reminder,
+            Language::Nb,
+            "Turer og friluft",
+            at("2026-12-08T13:00:00Z"),
+            oslo,
+            Some("Torstrand"),
+        )
+        .expect("a reminder is pushed");
+        assert_eq!(nb.title, "Påminnelse: du har en oppgave i morgen");
+        assert_eq!(
+            nb.body,
+            "Turer og friluft · tirsdag 8.12. kl. 14.00 · Torstrand"
+        );
+        let en = text(
+            NotificationKind::TaskCancelled,
+            Language::En,
+            "Walks and outdoors",
+            at("2027-06-01T08:30:00Z"),
+            oslo,
+            None,
+        )
+        .expect("a cancellation is pushed");
+        assert_eq!(en.body, "Walks and outdoors · Tuesday 1/6 10:30");
+    }
+
+    #[test]
+    fn only_the_pushed_kinds_have_a_text() {
+        for kind in NotificationKind::ALL {
+            let made = text(
+                kind,
+                Language::Nb,
+                "Kategori",
+                Utc::now(),
+                chrono_tz::Europe::Oslo,
+                None,
+            );
+            assert_eq!(made.is_some(), PUSHED.contains(&kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_token_is_one_non_empty_line_and_platforms_read_back() {
+        assert_eq!(check_token("  abc:123 "), Ok("abc:123".into()));
+        assert!(check_token("").is_err());
+        assert!(check_token("a\nb").is_err());
+        assert!(check_token(&"x".repeat(MAX_TOKEN_LEN + 1)).is_err());
+        for p in [Platform::Android, Platform::Ios] {
+            assert_eq!(Platform::parse(p.as_str()), Some(p));
+        }
+        assert_eq!(Platform::parse("windows"), None);
+    }
+}
