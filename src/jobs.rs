@@ -39,6 +39,8 @@ pub struct JobReport {
     pub qualification_notices: usize,
     /// Occurrences of task series made up to eight weeks ahead.
     pub occurrences_generated: usize,
+    /// Tasks whose freed spot was broadcast to watchers and volunteers nearby.
+    pub spots_broadcast: usize,
 }
 
 /// Runs every job once, if no other process is running them. `None` when another holds
@@ -97,6 +99,10 @@ async fn run_jobs(
     let private_purged = crate::services::retention::purge(conn, now, settings.retention_days)
         .await?
         .len();
+    let spots_broadcast =
+        crate::services::watches::broadcast_due(conn, settings.timezone, settings.quiet_hours, now)
+            .await?;
+    crate::db::watches::end_started(conn, now).await?;
     let outbox_forgotten =
         crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?
             + crate::db::push_outbox::purge_older_than(conn, settings.outbox_retention_days)
@@ -147,6 +153,7 @@ async fn run_jobs(
         outbox_forgotten,
         qualification_notices,
         occurrences_generated,
+        spots_broadcast,
     };
     if report != JobReport::default() {
         tracing::info!(
@@ -154,6 +161,7 @@ async fn run_jobs(
             digests.sent = report.digests,
             qualifications.expiry_notices = report.qualification_notices,
             series.occurrences = report.occurrences_generated,
+            spots.broadcast = report.spots_broadcast,
             tasks.expired = report.expired,
             tasks.auto_completed = report.auto_completed,
             idempotency.forgotten = report.idempotency_keys_forgotten,

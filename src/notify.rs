@@ -91,6 +91,7 @@ pub fn wants(user: &UserRow, kind: NotificationKind) -> bool {
         NotificationKind::Invitation => user.notify_invitation,
         NotificationKind::NewTasksDigest => user.notify_new_tasks_digest,
         NotificationKind::QualificationExpiring => user.notify_qualification_expiring,
+        NotificationKind::SpotOpened => user.notify_spot_opened,
         _ => true,
     }
 }
@@ -106,8 +107,15 @@ pub fn wants_push(user: &UserRow, kind: NotificationKind) -> bool {
         NotificationKind::TaskCancelled => user.push_task_cancelled,
         NotificationKind::Reminder => user.push_reminder,
         NotificationKind::Invitation => user.push_invitation,
+        NotificationKind::SpotOpened => user.push_spot_opened,
         _ => false,
     }
+}
+
+/// A notification the person asked for in so many words (watching the task): it goes by
+/// every channel whatever the kind's preferences, while the account is active.
+fn asked_for(user: &UserRow, intent: &Intent) -> bool {
+    user.active && matches!(intent, Intent::SpotOpened { watching: true, .. })
 }
 
 /// The task a notification is about, when it is one a device may be told of.
@@ -117,6 +125,7 @@ fn pushed_task(intent: &Intent) -> Option<(NotificationKind, &TaskFacts)> {
         Intent::TaskCancelled { task, .. } => Some((NotificationKind::TaskCancelled, task)),
         Intent::Reminder { task, .. } => Some((NotificationKind::Reminder, task)),
         Intent::Invitation { task, .. } => Some((NotificationKind::Invitation, task)),
+        Intent::SpotOpened { task, .. } => Some((NotificationKind::SpotOpened, task)),
         _ => None,
     }
 }
@@ -132,7 +141,7 @@ async fn push_rows(
         .iter()
         .filter_map(|n| match &n.recipient {
             Recipient::User(user) => pushed_task(&n.intent)
-                .filter(|(kind, _)| wants_push(user, *kind))
+                .filter(|(kind, _)| asked_for(user, &n.intent) || wants_push(user, *kind))
                 .and_then(|(kind, task)| Some((user.as_ref(), kind, task, task.category_id?))),
             _ => None,
         })
@@ -185,11 +194,9 @@ fn rows(notifications: &[Notification]) -> Vec<NewEmail> {
     notifications
         .iter()
         .filter_map(|n| match &n.recipient {
-            Recipient::User(user) => n
-                .intent
-                .kind()
-                .is_none_or(|kind| wants(user, kind))
-                .then(|| NewEmail::to_user(user, n.intent.clone())),
+            Recipient::User(user) => (asked_for(user, &n.intent)
+                || n.intent.kind().is_none_or(|kind| wants(user, kind)))
+            .then(|| NewEmail::to_user(user, n.intent.clone())),
             Recipient::UserAt { user, address } => n
                 .intent
                 .kind()

@@ -61,6 +61,8 @@ pub struct Settings {
     pub fcm_endpoint: Url,
     /// How the push outbox is drained (the email outbox's knobs, its own values).
     pub push: OutboxSettings,
+    /// When no freed spot is broadcast (local time); `None` when turned off.
+    pub quiet_hours: Option<crate::domain::push::QuietHours>,
 }
 
 /// Timeouts that turn an unreachable or overloaded database into a quick 503.
@@ -175,6 +177,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_VAR_DIR",
     "DUGNAD_FCM_CREDENTIALS",
     "DUGNAD_FCM_ENDPOINT",
+    "DUGNAD_QUIET_HOURS",
     "RUST_LOG",
 ];
 
@@ -407,6 +410,15 @@ impl Settings {
             }
         };
 
+        // Unset is the default; set but empty turns the quiet hours off.
+        let quiet_hours = match lookup("DUGNAD_QUIET_HOURS") {
+            None => crate::domain::push::QuietHours::parse("22-07").unwrap_or_default(),
+            Some(raw) => crate::domain::push::QuietHours::parse(&raw).unwrap_or_else(|m| {
+                errors.push(err("DUGNAD_QUIET_HOURS", m));
+                None
+            }),
+        };
+
         if !errors.is_empty() {
             return Err(SettingsError(errors));
         }
@@ -437,6 +449,7 @@ impl Settings {
             fcm_credentials,
             fcm_endpoint,
             push: OutboxSettings::default(),
+            quiet_hours,
         })
     }
 

@@ -1,4 +1,5 @@
-//! The admins' outbox page: pending and dead emails, masked, and a retry per email.
+//! The admins' outbox page: pending and dead emails (masked) and pushes (by device), and
+//! a retry for each.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -31,23 +32,46 @@ pub async fn show(
         let listing = Listing::parse(q.status.as_deref()).unwrap_or(Listing::Pending);
         let mut conn = state.pool.get().await?;
         let rows = service::list(&mut conn, &s.user, listing, None, 200).await?;
+        let pushes = service::list_pushes(&mut conn, &s.user, listing, None, 200).await?;
         let tz = state.settings.timezone;
         let page = Outbox {
             f: Frame::of(
                 &req,
                 &state,
                 &s,
-                lang.t("Utboks for e-post", "Email outbox"),
+                lang.t("Utboks for e-post og push", "Email and push outbox"),
                 "/console/outbox",
             ),
             dead: listing == Listing::Dead,
-            notice: q.done.as_deref().map(|_| {
-                lang.t(
-                    "E-posten er lagt i køen igjen.",
-                    "The email is back in the queue.",
-                )
+            notice: q.done.as_deref().map(|done| {
+                if done == "push" {
+                    lang.t(
+                        "Pushvarselet er lagt i køen igjen.",
+                        "The push is back in the queue.",
+                    )
+                } else {
+                    lang.t(
+                        "E-posten er lagt i køen igjen.",
+                        "The email is back in the queue.",
+                    )
+                }
                 .to_owned()
             }),
+            pushes: pushes
+                .into_iter()
+                .take(200)
+                .map(|r| {
+                    let device = r.device_id.simple().to_string();
+                    (
+                        r.id.to_string(),
+                        r.kind,
+                        format!("…{}", &device[device.len() - 8..]),
+                        r.attempts,
+                        i18n::short_datetime(lang, tz, r.next_attempt_at),
+                        r.last_error.unwrap_or_default(),
+                    )
+                })
+                .collect(),
             rows: rows
                 .into_iter()
                 .take(200)
@@ -85,6 +109,25 @@ pub async fn retry(
         Ok(http::redirect(
             "/console/outbox?status=pending&done=retried",
         ))
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+pub async fn retry_push(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let id =
+            Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such push"))?;
+        let mut conn = state.pool.get().await?;
+        service::retry_push(&mut conn, &s.user, id).await?;
+        Ok(http::redirect("/console/outbox?status=pending&done=push"))
     }
     .await;
     finish(&req, &state, result)

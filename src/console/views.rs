@@ -460,6 +460,8 @@ pub struct Outbox {
     pub dead: bool,
     pub notice: Option<String>,
     pub rows: Vec<(String, String, String, i32, String, String)>,
+    /// Pushes of the same status: id, kind, device, attempts, next attempt, last error.
+    pub pushes: Vec<(String, String, String, i32, String, String)>,
 }
 
 #[derive(Template)]

@@ -26,6 +26,7 @@ pub mod tasks;
 pub mod tls;
 pub mod tokens;
 pub mod users;
+pub mod watches;
 
 use std::time::Duration;
 

@@ -202,6 +202,12 @@ pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
     .optional()
 }
 
+pub async fn exists(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(push_outbox::table.find(id)))
+        .get_result(conn)
+        .await
+}
+
 /// The pushes written for a person, for their export.
 pub async fn of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<PushRow>> {
     push_outbox::table

@@ -355,6 +355,7 @@ diesel::table! {
         push_reminder -> Bool,
         push_invitation -> Bool,
         push_spot_opened -> Bool,
+        notify_spot_opened -> Bool,
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -434,6 +435,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    spot_openings (task_id) {
+        task_id -> Uuid,
+        pending_since -> Nullable<Timestamptz>,
+        leavers -> Array<Uuid>,
+        last_broadcast_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    task_watches (task_id, user_id) {
+        task_id -> Uuid,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(category_qualifications -> categories (category_id));
 diesel::joinable!(category_qualifications -> qualifications (qualification_id));
 diesel::joinable!(qualification_records -> qualifications (qualification_id));
@@ -472,11 +490,16 @@ diesel::joinable!(user_category_opt_outs -> users (user_id));
 diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(push_outbox -> devices (device_id));
 diesel::joinable!(push_outbox -> users (user_id));
+diesel::joinable!(spot_openings -> tasks (task_id));
+diesel::joinable!(task_watches -> tasks (task_id));
+diesel::joinable!(task_watches -> users (user_id));
 diesel::joinable!(users -> councils (council_id));
 diesel::joinable!(users -> service_units (service_unit_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     categories,
+    spot_openings,
+    task_watches,
     devices,
     push_outbox,
     category_qualifications,

@@ -36,6 +36,7 @@ pub struct UserRow {
     pub push_reminder: bool,
     pub push_invitation: bool,
     pub push_spot_opened: bool,
+    pub notify_spot_opened: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -81,6 +82,7 @@ pub struct UserChanges {
     pub push_reminder: Option<bool>,
     pub push_invitation: Option<bool>,
     pub push_spot_opened: Option<bool>,
+    pub notify_spot_opened: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -341,6 +343,7 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
         .await?;
     // Devices go, and their pushes with them (the foreign key cascades).
     crate::db::devices::delete_all_of_user(conn, id).await?;
+    crate::db::watches::delete_of_user(conn, id).await?;
     diesel::update(users::table.find(id))
         .set((
             users::email.eq(format!("erased-{}@erased.invalid", id.simple())),
@@ -363,6 +366,7 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
             users::push_reminder.eq(false),
             users::push_invitation.eq(false),
             users::push_spot_opened.eq(false),
+            users::notify_spot_opened.eq(false),
             users::erased_at.eq(diesel::dsl::now),
             users::updated_at.eq(diesel::dsl::now),
         ))
@@ -439,6 +443,7 @@ impl UserRow {
             push_reminder: true,
             push_invitation: true,
             push_spot_opened: false,
+            notify_spot_opened: false,
             active: true,
             created_at: now,
             updated_at: now,

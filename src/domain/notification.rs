@@ -26,10 +26,12 @@ pub enum NotificationKind {
     /// Following a series gave the volunteer a new occurrence. Never turned off: it is the
     /// only word they get of a claim made in their name, and it carries the way out.
     FollowClaim,
+    /// A spot opened on a task the person watches, or near them if they asked for that.
+    SpotOpened,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -47,6 +49,7 @@ impl NotificationKind {
         Self::InactivityWarning,
         Self::QualificationExpiring,
         Self::FollowClaim,
+        Self::SpotOpened,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +71,7 @@ impl NotificationKind {
             Self::InactivityWarning => "inactivity_warning",
             Self::QualificationExpiring => "qualification_expiring",
             Self::FollowClaim => "follow_claim",
+            Self::SpotOpened => "spot_opened",
         }
     }
 
@@ -86,6 +90,7 @@ impl NotificationKind {
                 | Self::Invitation
                 | Self::NewTasksDigest
                 | Self::QualificationExpiring
+                | Self::SpotOpened
         )
     }
 
@@ -114,7 +119,7 @@ mod tests {
                 .iter()
                 .filter(|k| k.is_optional())
                 .count(),
-            7
+            8
         );
     }
 }

@@ -53,11 +53,12 @@ pub fn check_token(token: &str) -> Result<String, String> {
 }
 
 /// The kinds a device is told of; each has its own push preference.
-pub const PUSHED: [NotificationKind; 4] = [
+pub const PUSHED: [NotificationKind; 5] = [
     NotificationKind::TaskChanged,
     NotificationKind::TaskCancelled,
     NotificationKind::Reminder,
     NotificationKind::Invitation,
+    NotificationKind::SpotOpened,
 ];
 
 /// What a lock screen shows: a heading by kind and a line of public facts.
@@ -87,6 +88,8 @@ pub fn text(
         NotificationKind::Reminder => "Påminnelse: du har en oppgave i morgen",
         NotificationKind::Invitation if en => "You are invited to a task",
         NotificationKind::Invitation => "Du er invitert til en oppgave",
+        NotificationKind::SpotOpened if en => "A spot is free – first to claim it gets it",
+        NotificationKind::SpotOpened => "En plass er ledig – først til å ta den får den",
         _ => return None,
     };
     let local = starts_at.with_timezone(&zone);
@@ -118,6 +121,40 @@ pub fn text(
         title: title.to_owned(),
         body: parts.join(" · "),
     })
+}
+
+/// The hours in which no broadcast of a freed spot goes out (`DUGNAD_QUIET_HOURS`, local
+/// time): from `start` o'clock up to `end` o'clock, across midnight when `start > end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl QuietHours {
+    /// `"22-07"`; an empty text is no quiet hours at all.
+    pub fn parse(raw: &str) -> Result<Option<Self>, String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        let bad = || format!("must be two hours such as 22-07 (or empty for none), not `{raw}`");
+        let (a, b) = raw.split_once('-').ok_or_else(bad)?;
+        let hour = |s: &str| s.trim().parse::<u32>().ok().filter(|h| *h < 24);
+        match (hour(a), hour(b)) {
+            (Some(start), Some(end)) if start != end => Ok(Some(Self { start, end })),
+            _ => Err(bad()),
+        }
+    }
+
+    /// Whether the local hour `hour` (0–23) is quiet.
+    pub fn contains(self, hour: u32) -> bool {
+        if self.start < self.end {
+            (self.start..self.end).contains(&hour)
+        } else {
+            hour >= self.start || hour < self.end
+        }
+    }
 }
 
 #[cfg(test)]
@@ -171,6 +208,19 @@ mod tests {
                 None,
             );
             assert_eq!(made.is_some(), PUSHED.contains(&kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn quiet_hours_run_across_midnight_and_an_empty_setting_turns_them_off() {
+        let q = QuietHours::parse("22-07").expect("valid").expect("some");
+        assert!(q.contains(22) && q.contains(23) && q.contains(0) && q.contains(6));
+        assert!(!q.contains(7) && !q.contains(12) && !q.contains(21));
+        let day = QuietHours::parse("9-17").expect("valid").expect("some");
+        assert!(day.contains(9) && day.contains(16) && !day.contains(17) && !day.contains(8));
+        assert_eq!(QuietHours::parse(" "), Ok(None));
+        for bad in ["22", "22-24", "x-7", "7-7"] {
+            assert!(QuietHours::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -152,6 +152,13 @@ pub enum Intent {
         name: Option<String>,
         tasks: Vec<TaskFacts>,
     },
+    /// A spot opened on a task: to a watcher of it (`watching`), or to a volunteer who
+    /// asked to hear of spots near them.
+    SpotOpened {
+        name: Option<String>,
+        task: TaskFacts,
+        watching: bool,
+    },
     InactivityWarning {
         name: Option<String>,
     },
@@ -197,6 +204,7 @@ impl Intent {
             Self::Reminder { .. } => K::Reminder,
             Self::Invitation { .. } => K::Invitation,
             Self::NewTasksDigest { .. } => K::NewTasksDigest,
+            Self::SpotOpened { .. } => K::SpotOpened,
             Self::InactivityWarning { .. } => K::InactivityWarning,
             Self::QualificationExpiring { .. } => K::QualificationExpiring,
             Self::Legacy { .. } => return None,

@@ -234,6 +234,11 @@ pub fn render(
         Intent::NewTasksDigest { name, tasks } => {
             task_messages::digest(ctx, l, name.as_deref(), tasks)
         }
+        Intent::SpotOpened {
+            name,
+            task,
+            watching,
+        } => task_messages::spot_opened(ctx, l, name.as_deref(), task, *watching),
     };
     Ok(match unsubscribe {
         Some(u) => Composed {

@@ -391,6 +391,37 @@ pub fn invitation(
     )
 }
 
+/// A spot opened: the first to claim it in the app gets it; nobody is given it.
+pub fn spot_opened(
+    ctx: &RenderContext<'_>,
+    l: Language,
+    name: Option<&str>,
+    task: &TaskFacts,
+    watching: bool,
+) -> Draft {
+    let why = match (l, watching) {
+        (Language::Nb, true) => "Du følger med på dette oppdraget, og nå er en plass ledig:",
+        (Language::Nb, false) => "En plass er blitt ledig på et oppdrag i nærheten av deg:",
+        (Language::En, true) => "You are watching this task, and a spot is now free:",
+        (Language::En, false) => "A spot has become free on a task near you:",
+    };
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(format!("{why} {}", facts(ctx, task, l)))
+        .paragraph(l.pick(
+            "Den som først tar plassen i appen, får den. Passer det ikke, trenger du ikke gjøre noe.",
+            "Whoever takes the spot first in the app gets it. If it does not suit you, there is nothing to do.",
+        ))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id));
+    Draft::new(
+        body,
+        match l {
+            Language::Nb => format!("Ledig plass: {}", task.title),
+            Language::En => format!("Spot free: {}", task.title),
+        },
+    )
+}
+
 /// The daily digest: new open tasks that match the reader's council and categories.
 pub fn digest(
     ctx: &RenderContext<'_>,

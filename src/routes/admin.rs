@@ -1,4 +1,5 @@
-//! `/api/v1/admin/outbox`: pending and dead emails, and putting one back in the queue.
+//! `/api/v1/admin/outbox` and `/api/v1/admin/push-outbox`: pending and dead emails and
+//! pushes, and putting one back in the queue.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -7,6 +8,7 @@ use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
 use crate::db::outbox::OutboxRow;
+use crate::db::push_outbox::PushRow;
 use crate::email::mask_address;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
@@ -99,4 +101,84 @@ pub async fn retry_outbox(
     let mut conn = state.pool.get().await?;
     let row = service::retry(&mut conn, &user, id).await?;
     Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
+}
+
+/// A push as operators see it: the device, never its token or the text.
+#[derive(Debug, Serialize)]
+pub struct PushItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub user_id: Uuid,
+    pub device_id: Uuid,
+    pub status: String,
+    pub attempts: i32,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::domain::time::millis_opt")]
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl From<PushRow> for PushItem {
+    fn from(r: PushRow) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            user_id: r.user_id,
+            device_id: r.device_id,
+            status: r.status,
+            attempts: r.attempts,
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        }
+    }
+}
+
+pub async fn list_push_outbox(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    query: web::Query<OutboxQuery>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let q = query.into_inner();
+    let listing = Listing::parse(q.status.as_deref())
+        .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .parse()?;
+    let mut conn = state.pool.get().await?;
+    let rows = service::list_pushes(
+        &mut conn,
+        &user,
+        listing,
+        page.after.map(|c| c.id),
+        page.limit,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Paginated::from_rows(
+        rows,
+        page.limit,
+        |r| Cursor {
+            key: String::new(),
+            id: r.id,
+        },
+        PushItem::from,
+    )))
+}
+
+pub async fn retry_push(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+) -> ApiResult<HttpResponse> {
+    permissions::require_admin(&user)?;
+    let mut conn = state.pool.get().await?;
+    let row = service::retry_push(&mut conn, &user, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(PushItem::from(row)))
 }

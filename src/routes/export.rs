@@ -50,6 +50,15 @@ pub struct ExportResponse {
     pub series_follows: Vec<ExportFollow>,
     pub devices: Vec<super::devices::DeviceResponse>,
     pub pushes: Vec<ExportPush>,
+    pub watches: Vec<ExportWatch>,
+}
+
+/// A task the person watches, and since when.
+#[derive(Debug, Serialize)]
+pub struct ExportWatch {
+    pub task_id: uuid::Uuid,
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub watching_since: DateTime<Utc>,
 }
 
 /// A push written for one of the person's devices: what it said and how it went.
@@ -129,6 +138,14 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
                 payload: p.payload,
                 created_at: p.created_at,
                 sent_at: p.sent_at,
+            })
+            .collect(),
+        watches: data
+            .watches
+            .into_iter()
+            .map(|(task_id, watching_since)| ExportWatch {
+                task_id,
+                watching_since,
             })
             .collect(),
     };

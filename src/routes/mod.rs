@@ -21,6 +21,7 @@ pub mod series;
 pub mod state;
 pub mod tasks;
 pub mod users;
+pub mod watches;
 
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::Method;
@@ -86,6 +87,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::POST, "/api/v1/me/password", users::change_password);
     s.route(Method::GET, "/api/v1/me/claims", tasks::my_claims);
     s.route(Method::GET, "/api/v1/me/export", export::export);
+    s.route(Method::GET, "/api/v1/me/watches", watches::mine);
     s.route(Method::POST, "/api/v1/me/devices", devices::register);
     s.route(Method::GET, "/api/v1/me/devices", devices::mine);
     s.route(Method::DELETE, "/api/v1/me/devices/{id}", devices::forget);
@@ -171,6 +173,8 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::POST, "/api/v1/tasks/{id}/complete", tasks::complete);
     s.route(Method::POST, "/api/v1/tasks/{id}/claim", tasks::claim);
     s.route(Method::POST, "/api/v1/tasks/{id}/release", tasks::release);
+    s.route(Method::PUT, "/api/v1/tasks/{id}/watch", watches::watch);
+    s.route(Method::DELETE, "/api/v1/tasks/{id}/watch", watches::unwatch);
     s.route(Method::GET, "/api/v1/tasks/{id}/claims", tasks::claims);
     s.route(Method::GET, "/api/v1/tasks/{id}/events", tasks::events);
     s.route(
@@ -249,6 +253,16 @@ pub fn register<S: RouteSink>(s: &mut S) {
         Method::POST,
         "/api/v1/admin/outbox/{id}/retry",
         admin::retry_outbox,
+    );
+    s.route(
+        Method::GET,
+        "/api/v1/admin/push-outbox",
+        admin::list_push_outbox,
+    );
+    s.route(
+        Method::POST,
+        "/api/v1/admin/push-outbox/{id}/retry",
+        admin::retry_push,
     );
     s.route(
         Method::GET,

@@ -27,6 +27,7 @@ pub struct Notifications {
     pub invitation: bool,
     pub new_tasks_digest: bool,
     pub qualification_expiring: bool,
+    pub spot_opened: bool,
 }
 
 /// What a person's devices are told of (on by default, but a spot that opened).
@@ -71,6 +72,7 @@ impl UserResponse {
                 invitation: row.notify_invitation,
                 new_tasks_digest: row.notify_new_tasks_digest,
                 qualification_expiring: row.notify_qualification_expiring,
+                spot_opened: row.notify_spot_opened,
             },
             push_notifications: PushNotifications {
                 task_changed: row.push_task_changed,

@@ -585,6 +585,8 @@ pub struct NotificationChanges {
     pub new_tasks_digest: Option<bool>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub qualification_expiring: Option<bool>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub spot_opened: Option<bool>,
 }
 
 /// Push preferences, each optional in a PATCH.
@@ -674,6 +676,7 @@ pub async fn update_profile(
         changes.notify_invitation = n.invitation;
         changes.notify_new_tasks_digest = n.new_tasks_digest;
         changes.notify_qualification_expiring = n.qualification_expiring;
+        changes.notify_spot_opened = n.spot_opened;
     }
     if let Some(p) = &input.push_notifications {
         changes.push_task_changed = p.task_changed;

@@ -35,6 +35,8 @@ pub struct Export {
     /// The caller's devices and the pushes written for them.
     pub devices: Vec<crate::db::devices::DeviceRow>,
     pub pushes: Vec<crate::db::push_outbox::PushRow>,
+    /// The tasks the caller watches: (task, since).
+    pub watches: Vec<(Uuid, DateTime<Utc>)>,
 }
 
 pub async fn export(
@@ -73,5 +75,6 @@ pub async fn export(
         follows: crate::db::series::follows_of(conn, user.id).await?,
         devices: crate::db::devices::of_user(conn, user.id).await?,
         pushes: crate::db::push_outbox::of_user(conn, user.id).await?,
+        watches: crate::db::watches::all_of_user(conn, user.id).await?,
     })
 }

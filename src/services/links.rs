@@ -59,6 +59,7 @@ pub async fn unsubscribe(
         Some(NotificationKind::QualificationExpiring) => {
             changes.notify_qualification_expiring = off;
         }
+        Some(NotificationKind::SpotOpened) => changes.notify_spot_opened = off,
         _ => return Err(dead_link()),
     }
     let user = users_db::find(conn, user_id).await?.ok_or_else(dead_link)?;

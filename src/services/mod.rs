@@ -33,6 +33,7 @@ pub mod series;
 pub mod sessions;
 pub mod tasks;
 pub mod users;
+pub mod watches;
 
 use std::sync::Arc;
 

@@ -14,7 +14,7 @@ use crate::db::tasks::{
 use crate::db::{qualifications as qualification_db, reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::domain::ids::TaskId;
+use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
 use crate::domain::time::{check_instant, local_date};
 use crate::email::intent::greeting_name;
@@ -438,6 +438,10 @@ pub async fn update(
     }
     let updated = db::update(conn, id, &changes).await?;
     db::insert_event(conn, id, Some(user.id), EventKind::Updated, &fields).await?;
+    // More spots on a task that was full: a spot opened, for its watchers.
+    if updated.spots > task.spots && task.status == TaskStatus::Filled {
+        crate::services::watches::spot_opened(conn, &updated, None).await?;
+    }
     // Claimants hear about it (the email names no values, private or not).
     let mut notices = Vec::new();
     for claim in db::active_claims_of_task(conn, id).await? {
@@ -806,7 +810,7 @@ pub async fn release_locked(
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, actor, EventKind::Released, &[]).await?;
-    spot_reopened(conn, task).await?;
+    spot_reopened(conn, task, claim).await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
     Ok(released)
 }
@@ -820,14 +824,20 @@ pub async fn void_locked(
 ) -> Result<ClaimRow, DomainError> {
     let voided = db::void_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, None, EventKind::ClaimVoided, &[]).await?;
-    spot_reopened(conn, task).await?;
+    spot_reopened(conn, task, claim).await?;
     Ok(voided)
 }
 
-/// After a claim ended on the locked `task`: a filled task that opened again says so,
-/// and the unit is told a spot is free.
-async fn spot_reopened(conn: &mut AsyncPgConnection, task: &TaskRow) -> Result<(), DomainError> {
+/// After `claim` ended on the locked `task`: a filled task that opened again says so,
+/// the unit is told a spot is free, and the spot waits for its broadcast (never to the
+/// one who left).
+async fn spot_reopened(
+    conn: &mut AsyncPgConnection,
+    task: &TaskRow,
+    claim: &ClaimRow,
+) -> Result<(), DomainError> {
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
+    crate::services::watches::spot_opened(conn, &after, Some(UserId(claim.volunteer_id))).await?;
     if task.status == TaskStatus::Filled && after.status == TaskStatus::Open {
         db::insert_event(conn, task.id, None, EventKind::Reopened, &[]).await?;
     }

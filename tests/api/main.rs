@@ -26,4 +26,5 @@ mod reference;
 mod reports;
 mod rules;
 mod series;
+mod spots;
 mod tasks;

@@ -215,8 +215,8 @@ async fn one_click_unsubscribe_turns_off_exactly_that_kind() {
         .collect();
     assert_eq!(
         off,
-        BTreeSet::from(["claim_confirmation", "new_tasks_digest"]),
-        "digest is off by default"
+        BTreeSet::from(["claim_confirmation", "new_tasks_digest", "spot_opened"]),
+        "the digest and spots nearby are off by default"
     );
 
     // Security emails cannot be turned off: a reset still arrives.

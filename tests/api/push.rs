@@ -298,10 +298,82 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
         1,
         "only the 429 waits its hour: {rows:?}"
     );
+    // The admins see both waiting pushes, by device, and can put one back in the queue.
+    let admin = app.admin().await;
+    let waiting: Value = app
+        .get_as(
+            "/api/v1/admin/push-outbox?status=pending",
+            &admin.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let items = waiting["items"].as_array().expect("items").clone();
+    assert_eq!(items.len(), 2, "{waiting}");
+    assert!(
+        !waiting.to_string().contains("phone-"),
+        "no token in the view"
+    );
+    assert_problem(
+        app.get_as("/api/v1/admin/push-outbox", &kari.access_token)
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let mut console = crate::console::Browser::new(&app);
+    assert_eq!(
+        console
+            .sign_in(&admin.email, crate::helpers::TEST_PASSWORD)
+            .await
+            .status,
+        303
+    );
+    let page = console.get("/console/outbox").await;
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        page.body.matches("/console/outbox/push/").count(),
+        2,
+        "{}",
+        page.body
+    );
+    let held = items
+        .iter()
+        .find(|i| i["last_error"].as_str().is_some_and(|e| e.contains("429")))
+        .expect("the 429");
+    let retried = app
+        .post(
+            &format!("/api/v1/admin/push-outbox/{}/retry", id_of(held)),
+            Some(&admin.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(retried.status(), 200);
+    assert_eq!(
+        push_rows(&app)
+            .await
+            .iter()
+            .filter(|r| r["held_back"] == true)
+            .count(),
+        0,
+        "due now"
+    );
     app.sql("UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending'")
         .await;
     assert_eq!(app.drain_pushes().await, 2);
     assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
+    assert_problem(
+        app.post(
+            &format!("/api/v1/admin/push-outbox/{}/retry", id_of(held)),
+            Some(&admin.access_token),
+            json!({}),
+        )
+        .await,
+        409,
+        "conflict",
+    )
+    .await;
 
     // A 401 to a cached token: one new grant, the same message again, delivered.
     let grants = peer.grants();
