@@ -474,12 +474,18 @@ pub async fn logout(
     refresh_token: &str,
     device_token: Option<&str>,
 ) -> Result<(), DomainError> {
+    let device = device_token
+        .map(|t| {
+            crate::domain::push::check_token(t)
+                .map_err(|m| DomainError::invalid_field("device_token", m))
+        })
+        .transpose()?;
     let hash = tokens::hash(refresh_token);
     let mut conn = state.pool.get().await?;
     if let Some(row) = token_db::find_refresh(&mut conn, &hash).await? {
         token_db::revoke_family(&mut conn, row.family_id).await?;
-        if let Some(device) = device_token {
-            crate::db::devices::delete_token_of_user(&mut conn, row.user_id, device.trim()).await?;
+        if let Some(device) = &device {
+            crate::db::devices::delete_token_of_user(&mut conn, row.user_id, device).await?;
         }
     }
     Ok(())
