@@ -10,8 +10,9 @@
 //! Scenarios: `database` (backends killed, database restarted), `smtp` (4xx, 5xx, hanging,
 //! down), `crash` (SIGKILL and restart), `sigterm` (in-flight requests complete),
 //! `scale-out` (two processes on one database), `tls` (a database that refuses connections
-//! without TLS, reached with `sslmode=require`). Each is capped at two minutes. The shared
-//! PostgreSQL server is never touched.
+//! without TLS, reached with `sslmode=require`), `push` (freed spots broadcast to watchers'
+//! phones while FCM fails, throttles, hangs and recovers). Each is capped at two minutes.
+//! The shared PostgreSQL server is never touched.
 
 #[path = "lab/mod.rs"]
 mod lab;
@@ -32,7 +33,15 @@ use lab::smtp::{Behaviour, SmtpServer};
 use lab::{Cluster, ServerProcess};
 
 const SCENARIO_LIMIT: Duration = Duration::from_secs(120);
-const ALL: &[&str] = &["database", "smtp", "crash", "sigterm", "scale-out", "tls"];
+const ALL: &[&str] = &[
+    "database",
+    "smtp",
+    "crash",
+    "sigterm",
+    "scale-out",
+    "tls",
+    "push",
+];
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -202,6 +211,7 @@ impl<'a> Lab<'a> {
             "crash" => self.crash().await,
             "sigterm" => self.sigterm().await,
             "scale-out" => self.scale_out().await,
+            "push" => self.push_faults().await,
             other => bail!("unknown scenario {other}"),
         }
     }
@@ -554,6 +564,230 @@ impl<'a> Lab<'a> {
             .await?
             .get(0);
         ensure!(dead > 0, "the 5xx period left no dead email");
+        Ok(())
+    }
+
+    /// Volunteers with phones watch full tasks; the holders release them one after another
+    /// while FCM answers 503, then 429 with `Retry-After`, then hangs, then recovers, and
+    /// the lab runs the periodic jobs as a second process would. Every freed spot reaches
+    /// its watcher's phone exactly once; no push is dead, lost or sent twice.
+    async fn push_faults(&self) -> anyhow::Result<()> {
+        use lab::fcm::{Answer, FcmPeer};
+        const TASKS: usize = 80;
+        let peer = FcmPeer::start().await;
+        let mut env = self.env.clone();
+        env.push((
+            "DUGNAD_FCM_CREDENTIALS".into(),
+            peer.credentials_file(&self.log_dir)
+                .to_string_lossy()
+                .into_owned(),
+        ));
+        env.push(("DUGNAD_FCM_ENDPOINT".into(), peer.endpoint()));
+        // The lab runs at any hour: no quiet hours here.
+        env.push(("DUGNAD_QUIET_HOURS".into(), String::new()));
+        let server =
+            ServerProcess::start(&self.binary, &env, self.log_dir.join("serve.log")).await?;
+        let base = server.base();
+        let settings = Settings::from_lookup(|name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })?;
+        let pool = dugnad::db::build_pool(&settings)?;
+        let pg = self.pg().await?;
+        // One-spot tasks that need no qualification, each held by one volunteer and watched
+        // by another who has a phone.
+        let tasks: Vec<Uuid> = pg
+            .query(
+                "UPDATE tasks SET spots = 1 WHERE id IN ( \
+                   SELECT id FROM tasks t WHERE t.id = ANY($1) AND t.active_claims = 0 \
+                     AND NOT EXISTS (SELECT 1 FROM category_qualifications q WHERE q.category_id = t.category_id) \
+                   ORDER BY t.id LIMIT $2) RETURNING id",
+                &[&self.tasks, &(TASKS as i64)],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        ensure!(tasks.len() == TASKS, "only {} tasks fit", tasks.len());
+        let holders = &self.volunteers[..TASKS];
+        let watchers = &self.volunteers[TASKS..2 * TASKS];
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()?;
+        for (i, task) in tasks.iter().enumerate() {
+            let key = Uuid::new_v4().to_string();
+            let held = claim(&client, &base, *task, &self.jwt.issue(holders[i])?, &key).await;
+            ensure!(matches!(held, Ok((201, _))), "claim {i}: {held:?}");
+            let token = self.jwt.issue(watchers[i])?;
+            let device = client
+                .post(format!("{base}/api/v1/me/devices"))
+                .bearer_auth(&token)
+                .json(
+                    &serde_json::json!({"token": format!("lab-phone-{i}"), "platform": "android"}),
+                )
+                .send()
+                .await?
+                .status();
+            ensure!(device == 201, "device {i}: {device}");
+            let watch = client
+                .put(format!("{base}/api/v1/tasks/{task}/watch"))
+                .bearer_auth(&token)
+                .send()
+                .await?
+                .status();
+            ensure!(watch == 201, "watch {i}: {watch}");
+        }
+        println!("  {TASKS} full tasks, each watched by a volunteer with a phone");
+
+        let releases_done = Arc::new(AtomicBool::new(false));
+        let releases = async {
+            let mut statuses = Vec::new();
+            for (i, task) in tasks.iter().enumerate() {
+                let status = client
+                    .post(format!("{base}/api/v1/tasks/{task}/release"))
+                    .bearer_auth(self.jwt.issue(holders[i])?)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .map_err(|e| e.to_string());
+                statuses.push(status);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            releases_done.store(true, Ordering::Relaxed);
+            anyhow::Ok(statuses)
+        };
+        let faults = async {
+            for (answer, seconds) in [
+                (Answer::Accept, 1),
+                (Answer::Unavailable, 2),
+                (Answer::TooMany { retry_after: 1 }, 2),
+                (Answer::Hang, 2),
+            ] {
+                println!("  FCM: {answer:?}");
+                peer.answer_all(answer);
+                tokio::time::sleep(Duration::from_secs(seconds)).await;
+            }
+            peer.answer_all(Answer::Accept);
+            println!("  FCM: back");
+        };
+        let jobs = async {
+            // The periodic jobs, run by the lab as another process would: each run
+            // broadcasts the spots opened since the last.
+            let mut runs = 0;
+            loop {
+                let done = releases_done.load(Ordering::Relaxed);
+                if dugnad::jobs::run_once_at(&pool, &settings, chrono::Utc::now())
+                    .await?
+                    .is_some()
+                {
+                    runs += 1;
+                }
+                if done {
+                    return anyhow::Ok(runs);
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        };
+        let (statuses, (), runs) = tokio::join!(releases, faults, jobs);
+        let (statuses, runs) = (statuses?, runs?);
+        ensure!(
+            statuses.iter().all(|s| matches!(s, Ok(200))),
+            "a release failed: {statuses:?}"
+        );
+        println!(
+            "  {} releases answered 200; the jobs ran {runs} times",
+            statuses.len()
+        );
+        let waiting: i64 = pg
+            .query_one(
+                "SELECT count(*) FROM spot_openings WHERE pending_since IS NOT NULL",
+                &[],
+            )
+            .await?
+            .get(0);
+        ensure!(waiting == 0, "{waiting} freed spots were never broadcast");
+
+        // Retries wait out their backoff; the lab makes them due, as an admin's retry would.
+        let started = Instant::now();
+        loop {
+            let pending: i64 = pg
+                .query_one(
+                    "SELECT count(*) FROM push_outbox WHERE status = 'pending'",
+                    &[],
+                )
+                .await?
+                .get(0);
+            if pending == 0 {
+                break;
+            }
+            ensure!(
+                started.elapsed() < Duration::from_secs(60),
+                "{pending} pushes still pending after a minute"
+            );
+            pg.batch_execute(
+                "UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending' \
+                 AND next_attempt_at > now() + interval '1 second'",
+            )
+            .await?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let rows = pg
+            .query(
+                "SELECT payload->>'task_id', devices.token, push_outbox.status FROM push_outbox \
+                 JOIN devices ON devices.id = push_outbox.device_id",
+                &[],
+            )
+            .await?;
+        let mut written: HashMap<(String, String), usize> = HashMap::new();
+        for r in &rows {
+            ensure!(
+                r.get::<_, String>(2) == "sent",
+                "a push ended {}",
+                r.get::<_, String>(2)
+            );
+            *written.entry((r.get(0), r.get(1))).or_default() += 1;
+        }
+        let expected: HashSet<(String, String)> = tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.to_string(), format!("lab-phone-{i}")))
+            .collect();
+        ensure!(
+            written.keys().cloned().collect::<HashSet<_>>() == expected,
+            "the pushes written are not one per freed spot and its watcher"
+        );
+        ensure!(
+            written.values().all(|n| *n == 1),
+            "a freed spot was broadcast twice"
+        );
+        let received = peer.received();
+        let mut delivered: HashMap<(String, String), usize> = HashMap::new();
+        let mut failed = 0;
+        for m in &received {
+            if m.answered == 200 {
+                let task = m.body["message"]["data"]["task_id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                *delivered.entry((task, m.token.clone())).or_default() += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        ensure!(failed > 0, "FCM never failed: the scenario proved nothing");
+        ensure!(
+            delivered.keys().cloned().collect::<HashSet<_>>() == expected,
+            "a push was lost: {} of {} delivered",
+            delivered.len(),
+            expected.len()
+        );
+        let twice = delivered.values().filter(|n| **n > 1).count();
+        ensure!(twice == 0, "{twice} pushes were delivered twice");
+        println!(
+            "  {} pushes delivered once each after {failed} failed or hung attempts",
+            delivered.len()
+        );
+        println!("  {}", self.check_emails(0).await?);
+        drop(server);
         Ok(())
     }
 

@@ -10,6 +10,9 @@
 #[path = "../../tests/api/support/smtp.rs"]
 pub mod smtp;
 
+#[path = "../../tests/api/support/fcm.rs"]
+pub mod fcm;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -49,6 +49,8 @@ pub struct Received {
 #[derive(Default)]
 struct State {
     script: VecDeque<Answer>,
+    /// The answer once the script is used up (accept when none).
+    otherwise: Option<Answer>,
     received: Vec<Received>,
     grants: usize,
     refused_grants: Vec<String>,
@@ -131,7 +133,11 @@ async fn send(
             return HttpResponse::Unauthorized()
                 .json(json!({"error": {"code": 401, "status": "UNAUTHENTICATED"}}));
         }
-        let answer = s.script.pop_front().unwrap_or(Answer::Accept);
+        let answer = s
+            .script
+            .pop_front()
+            .or_else(|| s.otherwise.clone())
+            .unwrap_or(Answer::Accept);
         let status = match &answer {
             Answer::Accept => 200,
             Answer::Unauthorized => {
@@ -216,6 +222,11 @@ impl FcmPeer {
     /// Answers the next messages this way, in order (then accepts again).
     pub fn script(&self, answers: impl IntoIterator<Item = Answer>) {
         self.state.lock().expect("state").script.extend(answers);
+    }
+
+    /// Answers every message this way from now on, once the script is used up.
+    pub fn answer_all(&self, answer: Answer) {
+        self.state.lock().expect("state").otherwise = Some(answer);
     }
 
     pub fn received(&self) -> Vec<Received> {
