@@ -398,6 +398,22 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
     );
     assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
 
+    // FCM down for everything a while: every push waits, none is given up.
+    peer.answer_all(Answer::Unavailable);
+    edit("Følge til legen, femte tid").await;
+    assert_eq!(app.drain_pushes().await, 2);
+    assert!(
+        push_rows(&app)
+            .await
+            .iter()
+            .any(|r| r["status"] == "pending")
+    );
+    peer.answer_all(Answer::Accept);
+    app.sql("UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending'")
+        .await;
+    assert_eq!(app.drain_pushes().await, 2);
+    assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
+
     // A peer that never answers: the send times out (2 s here) and is tried again later.
     peer.script([Answer::Hang]);
     edit("Følge til legen, ny tid igjen").await;
@@ -432,7 +448,7 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
         "{metrics}"
     );
     assert!(
-        metrics.contains("dugnad_pushes_total{outcome=\"retry\"} 3"),
+        metrics.contains("dugnad_pushes_total{outcome=\"retry\"} 5"),
         "{metrics}"
     );
     app.deliver_mail().await;
