@@ -510,3 +510,65 @@ async fn a_push_preference_turned_off_sends_nothing_to_the_phone_and_the_email_s
     assert!(export["pushes"].as_array().expect("pushes").is_empty());
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn the_export_lists_devices_watches_and_pushes_and_erasure_leaves_none_of_them() {
+    let app = TestApp::spawn_with_push().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let kari = volunteer_with_phone(&app, "phone-kari", "nb").await;
+    let holder = app.volunteer().await;
+    let full = app.post_task(&staff, json!({})).await;
+    app.claimed(&holder, &id_of(&full)).await;
+    let watched = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/tasks/{}/watch", id_of(&full)),
+            Some(&kari.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(watched.status(), 201);
+    let held = app.post_task(&staff, json!({"spots": 2})).await;
+    app.claimed(&kari, &id_of(&held)).await;
+    let cancelled = app
+        .post(
+            &format!("/api/v1/tasks/{}/cancel", id_of(&held)),
+            Some(&staff.access_token),
+            json!({"reason": "Avlyst"}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(app.drain_pushes().await, 1);
+
+    let export: Value = app
+        .get_as("/api/v1/me/export", &kari.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(export["devices"].as_array().expect("devices").len(), 1);
+    assert_eq!(export["watches"][0]["task_id"], id_of(&full).as_str());
+    assert_eq!(export["pushes"][0]["kind"], "task_cancelled");
+    assert_eq!(export["pushes"][0]["status"], "sent");
+
+    let erased = app
+        .call(
+            reqwest::Method::DELETE,
+            "/api/v1/me",
+            Some(&kari.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(erased.status(), 204);
+    for table in ["devices", "task_watches", "push_outbox"] {
+        let left = app
+            .query_json(&format!(
+                "SELECT count(*) AS n FROM {table} WHERE user_id = '{}'",
+                kari.id
+            ))
+            .await;
+        assert_eq!(left[0]["n"], 0, "{table}");
+    }
+    app.deliver_mail().await;
+}

@@ -263,5 +263,21 @@ async fn a_spot_freed_at_night_waits_for_the_morning_and_a_watch_can_be_given_up
     );
     app.drain_pushes().await;
     assert_eq!(told(&app), ["phone-other", "phone-watcher"]);
+    // A watch ends at the start.
+    let start = DateTime::parse_from_rfc3339(task["starts_at"].as_str().expect("start"))
+        .expect("instant")
+        .with_timezone(&Utc);
+    assert_eq!(
+        app.query_json("SELECT user_id FROM task_watches")
+            .await
+            .len(),
+        1
+    );
+    run_jobs(&app, start + chrono::Duration::minutes(1)).await;
+    assert!(
+        app.query_json("SELECT user_id FROM task_watches")
+            .await
+            .is_empty()
+    );
     app.deliver_mail().await;
 }
