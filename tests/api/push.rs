@@ -572,3 +572,58 @@ async fn the_export_lists_devices_watches_and_pushes_and_erasure_leaves_none_of_
     }
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn two_workers_draining_at_once_deliver_each_push_once() {
+    let app = TestApp::spawn_with_push().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({"spots": 12})).await;
+    let id = id_of(&task);
+    for i in 0..12 {
+        let v = volunteer_with_phone(&app, &format!("phone-{i}"), "nb").await;
+        app.claimed(&v, &id).await;
+    }
+    let edited = app
+        .patch(
+            &format!("/api/v1/tasks/{id}"),
+            Some(&staff.access_token),
+            json!({"title": "Følge til legen, ny tid"}),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    // A second process's worker on the same database, with a small batch so both get work.
+    let mut settings = app.settings.clone();
+    settings.push.batch_size = 3;
+    let other = dugnad::push::worker::PushWorker::new(
+        app.pool.clone(),
+        dugnad::push::Transport::from_settings(&settings).expect("transport"),
+        &settings,
+        std::sync::Arc::new(dugnad::metrics::Metrics::default()),
+    );
+    let drain_other = async {
+        let mut total = 0;
+        loop {
+            let n = other.drain_once().await.expect("drain");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+    };
+    let (mine, theirs) = tokio::join!(app.drain_pushes(), drain_other);
+    assert_eq!(mine + theirs, 12, "each row leased once");
+    let mut tokens: Vec<String> = app
+        .fcm
+        .as_ref()
+        .expect("peer")
+        .received()
+        .into_iter()
+        .map(|m| m.token)
+        .collect();
+    tokens.sort();
+    let before = tokens.len();
+    tokens.dedup();
+    assert_eq!((before, tokens.len()), (12, 12), "one delivery per device");
+    app.deliver_mail().await;
+}
