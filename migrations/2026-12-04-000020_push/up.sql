@@ -6,7 +6,7 @@
 CREATE TABLE devices (
     id           uuid        PRIMARY KEY,
     user_id      uuid        NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    token        text        NOT NULL UNIQUE CHECK (char_length(token) BETWEEN 1 AND 4096),
+    token        text        NOT NULL UNIQUE CHECK (octet_length(token) BETWEEN 1 AND 1024),
     platform     text        NOT NULL CHECK (platform IN ('android', 'ios')),
     app_version  text        NULL CHECK (char_length(app_version) BETWEEN 1 AND 64),
     created_at   timestamptz NOT NULL DEFAULT now(),

@@ -34,17 +34,18 @@ impl Platform {
     }
 }
 
-/// The longest device token accepted (FCM's are about 160 characters).
-pub const MAX_TOKEN_LEN: usize = 4096;
+/// The longest device token accepted, in bytes (FCM's are about 160 ASCII characters);
+/// well under what a unique index on the column can hold.
+pub const MAX_TOKEN_LEN: usize = 1024;
 
-/// Checks a device token as a client sent it: one line, 1–4096 characters.
+/// Checks a device token as a client sent it: one line of 1–1024 bytes.
 pub fn check_token(token: &str) -> Result<String, String> {
     let t = token.trim();
     if t.is_empty() {
         return Err("must not be empty".into());
     }
-    if t.chars().count() > MAX_TOKEN_LEN {
-        return Err(format!("must be at most {MAX_TOKEN_LEN} characters"));
+    if t.len() > MAX_TOKEN_LEN {
+        return Err(format!("must be at most {MAX_TOKEN_LEN} bytes"));
     }
     if t.chars().any(char::is_control) {
         return Err("must be one line, without control characters".into());
@@ -230,6 +231,11 @@ mod tests {
         assert!(check_token("").is_err());
         assert!(check_token("a\nb").is_err());
         assert!(check_token(&"x".repeat(MAX_TOKEN_LEN + 1)).is_err());
+        assert!(check_token(&"ø".repeat(MAX_TOKEN_LEN / 2)).is_ok());
+        assert!(
+            check_token(&"ø".repeat(MAX_TOKEN_LEN / 2 + 1)).is_err(),
+            "counted in bytes"
+        );
         for p in [Platform::Android, Platform::Ios] {
             assert_eq!(Platform::parse(p.as_str()), Some(p));
         }
