@@ -474,6 +474,12 @@ pub async fn logout(
     refresh_token: &str,
     device_token: Option<&str>,
 ) -> Result<(), DomainError> {
+    if refresh_token.is_empty() {
+        return Err(DomainError::invalid_field(
+            "refresh_token",
+            "must not be empty",
+        ));
+    }
     let device = device_token
         .map(|t| {
             crate::domain::push::check_token(t)
