@@ -57,20 +57,45 @@ pub struct OutboxQuery {
     pub cursor: Option<String>,
 }
 
+impl OutboxQuery {
+    /// Which rows (pending unless asked) and which page of them.
+    fn parse(self) -> ApiResult<(Listing, crate::pagination::Page)> {
+        let listing = Listing::parse(self.status.as_deref())
+            .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
+        let page = PageQuery {
+            limit: self.limit,
+            cursor: self.cursor,
+        }
+        .parse()?;
+        Ok((listing, page))
+    }
+}
+
+/// One page of outbox rows, keyed by their (time-ordered) ids.
+fn page_of<R, T: Serialize>(
+    rows: Vec<R>,
+    limit: i64,
+    id: impl Fn(&R) -> Uuid,
+    item: impl FnMut(R) -> T,
+) -> HttpResponse {
+    HttpResponse::Ok().json(Paginated::from_rows(
+        rows,
+        limit,
+        |r| Cursor {
+            key: String::new(),
+            id: id(r),
+        },
+        item,
+    ))
+}
+
 pub async fn list_outbox(
     state: web::Data<AppState>,
     user: AuthUser,
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
-    let q = query.into_inner();
-    let listing = Listing::parse(q.status.as_deref())
-        .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
-    let page = PageQuery {
-        limit: q.limit,
-        cursor: q.cursor,
-    }
-    .parse()?;
+    let (listing, page) = query.into_inner().parse()?;
     let mut conn = state.pool.get().await?;
     let rows = service::list(
         &mut conn,
@@ -80,15 +105,7 @@ pub async fn list_outbox(
         page.limit,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_rows(
-        rows,
-        page.limit,
-        |r| Cursor {
-            key: String::new(),
-            id: r.id,
-        },
-        OutboxItem::from,
-    )))
+    Ok(page_of(rows, page.limit, |r| r.id, OutboxItem::from))
 }
 
 pub async fn retry_outbox(
@@ -144,14 +161,7 @@ pub async fn list_push_outbox(
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
-    let q = query.into_inner();
-    let listing = Listing::parse(q.status.as_deref())
-        .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
-    let page = PageQuery {
-        limit: q.limit,
-        cursor: q.cursor,
-    }
-    .parse()?;
+    let (listing, page) = query.into_inner().parse()?;
     let mut conn = state.pool.get().await?;
     let rows = service::list_pushes(
         &mut conn,
@@ -161,15 +171,7 @@ pub async fn list_push_outbox(
         page.limit,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(Paginated::from_rows(
-        rows,
-        page.limit,
-        |r| Cursor {
-            key: String::new(),
-            id: r.id,
-        },
-        PushItem::from,
-    )))
+    Ok(page_of(rows, page.limit, |r| r.id, PushItem::from))
 }
 
 pub async fn retry_push(
