@@ -14,14 +14,15 @@ use crate::db::tasks::TaskRow;
 use crate::db::users::UserRow;
 use crate::domain::task::ClaimStatus;
 
-/// Starts watching; false when the person watched it already.
+/// Starts watching. Returns whether the watch is new and since when it stands (an
+/// existing watch keeps its first time).
 pub async fn watch(
     conn: &mut AsyncPgConnection,
     task_id: Uuid,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> QueryResult<bool> {
-    diesel::insert_into(task_watches::table)
+) -> QueryResult<(bool, DateTime<Utc>)> {
+    let new = diesel::insert_into(task_watches::table)
         .values((
             task_watches::task_id.eq(task_id),
             task_watches::user_id.eq(user_id),
@@ -29,8 +30,14 @@ pub async fn watch(
         ))
         .on_conflict_do_nothing()
         .execute(conn)
-        .await
-        .map(|n| n > 0)
+        .await?
+        > 0;
+    let since = task_watches::table
+        .find((task_id, user_id))
+        .select(task_watches::created_at)
+        .first(conn)
+        .await?;
+    Ok((new, since))
 }
 
 /// Stops watching; false when the person did not watch it.

@@ -48,12 +48,15 @@ pub async fn watch(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    let now = Utc::now();
-    let (new, _) = service::watch(&mut conn, &user, id, now).await?;
-    let mine = service::mine(&mut conn, &user, now).await?;
-    let this = mine.into_iter().filter(|(_, t)| t.id == id).collect();
-    let mut answer = watches_of(&mut conn, &user, state.settings.timezone, this).await?;
-    let body = answer.pop();
+    let (new, since, task) = service::watch(&mut conn, &user, id, Utc::now()).await?;
+    let body = watches_of(
+        &mut conn,
+        &user,
+        state.settings.timezone,
+        vec![(since, task)],
+    )
+    .await?
+    .pop();
     Ok(if new {
         HttpResponse::Created().json(body)
     } else {

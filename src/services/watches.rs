@@ -26,13 +26,14 @@ pub const BROADCAST_GAP: Duration = Duration::hours(6);
 /// How close to the start the volunteers who asked hear of a spot (watchers always do).
 pub const NEAR_START: Duration = Duration::hours(72);
 
-/// Starts watching a full task that has not started. Returns whether the watch is new.
+/// Starts watching a full task that has not started. Returns whether the watch is new,
+/// since when it stands, and the task.
 pub async fn watch(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     task_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<(bool, DateTime<Utc>), DomainError> {
+) -> Result<(bool, DateTime<Utc>, TaskRow), DomainError> {
     if !user.role.may_claim() {
         return Err(DomainError::forbidden("only volunteers watch tasks"));
     }
@@ -60,8 +61,8 @@ pub async fn watch(
             "a spot is free: claim it instead of watching",
         ));
     }
-    let new = db::watch(conn, task_id, user.id, now).await?;
-    Ok((new, now))
+    let (new, since) = db::watch(conn, task_id, user.id, now).await?;
+    Ok((new, since, task))
 }
 
 /// Stops watching; 404 when the caller did not watch the task.
