@@ -593,7 +593,7 @@ impl<'a> Lab<'a> {
         let settings = Settings::from_lookup(|name| {
             env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
         })?;
-        let pool = dugnad::db::build_pool(&settings)?;
+        let pool = dugnad::db::build_pool(&settings, settings.db_pool_size)?;
         let pg = self.pg().await?;
         // One-spot tasks that need no qualification, each held by one volunteer and watched
         // by another who has a phone.

@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -60,7 +60,8 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let pool = db::build_pool(&settings)?;
+        let pool = db::build_pool(&settings, db::BACKGROUND_POOL_SIZE)?;
+        let request_pools: Arc<[DbPool]> = db::build_request_pools(&settings)?.into();
         let metrics = Arc::new(Metrics::default());
         let mailer = Mailer::from_settings(&settings)?;
         let outbox = OutboxWorker::new(pool.clone(), mailer, &settings, metrics.clone());
@@ -85,14 +86,20 @@ impl Application {
             .run_worker
             .then(|| tokio::spawn(crate::jobs::run(pool.clone(), settings.clone(), stop_rx)));
 
-        let state = web::Data::new(AppState {
-            ctx: UseCases::new(pool.clone(), &settings),
-            metrics,
-            shutting_down: shutting_down.clone(),
-        });
+        let ctx = UseCases::new(pool.clone(), &settings);
+        let next_pool = Arc::new(AtomicUsize::new(0));
+        let closing = shutting_down.clone();
+        // Called once on each worker thread: each takes a request pool of its own.
         let server = HttpServer::new(move || {
+            let n = next_pool.fetch_add(1, Ordering::Relaxed) % request_pools.len();
+            let state = web::Data::new(AppState {
+                ctx: ctx.with_pool(request_pools[n].clone()),
+                request_pools: request_pools.clone(),
+                metrics: metrics.clone(),
+                shutting_down: closing.clone(),
+            });
             let mut app = App::new()
-                .app_data(state.clone())
+                .app_data(state)
                 .app_data(query_config())
                 .app_data(path_config())
                 .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))

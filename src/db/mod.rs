@@ -66,8 +66,43 @@ const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
 /// every connection; the benchmark's replay uses the same.
 pub const PLAN_CACHE_MODE: &str = "force_generic_plan";
 
-/// Builds the pool once per process. Connections are opened lazily.
-pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
+/// Connections of the pool for a process's background work: the email and push workers
+/// and the periodic jobs, one connection each at a time, and one to spare.
+pub const BACKGROUND_POOL_SIZE: usize = 4;
+
+/// The pools for requests: `DUGNAD_DB_POOL_SIZE` split evenly over the HTTP worker
+/// threads, one pool each. A connection's driver runs on the runtime that opened it, and
+/// connections are opened lazily by the first task that needs one; a pool per thread keeps
+/// each request's round trips on its own thread. One pool shared by every thread let a
+/// request borrow a connection opened by another thread or by the background work, and
+/// each round trip then crossed threads twice: measured with the load benchmark, 436
+/// against 683 claims/s and 1,201 against 2,504 browse pages/s (docs/PERFORMANCE.md).
+pub fn build_request_pools(settings: &Settings) -> anyhow::Result<Vec<DbPool>> {
+    let workers = settings.http_workers.max(1);
+    let each = settings.db_pool_size.div_ceil(workers);
+    (0..workers).map(|_| build_pool(settings, each)).collect()
+}
+
+/// The request pools' figures added up, as one pool of the process would show them.
+pub fn pools_status(pools: &[DbPool]) -> deadpool::Status {
+    pools.iter().map(DbPool::status).fold(
+        deadpool::Status {
+            max_size: 0,
+            size: 0,
+            available: 0,
+            waiting: 0,
+        },
+        |sum, s| deadpool::Status {
+            max_size: sum.max_size + s.max_size,
+            size: sum.size + s.size,
+            available: sum.available + s.available,
+            waiting: sum.waiting + s.waiting,
+        },
+    )
+}
+
+/// Builds a pool of at most `size` connections. Connections are opened lazily.
+pub fn build_pool(settings: &Settings, size: usize) -> anyhow::Result<DbPool> {
     let statement_timeout_ms = settings.database.statement_timeout.as_millis();
     let statement_log = settings.database.statement_log.clone();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
@@ -101,7 +136,7 @@ pub fn build_pool(settings: &Settings) -> anyhow::Result<DbPool> {
         config,
     );
     Pool::builder(manager)
-        .max_size(settings.db_pool_size)
+        .max_size(size)
         .wait_timeout(Some(settings.database.wait_timeout))
         .create_timeout(Some(settings.database.connect_timeout))
         .recycle_timeout(Some(settings.database.recycle_timeout))

@@ -33,7 +33,7 @@ pub async fn readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
 
 /// Prometheus text exposition.
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
-    let status = state.pool.status();
+    let status = crate::db::pools_status(&state.request_pools);
     let mut gauges = vec![
         gauge(
             "dugnad_db_pool_max",

@@ -4,11 +4,15 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::db::DbPool;
 use crate::metrics::Metrics;
 use crate::services::Context;
 
 pub struct AppState {
+    /// The use cases' context, on this worker thread's request pool.
     pub ctx: Context,
+    /// Every worker thread's request pool, for the metrics.
+    pub request_pools: Arc<[DbPool]>,
     pub metrics: Arc<Metrics>,
     /// Set when shutdown begins: readiness goes red.
     pub shutting_down: Arc<AtomicBool>,

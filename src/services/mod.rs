@@ -55,6 +55,14 @@ pub struct Context {
 }
 
 impl Context {
+    /// The same context on another pool (each HTTP worker thread has its own).
+    pub fn with_pool(&self, pool: DbPool) -> Self {
+        Self {
+            pool,
+            ..self.clone()
+        }
+    }
+
     pub fn new(pool: DbPool, settings: &Settings) -> Self {
         Self {
             pool,
