@@ -58,6 +58,26 @@ impl<C: diesel_async::AsyncConnectionCore<Backend = diesel::pg::Pg>> PgConn for 
 pub type DbConn = Object<AsyncPgConnection>;
 pub type PoolError = diesel_async::pooled_connection::deadpool::PoolError;
 
+/// `insert_prepared!(conn, table, rows)`: inserts the slice `rows` in one statement that
+/// each connection prepares once. Diesel prepares a multi-row insert afresh on every call
+/// unless its row count is part of its type, so the counts a request writes (one to four
+/// rows) go as arrays; longer lists, rare, as the slice. Evaluates to `QueryResult<usize>`.
+macro_rules! insert_prepared {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        let query = diesel::insert_into($table);
+        match rows.len() {
+            0 => Ok(0),
+            1 => query.values(&rows[0]).execute($conn).await,
+            2 => query.values(<&[_; 2]>::try_from(rows).expect("two rows")).execute($conn).await,
+            3 => query.values(<&[_; 3]>::try_from(rows).expect("three rows")).execute($conn).await,
+            4 => query.values(<&[_; 4]>::try_from(rows).expect("four rows")).execute($conn).await,
+            _ => query.values(rows).execute($conn).await,
+        }
+    }};
+}
+pub(crate) use insert_prepared;
+
 /// Advisory lock keys (arbitrary constants, fixed forever).
 const CREATE_DATABASE_LOCK: i64 = 0x6475_676e_6164_0001;
 const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;

@@ -31,27 +31,25 @@ pub struct OutboxRow {
     pub message_id: Option<String>,
 }
 
+/// `None` is bound as NULL, not written as `DEFAULT`: the SQL is then the same whoever
+/// the rows are for, and the statement can stay prepared.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = email_outbox)]
-pub struct NewOutboxRow<'a> {
+#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
+pub struct NewOutboxRow {
     pub id: Uuid,
-    pub kind: &'a str,
+    pub kind: &'static str,
     pub user_id: Option<Uuid>,
-    pub to_address: &'a str,
-    pub language: &'a str,
+    pub to_address: String,
+    pub language: &'static str,
     pub facts: Option<serde_json::Value>,
 }
 
 /// Inserts the rows in one statement.
 pub async fn insert(
     conn: &mut impl crate::db::PgConn,
-    rows: &[NewOutboxRow<'_>],
+    rows: &[NewOutboxRow],
 ) -> QueryResult<()> {
-    diesel::insert_into(email_outbox::table)
-        .values(rows)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    crate::db::insert_prepared!(conn, email_outbox::table, rows).map(|_| ())
 }
 
 fn interval(d: Duration) -> diesel::data_types::PgInterval {

@@ -6,7 +6,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::PgConn;
-use crate::db::schema::{claims, service_units, task_events, task_private, tasks, users};
+use crate::db::schema::{
+    category_qualifications, claims, qualifications, service_units, task_events, task_private,
+    tasks, users,
+};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::{ClaimStatus, EventKind, TaskStatus};
 
@@ -173,10 +176,15 @@ pub async fn lock_for_claim(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Opt
             unit().select(service_units::email).single_value(),
             unit().select(service_units::phone).single_value(),
             crate::db::opt_outs::task_not_opted_out(),
-            diesel::dsl::sql::<diesel::sql_types::Array<diesel::sql_types::Uuid>>(
-                "ARRAY(SELECT cq.qualification_id FROM category_qualifications cq \
-                 JOIN qualifications q ON q.id = cq.qualification_id AND q.active \
-                 WHERE cq.category_id = tasks.category_id ORDER BY cq.qualification_id)",
+            // Written with diesel's `array`, not as an SQL string: a string makes diesel
+            // prepare the whole statement afresh on every claim.
+            diesel::dsl::array(
+                category_qualifications::table
+                    .inner_join(qualifications::table)
+                    .filter(qualifications::active)
+                    .filter(category_qualifications::category_id.eq(tasks::category_id))
+                    .select(category_qualifications::qualification_id)
+                    .order(category_qualifications::qualification_id),
             ),
         ))
         .for_update()
@@ -212,11 +220,7 @@ pub async fn insert_events(
             )
         })
         .collect();
-    diesel::insert_into(task_events::table)
-        .values(rows)
-        .execute(conn)
-        .await
-        .map(|_| ())
+    crate::db::insert_prepared!(conn, task_events::table, &rows[..]).map(|_| ())
 }
 
 /// Applies `changes` and bumps the version.

@@ -66,13 +66,13 @@ pub async fn enqueue_all(
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<NewOutboxRow<'_>> = emails
+    let rows: Vec<NewOutboxRow> = emails
         .iter()
         .map(|e| NewOutboxRow {
             id: Uuid::now_v7(),
             kind: e.intent.kind_str(),
             user_id: e.user_id,
-            to_address: &e.to,
+            to_address: e.to.clone(),
             language: e.language.as_str(),
             facts: Some(e.intent.to_facts()),
         })

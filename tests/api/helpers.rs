@@ -343,6 +343,20 @@ impl TestApp {
             .unwrap_or_default()
     }
 
+    /// The statements of a request that its connection prepared afresh instead of keeping
+    /// them prepared (the transaction's `BEGIN` and `COMMIT` are simple queries, never
+    /// prepared).
+    pub fn statements_prepared_afresh(&self, request_id: &str) -> Vec<String> {
+        let Some(log) = self.settings.database.statement_log.as_ref() else {
+            return Vec::new();
+        };
+        log.for_request(request_id)
+            .into_iter()
+            .filter(|sql| !matches!(sql.as_str(), "BEGIN" | "COMMIT" | "ROLLBACK"))
+            .filter(|sql| !log.kept_prepared(sql))
+            .collect()
+    }
+
     /// Starts a graceful shutdown.
     pub async fn shut_down(&self) {
         self.shutdown.shutdown().await;
