@@ -69,9 +69,24 @@ macro_rules! insert_prepared {
         match rows.len() {
             0 => Ok(0),
             1 => query.values(&rows[0]).execute($conn).await,
-            2 => query.values(<&[_; 2]>::try_from(rows).expect("two rows")).execute($conn).await,
-            3 => query.values(<&[_; 3]>::try_from(rows).expect("three rows")).execute($conn).await,
-            4 => query.values(<&[_; 4]>::try_from(rows).expect("four rows")).execute($conn).await,
+            2 => {
+                query
+                    .values(<&[_; 2]>::try_from(rows).expect("two rows"))
+                    .execute($conn)
+                    .await
+            }
+            3 => {
+                query
+                    .values(<&[_; 3]>::try_from(rows).expect("three rows"))
+                    .execute($conn)
+                    .await
+            }
+            4 => {
+                query
+                    .values(<&[_; 4]>::try_from(rows).expect("four rows"))
+                    .execute($conn)
+                    .await
+            }
             _ => query.values(rows).execute($conn).await,
         }
     }};

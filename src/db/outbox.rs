@@ -45,10 +45,7 @@ pub struct NewOutboxRow {
 }
 
 /// Inserts the rows in one statement.
-pub async fn insert(
-    conn: &mut impl crate::db::PgConn,
-    rows: &[NewOutboxRow],
-) -> QueryResult<()> {
+pub async fn insert(conn: &mut impl crate::db::PgConn, rows: &[NewOutboxRow]) -> QueryResult<()> {
     crate::db::insert_prepared!(conn, email_outbox::table, rows).map(|_| ())
 }
 

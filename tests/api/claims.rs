@@ -398,6 +398,80 @@ async fn a_claim_takes_at_most_nine_statements_each_kept_prepared() {
         .query_json("SELECT kind FROM email_outbox WHERE kind IN ('claim_confirmation', 'task_claimed', 'task_filled')")
         .await;
     assert_eq!(outbox.len(), 3);
+    // A mobile app's claim carries an Idempotency-Key: its record's statements too.
+    let other = w
+        .app
+        .post_task_as(
+            &w.staff,
+            a_task().spots(2).starts_in(chrono::Duration::days(5)),
+        )
+        .await;
+    let keyed = w
+        .app
+        .send(
+            w.app
+                .client
+                .post(w.app.url(&format!("/api/v1/tasks/{}/claim", id_of(&other))))
+                .bearer_auth(&volunteer.access_token)
+                .header("idempotency-key", "a-keyed-claim-0001")
+                .header("x-request-id", "count-the-keyed-claim"),
+        )
+        .await;
+    assert_eq!(keyed.status(), 201);
+    assert!(w.app.statements("count-the-keyed-claim").len() > 9);
+    let afresh = w.app.statements_prepared_afresh("count-the-keyed-claim");
+    assert!(afresh.is_empty(), "prepared afresh:\n{}", afresh.join("\n"));
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_page_of_tasks_runs_only_statements_kept_prepared() {
+    let w = world().await;
+    let stavern = w.app.council_id("Stavern").await;
+    let mut ids = Vec::new();
+    for hours in 30..35 {
+        let task = w
+            .app
+            .post_task_as(
+                &w.staff,
+                a_task()
+                    .starts_in(chrono::Duration::hours(hours))
+                    .with(json!({"council_id": stavern})),
+            )
+            .await;
+        ids.push(id_of(&task));
+    }
+    let volunteer = w.app.volunteer().await;
+    assert_eq!(w.app.claim(&volunteer, &ids[4]).await.status(), 201);
+    let first: Value = w
+        .app
+        .get_as(
+            &format!("/api/v1/tasks?status=open&council_id={stavern}&limit=2"),
+            &volunteer.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let response = w
+        .app
+        .send(
+            w.app
+                .client
+                .get(w.app.url(&format!(
+                    "/api/v1/tasks?status=open&council_id={stavern}&limit=2&cursor={cursor}"
+                )))
+                .bearer_auth(&volunteer.access_token)
+                .header("x-request-id", "count-the-page"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let page: Value = response.json().await.expect("json");
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+    assert!(!w.app.statements("count-the-page").is_empty());
+    let afresh = w.app.statements_prepared_afresh("count-the-page");
+    assert!(afresh.is_empty(), "prepared afresh:\n{}", afresh.join("\n"));
     w.app.deliver_mail().await;
 }
 
