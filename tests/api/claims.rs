@@ -3,6 +3,7 @@
 
 use dugnad::domain::account::Role;
 use futures_util::future::join_all;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestUser, a_task, assert_problem, id_of, world};
@@ -364,12 +365,12 @@ async fn a_claim_takes_at_most_nine_statements_each_kept_prepared() {
     let volunteer = w.app.volunteer().await;
     let response = w
         .app
-        .send(
-            w.app
-                .client
-                .post(w.app.url(&format!("/api/v1/tasks/{}/claim", id_of(&task))))
-                .bearer_auth(&volunteer.access_token)
-                .header("x-request-id", "count-the-claim"),
+        .traced(
+            Method::POST,
+            &format!("/api/v1/tasks/{}/claim", id_of(&task)),
+            &volunteer,
+            "count-the-claim",
+            None,
         )
         .await;
     assert_eq!(response.status(), 201);
@@ -408,13 +409,12 @@ async fn a_claim_takes_at_most_nine_statements_each_kept_prepared() {
         .await;
     let keyed = w
         .app
-        .send(
-            w.app
-                .client
-                .post(w.app.url(&format!("/api/v1/tasks/{}/claim", id_of(&other))))
-                .bearer_auth(&volunteer.access_token)
-                .header("idempotency-key", "a-keyed-claim-0001")
-                .header("x-request-id", "count-the-keyed-claim"),
+        .traced(
+            Method::POST,
+            &format!("/api/v1/tasks/{}/claim", id_of(&other)),
+            &volunteer,
+            "count-the-keyed-claim",
+            Some("a-keyed-claim-0001"),
         )
         .await;
     assert_eq!(keyed.status(), 201);
@@ -456,14 +456,12 @@ async fn a_page_of_tasks_runs_only_statements_kept_prepared() {
     let cursor = first["next_cursor"].as_str().expect("a second page");
     let response = w
         .app
-        .send(
-            w.app
-                .client
-                .get(w.app.url(&format!(
-                    "/api/v1/tasks?status=open&council_id={stavern}&limit=2&cursor={cursor}"
-                )))
-                .bearer_auth(&volunteer.access_token)
-                .header("x-request-id", "count-the-page"),
+        .traced(
+            Method::GET,
+            &format!("/api/v1/tasks?status=open&council_id={stavern}&limit=2&cursor={cursor}"),
+            &volunteer,
+            "count-the-page",
+            None,
         )
         .await;
     assert_eq!(response.status(), 200);

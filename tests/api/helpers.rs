@@ -239,6 +239,27 @@ impl TestApp {
         self.send(self.client.get(self.url(path))).await
     }
 
+    /// Sends `method path` as `user` under the request id `request_id` (and with
+    /// `Idempotency-Key: key`, if given), so that its statements can be read back.
+    pub async fn traced(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        user: &TestUser,
+        request_id: &str,
+        key: Option<&str>,
+    ) -> TestResponse {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(&user.access_token)
+            .header("x-request-id", request_id);
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        self.send(request).await
+    }
+
     /// Sends a request built on `self.client` and checks the answer against
     /// `openapi.yaml` (status, media type, JSON schema); panics on any mismatch.
     pub async fn send(&self, request: reqwest::RequestBuilder) -> TestResponse {
