@@ -135,6 +135,8 @@ impl Application {
         self.port
     }
 
+    /// The background work's pool (the requests have one pool per worker thread); tests
+    /// read and write the database through it.
     pub fn pool(&self) -> &DbPool {
         &self.pool
     }
