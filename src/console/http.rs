@@ -95,6 +95,16 @@ pub fn page(status: StatusCode, html: String) -> HttpResponse {
 }
 
 /// `303 See Other` to a console path.
+/// The id in a console path; anything that is not one names nothing (404, `missing` says
+/// what, e.g. "no such task").
+pub fn path_id(
+    path: &web::Path<String>,
+    missing: &'static str,
+) -> Result<uuid::Uuid, crate::domain::error::DomainError> {
+    uuid::Uuid::parse_str(path.as_str())
+        .map_err(|_| crate::domain::error::DomainError::not_found(missing))
+}
+
 pub fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.to_owned()))

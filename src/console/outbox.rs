@@ -4,13 +4,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::http::{self, FormData};
 use super::i18n;
 use super::views::{Frame, Outbox};
 use super::{finish, form_session, render, session};
-use crate::domain::error::DomainError;
 use crate::email::mask_address;
 use crate::routes::state::AppState;
 use crate::services::outbox::{self as service, Listing};
@@ -102,8 +100,7 @@ pub async fn retry(
     let form = FormData::parse(&body);
     let result = async {
         let s = form_session!(req, state, form);
-        let id =
-            Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such email"))?;
+        let id = http::path_id(&path, "no such email")?;
         let mut conn = state.pool.get().await?;
         service::retry(&mut conn, &s.user, id).await?;
         Ok(http::redirect(
@@ -123,8 +120,7 @@ pub async fn retry_push(
     let form = FormData::parse(&body);
     let result = async {
         let s = form_session!(req, state, form);
-        let id =
-            Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such push"))?;
+        let id = http::path_id(&path, "no such push")?;
         let mut conn = state.pool.get().await?;
         service::retry_push(&mut conn, &s.user, id).await?;
         Ok(http::redirect("/console/outbox?status=pending&done=push"))

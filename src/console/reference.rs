@@ -257,7 +257,7 @@ pub async fn update_qualification(
 }
 
 fn id_of(path: &web::Path<String>) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such record"))
+    http::path_id(path, "no such record")
 }
 
 pub async fn create_council(

@@ -264,7 +264,7 @@ pub struct ShowQuery {
 }
 
 fn series_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such series"))
+    http::path_id(path, "no such series")
 }
 
 pub async fn show(

@@ -847,7 +847,7 @@ pub(super) fn private_facts(lang: Lang, values: [&Option<String>; 4]) -> Vec<(St
 }
 
 fn task_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such task"))
+    http::path_id(path, "no such task")
 }
 
 fn event_text(lang: Lang, kind: EventKind, fields: &[Option<String>]) -> String {

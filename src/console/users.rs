@@ -326,7 +326,7 @@ pub async fn create(
 }
 
 fn user_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
-    Uuid::parse_str(path.as_str()).map_err(|_| DomainError::not_found("no such user"))
+    http::path_id(path, "no such user")
 }
 
 async fn user_page(
