@@ -277,6 +277,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         rule_from -> Nullable<Date>,
+        terms_version -> Int4,
     }
 }
 
@@ -300,6 +301,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         ended_at -> Nullable<Timestamptz>,
         end_reason -> Nullable<Text>,
+        terms_version -> Int4,
     }
 }
 

@@ -39,6 +39,9 @@ pub struct SeriesRow {
     pub updated_at: DateTime<Utc>,
     /// The rule as it stands makes no occurrence before this date (an edit changed it).
     pub rule_from: Option<NaiveDate>,
+    /// Bumped by each edit of the terms a follower chose (title, category, council,
+    /// weekdays, time of day); a follow made under another version gives nothing.
+    pub terms_version: i32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -238,23 +241,27 @@ pub struct FollowRow {
     pub expires_at: DateTime<Utc>,
     pub ended_at: Option<DateTime<Utc>>,
     pub end_reason: Option<String>,
+    /// The series' `terms_version` when the volunteer followed or renewed.
+    pub terms_version: i32,
 }
 
-/// Starts or renews the volunteer's follow: in force from `at` until `expires_at`.
+/// Starts or renews the volunteer's follow of `series` on its terms as they stand: in
+/// force from `at` until `expires_at`.
 pub async fn follow(
     conn: &mut AsyncPgConnection,
-    series_id: Uuid,
+    series: &SeriesRow,
     user_id: Uuid,
     at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<FollowRow> {
     let row = FollowRow {
-        series_id,
+        series_id: series.id,
         user_id,
         started_at: at,
         expires_at,
         ended_at: None,
         end_reason: None,
+        terms_version: series.terms_version,
     };
     diesel::insert_into(follows::table)
         .values(&row)
@@ -265,6 +272,7 @@ pub async fn follow(
             follows::expires_at.eq(expires_at),
             follows::ended_at.eq(None::<DateTime<Utc>>),
             follows::end_reason.eq(None::<String>),
+            follows::terms_version.eq(series.terms_version),
         ))
         .returning(FollowRow::as_returning())
         .get_result(conn)

@@ -12,7 +12,8 @@ pub const LASTS: Duration = Duration::weeks(12);
 /// Why a follow ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowEnd {
-    /// The volunteer released the series.
+    /// The volunteer released the series, or one occurrence of it: giving one back says
+    /// the standing choice no longer holds, so nothing more is claimed in their name.
     Released,
     /// Twelve weeks passed without a renewal.
     Expired,
@@ -26,10 +27,13 @@ pub enum FollowEnd {
     QualificationMissing,
     /// The series was cancelled.
     SeriesCancelled,
+    /// The unit changed the terms the volunteer followed (title, category, council,
+    /// weekdays or time of day); the volunteer is told and may follow again.
+    TermsChanged,
 }
 
 impl FollowEnd {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Released,
         Self::Expired,
         Self::Deactivated,
@@ -37,6 +41,7 @@ impl FollowEnd {
         Self::OptedOut,
         Self::QualificationMissing,
         Self::SeriesCancelled,
+        Self::TermsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +53,7 @@ impl FollowEnd {
             Self::OptedOut => "opted_out",
             Self::QualificationMissing => "qualification_missing",
             Self::SeriesCancelled => "series_cancelled",
+            Self::TermsChanged => "terms_changed",
         }
     }
 

@@ -26,12 +26,15 @@ pub enum NotificationKind {
     /// Following a series gave the volunteer a new occurrence. Never turned off: it is the
     /// only word they get of a claim made in their name, and it carries the way out.
     FollowClaim,
+    /// The unit changed the terms of a series the person followed, so the follow ended.
+    /// Never turned off, for the same reason as `FollowClaim`.
+    FollowEnded,
     /// A spot opened on a task the person watches, or near them if they asked for that.
     SpotOpened,
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -49,6 +52,7 @@ impl NotificationKind {
         Self::InactivityWarning,
         Self::QualificationExpiring,
         Self::FollowClaim,
+        Self::FollowEnded,
         Self::SpotOpened,
     ];
 
@@ -71,6 +75,7 @@ impl NotificationKind {
             Self::InactivityWarning => "inactivity_warning",
             Self::QualificationExpiring => "qualification_expiring",
             Self::FollowClaim => "follow_claim",
+            Self::FollowEnded => "follow_ended",
             Self::SpotOpened => "spot_opened",
         }
     }

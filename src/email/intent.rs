@@ -114,6 +114,12 @@ pub enum Intent {
         claim_id: Uuid,
         follow_until: chrono::DateTime<chrono::Utc>,
     },
+    /// The unit changed what a followed series is (its title, category, council,
+    /// weekdays or time of day): the follow ended. `title` is the series' title before.
+    FollowEnded {
+        name: Option<String>,
+        title: String,
+    },
     TaskClaimed {
         task: TaskFacts,
     },
@@ -195,6 +201,7 @@ impl Intent {
                 K::ClaimConfirmation
             }
             Self::FollowClaim { .. } => K::FollowClaim,
+            Self::FollowEnded { .. } => K::FollowEnded,
             Self::TaskClaimed { .. } => K::TaskClaimed,
             Self::TaskReleased { .. } => K::TaskReleased,
             Self::TaskFilled { .. } => K::TaskFilled,

@@ -226,6 +226,9 @@ pub fn render(
             let release = ctx.release(user, *claim_id, task.starts_at, l);
             task_messages::follow_claim(ctx, l, name.as_deref(), task, *follow_until, &release)
         }
+        Intent::FollowEnded { name, title } => {
+            task_messages::follow_ended(l, name.as_deref(), title)
+        }
         Intent::Invitation {
             name,
             task,

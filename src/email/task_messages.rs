@@ -167,10 +167,10 @@ pub fn follow_claim(
         .button(l.pick("Trekk meg fra denne gangen", "Give this one back"), release_link)
         .small_print(match l {
             Language::Nb => format!(
-                "Du følger serien til og med {until}. Vil du fortsette etter det, fornyer du i appen. Du kan slutte å følge når som helst."
+                "Du følger serien til og med {until}. Vil du fortsette etter det, fornyer du i appen. Gir du fra deg en gang, slutter du også å følge serien, så ingenting blir tatt i ditt navn etterpå; du kan følge den igjen når du vil."
             ),
             Language::En => format!(
-                "You follow the series until {until}. To go on after that, renew it in the app. You can stop following at any time."
+                "You follow the series until {until}. To go on after that, renew it in the app. Giving one occurrence back also stops your following the series, so nothing more is taken in your name; you can follow it again whenever you like."
             ),
         });
     Draft::new(
@@ -178,6 +178,34 @@ pub fn follow_claim(
         match l {
             Language::Nb => format!("Ny gang satt av til deg: {}", task.title),
             Language::En => format!("A new occurrence for you: {}", task.title),
+        },
+    )
+}
+
+/// To a follower of a series whose title, category, area, weekdays or time of day the
+/// unit changed: the follow ended, so nothing more is taken in their name on terms they
+/// did not choose. What they already hold stays theirs (each change is told as for any
+/// task), and they may follow again.
+pub fn follow_ended(l: Language, name: Option<&str>, title: &str) -> Draft {
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(match l {
+            Language::Nb => format!(
+                "Serien «{title}» som du fulgte, er endret: tittel, kategori, område, ukedag eller klokkeslett er ikke lenger det du valgte. Derfor følger du den ikke lenger, og nye ganger blir ikke tatt i ditt navn."
+            ),
+            Language::En => format!(
+                "The series “{title}” you followed was changed: its title, category, area, weekday or time of day is no longer what you chose. So you no longer follow it, and new occurrences are not taken in your name."
+            ),
+        })
+        .paragraph(l.pick(
+            "Gangene du allerede har tatt, er fortsatt dine, og du kan gi dem fra deg når som helst. Vil du fortsette med serien slik den er nå, kan du følge den igjen.",
+            "The occurrences you already hold stay yours, and you can give them back at any time. To go on with the series as it is now, you can follow it again.",
+        ));
+    Draft::new(
+        body,
+        match l {
+            Language::Nb => format!("Du følger ikke lenger serien «{title}»"),
+            Language::En => format!("You no longer follow “{title}”"),
         },
     )
 }

@@ -159,6 +159,7 @@ pub async fn create(
             created_at: now,
             updated_at: now,
             rule_from: None,
+            terms_version: 1,
         },
     )
     .await?;
@@ -458,7 +459,8 @@ pub async fn claim(
         match follow_bar(conn, &series, &outcomes, zone, now).await? {
             Some(code) => follow_refused = Some(code),
             None => {
-                following = Some(db::follow(conn, id, user.id, now, follow::expires(now)).await?);
+                following =
+                    Some(db::follow(conn, &series, user.id, now, follow::expires(now)).await?);
                 tracing::info!(series.id = %id, user.id = %user.id, "series followed");
             }
         }
@@ -520,6 +522,10 @@ async fn give_to_followers(
             db::end_follow(conn, series.id, f.user_id, FollowEnd::Expired, f.expires_at).await?;
             continue;
         }
+        if f.terms_version != series.terms_version {
+            db::end_follow(conn, series.id, f.user_id, FollowEnd::TermsChanged, now).await?;
+            continue;
+        }
         let follower = crate::db::users::find(conn, f.user_id).await?;
         let Some(follower) = follower.filter(|u| u.active).and_then(AuthUser::from_row) else {
             db::end_follow(conn, series.id, f.user_id, FollowEnd::Deactivated, now).await?;
@@ -559,6 +565,30 @@ async fn give_to_followers(
         }
     }
     Ok(given)
+}
+
+/// Ends every live follow of `series` because its terms changed, and tells each follower.
+async fn end_follows_for_new_terms(
+    conn: &mut AsyncPgConnection,
+    series: &SeriesRow,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let mut notices = Vec::new();
+    for f in db::live_follows(conn, series.id).await? {
+        db::end_follow(conn, series.id, f.user_id, FollowEnd::TermsChanged, now).await?;
+        tracing::info!(series.id = %series.id, user.id = %f.user_id, reason = FollowEnd::TermsChanged.as_str(), "series follow ended");
+        if let Some(follower) = crate::db::users::find(conn, f.user_id).await? {
+            notices.push(crate::notify::Notification::to_user(
+                &follower,
+                crate::email::Intent::FollowEnded {
+                    name: crate::email::intent::greeting_name(&follower),
+                    title: series.title.clone(),
+                },
+            ));
+        }
+    }
+    crate::notify::send(conn, &notices).await?;
+    Ok(())
 }
 
 /// Gives back the caller's claims on every occurrence of the series that has not
@@ -838,6 +868,16 @@ pub async fn edit(
     // What comes before `from` keeps the rule and template it had.
     if let Some(day_before) = from.pred_opt() {
         generate_to(conn, &old, zone, now, Some(user.id), day_before).await?;
+    }
+    // A follower chose the series as it was: new terms end every follow, and each
+    // follower is told (they may follow again).
+    let new_terms = new_days.is_some()
+        || fields
+            .iter()
+            .any(|f| ["title", "category_id", "council_id", "local_time"].contains(f));
+    if new_terms {
+        new.terms_version = old.terms_version + 1;
+        end_follows_for_new_terms(conn, &old, now).await?;
     }
     if let Some(days) = new_days {
         let old_rule = rule_of(&old);

@@ -810,6 +810,18 @@ pub async fn release_locked(
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, actor, EventKind::Released, &[]).await?;
+    // Giving back one occurrence of a followed series ends the follow: nothing more is
+    // taken in the volunteer's name after they have said no to one.
+    if let Some(series_id) = task.series_id {
+        crate::db::series::end_follow(
+            conn,
+            series_id,
+            claim.volunteer_id,
+            crate::domain::follow::FollowEnd::Released,
+            Utc::now(),
+        )
+        .await?;
+    }
     spot_reopened(conn, task, claim).await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
     Ok(released)

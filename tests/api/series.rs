@@ -797,34 +797,59 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     );
     assert_eq!(held_dates(&w, &follower, &series).await.len(), made);
 
-    // Releasing one occurrence leaves the others and the follow.
+    // Releasing one occurrence leaves the others but ends the follow: after a "no" to one
+    // date, nothing more is taken in the volunteer's name.
     assert_eq!(
         w.app.release(&follower, &id_of(&items[1])).await.status(),
         200
     );
     assert_eq!(held_dates(&w, &follower, &series).await.len(), made - 1);
-    assert_eq!(following(&w, &follower, &series).await["active"], true);
-    w.app.deliver_mail().await;
-    let before = w.app.mail_to(&follower.email).await.len();
-
-    // A week on, the job makes the next occurrence and gives it to the follower.
+    let ended = following(&w, &follower, &series).await;
+    assert_eq!(ended["active"], false, "{ended}");
+    assert_eq!(ended["end_reason"], "released");
     let week = (Utc::now() + chrono::Duration::weeks(1) + chrono::Duration::hours(1)).to_rfc3339();
     assert_eq!(generate_at(&w.app, &week).await, 1);
+    assert_eq!(
+        held_dates(&w, &follower, &series).await.len(),
+        made - 1,
+        "the new occurrence is not claimed for an ended follow"
+    );
+
+    // Following again is the volunteer's own act, and from then on the job gives them
+    // each new occurrence.
+    let again = series_claim(&w, &follower, &series, "follow-2", json!({"follow": true})).await;
+    assert_eq!(again["following"]["active"], true, "{again}");
+    let with_again = held_dates(&w, &follower, &series).await.len();
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&follower.email).await.len();
+    let two_weeks =
+        (Utc::now() + chrono::Duration::weeks(2) + chrono::Duration::hours(1)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &two_weeks).await, 1);
     let held = held_dates(&w, &follower, &series).await;
-    assert_eq!(held.len(), made, "the new one is the follower's: {held:?}");
+    assert_eq!(
+        held.len(),
+        with_again + 1,
+        "the new one is the follower's: {held:?}"
+    );
     w.app.deliver_mail().await;
     let mails = w.app.mail_to(&follower.email).await;
-    assert_eq!(mails.len(), before + 1, "one notice for the new occurrence");
-    let notice = mails.last().expect("the notice");
+    let notices: Vec<_> = mails[before..]
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Ny gang satt av til deg"))
+        })
+        .collect();
+    assert_eq!(notices.len(), 1, "one notice for the new occurrence");
+    let notice = notices[0];
+    assert!(notice.text_body().contains("Trekk meg fra denne gangen"));
     assert!(
         notice
-            .header("Subject")
-            .is_some_and(|s| s.starts_with("Ny gang satt av til deg")),
-        "{:?}",
-        notice.header("Subject")
+            .text_body()
+            .contains("slutter du også å følge serien")
     );
-    assert!(notice.text_body().contains("Trekk meg fra denne gangen"));
-    // Its link gives that occurrence back in one press, and only that one.
+    // Its link gives that occurrence back in one press, and only that one; the follow
+    // ends with it.
     let token = notice.link_token("release");
     let released = w
         .app
@@ -837,8 +862,15 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
         .await;
     assert_eq!(released.status(), 200);
     let after_link = held_dates(&w, &follower, &series).await;
-    assert_eq!(after_link.len(), made - 1);
+    assert_eq!(after_link.len(), with_again);
     assert!(!after_link.contains(held.last().expect("the newest")));
+    assert_eq!(
+        following(&w, &follower, &series).await["end_reason"],
+        "released"
+    );
+    let renewed = series_claim(&w, &follower, &series, "follow-3", json!({"follow": true})).await;
+    assert_eq!(renewed["following"]["active"], true, "{renewed}");
+    let held_now = held_dates(&w, &follower, &series).await.len();
 
     // The council opts out: the follow ends, and no occurrence is made while it stands.
     stavern_opts_out_of_walks(&w, &admin).await;
@@ -851,7 +883,7 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     // them: following is the volunteer's own act, and they have not followed again.
     stavern_takes_walks_again(&w, &admin).await;
     assert!(generate_at(&w.app, &later).await > 0);
-    assert_eq!(held_dates(&w, &follower, &series).await.len(), made - 1);
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), held_now);
     // The follow is the volunteer's data: their export has it, ended and why.
     let export: Value = w
         .app
@@ -865,6 +897,156 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
         export["series_follows"][0]["follow"]["end_reason"],
         "council_opted_out"
     );
+    w.app.deliver_mail().await;
+}
+
+/// The volunteer's active claims on occurrences of `series`, by date.
+async fn active_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Vec<String> {
+    w.app
+        .query_json(&format!(
+            "SELECT t.occurrence_date::text AS d FROM claims c JOIN tasks t ON t.id = c.task_id \
+             WHERE t.series_id = '{}' AND c.volunteer_id = '{}' AND c.status = 'active' \
+             ORDER BY t.occurrence_date",
+            id_of(series),
+            who.id
+        ))
+        .await
+        .iter()
+        .map(|r| r["d"].as_str().expect("date").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_follower_who_gave_every_occurrence_back_holds_nothing_after_staff_rewrite_the_series() {
+    let w = world().await;
+    let follower = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 30}),
+    )
+    .await;
+    series_claim(&w, &follower, &series, "follow-r", json!({"follow": true})).await;
+    let held = active_dates(&w, &follower, &series).await;
+    assert!(held.len() >= 8, "{held:?}");
+    for item in series["occurrences"]["items"].as_array().expect("items") {
+        assert_eq!(w.app.release(&follower, &id_of(item)).await.status(), 200);
+    }
+    assert_eq!(
+        active_dates(&w, &follower, &series).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        following(&w, &follower, &series).await["end_reason"],
+        "released"
+    );
+
+    // Staff make it another task altogether: title, category, weekday and 03:00.
+    let weekday = if first.with_timezone(&chrono_tz::Europe::Oslo).weekday() == chrono::Weekday::Mon
+    {
+        "tu"
+    } else {
+        "mo"
+    };
+    let edited = w
+        .app
+        .patch(
+            &format!("/api/v1/task-series/{}", id_of(&series)),
+            Some(&w.staff.access_token),
+            json!({
+                "template": {"title": "Nattevakt", "category_id": w.app.category_id("shopping-errands").await},
+                "by_weekday": [weekday],
+                "local_time": "03:00"
+            }),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+    assert_eq!(
+        active_dates(&w, &follower, &series).await,
+        Vec::<String>::new(),
+        "no claim the volunteer never chose"
+    );
+    // Nor when the job makes the next weeks.
+    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    assert!(generate_at(&w.app, &later).await > 0);
+    assert_eq!(
+        active_dates(&w, &follower, &series).await,
+        Vec::<String>::new()
+    );
+    w.app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn new_terms_end_the_follow_tell_the_follower_and_the_job_claims_nothing_on_them() {
+    let w = world().await;
+    let follower = w.app.volunteer().await;
+    let first = Utc::now() + chrono::Duration::days(1);
+    let series = post_series(
+        &w,
+        &first.to_rfc3339(),
+        json!({"freq": "weekly", "count": 30}),
+    )
+    .await;
+    series_claim(&w, &follower, &series, "follow-t", json!({"follow": true})).await;
+    let held = active_dates(&w, &follower, &series).await;
+    w.app.deliver_mail().await;
+    let before = w.app.mail_to(&follower.email).await.len();
+    let path = format!("/api/v1/task-series/{}", id_of(&series));
+
+    // A new description or spot count is not a new series: the follow stands.
+    let small = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"template": {"description": "Ta med paraply.", "spots": 2}}),
+        )
+        .await;
+    assert_eq!(small.status(), 200);
+    assert_eq!(following(&w, &follower, &series).await["active"], true);
+
+    // Another time of day is: the follow ends and the follower is told.
+    let moved = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"local_time": "18:30"}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+    let ended = following(&w, &follower, &series).await;
+    assert_eq!(ended["active"], false, "{ended}");
+    assert_eq!(ended["end_reason"], "terms_changed");
+    w.app.deliver_mail().await;
+    let mails = w.app.mail_to(&follower.email).await;
+    assert!(
+        mails[before..].iter().any(|m| m
+            .header("Subject")
+            .is_some_and(|s| s == "Du følger ikke lenger serien «Tur med Ruth»")
+            && m.text_body().contains("følge den igjen")),
+        "{:?}",
+        mails[before..]
+            .iter()
+            .map(|m| m.header("Subject"))
+            .collect::<Vec<_>>()
+    );
+    // What they hold stays theirs (they were told of the new time as for any task edit);
+    // the job gives them nothing new.
+    assert_eq!(active_dates(&w, &follower, &series).await, held);
+    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    assert!(generate_at(&w.app, &later).await > 0);
+    assert_eq!(held_dates(&w, &follower, &series).await, held);
+
+    // Following again is on the new terms, and the job honours it.
+    let again = series_claim(&w, &follower, &series, "follow-t2", json!({"follow": true})).await;
+    assert_eq!(again["following"]["active"], true, "{again}");
+    let now_held = held_dates(&w, &follower, &series).await.len();
+    let even_later =
+        (Utc::now() + chrono::Duration::weeks(4) + chrono::Duration::hours(1)).to_rfc3339();
+    assert_eq!(generate_at(&w.app, &even_later).await, 1);
+    assert_eq!(held_dates(&w, &follower, &series).await.len(), now_held + 1);
     w.app.deliver_mail().await;
 }
 
