@@ -492,7 +492,9 @@ pub async fn my_claims_on(
         .await
 }
 
-/// A claim with the claimant's contact details, for the task's unit.
+/// Who holds or did the task — active and completed claims — with their contact details,
+/// for the task's unit. Released and voided claims are never listed: the unit sees that a
+/// spot was given back and when, never by whom (principle 2).
 pub async fn claims_with_volunteers(
     conn: &mut AsyncPgConnection,
     task_id: Uuid,
@@ -500,6 +502,7 @@ pub async fn claims_with_volunteers(
     claims::table
         .inner_join(users::table)
         .filter(claims::task_id.eq(task_id))
+        .filter(claims::status.eq_any([ClaimStatus::Active, ClaimStatus::Completed]))
         .select((
             ClaimRow::as_select(),
             users::name,

@@ -58,6 +58,19 @@ impl TaskFacts {
     }
 }
 
+/// How a spot came free, as the unit is told it: never by whom.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpotFreed {
+    /// The volunteer gave it back.
+    #[default]
+    Released,
+    /// The volunteer's account was closed (deactivated or erased); they did not withdraw.
+    AccountClosed,
+    /// The claim was voided (a qualification was revoked); no reason is given.
+    Voided,
+}
+
 /// A service unit's contact, as volunteers may see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitFacts {
@@ -123,8 +136,11 @@ pub enum Intent {
     TaskClaimed {
         task: TaskFacts,
     },
+    /// A spot on the unit's task is free again; `freed` says how, never who.
     TaskReleased {
         task: TaskFacts,
+        #[serde(default)]
+        freed: SpotFreed,
     },
     TaskFilled {
         task: TaskFacts,

@@ -194,7 +194,7 @@ pub fn render(
             task_messages::claim_confirmation(ctx, l, name.as_deref(), task, unit)
         }
         Intent::TaskClaimed { task } => task_messages::unit_claimed(ctx, task),
-        Intent::TaskReleased { task } => task_messages::unit_released(ctx, task),
+        Intent::TaskReleased { task, freed } => task_messages::unit_released(ctx, task, *freed),
         Intent::TaskFilled { task } => task_messages::unit_filled(ctx, task),
         Intent::TaskChanged { name, task } => {
             task_messages::task_changed(ctx, l, name.as_deref(), task)

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::intent::{TaskFacts, UnitFacts};
+use super::intent::{SpotFreed, TaskFacts, UnitFacts};
 use super::render::RenderContext;
 use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
@@ -251,15 +251,27 @@ pub fn unit_claimed(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
 }
 
 /// To the unit: a volunteer has given a task back (naming no one).
-pub fn unit_released(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
+pub fn unit_released(ctx: &RenderContext<'_>, task: &TaskFacts, freed: SpotFreed) -> Draft {
+    let facts = facts(ctx, task, Language::Nb);
+    let (lead, subject) = match freed {
+        SpotFreed::Released => (
+            format!("En frivillig har gitt fra seg en plass på oppdraget {facts}"),
+            format!("Frivillig trakk seg: {}", task.title),
+        ),
+        SpotFreed::AccountClosed => (
+            format!("En plass på oppdraget {facts} er ledig igjen fordi en konto er avsluttet."),
+            format!("Ledig plass etter en avsluttet konto: {}", task.title),
+        ),
+        SpotFreed::Voided => (
+            format!("En plass på oppdraget {facts} er ledig igjen."),
+            format!("Ledig plass: {}", task.title),
+        ),
+    };
     unit_mail(
         ctx,
         task,
-        format!(
-            "En frivillig har trukket seg fra oppdraget {}",
-            facts(ctx, task, Language::Nb)
-        ),
-        format!("Frivillig trakk seg: {}", task.title),
+        lead,
+        subject,
         Some("Plassen er ledig igjen og vises for andre frivillige."),
     )
 }

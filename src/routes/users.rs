@@ -313,10 +313,8 @@ pub async fn resend_invitation(
 /// `DELETE /me`: the caller erases their own account.
 pub async fn erase_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    conn.transaction(async |conn| {
-        crate::services::erasure::erase(conn, user.id, Some(user.id)).await
-    })
-    .await?;
+    conn.transaction(async |conn| crate::services::erasure::erase(conn, user.id).await)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -329,7 +327,7 @@ pub async fn erase_user(
     permissions::require_admin(&user)?;
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    conn.transaction(async |conn| crate::services::erasure::erase(conn, id, Some(user.id)).await)
+    conn.transaction(async |conn| crate::services::erasure::erase(conn, id).await)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

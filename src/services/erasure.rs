@@ -17,11 +17,7 @@ const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
 const WARNING_AHEAD: Duration = Duration::days(30);
 
 /// Erases one person, in one transaction.
-pub async fn erase(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    actor: Option<Uuid>,
-) -> Result<(), DomainError> {
+pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), DomainError> {
     let user = users_db::find_for_update(conn, id)
         .await?
         .ok_or_else(|| DomainError::not_found("no such user"))?;
@@ -31,7 +27,7 @@ pub async fn erase(
             "the last active admin cannot be erased",
         ));
     }
-    let released = crate::services::tasks::release_all_of(conn, id, actor).await?;
+    let released = crate::services::tasks::release_all_of(conn, id).await?;
     users_db::anonymise(conn, id).await?;
     crate::db::qualifications::delete_of(conn, id).await?;
     crate::db::series::delete_follows_of(conn, id).await?;
@@ -72,10 +68,7 @@ pub async fn inactive_accounts(
         })
         .await?
     {
-        match conn
-            .transaction(async |conn| erase(conn, id, None).await)
-            .await
-        {
+        match conn.transaction(async |conn| erase(conn, id).await).await {
             Ok(()) => erased += 1,
             // The last admin stays; everything else is a real failure.
             Err(e) if e.code() == ErrorCode::Conflict => {}

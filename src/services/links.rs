@@ -16,6 +16,7 @@ use crate::db::users::{self as users_db, UserChanges};
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::notification::NotificationKind;
 use crate::domain::task::effective_end;
+use crate::services::tasks::ReleaseCause;
 
 fn dead_link() -> DomainError {
     DomainError::invalid_field("token", "is invalid, used or expired")
@@ -101,5 +102,5 @@ pub async fn release(
             "the task has ended",
         ));
     }
-    crate::services::tasks::release_locked(conn, &task, &claim, Some(user_id)).await
+    crate::services::tasks::release_locked(conn, &task, &claim, ReleaseCause::Volunteer).await
 }

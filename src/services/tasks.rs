@@ -17,7 +17,7 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
 use crate::domain::time::{check_instant, local_date};
-use crate::email::intent::greeting_name;
+use crate::email::intent::{SpotFreed, greeting_name};
 use crate::email::{Intent, TaskFacts, UnitFacts};
 use crate::notify::{self, Notification};
 use crate::validation::Validator;
@@ -705,7 +705,9 @@ pub async fn claim_as(
             task: facts.clone(),
         },
     ));
-    let mut events = vec![(Some(user.id), EventKind::Claimed)];
+    // The event names no volunteer: who holds a spot is what the claimants list says, and
+    // a claim event with a name would attribute a later release (principle 2).
+    let mut events = vec![(None, EventKind::Claimed)];
     if filled {
         notices.push(Notification::to_unit(
             &unit.email,
@@ -798,18 +800,19 @@ pub async fn release(
     if Utc::now() >= rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
         return Err(not_open("the task has ended"));
     }
-    release_locked(conn, &task, &claim, Some(user.id)).await
+    release_locked(conn, &task, &claim, ReleaseCause::Volunteer).await
 }
 
-/// Releases `claim` on the locked `task`: event and the unit's email (naming no one).
+/// Releases `claim` on the locked `task`: an event that names no one (neither the
+/// volunteer nor whoever closed their account) and the unit's email, naming no one.
 pub async fn release_locked(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     claim: &ClaimRow,
-    actor: Option<Uuid>,
+    why: ReleaseCause,
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
-    db::insert_event(conn, task.id, actor, EventKind::Released, &[]).await?;
+    db::insert_event(conn, task.id, None, EventKind::Released, &[]).await?;
     // Giving back one occurrence of a followed series ends the follow: nothing more is
     // taken in the volunteer's name after they have said no to one.
     if let Some(series_id) = task.series_id {
@@ -822,7 +825,11 @@ pub async fn release_locked(
         )
         .await?;
     }
-    spot_reopened(conn, task, claim).await?;
+    let freed = match why {
+        ReleaseCause::Volunteer => SpotFreed::Released,
+        ReleaseCause::AccountClosed => SpotFreed::AccountClosed,
+    };
+    spot_reopened(conn, task, claim, freed).await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
     Ok(released)
 }
@@ -836,7 +843,7 @@ pub async fn void_locked(
 ) -> Result<ClaimRow, DomainError> {
     let voided = db::void_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, None, EventKind::ClaimVoided, &[]).await?;
-    spot_reopened(conn, task, claim).await?;
+    spot_reopened(conn, task, claim, SpotFreed::Voided).await?;
     Ok(voided)
 }
 
@@ -847,6 +854,7 @@ async fn spot_reopened(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     claim: &ClaimRow,
+    freed: SpotFreed,
 ) -> Result<(), DomainError> {
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
     crate::services::watches::spot_opened(conn, &after, Some(UserId(claim.volunteer_id))).await?;
@@ -860,6 +868,7 @@ async fn spot_reopened(
             &unit.1,
             Intent::TaskReleased {
                 task: TaskFacts::of(&after),
+                freed,
             },
         )],
     )
@@ -867,12 +876,19 @@ async fn spot_reopened(
     Ok(())
 }
 
+/// Why a claim is released: the volunteer gave it back, or their account was closed
+/// (deactivation, erasure) — the unit is told which, naming no one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseCause {
+    Volunteer,
+    AccountClosed,
+}
+
 /// Releases every active claim of a person (deactivation, erasure) and ends their
-/// following of series; units are told as for any release.
+/// following of series; each unit is told a spot is free because an account was closed.
 pub async fn release_all_of(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
-    actor: Option<Uuid>,
 ) -> Result<usize, DomainError> {
     crate::db::series::end_follows_of(
         conn,
@@ -887,7 +903,7 @@ pub async fn release_all_of(
         let Some(task) = db::find_for_update(conn, task.id).await? else {
             continue;
         };
-        release_locked(conn, &task, &claim, actor).await?;
+        release_locked(conn, &task, &claim, ReleaseCause::AccountClosed).await?;
     }
     Ok(count)
 }

@@ -266,8 +266,8 @@ pub async fn update(
             // A deactivated person's devices get nothing more; their pushes go with them.
             crate::db::devices::delete_all_of_user(conn, id).await?;
             // A deactivated person holds no tasks: their claims are released and the units
-            // told, as for any release.
-            crate::services::tasks::release_all_of(conn, id, Some(admin.id)).await?;
+            // told that a spot is free because an account was closed, naming no one.
+            crate::services::tasks::release_all_of(conn, id).await?;
         }
         tracing::info!(user.id = %id, admin.id = %admin.id, "account changed");
         Ok(updated)

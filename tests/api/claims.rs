@@ -490,5 +490,32 @@ async fn deactivating_a_volunteer_releases_their_claims() {
     let view = w.app.task_as(&w.staff, &task).await;
     assert_eq!(view["status"], "open");
     assert_eq!(view["spots_left"], 1);
+    // The unit hears that a spot is free because an account was closed: the volunteer
+    // did not withdraw, and the email names no one.
     w.app.deliver_mail().await;
+    let to_unit = w.app.mail_to(&format!("unit-{}@larvik.test", w.unit)).await;
+    let freed: Vec<_> = to_unit
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Ledig plass etter en avsluttet konto"))
+        })
+        .collect();
+    assert_eq!(
+        freed.len(),
+        1,
+        "{:?}",
+        to_unit
+            .iter()
+            .map(|m| m.header("Subject"))
+            .collect::<Vec<_>>()
+    );
+    assert!(freed[0].text_body().contains("fordi en konto er avsluttet"));
+    assert!(!freed[0].text_body().contains(&volunteer.email));
+    assert!(
+        !to_unit
+            .iter()
+            .any(|m| m.header("Subject").is_some_and(|s| s.contains("trakk seg"))),
+        "the volunteer did not withdraw"
+    );
 }

@@ -303,11 +303,18 @@ async fn erasure_keeps_the_totals_and_leaves_no_trace_of_the_person() {
         .await
         .expect("json");
     assert_eq!(view["spots_left"], 1);
+    // The volunteer did not withdraw: the unit is told an account was closed.
     let to_unit = app.mail_to(&format!("unit-{unit}@larvik.test")).await;
     assert!(to_unit.iter().any(|m| {
         m.header("Subject")
-            .is_some_and(|s| s.contains("Frivillig trakk seg"))
+            .is_some_and(|s| s.starts_with("Ledig plass etter en avsluttet konto"))
     }));
+    assert!(
+        !to_unit
+            .iter()
+            .any(|m| m.header("Subject").is_some_and(|s| s.contains("trakk seg"))),
+        "nobody withdrew"
+    );
     // Report totals are unchanged: the completed claim, its hours and its volunteer count.
     assert_eq!(figures().await, before);
     // Name, email and phone are gone everywhere.
@@ -588,4 +595,159 @@ async fn at_debug_level_the_log_holds_no_private_block_address_hash_or_token() {
             "the log holds {secret:?} as bytes"
         );
     }
+}
+
+/// Every answer a unit, its council's coordinator and an admin can read about a task, as
+/// text: the API's task, claimants, history, lists and reports, and the console's pages.
+async fn what_others_read_of(
+    app: &TestApp,
+    task: &str,
+    council: uuid::Uuid,
+    readers: &[&crate::helpers::TestUser],
+) -> Vec<(String, String)> {
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (
+        today - chrono::Duration::days(30),
+        today + chrono::Duration::days(30),
+    );
+    let mut paths = vec![
+        format!("/api/v1/tasks/{task}"),
+        format!("/api/v1/tasks/{task}/claims"),
+        format!("/api/v1/tasks/{task}/events"),
+        "/api/v1/tasks?mine=true&status=open,filled".to_owned(),
+        format!(
+            "/api/v1/councils/{council}/overview?year={}",
+            chrono::Datelike::year(&today)
+        ),
+        format!("/api/v1/councils/{council}/opt-out-events"),
+        "/api/v1/admin/outbox?status=sent".to_owned(),
+        "/api/v1/admin/push-outbox".to_owned(),
+    ];
+    for group in ["council", "category", "month", "unit"] {
+        paths.push(format!(
+            "/api/v1/reports/summary?from={from}&to={to}&group_by={group}"
+        ));
+    }
+    let mut seen = Vec::new();
+    for reader in readers {
+        for path in &paths {
+            let response = app.get_as(path, &reader.access_token).await;
+            if response.status() == 200 {
+                seen.push((path.clone(), response.text().await.expect("body")));
+            }
+        }
+        let mut browser = crate::console::Browser::new(app);
+        let home = browser.sign_in(&reader.email, &reader.password).await;
+        assert!(home.status < 400, "console sign-in: {}", home.status);
+        for page in [
+            format!("/console/tasks/{task}"),
+            "/console/tasks".to_owned(),
+            format!("/console/report?from={from}&to={to}"),
+            "/console/council".to_owned(),
+            "/console/council/overview".to_owned(),
+            "/console/outbox".to_owned(),
+        ] {
+            let answer = browser.get(&page).await;
+            if answer.status == 200 {
+                seen.push((page, answer.body));
+            }
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_release_is_linked_to_no_person_in_anything_a_unit_coordinator_or_admin_reads() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let admin = app.admin().await;
+    let stavern = app.council_id("Stavern").await;
+    let coordinator = app
+        .create_user(
+            dugnad::domain::account::Role::Coordinator,
+            None,
+            Some(stavern),
+        )
+        .await;
+    let leaving = app.volunteer().await;
+    let staying = app.volunteer().await;
+    for (who, name) in [(&leaving, "Randi Slipper"), (&staying, "Sverre Blir")] {
+        let named = app
+            .patch("/api/v1/me", Some(&who.access_token), json!({"name": name}))
+            .await;
+        assert_eq!(named.status(), 200);
+    }
+    let task = crate::helpers::id_of(
+        &app.post_task_as(
+            &staff,
+            crate::helpers::a_task()
+                .spots(2)
+                .with(json!({"council_id": stavern})),
+        )
+        .await,
+    );
+    app.claimed(&leaving, &task).await;
+    app.claimed(&staying, &task).await;
+    assert_eq!(app.release(&leaving, &task).await.status(), 200);
+
+    let seen = what_others_read_of(&app, &task, stavern, &[&staff, &coordinator, &admin]).await;
+    // The readers saw a populated task: the volunteer who stays is listed, the release is
+    // in the history with its time.
+    let claimants = seen
+        .iter()
+        .find(|(path, _)| path.ends_with("/claims"))
+        .expect("the claimants list");
+    assert!(claimants.1.contains("Sverre Blir"), "{}", claimants.1);
+    let history = seen
+        .iter()
+        .find(|(path, _)| path.ends_with("/events"))
+        .expect("the history");
+    let events: Value = serde_json::from_str(&history.1).expect("json");
+    let kinds: Vec<&str> = events["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|e| e["kind"].as_str().expect("kind"))
+        .collect();
+    assert!(
+        kinds.contains(&"released") && kinds.contains(&"claimed"),
+        "{kinds:?}"
+    );
+    for event in events["items"].as_array().expect("items") {
+        if event["kind"] != "created" {
+            assert_eq!(event["actor_id"], Value::Null, "{event}");
+        }
+    }
+    assert!(
+        seen.iter()
+            .any(|(path, body)| path.starts_with("/console/tasks/") && body.contains("Sverre Blir")),
+        "the console's task page lists who holds the task"
+    );
+    // Nothing anyone of them read names the volunteer who gave the spot back — not their
+    // name, address or id, so neither a released claim nor a claim event can be matched
+    // to the release.
+    for (path, body) in &seen {
+        for needle in [
+            "Randi Slipper",
+            leaving.email.as_str(),
+            &leaving.id.to_string(),
+        ] {
+            assert!(
+                !body.contains(needle),
+                "{path} names the one who released: {needle}"
+            );
+        }
+    }
+    // The admin's own page of that person says nothing of the task.
+    let mut browser = crate::console::Browser::new(&app);
+    browser.sign_in(&admin.email, &admin.password).await;
+    let person = browser.get(&format!("/console/users/{}", leaving.id)).await;
+    assert_eq!(person.status, 200);
+    assert!(person.body.contains("Randi Slipper"));
+    assert!(
+        !person.body.contains(&task),
+        "the person's page links no task"
+    );
+    app.deliver_mail().await;
 }
