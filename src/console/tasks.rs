@@ -1067,7 +1067,6 @@ async fn task_page(
         invitations::volunteers(
             &mut conn,
             &s.user,
-            tz,
             task.council_id,
             invitations::DirectoryFor {
                 category_id: None,

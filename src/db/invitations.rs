@@ -23,12 +23,13 @@ pub struct InvitationRow {
 }
 
 /// Invitable, active volunteers (id, name, home council), optionally of one council and
-/// without an opt-out of one category; `limit + 1` rows after `after`.
+/// without an opt-out of one category; `limit + 1` rows after `after`. Never filtered by
+/// qualification: the difference between two listings would name who lacks a police
+/// certificate (special-category data, GDPR art. 10).
 pub async fn invitable_volunteers(
     conn: &mut AsyncPgConnection,
     council_id: Option<Uuid>,
     category_id: Option<Uuid>,
-    on: chrono::NaiveDate,
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<(Uuid, String, Option<Uuid>)>> {
@@ -47,9 +48,7 @@ pub async fn invitable_volunteers(
         let opted = opt_outs::table
             .select(opt_outs::user_id)
             .filter(opt_outs::category_id.eq(k));
-        query = query
-            .filter(users::id.ne_all(opted))
-            .filter(crate::db::qualifications::user_qualifies(k, on));
+        query = query.filter(users::id.ne_all(opted));
     }
     if let Some(after) = after {
         query = query.filter(users::id.gt(after));

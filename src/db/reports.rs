@@ -44,8 +44,10 @@ pub struct ReportRow {
     pub claimed: i64,
     #[diesel(sql_type = BigInt)]
     pub found_volunteer_before_start: i64,
-    /// The distinct volunteers with any claim in the cell: who the cell is about, for
-    /// small-cell suppression only (never shown).
+    /// The distinct volunteers the cell's person figures count (active or completed
+    /// claims, as `active_volunteers` does), for small-cell suppression only (never shown).
+    /// Someone who only released is not among them: counting them would let a cell of
+    /// two volunteers and one release show "2 active volunteers".
     #[diesel(sql_type = Array<SqlUuid>)]
     pub people: Vec<Uuid>,
 }
@@ -137,7 +139,7 @@ pub async fn summary(
                     count(*) FILTER (WHERE cf.status = '{claim_released}') AS claims_released,
                     coalesce(sum(cf.minutes) FILTER (WHERE cf.status = '{claim_completed}'), 0) AS minutes,
                     count(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('{claim_active}', '{claim_completed}')) AS volunteers,
-                    array_agg(DISTINCT cf.volunteer_id) AS people
+                    array_agg(DISTINCT cf.volunteer_id) FILTER (WHERE cf.status IN ('{claim_active}', '{claim_completed}')) AS people
                FROM claim_facts cf GROUP BY cf.key
          ), keys AS (
              SELECT key FROM by_key UNION SELECT key FROM posted

@@ -56,7 +56,6 @@ pub async fn volunteers(
     let rows = service::volunteers(
         &mut conn,
         &user,
-        state.settings.timezone,
         council,
         service::DirectoryFor {
             category_id: category,

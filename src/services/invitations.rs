@@ -118,8 +118,7 @@ async fn send(
     Ok(())
 }
 
-/// What the directory is for: a category (qualified as of today) or one task (its
-/// category, qualified for its date).
+/// What the directory is for: a category, or one task (its category).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DirectoryFor {
     pub category_id: Option<Uuid>,
@@ -127,28 +126,29 @@ pub struct DirectoryFor {
 }
 
 /// Invitable volunteers for staff and admins: id, name, home council — nothing more.
-/// With a category or a task, only those who have not opted out of it and qualify.
+/// With a category or a task, only those who have not opted out of it. Nobody is left out
+/// for a missing qualification (the listing would name who lacks one); inviting such a
+/// person answers the same 404 as an unknown one.
 pub async fn volunteers(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
-    zone: chrono_tz::Tz,
     council_id: Option<Uuid>,
     wanted: DirectoryFor,
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<(Uuid, String, Option<Uuid>)>, DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
-    let (category_id, on) = match wanted.task_id {
+    let category_id = match wanted.task_id {
         Some(id) => {
             let task = task_db::find(conn, id)
                 .await?
                 .ok_or_else(|| DomainError::not_found("no such task"))?;
             permissions::require_unit_member(user, task.service_unit_id)?;
-            (Some(task.category_id), local_date(task.starts_at, zone))
+            Some(task.category_id)
         }
-        None => (wanted.category_id, local_date(chrono::Utc::now(), zone)),
+        None => wanted.category_id,
     };
-    Ok(db::invitable_volunteers(conn, council_id, category_id, on, after, limit).await?)
+    Ok(db::invitable_volunteers(conn, council_id, category_id, after, limit).await?)
 }
 
 /// The caller's open invitations.

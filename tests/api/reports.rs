@@ -373,3 +373,111 @@ async fn no_suppressed_cell_can_be_derived_and_only_admins_choose_any_period() {
     assert_eq!(february.status(), 200, "a whole month");
     app.deliver_mail().await;
 }
+
+/// The body rows of the console report's table, cell texts in order.
+fn console_table(html: &str) -> Vec<Vec<String>> {
+    let body = html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|rest| rest.split("</tbody>").next())
+        .expect("a table body");
+    body.split("</tr>")
+        .filter(|row| row.contains("<tr"))
+        .map(|row| {
+            row.split(['<', '>'])
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[0].starts_with("td") || w[0].starts_with("th"))
+                .map(|w| w[1].trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+/// The cells the console must show for one row of the API's answer, in its columns.
+fn expected_cells(label: &str, f: &Value) -> Vec<String> {
+    let count = |k: &str| f[k].as_i64().map_or("–".to_owned(), |n| n.to_string());
+    vec![
+        label.to_owned(),
+        count("posted"),
+        count("filled"),
+        count("completed"),
+        count("cancelled"),
+        count("expired"),
+        f["volunteer_hours"]
+            .as_f64()
+            .map_or("–".to_owned(), |h| format!("{h:.1}")),
+        count("active_volunteers"),
+    ]
+}
+
+#[tokio::test]
+async fn the_console_report_shows_exactly_what_the_api_answers_small_totals_suppressed() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten Tjølling").await;
+    let staff = app.staff(unit).await;
+    let walks = app.category_id("walks-outdoor").await;
+    let start = chrono::Utc::now() + chrono::Duration::hours(30);
+    let task = app
+        .post_task(
+            &staff,
+            json!({"category_id": walks, "spots": 3, "starts_at": start.to_rfc3339()}),
+        )
+        .await;
+    let id = task["id"].as_str().expect("id").to_owned();
+    // Two volunteers hold the walk; a third took it and gave it back. The cell is about
+    // two people, whoever else once claimed.
+    let v = app.quick_volunteers(3).await;
+    for volunteer in &v {
+        app.claimed(volunteer, &id).await;
+    }
+    assert_eq!(app.release(&v[2], &id).await.status(), 200);
+
+    let month = start
+        .with_timezone(&chrono_tz::Europe::Oslo)
+        .format("%Y-%m")
+        .to_string();
+    let first_day =
+        chrono::NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").expect("month");
+    let last_day = first_day
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .expect("the month's last day");
+    let api: Value = app
+        .get_as(
+            &format!("/api/v1/reports/summary?from={month}-01&to={last_day}&group_by=category"),
+            &staff.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(api["totals"]["posted"], 1, "{api}");
+    assert_eq!(
+        api["totals"]["active_volunteers"],
+        Value::Null,
+        "two volunteers are too few to show: {api}"
+    );
+
+    let mut browser = crate::console::Browser::new(&app);
+    browser.sign_in(&staff.email, &staff.password).await;
+    let page = browser
+        .get(&format!(
+            "/console/report?from={month}&to={month}&group=category"
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    let shown = console_table(&page.body);
+    let mut expected: Vec<Vec<String>> = api["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| expected_cells(r["label"].as_str().expect("label"), r))
+        .collect();
+    expected.push(expected_cells("Totalt", &api["totals"]));
+    assert_eq!(
+        shown, expected,
+        "every figure on the page is one the API gave"
+    );
+    app.deliver_mail().await;
+}
