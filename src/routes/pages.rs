@@ -1,11 +1,18 @@
 //! The small pages behind links in emails (`/e/…`). A GET only shows a page — mail
-//! scanners prefetch links — and its button POSTs the action to the API.
+//! scanners prefetch links — and its button is a plain form POST to the same path, which
+//! does the action through the same service as the API and answers with the page: it
+//! works without JavaScript, and a password never travels in a URL.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
 use crate::domain::Language;
+use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::templates::escape_html;
+use crate::routes::state::AppState;
+use crate::services::{accounts, links};
 
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
@@ -13,8 +20,8 @@ pub struct PageQuery {
     pub lang: Option<String>,
 }
 
-fn language(query: &PageQuery, req: &HttpRequest) -> Language {
-    match query.lang.as_deref() {
+fn language(asked: Option<&str>, req: &HttpRequest) -> Language {
+    match asked {
         Some("en") => Language::En,
         Some("nb") => Language::Nb,
         _ => {
@@ -33,20 +40,28 @@ fn language(query: &PageQuery, req: &HttpRequest) -> Language {
     }
 }
 
-/// What one page asks for and where its button posts.
+/// What one page asks for, what its form does and where it posts (the page's own path:
+/// a plain form POST, so it works without JavaScript and never puts a password in a URL).
 struct PageSpec {
+    path: &'static str,
     title: (&'static str, &'static str),
     intro: (&'static str, &'static str),
     button: (&'static str, &'static str),
     done: (&'static str, &'static str),
-    endpoint: &'static str,
-    with_password: bool,
-    /// The token goes in the query string (the one-click URL of `List-Unsubscribe` and the
-    /// release link), not in a JSON body.
-    token_in_query: bool,
+    action: Action,
+}
+
+/// The service call behind a page's button: the same one the API's route makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    VerifyEmail,
+    SetPassword,
+    Unsubscribe,
+    Release,
 }
 
 const VERIFY: PageSpec = PageSpec {
+    path: "/e/verify",
     title: ("Bekreft e-postadressen", "Confirm your email address"),
     intro: (
         "Trykk på knappen for å bekrefte e-postadressen din.",
@@ -57,12 +72,11 @@ const VERIFY: PageSpec = PageSpec {
         "Takk! E-postadressen er bekreftet.",
         "Thank you! Your email address is confirmed.",
     ),
-    endpoint: "/api/v1/auth/verify-email",
-    with_password: false,
-    token_in_query: false,
+    action: Action::VerifyEmail,
 };
 
 const RESET: PageSpec = PageSpec {
+    path: "/e/reset-password",
     title: ("Nytt passord", "New password"),
     intro: (
         "Velg et nytt passord på minst 10 tegn. Du blir logget ut på alle enheter.",
@@ -70,15 +84,14 @@ const RESET: PageSpec = PageSpec {
     ),
     button: ("Lagre passordet", "Save password"),
     done: (
-        "Passordet er endret. Du kan logge inn i appen.",
-        "Your password is changed. You can log in in the app.",
+        "Passordet er endret. Logg inn med det nye passordet i appen eller på innloggingssiden.",
+        "Your password is changed. Sign in with the new password in the app or on the sign-in page.",
     ),
-    endpoint: "/api/v1/auth/password-reset/confirm",
-    with_password: true,
-    token_in_query: false,
+    action: Action::SetPassword,
 };
 
 const UNSUBSCRIBE: PageSpec = PageSpec {
+    path: "/e/unsubscribe",
     title: ("Avslutt e-poster", "Stop these emails"),
     intro: (
         "Trykk på knappen for å slutte å få denne typen e-post. Du kan slå den på igjen i appen.",
@@ -89,12 +102,11 @@ const UNSUBSCRIBE: PageSpec = PageSpec {
         "Ferdig. Du får ikke flere slike e-poster.",
         "Done. You will get no more of these emails.",
     ),
-    endpoint: "/api/v1/links/unsubscribe",
-    with_password: false,
-    token_in_query: true,
+    action: Action::Unsubscribe,
 };
 
 const RELEASE: PageSpec = PageSpec {
+    path: "/e/release",
     title: ("Trekk deg fra oppdraget", "Give the task back"),
     intro: (
         "Kan du ikke likevel? Det er helt i orden. Trykk på knappen, så blir plassen ledig for andre.",
@@ -105,12 +117,11 @@ const RELEASE: PageSpec = PageSpec {
         "Du har trukket deg. Takk for at du sa fra!",
         "You have given the task back. Thank you for letting us know!",
     ),
-    endpoint: "/api/v1/links/release",
-    with_password: false,
-    token_in_query: true,
+    action: Action::Release,
 };
 
 const SET: PageSpec = PageSpec {
+    path: "/e/set-password",
     title: ("Velg passord", "Choose your password"),
     intro: (
         "Velg et passord på minst 10 tegn for kontoen din.",
@@ -118,105 +129,223 @@ const SET: PageSpec = PageSpec {
     ),
     button: ("Lagre passordet", "Save password"),
     done: (
-        "Passordet er lagret. Du kan logge inn.",
-        "Your password is saved. You can log in.",
+        "Passordet er lagret. Logg inn med e-postadressen din og det nye passordet på innloggingssiden.",
+        "Your password is saved. Sign in with your email address and the new password on the sign-in page.",
     ),
-    endpoint: "/api/v1/auth/password-reset/confirm",
-    with_password: true,
-    token_in_query: false,
+    action: Action::SetPassword,
 };
 
-fn render(spec: &PageSpec, lang: Language, token: &str) -> HttpResponse {
+/// What came of pressing the button, shown on the page that answers the POST.
+enum Outcome {
+    Done,
+    WeakPassword,
+    Failed,
+}
+
+fn render(
+    spec: &PageSpec,
+    lang: Language,
+    token: &str,
+    outcome: Option<Outcome>,
+    sign_in: &str,
+) -> HttpResponse {
     let t = |pair: (&'static str, &'static str)| escape_html(lang.pick(pair.0, pair.1));
-    let password_field = if spec.with_password {
+    let with_password = spec.action == Action::SetPassword;
+    let password_field = if with_password {
         format!(
-            "<label>{}<br><input type=\"password\" name=\"password\" minlength=\"10\" required autocomplete=\"new-password\"></label>",
-            t(("Passord", "Password"))
+            "<p><label for=\"password\">{}</label><br><input id=\"password\" type=\"password\" name=\"password\" minlength=\"10\" required autocomplete=\"new-password\"{}></p>",
+            t(("Passord", "Password")),
+            if matches!(outcome, Some(Outcome::WeakPassword)) {
+                " aria-invalid=\"true\" aria-describedby=\"result\""
+            } else {
+                ""
+            }
         )
     } else {
         String::new()
     };
-    let failed = t((
-        "Det gikk ikke. Lenken kan være brukt eller utløpt.",
-        "That did not work. The link may be used or expired.",
-    ));
+    let (status, message) = match outcome {
+        None => (StatusCode::OK, String::new()),
+        Some(Outcome::Done) if with_password => (
+            StatusCode::OK,
+            format!(
+                "{} <a href=\"{}\">{}</a>",
+                t(spec.done),
+                escape_html(sign_in),
+                t(("Til innloggingen", "To the sign-in page"))
+            ),
+        ),
+        Some(Outcome::Done) => (StatusCode::OK, t(spec.done)),
+        Some(Outcome::WeakPassword) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t((
+                "Passordet er for svakt. Bruk minst 10 tegn, og ikke et vanlig passord eller noe som ligner e-postadressen din. Lenken virker fortsatt.",
+                "The password is too weak. Use at least 10 characters, and not a common password or anything like your email address. The link still works.",
+            )),
+        ),
+        Some(Outcome::Failed) => (
+            StatusCode::BAD_REQUEST,
+            t((
+                "Det gikk ikke. Lenken kan være brukt eller utløpt.",
+                "That did not work. The link may be used or expired.",
+            )),
+        ),
+    };
+    let form = if matches!(outcome, Some(Outcome::Done | Outcome::Failed)) {
+        String::new()
+    } else {
+        format!(
+            r#"<form method="post" action="{path}">
+<input type="hidden" name="token" value="{token}">
+<input type="hidden" name="lang" value="{lang}">
+{password_field}
+<p><button type="submit">{button}</button></p>
+</form>"#,
+            path = spec.path,
+            token = escape_html(token),
+            lang = lang.as_str(),
+            button = t(spec.button),
+        )
+    };
     let html = format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:30em;margin:2em auto;padding:0 1em;line-height:1.5}}button{{background:#005aa0;color:#fff;border:0;padding:.7em 1.4em;border-radius:4px;font-size:1em}}input{{font-size:1em;padding:.4em;width:100%;box-sizing:border-box}}</style>
 </head><body>
+<main>
 <h1>{title}</h1>
 <p>{intro}</p>
-<form id="f">
-<input type="hidden" name="token" value="{token}">
-{password_field}
-<p><button type="submit">{button}</button></p>
-</form>
-<p id="result" role="status"></p>
-<script>
-document.getElementById("f").addEventListener("submit", async function (e) {{
-  e.preventDefault();
-  var body = {{ token: this.token.value }};
-  if (this.password) body.password = this.password.value;
-  var out = document.getElementById("result");
-  var inQuery = {token_in_query};
-  var url = inQuery ? "{endpoint}?token=" + encodeURIComponent(this.token.value) : "{endpoint}";
-  var init = inQuery ? {{ method: "POST" }} : {{ method: "POST", headers: {{ "Content-Type": "application/json" }}, body: JSON.stringify(body) }};
-  try {{
-    var r = await fetch(url, init);
-    if (r.ok) {{ out.textContent = {done:?}; this.hidden = true; return; }}
-    var p = await r.json().catch(function () {{ return {{}}; }});
-    out.textContent = (p.errors && p.errors[0] && p.errors[0].field === "password") ? p.errors[0].message : {failed:?};
-  }} catch (err) {{ out.textContent = {failed:?}; }}
-}});
-</script>
+<p id="result" role="status">{message}</p>
+{form}
+</main>
 </body></html>
 "#,
         lang = lang.as_str(),
         title = t(spec.title),
         intro = t(spec.intro),
-        token = escape_html(token),
-        button = t(spec.button),
-        endpoint = spec.endpoint,
-        token_in_query = spec.token_in_query,
-        done = lang.pick(spec.done.0, spec.done.1),
     );
-    HttpResponse::Ok()
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header((
             "Content-Security-Policy",
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'",
         ))
         .body(html)
 }
 
-fn page(spec: &PageSpec, query: &PageQuery, req: &HttpRequest) -> HttpResponse {
-    render(
-        spec,
-        language(query, req),
-        query.token.as_deref().unwrap_or_default(),
+/// Where people sign in once their password is set.
+fn sign_in(state: &AppState) -> String {
+    format!(
+        "{}/console/login",
+        state.settings.public_url.as_str().trim_end_matches('/')
     )
 }
 
-pub async fn verify(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
-    page(&VERIFY, &query, &req)
+/// A page's form, as posted: the link's token, the page's language, and the new password
+/// where the page asks for one.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageForm {
+    pub token: Option<String>,
+    pub lang: Option<String>,
+    pub password: Option<String>,
 }
 
-pub async fn reset_password(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
-    page(&RESET, &query, &req)
+/// Does what the page's button says, through the same service as the API's route, and
+/// answers with the page again: done, or why not, in the page's language.
+async fn act(spec: &PageSpec, state: &AppState, req: &HttpRequest, form: PageForm) -> HttpResponse {
+    let lang = language(form.lang.as_deref(), req);
+    let token = form.token.unwrap_or_default();
+    let result = if token.is_empty() {
+        None
+    } else {
+        Some(
+            run(
+                spec.action,
+                state,
+                &token,
+                form.password.unwrap_or_default(),
+            )
+            .await,
+        )
+    };
+    let outcome = match result {
+        Some(Ok(())) => Outcome::Done,
+        Some(Err(e))
+            if e.code() == ErrorCode::ValidationFailed
+                && e.field_errors().iter().any(|f| f.field == "password") =>
+        {
+            Outcome::WeakPassword
+        }
+        // The database is away: the problem answer with its Retry-After, as the API gives.
+        Some(Err(e)) if e.code() == ErrorCode::ServiceUnavailable => {
+            return crate::error::ApiError::from(e).error_response();
+        }
+        Some(Err(_)) | None => Outcome::Failed,
+    };
+    render(spec, lang, &token, Some(outcome), &sign_in(state))
 }
 
-pub async fn set_password(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
-    page(&SET, &query, &req)
+async fn run(
+    action: Action,
+    state: &AppState,
+    token: &str,
+    password: String,
+) -> Result<(), DomainError> {
+    match action {
+        Action::VerifyEmail => accounts::verify_email(state, token).await,
+        Action::SetPassword => accounts::confirm_password(state, token, password).await,
+        Action::Unsubscribe => {
+            let mut conn = state.pool.get().await?;
+            conn.transaction(async |conn| links::unsubscribe(conn, &state.keys, token).await)
+                .await
+                .map(|_| ())
+        }
+        Action::Release => {
+            let mut conn = state.pool.get().await?;
+            conn.transaction(async |conn| links::release(conn, &state.keys, token).await)
+                .await
+                .map(|_| ())
+        }
+    }
 }
 
-pub async fn unsubscribe(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
-    page(&UNSUBSCRIBE, &query, &req)
+/// For each page: its GET (shows the page, changes nothing) and its POST (does it).
+macro_rules! page_routes {
+    ($($get:ident, $post:ident => $spec:ident;)*) => {$(
+        pub async fn $get(
+            query: web::Query<PageQuery>,
+            req: HttpRequest,
+            state: web::Data<AppState>,
+        ) -> HttpResponse {
+            render(
+                &$spec,
+                language(query.lang.as_deref(), &req),
+                query.token.as_deref().unwrap_or_default(),
+                None,
+                &sign_in(&state),
+            )
+        }
+
+        pub async fn $post(
+            body: web::Bytes,
+            req: HttpRequest,
+            state: web::Data<AppState>,
+        ) -> HttpResponse {
+            // A body that is not the page's form is a form without a token: the page says
+            // the link did not work.
+            let form = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+            act(&$spec, &state, &req, form).await
+        }
+    )*};
 }
 
-pub async fn release(query: web::Query<PageQuery>, req: HttpRequest) -> HttpResponse {
-    page(&RELEASE, &query, &req)
+page_routes! {
+    verify, verify_post => VERIFY;
+    reset_password, reset_password_post => RESET;
+    set_password, set_password_post => SET;
+    unsubscribe, unsubscribe_post => UNSUBSCRIBE;
+    release, release_post => RELEASE;
 }

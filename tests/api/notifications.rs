@@ -95,7 +95,7 @@ async fn the_reminder_arrives_once_a_day_before_and_its_link_releases_in_one_pos
         page.text()
             .await
             .expect("html")
-            .contains("/api/v1/links/release")
+            .contains(r#"<form method="post" action="/e/release">"#)
     );
     let rows = app.query_json("SELECT status FROM claims").await;
     assert_eq!(rows[0]["status"], "active");
