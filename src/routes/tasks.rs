@@ -293,6 +293,28 @@ pub struct ListTasksQuery {
     pub cursor: Option<String>,
 }
 
+impl ListTasksQuery {
+    /// Reads the query string. `status` may be repeated (`status=open&status=filled`, what
+    /// generated clients send for an array) or comma-separated (`status=open,filled`); both
+    /// forms may be mixed. Any other parameter given twice is malformed.
+    pub fn from_query_string(raw: &str) -> Result<Self, ApiError> {
+        let mut statuses: Vec<String> = Vec::new();
+        let mut rest = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            if key == "status" {
+                statuses.push(value.into_owned());
+            } else {
+                rest.append_pair(&key, &value);
+            }
+        }
+        if !statuses.is_empty() {
+            rest.append_pair("status", &statuses.join(","));
+        }
+        serde_urlencoded::from_str(&rest.finish())
+            .map_err(|e| ApiError::malformed(format!("the query string is invalid: {e}")))
+    }
+}
+
 fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
     let mut v = crate::validation::Validator::new();
     let mut out = TaskQuery::default();
@@ -352,9 +374,9 @@ fn task_cursor(view: &TaskView) -> Cursor {
 pub async fn list(
     state: web::Data<AppState>,
     user: AuthUser,
-    query: web::Query<ListTasksQuery>,
+    req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let q = query.into_inner();
+    let q = ListTasksQuery::from_query_string(req.query_string())?;
     let page = PageQuery {
         limit: q.limit.clone(),
         cursor: q.cursor.clone(),

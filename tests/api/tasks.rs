@@ -480,6 +480,49 @@ async fn browsing_defaults_and_filters_follow_the_role() {
         .await
         .expect("json");
     assert_eq!(cancelled["items"][0]["id"], ids[0].as_str());
+    // Several statuses: repeated (what generated clients send for an array) or
+    // comma-separated, the same answer either way.
+    let ids_of = |page: &Value| {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|t| t["id"].as_str().expect("id").to_owned())
+            .collect::<Vec<_>>()
+    };
+    let mut answers = Vec::new();
+    for query in [
+        "status=open&status=cancelled&limit=100",
+        "status=open,cancelled&limit=100",
+        "status=open&status=cancelled,open&limit=100",
+    ] {
+        let page: Value = w
+            .app
+            .get_as(&format!("/api/v1/tasks?{query}"), &w.staff.access_token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        answers.push(ids_of(&page));
+    }
+    assert_eq!(answers[0].len(), 6, "five open and one cancelled");
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    assert_problem(
+        w.app
+            .get_as("/api/v1/tasks?status=open&status=sleeping", &w.staff.access_token)
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_problem(
+        w.app
+            .get_as("/api/v1/tasks?limit=5&limit=6", &w.staff.access_token)
+            .await,
+        400,
+        "malformed_request",
+    )
+    .await;
     // A volunteer cannot see the cancelled task they never claimed.
     assert_problem(
         w.app
