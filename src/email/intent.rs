@@ -33,6 +33,8 @@ pub fn language_of(user: &UserRow) -> Language {
 pub struct TaskFacts {
     pub id: Uuid,
     pub title: String,
+    /// Stored, like every timestamp, with exactly three fractional digits.
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub starts_at: DateTime<Utc>,
     pub area_hint: Option<String>,
     /// Active claims and spots when the email was written (the unit's "2 of 3 taken").
@@ -125,6 +127,7 @@ pub enum Intent {
         name: Option<String>,
         task: TaskFacts,
         claim_id: Uuid,
+        #[serde(serialize_with = "crate::domain::time::millis")]
         follow_until: chrono::DateTime<chrono::Utc>,
     },
     /// The unit changed what a followed series is (its title, category, council,
@@ -269,7 +272,7 @@ mod tests {
         let task = TaskFacts {
             id: Uuid::now_v7(),
             title: "Tur".into(),
-            starts_at: Utc::now(),
+            starts_at: "2026-12-10T09:30:00.125Z".parse().expect("instant"),
             area_hint: None,
             claimed: 1,
             spots: 2,

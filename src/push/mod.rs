@@ -23,6 +23,8 @@ use crate::domain::push::{self as rules, PushText};
 pub struct PushFacts {
     pub kind: NotificationKind,
     pub task_id: Uuid,
+    /// Stored (and exported) with exactly three fractional digits, as every timestamp.
+    #[serde(serialize_with = "crate::domain::time::millis")]
     pub starts_at: DateTime<Utc>,
     pub category_nb: String,
     pub category_en: String,

@@ -162,6 +162,36 @@ pub fn check_response(
                 errors.join("\n  ")
             ));
         }
+        let mut loose = Vec::new();
+        loose_timestamps(&instance, &mut loose);
+        if !loose.is_empty() {
+            return Err(format!(
+                "{method} {template} {status}: timestamps not written as 2026-12-01T09:00:00.000Z \
+                 (stored payloads included): {loose:?}"
+            ));
+        }
     }
     Ok(())
+}
+
+/// Every string anywhere in `value` that is an RFC 3339 date-time but not in the one form
+/// every timestamp takes: UTC, `Z`, exactly three fractional digits.
+fn loose_timestamps(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => {
+            let looks_like = s.len() >= 20
+                && s.as_bytes().get(10) == Some(&b'T')
+                && chrono::DateTime::parse_from_rfc3339(s).is_ok();
+            let exact = s.len() == 24
+                && s.ends_with('Z')
+                && s.as_bytes().get(19) == Some(&b'.')
+                && s[20..23].bytes().all(|b| b.is_ascii_digit());
+            if looks_like && !exact {
+                out.push(s.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| loose_timestamps(v, out)),
+        Value::Object(map) => map.values().for_each(|v| loose_timestamps(v, out)),
+        _ => {}
+    }
 }
