@@ -18,6 +18,9 @@ pub enum SignedAction {
     Unsubscribe { user_id: Uuid, kind: String },
     /// Give back `claim_id`, held by `user_id`.
     Release { user_id: Uuid, claim_id: Uuid },
+    /// Read `task_id` as `user_id` may see it (the "Se oppdraget" link of a volunteer's
+    /// email; it changes nothing).
+    ViewTask { user_id: Uuid, task_id: Uuid },
 }
 
 impl SignedAction {
@@ -25,6 +28,7 @@ impl SignedAction {
         match self {
             Self::Unsubscribe { user_id, kind } => format!("u|{user_id}|{kind}|{expires}"),
             Self::Release { user_id, claim_id } => format!("r|{user_id}|{claim_id}|{expires}"),
+            Self::ViewTask { user_id, task_id } => format!("t|{user_id}|{task_id}|{expires}"),
         }
     }
 
@@ -45,6 +49,10 @@ impl SignedAction {
             "r" => Self::Release {
                 user_id,
                 claim_id: Uuid::parse_str(what).ok()?,
+            },
+            "t" => Self::ViewTask {
+                user_id,
+                task_id: Uuid::parse_str(what).ok()?,
             },
             _ => return None,
         };

@@ -21,11 +21,15 @@ use crate::domain::notification::NotificationKind;
 pub const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(90);
 
 /// Everything rendering needs beyond the intent.
+#[derive(Clone, Copy)]
 pub struct RenderContext<'a> {
     pub public_url: &'a Url,
     pub timezone: Tz,
     pub keys: &'a ServerKeys,
     pub now: DateTime<Utc>,
+    /// The account the email goes to, if any (a unit's address has none): its task links
+    /// open the small task page signed for that person; the others open the console.
+    pub recipient: Option<Uuid>,
 }
 
 /// One email ready for the transport.
@@ -130,6 +134,10 @@ pub fn render(
     language: Language,
     ctx: &RenderContext<'_>,
 ) -> Result<Composed, RenderError> {
+    let ctx = &RenderContext {
+        recipient: user_id,
+        ..*ctx
+    };
     let kind = intent.kind_str();
     let unsubscribe = if intent.kind().is_some_and(NotificationKind::is_optional) {
         let user = user_id.ok_or(RenderError::NoRecipient(kind))?;

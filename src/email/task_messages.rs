@@ -2,19 +2,38 @@
 //! title, time, area — never the private block, and name no volunteer to the unit.
 
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use super::intent::{SpotFreed, TaskFacts, UnitFacts};
 use super::render::RenderContext;
 use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
 
+/// How long after its start a volunteer's task link still opens the task page.
+const TASK_LINK_AFTER_START: chrono::Duration = chrono::Duration::days(1);
+
 impl RenderContext<'_> {
-    /// The app's link to a task (a universal link the mobile app opens).
-    pub fn task_link(&self, task_id: Uuid) -> String {
-        let mut url = self.public_url.clone();
-        url.set_path(&format!("/tasks/{task_id}"));
-        url.to_string()
+    /// "Se oppdraget": for a person's own email, the small task page `/e/task` signed for
+    /// them (the public details, and the private block and the release button while they
+    /// hold it); for a unit's email, the task's page in the console.
+    pub fn task_link(&self, task: &TaskFacts, language: Language) -> String {
+        match self.recipient {
+            Some(user_id) => {
+                let token = crate::auth::signed::sign(
+                    self.keys,
+                    &crate::auth::signed::SignedAction::ViewTask {
+                        user_id,
+                        task_id: task.id,
+                    },
+                    task.starts_at + TASK_LINK_AFTER_START,
+                );
+                self.page_link("task", &token, language)
+            }
+            None => {
+                let mut url = self.public_url.clone();
+                url.set_path(&format!("/console/tasks/{}", task.id));
+                url.to_string()
+            }
+        }
     }
 
     /// A start time in the municipality's time zone, in the reader's language.
@@ -73,7 +92,7 @@ pub fn claim_confirmation(
             Language::Nb => format!("Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt {contact}."),
             Language::En => format!("You find the address and other details in the app. Questions? Contact {contact}."),
         })
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
         .small_print(l.pick(
             "Kan du ikke likevel? Du kan trekke deg i appen når som helst før oppdraget er over.",
             "Can't make it after all? You can give the task back in the app at any time before it ends.",
@@ -108,7 +127,7 @@ pub fn series_claim_confirmation(
         ),
     });
     for task in tasks {
-        body = body.button(facts(ctx, task, l), ctx.task_link(task.id));
+        body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
     }
     let body = body
         .paragraph(match l {
@@ -159,7 +178,7 @@ pub fn follow_claim(
                 facts(ctx, task, l)
             ),
         })
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
         .paragraph(l.pick(
             "Passer det ikke denne gangen? Gi plassen fra deg med ett trykk, så kan noen andre ta den:",
             "Doesn't this one suit you? Give the spot back with one press so someone else can take it:",
@@ -227,7 +246,7 @@ fn unit_mail(
     if let Some(extra) = extra {
         body = body.paragraph(extra);
     }
-    let body = body.button("Se oppdraget", ctx.task_link(task.id));
+    let body = body.button("Se oppdraget", ctx.task_link(task, Language::Nb));
     let subject = if is_urgent(ctx, task) {
         format!("HASTER: {subject}")
     } else {
@@ -312,7 +331,7 @@ pub fn task_changed(
         ))
         .button(
             l.pick("Se oppdraget", "See the task"),
-            ctx.task_link(task.id),
+            ctx.task_link(task, l),
         );
     Draft::new(
         body,
@@ -368,7 +387,7 @@ pub fn unit_withdrawn(
         ))
         .paragraph(format!("Utvalgets begrunnelse: {reason}"))
         .paragraph("Oppdraget kan legges ut på nytt for hele kommunen eller et annet utvalg.")
-        .button("Se oppdraget", ctx.task_link(task.id));
+        .button("Se oppdraget", ctx.task_link(task, Language::Nb));
     Draft::new(body, format!("Trukket tilbake: {}", task.title))
 }
 
@@ -387,7 +406,7 @@ pub fn reminder(
             Language::En => format!("A reminder of the task you have taken on: {}", facts(ctx, task, l)),
         })
         .paragraph(l.pick("Adresse og detaljer finner du i appen.", "You find the address and details in the app."))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id))
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
         .paragraph(l.pick(
             "Kan du ikke likevel? Det er helt i orden — gi plassen fra deg, så kan noen andre ta den:",
             "Can't make it after all? That is fine — give the spot back so someone else can take it:",
@@ -421,7 +440,7 @@ pub fn invitation(
             "Dette er bare en forespørsel. Vil du, tar du oppdraget i appen; passer det ikke, kan du avslå eller la være å svare.",
             "This is only a request. If you want to, take the task in the app; if not, decline it or simply don't answer.",
         ))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id));
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l));
     Draft::new(
         body,
         match l {
@@ -452,7 +471,7 @@ pub fn spot_opened(
             "Den som først tar plassen i appen, får den. Passer det ikke, trenger du ikke gjøre noe.",
             "Whoever takes the spot first in the app gets it. If it does not suit you, there is nothing to do.",
         ))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task.id));
+        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l));
     Draft::new(
         body,
         match l {
@@ -478,7 +497,7 @@ pub fn digest(
             (Language::En, n) => format!("{n} new tasks suit you:"),
         });
     for task in tasks {
-        body = body.button(facts(ctx, task, l), ctx.task_link(task.id));
+        body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
     }
     let body = body.small_print(l.pick(
         "Du får denne oversikten fordi du har bedt om den. Ingen oppdrag tildeles — du velger selv.",

@@ -318,6 +318,7 @@ impl OutboxWorker {
             timezone: self.timezone,
             keys: &self.keys,
             now: Utc::now(),
+            recipient: user_id,
         };
         match render(&intent, user_id, language, &ctx) {
             Ok(composed) => Ok(Prepared::Send(Ready { to, composed })),

@@ -49,6 +49,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/e/set-password", pages::set_password);
     s.route(Method::GET, "/e/unsubscribe", pages::unsubscribe);
     s.route(Method::GET, "/e/release", pages::release);
+    s.route(Method::GET, "/e/task", pages::task);
     s.route(Method::POST, "/e/verify", pages::verify_post);
     s.route(
         Method::POST,

@@ -207,23 +207,32 @@ fn render(
             button = t(spec.button),
         )
     };
+    let content = format!(
+        r#"<h1>{title}</h1>
+<p>{intro}</p>
+<p id="result" role="status">{message}</p>
+{form}"#,
+        title = t(spec.title),
+        intro = t(spec.intro),
+    );
+    respond(status, lang, &t(spec.title), &content)
+}
+
+/// A page of its own: the small shell every `/e/` page shares, never cached or framed,
+/// no script, no referrer.
+fn respond(status: StatusCode, lang: Language, title: &str, content: &str) -> HttpResponse {
     let html = format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{title}</title>
-<style>body{{font-family:sans-serif;max-width:30em;margin:2em auto;padding:0 1em;line-height:1.5}}button{{background:#005aa0;color:#fff;border:0;padding:.7em 1.4em;border-radius:4px;font-size:1em}}input{{font-size:1em;padding:.4em;width:100%;box-sizing:border-box}}</style>
+<style>body{{font-family:sans-serif;max-width:30em;margin:2em auto;padding:0 1em;line-height:1.5}}button{{background:#005aa0;color:#fff;border:0;padding:.7em 1.4em;border-radius:4px;font-size:1em;min-height:44px}}input{{font-size:1em;padding:.4em;width:100%;box-sizing:border-box}}dt{{font-weight:bold}}dd{{margin:0 0 .5em}}</style>
 </head><body>
 <main>
-<h1>{title}</h1>
-<p>{intro}</p>
-<p id="result" role="status">{message}</p>
-{form}
+{content}
 </main>
 </body></html>
 "#,
         lang = lang.as_str(),
-        title = t(spec.title),
-        intro = t(spec.intro),
     );
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -348,4 +357,126 @@ page_routes! {
     set_password, set_password_post => SET;
     unsubscribe, unsubscribe_post => UNSUBSCRIBE;
     release, release_post => RELEASE;
+}
+
+/// `/e/task?token=…`: the task a volunteer's email links to, as that person may see it —
+/// the public details and, while they hold it, the private block, the unit's contact and
+/// a button that gives it back (posting to `/e/release`). Changes nothing.
+pub async fn task(
+    query: web::Query<PageQuery>,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let lang = language(query.lang.as_deref(), &req);
+    let t = |nb: &str, en: &str| escape_html(lang.pick(nb, en));
+    let token = query.token.as_deref().unwrap_or_default();
+    let found = match state.pool.get().await {
+        Ok(mut conn) => {
+            links::task_page(&mut conn, &state.keys, state.settings.timezone, token).await
+        }
+        Err(e) => Err(DomainError::from(e)),
+    };
+    let page = match found {
+        Ok(page) => page,
+        Err(e) if e.code() == ErrorCode::ServiceUnavailable => {
+            return crate::error::ApiError::from(e).error_response();
+        }
+        Err(_) => {
+            let title = t("Oppdraget", "The task");
+            let content = format!(
+                "<h1>{title}</h1><p role=\"status\">{}</p>",
+                t(
+                    "Lenken virker ikke lenger. Oppdraget kan være over, avlyst eller ikke lenger ditt.",
+                    "The link no longer works. The task may be over, cancelled or no longer yours."
+                )
+            );
+            return respond(StatusCode::BAD_REQUEST, lang, &title, &content);
+        }
+    };
+    let task = &page.view.task;
+    let zone = state.settings.timezone;
+    let local = task.starts_at.with_timezone(&zone);
+    let when = match lang {
+        Language::Nb => format!("{} kl. {}", local.format("%d.%m.%Y"), local.format("%H.%M")),
+        Language::En => local.format("%-d %B %Y at %H:%M").to_string(),
+    };
+    let row =
+        |label: String, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", escape_html(value));
+    let mut facts = String::new();
+    facts.push_str(&row(
+        t("Kategori", "Category"),
+        lang.pick(&page.category_nb, &page.category_en),
+    ));
+    facts.push_str(&row(t("Tid", "Time"), &when));
+    if let Some(area) = &task.area_hint {
+        facts.push_str(&row(t("Område", "Area"), area));
+    }
+    facts.push_str(&row(
+        t("Ledige plasser", "Free spots"),
+        &format!(
+            "{} / {}",
+            (task.spots - task.active_claims).max(0),
+            task.spots
+        ),
+    ));
+    let mut private = String::new();
+    if let Some(p) = &page.view.private {
+        private.push_str(&format!(
+            "<h2>{}</h2><dl>",
+            t(
+                "Bare for deg som har tatt oppdraget",
+                "Only for you, who took the task"
+            )
+        ));
+        for (label, value) in [
+            (t("Adresse", "Address"), &p.address),
+            (t("Navn", "Name"), &p.recipient_name),
+            (t("Telefon", "Phone"), &p.recipient_phone),
+            (t("Notater", "Notes"), &p.notes),
+        ] {
+            if let Some(value) = value {
+                private.push_str(&row(label, value));
+            }
+        }
+        private.push_str("</dl>");
+    }
+    if let Some((name, email, phone)) = &page.view.unit {
+        private.push_str(&format!(
+            "<h2>{}</h2><dl>{}{}{}</dl>",
+            t("Spørsmål? Kontakt", "Questions? Contact"),
+            row(t("Enhet", "Unit"), name),
+            row(t("E-post", "Email"), email),
+            phone
+                .as_deref()
+                .map(|p| row(t("Telefon", "Phone"), p))
+                .unwrap_or_default()
+        ));
+    }
+    let release = page
+        .release_token
+        .as_deref()
+        .map(|token| {
+            format!(
+                r#"<form method="post" action="/e/release">
+<input type="hidden" name="token" value="{token}">
+<input type="hidden" name="lang" value="{lang}">
+<p>{note}</p>
+<p><button type="submit">{button}</button></p>
+</form>"#,
+                token = escape_html(token),
+                lang = lang.as_str(),
+                note = t(
+                    "Kan du ikke likevel? Du trenger ikke oppgi noen grunn, og ingen holder det mot deg.",
+                    "Can't make it after all? You need give no reason, and nobody holds it against you."
+                ),
+                button = t("Gi fra meg oppdraget", "Give the task back"),
+            )
+        })
+        .unwrap_or_default();
+    let content = format!(
+        "<h1>{title}</h1><dl>{facts}</dl><p>{description}</p>{private}{release}",
+        title = escape_html(&task.title),
+        description = escape_html(&task.description),
+    );
+    respond(StatusCode::OK, lang, &escape_html(&task.title), &content)
 }

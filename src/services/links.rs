@@ -104,3 +104,63 @@ pub async fn release(
     }
     crate::services::tasks::release_locked(conn, &task, &claim, ReleaseCause::Volunteer).await
 }
+
+/// What the task page of a volunteer's "Se oppdraget" link shows: the task as its
+/// person may see it (the private block only while they hold it) and, while they do and
+/// it has not started, a signed token that gives the claim back.
+pub struct TaskPage {
+    pub view: crate::services::tasks::TaskView,
+    pub category_nb: String,
+    pub category_en: String,
+    pub release_token: Option<String>,
+}
+
+/// Reads the task a signed view link names, as its person may see it now. A link of a
+/// deactivated or erased account, or for a task that person may no longer see, is dead.
+pub async fn task_page(
+    conn: &mut AsyncPgConnection,
+    keys: &ServerKeys,
+    zone: chrono_tz::Tz,
+    token: &str,
+) -> Result<TaskPage, DomainError> {
+    let Some(SignedAction::ViewTask { user_id, task_id }) = signed::verify(keys, token, Utc::now())
+    else {
+        return Err(dead_link());
+    };
+    let user = users_db::find(conn, user_id)
+        .await?
+        .filter(|u| u.active)
+        .and_then(crate::auth::AuthUser::from_row)
+        .ok_or_else(dead_link)?;
+    let view = crate::services::tasks::get(conn, &user, zone, task_id)
+        .await
+        .map_err(|e| match e.code() {
+            ErrorCode::NotFound => dead_link(),
+            _ => e,
+        })?;
+    let category = crate::db::reference::find_category(conn, view.task.category_id).await?;
+    let release_token = view
+        .my_claim
+        .as_ref()
+        .filter(|c| c.status == crate::domain::task::ClaimStatus::Active)
+        .filter(|_| Utc::now() < view.task.starts_at)
+        .map(|claim| {
+            signed::sign(
+                keys,
+                &SignedAction::Release {
+                    user_id,
+                    claim_id: claim.id,
+                },
+                view.task.starts_at,
+            )
+        });
+    Ok(TaskPage {
+        category_nb: category
+            .as_ref()
+            .map(|c| c.name_nb.clone())
+            .unwrap_or_default(),
+        category_en: category.map(|c| c.name_en).unwrap_or_default(),
+        view,
+        release_token,
+    })
+}

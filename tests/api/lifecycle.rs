@@ -269,9 +269,46 @@ async fn the_transition_emails_reach_the_right_people_in_their_language() {
         !text.contains("Storgata") && !text.contains("Ruth"),
         "never the private block"
     );
-    assert!(text.contains(&format!("/tasks/{id}")));
+    // "Se oppdraget" opens the small task page, signed for this volunteer and this task.
+    assert_eq!(
+        confirmation.task_links(),
+        vec![(volunteer.id.to_string(), id.clone())]
+    );
+    let token = confirmation.link_token("task");
+    let page = w.app.get(&format!("/e/task?token={token}&lang=en")).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.expect("html");
+    // The claimant sees the private block, the unit's contact and the way out; the
+    // page changes nothing and has no script.
+    assert!(html.contains("Tur langs Farrisvannet"), "{html}");
+    assert!(
+        html.contains("Storgata") && html.contains("Hjemmetjenesten Stavern"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<form method="post" action="/e/release">"#),
+        "{html}"
+    );
+    assert!(!html.contains("<script"));
+    let rows = w
+        .app
+        .query_json(&format!("SELECT status FROM claims WHERE task_id = '{id}'"))
+        .await;
+    assert_eq!(rows[0]["status"], "active");
+    // A token altered by one character is a dead link, not someone else's task.
+    let forged = format!("{}x", &token);
+    let dead = w.app.get(&format!("/e/task?token={forged}")).await;
+    assert_eq!(dead.status(), 400);
 
     let to_unit = w.app.mail_to(&unit_email).await;
+    // The unit's emails open the task in the console.
+    assert!(
+        to_unit
+            .iter()
+            .all(|m| m.text_body().contains(&format!("/console/tasks/{id}"))),
+        "every unit email links to the console's task page"
+    );
     let subjects: Vec<String> = to_unit.iter().filter_map(|m| m.header("Subject")).collect();
     assert!(
         subjects.iter().any(|s| s.starts_with("Oppdrag tatt")),

@@ -509,7 +509,10 @@ async fn browsing_defaults_and_filters_follow_the_role() {
     assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
     assert_problem(
         w.app
-            .get_as("/api/v1/tasks?status=open&status=sleeping", &w.staff.access_token)
+            .get_as(
+                "/api/v1/tasks?status=open&status=sleeping",
+                &w.staff.access_token,
+            )
             .await,
         422,
         "validation_failed",

@@ -289,6 +289,29 @@ impl ReceivedMail {
     }
 
     /// The token of the first link to `/e/{page}` in the text part.
+    /// The tasks the email's `/e/task` links open, read from their signed tokens
+    /// (`t|user|task|expiry`), each with the person the link is signed for.
+    pub fn task_links(&self) -> Vec<(String, String)> {
+        use base64::Engine;
+        let text = self.text_body();
+        text.split("/e/task?token=")
+            .skip(1)
+            .filter_map(|rest| {
+                let token: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(token.split('.').next()?)
+                    .ok()?;
+                let payload = String::from_utf8(payload).ok()?;
+                let parts: Vec<&str> = payload.split('|').collect();
+                (parts.len() == 4 && parts[0] == "t")
+                    .then(|| (parts[1].to_owned(), parts[2].to_owned()))
+            })
+            .collect()
+    }
+
     pub fn link_token(&self, page: &str) -> String {
         let text = self.text_body();
         let marker = format!("/e/{page}?token=");
