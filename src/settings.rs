@@ -42,6 +42,9 @@ pub struct Settings {
     /// stranger elsewhere cannot push the owner's own network over).
     pub login_ceiling_per_email: u32,
     pub login_limit_per_ip: u32,
+    /// Successful logins per address from one client IP per 15 minutes: a right-password
+    /// loop must not take the whole password hasher.
+    pub login_success_limit: u32,
     pub register_limit_per_ip: u32,
     /// Staff, coordinators and admins must use a second factor (console and API login).
     pub require_2fa: bool,
@@ -170,6 +173,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_LOGIN_LIMIT_PER_EMAIL",
     "DUGNAD_LOGIN_CEILING_PER_EMAIL",
     "DUGNAD_LOGIN_LIMIT_PER_IP",
+    "DUGNAD_LOGIN_SUCCESS_LIMIT",
     "DUGNAD_REGISTER_LIMIT_PER_IP",
     "DUGNAD_TRUSTED_PROXIES",
     "DUGNAD_REQUIRE_2FA",
@@ -342,6 +346,13 @@ impl Settings {
                 "must be at least DUGNAD_LOGIN_LIMIT_PER_EMAIL",
             ));
         }
+        let login_success_limit = parse_number(
+            &get,
+            "DUGNAD_LOGIN_SUCCESS_LIMIT",
+            20,
+            1..=100_000,
+            &mut errors,
+        );
         let login_limit_per_ip = parse_number(
             &get,
             "DUGNAD_LOGIN_LIMIT_PER_IP",
@@ -437,6 +448,7 @@ impl Settings {
             outbox_retention_days,
             login_limit_per_email,
             login_ceiling_per_email,
+            login_success_limit,
             login_limit_per_ip,
             register_limit_per_ip,
             require_2fa,

@@ -48,6 +48,16 @@ fn login_ceiling_per_email(state: &Context) -> Limit {
     }
 }
 
+/// Successful logins of one address from one client IP: each costs a full hash, so a
+/// loop of right passwords is held too.
+fn login_success_limit(state: &Context) -> Limit {
+    Limit {
+        name: "successful_logins_per_email_and_ip",
+        max: state.settings.login_success_limit,
+        window: FIFTEEN_MINUTES,
+    }
+}
+
 fn login_limit_per_ip(state: &Context) -> Limit {
     Limit {
         name: "failed_logins_per_ip",
@@ -69,8 +79,9 @@ fn ip_key(ip: Option<IpAddr>) -> String {
 }
 
 /// Checks a password against the login limits: the attempt is reserved in every limit
-/// before the slow hash (so parallel guesses cannot slip past the count), and given back
-/// when the password was right. Over a limit is 429 without hashing.
+/// before the slow hash (so parallel guesses cannot slip past the count); the failure
+/// limits are given back when the password was right, the success limit when it was
+/// wrong. Over a limit is 429 without hashing.
 async fn check_password_limited(
     state: &Context,
     ip: Option<IpAddr>,
@@ -89,6 +100,9 @@ async fn check_password_limited(
                 .reserve(&mut conn, normalized_email)
                 .await?,
             login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
+            login_success_limit(state)
+                .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
+                .await?,
         ];
         if let Some(over) = reservations.iter().find(|r| !r.within()) {
             let refusal = over.refusal();
@@ -105,9 +119,15 @@ async fn check_password_limited(
     // is busy: 503) was no attempt either.
     let checked = state.hasher.verify(password, stored_hash).await;
     let right = matches!(checked, Ok(true));
+    let (failure_limits, success_limit) = reservations.split_at(reservations.len() - 1);
+    let mut conn = state.pool.get().await?;
     if checked.is_err() || right {
-        let mut conn = state.pool.get().await?;
-        for r in &reservations {
+        for r in failure_limits {
+            r.give_back(&mut conn).await?;
+        }
+    }
+    if checked.is_err() || !right {
+        for r in success_limit {
             r.give_back(&mut conn).await?;
         }
     }

@@ -1492,3 +1492,44 @@ async fn create_user_on_the_command_line_then_login() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("password"));
 }
+
+#[tokio::test]
+async fn a_loop_of_right_passwords_is_held_per_address_and_ip() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_success_limit = 4;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
+    let user = app.volunteer().await;
+    let attempt = |ip: &'static str, password: String| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"email": user.email, "password": password}));
+        let app = &app;
+        async move { app.send(request).await.status().as_u16() }
+    };
+    // Wrong passwords count only against the failure limits.
+    for _ in 0..5 {
+        assert_eq!(
+            attempt("198.51.100.7", "Feil-passord-123".into()).await,
+            401
+        );
+    }
+    for _ in 0..4 {
+        assert_eq!(attempt("198.51.100.7", user.password.clone()).await, 200);
+    }
+    let held = app
+        .send(
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", "198.51.100.7")
+                .json(&json!({"email": user.email, "password": user.password})),
+        )
+        .await;
+    let problem = assert_problem(held, 429, "rate_limited").await;
+    assert!(problem["detail"].is_string());
+    // Another network is not held by this one's loop.
+    assert_eq!(attempt("203.0.113.5", user.password.clone()).await, 200);
+}
