@@ -114,6 +114,10 @@ pub struct TotpRow {
     pub user_id: Uuid,
     pub secret: Vec<u8>,
     pub last_step: Option<i64>,
+    /// Wrong codes in a row (authenticator and recovery codes alike).
+    pub failed_codes: i32,
+    /// Set once `failed_codes` reached the lock: no code is accepted until a password reset.
+    pub codes_locked_at: Option<DateTime<Utc>>,
 }
 
 /// The person's authenticator, locked for the rest of the transaction (two codes checked
@@ -149,6 +153,28 @@ pub async fn set_last_step(
         .map(|_| ())
 }
 
+/// Records the count of wrong codes in a row, and the lock when it was reached.
+pub async fn set_failed_codes(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    failed: i32,
+    locked_at: Option<DateTime<Utc>>,
+) -> QueryResult<()> {
+    diesel::update(user_totp::table.find(user_id))
+        .set((
+            user_totp::failed_codes.eq(failed),
+            user_totp::codes_locked_at.eq(locked_at),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Lifts a code lock and forgets the wrong codes (the address was proved again).
+pub async fn unlock_codes(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
+    set_failed_codes(conn, user_id, 0, None).await
+}
+
 /// Enrols an authenticator (replacing an earlier one) with its first accepted step.
 pub async fn enrol(
     conn: &mut AsyncPgConnection,
@@ -168,6 +194,8 @@ pub async fn enrol(
             user_totp::secret.eq(secret),
             user_totp::last_step.eq(step),
             user_totp::enabled_at.eq(diesel::dsl::now),
+            user_totp::failed_codes.eq(0),
+            user_totp::codes_locked_at.eq(None::<DateTime<Utc>>),
         ))
         .execute(conn)
         .await

@@ -329,6 +329,8 @@ diesel::table! {
         secret -> Bytea,
         enabled_at -> Timestamptz,
         last_step -> Nullable<Int8>,
+        failed_codes -> Int4,
+        codes_locked_at -> Nullable<Timestamptz>,
     }
 }
 

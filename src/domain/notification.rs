@@ -26,6 +26,8 @@ pub enum NotificationKind {
     /// Following a series gave the volunteer a new occurrence. Never turned off: it is the
     /// only word they get of a claim made in their name, and it carries the way out.
     FollowClaim,
+    /// The account's second-factor codes were locked after too many wrong ones in a row.
+    CodesLocked,
     /// The unit changed the terms of a series the person followed, so the follow ended.
     /// Never turned off, for the same reason as `FollowClaim`.
     FollowEnded,
@@ -34,7 +36,7 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -53,6 +55,7 @@ impl NotificationKind {
         Self::QualificationExpiring,
         Self::FollowClaim,
         Self::FollowEnded,
+        Self::CodesLocked,
         Self::SpotOpened,
     ];
 
@@ -76,6 +79,7 @@ impl NotificationKind {
             Self::QualificationExpiring => "qualification_expiring",
             Self::FollowClaim => "follow_claim",
             Self::FollowEnded => "follow_ended",
+            Self::CodesLocked => "codes_locked",
             Self::SpotOpened => "spot_opened",
         }
     }
@@ -104,7 +108,11 @@ impl NotificationKind {
     pub fn is_security(self) -> bool {
         matches!(
             self,
-            Self::VerifyEmail | Self::PasswordReset | Self::AccountCreated | Self::EmailChanged
+            Self::VerifyEmail
+                | Self::PasswordReset
+                | Self::AccountCreated
+                | Self::EmailChanged
+                | Self::CodesLocked
         )
     }
 }

@@ -130,6 +130,10 @@ pub enum Intent {
         #[serde(serialize_with = "crate::domain::time::millis")]
         follow_until: chrono::DateTime<chrono::Utc>,
     },
+    /// Too many wrong second-factor codes in a row: the account's codes are locked.
+    CodesLocked {
+        name: Option<String>,
+    },
     /// The unit changed what a followed series is (its title, category, council,
     /// weekdays or time of day): the follow ended. `title` is the series' title before.
     FollowEnded {
@@ -221,6 +225,7 @@ impl Intent {
             }
             Self::FollowClaim { .. } => K::FollowClaim,
             Self::FollowEnded { .. } => K::FollowEnded,
+            Self::CodesLocked { .. } => K::CodesLocked,
             Self::TaskClaimed { .. } => K::TaskClaimed,
             Self::TaskReleased { .. } => K::TaskReleased,
             Self::TaskFilled { .. } => K::TaskFilled,

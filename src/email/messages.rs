@@ -106,6 +106,32 @@ pub fn email_changed(l: Language, name: Option<&str>, new_address: &str) -> Draf
     )
 }
 
+/// To the owner, once: too many wrong second-factor codes in a row, so the codes are
+/// locked. Someone may know the password; a reset both changes it and lifts the lock.
+pub fn codes_locked(l: Language, name: Option<&str>) -> Draft {
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(l.pick(
+            "Noen har skrevet feil engangskode til kontoen din i dugnad 100 ganger på rad, etter å ha skrevet riktig passord. Derfor er innlogging med kode sperret for kontoen.",
+            "Someone typed a wrong one-time code for your dugnad account 100 times in a row, after typing the right password. So signing in with a code is locked for the account.",
+        ))
+        .paragraph(l.pick(
+            "Bytt passord med «Glemt passord?» på innloggingssiden. Det låser opp kodene igjen, og den som kjenner det gamle passordet, kommer ikke lenger inn.",
+            "Change your password with “Forgot password?” on the sign-in page. That unlocks the codes again, and whoever knows the old password can no longer get in.",
+        ))
+        .small_print(l.pick(
+            "Var det deg som skrev feil? Bytt passordet likevel for å låse opp. Kontakt kommunen hvis du lurer på noe.",
+            "Was it you who mistyped? Change the password all the same to unlock. Contact the municipality if in doubt.",
+        ));
+    Draft::new(
+        body,
+        l.pick(
+            "Innlogging med kode er sperret for kontoen din",
+            "Signing in with a code is locked for your account",
+        ),
+    )
+}
+
 pub fn qualification_expiring(
     l: Language,
     name: Option<&str>,

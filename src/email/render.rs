@@ -234,6 +234,7 @@ pub fn render(
             let release = ctx.release(user, *claim_id, task.starts_at, l);
             task_messages::follow_claim(ctx, l, name.as_deref(), task, *follow_until, &release)
         }
+        Intent::CodesLocked { name } => messages::codes_locked(l, name.as_deref()),
         Intent::FollowEnded { name, title } => {
             task_messages::follow_ended(l, name.as_deref(), title)
         }

@@ -375,27 +375,37 @@ pub async fn check_second_factor(
 ) -> Result<(), DomainError> {
     let normalized = normalize_email(&user.email);
     let ip = ip_key(ip);
-    let per_email = format!("{normalized}\0{ip}");
     let mut conn = state.pool.get().await?;
-    login_limit_per_email(state)
-        .check(&mut conn, &per_email)
-        .await?;
-    login_ceiling_per_email(state)
-        .check(&mut conn, &normalized)
-        .await?;
-    let right = conn
+    // Each attempt is reserved in every limit before the code is checked, as a password
+    // is: parallel guesses cannot slip past the count. A right code gives its slots back.
+    let reservations = vec![
+        login_limit_per_email(state)
+            .reserve(&mut conn, &format!("{normalized}\0{ip}"))
+            .await?,
+        login_ceiling_per_email(state)
+            .reserve(&mut conn, &normalized)
+            .await?,
+        login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
+    ];
+    if let Some(over) = reservations.iter().find(|r| !r.within()) {
+        let refusal = over.refusal();
+        for r in &reservations {
+            r.give_back(&mut conn).await?;
+        }
+        return Err(refusal);
+    }
+    let checked = conn
         .transaction(async |conn| second_factor::verify(conn, user.id, code).await)
-        .await?;
-    if right {
+        .await;
+    if !matches!(checked, Ok(false)) {
+        // Right, or never checked (locked, or the database away): no wrong code counted.
+        for r in &reservations {
+            r.give_back(&mut conn).await?;
+        }
+    }
+    if checked? {
         return Ok(());
     }
-    login_limit_per_email(state)
-        .hit(&mut conn, &per_email)
-        .await?;
-    login_ceiling_per_email(state)
-        .hit(&mut conn, &normalized)
-        .await?;
-    login_limit_per_ip(state).hit(&mut conn, &ip).await?;
     tracing::info!(user.id = %user.id, "second factor refused");
     Err(DomainError::new(
         ErrorCode::Unauthenticated,
@@ -556,6 +566,8 @@ pub async fn confirm_password(
             ..Default::default()
         };
         users_db::update(conn, row.user_id, &changes).await?;
+        // The address was proved: a lock on second-factor codes is lifted.
+        crate::db::console::unlock_codes(conn, row.user_id).await?;
         token_db::retire_email_tokens(conn, row.user_id, "password_reset").await?;
         token_db::retire_email_tokens(conn, row.user_id, "set_password").await?;
         token_db::revoke_all_for_user(conn, row.user_id).await?;

@@ -17,6 +17,8 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::settings::Settings;
 
 const STEP_SECONDS: u64 = 30;
+/// Wrong codes in a row after which an account's codes are locked and its owner emailed.
+pub const LOCK_AFTER_FAILED_CODES: i32 = 100;
 const SECRET_BYTES: usize = 20;
 const RECOVERY_CODES: usize = 10;
 
@@ -86,20 +88,61 @@ fn normalize(code: &str) -> String {
 }
 
 /// Checks a code of the person's authenticator, or one of their recovery codes, and uses
-/// it up. Runs in the caller's transaction (the authenticator row is locked).
+/// it up. Runs in the caller's transaction with the authenticator row locked, so codes
+/// checked at once are counted one after the other: a right one resets the count of wrong
+/// codes in a row; the [`LOCK_AFTER_FAILED_CODES`]th wrong one locks every code of the
+/// account and emails its owner (a password reset lifts the lock). While locked, even a
+/// right code is refused.
 pub async fn verify(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     code: &str,
 ) -> Result<bool, DomainError> {
-    let code = normalize(code);
+    let Some(row) = db::totp_for_update(conn, user_id).await? else {
+        return Ok(false);
+    };
+    if row.codes_locked_at.is_some() {
+        return Err(codes_locked());
+    }
+    let right = check(conn, &row, &normalize(code)).await?;
+    if right {
+        if row.failed_codes > 0 {
+            db::set_failed_codes(conn, user_id, 0, None).await?;
+        }
+        return Ok(true);
+    }
+    let failed = row.failed_codes.saturating_add(1);
+    let lock = failed >= LOCK_AFTER_FAILED_CODES;
+    db::set_failed_codes(conn, user_id, failed, lock.then(Utc::now)).await?;
+    if lock {
+        tracing::warn!(user.id = %user_id, "second-factor codes locked");
+        if let Some(owner) = crate::db::users::find(conn, user_id).await? {
+            crate::notify::send(
+                conn,
+                &[crate::notify::Notification::to_user(
+                    &owner,
+                    crate::email::Intent::CodesLocked {
+                        name: crate::email::intent::greeting_name(&owner),
+                    },
+                )],
+            )
+            .await?;
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `code` (normalised) is a code of `row`'s authenticator not used before, or an
+/// unused recovery code; either is used up.
+async fn check(
+    conn: &mut AsyncPgConnection,
+    row: &db::TotpRow,
+    code: &str,
+) -> Result<bool, DomainError> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        let Some(row) = db::totp_for_update(conn, user_id).await? else {
-            return Ok(false);
-        };
-        return match matching_step(&row.secret, &code, now_seconds())? {
+        return match matching_step(&row.secret, code, now_seconds())? {
             Some(step) if row.last_step.is_none_or(|last| step > last) => {
-                db::set_last_step(conn, user_id, step).await?;
+                db::set_last_step(conn, row.user_id, step).await?;
                 Ok(true)
             }
             _ => Ok(false),
@@ -108,11 +151,18 @@ pub async fn verify(
     if code.is_empty() || code.len() > 64 {
         return Ok(false);
     }
-    let used = db::use_recovery_code(conn, user_id, &tokens::hash(&code)).await?;
+    let used = db::use_recovery_code(conn, row.user_id, &tokens::hash(code)).await?;
     if used {
-        tracing::warn!(user.id = %user_id, "recovery code used");
+        tracing::warn!(user.id = %row.user_id, "recovery code used");
     }
     Ok(used)
+}
+
+/// The refusal while an account's codes are locked.
+pub fn codes_locked() -> DomainError {
+    DomainError::forbidden(
+        "too many wrong codes in a row: this account's codes are locked; its owner was emailed and unlocks them by resetting the password",
+    )
 }
 
 /// A secret being enrolled: what the person scans or types into their app.

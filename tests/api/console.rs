@@ -1638,3 +1638,177 @@ async fn a_weekly_series_posted_in_the_console_lists_its_dates_with_their_claims
     );
     app.deliver_mail().await;
 }
+
+/// A staff member with an authenticator enrolled through the console: their address, the
+/// authenticator's base32 key and the recovery codes shown.
+async fn enrolled_staff(app: &TestApp) -> (String, String, Vec<String>) {
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(app);
+    browser.sign_in(&email, TEST_PASSWORD).await;
+    let enrol = browser.get("/console/account/2fa").await;
+    let secret = secret_on(&enrol);
+    let csrf = enrol.hidden("csrf");
+    let done = browser
+        .post(
+            "/console/account/2fa",
+            &[
+                ("csrf", &csrf),
+                ("password", TEST_PASSWORD),
+                ("code", &code_for(&secret, 0)),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let recovery = done
+        .body
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s[..s.find('<').expect("end")].to_owned())
+        .collect();
+    (email, secret, recovery)
+}
+
+/// A browser half signed in as `email` (the password given, the code page next) and the
+/// code page's anti-forgery token.
+async fn at_the_code_page<'a>(
+    app: &'a TestApp,
+    email: &str,
+    password: &str,
+) -> (Browser<'a>, String) {
+    let mut browser = Browser::new(app);
+    let half = browser.sign_in(email, password).await;
+    assert_eq!(half.location(), Some("/console/login/code"));
+    let csrf = browser.get("/console/login/code").await.hidden("csrf");
+    (browser, csrf)
+}
+
+/// Posts `code` on the console's code page; answers the status.
+async fn post_code(browser: &mut Browser<'_>, csrf: &str, code: impl AsRef<str>) -> u16 {
+    browser
+        .post(
+            "/console/login/code",
+            &[("csrf", csrf), ("code", code.as_ref())],
+        )
+        .await
+        .status
+}
+
+#[tokio::test]
+async fn eighty_wrong_codes_at_once_are_evaluated_no_more_than_the_limit_allows() {
+    let app = TestApp::spawn().await;
+    let (email, _, _) = enrolled_staff(&app).await;
+    let (browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
+    let cookie = browser.session_cookie().expect("the half session");
+    let answers = futures_util::future::join_all((0..80).map(|n| {
+        let request = app
+            .client
+            .post(app.url("/console/login/code"))
+            .header("cookie", format!("dugnad_session={cookie}"))
+            .form(&[("csrf", csrf.as_str()), ("code", &format!("{:06}", n))]);
+        async move { request.send().await.expect("sent").status().as_u16() }
+    }))
+    .await;
+    let evaluated = answers.iter().filter(|s| **s == 401).count();
+    let held = answers.iter().filter(|s| **s == 429).count();
+    assert!(
+        (1..=10).contains(&evaluated),
+        "the per-address limit is 10: {evaluated} codes were checked ({answers:?})"
+    );
+    assert_eq!(evaluated + held, 80, "{answers:?}");
+}
+
+#[tokio::test]
+async fn a_hundred_wrong_codes_in_a_row_lock_the_codes_and_tell_the_owner_until_a_password_reset() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_limit_per_email = 1_000;
+        s.login_ceiling_per_email = 1_000;
+        s.login_limit_per_ip = 1_000;
+    })
+    .await;
+    let (email, secret, recovery) = enrolled_staff(&app).await;
+    let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
+    for n in 0..99 {
+        assert_eq!(
+            post_code(&mut browser, &csrf, format!("{n:06}")).await,
+            401,
+            "code {n}"
+        );
+    }
+    // A right code before the hundredth resets the count.
+    assert_eq!(
+        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        303
+    );
+    let (mut browser, csrf2) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
+    for n in 0..100 {
+        assert_eq!(
+            post_code(&mut browser, &csrf2, format!("{n:06}")).await,
+            401,
+            "code {n}"
+        );
+    }
+    // Locked: even the right code is refused (in the console and the API alike), and the
+    // owner hears of it once.
+    assert_eq!(
+        post_code(&mut browser, &csrf2, code_for(&secret, 2)).await,
+        403
+    );
+    let api = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": TEST_PASSWORD, "otp": code_for(&secret, 2)}),
+        )
+        .await;
+    let problem = crate::helpers::assert_problem(api, 403, "forbidden").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("locked")),
+        "{problem}"
+    );
+    app.deliver_mail().await;
+    let told: Vec<_> = app
+        .mail_to(&email)
+        .await
+        .into_iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s == "Innlogging med kode er sperret for kontoen din")
+        })
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].text_body().contains("Glemt passord?"));
+
+    // A password reset proves the address and lifts the lock.
+    let asked = app
+        .post("/api/v1/auth/password-reset", None, json!({"email": email}))
+        .await;
+    assert_eq!(asked.status(), 202);
+    app.deliver_mail().await;
+    let reset = app
+        .mail_to(&email)
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| m.text_body().contains("/e/reset-password"))
+        .expect("the reset email");
+    let confirmed = app
+        .post(
+            "/api/v1/auth/password-reset/confirm",
+            None,
+            json!({"token": reset.link_token("reset-password"), "password": "Nytt-og-sterkt-passord-9"}),
+        )
+        .await;
+    assert_eq!(confirmed.status(), 204);
+    let (mut browser, csrf3) = at_the_code_page(&app, &email, "Nytt-og-sterkt-passord-9").await;
+    // (The authenticator's next code is half a minute away; a recovery code is a code too.)
+    let back = browser
+        .post(
+            "/console/login/code",
+            &[("csrf", &csrf3), ("code", &recovery[0])],
+        )
+        .await;
+    assert_eq!(back.status, 303, "{}", back.body);
+}
