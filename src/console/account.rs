@@ -146,7 +146,7 @@ async fn sign_in(
         Requirement::Code => Stage::Otp,
         Requirement::Enrolment => Stage::Enrol,
     };
-    let started = sessions::start(&mut conn, user.id, stage).await?;
+    let started = sessions::start(&mut conn, user.id, stage, false).await?;
     tracing::info!(user.id = %user.id, stage = stage.as_str(), "console sign-in");
     let target = match stage {
         Stage::Full => safe_next(next),
@@ -481,8 +481,10 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             }
             Err(e) => return Err(e),
         };
-        // A new session either way: the half-way one becomes a full one, and a full one
-        // drops the secret it was showing.
+        // A new factor ends every other session and refresh token of the person; this one
+        // is replaced by a new session either way (the half-way one becomes a full one, and
+        // a full one drops the secret it was showing).
+        sessions::end_all_for_new_factor(&mut conn, user_id).await?;
         let started = sessions::complete(&mut conn, &s).await?;
         let new_session = sessions::resolve(&mut conn, &state.settings, &started.token)
             .await?

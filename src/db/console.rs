@@ -31,6 +31,8 @@ pub struct NewSession<'a> {
     pub csrf_token: &'a str,
     pub stage: &'a str,
     pub expires_at: DateTime<Utc>,
+    /// The sign-in proved a second-factor code (or enrolled one).
+    pub code_proved: bool,
 }
 
 pub async fn insert_session(conn: &mut AsyncPgConnection, row: &NewSession<'_>) -> QueryResult<()> {

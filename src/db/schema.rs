@@ -37,6 +37,7 @@ diesel::table! {
         created_at -> Timestamptz,
         last_seen_at -> Timestamptz,
         expires_at -> Timestamptz,
+        code_proved -> Bool,
     }
 }
 
@@ -193,6 +194,7 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        code_proved -> Bool,
     }
 }
 

@@ -16,6 +16,8 @@ pub struct RefreshTokenRow {
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The family's login proved a second-factor code.
+    pub code_proved: bool,
 }
 
 pub async fn insert_refresh(
@@ -24,6 +26,7 @@ pub async fn insert_refresh(
     family_id: Uuid,
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
+    code_proved: bool,
 ) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
@@ -32,6 +35,7 @@ pub async fn insert_refresh(
             refresh_tokens::family_id.eq(family_id),
             refresh_tokens::token_hash.eq(token_hash),
             refresh_tokens::expires_at.eq(expires_at),
+            refresh_tokens::code_proved.eq(code_proved),
         ))
         .execute(conn)
         .await

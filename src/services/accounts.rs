@@ -323,9 +323,18 @@ async fn issue_pair(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     family_id: Uuid,
+    code_proved: bool,
 ) -> Result<TokenPair, DomainError> {
     let (refresh, hash) = tokens::generate();
-    token_db::insert_refresh(conn, user_id, family_id, &hash, Utc::now() + REFRESH_IDLE).await?;
+    token_db::insert_refresh(
+        conn,
+        user_id,
+        family_id,
+        &hash,
+        Utc::now() + REFRESH_IDLE,
+        code_proved,
+    )
+    .await?;
     let access = state.jwt.issue(user_id).map_err(DomainError::internal)?;
     Ok(TokenPair {
         access_token: access,
@@ -435,7 +444,8 @@ pub async fn login(
     }
     let mut conn = state.pool.get().await?;
     users_db::touch_last_active(&mut conn, user.id).await?;
-    let pair = issue_pair(state, &mut conn, user.id, Uuid::now_v7()).await?;
+    let code_proved = requirement == Requirement::Code;
+    let pair = issue_pair(state, &mut conn, user.id, Uuid::now_v7(), code_proved).await?;
     tracing::info!(user.id = %user.id, "logged in");
     Ok(pair)
 }
@@ -472,8 +482,17 @@ pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, 
             if !user.active {
                 return Err(invalid_refresh());
             }
+            // A family whose login proved no code keeps nobody signed in once the person
+            // must use one (they enrolled, or 2FA became required).
+            if !row.code_proved {
+                match second_factor::requirement(conn, &state.settings, &user).await? {
+                    Requirement::None => {}
+                    Requirement::Code => return Err(second_factor::code_required()),
+                    Requirement::Enrolment => return Err(second_factor::enrolment_required()),
+                }
+            }
             users_db::touch_last_active(conn, user.id).await?;
-            issue_pair(state, conn, user.id, row.family_id).await
+            issue_pair(state, conn, user.id, row.family_id, row.code_proved).await
         })
         .await;
     if outcome.is_err()

@@ -64,11 +64,13 @@ pub struct Started {
     pub id: Uuid,
 }
 
-/// Starts a session for `user_id` at `stage`.
+/// Starts a session for `user_id` at `stage`; `code_proved` when its sign-in proved a
+/// second-factor code.
 pub async fn start(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     stage: Stage,
+    code_proved: bool,
 ) -> Result<Started, DomainError> {
     let (token, hash) = tokens::generate();
     let id = Uuid::now_v7();
@@ -82,6 +84,7 @@ pub async fn start(
             csrf_token: &csrf,
             stage: stage.as_str(),
             expires_at: Utc::now() + ABSOLUTE,
+            code_proved,
         },
     )
     .await?;
@@ -119,14 +122,28 @@ pub async fn resolve(
     }))
 }
 
-/// Finishes a sign-in: the half-way session is replaced by a new one (a new token and a
-/// new anti-forgery token), so nothing seen before the second factor opens the console.
+/// Finishes a sign-in once a code was proved (or an authenticator enrolled): the half-way
+/// session is replaced by a new one (a new token and a new anti-forgery token), so nothing
+/// seen before the second factor opens the console.
 pub async fn complete(
     conn: &mut AsyncPgConnection,
     session: &Session,
 ) -> Result<Started, DomainError> {
     db::delete_session(conn, session.id).await?;
-    start(conn, session.user.id, Stage::Full).await
+    start(conn, session.user.id, Stage::Full, true).await
+}
+
+/// After a second factor was enrolled or replaced: every session of the person and every
+/// refresh token ends (the caller's console session is then replaced by
+/// [`complete`]), so nothing signed in before the new factor stays signed in.
+pub async fn end_all_for_new_factor(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> Result<(), DomainError> {
+    db::delete_sessions_of(conn, user_id).await?;
+    crate::db::tokens::revoke_all_for_user(conn, user_id).await?;
+    tracing::info!(user.id = %user_id, "sessions ended after a new second factor");
+    Ok(())
 }
 
 /// Keeps an authenticator secret on the session while the person enrols it.

@@ -1644,8 +1644,15 @@ async fn a_weekly_series_posted_in_the_console_lists_its_dates_with_their_claims
 async fn enrolled_staff(app: &TestApp) -> (String, String, Vec<String>) {
     let unit = app.service_unit("Hjemmetjenesten").await;
     let (_, email) = account(app, Role::Staff, Some(unit)).await;
+    let (secret, recovery) = enrol_in(app, &email).await;
+    (email, secret, recovery)
+}
+
+/// Signs `email` in to the console and enrols an authenticator: its base32 key and the
+/// recovery codes shown.
+async fn enrol_in(app: &TestApp, email: &str) -> (String, Vec<String>) {
     let mut browser = Browser::new(app);
-    browser.sign_in(&email, TEST_PASSWORD).await;
+    browser.sign_in(email, TEST_PASSWORD).await;
     let enrol = browser.get("/console/account/2fa").await;
     let secret = secret_on(&enrol);
     let csrf = enrol.hidden("csrf");
@@ -1666,7 +1673,7 @@ async fn enrolled_staff(app: &TestApp) -> (String, String, Vec<String>) {
         .skip(1)
         .map(|s| s[..s.find('<').expect("end")].to_owned())
         .collect();
-    (email, secret, recovery)
+    (secret, recovery)
 }
 
 /// A browser half signed in as `email` (the password given, the code page next) and the
@@ -1811,4 +1818,68 @@ async fn a_hundred_wrong_codes_in_a_row_lock_the_codes_and_tell_the_owner_until_
         )
         .await;
     assert_eq!(back.status, 303, "{}", back.body);
+}
+
+#[tokio::test]
+async fn a_new_second_factor_ends_every_other_session_and_an_unproved_family_cannot_refresh_once_codes_are_required()
+ {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    // While a second factor is optional: an app session and a console session elsewhere,
+    // neither proving a code.
+    let (_, refresh) = app.login(&email, TEST_PASSWORD).await;
+    let mut elsewhere = Browser::new(&app);
+    assert_eq!(elsewhere.sign_in(&email, TEST_PASSWORD).await.status, 303);
+    assert_eq!(elsewhere.get("/console/tasks").await.status, 200);
+
+    // The municipality turns the requirement on (here: a second process on the same
+    // database with DUGNAD_REQUIRE_2FA): the family that proved no code is refused, and
+    // nothing is used up by the refusal.
+    let mut strict = app.settings.clone();
+    strict.require_2fa = true;
+    let other = dugnad::startup::Application::build(strict)
+        .await
+        .expect("a second process starts");
+    let other_url = format!("http://127.0.0.1:{}", other.port());
+    let other_shutdown = other.shutdown_handle();
+    tokio::spawn(other.run_until_stopped());
+    let refused = app
+        .client
+        .post(format!("{other_url}/api/v1/auth/refresh"))
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 403);
+    let problem: Value = refused.json().await.expect("problem");
+    assert_eq!(problem["code"], "otp_enrolment_required", "{problem}");
+    other_shutdown.shutdown().await;
+
+    // Where codes are optional the family still refreshes.
+    let renewed = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
+    assert_eq!(renewed.status(), 200);
+    let renewed: Value = renewed.json().await.expect("pair");
+
+    // Enrolling a second factor ends every other session and refresh token.
+    enrol_in(&app, &email).await;
+    assert_eq!(
+        elsewhere.get("/console/tasks").await.status,
+        303,
+        "the other console session ended"
+    );
+    let dead = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": renewed["refresh_token"]}),
+        )
+        .await;
+    crate::helpers::assert_problem(dead, 401, "unauthenticated").await;
 }
