@@ -78,6 +78,14 @@ fn ip_key(ip: Option<IpAddr>) -> String {
     ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
+/// What a password is checked for: a login (whose successes are limited too), or a
+/// confirmation of a change by someone already signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PasswordCheck {
+    Login,
+    Confirmation,
+}
+
 /// Checks a password against the login limits: the attempt is reserved in every limit
 /// before the slow hash (so parallel guesses cannot slip past the count); the failure
 /// limits are given back when the password was right, the success limit when it was
@@ -88,11 +96,12 @@ async fn check_password_limited(
     normalized_email: &str,
     password: String,
     stored_hash: Option<String>,
+    purpose: PasswordCheck,
 ) -> Result<bool, DomainError> {
     let ip = ip_key(ip);
     let reservations: Vec<Reservation> = {
         let mut conn = state.pool.get().await?;
-        let reservations = vec![
+        let mut reservations = vec![
             login_limit_per_email(state)
                 .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
                 .await?,
@@ -100,10 +109,14 @@ async fn check_password_limited(
                 .reserve(&mut conn, normalized_email)
                 .await?,
             login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
-            login_success_limit(state)
-                .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
-                .await?,
         ];
+        if purpose == PasswordCheck::Login {
+            reservations.push(
+                login_success_limit(state)
+                    .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
+                    .await?,
+            );
+        }
         if let Some(over) = reservations.iter().find(|r| !r.within()) {
             let refusal = over.refusal();
             // The attempt is not made, so it counts nowhere (a refused stranger must not
@@ -119,7 +132,8 @@ async fn check_password_limited(
     // is busy: 503) was no attempt either.
     let checked = state.hasher.verify(password, stored_hash).await;
     let right = matches!(checked, Ok(true));
-    let (failure_limits, success_limit) = reservations.split_at(reservations.len() - 1);
+    let failures = 3;
+    let (failure_limits, success_limit) = reservations.split_at(failures);
     let mut conn = state.pool.get().await?;
     if checked.is_err() || right {
         for r in failure_limits {
@@ -363,7 +377,9 @@ pub async fn authenticate(
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let password_ok = check_password_limited(state, ip, &normalized, password, hash).await?;
+    let password_ok =
+        check_password_limited(state, ip, &normalized, password, hash, PasswordCheck::Login)
+            .await?;
     match user {
         Some(user) if password_ok && user.active => Ok(user),
         _ => {
@@ -608,7 +624,16 @@ pub async fn change_password(
         users_db::password_hash(&mut conn, user.id).await?
     };
     let normalized = normalize_email(&user.row.email);
-    if !check_password_limited(state, ip, &normalized, current, stored).await? {
+    if !check_password_limited(
+        state,
+        ip,
+        &normalized,
+        current,
+        stored,
+        PasswordCheck::Confirmation,
+    )
+    .await?
+    {
         return Err(DomainError::invalid_field("current_password", "is wrong"));
     }
     check_password(&new, &user.row.email).map_err(|m| DomainError::invalid_field("password", m))?;
@@ -766,7 +791,16 @@ pub async fn update_profile(
         let stored = users_db::password_hash(&mut conn, user.id).await?;
         drop(conn);
         let normalized = normalize_email(&user.row.email);
-        if !check_password_limited(state, ip, &normalized, password, stored).await? {
+        if !check_password_limited(
+            state,
+            ip,
+            &normalized,
+            password,
+            stored,
+            PasswordCheck::Confirmation,
+        )
+        .await?
+        {
             return Err(DomainError::invalid_field("current_password", "is wrong"));
         }
         conn = state.pool.get().await?;
