@@ -260,6 +260,18 @@ async fn observe(
             .insert(HeaderName::from_static("x-request-id"), value);
     }
     protect(response.headers_mut(), personal);
+    // Under https, browsers are told to come back only over https (a year, subdomains
+    // left to the municipality's own policy).
+    let https = response
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.settings.public_url.scheme() == "https");
+    if https {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     let route = response
         .request()
         .match_pattern()

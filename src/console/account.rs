@@ -119,7 +119,9 @@ async fn sign_in(
     next: Option<&str>,
     form: &FormData,
 ) -> PageResult {
-    if !http::login_token_ok(req, state, form) {
+    // A login posted from another site is refused before the password is read: a planted
+    // login cookie would otherwise sign the victim in to the attacker's account.
+    if !http::login_token_ok(req, state, form) || http::cross_site(req, state) {
         return Ok(forged(req, state));
     }
     let lang = http::lang(req);

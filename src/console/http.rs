@@ -198,6 +198,28 @@ pub fn login_token(req: &HttpRequest, state: &AppState) -> LoginToken {
     }
 }
 
+/// Whether the browser says this request came from another site: `Sec-Fetch-Site:
+/// cross-site`, or an `Origin` that is not the service's own (`null` included). A request
+/// that carries neither (an old browser, a script) is judged by its token alone.
+pub fn cross_site(req: &HttpRequest, state: &AppState) -> bool {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+    };
+    if header("sec-fetch-site").is_some_and(|site| site == "cross-site") {
+        return true;
+    }
+    match header("origin") {
+        None => false,
+        Some(origin) => {
+            let own = state.settings.public_url.origin().ascii_serialization();
+            origin != own.to_ascii_lowercase()
+        }
+    }
+}
+
 pub fn login_token_ok(req: &HttpRequest, state: &AppState, form: &FormData) -> bool {
     match (req.cookie(LOGIN_COOKIE), form.get("csrf")) {
         (Some(c), Some(sig)) => state

@@ -74,8 +74,17 @@ fn register_limit_per_ip(state: &Context) -> Limit {
     }
 }
 
+/// The client a limit counts: an IPv4 address, or an IPv6 client's /64 (one household or
+/// one phone gets a whole /64, so counting single addresses would give it 2^64 budgets).
 fn ip_key(ip: Option<IpAddr>) -> String {
-    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    match ip.map(|ip| ip.to_canonical()) {
+        None => "unknown".to_owned(),
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(v4) => v4.to_string(),
+    }
 }
 
 /// What a password is checked for: a login (whose successes are limited too), or a

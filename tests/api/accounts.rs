@@ -1533,3 +1533,31 @@ async fn a_loop_of_right_passwords_is_held_per_address_and_ip() {
     // Another network is not held by this one's loop.
     assert_eq!(attempt("203.0.113.5", user.password.clone()).await, 200);
 }
+
+#[tokio::test]
+async fn an_ipv6_client_is_counted_by_its_slash_64() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_limit_per_email = 3;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
+    let user = app.volunteer().await;
+    let attempt = |ip: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"email": user.email, "password": "Feil-passord-123"}));
+        let app = &app;
+        async move { app.send(request).await.status().as_u16() }
+    };
+    for ip in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::9"] {
+        assert_eq!(attempt(ip).await, 401, "{ip}");
+    }
+    assert_eq!(
+        attempt("2001:db8:1:2:abcd::1").await,
+        429,
+        "a new address in the same /64 is the same client"
+    );
+    assert_eq!(attempt("2001:db8:1:3::1").await, 401, "another /64 is not");
+}

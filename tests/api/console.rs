@@ -102,6 +102,17 @@ impl<'a> Browser<'a> {
         self.send(request).await
     }
 
+    /// Every cookie the browser holds, as one `Cookie` header.
+    pub fn cookies_header(&self) -> Option<String> {
+        (!self.cookies.is_empty()).then(|| {
+            self.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
     pub fn session_cookie(&self) -> Option<String> {
         self.cookies.get("dugnad_session").cloned()
     }
@@ -1882,4 +1893,58 @@ async fn a_new_second_factor_ends_every_other_session_and_an_unproved_family_can
         )
         .await;
     crate::helpers::assert_problem(dead, 401, "unauthenticated").await;
+}
+
+#[tokio::test]
+async fn a_login_posted_from_another_site_is_refused_and_https_deployments_send_hsts() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let own_origin = app.settings.public_url.origin().ascii_serialization();
+    for (header, value, refused) in [
+        ("origin", "https://angriper.example", true),
+        ("origin", "null", true),
+        ("sec-fetch-site", "cross-site", true),
+        ("sec-fetch-site", "same-origin", false),
+        ("origin", own_origin.as_str(), false),
+    ] {
+        let mut browser = Browser::new(&app);
+        let form = browser.get("/console/login").await;
+        let csrf = form.hidden("csrf");
+        let cookie = browser.cookies_header().expect("the login form's cookie");
+        let answer = app
+            .client
+            .post(app.url("/console/login"))
+            .header("cookie", cookie)
+            .header(header, value)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email.as_str()),
+                ("password", TEST_PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("sent");
+        if refused {
+            assert_eq!(answer.status(), 403, "{header}: {value}");
+            assert!(answer.headers().get("set-cookie").is_none(), "no session");
+        } else {
+            assert_eq!(answer.status(), 303, "{header}: {value}");
+        }
+    }
+    assert!(
+        app.get("/healthz")
+            .await
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+    let secure = TestApp::spawn_with(|s| {
+        s.public_url = "https://dugnad.larvik.kommune.no".parse().expect("url");
+    })
+    .await;
+    assert_eq!(
+        secure.get("/healthz").await.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
 }
