@@ -62,6 +62,9 @@ pub struct Settings {
     pub fcm_credentials: Option<PathBuf>,
     /// Where FCM's HTTP v1 API is (`https://fcm.googleapis.com`; a test peer in tests).
     pub fcm_endpoint: Url,
+    /// Production speaks to FCM and to the service account's `token_uri` over https only,
+    /// unless this is set (`DUGNAD_FCM_ALLOW_HTTP=true`, for a test peer on a private net).
+    pub fcm_allow_http: bool,
     /// How the push outbox is drained (the email outbox's knobs, its own values).
     pub push: OutboxSettings,
     /// When no freed spot is broadcast (local time); `None` when turned off.
@@ -181,6 +184,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_VAR_DIR",
     "DUGNAD_FCM_CREDENTIALS",
     "DUGNAD_FCM_ENDPOINT",
+    "DUGNAD_FCM_ALLOW_HTTP",
     "DUGNAD_QUIET_HOURS",
     "RUST_LOG",
 ];
@@ -421,6 +425,24 @@ impl Settings {
             }
         };
 
+        let fcm_allow_http = match get("DUGNAD_FCM_ALLOW_HTTP").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => {
+                errors.push(err(
+                    "DUGNAD_FCM_ALLOW_HTTP",
+                    format!("must be `true` or `false`, not `{other}`"),
+                ));
+                false
+            }
+        };
+        if production && !fcm_allow_http && fcm_endpoint.scheme() != "https" {
+            errors.push(err(
+                "DUGNAD_FCM_ENDPOINT",
+                "production requires an https:// URL (or DUGNAD_FCM_ALLOW_HTTP=true)",
+            ));
+        }
+
         // Unset is the default; set but empty turns the quiet hours off.
         let quiet_hours = match lookup("DUGNAD_QUIET_HOURS") {
             None => crate::domain::push::QuietHours::parse("22-07").unwrap_or_default(),
@@ -460,6 +482,7 @@ impl Settings {
             outbox: OutboxSettings::default(),
             fcm_credentials,
             fcm_endpoint,
+            fcm_allow_http,
             push: OutboxSettings::default(),
             quiet_hours,
         })

@@ -20,8 +20,14 @@ pub struct DeviceRow {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Registers `row.token` for `row.user_id`: a new device, or the existing row with that
-/// token moved to this person (its id kept; pending pushes to its old owner are dropped).
+/// The most devices one person keeps; registering one more forgets the least recently
+/// registered.
+pub const MAX_PER_USER: i64 = 20;
+
+/// Registers `row.token` for `row.user_id`: a new device, or the person's own row with
+/// that token renewed (its id kept). A token another person registered before becomes a
+/// new device with a new id — the old row and its pushes go — so a device id says nothing
+/// about who held the token. Beyond [`MAX_PER_USER`] the oldest devices are forgotten.
 pub async fn register(conn: &mut AsyncPgConnection, row: &DeviceRow) -> QueryResult<DeviceRow> {
     let existing = devices::table
         .filter(devices::token.eq(&row.token))
@@ -33,9 +39,11 @@ pub async fn register(conn: &mut AsyncPgConnection, row: &DeviceRow) -> QueryRes
     if let Some(old) = &existing
         && old.user_id != row.user_id
     {
-        crate::db::push_outbox::delete_for_device(conn, old.id).await?;
+        diesel::delete(devices::table.find(old.id))
+            .execute(conn)
+            .await?;
     }
-    diesel::insert_into(devices::table)
+    let saved = diesel::insert_into(devices::table)
         .values(row)
         .on_conflict(devices::token)
         .do_update()
@@ -47,7 +55,22 @@ pub async fn register(conn: &mut AsyncPgConnection, row: &DeviceRow) -> QueryRes
         ))
         .returning(DeviceRow::as_returning())
         .get_result(conn)
-        .await
+        .await?;
+    let kept = devices::table
+        .filter(devices::user_id.eq(row.user_id))
+        .select(devices::id)
+        .order((devices::updated_at.desc(), devices::id.desc()))
+        .limit(MAX_PER_USER)
+        .load::<Uuid>(conn)
+        .await?;
+    diesel::delete(
+        devices::table
+            .filter(devices::user_id.eq(row.user_id))
+            .filter(devices::id.ne_all(kept)),
+    )
+    .execute(conn)
+    .await?;
+    Ok(saved)
 }
 
 /// A person's devices, oldest first.

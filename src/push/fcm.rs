@@ -102,6 +102,11 @@ impl FcmClient {
         Self::new(account, endpoint, timeout)
     }
 
+    /// Where the OAuth 2.0 access tokens come from.
+    pub fn token_uri(&self) -> &str {
+        &self.account.token_uri
+    }
+
     pub fn new(account: ServiceAccount, endpoint: Url, timeout: Duration) -> anyhow::Result<Self> {
         let key = EncodingKey::from_rsa_pem(account.private_key.as_bytes())
             .map_err(|e| anyhow::anyhow!("DUGNAD_FCM_CREDENTIALS: private_key: {e}"))?;

@@ -106,11 +106,24 @@ impl Transport {
     /// otherwise.
     pub fn from_settings(settings: &crate::settings::Settings) -> anyhow::Result<Self> {
         match &settings.fcm_credentials {
-            Some(path) => Ok(Self::Fcm(Box::new(fcm::FcmClient::from_file(
-                path,
-                settings.fcm_endpoint.clone(),
-                settings.push.send_timeout,
-            )?))),
+            Some(path) => {
+                let client = fcm::FcmClient::from_file(
+                    path,
+                    settings.fcm_endpoint.clone(),
+                    settings.push.send_timeout,
+                )?;
+                // The service account's key is signed into each token request: in
+                // production it goes over https only.
+                if settings.environment == crate::settings::Environment::Production
+                    && !settings.fcm_allow_http
+                    && !client.token_uri().starts_with("https://")
+                {
+                    anyhow::bail!(
+                        "DUGNAD_FCM_CREDENTIALS: production requires an https token_uri (or DUGNAD_FCM_ALLOW_HTTP=true)"
+                    );
+                }
+                Ok(Self::Fcm(Box::new(client)))
+            }
             None => Ok(Self::Files(settings.var_dir.join("push"))),
         }
     }

@@ -103,6 +103,19 @@ fn production_requires_a_strong_secret_smtp_and_https() {
     ])
     .expect("a complete production configuration");
     assert_eq!(good.trusted_proxies.len(), 2);
+
+    // FCM over plain http is for a test peer: production refuses it unless told.
+    let complete = [
+        ("DUGNAD_ENV", "production"),
+        ("DUGNAD_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+        ("SMTP_URL", "smtp://mail.example.no:587?tls=required"),
+        ("DUGNAD_PUBLIC_URL", "https://dugnad.larvik.kommune.no"),
+        ("DUGNAD_FCM_ENDPOINT", "http://10.0.0.5:8080"),
+    ];
+    assert!(reported(&complete).contains("DUGNAD_FCM_ENDPOINT"));
+    let mut allowed = complete.to_vec();
+    allowed.push(("DUGNAD_FCM_ALLOW_HTTP", "true"));
+    assert!(settings(&allowed).is_ok());
 }
 
 #[test]

@@ -46,9 +46,13 @@ async fn a_device_token_moves_to_whoever_registers_it_and_is_forgotten_on_logout
     assert!(first.get("token").is_none(), "the token is never echoed");
     assert_eq!(devices(&app, &kari).await.len(), 1);
 
-    // The same phone signs in as someone else: the token moves, it is not shared.
+    // The same phone signs in as someone else: the token moves, it is not shared, and it
+    // is a new device with a new id (an id seen before says nothing of who held it).
     let moved = register(&app, &per, "fcm-token-1", "android").await;
-    assert_eq!(moved["id"], first["id"]);
+    assert_ne!(moved["id"], first["id"]);
+    // The owner registering their own token again keeps its id.
+    let again = register(&app, &per, "fcm-token-1", "android").await;
+    assert_eq!(again["id"], moved["id"]);
     assert!(devices(&app, &kari).await.is_empty());
     assert_eq!(devices(&app, &per).await.len(), 1);
     assert_problem(
@@ -626,4 +630,20 @@ async fn two_workers_draining_at_once_deliver_each_push_once() {
     tokens.dedup();
     assert_eq!((before, tokens.len()), (12, 12), "one delivery per device");
     app.deliver_mail().await;
+}
+
+#[tokio::test]
+async fn a_person_keeps_at_most_twenty_devices_the_oldest_forgotten() {
+    let app = TestApp::spawn().await;
+    let kari = app.volunteer().await;
+    let first = register(&app, &kari, "fcm-token-0", "android").await;
+    for n in 1..=20 {
+        register(&app, &kari, &format!("fcm-token-{n}"), "ios").await;
+    }
+    let kept = devices(&app, &kari).await;
+    assert_eq!(kept.len(), 20);
+    assert!(
+        kept.iter().all(|d| d["id"] != first["id"]),
+        "the oldest is forgotten"
+    );
 }
