@@ -41,6 +41,8 @@ pub struct JobReport {
     pub occurrences_generated: usize,
     /// Tasks whose freed spot was broadcast to watchers and volunteers nearby.
     pub spots_broadcast: usize,
+    /// Authenticator keys an earlier version kept in the clear, sealed now.
+    pub totp_secrets_sealed: usize,
 }
 
 /// Runs every job once, if no other process is running them. `None` when another holds
@@ -141,6 +143,11 @@ async fn run_jobs(
         .await?;
     // Console sessions past their 12 hours open nothing; their rows go too.
     crate::db::console::purge_expired_sessions(conn).await?;
+    let totp_secrets_sealed = crate::services::second_factor::seal_clear_secrets(
+        conn,
+        &crate::auth::keys::ServerKeys::from_settings(settings),
+    )
+    .await?;
     let report = JobReport {
         inactivity_warnings,
         inactive_erased,
@@ -154,6 +161,7 @@ async fn run_jobs(
         qualification_notices,
         occurrences_generated,
         spots_broadcast,
+        totp_secrets_sealed,
     };
     if report != JobReport::default() {
         tracing::info!(

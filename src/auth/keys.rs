@@ -18,7 +18,11 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct ServerKeys {
     links: [u8; 32],
     idempotency: [u8; 32],
+    sealing: [u8; 32],
 }
+
+/// The first byte of a sealed value: the format (AES-256-GCM, 12-byte nonce, tag last).
+const SEALED_V1: u8 = 1;
 
 impl std::fmt::Debug for ServerKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -45,7 +49,57 @@ impl ServerKeys {
         Self {
             links: mac(secret, &[b"dugnad link tokens v1"]),
             idempotency: mac(secret, &[b"dugnad idempotency v1"]),
+            sealing: mac(secret, &[b"dugnad sealed secrets v1"]),
         }
+    }
+
+    fn aead(&self) -> ring::aead::LessSafeKey {
+        ring::aead::LessSafeKey::new(
+            ring::aead::UnboundKey::new(&ring::aead::AES_256_GCM, &self.sealing)
+                .expect("a 32-byte key is an AES-256 key"),
+        )
+    }
+
+    /// Encrypts a secret kept at rest (a TOTP key) with a key derived from the server
+    /// secret, bound to `purpose`: a copy of the database alone does not give the codes.
+    pub fn seal(&self, purpose: &str, plaintext: &[u8]) -> Vec<u8> {
+        let nonce_bytes: [u8; 12] = crate::random::bytes(12)
+            .try_into()
+            .expect("twelve random bytes");
+        let mut sealed = plaintext.to_vec();
+        self.aead()
+            .seal_in_place_append_tag(
+                ring::aead::Nonce::assume_unique_for_key(nonce_bytes),
+                ring::aead::Aad::from(purpose.as_bytes()),
+                &mut sealed,
+            )
+            .expect("AES-GCM seals any input shorter than 64 GiB");
+        let mut out = Vec::with_capacity(1 + 12 + sealed.len());
+        out.push(SEALED_V1);
+        out.extend_from_slice(&nonce_bytes);
+        out.extend_from_slice(&sealed);
+        out
+    }
+
+    /// The plaintext of [`ServerKeys::seal`] for the same `purpose`, or `None` when the
+    /// value is not sealed by this deployment (another secret, another purpose, altered).
+    pub fn open(&self, purpose: &str, sealed: &[u8]) -> Option<Vec<u8>> {
+        let (&version, rest) = sealed.split_first()?;
+        if version != SEALED_V1 || rest.len() < 12 + 16 {
+            return None;
+        }
+        let (nonce, ciphertext) = rest.split_at(12);
+        let nonce = ring::aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+        let mut buffer = ciphertext.to_vec();
+        let plain = self
+            .aead()
+            .open_in_place(
+                nonce,
+                ring::aead::Aad::from(purpose.as_bytes()),
+                &mut buffer,
+            )
+            .ok()?;
+        Some(plain.to_vec())
     }
 
     pub fn from_settings(settings: &Settings) -> Self {
@@ -97,5 +151,21 @@ mod tests {
         assert!(!b.verify(b"payload", &signature));
         assert!(!a.verify(b"payload", "not base64!"));
         assert_ne!(a.request_digest(b"{}"), b.request_digest(b"{}"));
+        let sealed = a.seal("totp", b"twenty bytes of key!");
+        assert_ne!(&sealed[..], b"twenty bytes of key!");
+        assert_ne!(
+            a.seal("totp", b"twenty bytes of key!"),
+            sealed,
+            "a fresh nonce"
+        );
+        assert_eq!(
+            a.open("totp", &sealed).as_deref(),
+            Some(&b"twenty bytes of key!"[..])
+        );
+        assert_eq!(b.open("totp", &sealed), None, "another secret");
+        assert_eq!(a.open("other", &sealed), None, "another purpose");
+        let mut altered = sealed.clone();
+        altered[20] ^= 1;
+        assert_eq!(a.open("totp", &altered), None, "altered");
     }
 }

@@ -382,7 +382,7 @@ async fn enrol_page(
         Some(secret) => Enrolment::of(&state.settings, &s.user, secret.clone()),
         None => {
             let e = Enrolment::new(&state.settings, &s.user);
-            sessions::keep_pending_secret(&mut conn, s, &e.secret).await?;
+            sessions::keep_pending_secret(&mut conn, &state.keys, s, &e.secret).await?;
             e
         }
     };
@@ -462,7 +462,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         let user_id = s.user.id;
         let confirmed = conn
             .transaction(async |conn| {
-                second_factor::confirm_enrolment(conn, user_id, &secret, &code).await
+                second_factor::confirm_enrolment(conn, &state.keys, user_id, &secret, &code).await
             })
             .await;
         let codes = match confirmed {

@@ -172,6 +172,36 @@ pub async fn set_failed_codes(
         .map(|_| ())
 }
 
+/// Replaces the stored (sealed) authenticator key.
+pub async fn set_secret(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    secret: &[u8],
+) -> QueryResult<()> {
+    diesel::update(user_totp::table.find(user_id))
+        .set(user_totp::secret.eq(secret))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// The authenticator keys still kept in the clear (exactly `key_len` bytes, which no
+/// sealed value is).
+pub async fn clear_secrets(
+    conn: &mut AsyncPgConnection,
+    key_len: usize,
+) -> QueryResult<Vec<(Uuid, Vec<u8>)>> {
+    let len = i32::try_from(key_len).unwrap_or(i32::MAX);
+    user_totp::table
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("octet_length(secret) = ")
+                .bind::<diesel::sql_types::Integer, _>(len),
+        )
+        .select((user_totp::user_id, user_totp::secret))
+        .load(conn)
+        .await
+}
+
 /// Lifts a code lock and forgets the wrong codes (the address was proved again).
 pub async fn unlock_codes(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
     set_failed_codes(conn, user_id, 0, None).await

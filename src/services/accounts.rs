@@ -429,7 +429,7 @@ pub async fn check_second_factor(
         return Err(refusal);
     }
     let checked = conn
-        .transaction(async |conn| second_factor::verify(conn, user.id, code).await)
+        .transaction(async |conn| second_factor::verify(conn, &state.keys, user.id, code).await)
         .await;
     if !matches!(checked, Ok(false)) {
         // Right, or never checked (locked, or the database away): no wrong code counted.

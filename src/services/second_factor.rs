@@ -9,6 +9,7 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
+use crate::auth::keys::ServerKeys;
 use crate::auth::tokens;
 use crate::db::console as db;
 use crate::db::users::UserRow;
@@ -95,6 +96,7 @@ fn normalize(code: &str) -> String {
 /// right code is refused.
 pub async fn verify(
     conn: &mut AsyncPgConnection,
+    keys: &ServerKeys,
     user_id: Uuid,
     code: &str,
 ) -> Result<bool, DomainError> {
@@ -104,10 +106,15 @@ pub async fn verify(
     if row.codes_locked_at.is_some() {
         return Err(codes_locked());
     }
-    let right = check(conn, &row, &normalize(code)).await?;
+    let secret = open_secret(keys, &row.secret)?;
+    let right = check(conn, &row, &secret, &normalize(code)).await?;
     if right {
         if row.failed_codes > 0 {
             db::set_failed_codes(conn, user_id, 0, None).await?;
+        }
+        if secret == row.secret {
+            // Kept in the clear by an earlier version: sealed now that it was used.
+            db::set_secret(conn, user_id, &keys.seal(SEALED_PURPOSE, &secret)).await?;
         }
         return Ok(true);
     }
@@ -137,10 +144,11 @@ pub async fn verify(
 async fn check(
     conn: &mut AsyncPgConnection,
     row: &db::TotpRow,
+    secret: &[u8],
     code: &str,
 ) -> Result<bool, DomainError> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        return match matching_step(&row.secret, code, now_seconds())? {
+        return match matching_step(secret, code, now_seconds())? {
             Some(step) if row.last_step.is_none_or(|last| step > last) => {
                 db::set_last_step(conn, row.user_id, step).await?;
                 Ok(true)
@@ -156,6 +164,34 @@ async fn check(
         tracing::warn!(user.id = %row.user_id, "recovery code used");
     }
     Ok(used)
+}
+
+/// What authenticator keys are sealed for at rest (`ServerKeys::seal`).
+pub const SEALED_PURPOSE: &str = "totp secret";
+
+/// An authenticator key as stored: sealed with the server's key, or (written by an
+/// earlier version) the bare key, which is sealed on its next use or by the job.
+pub fn open_secret(keys: &ServerKeys, stored: &[u8]) -> Result<Vec<u8>, DomainError> {
+    keys.open(SEALED_PURPOSE, stored)
+        .or_else(|| (stored.len() == SECRET_BYTES).then(|| stored.to_vec()))
+        .ok_or_else(|| {
+            DomainError::internal(anyhow::anyhow!(
+                "an authenticator key this server cannot open (was DUGNAD_JWT_SECRET changed?)"
+            ))
+        })
+}
+
+/// Seals the authenticator keys still kept in the clear; returns how many.
+pub async fn seal_clear_secrets(
+    conn: &mut AsyncPgConnection,
+    keys: &ServerKeys,
+) -> Result<usize, DomainError> {
+    let mut sealed = 0;
+    for (user_id, secret) in db::clear_secrets(conn, SECRET_BYTES).await? {
+        db::set_secret(conn, user_id, &keys.seal(SEALED_PURPOSE, &secret)).await?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 /// The refusal while an account's codes are locked.
@@ -216,6 +252,7 @@ pub fn qr_svg(uri: &str) -> Result<String, DomainError> {
 /// clear this once. Runs in the caller's transaction.
 pub async fn confirm_enrolment(
     conn: &mut AsyncPgConnection,
+    keys: &ServerKeys,
     user_id: Uuid,
     secret: &[u8],
     code: &str,
@@ -227,7 +264,7 @@ pub async fn confirm_enrolment(
             "is not the code the authenticator shows now",
         ));
     };
-    db::enrol(conn, user_id, secret, step).await?;
+    db::enrol(conn, user_id, &keys.seal(SEALED_PURPOSE, secret), step).await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| tokens::hash(&normalize(c))).collect();
     db::replace_recovery_codes(conn, user_id, &hashes).await?;

@@ -116,7 +116,12 @@ pub async fn resolve(
         id: row.id,
         csrf_token: row.csrf_token,
         stage,
-        pending_totp_secret: row.pending_totp_secret,
+        // Sealed at rest like an enrolled key; one this server cannot open is dropped
+        // (the enrolment page then shows a new one).
+        pending_totp_secret: row.pending_totp_secret.and_then(|sealed| {
+            let keys = crate::auth::keys::ServerKeys::from_settings(settings);
+            crate::services::second_factor::open_secret(&keys, &sealed).ok()
+        }),
         started_at: row.created_at,
         user,
     }))
@@ -149,10 +154,12 @@ pub async fn end_all_for_new_factor(
 /// Keeps an authenticator secret on the session while the person enrols it.
 pub async fn keep_pending_secret(
     conn: &mut AsyncPgConnection,
+    keys: &crate::auth::keys::ServerKeys,
     session: &Session,
     secret: &[u8],
 ) -> Result<(), DomainError> {
-    db::set_pending_secret(conn, session.id, secret).await?;
+    let sealed = keys.seal(crate::services::second_factor::SEALED_PURPOSE, secret);
+    db::set_pending_secret(conn, session.id, &sealed).await?;
     Ok(())
 }
 

@@ -1948,3 +1948,45 @@ async fn a_login_posted_from_another_site_is_refused_and_https_deployments_send_
         "max-age=31536000"
     );
 }
+
+/// The one stored authenticator key, in hex.
+async fn stored_secret(app: &TestApp) -> String {
+    let rows = app
+        .query_json("SELECT encode(secret, 'hex') AS h FROM user_totp")
+        .await;
+    rows[0]["h"].as_str().expect("hex").to_owned()
+}
+
+#[tokio::test]
+async fn authenticator_keys_are_sealed_at_rest_and_clear_ones_from_before_are_sealed_by_the_job() {
+    let app = TestApp::spawn().await;
+    let (email, secret, _) = enrolled_staff(&app).await;
+    let key = totp_rs::Secret::try_from_base32(&secret)
+        .expect("base32")
+        .as_bytes()
+        .to_vec();
+    let key_hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    let sealed = stored_secret(&app).await;
+    assert!(
+        !sealed.contains(&key_hex),
+        "the key is not kept in the clear"
+    );
+    assert_eq!(sealed.len(), 2 * (1 + 12 + key.len() + 16));
+
+    // A key an earlier version kept in the clear still works, and the job seals it.
+    app.sql(&format!(
+        "UPDATE user_totp SET secret = decode('{key_hex}', 'hex')"
+    ))
+    .await;
+    let report = dugnad::jobs::run_once(&app.pool, &app.settings)
+        .await
+        .expect("jobs")
+        .expect("the lock");
+    assert_eq!(report.totp_secrets_sealed, 1);
+    assert!(!stored_secret(&app).await.contains(&key_hex));
+    let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
+    assert_eq!(
+        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        303
+    );
+}
