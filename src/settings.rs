@@ -65,6 +65,8 @@ pub struct Settings {
     /// Production speaks to FCM and to the service account's `token_uri` over https only,
     /// unless this is set (`DUGNAD_FCM_ALLOW_HTTP=true`, for a test peer on a private net).
     pub fcm_allow_http: bool,
+    /// How long a request body may take to arrive whole (`DUGNAD_BODY_TIMEOUT_SECONDS`).
+    pub body_timeout: std::time::Duration,
     /// How the push outbox is drained (the email outbox's knobs, its own values).
     pub push: OutboxSettings,
     /// When no freed spot is broadcast (local time); `None` when turned off.
@@ -185,6 +187,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_FCM_CREDENTIALS",
     "DUGNAD_FCM_ENDPOINT",
     "DUGNAD_FCM_ALLOW_HTTP",
+    "DUGNAD_BODY_TIMEOUT_SECONDS",
     "DUGNAD_QUIET_HOURS",
     "RUST_LOG",
 ];
@@ -443,6 +446,17 @@ impl Settings {
             ));
         }
 
+        let body_timeout = std::time::Duration::from_secs(
+            u64::try_from(parse_number(
+                &get,
+                "DUGNAD_BODY_TIMEOUT_SECONDS",
+                10,
+                1..=600,
+                &mut errors,
+            ))
+            .unwrap_or(10),
+        );
+
         // Unset is the default; set but empty turns the quiet hours off.
         let quiet_hours = match lookup("DUGNAD_QUIET_HOURS") {
             None => crate::domain::push::QuietHours::parse("22-07").unwrap_or_default(),
@@ -483,6 +497,7 @@ impl Settings {
             fcm_credentials,
             fcm_endpoint,
             fcm_allow_http,
+            body_timeout,
             push: OutboxSettings::default(),
             quiet_hours,
         })

@@ -220,9 +220,16 @@ async fn wait_for_signal() {
 /// Request middleware: request id (task-local and `X-Request-Id`), the body-size cap,
 /// one log line per request and the route-template metrics.
 async fn observe(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // A body must arrive whole within the deadline: one sent a byte a second would
+    // otherwise hold a worker's connection for as long as the sender likes.
+    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+        let deadline = tokio::time::Instant::now() + state.settings.body_timeout;
+        let payload = actix_web::HttpMessage::take_payload(&mut req);
+        req.set_payload(with_deadline(payload, deadline));
+    }
     let id = req
         .headers()
         .get("x-request-id")
@@ -292,6 +299,37 @@ async fn observe(
         "request"
     );
     Ok(response)
+}
+
+/// `payload`, ending in a timed-out error once `deadline` passes before it is whole (the
+/// extractor reading it then answers 400 and the connection is let go).
+fn with_deadline(
+    payload: actix_web::dev::Payload,
+    deadline: tokio::time::Instant,
+) -> actix_web::dev::Payload {
+    use futures_util::StreamExt;
+    let stream = futures_util::stream::unfold(Some(payload), move |state| async move {
+        let mut payload = state?;
+        match tokio::time::timeout_at(deadline, payload.next()).await {
+            Ok(Some(chunk)) => Some((chunk, Some(payload))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(actix_web::error::PayloadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the request body did not arrive in time",
+                ))),
+                None,
+            )),
+        }
+    });
+    let boxed: std::pin::Pin<
+        Box<
+            dyn futures_util::Stream<
+                    Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>,
+                >,
+        >,
+    > = Box::pin(stream);
+    actix_web::dev::Payload::from(boxed)
 }
 
 /// The headers every answer gets: `nosniff`; `no-store` on personal answers that set no

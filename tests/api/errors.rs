@@ -293,3 +293,52 @@ async fn single_line_fields_refuse_line_breaks_and_integers_may_be_written_as_2_
     let body = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(body["errors"][0]["field"], "spots");
 }
+
+#[tokio::test]
+async fn a_body_sent_a_byte_at_a_time_is_cut_off_at_the_deadline() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(|s| s.body_timeout = std::time::Duration::from_secs(1)).await;
+    let address = app.url("").trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let declared = 200;
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\r\n{{\"email\": "
+            )
+            .as_bytes(),
+        )
+        .await
+        .expect("headers");
+    let mut sent = 10;
+    let mut answer = Vec::new();
+    // One byte every 200 ms: the whole body would take 40 s. The server must answer
+    // long before it is complete.
+    while sent < declared {
+        let mut buf = [0u8; 1024];
+        match tokio::time::timeout(std::time::Duration::from_millis(200), stream.read(&mut buf))
+            .await
+        {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => {
+                answer.extend_from_slice(&buf[..n]);
+                break;
+            }
+            Ok(Err(_)) => break,
+            Err(_) => {}
+        }
+        if stream.write_all(b" ").await.is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(sent < declared, "the server waited for the whole slow body");
+    assert!(
+        text.starts_with("HTTP/1.1 400"),
+        "answered before the body was whole: {text}"
+    );
+    assert!(text.contains("application/problem+json"), "{text}");
+}
