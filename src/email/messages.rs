@@ -57,7 +57,7 @@ fn role_name(role: Role, l: Language) -> &'static str {
 }
 
 /// To an account an admin created (its address is not verified yet, so no name).
-pub fn account_created(l: Language, role: Role, link: &str) -> Draft {
+pub fn account_created(l: Language, role: Role, link: &str, sign_in: &str) -> Draft {
     let role = role_name(role, l);
     let body = EmailBody::new(l)
         .greeting(None)
@@ -70,10 +70,14 @@ pub fn account_created(l: Language, role: Role, link: &str) -> Draft {
             }
         })
         .button(l.pick("Velg passord", "Choose your password"), link)
-        .small_print(l.pick(
-            "Lenken virker i sju dager. Når du har valgt passord, kan du logge inn.",
-            "The link works for seven days. Once you have chosen a password, you can log in.",
-        ));
+        .small_print(match l {
+            Language::Nb => format!(
+                "Lenken virker i sju dager. Når du har valgt passord, logger du inn på {sign_in} med denne e-postadressen."
+            ),
+            Language::En => format!(
+                "The link works for seven days. Once you have chosen a password, sign in at {sign_in} with this email address."
+            ),
+        });
     Draft::new(body, l.pick("Kontoen din i dugnad", "Your dugnad account"))
 }
 

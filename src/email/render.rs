@@ -177,6 +177,11 @@ pub fn render(
             l,
             *role,
             &ctx.stored_link("set-password", "set_password", *token_id, l),
+            &{
+                let mut url = ctx.public_url.clone();
+                url.set_path("/console/login");
+                url.to_string()
+            },
         ),
         Intent::EmailChanged { name, new_address } => {
             messages::email_changed(l, name.as_deref(), new_address)

@@ -1213,6 +1213,11 @@ async fn an_admin_creates_staff_who_choose_their_password_through_the_link() {
     let mails = app.mail_to("Siri.Staff@larvik.test").await;
     assert_eq!(mails.len(), 2);
     assert!(mails[0].text_body().contains("ansatt"));
+    assert!(
+        mails[1].text_body().contains("/console/login"),
+        "the email says where to sign in: {}",
+        mails[1].text_body()
+    );
     let old_token = mails[0].link_token("set-password");
     let token = mails[1].link_token("set-password");
     let page = app
