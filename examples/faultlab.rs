@@ -318,15 +318,16 @@ impl<'a> Lab<'a> {
         let half: i64 = pg
             .query_one(
                 "SELECT count(*) FROM claims c WHERE c.status = 'active' AND (NOT EXISTS (SELECT 1 FROM task_events e \
-                 WHERE e.task_id = c.task_id AND e.actor_id = c.volunteer_id AND e.kind = 'claimed') \
+                 WHERE e.task_id = c.task_id AND e.kind = 'claimed' AND e.created_at = c.claimed_at) \
                  OR NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.kind = 'task_claimed' \
                  AND o.created_at = c.claimed_at))",
                 &[],
             )
             .await?
             .get(0);
-        // The claim and its unit's email were written in one transaction, so both carry
-        // its `now()`: sent rows keep no facts that would name the task.
+        // The claim, its event and its unit's email were written in one transaction, so all
+        // carry its `now()` (the event names no volunteer, principle 2; sent rows keep no
+        // facts that would name the task).
         ensure!(
             half == 0,
             "{half} claims without their event or the unit's email"

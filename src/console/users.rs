@@ -697,6 +697,27 @@ async fn set_active(
     let result = async {
         let s = form_session!(req, state, form);
         let id = user_id(&path)?;
+        // Deactivating signs the person out everywhere and releases their tasks: the
+        // form's checkbox must say so was meant.
+        if !active && form.get("confirm") != Some("yes") {
+            let lang = http::lang(&req);
+            return user_page(
+                &req,
+                &state,
+                &s,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(
+                    lang.t(
+                        "Kryss av for å bekrefte at kontoen skal deaktiveres. Ingenting er endret.",
+                        "Tick the box to confirm that the account is to be deactivated. Nothing was changed.",
+                    )
+                    .to_owned(),
+                ),
+            )
+            .await;
+        }
         let changes = AccountChanges {
             active: Some(active),
             ..Default::default()

@@ -1106,10 +1106,24 @@ async fn an_admin_creates_a_staff_member_who_then_signs_in_and_deactivation_ends
             .body
             .contains("oppgavene personen har tatt, frigis")
     );
-    let off = browser
+    // Deactivating asks for a confirmation first (a plain checkbox: no script needed).
+    let unconfirmed = browser
         .post(
             &format!("/console/users/{id}/deactivate"),
             &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
+    assert!(unconfirmed.body.contains("Kryss av for å bekrefte"));
+    assert_eq!(
+        siri.get("/console/tasks").await.status,
+        200,
+        "nothing happened without the confirmation"
+    );
+    let off = browser
+        .post(
+            &format!("/console/users/{id}/deactivate"),
+            &[("csrf", &csrf), ("confirm", "yes")],
         )
         .await;
     assert_eq!(off.status, 303, "{}", off.body);
