@@ -6,8 +6,10 @@ use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
 use super::http::{self, FormData};
-use super::views::{Accessibility, Account, Code, Enrol, Frame, Login, Recovery, Volunteer};
-use super::{PageResult, finish, forged, render, session};
+use super::views::{
+    Accessibility, Account, Code, Enrol, Forgot, Frame, Login, Recovery, Volunteer,
+};
+use super::{PageResult, finish, forged, form_session, render, session};
 use crate::db::console as console_db;
 use crate::domain::Language;
 use crate::domain::account::Role;
@@ -313,39 +315,184 @@ pub fn role_label(lang: super::Lang, role: Role) -> &'static str {
     }
 }
 
-pub async fn account(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    done: Option<String>,
+}
+
+pub async fn account(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<AccountQuery>,
+) -> HttpResponse {
     let result = async {
         let s = session!(req, state);
         let lang = http::lang(&req);
+        let notice = (query.done.as_deref() == Some("password")).then(|| {
+            lang.t(
+                "Passordet er byttet, og du er logget ut alle andre steder.",
+                "The password is changed, and you are signed out everywhere else.",
+            )
+            .to_owned()
+        });
+        account_page(&req, &state, &s, StatusCode::OK, notice, None).await
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+async fn account_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> PageResult {
+    let lang = http::lang(req);
+    let mut conn = state.pool.get().await?;
+    let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
+    let recovery_left = console_db::unused_recovery_codes(&mut conn, s.user.id).await?;
+    let place = match (s.user.service_unit_id, s.user.council_id) {
+        (Some(unit), _) => crate::db::reference::find_service_unit(&mut conn, unit)
+            .await?
+            .map(|u| u.name),
+        (None, Some(council)) => crate::db::reference::find_council(&mut conn, council)
+            .await?
+            .map(|c| c.name),
+        _ => None,
+    };
+    let page = Account {
+        f: Frame::of(
+            req,
+            state,
+            s,
+            lang.t("Min konto", "My account"),
+            "/console/account",
+        ),
+        name: s.user.row.name.clone(),
+        email: s.user.row.email.clone(),
+        role: role_label(lang, s.user.role).to_owned(),
+        place,
+        enrolled,
+        recovery_left,
+        coordinator: s.user.role == Role::Coordinator,
+        notice,
+        error,
+    };
+    Ok(http::page(status, render(&page)?))
+}
+
+/// Changes the password from `Min konto`: the current one proves it is the person, every
+/// other session and refresh token ends (as the API's change does), and this browser
+/// gets a new session.
+pub async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        let s = form_session!(req, state, form);
+        let lang = http::lang(&req);
+        let ip = http::client_ip(&req, &state);
+        let changed = accounts::change_password(
+            &state,
+            &s.user,
+            ip,
+            form.raw("current_password").to_owned(),
+            form.raw("password").to_owned(),
+        )
+        .await;
+        match changed {
+            Ok(()) => {}
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                let wrong_current = e
+                    .field_errors()
+                    .iter()
+                    .any(|f| f.field == "current_password");
+                let message = if wrong_current {
+                    lang.t(
+                        "Det nåværende passordet er feil. Passordet er ikke byttet.",
+                        "The current password is wrong. The password is not changed.",
+                    )
+                } else {
+                    lang.t(
+                        "Det nye passordet er for svakt: bruk minst 10 tegn, ikke et vanlig passord og ikke e-postadressen din.",
+                        "The new password is too weak: use at least 10 characters, not a common password and not your email address.",
+                    )
+                };
+                return account_page(
+                    &req,
+                    &state,
+                    &s,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(message.to_owned()),
+                )
+                .await;
+            }
+            Err(e) => return Err(e),
+        }
         let mut conn = state.pool.get().await?;
-        let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
-        let recovery_left = console_db::unused_recovery_codes(&mut conn, s.user.id).await?;
-        let place = match (s.user.service_unit_id, s.user.council_id) {
-            (Some(unit), _) => crate::db::reference::find_service_unit(&mut conn, unit)
-                .await?
-                .map(|u| u.name),
-            (None, Some(council)) => crate::db::reference::find_council(&mut conn, council)
-                .await?
-                .map(|c| c.name),
-            _ => None,
-        };
-        let page = Account {
-            f: Frame::of(
-                &req,
-                &state,
-                &s,
-                lang.t("Min konto", "My account"),
-                "/console/account",
-            ),
-            name: s.user.row.name.clone(),
-            email: s.user.row.email.clone(),
-            role: role_label(lang, s.user.role).to_owned(),
-            place,
-            enrolled,
-            recovery_left,
-            coordinator: s.user.role == Role::Coordinator,
-        };
-        Ok(http::page(StatusCode::OK, render(&page)?))
+        let started = sessions::start(&mut conn, s.user.id, Stage::Full, true).await?;
+        let mut response = http::redirect("/console/account?done=password");
+        response
+            .add_cookie(&http::session_cookie(&state.settings, started.token))
+            .map_err(DomainError::internal)?;
+        Ok(response)
+    }
+    .await;
+    finish(&req, &state, result)
+}
+
+fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> PageResult {
+    let lang = http::lang(req);
+    let token = http::login_token(req, state);
+    let page = Forgot {
+        f: Frame::anonymous(req, state, lang, lang.t("Glemt passord", "Forgot password")),
+        csrf: token.form_value,
+        notice,
+    };
+    let mut response = http::page(StatusCode::OK, render(&page)?);
+    if let Some(cookie) = token.cookie {
+        response
+            .add_cookie(&cookie)
+            .map_err(DomainError::internal)?;
+    }
+    Ok(response)
+}
+
+/// `Glemt passord?`: the API's reset flow from the sign-in page.
+pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    finish(&req, &state, forgot_page(&req, &state, None))
+}
+
+/// Asks for a reset link. The answer is the same whether or not the address has an
+/// account (no enumeration), and the link goes through the same limits as the API's.
+pub async fn forgot(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let form = FormData::parse(&body);
+    let result = async {
+        if !http::login_token_ok(&req, &state, &form) || http::cross_site(&req, &state) {
+            return Ok(forged(&req, &state));
+        }
+        let lang = http::lang(&req);
+        let email = form.get("email").unwrap_or_default();
+        match accounts::request_password_reset(&state, email).await {
+            Ok(()) => {}
+            // A malformed address is answered as any other: nothing to tell apart.
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {}
+            Err(e) => return Err(e),
+        }
+        let notice = lang.t(
+            "Har adressen en konto, har vi sendt en lenke dit. Sjekk e-posten din (også søppelpost). Lenken virker i én time.",
+            "If the address has an account, we have sent a link there. Check your email (spam too). The link works for one hour.",
+        );
+        forgot_page(&req, &state, Some(notice.to_owned()))
     }
     .await;
     finish(&req, &state, result)

@@ -38,6 +38,12 @@ pub fn scope() -> actix_web::Scope {
         .route("/login", web::post().to(account::login))
         .route("/login/code", web::get().to(account::code_form))
         .route("/login/code", web::post().to(account::code))
+        .route("/login/forgot", web::get().to(account::forgot_form))
+        .route("/login/forgot", web::post().to(account::forgot))
+        .route(
+            "/account/password",
+            web::post().to(account::change_password),
+        )
         .route("/logout", web::post().to(account::logout))
         .route("/language", web::get().to(account::language))
         .route("/accessibility", web::get().to(account::accessibility))
@@ -296,6 +302,14 @@ fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
             items.push(("/console/tasks/new", lang.t("Ny oppgave", "New task")));
             items.push(("/console/report", lang.t("Rapport", "Report")));
             if session.user.role == Role::Admin {
+                // Every admin page: people, reference data (councils, categories,
+                // qualifications, units), the outbox and the funding key.
+                items.push(("/console/users", lang.t("Brukere", "Users")));
+                items.push((
+                    "/console/reference",
+                    lang.t("Referansedata", "Reference data"),
+                ));
+                items.push(("/console/outbox", lang.t("Utboks", "Outbox")));
                 items.push((
                     "/console/funding",
                     lang.t("Fordelingsnøkkel", "Funding key"),

@@ -133,6 +133,17 @@ pub struct Account {
     pub enrolled: bool,
     pub recovery_left: i64,
     pub coordinator: bool,
+    pub notice: Option<String>,
+    /// What was wrong with a password change, shown by its form.
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "console/forgot.html")]
+pub struct Forgot {
+    pub f: Frame,
+    pub csrf: String,
+    pub notice: Option<String>,
 }
 
 #[derive(Template)]
@@ -295,6 +306,8 @@ pub struct TaskPage {
     pub live: bool,
     pub started: bool,
     pub invite_options: Vec<(String, String)>,
+    /// The task takes invitations (open, not started), whether or not anyone is invitable.
+    pub can_invite: bool,
     /// The series the task is an occurrence of.
     pub series_id: Option<String>,
     pub complete_rows: Vec<(String, String, String)>,
