@@ -1049,8 +1049,10 @@ async fn task_page(
     // An invitation is "invited" until it lapses (the task starts or fills), whatever the
     // volunteer did with it: a decline is never shown.
     let lapsed = task.status != TaskStatus::Open || task.starts_at <= Utc::now();
-    let invitations = invitations::of_task(&mut conn, &s.user, TaskId(id))
-        .await?
+    let invited = invitations::of_task(&mut conn, &s.user, TaskId(id)).await?;
+    let invited_ids: std::collections::HashSet<Uuid> =
+        invited.iter().map(|(row, _)| row.volunteer_id).collect();
+    let invitations = invited
         .into_iter()
         .map(|(_, name)| {
             let state = if lapsed {
@@ -1063,7 +1065,8 @@ async fn task_page(
         .collect();
     let live = task.status.is_live();
     let started = task.starts_at <= Utc::now();
-    let invite_options = if task.status == TaskStatus::Open && !started {
+    let can_invite = task.status == TaskStatus::Open && !started;
+    let invite_options = if can_invite {
         invitations::volunteers(
             &mut conn,
             &s.user,
@@ -1077,7 +1080,18 @@ async fn task_page(
         )
         .await?
         .into_iter()
-        .map(|(vid, name, _)| (vid.to_string(), name))
+        .map(|(vid, name, _)| {
+            // Someone asked already is marked, so nobody is asked twice by mistake.
+            let label = if invited_ids.contains(&vid) {
+                format!(
+                    "{name} ({})",
+                    lang.t("allerede invitert", "already invited")
+                )
+            } else {
+                name
+            };
+            (vid.to_string(), label)
+        })
         .collect()
     } else {
         Vec::new()
@@ -1115,6 +1129,7 @@ async fn task_page(
         live,
         started,
         invite_options,
+        can_invite,
         series_id: task.series_id.map(|id| id.to_string()),
         complete_rows,
         history,

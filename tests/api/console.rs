@@ -852,6 +852,16 @@ async fn an_invitation_from_the_directory_shows_as_invited_whatever_the_voluntee
     let task = app.post_task(&staff, json!({"council_id": null})).await;
     let id = crate::helpers::id_of(&task);
     let volunteer = app.volunteer().await;
+    // Before anyone is invitable the page says why nobody can be invited.
+    let (mut early, _) = staff_browser(&app, unit).await;
+    let empty = early.get(&format!("/console/tasks/{id}")).await;
+    assert!(
+        empty
+            .body
+            .contains("Ingen kan inviteres til denne oppgaven"),
+        "{}",
+        empty.body
+    );
     let made_invitable = app
         .patch(
             "/api/v1/me",
@@ -876,6 +886,15 @@ async fn an_invitation_from_the_directory_shows_as_invited_whatever_the_voluntee
         .await;
     assert_eq!(invited.status, 303, "{}", invited.body);
     let before = browser.get(&format!("/console/tasks/{id}")).await;
+    assert!(
+        before.body.contains("Test volunteer (allerede invitert)"),
+        "an invited volunteer is marked in the list"
+    );
+    assert!(
+        !before
+            .body
+            .contains("Ingen kan inviteres til denne oppgaven")
+    );
     assert!(
         before.body.contains("Test volunteer: invitert"),
         "{}",
@@ -1101,6 +1120,24 @@ async fn an_admin_creates_a_staff_member_who_then_signs_in_and_deactivation_ends
         .expect("id")
         .to_owned();
     let user_page = browser.get(&format!("/console/users/{id}")).await;
+    // The admin's menu links every admin page.
+    let menu = user_page
+        .body
+        .split("<nav")
+        .nth(1)
+        .and_then(|rest| rest.split("</nav>").next())
+        .expect("the menu");
+    for href in [
+        "/console/users",
+        "/console/reference",
+        "/console/outbox",
+        "/console/funding",
+    ] {
+        assert!(
+            menu.contains(&format!("<a href=\"{href}\"")),
+            "the menu links {href}: {menu}"
+        );
+    }
     assert!(
         user_page
             .body
@@ -2003,4 +2040,113 @@ async fn authenticator_keys_are_sealed_at_rest_and_clear_ones_from_before_are_se
         post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
         303
     );
+}
+
+#[tokio::test]
+async fn glemt_passord_on_the_sign_in_page_sends_the_reset_link_and_tells_nobody_whether_an_account_exists()
+ {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(&app);
+    let login = browser.get("/console/login").await;
+    assert!(
+        login
+            .body
+            .contains(r#"<a href="/console/login/forgot">Glemt passord?</a>"#)
+    );
+    let mut answers = Vec::new();
+    for address in [email.as_str(), "ingen-konto@example.no"] {
+        let form = browser.get("/console/login/forgot").await;
+        assert_eq!(form.status, 200);
+        let csrf = form.hidden("csrf");
+        let sent = browser
+            .post(
+                "/console/login/forgot",
+                &[("csrf", csrf.as_str()), ("email", address)],
+            )
+            .await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+        let notice = sent
+            .body
+            .split("role=\"status\">")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("a notice")
+            .to_owned();
+        answers.push(notice);
+    }
+    assert_eq!(answers[0], answers[1], "the same answer for both");
+    app.deliver_mail().await;
+    let link = app
+        .mail_to(&email)
+        .await
+        .into_iter()
+        .find(|m| m.text_body().contains("/e/reset-password"));
+    assert!(
+        link.is_some(),
+        "the reset link went to the account's address"
+    );
+    assert!(app.mail_to("ingen-konto@example.no").await.is_empty());
+}
+
+#[tokio::test]
+async fn changing_the_password_in_min_konto_needs_the_current_one_and_ends_every_other_session() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let (_, refresh) = app.login(&email, TEST_PASSWORD).await;
+    let mut elsewhere = Browser::new(&app);
+    elsewhere.sign_in(&email, TEST_PASSWORD).await;
+    let mut here = Browser::new(&app);
+    here.sign_in(&email, TEST_PASSWORD).await;
+    let page = here.get("/console/account").await;
+    assert!(page.body.contains(r#"action="/console/account/password""#));
+    let csrf = page.hidden("csrf");
+    let wrong = here
+        .post(
+            "/console/account/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current_password", "Ikke-mitt-passord-1"),
+                ("password", "Et-helt-nytt-passord-77"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("Det nåværende passordet er feil"));
+    assert_eq!(
+        elsewhere.get("/console/tasks").await.status,
+        200,
+        "nothing changed"
+    );
+    let changed = here
+        .post(
+            "/console/account/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current_password", TEST_PASSWORD),
+                ("password", "Et-helt-nytt-passord-77"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(changed.location(), Some("/console/account?done=password"));
+    let after = here.get("/console/account?done=password").await;
+    assert_eq!(after.status, 200, "this browser stays signed in");
+    assert!(after.body.contains("Passordet er byttet"));
+    assert_eq!(
+        elsewhere.get("/console/tasks").await.status,
+        303,
+        "the other session ended"
+    );
+    let dead = app
+        .post(
+            "/api/v1/auth/refresh",
+            None,
+            json!({"refresh_token": refresh}),
+        )
+        .await;
+    crate::helpers::assert_problem(dead, 401, "unauthenticated").await;
+    app.login(&email, "Et-helt-nytt-passord-77").await;
 }
