@@ -378,7 +378,9 @@ async fn series_page(
     let mut facts = vec![
         (
             lang.t("Første dato", "First date").to_owned(),
-            series.first_date.format("%d.%m.%Y").to_string(),
+            service::first_occurrence(series)
+                .format("%d.%m.%Y")
+                .to_string(),
         ),
         (
             lang.t("Klokkeslett", "Time of day").to_owned(),

@@ -47,6 +47,16 @@ pub struct NewSeries {
 }
 
 /// The rule a stored series follows.
+/// The local date of the series' first occurrence: the first date of its rule, which is
+/// not the date of `first_starts_at` when that falls on another weekday than the rule's.
+pub fn first_occurrence(s: &SeriesRow) -> NaiveDate {
+    rule_of(s)
+        .dates(s.first_date, NaiveDate::MAX)
+        .first()
+        .copied()
+        .unwrap_or(s.first_date)
+}
+
 pub fn rule_of(s: &SeriesRow) -> Recurrence {
     Recurrence {
         freq: Freq::parse(&s.freq).unwrap_or(Freq::Weekly),

@@ -2150,3 +2150,63 @@ async fn changing_the_password_in_min_konto_needs_the_current_one_and_ends_every
     crate::helpers::assert_problem(dead, 401, "unauthenticated").await;
     app.login(&email, "Et-helt-nytt-passord-77").await;
 }
+
+#[tokio::test]
+async fn the_series_page_gives_the_first_occurrences_date_on_either_side_of_a_clock_change() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let category = app.category_id("walks-outdoor").await;
+    // Starts on a Wednesday evening, repeats on Thursdays: the first date is the Thursday.
+    // Once in winter time, once the evening before the clocks go forward (2027-03-28) and
+    // once the Wednesday before they go back (2027-10-31).
+    for (first, expected) in [
+        ("2027-01-13T22:30:00+01:00", "14.01.2027"),
+        ("2027-03-24T23:30:00+01:00", "25.03.2027"),
+        ("2027-10-27T23:30:00+02:00", "28.10.2027"),
+    ] {
+        let posted = app
+            .post(
+                "/api/v1/task-series",
+                Some(&staff.access_token),
+                json!({
+                    "template": {
+                        "title": "Kveldstur",
+                        "description": "En tur.",
+                        "category_id": category,
+                        "duration_minutes": 60
+                    },
+                    "first_starts_at": first,
+                    "recurrence": {"freq": "weekly", "by_weekday": ["th"], "count": 3}
+                }),
+            )
+            .await;
+        assert_eq!(posted.status(), 201);
+        let series: Value = posted.json().await.expect("json");
+        // Occurrences are made eight weeks ahead; those further off have none yet.
+        let api_first = series["occurrences"]["items"][0]["occurrence_date"]
+            .as_str()
+            .map(str::to_owned);
+        let page = browser
+            .get(&format!(
+                "/console/series/{}",
+                crate::helpers::id_of(&series)
+            ))
+            .await;
+        assert_eq!(page.status, 200);
+        let shown = page
+            .body
+            .split("Første dato")
+            .nth(1)
+            .and_then(|rest| rest.split("<dd>").nth(1))
+            .and_then(|rest| rest.split('<').next())
+            .expect("the first date")
+            .to_owned();
+        assert_eq!(shown, expected, "{first}");
+        if let Some(api_first) = api_first {
+            let d: Vec<&str> = expected.split('.').collect();
+            assert_eq!(api_first, format!("{}-{}-{}", d[2], d[1], d[0]), "{first}");
+        }
+    }
+}
