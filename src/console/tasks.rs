@@ -445,6 +445,7 @@ struct FormSpec<'a> {
     values: &'a Values,
     errors: HashMap<String, String>,
     general_error: Option<String>,
+    ask_duplicate: bool,
 }
 
 fn form_page(
@@ -618,6 +619,7 @@ fn form_page(
         idempotency_key: Uuid::new_v4().to_string(),
         version: spec.version,
         general_error: spec.general_error,
+        ask_duplicate: spec.ask_duplicate,
         has_errors: !spec.errors.is_empty(),
         public_fields,
         private_fields,
@@ -653,6 +655,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
                 values: &values,
                 errors: HashMap::new(),
                 general_error: None,
+                ask_duplicate: false,
             },
         )
     }
@@ -718,6 +721,43 @@ pub async fn create(
                 remember_post(conn, user.id, &key, format!("/console/series/{id}")).await
             })
             .await
+        } else if parsed.errors.is_empty()
+            && form.get("confirm_duplicate") != Some("yes")
+            && let Some(unit) = parsed.service_unit_id.or(s.user.service_unit_id)
+            && crate::db::tasks::posted_just_now(
+                &mut conn,
+                unit,
+                values.title.trim(),
+                parsed.starts_at.unwrap_or_default(),
+                Utc::now() - chrono::Duration::minutes(10),
+            )
+            .await?
+        {
+            // The back button and `Publiser` again, most likely: ask before a second one.
+            let choices = reference::choices(&mut conn).await?;
+            return form_page(
+                &req,
+                &state,
+                &s,
+                &choices,
+                StatusCode::CONFLICT,
+                FormSpec {
+                    title: lang.t("Ny oppgave", "New task"),
+                    action: "/console/tasks/new".into(),
+                    submit: lang.t("Publiser", "Publish"),
+                    version: None,
+                    values: &values,
+                    errors: HashMap::new(),
+                    general_error: Some(
+                        lang.t(
+                            "Du la nettopp ut en lik oppgave — legge ut en til?",
+                            "You just posted an identical task — post another?",
+                        )
+                        .to_owned(),
+                    ),
+                    ask_duplicate: true,
+                },
+            );
         } else if parsed.errors.is_empty() {
             let input = NewTask {
                 title: values.title.clone(),
@@ -782,6 +822,7 @@ pub async fn create(
                             errors_by_field(lang, e.field_errors())
                         },
                         general_error,
+                        ask_duplicate: false,
                     },
                 )
             }
@@ -1189,6 +1230,7 @@ pub async fn edit_form(
                 values: &values,
                 errors: HashMap::new(),
                 general_error: None,
+                ask_duplicate: false,
             },
         )
     }
@@ -1298,6 +1340,7 @@ pub async fn update(
                 values: &values,
                 errors,
                 general_error: general,
+                ask_duplicate: false,
             },
         )
     }

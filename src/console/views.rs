@@ -228,6 +228,8 @@ pub struct TaskForm {
     pub idempotency_key: String,
     pub version: Option<i32>,
     pub general_error: Option<String>,
+    /// The unit just posted an identical task: the form asks before posting another.
+    pub ask_duplicate: bool,
     pub has_errors: bool,
     pub public_fields: Vec<FormField>,
     pub private_fields: Vec<FormField>,

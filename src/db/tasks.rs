@@ -203,6 +203,26 @@ pub async fn lock_for_claim(conn: &mut impl PgConn, id: Uuid) -> QueryResult<Opt
     ))
 }
 
+/// Whether `unit` posted a task with this title and start since `since` (a second post of
+/// the same form, most likely).
+pub async fn posted_just_now(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        tasks::table
+            .filter(tasks::service_unit_id.eq(unit))
+            .filter(tasks::title.eq(title))
+            .filter(tasks::starts_at.eq(starts_at))
+            .filter(tasks::created_at.gt(since)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// Inserts several events of one task in one statement.
 pub async fn insert_events(
     conn: &mut impl PgConn,

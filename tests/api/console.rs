@@ -2210,3 +2210,56 @@ async fn the_series_page_gives_the_first_occurrences_date_on_either_side_of_a_cl
         }
     }
 }
+
+#[tokio::test]
+async fn the_same_task_posted_again_within_minutes_is_asked_about_before_a_second_is_made() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let category = app.category_id("shopping-errands").await.to_string();
+    let first = browser.get("/console/tasks/new").await.hidden("csrf");
+    let posted = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&first, "key-1", &category, &[]),
+        )
+        .await;
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    // Back, and `Publiser` on a freshly drawn form (a new key): the form asks first.
+    let again = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&first, "key-2", &category, &[]),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains("Du la nettopp ut en lik oppgave — legge ut en til?")
+    );
+    assert!(
+        again.body.contains("Handletur til Kiwi"),
+        "what was typed is kept"
+    );
+    assert_eq!(app.query_json("SELECT id FROM tasks").await.len(), 1);
+    // Another start is another task.
+    let other = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(
+                &first,
+                "key-3",
+                &category,
+                &[("starts_at", "2031-05-07T10:00")],
+            ),
+        )
+        .await;
+    assert_eq!(other.status, 303, "{}", other.body);
+    // Saying yes posts the second.
+    let mut yes = task_form(&first, "key-4", &category, &[]);
+    yes.push(("confirm_duplicate", "yes"));
+    let confirmed = browser.post("/console/tasks/new", &yes).await;
+    assert_eq!(confirmed.status, 303, "{}", confirmed.body);
+    assert_eq!(app.query_json("SELECT id FROM tasks").await.len(), 3);
+}
