@@ -586,6 +586,8 @@ impl<'a> Lab<'a> {
                 .into_owned(),
         ));
         env.push(("DUGNAD_FCM_ENDPOINT".into(), peer.endpoint()));
+        // The peer speaks plain http on loopback; production allows that only when told.
+        env.push(("DUGNAD_FCM_ALLOW_HTTP".into(), "true".into()));
         // The lab runs at any hour: no quiet hours here.
         env.push(("DUGNAD_QUIET_HOURS".into(), String::new()));
         let server =

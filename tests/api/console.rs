@@ -817,6 +817,10 @@ async fn staff_complete_with_hours_and_the_history_names_nobody_who_released() {
         "a released claim is not listed"
     );
     assert!(page.body.contains("En plass ble ledig"));
+    assert!(
+        page.body.contains("Fullfør") && !page.body.contains("Avlys oppgaven"),
+        "a started task with a volunteer is completed, not cancelled"
+    );
     let claim = app
         .query_json(&format!(
             "SELECT id FROM claims WHERE task_id = '{id}' AND status = 'active'"
