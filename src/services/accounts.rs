@@ -108,53 +108,73 @@ async fn check_password_limited(
     purpose: PasswordCheck,
 ) -> Result<bool, DomainError> {
     let ip = ip_key(ip);
-    let reservations: Vec<Reservation> = {
+    let mut wanted = failure_limits(state, normalized_email, &ip);
+    let failures = wanted.len();
+    if purpose == PasswordCheck::Login {
+        wanted.push((
+            login_success_limit(state),
+            format!("{normalized_email}\0{ip}"),
+        ));
+    }
+    let reservations = {
         let mut conn = state.pool.get().await?;
-        let mut reservations = vec![
-            login_limit_per_email(state)
-                .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
-                .await?,
-            login_ceiling_per_email(state)
-                .reserve(&mut conn, normalized_email)
-                .await?,
-            login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
-        ];
-        if purpose == PasswordCheck::Login {
-            reservations.push(
-                login_success_limit(state)
-                    .reserve(&mut conn, &format!("{normalized_email}\0{ip}"))
-                    .await?,
-            );
-        }
-        if let Some(over) = reservations.iter().find(|r| !r.within()) {
-            let refusal = over.refusal();
-            // The attempt is not made, so it counts nowhere (a refused stranger must not
-            // push the owner's own budget down).
-            for r in &reservations {
-                r.give_back(&mut conn).await?;
-            }
-            return Err(refusal);
-        }
-        reservations
+        reserve_all(&mut conn, &wanted).await?
     };
     // No connection is held during the slow hash. A hash that never ran (the hasher
     // is busy: 503) was no attempt either.
     let checked = state.hasher.verify(password, stored_hash).await;
     let right = matches!(checked, Ok(true));
-    let failures = 3;
-    let (failure_limits, success_limit) = reservations.split_at(failures);
+    let (failure_slots, success_slot) = reservations.split_at(failures);
     let mut conn = state.pool.get().await?;
     if checked.is_err() || right {
-        for r in failure_limits {
-            r.give_back(&mut conn).await?;
-        }
+        give_back_all(&mut conn, failure_slots).await?;
     }
     if checked.is_err() || !right {
-        for r in success_limit {
-            r.give_back(&mut conn).await?;
-        }
+        give_back_all(&mut conn, success_slot).await?;
     }
     checked
+}
+
+/// The limits a wrong password or code counts against, each with its key.
+fn failure_limits(state: &Context, normalized_email: &str, ip: &str) -> Vec<(Limit, String)> {
+    vec![
+        (
+            login_limit_per_email(state),
+            format!("{normalized_email}\0{ip}"),
+        ),
+        (login_ceiling_per_email(state), normalized_email.to_owned()),
+        (login_limit_per_ip(state), ip.to_owned()),
+    ]
+}
+
+/// Reserves one attempt in each of `wanted`, before the work it stands for, so parallel
+/// attempts cannot slip past a count. All or none: when any limit is used up, the others
+/// are given back too (an attempt not made counts nowhere, so a refused stranger cannot
+/// push the owner's own budget down) and the answer is that limit's 429.
+async fn reserve_all(
+    conn: &mut AsyncPgConnection,
+    wanted: &[(Limit, String)],
+) -> Result<Vec<Reservation>, DomainError> {
+    let mut reservations = Vec::with_capacity(wanted.len());
+    for (limit, key) in wanted {
+        reservations.push(limit.reserve(conn, key).await?);
+    }
+    if let Some(over) = reservations.iter().find(|r| !r.within()) {
+        let refusal = over.refusal();
+        give_back_all(conn, &reservations).await?;
+        return Err(refusal);
+    }
+    Ok(reservations)
+}
+
+async fn give_back_all(
+    conn: &mut AsyncPgConnection,
+    reservations: &[Reservation],
+) -> Result<(), DomainError> {
+    for r in reservations {
+        r.give_back(conn).await?;
+    }
+    Ok(())
 }
 
 /// Stores a new single-use link token of `purpose` for the user (superseding the older
@@ -410,32 +430,15 @@ pub async fn check_second_factor(
     let normalized = normalize_email(&user.email);
     let ip = ip_key(ip);
     let mut conn = state.pool.get().await?;
-    // Each attempt is reserved in every limit before the code is checked, as a password
-    // is: parallel guesses cannot slip past the count. A right code gives its slots back.
-    let reservations = vec![
-        login_limit_per_email(state)
-            .reserve(&mut conn, &format!("{normalized}\0{ip}"))
-            .await?,
-        login_ceiling_per_email(state)
-            .reserve(&mut conn, &normalized)
-            .await?,
-        login_limit_per_ip(state).reserve(&mut conn, &ip).await?,
-    ];
-    if let Some(over) = reservations.iter().find(|r| !r.within()) {
-        let refusal = over.refusal();
-        for r in &reservations {
-            r.give_back(&mut conn).await?;
-        }
-        return Err(refusal);
-    }
+    // Each attempt is reserved before the code is checked, as a password is; a right code
+    // gives its slots back.
+    let reservations = reserve_all(&mut conn, &failure_limits(state, &normalized, &ip)).await?;
     let checked = conn
         .transaction(async |conn| second_factor::verify(conn, &state.keys, user.id, code).await)
         .await;
     if !matches!(checked, Ok(false)) {
         // Right, or never checked (locked, or the database away): no wrong code counted.
-        for r in &reservations {
-            r.give_back(&mut conn).await?;
-        }
+        give_back_all(&mut conn, &reservations).await?;
     }
     if checked? {
         return Ok(());
