@@ -224,8 +224,14 @@ async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // A body must arrive whole within the deadline: one sent a byte a second would
-    // otherwise hold a worker's connection for as long as the sender likes.
-    if let Some(state) = req.app_data::<web::Data<AppState>>() {
+    // otherwise hold a worker's connection for as long as the sender likes. Requests that
+    // declare no body (most GETs, the hot browse path) are left as they are.
+    let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    if has_body && let Some(state) = req.app_data::<web::Data<AppState>>() {
         let deadline = tokio::time::Instant::now() + state.settings.body_timeout;
         let payload = actix_web::HttpMessage::take_payload(&mut req);
         req.set_payload(with_deadline(payload, deadline));
