@@ -739,13 +739,23 @@ async fn following(w: &World, who: &crate::helpers::TestUser, series: &Value) ->
     seen["following"].clone()
 }
 
-/// The occurrences `who` holds or held to the end (a job run later in time completes the
-/// claims on those that are over), by date.
-async fn held_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Vec<String> {
+/// The dates of the occurrences of `series` on which `who` has a claim in one of
+/// `statuses`.
+async fn dates_claimed(
+    w: &World,
+    who: &crate::helpers::TestUser,
+    series: &Value,
+    statuses: &[&str],
+) -> Vec<String> {
+    let statuses = statuses
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     w.app
         .query_json(&format!(
             "SELECT t.occurrence_date::text AS d FROM claims c JOIN tasks t ON t.id = c.task_id \
-             WHERE t.series_id = '{}' AND c.volunteer_id = '{}' AND c.status IN ('active', 'completed') \
+             WHERE t.series_id = '{}' AND c.volunteer_id = '{}' AND c.status IN ({statuses}) \
              ORDER BY t.occurrence_date",
             id_of(series),
             who.id
@@ -754,6 +764,12 @@ async fn held_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -
         .iter()
         .map(|r| r["d"].as_str().expect("date").to_owned())
         .collect()
+}
+
+/// The occurrences `who` holds or held to the end (a job run later in time completes the
+/// claims on those that are over), by date.
+async fn held_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Vec<String> {
+    dates_claimed(w, who, series, &["active", "completed"]).await
 }
 
 #[tokio::test]
@@ -902,18 +918,7 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
 
 /// The volunteer's active claims on occurrences of `series`, by date.
 async fn active_dates(w: &World, who: &crate::helpers::TestUser, series: &Value) -> Vec<String> {
-    w.app
-        .query_json(&format!(
-            "SELECT t.occurrence_date::text AS d FROM claims c JOIN tasks t ON t.id = c.task_id \
-             WHERE t.series_id = '{}' AND c.volunteer_id = '{}' AND c.status = 'active' \
-             ORDER BY t.occurrence_date",
-            id_of(series),
-            who.id
-        ))
-        .await
-        .iter()
-        .map(|r| r["d"].as_str().expect("date").to_owned())
-        .collect()
+    dates_claimed(w, who, series, &["active"]).await
 }
 
 #[tokio::test]
