@@ -70,8 +70,16 @@ fn login_page(
         error,
         notice,
     };
-    let mut response = http::page(status, render(&page)?);
-    if let Some(cookie) = token.cookie {
+    with_login_cookie(http::page(status, render(&page)?), token.cookie)
+}
+
+/// A signed-out form's page with the cookie its anti-forgery token pairs with, when one
+/// was made for it.
+fn with_login_cookie(
+    mut response: HttpResponse,
+    cookie: Option<actix_web::cookie::Cookie<'static>>,
+) -> PageResult {
+    if let Some(cookie) = cookie {
         response
             .add_cookie(&cookie)
             .map_err(DomainError::internal)?;
@@ -454,13 +462,7 @@ fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> P
         csrf: token.form_value,
         notice,
     };
-    let mut response = http::page(StatusCode::OK, render(&page)?);
-    if let Some(cookie) = token.cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(DomainError::internal)?;
-    }
-    Ok(response)
+    with_login_cookie(http::page(StatusCode::OK, render(&page)?), token.cookie)
 }
 
 /// `Glemt passord?`: the API's reset flow from the sign-in page.
