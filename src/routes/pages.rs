@@ -394,12 +394,15 @@ pub async fn task(
         }
     };
     let task = &page.view.task;
-    let zone = state.settings.timezone;
-    let local = task.starts_at.with_timezone(&zone);
-    let when = match lang {
-        Language::Nb => format!("{} kl. {}", local.format("%d.%m.%Y"), local.format("%H.%M")),
-        Language::En => local.format("%-d %B %Y at %H:%M").to_string(),
-    };
+    // The time as the task's emails write it, in the municipality's zone.
+    let when = crate::email::render::RenderContext {
+        public_url: &state.settings.public_url,
+        timezone: state.settings.timezone,
+        keys: &state.keys,
+        now: chrono::Utc::now(),
+        recipient: None,
+    }
+    .when(task.starts_at, lang);
     let row =
         |label: String, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", escape_html(value));
     let mut facts = String::new();
