@@ -1,6 +1,6 @@
 //! Council opt-outs, yearly reviews and the yearly-meeting overview page.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
@@ -481,33 +481,51 @@ fn overview_html(o: &Overview) -> String {
     )
 }
 
-pub async fn overview(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    req: HttpRequest,
-    id: web::Path<Uuid>,
-    query: web::Query<OverviewQuery>,
-) -> ApiResult<HttpResponse> {
-    let year = match query.year.as_deref() {
-        None => chrono::Datelike::year(&Utc::now().with_timezone(&state.settings.timezone)),
+/// The overview's year: this year in the deployment's zone, or the one asked for.
+fn overview_year(state: &AppState, query: &OverviewQuery) -> ApiResult<i32> {
+    match query.year.as_deref() {
+        None => Ok(chrono::Datelike::year(
+            &Utc::now().with_timezone(&state.settings.timezone),
+        )),
         Some(raw) => raw
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100"))?,
-    };
-    let mut conn = state.pool.get().await?;
-    let overview =
-        service::overview(&mut conn, &state.settings, &user, id.into_inner(), year).await?;
-    let wants_html = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if wants_html {
-        return Ok(HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(overview_html(&overview)));
+            .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100")),
     }
+}
+
+async fn load_overview(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    query: &OverviewQuery,
+) -> ApiResult<Overview> {
+    let year = overview_year(state, query)?;
+    let mut conn = state.pool.get().await?;
+    Ok(service::overview(&mut conn, &state.settings, user, id, year).await?)
+}
+
+pub async fn overview(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<OverviewQuery>,
+) -> ApiResult<HttpResponse> {
+    let overview = load_overview(&state, &user, id.into_inner(), &query).await?;
     Ok(HttpResponse::Ok().json(overview_json(&overview)))
+}
+
+/// The same overview as a printable page for the meeting (its own operation, so a generated
+/// client's JSON type is never widened to "or a string").
+pub async fn overview_page(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<Uuid>,
+    query: web::Query<OverviewQuery>,
+) -> ApiResult<HttpResponse> {
+    let overview = load_overview(&state, &user, id.into_inner(), &query).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(overview_html(&overview)))
 }

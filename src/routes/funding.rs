@@ -3,7 +3,7 @@
 //! council's residents aged 0–19.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -77,18 +77,9 @@ pub fn csv_response(r: &FundingReport) -> HttpResponse {
 pub async fn report(
     state: web::Data<AppState>,
     user: AuthUser,
-    req: HttpRequest,
     query: web::Query<FundingParams>,
 ) -> ApiResult<HttpResponse> {
     let report = build(&state, &user, &query).await?;
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if wants_csv {
-        return Ok(csv_response(&report));
-    }
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -235,6 +235,11 @@ pub fn register<S: RouteSink>(s: &mut S) {
         "/api/v1/councils/{id}/overview",
         councils::overview,
     );
+    s.route(
+        Method::GET,
+        "/api/v1/councils/{id}/overview.html",
+        councils::overview_page,
+    );
     s.route(Method::GET, "/api/v1/reviews/due", councils::due_reviews);
     s.route(Method::GET, "/api/v1/reports/summary", reports::summary);
     s.route(Method::GET, "/api/v1/reports/funding", funding::report);

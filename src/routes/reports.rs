@@ -3,7 +3,7 @@
 //! Cells counting fewer than three people are suppressed so nobody can be singled out.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::auth::AuthUser;
@@ -105,18 +105,9 @@ pub fn csv_response(s: &Summary) -> HttpResponse {
 pub async fn summary(
     state: web::Data<AppState>,
     user: AuthUser,
-    req: HttpRequest,
     query: web::Query<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let report = build(&state, &user, query.into_inner()).await?;
-    let wants_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    if wants_csv {
-        return Ok(csv_response(&report));
-    }
     Ok(HttpResponse::Ok().json(report))
 }
 

@@ -164,9 +164,9 @@ fn the_error_codes_of_the_code_the_spec_and_docs_product_md_are_the_same() {
         .collect();
     let spec = spec();
     let documented: BTreeSet<String> =
-        spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        spec["components"]["schemas"]["ProblemCode"]["x-extensible-enum"]
             .as_array()
-            .expect("the Problem code enum")
+            .expect("the ProblemCode values")
             .iter()
             .filter_map(|v| v.as_str().map(str::to_owned))
             .collect();
@@ -184,4 +184,102 @@ fn the_error_codes_of_the_code_the_spec_and_docs_product_md_are_the_same() {
         .map(str::to_owned)
         .collect();
     assert_eq!(code, listed, "docs/PRODUCT.md");
+}
+
+/// Every schema a response can reach, by its place in the spec.
+fn response_schemas(spec: &Value) -> Vec<(String, Value)> {
+    fn walk(
+        spec: &Value,
+        at: String,
+        value: &Value,
+        seen: &mut BTreeSet<String>,
+        out: &mut Vec<(String, Value)>,
+    ) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    if seen.insert(reference.to_owned()) {
+                        walk(spec, reference.to_owned(), resolve(spec, value), seen, out);
+                    }
+                    return;
+                }
+                out.push((at.clone(), value.clone()));
+                for (key, inner) in map {
+                    walk(spec, format!("{at}/{key}"), inner, seen, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    walk(spec, format!("{at}/{i}"), inner, seen, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            for (status, response) in item[method]["responses"].as_object().into_iter().flatten() {
+                let content = &resolve(spec, response)["content"];
+                walk(
+                    spec,
+                    format!("{method} {path} {status}"),
+                    content,
+                    &mut seen,
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_enum_a_response_carries_is_open_to_values_added_later() {
+    let spec = spec();
+    let schemas = response_schemas(&spec);
+    let open: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, s)| s.get("x-extensible-enum").is_some())
+        .map(|(at, _)| at)
+        .collect();
+    assert!(
+        open.len() >= 15,
+        "the walk reaches the response enums (task status, claim status, problem code …): {open:?}"
+    );
+    let closed: Vec<&String> = schemas
+        .iter()
+        .filter(|(_, s)| s.get("enum").is_some())
+        .map(|(at, _)| at)
+        .collect();
+    assert!(
+        closed.is_empty(),
+        "a generated client fails on a value added later (the Evolution rule): {closed:?}"
+    );
+}
+
+#[test]
+fn a_composed_schema_is_an_object_and_no_schema_reopens_itself() {
+    let spec = spec();
+    for (name, schema) in spec["components"]["schemas"].as_object().expect("schemas") {
+        assert_ne!(
+            schema.get("additionalProperties"),
+            Some(&Value::Bool(true)),
+            "{name}: additionalProperties true cancels the unevaluatedProperties of what composes it"
+        );
+        if schema.get("unevaluatedProperties").is_some() {
+            assert_eq!(
+                schema["type"], "object",
+                "{name}: Ajv's strict mode wants a type"
+            );
+        }
+        for (key, inner) in schema["allOf"].as_array().into_iter().flatten().enumerate() {
+            assert_ne!(
+                inner.get("additionalProperties"),
+                Some(&Value::Bool(true)),
+                "{name}/allOf/{key}"
+            );
+        }
+    }
 }

@@ -625,9 +625,11 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
         .send(
             c.app
                 .client
-                .get(c.app.url(&path))
-                .bearer_auth(&c.coordinator.access_token)
-                .header("accept", "text/html"),
+                .get(c.app.url(&format!(
+                    "/api/v1/councils/{}/overview.html?year={year}",
+                    c.council
+                )))
+                .bearer_auth(&c.coordinator.access_token),
         )
         .await;
     assert!(
