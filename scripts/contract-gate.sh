@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The contract gate: starts the built binary exactly as the README's first command does
 # (it creates its own database, migrates and serves), checks it serves Larvik's councils,
-# then runs schemathesis (pinned) against openapi.yaml with an admin's, a staff member's and a
+# checks a client generated from openapi.yaml against it (tests/clients/), then runs
+# schemathesis (pinned) against openapi.yaml with an admin's, a staff member's and a
 # volunteer's token. Fails on any finding. The seed is
 # fixed so a CI failure can be replayed; set SCHEMATHESIS_SEED to explore further. One
 # worker: with two threads, hypothesis describes lambdas with ast.parse concurrently, which
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_PYTHON_CLIENT_VERSION=0.29.1
 profile=${1:-debug}
 binary="target/$profile/dugnad"
 [ -x "$binary" ] || { echo "build $binary first"; exit 1; }
@@ -64,6 +66,21 @@ unit=$(curl -fsS -H 'Content-Type: application/json' -H "Authorization: Bearer $
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
 DUGNAD_PASSWORD="$password" "$binary" create-user --role staff --unit "$unit" --email "gate-staff-$$@dugnad.test" --name "Gate Staff" >/dev/null
 DUGNAD_PASSWORD="$password" "$binary" create-user --role volunteer --email "gate-volunteer-$$@dugnad.test" --name "Gate Volunteer" >/dev/null
+
+# What a mobile team's generated client expects (an enum value added later, the exploded
+# array form, the explicit clear), with a client generated from openapi.yaml by a pinned
+# openapi-python-client in a venv of its own.
+client_venv="${XDG_CACHE_HOME:-$HOME/.cache}/dugnad/openapi-python-client-$OPENAPI_PYTHON_CLIENT_VERSION"
+if [ ! -x "$client_venv/bin/openapi-python-client" ]; then
+  echo "[gate] installing openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION into $client_venv"
+  python3 -m venv "$client_venv"
+  "$client_venv/bin/pip" install -q "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
+fi
+"$client_venv/bin/openapi-python-client" generate --path openapi.yaml --meta none \
+  --output-path "$workdir/clients/dugnad_client" > "$workdir/generate.log" 2>&1 \
+  || { cat "$workdir/generate.log"; echo "[gate] the Python client could not be generated"; exit 1; }
+"$client_venv/bin/python" tests/clients/generated_python.py "$workdir/clients" "$base" \
+  "$(login "gate-staff-$$@dugnad.test" "$password")" "$(login "gate-volunteer-$$@dugnad.test" "$password")"
 
 # One run per role, capped so the three stay under five minutes together. Each role signs in
 # just before its own run, and the admin runs last: its run may deactivate, erase or re-role

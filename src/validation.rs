@@ -81,6 +81,49 @@ where
     T::deserialize(deserializer).map(Some)
 }
 
+/// The `clear` list of a PATCH: the nullable fields to set to null, for clients whose
+/// generated models drop a `null` they were given (Swift's and Kotlin's do). Each name once,
+/// each one of `allowed`, and none that the same body also gives a value.
+pub struct Clear {
+    names: Vec<String>,
+}
+
+impl Clear {
+    pub fn new(clear: Option<Vec<String>>, allowed: &[&str]) -> Result<Self, DomainError> {
+        let names = clear.unwrap_or_default();
+        for (i, name) in names.iter().enumerate() {
+            if !allowed.contains(&name.as_str()) {
+                return Err(DomainError::invalid_field(
+                    format!("clear[{i}]"),
+                    format!("must be one of: {}", allowed.join(", ")),
+                ));
+            }
+            if names[..i].contains(name) {
+                return Err(DomainError::invalid_field(
+                    format!("clear[{i}]"),
+                    "names a field twice",
+                ));
+            }
+        }
+        Ok(Self { names })
+    }
+
+    /// Sets `field` to null when `clear` names it; a value given beside it is a 422.
+    pub fn apply<T>(&self, name: &str, field: &mut Option<Option<T>>) -> Result<(), DomainError> {
+        if !self.names.iter().any(|n| n == name) {
+            return Ok(());
+        }
+        if matches!(field, Some(Some(_))) {
+            return Err(DomainError::invalid_field(
+                name,
+                "is given a value and named in `clear`",
+            ));
+        }
+        *field = Some(None);
+        Ok(())
+    }
+}
+
 /// An integer field of a request body. JSON Schema counts `2.0` as an integer, and so do
 /// clients whose numbers are all doubles (JavaScript, some Swift encoders), so a whole
 /// float is accepted; `2.5` is refused with the same message as any wrong type.

@@ -111,6 +111,15 @@ impl ServerKeys {
         mac(&self.idempotency, &[body]).to_vec()
     }
 
+    /// A short keyed digest of a representation, for its ETag: equal bodies get equal tags,
+    /// and a stored tag tells nothing about a body without the server's key.
+    pub fn representation_tag(&self, body: &[u8]) -> String {
+        mac(&self.idempotency, &[b"representation", body])[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The clear token of a stored link token, derived from its id: the database keeps
     /// only the id and the SHA-256 of this value.
     pub fn link_token(&self, purpose: &str, id: uuid::Uuid) -> String {

@@ -228,13 +228,7 @@ pub fn check_title(raw: &str) -> Result<String, String> {
     Ok(s)
 }
 
-pub fn check_text(raw: &str, max: usize) -> Result<String, String> {
-    if raw.chars().count() > max {
-        Err(format!("must be at most {max} characters"))
-    } else {
-        Ok(raw.trim().to_owned())
-    }
-}
+pub use super::check_text;
 
 pub fn check_duration(minutes: i32) -> Result<i32, &'static str> {
     if (1..=10080).contains(&minutes) {
@@ -341,13 +335,12 @@ pub fn first_overlap(
 
 /// A reason someone must give (for a cancellation, an opt-out, an opt-in): 1 to 1000
 /// characters once trimmed.
-pub fn check_reason(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim();
-    match s.chars().count() {
-        0 => Err("must not be empty"),
-        1..=1000 => Ok(s.to_owned()),
-        _ => Err("must be at most 1000 characters"),
+pub fn check_reason(raw: &str) -> Result<String, String> {
+    let s = super::check_text(raw, 1000)?;
+    if s.is_empty() {
+        return Err("must not be empty".into());
     }
+    Ok(s)
 }
 
 #[cfg(test)]

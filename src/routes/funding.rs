@@ -1,5 +1,5 @@
-//! The councils' funding key: `GET /api/v1/reports/funding?year=` (JSON, or CSV via
-//! `.csv` or `Accept: text/csv`), and the admin's figures: the amounts per year and each
+//! The councils' funding key: `GET /api/v1/reports/funding?year=` (JSON; the CSV at
+//! `.csv`), and the admin's figures: the amounts per year and each
 //! council's residents aged 0–19.
 
 use actix_web::http::header;
@@ -21,9 +21,12 @@ pub struct FundingParams {
     pub year: Option<String>,
 }
 
+/// A year of the funding key: four digits, 2000 to 2100 (the spec's pattern).
 fn year_of(raw: Option<&str>) -> Result<i32, ApiError> {
-    raw.and_then(|y| y.parse::<i32>().ok())
-        .ok_or_else(|| ApiError::invalid_field("year", "must be a year such as 2026"))
+    raw.filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|y| y.parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100"))
 }
 
 async fn build(

@@ -14,7 +14,7 @@ use crate::domain::time::local_date;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::state::AppState;
 use crate::services::qualifications::{self as service, RecordInput, TypeInput};
-use crate::validation::{double_option, non_null};
+use crate::validation::{WholeNumber, double_option, non_null};
 
 #[derive(Debug, Serialize)]
 pub struct QualificationResponse {
@@ -108,9 +108,9 @@ pub struct TypeRequest {
     #[serde(default, deserialize_with = "non_null")]
     pub legal_basis: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
-    pub valid_months: Option<Option<i32>>,
+    pub valid_months: Option<Option<WholeNumber>>,
     #[serde(default, deserialize_with = "double_option")]
-    pub max_age_days_when_seen: Option<Option<i32>>,
+    pub max_age_days_when_seen: Option<Option<WholeNumber>>,
     #[serde(default, deserialize_with = "non_null")]
     pub active: Option<bool>,
 }
@@ -124,8 +124,8 @@ impl From<TypeRequest> for TypeInput {
             description_nb: b.description_nb,
             description_en: b.description_en,
             legal_basis: b.legal_basis,
-            valid_months: b.valid_months,
-            max_age_days_when_seen: b.max_age_days_when_seen,
+            valid_months: b.valid_months.map(|m| m.map(i32::from)),
+            max_age_days_when_seen: b.max_age_days_when_seen.map(|d| d.map(i32::from)),
             active: b.active,
         }
     }

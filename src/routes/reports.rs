@@ -1,4 +1,4 @@
-//! `GET /api/v1/reports/summary` (JSON, or CSV via `.csv` or `Accept: text/csv`): the
+//! `GET /api/v1/reports/summary` (JSON; the CSV at `.csv`): the
 //! programme report. Admins see everything, coordinators their council, staff their unit.
 //! Cells counting fewer than three people are suppressed so nobody can be singled out.
 

@@ -40,10 +40,10 @@ pub struct TemplateRequest {
 pub struct RecurrenceRequest {
     pub freq: String,
     #[serde(default, deserialize_with = "non_null")]
-    pub interval: Option<i64>,
+    pub interval: Option<WholeNumber>,
     #[serde(default, deserialize_with = "non_null")]
     pub by_weekday: Option<Vec<String>>,
-    pub count: Option<i64>,
+    pub count: Option<WholeNumber>,
     pub until: Option<NaiveDate>,
 }
 
@@ -237,9 +237,9 @@ pub async fn create(
         private: t.private,
         first_starts_at: b.first_starts_at,
         freq: b.recurrence.freq,
-        interval: b.recurrence.interval,
+        interval: b.recurrence.interval.map(|i| i64::from(i32::from(i))),
         by_weekday: b.recurrence.by_weekday.unwrap_or_default(),
-        count: b.recurrence.count,
+        count: b.recurrence.count.map(|c| i64::from(i32::from(c))),
         until: b.recurrence.until,
     };
     let zone = state.settings.timezone;

@@ -19,7 +19,7 @@ use crate::routes::state::AppState;
 use crate::services::tasks::{
     self as service, Completion, NewTask, PrivateInput, PrivatePatch, TaskEdit, TaskQuery, TaskView,
 };
-use crate::validation::{WholeNumber, double_option, non_null};
+use crate::validation::{Clear, WholeNumber, double_option, non_null};
 
 #[derive(Debug, Serialize)]
 pub struct MyClaim {
@@ -155,8 +155,34 @@ impl From<ClaimRow> for ClaimResponse {
     }
 }
 
-fn etag(version: i32) -> String {
-    format!("\"{version}\"")
+/// A task's ETag: its version (what `If-Match` compares) and a keyed digest of the
+/// representation this caller got (what `If-None-Match` compares), so a claim, a release
+/// or a change of the private block gives a new tag even where the version stays.
+fn etag(keys: &crate::auth::keys::ServerKeys, version: i32, body: &serde_json::Value) -> String {
+    format!(
+        "\"{version}-{}\"",
+        keys.representation_tag(body.to_string().as_bytes())
+    )
+}
+
+/// The version an ETag of [`etag`] names (`"3-…"`; the older `"3"` too).
+fn version_of(tag: &str) -> Option<i32> {
+    tag.strip_prefix('"')?
+        .strip_suffix('"')?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Whether `If-None-Match` names `tag` (weak comparison, as RFC 9110 asks for GET).
+fn none_match_hits(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get_all(header::IF_NONE_MATCH)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim())
+        .any(|t| t == "*" || t.trim_start_matches("W/") == tag)
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
@@ -184,21 +210,19 @@ pub(crate) fn post_scope<'a>(
 /// A task as the answer of a mutation, with its ETag.
 async fn task_answer(
     conn: &mut diesel_async::AsyncPgConnection,
+    state: &AppState,
     user: &AuthUser,
-    zone: chrono_tz::Tz,
     task: crate::db::tasks::TaskRow,
     status: u16,
 ) -> Result<Answer, ApiError> {
     let version = task.version;
-    let view = service::views(conn, user, zone, vec![task])
+    let view = service::views(conn, user, state.settings.timezone, vec![task])
         .await?
         .pop()
         .ok_or_else(|| ApiError::not_found("no such task"))?;
-    Ok(Answer::new(
-        status,
-        to_json(&TaskResponse::from(view))?,
-        Some(etag(version)),
-    ))
+    let body = to_json(&TaskResponse::from(view))?;
+    let tag = etag(&state.keys, version, &body);
+    Ok(Answer::new(status, body, Some(tag)))
 }
 
 /// On a replayed task answer, the private block (never stored) is read again.
@@ -227,6 +251,10 @@ async fn with_current_private(
                 map.insert(key.to_owned(), v.clone());
             }
         }
+    }
+    // The tag names the body as replayed, with the block read again.
+    if let Some(version) = answer.etag.as_deref().and_then(version_of) {
+        answer.etag = Some(etag(&state.keys, version, &answer.body));
     }
     Ok(answer)
 }
@@ -275,7 +303,7 @@ pub async fn create(
     };
     let answer = idempotent!(state.pool, scope, |conn| {
         let (task, _) = service::create(conn, &user, input).await?;
-        task_answer(conn, &user, state.settings.timezone, task, 201).await
+        task_answer(conn, &state, &user, task, 201).await
     })?;
     let answer = with_current_private(&state, &user, answer).await?;
     Ok(answer.respond())
@@ -415,14 +443,22 @@ pub async fn list(
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
+    req: HttpRequest,
     id: web::Path<Uuid>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let view = service::get(&mut conn, &user, state.settings.timezone, id.into_inner()).await?;
-    let tag = etag(view.task.version);
+    let version = view.task.version;
+    let body = to_json(&TaskResponse::from(view))?;
+    let tag = etag(&state.keys, version, &body);
+    if none_match_hits(&req, &tag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, tag))
+            .finish());
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, tag))
-        .json(TaskResponse::from(view)))
+        .json(body))
 }
 
 /// `If-Match`: a strong ETag this service issued; anything else can never match.
@@ -434,12 +470,7 @@ fn if_match(req: &HttpRequest) -> Result<Option<i32>, ApiError> {
     if raw == "*" {
         return Ok(None);
     }
-    Ok(Some(
-        raw.strip_prefix('"')
-            .and_then(|s| s.strip_suffix('"'))
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(-1),
-    ))
+    Ok(Some(version_of(raw).unwrap_or(-1)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -465,6 +496,8 @@ pub struct UpdateTaskRequest {
     pub area_hint: Option<Option<String>>,
     #[serde(default, deserialize_with = "non_null")]
     pub private: Option<PrivatePatch>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub clear: Option<Vec<String>>,
 }
 
 pub async fn update(
@@ -477,7 +510,15 @@ pub async fn update(
     permissions::require_role(&user, &[Role::Staff, Role::Admin])?;
     let body = body.parse()?;
     let expected = if_match(&req)?;
-    let b = body.into_inner();
+    let mut b = body.into_inner();
+    let clear = Clear::new(
+        b.clear.take(),
+        &["council_id", "ends_at", "duration_minutes", "area_hint"],
+    )?;
+    clear.apply("council_id", &mut b.council_id)?;
+    clear.apply("ends_at", &mut b.ends_at)?;
+    clear.apply("duration_minutes", &mut b.duration_minutes)?;
+    clear.apply("area_hint", &mut b.area_hint)?;
     let edit = TaskEdit {
         title: b.title,
         description: b.description,
@@ -498,10 +539,11 @@ pub async fn update(
             service::get(conn, &user, state.settings.timezone, id).await
         })
         .await?;
-    let tag = etag(view.task.version);
+    let version = view.task.version;
+    let body = to_json(&TaskResponse::from(view))?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .json(TaskResponse::from(view)))
+        .insert_header((header::ETAG, etag(&state.keys, version, &body)))
+        .json(body))
 }
 
 #[derive(Debug, Deserialize)]
@@ -524,7 +566,7 @@ pub async fn cancel(
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::cancel(conn, &user, id, &body.reason).await?;
-        task_answer(conn, &user, state.settings.timezone, task, 200).await
+        task_answer(conn, &state, &user, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())
 }
@@ -556,7 +598,7 @@ pub async fn complete(
     };
     let answer = idempotent!(state.pool, scope, |conn| {
         let task = service::complete(conn, &user, id, input).await?;
-        task_answer(conn, &user, state.settings.timezone, task, 200).await
+        task_answer(conn, &state, &user, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())
 }

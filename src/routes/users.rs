@@ -134,6 +134,8 @@ pub struct UpdateMeRequest {
     pub email: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub current_password: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub clear: Option<Vec<String>>,
 }
 
 pub async fn update_me(
@@ -142,7 +144,10 @@ pub async fn update_me(
     req: HttpRequest,
     body: JsonBody<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
-    let b = body.into_inner();
+    let mut b = body.into_inner();
+    let clear = crate::validation::Clear::new(b.clear.take(), &["phone", "council_id"])?;
+    clear.apply("phone", &mut b.phone)?;
+    clear.apply("council_id", &mut b.council_id)?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let row = accounts::update_profile(
         &state,

@@ -31,10 +31,11 @@ pub async fn register(
     if platform.is_none() {
         v.error("platform", "must be android or ios");
     }
-    let app_version = match input.app_version.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(version) => v.check("app_version", crate::domain::check_line(version, 64)),
-    };
+    let app_version = input
+        .app_version
+        .as_deref()
+        .and_then(|version| v.check("app_version", crate::domain::check_line(version, 64)))
+        .filter(|version| !version.is_empty());
     v.finish()?;
     let (Some(token), Some(platform)) = (token, platform) else {
         return Err(DomainError::internal(anyhow::anyhow!(

@@ -277,12 +277,11 @@ pub async fn review(
     } else if input.held_on > today {
         v.error("held_on", "must not be in the future");
     }
-    if input.participants.chars().count() > 2000 {
-        v.error("participants", "must be at most 2000 characters");
-    }
-    if input.notes.chars().count() > 10000 {
-        v.error("notes", "must be at most 10000 characters");
-    }
+    v.check(
+        "participants",
+        crate::domain::check_text(&input.participants, 2000),
+    );
+    v.check("notes", crate::domain::check_text(&input.notes, 10000));
     let mut seen = std::collections::HashSet::new();
     for (i, (category, decision)) in input.decisions.iter().enumerate() {
         let field = format!("decisions[{i}]");

@@ -77,13 +77,14 @@ pub(crate) fn check_private(
     input: &PrivateInput,
 ) -> TaskPrivateRow {
     let mut field = |name: &str, value: &Option<String>, max: usize, line: bool| {
-        let value = value.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        let value = value.as_deref()?;
         let checked = if line {
             crate::domain::check_line(value, max)
         } else {
             rules::check_text(value, max)
         };
         v.check(&format!("private.{name}"), checked)
+            .filter(|s| !s.is_empty())
     };
     TaskPrivateRow {
         task_id,
@@ -171,9 +172,8 @@ pub(crate) async fn check_shared_fields(
         .and_then(|d| v.check(&field("duration_minutes"), rules::check_duration(d)));
     let spots = v.check(&field("spots"), rules::check_spots(spots.unwrap_or(1)));
     let area_hint = area_hint
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|a| v.check(&field("area_hint"), crate::domain::check_line(a, 200)));
+        .and_then(|a| v.check(&field("area_hint"), crate::domain::check_line(a, 200)))
+        .filter(|a| !a.is_empty());
     Ok(CheckedFields {
         title,
         description,
@@ -372,8 +372,10 @@ pub async fn update(
         fields.push("spots");
     }
     if let Some(area) = &input.area_hint {
-        let area = area.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let checked = area.and_then(|a| v.check("area_hint", crate::domain::check_line(a, 200)));
+        let checked = area
+            .as_deref()
+            .and_then(|a| v.check("area_hint", crate::domain::check_line(a, 200)))
+            .filter(|a| !a.is_empty());
         if checked != task.area_hint {
             changes.area_hint = Some(checked);
             fields.push("area_hint");

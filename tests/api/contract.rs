@@ -283,3 +283,250 @@ fn a_composed_schema_is_an_object_and_no_schema_reopens_itself() {
         }
     }
 }
+
+/// Whether `openapi.yaml` accepts `body` as the request of `method path`.
+fn spec_accepts(method: &str, path: &str, body: &Value) -> Result<(), Vec<String>> {
+    use crate::support::spec;
+    let template = spec::template_for(path).expect("a path of the spec");
+    let operation = &spec::spec()["paths"][template.as_str()][method.to_lowercase()];
+    let schema = &spec::resolve(&operation["requestBody"])["content"]["application/json"]["schema"];
+    let errors = spec::errors_of(schema, body);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+#[tokio::test]
+async fn request_schemas_refuse_exactly_what_the_server_refuses() {
+    use crate::helpers::{id_of, world};
+    use serde_json::json;
+    let w = world().await;
+    let admin = w.app.admin().await;
+    let task = w.app.post_task(&w.staff, json!({})).await;
+    let task_path = format!("/api/v1/tasks/{}", id_of(&task));
+    let first = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    let series = |recurrence: Value| {
+        json!({
+            "template": {"title": "Tur med Ruth", "description": "En rolig tur.", "category_id": task["category_id"], "duration_minutes": 60},
+            "first_starts_at": first,
+            "recurrence": recurrence,
+        })
+    };
+    let qualification = w
+        .app
+        .query_json("SELECT id FROM qualifications ORDER BY slug LIMIT 1")
+        .await[0]["id"]
+        .as_str()
+        .expect("a bundled qualification")
+        .to_owned();
+    // (method, path, token, body, whether the server takes it)
+    let cases: Vec<(&str, String, &str, Value, bool)> = vec![
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"title": "Handle\u{7} mat"}),
+            false,
+        ),
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"title": "Handle mat\n"}),
+            false,
+        ),
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"area_hint": "Sentrum\u{85}"}),
+            false,
+        ),
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"description": "Ring\u{1b}[31m på"}),
+            false,
+        ),
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"description": "Ring på.\r\n\tAndre dør."}),
+            true,
+        ),
+        (
+            "PATCH",
+            task_path.clone(),
+            &w.staff.access_token,
+            json!({"private": {"notes": "Nøkkel\u{0} i postkassen"}}),
+            false,
+        ),
+        (
+            "PATCH",
+            "/api/v1/me".into(),
+            &w.staff.access_token,
+            json!({"phone": "+47 911\t11 111"}),
+            false,
+        ),
+        (
+            "POST",
+            "/api/v1/task-series".into(),
+            &w.staff.access_token,
+            series(json!({"freq": "weekly", "interval": 2.0, "count": 3.0})),
+            true,
+        ),
+        (
+            "POST",
+            "/api/v1/task-series".into(),
+            &w.staff.access_token,
+            series(json!({"freq": "weekly", "interval": 1.5, "count": 3})),
+            false,
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/qualifications/{qualification}"),
+            &admin.access_token,
+            json!({"valid_months": 36.0}),
+            true,
+        ),
+    ];
+    for (method, path, token, body, taken) in cases {
+        let response = w
+            .app
+            .call(
+                method.parse().expect("a method"),
+                &path,
+                Some(token),
+                Some(body.clone()),
+            )
+            .await;
+        let status = response.status().as_u16();
+        assert_eq!(
+            status < 300,
+            taken,
+            "{method} {path} {body}: the server answered {status}"
+        );
+        let judged = spec_accepts(method, &path, &body);
+        assert_eq!(
+            judged.is_ok(),
+            taken,
+            "{method} {path} {body}: openapi.yaml says {judged:?}, the server {status}"
+        );
+    }
+}
+
+#[test]
+fn the_spec_refuses_an_hour_past_23_and_a_year_outside_2000_to_2100() {
+    use crate::support::spec::{errors_of, spec};
+    let series_edit = &spec()["components"]["schemas"]["EditTaskSeriesRequest"];
+    assert!(
+        !errors_of(
+            series_edit,
+            &serde_json::json!({"from": "2027-01-07", "local_time": "28:09"})
+        )
+        .is_empty()
+    );
+    assert!(
+        errors_of(
+            series_edit,
+            &serde_json::json!({"from": "2027-01-07", "local_time": "23:59"})
+        )
+        .is_empty()
+    );
+    let year = &spec()["components"]["parameters"]["Year"]["schema"];
+    assert!(!errors_of(year, &serde_json::json!(1999)).is_empty());
+    assert!(errors_of(year, &serde_json::json!(2100)).is_empty());
+    let funding_year = &spec()["paths"]["/api/v1/funding/{year}"]["put"]["parameters"][0]["schema"];
+    for refused in ["1999", "2101", "0300", "+202"] {
+        assert!(
+            !errors_of(funding_year, &serde_json::json!(refused)).is_empty(),
+            "{refused}"
+        );
+    }
+    assert!(errors_of(funding_year, &serde_json::json!("2026")).is_empty());
+}
+
+#[tokio::test]
+async fn a_patch_with_the_explicit_clear_does_what_a_null_does() {
+    use crate::helpers::{assert_problem, id_of, world};
+    use serde_json::json;
+    let w = world().await;
+    let volunteer = w.app.volunteer().await;
+    let stavern = w.app.council_id("Stavern").await;
+    let me = w
+        .app
+        .patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"phone": "+47 912 34 567", "council_id": stavern}),
+        )
+        .await;
+    assert_eq!(me.status(), 200);
+    let me: Value = w
+        .app
+        .patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"clear": ["phone", "council_id"]}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (&me["phone"], &me["council_id"]),
+        (&Value::Null, &Value::Null)
+    );
+
+    let task = w.app.post_task(&w.staff, json!({})).await;
+    assert!(task["ends_at"].is_string() && task["area_hint"].is_string());
+    let path = format!("/api/v1/tasks/{}", id_of(&task));
+    let cleared: Value = w
+        .app
+        .patch(
+            &path,
+            Some(&w.staff.access_token),
+            json!({"clear": ["ends_at", "area_hint"], "duration_minutes": 90}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        (&cleared["ends_at"], &cleared["area_hint"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(cleared["duration_minutes"], 90);
+    assert_eq!(
+        cleared["council_id"], task["council_id"],
+        "what is not named stays"
+    );
+
+    for (body, field) in [
+        (json!({"clear": ["title"]}), "clear[0]"),
+        (json!({"clear": ["area_hint", "area_hint"]}), "clear[1]"),
+        (
+            json!({"clear": ["area_hint"], "area_hint": "Torget"}),
+            "area_hint",
+        ),
+    ] {
+        let refused = assert_problem(
+            w.app
+                .patch(&path, Some(&w.staff.access_token), body.clone())
+                .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["field"], field, "{body}");
+        assert!(
+            spec_accepts("PATCH", &path, &body).is_err() || field == "area_hint",
+            "{body}"
+        );
+    }
+    w.app.deliver_mail().await;
+}
