@@ -530,3 +530,20 @@ async fn a_patch_with_the_explicit_clear_does_what_a_null_does() {
     }
     w.app.deliver_mail().await;
 }
+
+#[test]
+fn the_push_kinds_of_the_spec_are_the_kinds_a_device_is_told_of() {
+    let spec = spec();
+    let documented: BTreeSet<String> =
+        spec["components"]["schemas"]["PushKind"]["x-extensible-enum"]
+            .as_array()
+            .expect("PushKind values")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+    let pushed: BTreeSet<String> = dugnad::domain::push::PUSHED
+        .iter()
+        .map(|k| k.as_str().to_owned())
+        .collect();
+    assert_eq!(documented, pushed);
+}

@@ -52,6 +52,8 @@ struct State {
     /// The answer once the script is used up (accept when none).
     otherwise: Option<Answer>,
     received: Vec<Received>,
+    /// Messages that did not match `PushMessage` in openapi.yaml, with why.
+    off_contract: Vec<String>,
     grants: usize,
     refused_grants: Vec<String>,
     live_tokens: Vec<String>,
@@ -121,6 +123,18 @@ async fn send(
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        // What the app gets (notification and data) must be what the spec promises it.
+        let seen = json!({
+            "notification": body["message"]["notification"],
+            "data": body["message"]["data"],
+        });
+        let errors = crate::support::spec::errors_of(
+            &json!({"$ref": "#/components/schemas/PushMessage"}),
+            &seen,
+        );
+        if !errors.is_empty() {
+            s.off_contract.push(format!("{seen}: {errors:?}"));
+        }
         let record = |s: &mut State, answered: u16| {
             s.received.push(Received {
                 token: token.clone(),
@@ -229,8 +243,15 @@ impl FcmPeer {
         self.state.lock().expect("state").otherwise = Some(answer);
     }
 
+    /// Every message received so far; each one must have matched `PushMessage`.
     pub fn received(&self) -> Vec<Received> {
-        self.state.lock().expect("state").received.clone()
+        let s = self.state.lock().expect("state");
+        assert!(
+            s.off_contract.is_empty(),
+            "pushes not as openapi.yaml's PushMessage says: {:?}",
+            s.off_contract
+        );
+        s.received.clone()
     }
 
     /// How many access tokens it granted.
