@@ -180,6 +180,12 @@ impl TestApp {
     /// Spawns with FCM delivery to a loopback peer ([`TestApp::fcm`]).
     pub async fn spawn_with_push() -> Self {
         let peer = FcmPeer::start().await;
+        peer.check_messages_with(|message| {
+            crate::support::spec::errors_of(
+                &serde_json::json!({"$ref": "#/components/schemas/PushMessage"}),
+                message,
+            )
+        });
         let dir = std::env::temp_dir().join(format!("dugnad-fcm-{}", uuid::Uuid::now_v7()));
         let credentials = peer.credentials_file(&dir);
         let endpoint = peer.endpoint();
