@@ -74,6 +74,15 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    // A newcomer's machine: a private cluster in var/postgres when nothing else is there.
+    let cluster = match dugnad::db::local::PrivateCluster::start_if_needed(&mut settings) {
+        Ok(cluster) => cluster,
+        Err(plain) => {
+            eprint!("dugnad: {plain}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let environment = settings.environment;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -120,11 +129,23 @@ fn main() -> ExitCode {
             }
         }
     });
+    if let Some(cluster) = &cluster {
+        cluster.stop();
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // Expected on a new machine: what to do, in plain lines, and no backtrace.
+        Err(e) if e.downcast_ref::<dugnad::db::local::Unreachable>().is_some() => {
+            eprint!("dugnad: {e}");
+            ExitCode::FAILURE
+        }
         Err(e) => {
-            tracing::error!(error = ?e, "dugnad failed");
-            eprintln!("dugnad: {e:#}");
+            // Once, as one line: the log in production, the terminal otherwise.
+            if environment == dugnad::settings::Environment::Production {
+                tracing::error!(error = %format!("{e:#}"), "dugnad failed");
+            } else {
+                eprintln!("dugnad: {e:#}");
+            }
             ExitCode::FAILURE
         }
     }

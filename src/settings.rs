@@ -25,6 +25,9 @@ pub enum Environment {
 pub struct Settings {
     pub environment: Environment,
     pub database_url: SecretString,
+    /// Whether `DATABASE_URL` was set (else the default, and in development a private
+    /// cluster when nothing answers there: `db::local`).
+    pub database_url_given: bool,
     pub db_pool_size: usize,
     pub bind: SocketAddr,
     pub jwt_secret: SecretString,
@@ -225,6 +228,7 @@ impl Settings {
         };
         let production = environment == Environment::Production;
 
+        let database_url_given = get("DATABASE_URL").is_some();
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
         match Url::parse(&database_url) {
             Ok(url) if matches!(url.scheme(), "postgres" | "postgresql") => {
@@ -472,6 +476,7 @@ impl Settings {
         Ok(Self {
             environment,
             database_url: database_url.into(),
+            database_url_given,
             db_pool_size,
             bind,
             jwt_secret: jwt_secret.into(),

@@ -31,33 +31,14 @@ pub fn free_port() -> anyhow::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// The directory holding `initdb`, `pg_ctl` and `pgbench`.
+/// The directory holding `initdb`, `pg_ctl` and `pgbench` (the server's own lookup).
 pub fn pg_bindir() -> anyhow::Result<PathBuf> {
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
-        && out.status.success()
-    {
-        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if dir.join("initdb").exists() {
-            return Ok(dir);
-        }
-    }
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .context("PostgreSQL server binaries not found (install postgresql)")?
-        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
-        .filter(|p| p.join("initdb").exists())
-        .collect();
-    versions.sort();
-    versions
-        .pop()
-        .context("no initdb under /usr/lib/postgresql/*/bin")
+    dugnad::db::local::server_binaries()
+        .context("PostgreSQL server binaries not found (install postgresql)")
 }
 
 fn running_as_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    dugnad::db::local::running_as_root()
 }
 
 /// A PostgreSQL cluster in a temporary directory on a free port, owned by the `postgres`

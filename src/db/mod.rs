@@ -11,6 +11,7 @@ pub mod funding;
 pub mod idempotency;
 pub mod invitations;
 pub mod listen;
+pub mod local;
 pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
@@ -227,7 +228,12 @@ pub async fn ensure_database_exists(url: &str) -> anyhow::Result<()> {
     match raw_connect(url).await {
         Ok(_) => return Ok(()),
         Err(e) if e.code() == Some(&tokio_postgres::error::SqlState::INVALID_CATALOG_NAME) => {}
-        Err(e) => return Err(e).context("connecting to PostgreSQL"),
+        Err(e) => {
+            return Err(match local::explain(url, &e) {
+                Some(plain) => plain.into(),
+                None => anyhow::Error::new(e).context("connecting to PostgreSQL"),
+            });
+        }
     }
     let mut parsed = Url::parse(url).context("DATABASE_URL is not a URL")?;
     let name = parsed.path().trim_start_matches('/').to_owned();

@@ -253,3 +253,135 @@ async fn seed_demo_gives_logins_and_tasks_once_and_is_refused_in_production() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("refused in production"));
 }
+
+#[tokio::test]
+async fn with_no_database_to_reach_the_server_says_what_to_do_once_and_exits_1_without_a_backtrace()
+{
+    // Nothing listens on a freshly closed port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_dugnad"))
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            format!("postgres://root:hemmelig@127.0.0.1:{port}/dugnad"),
+        )
+        .env("DUGNAD_ENV", "development")
+        .env("RUST_BACKTRACE", "1")
+        .env(
+            "DUGNAD_VAR_DIR",
+            std::env::temp_dir().join("dugnad-test-var"),
+        )
+        .output()
+        .await
+        .expect("run dugnad");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.matches("cannot reach PostgreSQL").count(),
+        1,
+        "said once:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("127.0.0.1:{port}/dugnad")),
+        "{stderr}"
+    );
+    for advice in [
+        "install PostgreSQL",
+        "scripts/ensure-postgres.sh",
+        "set DATABASE_URL",
+    ] {
+        assert!(stderr.contains(advice), "names `{advice}`:\n{stderr}");
+    }
+    assert!(!stderr.contains("hemmelig"), "no password:\n{stderr}");
+    assert!(
+        !stderr.contains("backtrace")
+            && !stderr.contains("Backtrace")
+            && stderr.lines().count() < 8,
+        "plain lines, no backtrace:\n{stderr}"
+    );
+}
+
+/// The README's first command on a machine where PostgreSQL is installed but nothing
+/// answers on the default address: run in a network namespace of its own (nothing listens
+/// on its 127.0.0.1:5432), `dugnad serve` starts a private cluster in var/postgres on a
+/// Unix socket, serves, lets a second command use the same cluster, and stops it on exit.
+#[tokio::test]
+async fn with_nothing_on_the_default_address_serve_runs_a_private_cluster_and_stops_it() {
+    let dir =
+        std::env::temp_dir().join(format!("dugnad-newcomer-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    // The cluster runs as `postgres` when the tests run as root: it must reach var/.
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let script = r#"
+        set -u
+        ip link set lo up
+        dugnad=$1
+        "$dugnad" serve > serve.log 2>&1 &
+        server=$!
+        for _ in $(seq 1 120); do
+          curl -fsS http://127.0.0.1:18080/readyz > /dev/null 2>&1 && break
+          sleep 0.25
+        done
+        echo "ready: $(curl -fsS http://127.0.0.1:18080/readyz)"
+        echo "councils: $(curl -fsS 'http://127.0.0.1:18080/api/v1/councils?limit=100' | grep -o '"name"' | wc -l)"
+        DUGNAD_PASSWORD=Fjordutsikt-og-kaffe-42 "$dugnad" create-user --role admin \
+          --email ny@dugnad.test --name Ny > create-user.log 2>&1
+        echo "create-user: $?"
+        echo "still ready: $(curl -fsS http://127.0.0.1:18080/readyz)"
+        kill -TERM $server
+        wait $server
+        echo "serve: $?"
+    "#;
+    let output = tokio::process::Command::new("unshare")
+        .args([
+            "--net",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            env!("CARGO_BIN_EXE_dugnad"),
+        ])
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DUGNAD_ENV", "development")
+        .env("DUGNAD_BIND", "127.0.0.1:18080")
+        .env("DUGNAD_VAR_DIR", dir.join("var"))
+        .output()
+        .await
+        .expect("unshare (util-linux) runs");
+    let said = String::from_utf8_lossy(&output.stdout);
+    let log = std::fs::read_to_string(dir.join("serve.log")).unwrap_or_default();
+    for line in [
+        "ready: {\"status\":\"ready\"}",
+        "councils: 10",
+        "create-user: 0",
+        "still ready: {\"status\":\"ready\"}",
+        "serve: 0",
+    ] {
+        assert!(
+            said.lines().any(|l| l.trim() == line),
+            "`{line}` in:\n{said}\n{}\nserve.log:\n{log}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let data = dir.join("var/postgres/data");
+    assert!(
+        data.join("PG_VERSION").exists(),
+        "the cluster lives in var/postgres"
+    );
+    assert!(
+        !data.join("postmaster.pid").exists(),
+        "stopped when the server stopped:\n{log}"
+    );
+    assert!(
+        log.contains("private PostgreSQL cluster started")
+            && log.contains("private PostgreSQL cluster stopped")
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
