@@ -77,6 +77,10 @@ pub async fn show(
             Some("in") => {
                 Some(lang.t("Kategorien er tatt tilbake.", "The category is taken back."))
             }
+            Some("review") => Some(lang.t(
+                "Gjennomgangen er registrert, og vedtakene gjelder fra nå. Den står i historikken og i møteoversikten.",
+                "The review is recorded and its decisions apply from now. It is in the history and the meeting overview.",
+            )),
             _ => None,
         }
         .map(str::to_owned);
@@ -150,7 +154,7 @@ async fn page(
     let mut history = Vec::new();
     for o in opt_outs::list(&mut conn, &state.settings, council, Listing::History).await? {
         history.push((
-            i18n::short_datetime(lang, tz, o.created_at),
+            o.created_at,
             format!(
                 "{} {}: {}",
                 lang.t("Reservert mot", "Opted out of"),
@@ -160,17 +164,28 @@ async fn page(
         ));
         if let Some(ended) = o.ended_at {
             history.push((
-                i18n::short_datetime(lang, tz, ended),
+                ended,
                 format!(
                     "{} {}: {}",
                     lang.t("Tatt tilbake", "Taken back"),
                     name(o.category_id),
-                    o.end_reason.clone().unwrap_or_default()
+                    end_reason_in(lang, o.end_reason.as_deref().unwrap_or_default())
                 ),
             ));
         }
     }
-    history.sort();
+    for (review, decisions) in opt_outs::reviews(&mut conn, &s.user, council).await? {
+        history.push((
+            review.created_at,
+            review_in_words(lang, &review, &decisions, &name),
+        ));
+    }
+    // In the order it happened (the written dates would sort by day of the month).
+    history.sort_by_key(|(at, _)| *at);
+    let history: Vec<(String, String)> = history
+        .into_iter()
+        .map(|(at, what)| (i18n::short_datetime(lang, tz, at), what))
+        .collect();
     let council_name = crate::db::reference::find_council(&mut conn, council)
         .await?
         .map(|c| c.name)
@@ -197,6 +212,70 @@ async fn page(
         history,
     };
     Ok(http::page(status, render(&page)?))
+}
+
+/// An opt-out's end reason in the page's language: a review writes its own (`yearly review
+/// 2026-12-10`), a coordinator's words stay as they were written.
+fn end_reason_in(lang: Lang, reason: &str) -> String {
+    match reason
+        .strip_prefix("yearly review ")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
+        Some(held_on) => format!(
+            "{} {}",
+            lang.t("årlig gjennomgang", "yearly review"),
+            held_on.format("%d.%m.%Y")
+        ),
+        None => reason.to_owned(),
+    }
+}
+
+/// A recorded review in one sentence of the page's language: the meeting's date, each
+/// decision by category, the participants and the notes.
+fn review_in_words(
+    lang: Lang,
+    review: &crate::db::opt_outs::ReviewRow,
+    decisions: &[(Uuid, String)],
+    name: &dyn Fn(Uuid) -> String,
+) -> String {
+    let mut text = format!(
+        "{} {}",
+        lang.t("Årlig gjennomgang, møte", "Yearly review, meeting of"),
+        review.held_on.format("%d.%m.%Y")
+    );
+    let said: Vec<String> = decisions
+        .iter()
+        .map(|(category, decision)| {
+            let verb = match decision.as_str() {
+                "keep" => lang.t("beholder reservasjonen mot", "keeps the opt-out of"),
+                "opt_in" => lang.t("tar tilbake", "opts back in to"),
+                _ => lang.t("tar på seg", "takes on"),
+            };
+            format!("{verb} {}", name(*category))
+        })
+        .collect();
+    if said.is_empty() {
+        text.push_str(lang.t(": ingen endringer", ": no changes"));
+    } else {
+        text.push_str(": ");
+        text.push_str(&said.join("; "));
+    }
+    text.push('.');
+    if !review.participants.is_empty() {
+        text.push_str(&format!(
+            " {}: {}.",
+            lang.t("Deltakere", "Participants"),
+            review.participants
+        ));
+    }
+    if !review.notes.is_empty() {
+        text.push_str(&format!(
+            " {}: {}",
+            lang.t("Notater", "Notes"),
+            review.notes
+        ));
+    }
+    text
 }
 
 fn reason_error(lang: Lang) -> String {
@@ -498,6 +577,19 @@ pub async fn overview(
                 )
             })
             .collect();
+        let category_name = |id: Uuid| {
+            choices
+                .categories
+                .iter()
+                .find(|c| c.id == id)
+                .map(&name_of)
+                .unwrap_or_default()
+        };
+        let reviews = o
+            .reviews
+            .iter()
+            .map(|(review, decisions)| review_in_words(lang, review, decisions, &category_name))
+            .collect();
         let title = format!(
             "{} {} {year}",
             lang.t("Møteoversikt", "Meeting overview"),
@@ -509,6 +601,7 @@ pub async fn overview(
             year,
             in_force,
             categories,
+            reviews,
         };
         Ok(http::page(StatusCode::OK, render(&page)?))
     }

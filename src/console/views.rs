@@ -466,6 +466,8 @@ pub struct Overview {
     pub year: i32,
     pub in_force: Vec<(String, String, String)>,
     pub categories: Vec<OverviewCategory>,
+    /// Each recorded review in words, newest first.
+    pub reviews: Vec<String>,
 }
 
 #[derive(Template)]

@@ -1284,6 +1284,49 @@ async fn a_yearly_review_in_the_console_changes_the_opt_outs_exactly_as_the_apis
     let recorded = app.query_json(&decisions(councils[1])).await;
     assert_eq!(recorded.len(), 3);
     assert_eq!(app.query_json(&decisions(councils[0])).await, recorded);
+
+    // The coordinator sees that it was saved, and the review itself in the history (in the
+    // page's language only) and on the meeting page.
+    let after = browser
+        .get(applied.location().expect("back to the council"))
+        .await;
+    assert!(
+        after.body.contains("Gjennomgangen er registrert"),
+        "{}",
+        after.body
+    );
+    let held = chrono::Utc::now()
+        .date_naive()
+        .format("%d.%m.%Y")
+        .to_string();
+    let said = format!(
+        "Årlig gjennomgang, møte {held}: beholder reservasjonen mot Tur og friluft; tar tilbake Digital hjelp; tar på seg Hage, beplanting og forskjønning. Deltakere: Utvalget. Notater: Årsmøte"
+    );
+    assert!(after.body.contains(&said), "{}", after.body);
+    assert!(
+        after.body.contains(&format!(
+            "Tatt tilbake Digital hjelp: årlig gjennomgang {held}"
+        )),
+        "{}",
+        after.body
+    );
+    assert!(
+        !after.body.contains("yearly review"),
+        "no English on a Norwegian page"
+    );
+    assert!(
+        after
+            .body
+            .contains("<label class=\"check\"><input type=\"checkbox\""),
+        "each take-on checkbox sits inside its label"
+    );
+    let overview = browser
+        .get(&format!(
+            "/console/council/overview?council={}",
+            councils[1]
+        ))
+        .await;
+    assert!(overview.body.contains(&said), "{}", overview.body);
 }
 
 #[tokio::test]
