@@ -141,7 +141,7 @@ async fn page(
             category: name(o.category_id),
             reason: o.reason.clone(),
             since: i18n::short_datetime(lang, tz, o.created_at),
-            review_by: o.review_by.format("%d.%m.%Y").to_string(),
+            review_by: crate::domain::written::date(lang.0, o.review_by),
             due: o.review_by <= today,
         })
         .collect();
@@ -224,7 +224,7 @@ fn end_reason_in(lang: Lang, reason: &str) -> String {
         Some(held_on) => format!(
             "{} {}",
             lang.t("årlig gjennomgang", "yearly review"),
-            held_on.format("%d.%m.%Y")
+            crate::domain::written::date(lang.0, held_on)
         ),
         None => reason.to_owned(),
     }
@@ -241,7 +241,7 @@ fn review_in_words(
     let mut text = format!(
         "{} {}",
         lang.t("Årlig gjennomgang, møte", "Yearly review, meeting of"),
-        review.held_on.format("%d.%m.%Y")
+        crate::domain::written::date(lang.0, review.held_on)
     );
     let said: Vec<String> = decisions
         .iter()
@@ -553,8 +553,10 @@ pub async fn overview(
                     f.claimed.to_string(),
                     f.completed.to_string(),
                     f.withdrawn.to_string(),
-                    f.minutes
-                        .map_or_else(|| "–".to_owned(), |m| format!("{:.1}", m as f64 / 60.0)),
+                    f.minutes.map_or_else(
+                        || "–".to_owned(),
+                        |m| crate::domain::written::decimal(lang.0, m as f64 / 60.0, 1),
+                    ),
                     dash(f.volunteers),
                 ],
             })
@@ -573,7 +575,7 @@ pub async fn overview(
                 (
                     name,
                     x.reason.clone(),
-                    x.review_by.format("%d.%m.%Y").to_string(),
+                    crate::domain::written::date(lang.0, x.review_by),
                 )
             })
             .collect();

@@ -142,7 +142,9 @@ async fn page(
                     |n| n.to_string(),
                 ),
                 source: match (&c.source, c.as_of) {
-                    (Some(src), Some(d)) => format!("{src}, {}", d.format("%d.%m.%Y")),
+                    (Some(src), Some(d)) => {
+                        format!("{src}, {}", crate::domain::written::date(lang.0, d))
+                    }
                     _ => String::new(),
                 },
                 base: kroner(c.base_nok),

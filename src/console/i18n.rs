@@ -1,7 +1,7 @@
 //! The console's two languages and its way of writing dates: Norwegian bokmål by
 //! default, English by a switch; times in `DUGNAD_TIMEZONE`.
 
-use chrono::{DateTime, Datelike, NaiveDateTime, TimeZone, Timelike, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::domain::Language;
@@ -46,86 +46,14 @@ impl Lang {
     }
 }
 
-use crate::domain::time::{WEEKDAYS_EN, WEEKDAYS_NB};
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// "tirsdag 8. desember 2026 kl. 14.00" / "Tuesday 8 December 2026, 14:00".
 pub fn datetime(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&tz);
-    let day = local.weekday().num_days_from_monday() as usize;
-    let month = local.month0() as usize;
-    if lang.is_en() {
-        format!(
-            "{} {} {} {}, {:02}:{:02}",
-            WEEKDAYS_EN[day],
-            local.day(),
-            MONTHS_EN[month],
-            local.year(),
-            local.hour(),
-            local.minute()
-        )
-    } else {
-        format!(
-            "{} {}. {} {} kl. {:02}.{:02}",
-            WEEKDAYS_NB[day],
-            local.day(),
-            MONTHS_NB[month],
-            local.year(),
-            local.hour(),
-            local.minute()
-        )
-    }
+    crate::domain::written::datetime(lang.0, tz, at)
 }
 
-/// "8.12.2026" (the short Norwegian date) / "8 Dec 2026".
+/// The same without the weekday, for tables and histories: "8. desember 2026 kl. 14.00".
 pub fn short_datetime(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&tz);
-    if lang.is_en() {
-        format!(
-            "{} {} {} {:02}:{:02}",
-            local.day(),
-            &MONTHS_EN[local.month0() as usize][..3],
-            local.year(),
-            local.hour(),
-            local.minute()
-        )
-    } else {
-        format!(
-            "{}.{}.{} kl. {:02}.{:02}",
-            local.day(),
-            local.month(),
-            local.year(),
-            local.hour(),
-            local.minute()
-        )
-    }
+    crate::domain::written::moment(lang.0, tz, at)
 }
 
 /// The value of an `<input type="datetime-local">` for an instant.

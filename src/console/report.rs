@@ -40,8 +40,11 @@ fn figure(v: Option<i64>) -> String {
     v.map_or_else(|| "–".to_owned(), |v| v.to_string())
 }
 
-fn hours(v: Option<f64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |h| format!("{h:.1}"))
+fn hours(lang: super::Lang, v: Option<f64>) -> String {
+    v.map_or_else(
+        || "–".to_owned(),
+        |h| crate::domain::written::decimal(lang.0, h, 1),
+    )
 }
 
 /// Bars of posted and completed tasks per row, with the figures written beside them.
@@ -142,7 +145,7 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
     if q.format.as_deref() == Some("csv")
         && let Ok(summary) = &summary
     {
-        return Ok(crate::routes::reports::csv_response(summary));
+        return Ok(crate::routes::reports::csv_response(summary, Some(lang.0)));
     }
     let title = lang.t("Rapport", "Report");
     let mut csv = url::form_urlencoded::Serializer::new(String::new());
@@ -161,7 +164,7 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
                     f.completed.to_string(),
                     f.cancelled.to_string(),
                     f.expired.to_string(),
-                    hours(f.volunteer_hours),
+                    hours(lang, f.volunteer_hours),
                     figure(f.active_volunteers),
                 ],
             };

@@ -328,7 +328,7 @@ fn rule_text(lang: Lang, s: &SeriesRow) -> String {
         End::Until(d) => format!(
             ", {} {}",
             lang.t("til og med", "until"),
-            d.format("%d.%m.%Y")
+            crate::domain::written::date(lang.0, d)
         ),
     };
     format!("{every}{days}{end}")
@@ -336,7 +336,13 @@ fn rule_text(lang: Lang, s: &SeriesRow) -> String {
 
 fn event_text(lang: Lang, kind: &str, fields: &[String], from: Option<NaiveDate>) -> String {
     let from = from
-        .map(|d| format!(" {} {}", lang.t("fra", "from"), d.format("%d.%m.%Y")))
+        .map(|d| {
+            format!(
+                " {} {}",
+                lang.t("fra", "from"),
+                crate::domain::written::date(lang.0, d)
+            )
+        })
         .unwrap_or_default();
     match SeriesEventKind::parse(kind) {
         Some(SeriesEventKind::Created) => lang
@@ -378,13 +384,15 @@ async fn series_page(
     let mut facts = vec![
         (
             lang.t("Første dato", "First date").to_owned(),
-            service::first_occurrence(series)
-                .format("%d.%m.%Y")
-                .to_string(),
+            crate::domain::written::date(lang.0, service::first_occurrence(series)),
         ),
         (
             lang.t("Klokkeslett", "Time of day").to_owned(),
-            series.local_time.format("%H:%M").to_string(),
+            crate::domain::written::clock(
+                lang.0,
+                chrono::Timelike::hour(&series.local_time),
+                chrono::Timelike::minute(&series.local_time),
+            ),
         ),
         (
             lang.t("Gjentas", "Repeats").to_owned(),
@@ -415,7 +423,7 @@ async fn series_page(
     if let Some(d) = series.cancelled_from {
         facts.push((
             lang.t("Avlyst fra", "Cancelled from").to_owned(),
-            d.format("%d.%m.%Y").to_string(),
+            crate::domain::written::date(lang.0, d),
         ));
     }
     let private = view.private.as_ref().map(|p| {

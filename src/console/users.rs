@@ -425,7 +425,7 @@ async fn qualification_section(
 ) -> Result<QualificationSection, DomainError> {
     let kinds = qualifications::list(conn).await?;
     let today = local_date(chrono::Utc::now(), state.settings.timezone);
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%d.%m.%Y").to_string());
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| crate::domain::written::date(lang.0, d));
     let records = qualifications::of_user(conn, &s.user, id)
         .await?
         .into_iter()

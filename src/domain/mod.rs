@@ -109,3 +109,4 @@ pub mod recurrence;
 pub mod report;
 pub mod task;
 pub mod time;
+pub mod written;

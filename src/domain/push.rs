@@ -4,12 +4,11 @@
 //! A lock screen is public, so the text is made of the category's name, the local time
 //! and the area hint — never the title staff wrote, the private block or a person's name.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Language;
 use super::notification::NotificationKind;
-use super::time::{WEEKDAYS_EN, WEEKDAYS_NB};
 
 /// Where the app runs; FCM reaches both (iOS through APNs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,27 +92,7 @@ pub fn text(
         NotificationKind::SpotOpened => "En plass er ledig – først til å ta den får den",
         _ => return None,
     };
-    let local = starts_at.with_timezone(&zone);
-    let day = local.weekday().num_days_from_monday() as usize;
-    let when = if en {
-        format!(
-            "{} {}/{} {:02}:{:02}",
-            WEEKDAYS_EN[day],
-            local.day(),
-            local.month(),
-            local.hour(),
-            local.minute()
-        )
-    } else {
-        format!(
-            "{} {}.{}. kl. {:02}.{:02}",
-            WEEKDAYS_NB[day],
-            local.day(),
-            local.month(),
-            local.hour(),
-            local.minute()
-        )
-    };
+    let when = super::written::datetime(language, zone, starts_at);
     let mut parts = vec![category.trim().to_owned(), when];
     if let Some(area) = area_hint.map(str::trim).filter(|a| !a.is_empty()) {
         parts.push(area.to_owned());
@@ -183,7 +162,7 @@ mod tests {
         assert_eq!(nb.title, "Påminnelse: du har en oppgave i morgen");
         assert_eq!(
             nb.body,
-            "Turer og friluft · tirsdag 8.12. kl. 14.00 · Torstrand"
+            "Turer og friluft · tirsdag 8. desember 2026 kl. 14.00 · Torstrand"
         );
         let en = text(
             NotificationKind::TaskCancelled,
@@ -194,7 +173,7 @@ mod tests {
             None,
         )
         .expect("a cancellation is pushed");
-        assert_eq!(en.body, "Walks and outdoors · Tuesday 1/6 10:30");
+        assert_eq!(en.body, "Walks and outdoors · Tuesday 1 June 2027, 10:30");
     }
 
     #[test]

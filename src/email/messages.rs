@@ -142,7 +142,7 @@ pub fn qualification_expiring(
     qualification: &str,
     valid_until: chrono::NaiveDate,
 ) -> Draft {
-    let day = valid_until.format("%d.%m.%Y").to_string();
+    let day = crate::domain::written::date(l, valid_until);
     let body = EmailBody::new(l)
         .greeting(name)
         .paragraph(match l {

@@ -38,21 +38,7 @@ impl RenderContext<'_> {
 
     /// A start time in the municipality's time zone, in the reader's language.
     pub fn when(&self, at: DateTime<Utc>, language: Language) -> String {
-        let local = at.with_timezone(&self.timezone);
-        match language {
-            Language::Nb => {
-                const DAYS: [&str; 7] = [
-                    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-                ];
-                let day = DAYS[chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
-                format!(
-                    "{day} {} kl. {}",
-                    local.format("%-d.%-m.%Y"),
-                    local.format("%H:%M")
-                )
-            }
-            Language::En => local.format("%A %-d %B %Y at %H:%M").to_string(),
-        }
+        crate::domain::written::datetime(language, self.timezone, at)
     }
 }
 

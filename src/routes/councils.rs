@@ -383,7 +383,9 @@ fn overview_html(o: &Overview) -> String {
             f.withdrawn,
             f.expired,
             f.minutes
-                .map_or_else(|| "–".to_owned(), |m| format!("{:.1}", m as f64 / 60.0)),
+                .map_or_else(|| "–".to_owned(), |m| {
+                    crate::domain::written::decimal(crate::domain::Language::Nb, m as f64 / 60.0, 1)
+                }),
             f.volunteers.map_or_else(|| "–".to_owned(), |v| v.to_string())
         ));
     }
@@ -402,9 +404,9 @@ fn overview_html(o: &Overview) -> String {
         opt_outs.push_str(&format!(
             "<li>{} — siden {}, begrunnelse: {} (vurderes innen {})</li>\n",
             escape_html(&category_name(oo.category_id)),
-            oo.created_at.date_naive().format("%d.%m.%Y"),
+            crate::domain::written::date(crate::domain::Language::Nb, oo.created_at.date_naive()),
             escape_html(&oo.reason),
-            oo.review_by.format("%d.%m.%Y")
+            crate::domain::written::date(crate::domain::Language::Nb, oo.review_by)
         ));
     }
     if opt_outs.is_empty() {
@@ -422,7 +424,7 @@ fn overview_html(o: &Overview) -> String {
         };
         history.push_str(&format!(
             "<li>{} {}: {} — {}</li>\n",
-            e.at.date_naive().format("%d.%m.%Y"),
+            crate::domain::written::date(crate::domain::Language::Nb, e.at.date_naive()),
             what,
             escape_html(&category_name(e.category_id)),
             escape_html(&e.reason)
@@ -446,7 +448,7 @@ fn overview_html(o: &Overview) -> String {
             .collect();
         reviews.push_str(&format!(
             "<li>{}: {}. {}</li>\n",
-            r.held_on.format("%d.%m.%Y"),
+            crate::domain::written::date(crate::domain::Language::Nb, r.held_on),
             escape_html(&r.notes),
             decided.join("; ")
         ));

@@ -72,10 +72,57 @@ fn csv_row(key: &str, label: &str, f: &Figures) -> String {
     cells.join(",")
 }
 
+/// The columns of the CSV: the API's field names for programs, or headings in a person's
+/// language for the console's download.
+const CSV_COLUMNS: [(&str, &str, &str); 15] = [
+    ("key", "Nøkkel", "Key"),
+    ("label", "Gruppe", "Group"),
+    ("posted", "Lagt ut", "Posted"),
+    ("filled", "Fikk frivillig", "Found a volunteer"),
+    ("completed", "Fullført", "Completed"),
+    ("cancelled", "Avlyst", "Cancelled"),
+    ("expired", "Utløpt uten frivillig", "Expired unclaimed"),
+    ("withdrawn", "Trukket tilbake", "Withdrawn"),
+    ("claims_made", "Oppdrag tatt", "Claims made"),
+    ("claims_released", "Oppdrag gitt fra seg", "Claims released"),
+    ("volunteer_hours", "Frivillige timer", "Volunteer hours"),
+    (
+        "active_volunteers",
+        "Aktive frivillige",
+        "Active volunteers",
+    ),
+    (
+        "median_hours_to_first_claim",
+        "Median timer til første frivillige",
+        "Median hours to first claim",
+    ),
+    (
+        "share_found_volunteer_before_start",
+        "Andel med frivillig før start",
+        "Share with a volunteer before the start",
+    ),
+    (
+        "suppressed",
+        "Skjult (færre enn tre personer)",
+        "Hidden (fewer than three people)",
+    ),
+];
+
 /// RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheets show "Østre" correctly.
-fn to_csv(s: &Summary) -> String {
+/// `headings` in a language for people; `None` gives the API's field names.
+fn to_csv(s: &Summary, headings: Option<crate::domain::Language>) -> String {
+    use crate::domain::Language;
     let mut out = String::from("\u{feff}");
-    out.push_str("key,label,posted,filled,completed,cancelled,expired,withdrawn,claims_made,claims_released,volunteer_hours,active_volunteers,median_hours_to_first_claim,share_found_volunteer_before_start,suppressed\r\n");
+    let names: Vec<&str> = CSV_COLUMNS
+        .iter()
+        .map(|(field, nb, en)| match headings {
+            None => *field,
+            Some(Language::Nb) => nb,
+            Some(Language::En) => en,
+        })
+        .collect();
+    out.push_str(&names.join(","));
+    out.push_str("\r\n");
     for r in &s.rows {
         out.push_str(&csv_row(
             r.key.as_deref().unwrap_or(""),
@@ -84,12 +131,17 @@ fn to_csv(s: &Summary) -> String {
         ));
         out.push_str("\r\n");
     }
-    out.push_str(&csv_row("total", "Totalt", &s.totals));
+    let total = match headings {
+        Some(crate::domain::Language::En) => "Total",
+        _ => "Totalt",
+    };
+    out.push_str(&csv_row("total", total, &s.totals));
     out.push_str("\r\n");
     out
 }
 
-pub fn csv_response(s: &Summary) -> HttpResponse {
+/// The CSV download; `headings` as in [`to_csv`].
+pub fn csv_response(s: &Summary, headings: Option<crate::domain::Language>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -99,7 +151,7 @@ pub fn csv_response(s: &Summary) -> HttpResponse {
                 s.from, s.to
             ),
         ))
-        .body(to_csv(s))
+        .body(to_csv(s, headings))
 }
 
 pub async fn summary(
@@ -117,7 +169,7 @@ pub async fn summary_csv(
     query: web::Query<ReportParams>,
 ) -> ApiResult<HttpResponse> {
     let report = build(&state, &user, query.into_inner()).await?;
-    Ok(csv_response(&report))
+    Ok(csv_response(&report, None))
 }
 
 #[cfg(test)]

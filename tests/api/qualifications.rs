@@ -741,7 +741,8 @@ async fn the_expiry_email_goes_once_per_record_at_the_thirty_day_mark() {
         })
         .collect();
     assert_eq!(expiring.len(), 1);
-    let until = (day + Duration::days(40)).format("%d.%m.%Y").to_string();
+    let until =
+        dugnad::domain::written::date(dugnad::domain::Language::Nb, day + Duration::days(40));
     assert_eq!(
         expiring[0].header("Subject").as_deref(),
         Some(format!("Politiattest går ut {until}").as_str())

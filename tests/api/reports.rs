@@ -400,7 +400,7 @@ fn expected_cells(label: &str, f: &Value) -> Vec<String> {
         count("expired"),
         f["volunteer_hours"]
             .as_f64()
-            .map_or("–".to_owned(), |h| format!("{h:.1}")),
+            .map_or("–".to_owned(), |h| format!("{h:.1}").replace('.', ",")),
         count("active_volunteers"),
     ]
 }

@@ -1,0 +1,115 @@
+//! How dates, times and numbers are written for people: one style per language, the same
+//! in the console, emails and pushes. Bokmål: "torsdag 10. desember 2026 kl. 10.30",
+//! "10. desember 2026", "2,5". English: "Thursday 10 December 2026, 10:30",
+//! "10 December 2026", "2.5". No I/O.
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+
+use super::Language;
+use super::time::{WEEKDAYS_EN, WEEKDAYS_NB};
+
+const MONTHS_NB: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "10. desember 2026" / "10 December 2026".
+pub fn date(language: Language, d: NaiveDate) -> String {
+    let month = d.month0() as usize;
+    match language {
+        Language::Nb => format!("{}. {} {}", d.day(), MONTHS_NB[month], d.year()),
+        Language::En => format!("{} {} {}", d.day(), MONTHS_EN[month], d.year()),
+    }
+}
+
+/// "10.30" / "10:30".
+pub fn clock(language: Language, hour: u32, minute: u32) -> String {
+    match language {
+        Language::Nb => format!("{hour:02}.{minute:02}"),
+        Language::En => format!("{hour:02}:{minute:02}"),
+    }
+}
+
+/// "10. desember 2026 kl. 10.30" / "10 December 2026, 10:30": an instant in `zone`,
+/// without the weekday (for tables and histories).
+pub fn moment(language: Language, zone: chrono_tz::Tz, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&zone);
+    let day = date(language, local.date_naive());
+    let time = clock(language, local.hour(), local.minute());
+    match language {
+        Language::Nb => format!("{day} kl. {time}"),
+        Language::En => format!("{day}, {time}"),
+    }
+}
+
+/// "torsdag 10. desember 2026 kl. 10.30" / "Thursday 10 December 2026, 10:30".
+pub fn datetime(language: Language, zone: chrono_tz::Tz, at: DateTime<Utc>) -> String {
+    let weekday = at.with_timezone(&zone).weekday().num_days_from_monday() as usize;
+    let name = match language {
+        Language::Nb => WEEKDAYS_NB[weekday],
+        Language::En => WEEKDAYS_EN[weekday],
+    };
+    format!("{name} {}", moment(language, zone, at))
+}
+
+/// `value` with `digits` decimals: "2,5" / "2.5".
+pub fn decimal(language: Language, value: f64, digits: usize) -> String {
+    let text = format!("{value:.digits$}");
+    match language {
+        Language::Nb => text.replace('.', ","),
+        Language::En => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_style_per_language() {
+        let at = "2026-12-10T09:30:00Z".parse().expect("an instant");
+        let oslo = chrono_tz::Europe::Oslo;
+        assert_eq!(
+            datetime(Language::Nb, oslo, at),
+            "torsdag 10. desember 2026 kl. 10.30"
+        );
+        assert_eq!(
+            datetime(Language::En, oslo, at),
+            "Thursday 10 December 2026, 10:30"
+        );
+        // Summer time: the same wall clock is an hour earlier in UTC.
+        let summer = "2026-06-10T08:30:00Z".parse().expect("an instant");
+        assert_eq!(
+            moment(Language::Nb, oslo, summer),
+            "10. juni 2026 kl. 10.30"
+        );
+        assert_eq!(decimal(Language::Nb, 2.5, 1), "2,5");
+        assert_eq!(decimal(Language::En, 2.5, 1), "2.5");
+        let d = NaiveDate::from_ymd_opt(2027, 1, 7).expect("a date");
+        assert_eq!(date(Language::Nb, d), "7. januar 2027");
+    }
+}
