@@ -188,7 +188,8 @@ pub async fn csv(
             .unwrap_or_default();
         let mut conn = state.pool.get().await?;
         let report = service::report(&mut conn, &s.user, year).await?;
-        Ok(crate::routes::funding::csv_response(&report))
+        let lang = http::lang(&req);
+        Ok(crate::routes::funding::csv_response(&report, Some(lang.0)))
     }
     .await;
     finish(&req, &state, result)

@@ -39,19 +39,31 @@ async fn build(
     Ok(service::report(&mut conn, user, year).await?)
 }
 
-/// The report as CSV: one line per council, then the total and the pot.
-pub fn to_csv(r: &FundingReport) -> String {
+/// The report as CSV: one line per council, then the total and the pot. `headings` in a
+/// person's language for the console's download; `None` gives the API's field names.
+pub fn to_csv(r: &FundingReport, headings: Option<crate::domain::Language>) -> String {
+    use crate::domain::Language;
     // A byte-order mark, so that a spreadsheet reads the Norwegian letters as UTF-8.
-    let mut out = String::from(
-        "\u{feff}council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok\r\n",
-    );
+    let mut out = String::from("\u{feff}");
+    out.push_str(match headings {
+        None => "council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok",
+        Some(Language::Nb) => "Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Kilde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)",
+        Some(Language::En) => "Council,In the key,Residents aged 0–19,Source,As of,Base (NOK),Per-child part (NOK),Total (NOK)",
+    });
+    out.push_str("\r\n");
+    let english = headings == Some(Language::En);
+    let (missing, total, pot) = if english {
+        ("missing", "Total", "Pot")
+    } else {
+        ("mangler", "Totalt", "Pott")
+    };
     for c in &r.councils {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\r\n",
             csv_field(&c.name),
             c.eligible,
             c.residents_0_19
-                .map_or_else(|| "mangler".to_owned(), |n| n.to_string()),
+                .map_or_else(|| missing.to_owned(), |n| n.to_string()),
             csv_field(c.source.as_deref().unwrap_or_default()),
             c.as_of.map(|d| d.to_string()).unwrap_or_default(),
             c.base_nok,
@@ -59,12 +71,13 @@ pub fn to_csv(r: &FundingReport) -> String {
             c.total_nok,
         ));
     }
-    out.push_str(&format!("Totalt,,,,,,,{}\r\n", r.total_nok));
-    out.push_str(&format!("Pott,,,,,,,{}\r\n", r.pot_nok));
+    out.push_str(&format!("{total},,,,,,,{}\r\n", r.total_nok));
+    out.push_str(&format!("{pot},,,,,,,{}\r\n", r.pot_nok));
     out
 }
 
-pub fn csv_response(r: &FundingReport) -> HttpResponse {
+/// The CSV download; `headings` as in [`to_csv`].
+pub fn csv_response(r: &FundingReport, headings: Option<crate::domain::Language>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -74,7 +87,7 @@ pub fn csv_response(r: &FundingReport) -> HttpResponse {
                 r.year
             ),
         ))
-        .body(to_csv(r))
+        .body(to_csv(r, headings))
 }
 
 pub async fn report(
@@ -92,7 +105,7 @@ pub async fn report_csv(
     query: web::Query<FundingParams>,
 ) -> ApiResult<HttpResponse> {
     let report = build(&state, &user, &query).await?;
-    Ok(csv_response(&report))
+    Ok(csv_response(&report, None))
 }
 
 #[derive(Debug, Deserialize)]

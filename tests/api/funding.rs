@@ -129,7 +129,14 @@ async fn the_key_shares_the_pot_as_computed_by_hand_in_json_csv_and_the_console(
             .contains("Advarsel: fordelingen er større enn potten.")
     );
     let download = browser.get("/console/funding.csv?year=2026").await;
-    assert_eq!(download.body, csv, "the console's CSV is the API's");
+    // The same lines as the API's, under headings in the page's language.
+    let (api_head, api_rest) = csv.split_once("\r\n").expect("a header line");
+    let (head, rest) = download.body.split_once("\r\n").expect("a header line");
+    assert_eq!(rest, api_rest, "the console's CSV has the API's figures");
+    assert!(api_head.ends_with(
+        "council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok"
+    ));
+    assert!(head.ends_with("Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Kilde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)"), "{head}");
 }
 
 #[tokio::test]
