@@ -72,56 +72,23 @@ fn csv_row(key: &str, label: &str, f: &Figures) -> String {
     cells.join(",")
 }
 
-/// The columns of the CSV: the API's field names for programs, or headings in a person's
-/// language for the console's download.
-const CSV_COLUMNS: [(&str, &str, &str); 15] = [
-    ("key", "Nøkkel", "Key"),
-    ("label", "Gruppe", "Group"),
-    ("posted", "Lagt ut", "Posted"),
-    ("filled", "Fikk frivillig", "Found a volunteer"),
-    ("completed", "Fullført", "Completed"),
-    ("cancelled", "Avlyst", "Cancelled"),
-    ("expired", "Utløpt uten frivillig", "Expired unclaimed"),
-    ("withdrawn", "Trukket tilbake", "Withdrawn"),
-    ("claims_made", "Oppdrag tatt", "Claims made"),
-    ("claims_released", "Oppdrag gitt fra seg", "Claims released"),
-    ("volunteer_hours", "Frivillige timer", "Volunteer hours"),
-    (
-        "active_volunteers",
-        "Aktive frivillige",
-        "Active volunteers",
-    ),
-    (
-        "median_hours_to_first_claim",
-        "Median timer til første frivillige",
-        "Median hours to first claim",
-    ),
-    (
-        "share_found_volunteer_before_start",
-        "Andel med frivillig før start",
-        "Share with a volunteer before the start",
-    ),
-    (
-        "suppressed",
-        "Skjult (færre enn tre personer)",
-        "Hidden (fewer than three people)",
-    ),
-];
+/// The CSV's header line for programs: the API's field names.
+const CSV_FIELDS: &str = "key,label,posted,filled,completed,cancelled,expired,withdrawn,claims_made,claims_released,volunteer_hours,active_volunteers,median_hours_to_first_claim,share_found_volunteer_before_start,suppressed";
+
+/// The same columns with headings for people, for the console's download.
+const CSV_HEADINGS_NB: &str = "Nøkkel,Gruppe,Lagt ut,Fikk frivillig,Fullført,Avlyst,Utløpt uten frivillig,Trukket tilbake,Oppdrag tatt,Oppdrag gitt fra seg,Frivillige timer,Aktive frivillige,Median timer til første frivillige,Andel med frivillig før start,Skjult (færre enn tre personer)";
+const CSV_HEADINGS_EN: &str = "Key,Group,Posted,Found a volunteer,Completed,Cancelled,Expired unclaimed,Withdrawn,Claims made,Claims released,Volunteer hours,Active volunteers,Median hours to first claim,Share with a volunteer before the start,Hidden (fewer than three people)";
 
 /// RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheets show "Østre" correctly.
 /// `headings` in a language for people; `None` gives the API's field names.
 fn to_csv(s: &Summary, headings: Option<crate::domain::Language>) -> String {
     use crate::domain::Language;
     let mut out = String::from("\u{feff}");
-    let names: Vec<&str> = CSV_COLUMNS
-        .iter()
-        .map(|(field, nb, en)| match headings {
-            None => *field,
-            Some(Language::Nb) => nb,
-            Some(Language::En) => en,
-        })
-        .collect();
-    out.push_str(&names.join(","));
+    out.push_str(match headings {
+        None => CSV_FIELDS,
+        Some(Language::Nb) => CSV_HEADINGS_NB,
+        Some(Language::En) => CSV_HEADINGS_EN,
+    });
     out.push_str("\r\n");
     for r in &s.rows {
         out.push_str(&csv_row(
