@@ -285,7 +285,8 @@ pub struct TaskEdit {
     pub private: Option<PrivatePatch>,
 }
 
-/// Edits a live task. `if_match` is the version from `If-Match`; a stale one is 412.
+/// Edits a live task. `if_match` is the version from `If-Match`; a stale one is 412,
+/// checked after the edit itself is found valid.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
@@ -295,14 +296,6 @@ pub async fn update(
 ) -> Result<(TaskRow, Option<TaskPrivateRow>), DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
-    if let Some(expected) = if_match
-        && expected != task.version
-    {
-        return Err(DomainError::new(
-            ErrorCode::PreconditionFailed,
-            "the task has changed since you read it; fetch it again",
-        ));
-    }
     if !task.status.is_live() {
         return Err(not_open("only open or filled tasks can be edited"));
     }
@@ -392,6 +385,16 @@ pub async fn update(
         .as_ref()
         .map(|patch| check_private(&mut v, id, &patch.applied_to(&old_private)));
     v.finish()?;
+    // A request that is wrong in itself is 422 whatever version it names; only a
+    // well-formed edit is held against the version it was made from.
+    if let Some(expected) = if_match
+        && expected != task.version
+    {
+        return Err(DomainError::new(
+            ErrorCode::PreconditionFailed,
+            "the task has changed since you read it; fetch it again",
+        ));
+    }
     if spots < task.active_claims {
         return Err(DomainError::new(
             ErrorCode::Conflict,

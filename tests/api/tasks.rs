@@ -367,6 +367,19 @@ async fn edits_honour_if_match_and_spots_cannot_drop_below_the_claims() {
         )
         .await;
     assert_problem(stale, 412, "precondition_failed").await;
+    // An edit that is wrong in itself is refused as such, whatever version it names.
+    let stale_and_invalid = w
+        .app
+        .send(
+            w.app
+                .client
+                .patch(w.app.url(&path))
+                .bearer_auth(&w.staff.access_token)
+                .header("if-match", "")
+                .json(&json!({"private": {"notes": "ring p\u{84}"}})),
+        )
+        .await;
+    assert_problem(stale_and_invalid, 422, "validation_failed").await;
     assert_problem(
         w.app
             .patch(&path, Some(&w.staff.access_token), json!({"spots": 1}))
