@@ -45,7 +45,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         | C::Conflict
         | C::IdempotencyInProgress => StatusCode::CONFLICT,
         C::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-        C::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        C::RateLimited | C::LoginStepUp => StatusCode::TOO_MANY_REQUESTS,
         C::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         C::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -75,6 +75,7 @@ fn title_of(code: ErrorCode) -> &'static str {
         C::PreconditionFailed => "The resource has changed",
         C::IdempotencyInProgress => "The first request with this key is still running",
         C::RateLimited => "Too many requests",
+        C::LoginStepUp => "Too many failed sign-ins for this account",
         C::OtpRequired => "A code from the authenticator app is required",
         C::OtpEnrolmentRequired => "An authenticator app must be enrolled first",
         C::ServiceUnavailable => "The service is temporarily unavailable",

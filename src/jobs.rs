@@ -105,6 +105,8 @@ async fn run_jobs(
         crate::services::watches::broadcast_due(conn, settings.timezone, settings.quiet_hours, now)
             .await?;
     crate::db::watches::end_started(conn, now).await?;
+    // Unlock links of the failed-login step-up: each unlock lasts an hour.
+    crate::db::tokens::forget_login_unlocks(conn, now - chrono::Duration::days(1)).await?;
     let outbox_forgotten =
         crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?
             + crate::db::push_outbox::purge_older_than(conn, settings.outbox_retention_days)
@@ -143,6 +145,7 @@ async fn run_jobs(
         .await?;
     // Console sessions past their 12 hours open nothing; their rows go too.
     crate::db::console::purge_expired_sessions(conn).await?;
+    crate::db::console::forget_drafts(conn, now - crate::services::sessions::DRAFT_TTL).await?;
     let totp_secrets_sealed = crate::services::second_factor::seal_clear_secrets(
         conn,
         &crate::auth::keys::ServerKeys::from_settings(settings),

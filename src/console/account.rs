@@ -18,6 +18,7 @@ use crate::routes::state::AppState;
 use crate::services::accounts;
 use crate::services::second_factor::{self, Enrolment, Requirement};
 use crate::services::sessions::{self, Session, Stage};
+use uuid::Uuid;
 
 /// Where the console starts for each role.
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
@@ -41,6 +42,7 @@ async fn home_page(req: &HttpRequest, state: &AppState) -> PageResult {
 pub struct LoginQuery {
     next: Option<String>,
     out: Option<String>,
+    expired: Option<String>,
 }
 
 /// A `next` that stays inside the console (no open redirect).
@@ -57,6 +59,7 @@ fn login_page(
     req: &HttpRequest,
     state: &AppState,
     status: StatusCode,
+    next: &str,
     email: &str,
     error: Option<String>,
     notice: Option<String>,
@@ -66,6 +69,7 @@ fn login_page(
     let page = Login {
         f: Frame::anonymous(req, state, lang, lang.t("Logg inn", "Sign in")),
         csrf: token.form_value,
+        next: safe_next(Some(next)),
         email: email.to_owned(),
         error,
         notice,
@@ -93,15 +97,131 @@ pub async fn login_form(
     query: web::Query<LoginQuery>,
 ) -> HttpResponse {
     let lang = http::lang(&req);
-    let notice = query
-        .out
-        .is_some()
-        .then(|| lang.t("Du er logget ut.", "You are signed out.").to_owned());
+    let notice = if query.out.is_some() {
+        Some(lang.t("Du er logget ut.", "You are signed out."))
+    } else if query.expired.is_some() {
+        Some(lang.t(
+            "Økten din er utløpt. Logg inn igjen, så kommer du tilbake til siden.",
+            "Your session has expired. Sign in again and you will be taken back to the page.",
+        ))
+    } else {
+        None
+    };
+    let next = safe_next(query.next.as_deref());
     finish(
         &req,
         &state,
-        login_page(&req, &state, StatusCode::OK, "", None, notice),
+        login_page(
+            &req,
+            &state,
+            StatusCode::OK,
+            &next,
+            "",
+            None,
+            notice.map(str::to_owned),
+        ),
     )
+}
+
+/// The answer to a form posted after its session expired: the sign-in page, saying so.
+/// What was typed (never a password or a code) is kept, sealed, for the person of that
+/// session — the form must carry that session's anti-forgery token — and drawn again
+/// once they have signed in. A form of no session known goes back to its page instead.
+pub(super) async fn session_expired(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    form: &FormData,
+) -> PageResult {
+    let lang = http::lang(req);
+    let return_to = http::referring_page(req, state).unwrap_or_else(|| "/console".to_owned());
+    let mut conn = state.pool.get().await?;
+    let owner = match req.cookie(http::session_cookie_name(&state.settings)) {
+        Some(cookie) => {
+            console_db::session_owner(&mut conn, &crate::auth::tokens::hash(cookie.value())).await?
+        }
+        None => None,
+    };
+    let (next, notice) = match owner {
+        Some((_, csrf)) if !http::csrf_is(&csrf, form) => return Ok(forged(req, state)),
+        Some((user_id, _)) => {
+            let id = Uuid::now_v7();
+            let fields = serde_json::to_vec(&form.kept()).map_err(DomainError::internal)?;
+            console_db::insert_draft(
+                &mut conn,
+                &console_db::DraftRow {
+                    id,
+                    user_id,
+                    path: req.path().to_owned(),
+                    return_to,
+                    sealed: state.keys.seal(DRAFT_PURPOSE, &fields),
+                },
+            )
+            .await?;
+            tracing::info!(user.id = %user_id, "console form kept across an expired session");
+            (
+                format!("/console/resume/{id}"),
+                lang.t(
+                    "Økten din er utløpt, så ingenting ble lagret ennå. Logg inn igjen, så får du skjemaet tilbake slik du fylte det ut.",
+                    "Your session has expired, so nothing was saved yet. Sign in again and you get the form back as you filled it in.",
+                ),
+            )
+        }
+        None => (
+            return_to,
+            lang.t(
+                "Økten din er utløpt. Logg inn igjen.",
+                "Your session has expired. Sign in again.",
+            ),
+        ),
+    };
+    login_page(
+        req,
+        state,
+        StatusCode::UNAUTHORIZED,
+        &next,
+        "",
+        None,
+        Some(notice.to_owned()),
+    )
+}
+
+/// What sealed drafts are sealed for (the sealing key is the server's).
+const DRAFT_PURPOSE: &str = "console-draft";
+
+/// `/console/resume/{id}`: a form kept across an expired session, drawn again as it was
+/// typed for the person who typed it (once; an hour at most). Nothing is saved until
+/// they send it again. A draft of a form that cannot be drawn again goes to its page.
+pub async fn resume(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    let result = async {
+        let s = super::session!(req, state);
+        let Ok(id) = path.parse::<Uuid>() else {
+            return Ok(http::redirect("/console"));
+        };
+        let mut conn = state.pool.get().await?;
+        let since = chrono::Utc::now() - sessions::DRAFT_TTL;
+        let Some(draft) = console_db::take_draft(&mut conn, id, s.user.id, since).await? else {
+            return Ok(http::redirect("/console"));
+        };
+        drop(conn);
+        let fields: Option<Vec<(String, String)>> = state
+            .keys
+            .open(DRAFT_PURPOSE, &draft.sealed)
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let Some(fields) = fields else {
+            return Ok(http::redirect(&safe_next(Some(&draft.return_to))));
+        };
+        let form = FormData::from_pairs(fields);
+        match super::tasks::redraw(&req, &state, &s, &draft.path, &form).await? {
+            Some(page) => Ok(page),
+            None => Ok(http::redirect(&safe_next(Some(&draft.return_to)))),
+        }
+    }
+    .await;
+    finish(&req, &state, result)
 }
 
 /// The one message of every failed sign-in, whatever was wrong (as the API's 401).
@@ -109,6 +229,15 @@ fn wrong_credentials(lang: super::Lang) -> String {
     lang.t(
         "E-postadressen eller passordet er feil.",
         "The email address or password is wrong.",
+    )
+    .to_owned()
+}
+
+/// The same words whether the password was right or wrong (no oracle).
+fn stepped_up(lang: super::Lang) -> String {
+    lang.t(
+        "Det har vært for mange mislykkede innlogginger på denne kontoen fra mange steder. Var passordet riktig, har eieren fått en e-post med en lenke som åpner for innlogging herfra.",
+        "There have been too many failed sign-ins to this account from many places. If the password was right, its owner has been emailed a link that opens signing in from here.",
     )
     .to_owned()
 }
@@ -136,6 +265,7 @@ async fn sign_in(
     }
     let lang = http::lang(req);
     let email = form.get("email").unwrap_or_default();
+    let next = safe_next(form.get("next").or(next));
     let ip = http::client_ip(req, state);
     let user = match accounts::authenticate(state, ip, email, form.raw("password").to_owned()).await
     {
@@ -145,8 +275,20 @@ async fn sign_in(
                 req,
                 state,
                 StatusCode::UNAUTHORIZED,
+                &next,
                 email,
                 Some(wrong_credentials(lang)),
+                None,
+            );
+        }
+        Err(e) if e.code() == ErrorCode::LoginStepUp => {
+            return login_page(
+                req,
+                state,
+                StatusCode::TOO_MANY_REQUESTS,
+                &next,
+                email,
+                Some(stepped_up(lang)),
                 None,
             );
         }
@@ -158,10 +300,10 @@ async fn sign_in(
         Requirement::Code => Stage::Otp,
         Requirement::Enrolment => Stage::Enrol,
     };
-    let started = sessions::start(&mut conn, user.id, stage, false).await?;
+    let started = sessions::start(&mut conn, user.id, stage, false, Some(&next)).await?;
     tracing::info!(user.id = %user.id, stage = stage.as_str(), "console sign-in");
     let target = match stage {
-        Stage::Full => safe_next(next),
+        Stage::Full => next,
         Stage::Otp => "/console/login/code".to_owned(),
         Stage::Enrol => "/console/account/2fa".to_owned(),
     };
@@ -237,7 +379,7 @@ pub async fn code(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
         }
         let mut conn = state.pool.get().await?;
         let started = sessions::complete(&mut conn, &s).await?;
-        let mut response = http::redirect("/console");
+        let mut response = http::redirect(&safe_next(s.resume.as_deref()));
         response
             .add_cookie(&http::session_cookie(&state.settings, started.token))
             .map_err(DomainError::internal)?;
@@ -443,7 +585,7 @@ pub async fn change_password(
             Err(e) => return Err(e),
         }
         let mut conn = state.pool.get().await?;
-        let started = sessions::start(&mut conn, s.user.id, Stage::Full, true).await?;
+        let started = sessions::start(&mut conn, s.user.id, Stage::Full, true, None).await?;
         let mut response = http::redirect("/console/account?done=password");
         response
             .add_cookie(&http::session_cookie(&state.settings, started.token))

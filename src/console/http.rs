@@ -146,6 +146,21 @@ impl FormData {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// The fields worth keeping across an expired session, as typed: never a password,
+    /// a code or the anti-forgery token.
+    pub fn kept(&self) -> Vec<(String, String)> {
+        self.0
+            .iter()
+            .filter(|(k, _)| !(k == "csrf" || k == "code" || k.contains("password")))
+            .cloned()
+            .collect()
+    }
+
+    /// A form made of fields kept before.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
     /// Every `(suffix, value)` of fields named `prefix…`.
     pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.0
@@ -165,8 +180,20 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 
 /// Whether a form carries this session's anti-forgery token.
 pub fn csrf_ok(session: &Session, form: &FormData) -> bool {
-    form.get("csrf")
-        .is_some_and(|t| same_secret(t, &session.csrf_token))
+    csrf_is(&session.csrf_token, form)
+}
+
+/// Whether the form carries the anti-forgery token `expected`.
+pub fn csrf_is(expected: &str, form: &FormData) -> bool {
+    form.get("csrf").is_some_and(|t| same_secret(t, expected))
+}
+
+/// The console page a request came from, by its `Referer` on this service's own origin.
+pub fn referring_page(req: &HttpRequest, state: &AppState) -> Option<String> {
+    let referer = req.headers().get("referer")?.to_str().ok()?;
+    let url = url::Url::parse(referer).ok()?;
+    let own = state.settings.public_url.origin();
+    (url.origin() == own && url.path().starts_with("/console")).then(|| url.path().to_owned())
 }
 
 /// The anti-forgery token of the sign-in form, before there is a session: a random value

@@ -38,6 +38,7 @@ pub fn scope() -> actix_web::Scope {
         .route("/login", web::post().to(account::login))
         .route("/login/code", web::get().to(account::code_form))
         .route("/login/code", web::post().to(account::code))
+        .route("/resume/{id}", web::get().to(account::resume))
         .route("/login/forgot", web::get().to(account::forgot_form))
         .route("/login/forgot", web::post().to(account::forgot))
         .route(
@@ -244,6 +245,9 @@ fn forged(req: &HttpRequest, state: &AppState) -> HttpResponse {
 /// A signed-in session, or the response that takes the browser where it must go first.
 enum Access {
     Ready(Box<Session>),
+    /// No live session: the sign-in, then back to the page asked for.
+    SignedOut(HttpResponse),
+    /// A sign-in half-way (its second factor still to come).
     Go(HttpResponse),
 }
 
@@ -253,11 +257,15 @@ async fn signed_in(req: &HttpRequest, state: &AppState) -> Result<Access, Domain
             .uri()
             .path_and_query()
             .map_or("/console", |p| p.as_str());
+        let expired = req
+            .cookie(http::session_cookie_name(&state.settings))
+            .is_some();
         let target = format!(
-            "/console/login?next={}",
-            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            "/console/login?next={}{}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(),
+            if expired { "&expired=1" } else { "" }
         );
-        return Ok(Access::Go(http::redirect(&target)));
+        return Ok(Access::SignedOut(http::redirect(&target)));
     };
     if let Some(go) = http::unfinished(&session) {
         return Ok(Access::Go(go));
@@ -270,18 +278,25 @@ macro_rules! session {
     ($req:expr, $state:expr) => {
         match crate::console::signed_in(&$req, &$state).await? {
             crate::console::Access::Ready(s) => *s,
-            crate::console::Access::Go(r) => return Ok(r),
+            crate::console::Access::SignedOut(r) | crate::console::Access::Go(r) => return Ok(r),
         }
     };
 }
 use session;
 
 /// `let s = form_session!(req, state, form);`: the signed-in session of a state-changing
-/// form that carries its anti-forgery token, or an early return (the sign-in, or the 403
-/// page that changes nothing).
+/// form that carries its anti-forgery token, or an early return: the 403 page that
+/// changes nothing, or — the session having expired — the sign-in, which keeps what was
+/// typed and draws the form again after it.
 macro_rules! form_session {
     ($req:expr, $state:expr, $form:expr) => {{
-        let s = crate::console::session!($req, $state);
+        let s = match crate::console::signed_in(&$req, &$state).await? {
+            crate::console::Access::Ready(s) => *s,
+            crate::console::Access::SignedOut(_) => {
+                return crate::console::account::session_expired(&$req, &$state, &$form).await;
+            }
+            crate::console::Access::Go(r) => return Ok(r),
+        };
         if !crate::console::http::csrf_ok(&s, &$form) {
             return Ok(crate::console::forged(&$req, &$state));
         }

@@ -444,6 +444,7 @@ struct FormSpec<'a> {
     version: Option<i32>,
     values: &'a Values,
     errors: HashMap<String, String>,
+    notice: Option<String>,
     general_error: Option<String>,
     ask_duplicate: bool,
 }
@@ -618,6 +619,7 @@ fn form_page(
         // otherwise replay that refusal forever.
         idempotency_key: Uuid::new_v4().to_string(),
         version: spec.version,
+        notice: spec.notice,
         general_error: spec.general_error,
         ask_duplicate: spec.ask_duplicate,
         has_errors: !spec.errors.is_empty(),
@@ -654,6 +656,7 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
                 version: None,
                 values: &values,
                 errors: HashMap::new(),
+                notice: None,
                 general_error: None,
                 ask_duplicate: false,
             },
@@ -661,6 +664,79 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
     }
     .await;
     finish(&req, &state, result)
+}
+
+/// Draws again, as it was typed, a form kept across an expired session: a new task (or
+/// series) or a task's edit, for someone who may still post or edit it. Nothing is saved
+/// until it is sent again. `None` for a form of any other path.
+pub(super) async fn redraw(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    path: &str,
+    form: &FormData,
+) -> Result<Option<HttpResponse>, DomainError> {
+    let lang = http::lang(req);
+    let edited = path
+        .strip_prefix("/console/tasks/")
+        .and_then(|rest| rest.strip_suffix("/edit"))
+        .and_then(|id| id.parse::<Uuid>().ok());
+    if path != "/console/tasks/new" && edited.is_none() {
+        return Ok(None);
+    }
+    require_staff(&s.user)?;
+    let mut conn = state.pool.get().await?;
+    let (title, action, submit, version) = match edited {
+        Some(id) => {
+            // Still the person's to edit (they may have moved unit since).
+            let view = service::get(&mut conn, &s.user, state.settings.timezone, id).await?;
+            permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
+            (
+                lang.t("Endre oppgaven", "Edit the task"),
+                format!("/console/tasks/{id}/edit"),
+                lang.t("Lagre", "Save"),
+                // The version it was read at: a task changed since is refused on saving.
+                Some(
+                    form.get("version")
+                        .and_then(|v| v.parse::<i32>().ok())
+                        .unwrap_or(view.task.version),
+                ),
+            )
+        }
+        None => (
+            lang.t("Ny oppgave", "New task"),
+            path.to_owned(),
+            lang.t("Publiser", "Publish"),
+            None,
+        ),
+    };
+    let choices = reference::choices(&mut conn).await?;
+    let values = Values::from_form(form);
+    form_page(
+        req,
+        state,
+        s,
+        &choices,
+        StatusCode::OK,
+        FormSpec {
+            title,
+            action,
+            submit,
+            version,
+            values: &values,
+            errors: HashMap::new(),
+            notice: Some(
+                lang.t(
+                    "Her er skjemaet slik du fylte det ut. Ingenting er lagret ennå: se over og send det.",
+                    "Here is the form as you filled it in. Nothing is saved yet: check it and send it.",
+                )
+                .to_owned(),
+            ),
+            general_error: None,
+            ask_duplicate: false,
+        },
+    )
+    .map(Some)
 }
 
 /// What a repeated submit of the form finds: the page of the task or series its first
@@ -748,6 +824,7 @@ pub async fn create(
                     version: None,
                     values: &values,
                     errors: HashMap::new(),
+                    notice: None,
                     general_error: Some(
                         lang.t(
                             "Du la nettopp ut en lik oppgave — legge ut en til?",
@@ -821,6 +898,7 @@ pub async fn create(
                         } else {
                             errors_by_field(lang, e.field_errors())
                         },
+                        notice: None,
                         general_error,
                         ask_duplicate: false,
                     },
@@ -1203,8 +1281,14 @@ pub async fn edit_form(
             council_id: t.council_id.map(|c| c.to_string()).unwrap_or_default(),
             service_unit_id: t.service_unit_id.to_string(),
             starts_at: i18n::to_input(tz, t.starts_at),
+            // The console describes a task's length by its duration; a task posted with an
+            // end (through the API) shows the minutes between its start and its end.
             duration_minutes: t
                 .duration_minutes
+                .or_else(|| {
+                    t.ends_at
+                        .and_then(|e| i32::try_from((e - t.starts_at).num_minutes()).ok())
+                })
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
             spots: t.spots.to_string(),
@@ -1229,6 +1313,7 @@ pub async fn edit_form(
                 version: Some(t.version),
                 values: &values,
                 errors: HashMap::new(),
+                notice: None,
                 general_error: None,
                 ask_duplicate: false,
             },
@@ -1262,7 +1347,10 @@ pub async fn update(
                 category_id: parsed.category_id,
                 council_id: Some(parsed.council_id),
                 starts_at: parsed.starts_at,
-                ends_at: None,
+                // A duration from the form replaces an end the task had, so that moving
+                // the start never leaves an end before it (an error on a field the form
+                // does not have).
+                ends_at: parsed.duration_minutes.is_some().then_some(None),
                 duration_minutes: Some(parsed.duration_minutes),
                 spots: parsed.spots,
                 area_hint: Some(opt(&values.area_hint)),
@@ -1339,6 +1427,7 @@ pub async fn update(
                 version: shown_version,
                 values: &values,
                 errors,
+                notice: None,
                 general_error: general,
                 ask_duplicate: false,
             },

@@ -91,6 +91,8 @@ pub struct Message {
 pub struct Login {
     pub f: Frame,
     pub csrf: String,
+    /// Where the sign-in goes after: the page asked for, or a kept form.
+    pub next: String,
     pub email: String,
     pub error: Option<String>,
     pub notice: Option<String>,
@@ -227,6 +229,8 @@ pub struct TaskForm {
     pub submit: &'static str,
     pub idempotency_key: String,
     pub version: Option<i32>,
+    /// Says the form is drawn again as it was typed before a session expired.
+    pub notice: Option<String>,
     pub general_error: Option<String>,
     /// The unit just posted an identical task: the form asks before posting another.
     pub ask_duplicate: bool,

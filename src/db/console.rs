@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{console_sessions as sessions, recovery_codes, user_totp, users};
+use crate::db::schema::{
+    console_drafts as drafts, console_sessions as sessions, recovery_codes, user_totp, users,
+};
 use crate::db::users::UserRow;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -20,6 +22,8 @@ pub struct SessionRow {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Where the sign-in goes once its second factor is proved.
+    pub resume: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -33,6 +37,7 @@ pub struct NewSession<'a> {
     pub expires_at: DateTime<Utc>,
     /// The sign-in proved a second-factor code (or enrolled one).
     pub code_proved: bool,
+    pub resume: Option<&'a str>,
 }
 
 pub async fn insert_session(conn: &mut AsyncPgConnection, row: &NewSession<'_>) -> QueryResult<()> {
@@ -90,6 +95,69 @@ pub async fn set_pending_secret(
         .execute(conn)
         .await
         .map(|_| ())
+}
+
+/// The person and anti-forgery token of the session of `token_hash`, live or not (an
+/// idle session's row stays until its absolute end).
+pub async fn session_owner(
+    conn: &mut AsyncPgConnection,
+    token_hash: &[u8],
+) -> QueryResult<Option<(Uuid, String)>> {
+    sessions::table
+        .filter(sessions::token_hash.eq(token_hash))
+        .select((sessions::user_id, sessions::csrf_token))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A form kept across an expired session: the path it was posted to, the page it was on,
+/// and its fields, sealed.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = drafts, check_for_backend(diesel::pg::Pg))]
+pub struct DraftRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub path: String,
+    pub return_to: String,
+    pub sealed: Vec<u8>,
+}
+
+pub async fn insert_draft(conn: &mut AsyncPgConnection, row: &DraftRow) -> QueryResult<()> {
+    diesel::insert_into(drafts::table)
+        .values(row)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Takes (and forgets) the draft `id` of `user_id`, if it was kept after `since`.
+pub async fn take_draft(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    user_id: Uuid,
+    since: DateTime<Utc>,
+) -> QueryResult<Option<DraftRow>> {
+    diesel::delete(
+        drafts::table
+            .find(id)
+            .filter(drafts::user_id.eq(user_id))
+            .filter(drafts::created_at.gt(since)),
+    )
+    .returning(DraftRow::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
+/// Forgets drafts kept before `before`.
+pub async fn forget_drafts(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(drafts::table.filter(drafts::created_at.lt(before)))
+        .execute(conn)
+        .await
 }
 
 pub async fn delete_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {

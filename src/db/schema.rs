@@ -38,6 +38,18 @@ diesel::table! {
         last_seen_at -> Timestamptz,
         expires_at -> Timestamptz,
         code_proved -> Bool,
+        resume -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    console_drafts (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        path -> Text,
+        return_to -> Text,
+        sealed -> Bytea,
+        created_at -> Timestamptz,
     }
 }
 
@@ -164,6 +176,16 @@ diesel::table! {
         invited_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
         declined_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    login_unlocks (token_id) {
+        token_id -> Uuid,
+        user_id -> Uuid,
+        network -> Bytea,
+        asked_at -> Timestamptz,
+        unlocked_until -> Nullable<Timestamptz>,
     }
 }
 
@@ -473,7 +495,10 @@ diesel::joinable!(council_review_decisions -> council_reviews (review_id));
 diesel::joinable!(council_reviews -> councils (council_id));
 diesel::joinable!(council_reviews -> users (created_by));
 diesel::joinable!(email_tokens -> claims (claim_id));
+diesel::joinable!(console_drafts -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(login_unlocks -> email_tokens (token_id));
+diesel::joinable!(login_unlocks -> users (user_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(invitations -> tasks (task_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -510,6 +535,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     push_outbox,
     category_qualifications,
     claims,
+    console_drafts,
     console_sessions,
     council_opt_outs,
     council_residents,
@@ -521,6 +547,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     funding_parameters,
     idempotency_keys,
     invitations,
+    login_unlocks,
     qualification_records,
     qualifications,
     rate_limit_counters,

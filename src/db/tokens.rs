@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{email_tokens, refresh_tokens};
+use crate::db::schema::{email_tokens, login_unlocks, refresh_tokens, users};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens, check_for_backend(diesel::pg::Pg))]
@@ -222,4 +222,83 @@ pub async fn retire_email_tokens(
     .set(email_tokens::used_at.eq(diesel::dsl::now))
     .execute(conn)
     .await
+}
+
+/// Whether the account was sent an unlock link in the last `quiet`. The account's row is
+/// locked first, so of parallel right passwords one sends a link and the rest see it.
+pub async fn login_unlock_asked_since(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    quiet: chrono::Duration,
+) -> QueryResult<bool> {
+    users::table
+        .find(user_id)
+        .select(users::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await?;
+    diesel::select(diesel::dsl::exists(
+        login_unlocks::table
+            .filter(login_unlocks::user_id.eq(user_id))
+            .filter(login_unlocks::asked_at.gt(Utc::now() - quiet)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Records the unlock link `token_id`, sent for `network` (hashed).
+pub async fn insert_login_unlock(
+    conn: &mut AsyncPgConnection,
+    token_id: Uuid,
+    user_id: Uuid,
+    network: &[u8],
+) -> QueryResult<()> {
+    diesel::insert_into(login_unlocks::table)
+        .values((
+            login_unlocks::token_id.eq(token_id),
+            login_unlocks::user_id.eq(user_id),
+            login_unlocks::network.eq(network),
+        ))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Unlocks the network of the link `token_id` was sent for, until `until`.
+pub async fn unlock_login(
+    conn: &mut AsyncPgConnection,
+    token_id: Uuid,
+    until: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::update(login_unlocks::table.find(token_id))
+        .set(login_unlocks::unlocked_until.eq(until))
+        .execute(conn)
+        .await
+        .map(|n| n == 1)
+}
+
+/// Whether the owner unlocked `network` for the account and the unlock still holds.
+pub async fn login_unlocked(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    network: &[u8],
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        login_unlocks::table
+            .filter(login_unlocks::user_id.eq(user_id))
+            .filter(login_unlocks::network.eq(network))
+            .filter(login_unlocks::unlocked_until.gt(diesel::dsl::now)),
+    ))
+    .get_result(conn)
+    .await
+}
+
+/// Forgets unlock links asked for before `before` (their unlocks have long run out).
+pub async fn forget_login_unlocks(
+    conn: &mut AsyncPgConnection,
+    before: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(login_unlocks::table.filter(login_unlocks::asked_at.lt(before)))
+        .execute(conn)
+        .await
 }

@@ -34,6 +34,10 @@ pub enum ErrorCode {
     PreconditionFailed,
     IdempotencyInProgress,
     RateLimited,
+    /// The address is at its ceiling of failed sign-ins from every network together; if
+    /// the password was right, the owner was emailed a link that lets this network in.
+    /// The same answer whether the password was right or wrong.
+    LoginStepUp,
     /// The password was right; the account's second factor is missing.
     OtpRequired,
     /// A second factor is required and the account has none enrolled yet.
@@ -43,7 +47,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 26] = [
         Self::ValidationFailed,
         Self::MalformedRequest,
         Self::Unauthenticated,
@@ -65,6 +69,7 @@ impl ErrorCode {
         Self::PreconditionFailed,
         Self::IdempotencyInProgress,
         Self::RateLimited,
+        Self::LoginStepUp,
         Self::OtpRequired,
         Self::OtpEnrolmentRequired,
         Self::ServiceUnavailable,
@@ -94,6 +99,7 @@ impl ErrorCode {
             Self::PreconditionFailed => "precondition_failed",
             Self::IdempotencyInProgress => "idempotency_in_progress",
             Self::RateLimited => "rate_limited",
+            Self::LoginStepUp => "login_step_up",
             Self::OtpRequired => "otp_required",
             Self::OtpEnrolmentRequired => "otp_enrolment_required",
             Self::ServiceUnavailable => "service_unavailable",

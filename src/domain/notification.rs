@@ -28,6 +28,8 @@ pub enum NotificationKind {
     FollowClaim,
     /// The account's second-factor codes were locked after too many wrong ones in a row.
     CodesLocked,
+    /// A right password was stopped at the failed-login ceiling: the owner's unlock link.
+    LoginUnlock,
     /// The unit changed the terms of a series the person followed, so the follow ended.
     /// Never turned off, for the same reason as `FollowClaim`.
     FollowEnded,
@@ -36,7 +38,7 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::VerifyEmail,
         Self::PasswordReset,
         Self::AccountCreated,
@@ -56,6 +58,7 @@ impl NotificationKind {
         Self::FollowClaim,
         Self::FollowEnded,
         Self::CodesLocked,
+        Self::LoginUnlock,
         Self::SpotOpened,
     ];
 
@@ -80,6 +83,7 @@ impl NotificationKind {
             Self::FollowClaim => "follow_claim",
             Self::FollowEnded => "follow_ended",
             Self::CodesLocked => "codes_locked",
+            Self::LoginUnlock => "login_unlock",
             Self::SpotOpened => "spot_opened",
         }
     }
@@ -113,6 +117,7 @@ impl NotificationKind {
                 | Self::AccountCreated
                 | Self::EmailChanged
                 | Self::CodesLocked
+                | Self::LoginUnlock
         )
     }
 }

@@ -134,6 +134,12 @@ pub enum Intent {
     CodesLocked {
         name: Option<String>,
     },
+    /// A right password was stopped at the failed-login ceiling; the stored `login_unlock`
+    /// token's link lets that network sign in for an hour.
+    LoginUnlock {
+        token_id: Uuid,
+        name: Option<String>,
+    },
     /// The unit changed what a followed series is (its title, category, council,
     /// weekdays or time of day): the follow ended. `title` is the series' title before.
     FollowEnded {
@@ -226,6 +232,7 @@ impl Intent {
             Self::FollowClaim { .. } => K::FollowClaim,
             Self::FollowEnded { .. } => K::FollowEnded,
             Self::CodesLocked { .. } => K::CodesLocked,
+            Self::LoginUnlock { .. } => K::LoginUnlock,
             Self::TaskClaimed { .. } => K::TaskClaimed,
             Self::TaskReleased { .. } => K::TaskReleased,
             Self::TaskFilled { .. } => K::TaskFilled,

@@ -47,6 +47,33 @@ pub fn password_reset(l: Language, name: Option<&str>, link: &str) -> Draft {
     )
 }
 
+/// To the owner: a sign-in with the right password was stopped because the address is at
+/// its ceiling of failed sign-ins from everywhere; the link lets that one network in.
+pub fn login_unlock(l: Language, name: Option<&str>, link: &str) -> Draft {
+    let body = EmailBody::new(l)
+        .greeting(name)
+        .paragraph(l.pick(
+            "Noen har prøvd mange feil passord på kontoen din i dugnad, fra mange steder. Derfor stoppet vi en innlogging med riktig passord nå nettopp.",
+            "Someone has tried many wrong passwords on your dugnad account, from many places. So we stopped a sign-in with the right password just now.",
+        ))
+        .paragraph(l.pick(
+            "Var det deg? Trykk på knappen, så kan du logge inn fra samme sted den neste timen.",
+            "Was it you? Press the button and you can sign in from the same place for the next hour.",
+        ))
+        .button(l.pick("Lås opp innloggingen", "Unlock signing in"), link)
+        .small_print(l.pick(
+            "Lenken virker i én time og bare én gang. Var det ikke deg, kjenner noen passordet ditt: bytt det med «Glemt passord?» på innloggingssiden.",
+            "The link works for one hour and only once. If it was not you, someone knows your password: change it with “Forgot password?” on the sign-in page.",
+        ));
+    Draft::new(
+        body,
+        l.pick(
+            "Var det deg som prøvde å logge inn?",
+            "Was it you signing in?",
+        ),
+    )
+}
+
 fn role_name(role: Role, l: Language) -> &'static str {
     match role {
         Role::Admin => l.pick("administrator", "administrator"),

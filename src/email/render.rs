@@ -240,6 +240,11 @@ pub fn render(
             task_messages::follow_claim(ctx, l, name.as_deref(), task, *follow_until, &release)
         }
         Intent::CodesLocked { name } => messages::codes_locked(l, name.as_deref()),
+        Intent::LoginUnlock { token_id, name } => messages::login_unlock(
+            l,
+            name.as_deref(),
+            &ctx.stored_link("unlock", "login_unlock", *token_id, l),
+        ),
         Intent::FollowEnded { name, title } => {
             task_messages::follow_ended(l, name.as_deref(), title)
         }

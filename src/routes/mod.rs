@@ -49,6 +49,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::GET, "/e/set-password", pages::set_password);
     s.route(Method::GET, "/e/unsubscribe", pages::unsubscribe);
     s.route(Method::GET, "/e/release", pages::release);
+    s.route(Method::GET, "/e/unlock", pages::unlock);
     s.route(Method::GET, "/e/task", pages::task);
     s.route(Method::POST, "/e/verify", pages::verify_post);
     s.route(
@@ -59,6 +60,7 @@ pub fn register<S: RouteSink>(s: &mut S) {
     s.route(Method::POST, "/e/set-password", pages::set_password_post);
     s.route(Method::POST, "/e/unsubscribe", pages::unsubscribe_post);
     s.route(Method::POST, "/e/release", pages::release_post);
+    s.route(Method::POST, "/e/unlock", pages::unlock_post);
     s.route(
         Method::POST,
         "/api/v1/links/unsubscribe",

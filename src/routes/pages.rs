@@ -58,6 +58,7 @@ enum Action {
     SetPassword,
     Unsubscribe,
     Release,
+    UnlockLogin,
 }
 
 const VERIFY: PageSpec = PageSpec {
@@ -133,6 +134,21 @@ const SET: PageSpec = PageSpec {
         "Your password is saved. Sign in with your email address and the new password on the sign-in page.",
     ),
     action: Action::SetPassword,
+};
+
+const UNLOCK: PageSpec = PageSpec {
+    path: "/e/unlock",
+    title: ("Lås opp innloggingen", "Unlock signing in"),
+    intro: (
+        "Det har vært mange mislykkede innlogginger på kontoen din fra andre steder. Var det deg som skrev riktig passord nå nettopp? Trykk på knappen, så kan du logge inn derfra den neste timen.",
+        "There have been many failed sign-ins to your account from elsewhere. Was it you who just typed the right password? Press the button and you can sign in from there for the next hour.",
+    ),
+    button: ("Lås opp", "Unlock"),
+    done: (
+        "Ferdig. Logg inn på nytt fra samme sted innen en time. Var det ikke deg, bør du bytte passord med «Glemt passord?».",
+        "Done. Sign in again from the same place within an hour. If it was not you, change your password with “Forgot password?”.",
+    ),
+    action: Action::UnlockLogin,
 };
 
 /// What came of pressing the button, shown on the page that answers the POST.
@@ -318,6 +334,7 @@ async fn run(
                 .await
                 .map(|_| ())
         }
+        Action::UnlockLogin => accounts::unlock_login(state, token).await,
     }
 }
 
@@ -357,6 +374,7 @@ page_routes! {
     set_password, set_password_post => SET;
     unsubscribe, unsubscribe_post => UNSUBSCRIBE;
     release, release_post => RELEASE;
+    unlock, unlock_post => UNLOCK;
 }
 
 /// `/e/task?token=…`: the task a volunteer's email links to, as that person may see it —

@@ -87,62 +87,202 @@ fn ip_key(ip: Option<IpAddr>) -> String {
     }
 }
 
-/// What a password is checked for: a login (whose successes are limited too), or a
-/// confirmation of a change by someone already signed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PasswordCheck {
-    Login,
-    Confirmation,
+/// What a password is checked for: a login (whose successes are limited too, and which
+/// may be stepped up at the ceiling), or a confirmation of a change by someone already
+/// signed in.
+#[derive(Debug, Clone, Copy)]
+enum PasswordCheck<'a> {
+    /// The account the address belongs to, if any.
+    Login(Option<&'a UserRow>),
+    Confirmation(Uuid),
+}
+
+impl PasswordCheck<'_> {
+    fn user_id(self) -> Option<Uuid> {
+        match self {
+            Self::Login(account) => account.map(|u| u.id),
+            Self::Confirmation(id) => Some(id),
+        }
+    }
+}
+
+/// How long an unlock link works, and how long the network it unlocks stays unlocked.
+const UNLOCK_TTL: chrono::Duration = chrono::Duration::hours(1);
+
+/// The network a limit key stands for, hashed before it is stored with an unlock.
+fn network_of(ip_key: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("login_unlock\0{ip_key}")).to_vec()
 }
 
 /// Checks a password against the login limits: the attempt is reserved in every limit
 /// before the slow hash (so parallel guesses cannot slip past the count); the failure
 /// limits are given back when the password was right, the success limit when it was
-/// wrong. Over a limit is 429 without hashing.
+/// wrong. Over a limit is 429 without hashing — except the address's ceiling (failures
+/// from every network together) at a login: a network the owner has not unlocked is then
+/// stepped up. Its password is still checked, within its own limits, and the answer is
+/// 429 `login_step_up` whether it was right or wrong; when it was right, the owner is
+/// emailed a link that unlocks that network.
 async fn check_password_limited(
     state: &Context,
     ip: Option<IpAddr>,
     normalized_email: &str,
     password: String,
     stored_hash: Option<String>,
-    purpose: PasswordCheck,
+    purpose: PasswordCheck<'_>,
 ) -> Result<bool, DomainError> {
     let ip = ip_key(ip);
-    let mut wanted = failure_limits(state, normalized_email, &ip);
+    let network = network_of(&ip);
+    let mut conn = state.pool.get().await?;
+    let unlocked = match purpose.user_id() {
+        Some(id) => token_db::login_unlocked(&mut conn, id, &network).await?,
+        None => false,
+    };
+    let mut wanted = own_failure_limits(state, normalized_email, &ip);
     let failures = wanted.len();
-    if purpose == PasswordCheck::Login {
+    if let PasswordCheck::Login(_) = purpose {
         wanted.push((
             login_success_limit(state),
             format!("{normalized_email}\0{ip}"),
         ));
     }
-    let reservations = {
-        let mut conn = state.pool.get().await?;
-        reserve_all(&mut conn, &wanted).await?
+    let own = reserve_all(&mut conn, &wanted).await?;
+    let ceiling = if unlocked {
+        None
+    } else {
+        Some(
+            login_ceiling_per_email(state)
+                .reserve(&mut conn, normalized_email)
+                .await?,
+        )
+    };
+    let step_up = match &ceiling {
+        Some(r) if !r.within() => match purpose {
+            PasswordCheck::Login(_) => Some(r.refusal()),
+            PasswordCheck::Confirmation(_) => {
+                let refusal = r.refusal();
+                give_back_all(&mut conn, &own).await?;
+                r.give_back(&mut conn).await?;
+                return Err(refusal);
+            }
+        },
+        _ => None,
     };
     // No connection is held during the slow hash. A hash that never ran (the hasher
     // is busy: 503) was no attempt either.
+    drop(conn);
     let checked = state.hasher.verify(password, stored_hash).await;
     let right = matches!(checked, Ok(true));
-    let (failure_slots, success_slot) = reservations.split_at(failures);
+    let (own_failures, success_slot) = own.split_at(failures);
     let mut conn = state.pool.get().await?;
     if checked.is_err() || right {
-        give_back_all(&mut conn, failure_slots).await?;
+        give_back_all(&mut conn, own_failures).await?;
+        give_back_all(&mut conn, ceiling.as_slice()).await?;
     }
     if checked.is_err() || !right {
         give_back_all(&mut conn, success_slot).await?;
     }
-    checked
+    let right = checked?;
+    let Some(refusal) = step_up else {
+        return Ok(right);
+    };
+    if right
+        && let PasswordCheck::Login(Some(owner)) = purpose
+        && owner.active
+    {
+        send_unlock_link(state, &mut conn, owner, &network).await?;
+    }
+    tracing::info!("sign-in stepped up at the failed-login ceiling");
+    Err(DomainError::new(
+        ErrorCode::LoginStepUp,
+        "too many failed sign-ins to this account from many places; if the password was right, \
+         the account's owner has been emailed a link that lets this place sign in",
+    )
+    .with_retry_after(refusal.retry_after_secs().unwrap_or(1)))
 }
 
-/// The limits a wrong password or code counts against, each with its key.
-fn failure_limits(state: &Context, normalized_email: &str, ip: &str) -> Vec<(Limit, String)> {
+/// Emails the owner a link that unlocks `network` for their account, unless one went out
+/// in the last 15 minutes (a stranger who has the password cannot flood the inbox).
+async fn send_unlock_link(
+    state: &Context,
+    conn: &mut AsyncPgConnection,
+    owner: &UserRow,
+    network: &[u8],
+) -> Result<(), DomainError> {
+    conn.transaction(async |conn| {
+        if token_db::login_unlock_asked_since(conn, owner.id, chrono::Duration::minutes(15)).await?
+        {
+            return Ok(());
+        }
+        let token_id = store_link_token(
+            conn,
+            &state.keys,
+            owner.id,
+            "login_unlock",
+            None,
+            UNLOCK_TTL,
+        )
+        .await?;
+        token_db::insert_login_unlock(conn, token_id, owner.id, network).await?;
+        tracing::info!(user.id = %owner.id, "login unlock link sent");
+        notify::send(
+            conn,
+            &[Notification::to_user(
+                owner,
+                Intent::LoginUnlock {
+                    token_id,
+                    name: greeting_name(owner),
+                },
+            )],
+        )
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Follows an unlock link: the network the stopped sign-in came from may sign in to the
+/// account for an hour, past the address's ceiling.
+pub async fn unlock_login(state: &Context, token: &str) -> Result<(), DomainError> {
+    let hash = tokens::hash(token);
+    let mut conn = state.pool.get().await?;
+    conn.transaction(async |conn| {
+        let invalid = || DomainError::invalid_field("token", "is invalid, used or expired");
+        let row = token_db::use_email_token(conn, &hash, &["login_unlock"])
+            .await?
+            .ok_or_else(invalid)?;
+        if !token_db::unlock_login(conn, row.id, Utc::now() + UNLOCK_TTL).await? {
+            return Err(invalid());
+        }
+        tracing::info!(user.id = %row.user_id, "login unlocked for a network");
+        Ok(())
+    })
+    .await
+}
+
+/// The limits a wrong password or code counts against, each with its key: the address
+/// from one network, the address from every network together (its ceiling; left out for
+/// a network the owner unlocked), and the network.
+fn failure_limits(
+    state: &Context,
+    normalized_email: &str,
+    ip: &str,
+    unlocked: bool,
+) -> Vec<(Limit, String)> {
+    let mut limits = own_failure_limits(state, normalized_email, ip);
+    if !unlocked {
+        limits.push((login_ceiling_per_email(state), normalized_email.to_owned()));
+    }
+    limits
+}
+
+/// The failure limits of one network: the address from it, and the network itself.
+fn own_failure_limits(state: &Context, normalized_email: &str, ip: &str) -> Vec<(Limit, String)> {
     vec![
         (
             login_limit_per_email(state),
             format!("{normalized_email}\0{ip}"),
         ),
-        (login_ceiling_per_email(state), normalized_email.to_owned()),
         (login_limit_per_ip(state), ip.to_owned()),
     ]
 }
@@ -406,9 +546,15 @@ pub async fn authenticate(
         Some((user, hash)) => (Some(user), hash),
         None => (None, None),
     };
-    let password_ok =
-        check_password_limited(state, ip, &normalized, password, hash, PasswordCheck::Login)
-            .await?;
+    let password_ok = check_password_limited(
+        state,
+        ip,
+        &normalized,
+        password,
+        hash,
+        PasswordCheck::Login(user.as_ref()),
+    )
+    .await?;
     match user {
         Some(user) if password_ok && user.active => Ok(user),
         _ => {
@@ -430,9 +576,11 @@ pub async fn check_second_factor(
     let normalized = normalize_email(&user.email);
     let ip = ip_key(ip);
     let mut conn = state.pool.get().await?;
+    let unlocked = token_db::login_unlocked(&mut conn, user.id, &network_of(&ip)).await?;
     // Each attempt is reserved before the code is checked, as a password is; a right code
     // gives its slots back.
-    let reservations = reserve_all(&mut conn, &failure_limits(state, &normalized, &ip)).await?;
+    let limits = failure_limits(state, &normalized, &ip, unlocked);
+    let reservations = reserve_all(&mut conn, &limits).await?;
     let checked = conn
         .transaction(async |conn| second_factor::verify(conn, &state.keys, user.id, code).await)
         .await;
@@ -642,7 +790,7 @@ pub async fn change_password(
         &normalized,
         current,
         stored,
-        PasswordCheck::Confirmation,
+        PasswordCheck::Confirmation(user.id),
     )
     .await?
     {
@@ -809,7 +957,7 @@ pub async fn update_profile(
             &normalized,
             password,
             stored,
-            PasswordCheck::Confirmation,
+            PasswordCheck::Confirmation(user.id),
         )
         .await?
         {

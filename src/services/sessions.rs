@@ -17,6 +17,10 @@ use crate::settings::Settings;
 /// The longest a session lives, however busy.
 pub const ABSOLUTE: chrono::Duration = chrono::Duration::hours(12);
 
+/// How long a console form kept across an expired session waits for its person to sign
+/// in again.
+pub const DRAFT_TTL: chrono::Duration = chrono::Duration::hours(1);
+
 /// Where a sign-in stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -55,6 +59,8 @@ pub struct Session {
     pub stage: Stage,
     pub pending_totp_secret: Option<Vec<u8>>,
     pub started_at: DateTime<Utc>,
+    /// Where the sign-in goes once its second factor is proved (a console path).
+    pub resume: Option<String>,
     pub user: AuthUser,
 }
 
@@ -65,12 +71,13 @@ pub struct Started {
 }
 
 /// Starts a session for `user_id` at `stage`; `code_proved` when its sign-in proved a
-/// second-factor code.
+/// second-factor code; `resume` is where a half-way sign-in goes once it is finished.
 pub async fn start(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     stage: Stage,
     code_proved: bool,
+    resume: Option<&str>,
 ) -> Result<Started, DomainError> {
     let (token, hash) = tokens::generate();
     let id = Uuid::now_v7();
@@ -85,6 +92,7 @@ pub async fn start(
             stage: stage.as_str(),
             expires_at: Utc::now() + ABSOLUTE,
             code_proved,
+            resume,
         },
     )
     .await?;
@@ -123,6 +131,7 @@ pub async fn resolve(
             crate::services::second_factor::open_secret(&keys, &sealed).ok()
         }),
         started_at: row.created_at,
+        resume: row.resume,
         user,
     }))
 }
@@ -135,7 +144,7 @@ pub async fn complete(
     session: &Session,
 ) -> Result<Started, DomainError> {
     db::delete_session(conn, session.id).await?;
-    start(conn, session.user.id, Stage::Full, true).await
+    start(conn, session.user.id, Stage::Full, true, None).await
 }
 
 /// After a second factor was enrolled or replaced: every session of the person and every

@@ -838,6 +838,129 @@ async fn a_stranger_elsewhere_cannot_lock_the_owner_out_but_the_ceiling_holds() 
     }
     assert_eq!(attempt("192.0.2.4", "Feil-passord-123").await, 429);
     assert_eq!(attempt("203.0.113.5", &user.password).await, 429);
+    // The right password was stepped up: its owner was emailed an unlock link.
+    let mails = app.mail_to(&user.email).await;
+    assert_eq!(
+        mails.last().expect("mail").header("Subject").as_deref(),
+        Some("Var det deg som prøvde å logge inn?")
+    );
+}
+
+#[tokio::test]
+async fn at_the_ceiling_the_owner_steps_up_by_email_and_a_guess_learns_nothing() {
+    let app = TestApp::spawn_with(|s| {
+        s.login_limit_per_email = 10;
+        s.login_ceiling_per_email = 12;
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
+    })
+    .await;
+    let user = app.volunteer().await;
+    let before = app.mail_to(&user.email).await.len();
+    let attempt = |ip: &'static str, password: &str| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("x-forwarded-for", ip)
+            .json(&json!({"email": user.email, "password": password}));
+        let app = &app;
+        async move { app.send(request).await }
+    };
+    // Five networks, a few wrong passwords each, reach the address's ceiling.
+    for ip in ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"] {
+        for _ in 0..3 {
+            assert_eq!(attempt(ip, "Feil-passord-123").await.status(), 401);
+        }
+    }
+    // From here a wrong and a right password from a new network get the same answer.
+    let wrong = assert_problem(
+        attempt("198.51.100.7", "Feil-passord-123").await,
+        429,
+        "login_step_up",
+    )
+    .await;
+    assert_eq!(
+        app.mail_to(&user.email).await.len(),
+        before,
+        "a wrong password sends nothing"
+    );
+    let right = assert_problem(
+        attempt("2001:db8:7:1::5", &user.password).await,
+        429,
+        "login_step_up",
+    )
+    .await;
+    for field in ["type", "title", "status", "detail", "code"] {
+        assert_eq!(wrong[field], right[field], "{field}: no oracle");
+    }
+    // A second right password in the quarter hour sends no second link.
+    assert_problem(
+        attempt("2001:db8:7:1::5", &user.password).await,
+        429,
+        "login_step_up",
+    )
+    .await;
+    // The console's sign-in says the same, in words.
+    let mut browser = crate::console::Browser::new(&app);
+    let page = browser.sign_in(&user.email, &user.password).await;
+    assert_eq!(page.status, 429);
+    assert!(
+        page.body.contains("har eieren fått en e-post med en lenke"),
+        "{}",
+        page.body
+    );
+    let mails = app.mail_to(&user.email).await;
+    assert_eq!(mails.len(), before + 1, "one unlock link");
+    let token = mails.last().expect("mail").link_token("unlock");
+    // Opening the link changes nothing (mail scanners prefetch links).
+    let page = app
+        .client
+        .get(app.url(&format!("/e/unlock?token={token}&lang=nb")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(page.status(), 200);
+    assert_problem(
+        attempt("2001:db8:7:1::5", &user.password).await,
+        429,
+        "login_step_up",
+    )
+    .await;
+    let unlock = |token: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url("/e/unlock"))
+                .form(&[("token", token.as_str()), ("lang", "nb")])
+                .send()
+                .await
+                .expect("sent");
+            let status = response.status().as_u16();
+            (status, response.text().await.expect("html"))
+        }
+    };
+    let (status, done) = unlock(token.clone()).await;
+    assert_eq!(status, 200, "{done}");
+    assert!(done.contains("Logg inn på nytt fra samme sted"), "{done}");
+    assert_eq!(unlock(token).await.0, 400, "the link works once");
+    // The owner's network (the whole IPv6 /64) is in; every other network is still held.
+    assert_eq!(
+        attempt("2001:db8:7:1::9", &user.password).await.status(),
+        200
+    );
+    assert_eq!(
+        attempt("2001:db8:7:1::9", "Feil-passord-123")
+            .await
+            .status(),
+        401,
+        "from the unlocked network a wrong password is a plain 401"
+    );
+    assert_problem(
+        attempt("198.51.100.8", &user.password).await,
+        429,
+        "login_step_up",
+    )
+    .await;
 }
 
 #[tokio::test]

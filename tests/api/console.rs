@@ -559,7 +559,7 @@ async fn a_stale_edit_is_refused_and_cancel_and_sign_out_work() {
     let stale = browser
         .post(&format!("/console/tasks/{id}/edit"), &fields)
         .await;
-    assert_eq!(stale.status, 409);
+    assert_eq!(stale.status, 409, "{}", stale.body);
     assert!(stale.body.contains("Noen andre har endret oppgaven"));
     assert_eq!(
         app.task_as(&staff, &id).await["title"],
@@ -800,6 +800,25 @@ async fn the_report_page_draws_its_figures_and_downloads_them() {
         "grouped by council: {}",
         by_council.body
     );
+    // In English, the same lines under English headings.
+    browser
+        .get("/console/language?to=en&back=/console/report")
+        .await;
+    let csv_en = browser
+        .get(&format!(
+            "/console/report?from={year}-01&to={year}-12&format=csv"
+        ))
+        .await;
+    let (head_en, rest_en) = csv_en
+        .body
+        .trim_start_matches('\u{feff}')
+        .split_once("\r\n")
+        .expect("a header line");
+    assert!(
+        head_en.starts_with("Key,Group,Posted,Found a volunteer,Completed,"),
+        "{head_en}"
+    );
+    assert!(rest_en.contains("total,Total,"), "{rest_en}");
     let bad = browser.get("/console/report?from=2026-13").await;
     assert!(bad.body.contains("id=\"report-error\""));
 }
@@ -2322,4 +2341,179 @@ async fn the_same_task_posted_again_within_minutes_is_asked_about_before_a_secon
     let confirmed = browser.post("/console/tasks/new", &yes).await;
     assert_eq!(confirmed.status, 303, "{}", confirmed.body);
     assert_eq!(app.query_json("SELECT id FROM tasks").await.len(), 3);
+}
+
+#[tokio::test]
+async fn an_expired_session_keeps_the_typed_form_through_sign_in_and_the_second_factor() {
+    let app = TestApp::spawn().await;
+    let (email, secret, recovery) = enrolled_staff(&app).await;
+    let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
+    assert_eq!(
+        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        303
+    );
+    let form = browser.get("/console/tasks/new").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.hidden("csrf");
+    // The nurse leaves for a visit with the form half filled; the session expires.
+    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '3 hours'")
+        .await;
+    let typed: [(&str, &str); 6] = [
+        ("csrf", &csrf),
+        ("idempotency_key", "utlopt-1"),
+        ("title", "Handletur til Kiwi"),
+        ("description", "Melk, brød og kaffe"),
+        ("private.address", "Storgata 12"),
+        ("private.notes", "Ringe på to ganger"),
+    ];
+    let expired = browser.post("/console/tasks/new", &typed).await;
+    assert_eq!(expired.status, 401, "{}", expired.body);
+    assert!(
+        expired.body.contains("Økten din er utløpt"),
+        "{}",
+        expired.body
+    );
+    assert!(
+        !expired.body.contains("Kiwi"),
+        "no typed value on the sign-in page"
+    );
+    let next = expired.hidden("next");
+    assert!(next.starts_with("/console/resume/"), "{next}");
+    let titles = app
+        .query_json("SELECT title FROM tasks WHERE title = 'Handletur til Kiwi'")
+        .await;
+    assert!(titles.is_empty(), "nothing was posted");
+    let plain = app
+        .query_json(
+            "SELECT id FROM console_drafts \
+             WHERE position(convert_to('Ringe', 'UTF8') IN sealed) > 0 \
+                OR position(convert_to('Kiwi', 'UTF8') IN sealed) > 0",
+        )
+        .await;
+    assert!(plain.is_empty(), "the kept form is sealed at rest");
+    // Someone else who signs in cannot open it.
+    let unit = app.service_unit("Barnevernet").await;
+    let (_, other) = account(&app, Role::Staff, Some(unit)).await;
+    let mut stranger = Browser::new(&app);
+    stranger.sign_in(&other, TEST_PASSWORD).await;
+    assert_eq!(stranger.get(&next).await.location(), Some("/console"));
+    // Signing in again from that page, second factor included, draws the form as typed.
+    let login_csrf = expired.hidden("csrf");
+    let half = browser
+        .post(
+            "/console/login",
+            &[
+                ("csrf", &login_csrf),
+                ("next", &next),
+                ("email", &email),
+                ("password", TEST_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(half.location(), Some("/console/login/code"));
+    let csrf = browser.get("/console/login/code").await.hidden("csrf");
+    let signed_in = browser
+        .post(
+            "/console/login/code",
+            &[("csrf", &csrf), ("code", &recovery[0])],
+        )
+        .await;
+    assert_eq!(signed_in.location(), Some(next.as_str()));
+    let redrawn = browser.get(&next).await;
+    assert_eq!(redrawn.status, 200, "{}", redrawn.body);
+    for value in [
+        "Handletur til Kiwi",
+        "Melk, brød og kaffe",
+        "Storgata 12",
+        "Ringe på to ganger",
+    ] {
+        assert!(redrawn.body.contains(value), "{value} in {}", redrawn.body);
+    }
+    assert!(redrawn.body.contains("Ingenting er lagret ennå"));
+    assert!(
+        redrawn.body.contains(r#"action="/console/tasks/new""#),
+        "{}",
+        redrawn.body
+    );
+    // Taken once.
+    assert_eq!(browser.get(&next).await.location(), Some("/console"));
+    assert!(
+        app.query_json("SELECT id FROM console_drafts")
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_expired_session_returns_to_the_page_asked_for_after_signing_in() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let (_, email) = account(&app, Role::Staff, Some(unit)).await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&email, TEST_PASSWORD).await;
+    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '3 hours'")
+        .await;
+    let asked = browser.get("/console/report?year=2026").await;
+    let login = asked.location().expect("to the sign-in").to_owned();
+    assert!(login.contains("expired=1"), "{login}");
+    let page = browser.get(&login).await;
+    assert!(page.body.contains("Økten din er utløpt"), "{}", page.body);
+    assert_eq!(page.hidden("next"), "/console/report?year=2026");
+    let done = browser
+        .post(
+            "/console/login",
+            &[
+                ("csrf", &page.hidden("csrf")),
+                ("next", &page.hidden("next")),
+                ("email", &email),
+                ("password", TEST_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), Some("/console/report?year=2026"));
+    // A `next` off the console is never followed.
+    let mut other = Browser::new(&app);
+    let form = other.get("/console/login").await;
+    let away = other
+        .post(
+            "/console/login",
+            &[
+                ("csrf", &form.hidden("csrf")),
+                ("next", "//evil.example/console"),
+                ("email", &email),
+                ("password", TEST_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(away.location(), Some("/console"));
+}
+
+#[tokio::test]
+async fn a_task_posted_with_an_end_can_be_moved_in_the_console() {
+    let app = TestApp::spawn().await;
+    let unit = app.service_unit("Hjemmetjenesten").await;
+    let staff = app.staff(unit).await;
+    let task = app.post_task(&staff, json!({})).await;
+    let id = crate::helpers::id_of(&task);
+    let (mut browser, _) = staff_browser(&app, unit).await;
+    let edit = browser.get(&format!("/console/tasks/{id}/edit")).await;
+    assert!(
+        edit.body
+            .contains(r#"name="duration_minutes" type="text" value="120""#),
+        "the end shows as a duration: {}",
+        edit.body
+    );
+    let csrf = edit.hidden("csrf");
+    let version = edit.hidden("version");
+    let category = app.category_id("accompaniment").await.to_string();
+    // A week later than its old end: the form's duration replaces the end.
+    let mut fields = task_form(&csrf, "k", &category, &[("duration_minutes", "120")]);
+    fields.push(("version", &version));
+    let saved = browser
+        .post(&format!("/console/tasks/{id}/edit"), &fields)
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let now = app.task_as(&staff, &id).await;
+    assert_eq!(now["duration_minutes"], 120);
+    assert_eq!(now["ends_at"], serde_json::Value::Null);
 }

@@ -137,6 +137,19 @@ async fn the_key_shares_the_pot_as_computed_by_hand_in_json_csv_and_the_console(
         "council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok"
     ));
     assert!(head.ends_with("Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Kilde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)"), "{head}");
+    // In English, English headings and words over the same figures.
+    browser
+        .get("/console/language?to=en&back=/console/funding")
+        .await;
+    let english = browser.get("/console/funding.csv?year=2026").await;
+    let (head_en, rest_en) = english.body.split_once("\r\n").expect("a header line");
+    assert!(
+        head_en.ends_with(
+            "Council,In the key,Residents aged 0–19,Source,As of,Base (NOK),Per-child part (NOK),Total (NOK)"
+        ),
+        "{head_en}"
+    );
+    assert!(!rest_en.contains("mangler"), "{rest_en}");
 }
 
 #[tokio::test]

@@ -1,0 +1,2 @@
+ALTER TABLE console_sessions DROP COLUMN resume;
+DROP TABLE console_drafts;
