@@ -540,7 +540,8 @@ pub async fn overview(
                 c.name_nb.clone()
             }
         };
-        let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), |v| v.to_string());
+        let whole = |n: i64| crate::domain::written::whole(lang.0, n);
+        let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), whole);
         let categories = o
             .categories
             .iter()
@@ -549,10 +550,10 @@ pub async fn overview(
                 name: name_of(c),
                 svg: bars(lang, i + 1, [f.posted, f.claimed, f.completed]),
                 cells: vec![
-                    f.posted.to_string(),
-                    f.claimed.to_string(),
-                    f.completed.to_string(),
-                    f.withdrawn.to_string(),
+                    whole(f.posted),
+                    whole(f.claimed),
+                    whole(f.completed),
+                    whole(f.withdrawn),
                     f.minutes.map_or_else(
                         || "–".to_owned(),
                         |m| crate::domain::written::decimal(lang.0, m as f64 / 60.0, 1),

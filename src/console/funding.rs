@@ -21,15 +21,10 @@ use crate::services::sessions::Session;
 /// Whole kroner as Norwegians write them: "1 000 000 kr" (a non-breaking space between
 /// thousands).
 pub fn kroner(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    format!("{}{out}\u{a0}kr", if n < 0 { "−" } else { "" })
+    format!(
+        "{}\u{a0}kr",
+        crate::domain::written::whole(crate::domain::Language::Nb, n)
+    )
 }
 
 #[derive(Deserialize)]
@@ -139,7 +134,7 @@ async fn page(
                 .to_owned(),
                 residents: c.residents_0_19.map_or_else(
                     || lang.t("mangler", "missing").to_owned(),
-                    |n| n.to_string(),
+                    |n| crate::domain::written::whole(lang.0, i64::from(n)),
                 ),
                 source: match (&c.source, c.as_of) {
                     (Some(src), Some(d)) => {

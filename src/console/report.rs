@@ -36,8 +36,11 @@ fn month(raw: &str, last: bool) -> Option<NaiveDate> {
     next.pred_opt()
 }
 
-fn figure(v: Option<i64>) -> String {
-    v.map_or_else(|| "–".to_owned(), |v| v.to_string())
+fn figure(lang: super::Lang, v: Option<i64>) -> String {
+    v.map_or_else(
+        || "–".to_owned(),
+        |v| crate::domain::written::whole(lang.0, v),
+    )
 }
 
 fn hours(lang: super::Lang, v: Option<f64>) -> String {
@@ -79,10 +82,12 @@ fn chart(lang: super::Lang, s: &Summary) -> String {
              <rect x=\"{label_w}\" y=\"{y}\" width=\"{pw}\" height=\"13\" fill=\"#00509e\"/>\
              <text x=\"{px}\" y=\"{py}\" font-size=\"11\" fill=\"#1b1f24\">{posted}</text>\
              <rect x=\"{label_w}\" y=\"{y2}\" width=\"{cw}\" height=\"13\" fill=\"#1d6b2c\"/>\
-             <text x=\"{cx}\" y=\"{cy}\" font-size=\"11\" fill=\"#1b1f24\">{completed}</text>",
+             <text x=\"{cx}\" y=\"{cy}\" font-size=\"11\" fill=\"#1b1f24\">{completed_text}</text>",
             x = label_w - 8.0,
             ty = y + 18.0,
             label = esc(label),
+            posted = crate::domain::written::whole(lang.0, *posted),
+            completed_text = crate::domain::written::whole(lang.0, *completed),
             pw = w(*posted),
             px = label_w + w(*posted) + 4.0,
             py = y + 11.0,
@@ -155,17 +160,18 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
     let (error, chart_svg, rows) = match summary {
         Err(e) => (Some(e.to_owned()), String::new(), Vec::new()),
         Ok(summary) => {
+            let whole = |n: i64| crate::domain::written::whole(lang.0, n);
             let line = |label: String, total: bool, f: &reports::Figures| ReportLine {
                 label,
                 total,
                 cells: vec![
-                    f.posted.to_string(),
-                    f.filled.to_string(),
-                    f.completed.to_string(),
-                    f.cancelled.to_string(),
-                    f.expired.to_string(),
+                    whole(f.posted),
+                    whole(f.filled),
+                    whole(f.completed),
+                    whole(f.cancelled),
+                    whole(f.expired),
                     hours(lang, f.volunteer_hours),
-                    figure(f.active_volunteers),
+                    figure(lang, f.active_volunteers),
                 ],
             };
             let mut rows: Vec<ReportLine> = summary

@@ -76,13 +76,53 @@ pub fn datetime(language: Language, zone: chrono_tz::Tz, at: DateTime<Utc>) -> S
     format!("{name} {}", moment(language, zone, at))
 }
 
-/// `value` with `digits` decimals: "2,5" / "2.5".
+/// A whole number with its thousands grouped: "12 345" (a non-breaking space, and "−"
+/// before a negative one) / "12,345".
+pub fn whole(language: Language, n: i64) -> String {
+    let sign = match (n < 0, language) {
+        (false, _) => "",
+        (true, Language::Nb) => "\u{2212}",
+        (true, Language::En) => "-",
+    };
+    format!("{sign}{}", grouped(language, &n.unsigned_abs().to_string()))
+}
+
+/// `value` with `digits` decimals and its thousands grouped: "1 234,5" / "1,234.5".
 pub fn decimal(language: Language, value: f64, digits: usize) -> String {
-    let text = format!("{value:.digits$}");
-    match language {
-        Language::Nb => text.replace('.', ","),
-        Language::En => text,
+    let text = format!("{:.digits$}", value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let sign = match (negative, language) {
+        (false, _) => "",
+        (true, Language::Nb) => "\u{2212}",
+        (true, Language::En) => "-",
+    };
+    let point = match language {
+        Language::Nb => ",",
+        Language::En => ".",
+    };
+    let int = grouped(language, int);
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}{point}{frac}")
     }
+}
+
+/// Digits in groups of three from the right.
+fn grouped(language: Language, digits: &str) -> String {
+    let separator = match language {
+        Language::Nb => '\u{a0}',
+        Language::En => ',',
+    };
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -109,6 +149,14 @@ mod tests {
         );
         assert_eq!(decimal(Language::Nb, 2.5, 1), "2,5");
         assert_eq!(decimal(Language::En, 2.5, 1), "2.5");
+        assert_eq!(decimal(Language::Nb, 1234.56, 1), "1\u{a0}234,6");
+        assert_eq!(decimal(Language::En, 1234.56, 1), "1,234.6");
+        assert_eq!(decimal(Language::Nb, -0.01, 1), "0,0");
+        assert_eq!(decimal(Language::Nb, -12.5, 1), "\u{2212}12,5");
+        assert_eq!(whole(Language::Nb, 1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(whole(Language::En, 1_234_567), "1,234,567");
+        assert_eq!(whole(Language::Nb, -999), "\u{2212}999");
+        assert_eq!(whole(Language::Nb, 0), "0");
         let d = NaiveDate::from_ymd_opt(2027, 1, 7).expect("a date");
         assert_eq!(date(Language::Nb, d), "7. januar 2027");
     }

@@ -125,6 +125,11 @@ async fn the_key_shares_the_pot_as_computed_by_hand_in_json_csv_and_the_console(
     );
     assert!(page.body.contains("<td>mangler</td>"));
     assert!(
+        page.body.contains(&nb("<td>1 234</td>")),
+        "Sentrum's children, thousands grouped: {}",
+        page.body
+    );
+    assert!(
         page.body
             .contains("Advarsel: fordelingen er større enn potten.")
     );
