@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use secrecy::ExposeSecret;
 use tokio::sync::watch;
 
 use crate::db::{DbPool, tasks as task_db, users as users_db};
@@ -232,6 +233,33 @@ async fn send_digests(
 }
 
 /// Runs the jobs every minute until `shutdown` turns true.
+/// Broadcasts freed spots as they open: woken by the `NOTIFY` of a pending opening's
+/// commit, so a watcher hears within seconds of the release, not at the next minute's
+/// job (which still broadcasts what waited out the quiet hours). Every process may run
+/// it; an opening is locked by the one that broadcasts it.
+pub async fn run_broadcasts(pool: DbPool, settings: Settings, shutdown: watch::Receiver<bool>) {
+    let broadcast = || async {
+        let mut conn = pool.get().await?;
+        let n = crate::services::watches::broadcast_due(
+            &mut conn,
+            settings.timezone,
+            settings.quiet_hours,
+            Utc::now(),
+        )
+        .await?;
+        Ok::<_, anyhow::Error>(n)
+    };
+    crate::db::listen::drain_loop(
+        settings.database_url.expose_secret().to_owned(),
+        "dugnad_spot_opened",
+        INTERVAL,
+        shutdown,
+        "freed-spot broadcast",
+        broadcast,
+    )
+    .await;
+}
+
 pub async fn run(pool: DbPool, settings: Settings, mut shutdown: watch::Receiver<bool>) {
     loop {
         if let Err(e) = run_once(&pool, &settings).await {

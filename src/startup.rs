@@ -39,6 +39,8 @@ pub struct Application {
     shutting_down: Arc<AtomicBool>,
     worker: Option<JoinHandle<()>>,
     jobs: Option<JoinHandle<()>>,
+    /// Broadcasts freed spots as they open.
+    broadcasts: Option<JoinHandle<()>>,
     stop_worker: watch::Sender<bool>,
     pool: DbPool,
     outbox: OutboxWorker,
@@ -81,6 +83,13 @@ impl Application {
             .outbox
             .run_worker
             .then(|| tokio::spawn(outbox.clone().run(settings.clone(), stop_rx.clone())));
+        let broadcasts = settings.outbox.run_worker.then(|| {
+            tokio::spawn(crate::jobs::run_broadcasts(
+                pool.clone(),
+                settings.clone(),
+                stop_rx.clone(),
+            ))
+        });
         let jobs = settings
             .outbox
             .run_worker
@@ -123,6 +132,7 @@ impl Application {
             shutting_down,
             worker,
             jobs,
+            broadcasts,
             stop_worker,
             pool,
             outbox,
@@ -170,7 +180,7 @@ impl Application {
         });
         self.server.await?;
         let _ = self.stop_worker.send(true);
-        for task in [self.worker, self.jobs, self.push_task]
+        for task in [self.worker, self.jobs, self.broadcasts, self.push_task]
             .into_iter()
             .flatten()
         {

@@ -281,3 +281,62 @@ async fn a_spot_freed_at_night_waits_for_the_morning_and_a_watch_can_be_given_up
     );
     app.deliver_mail().await;
 }
+
+#[tokio::test]
+async fn a_freed_spot_reaches_a_watcher_in_seconds_not_at_the_next_minutes_job() {
+    // The periodic jobs ran once at start and wait a minute; only the NOTIFY of the
+    // opening can wake the broadcast within the five seconds this test waits.
+    let app = TestApp::spawn_with(|s| {
+        s.outbox.run_worker = true;
+        s.outbox.idle_poll = std::time::Duration::from_secs(60);
+        s.quiet_hours = None;
+    })
+    .await;
+    let started = std::time::Instant::now();
+    loop {
+        let rows = app
+            .query_json(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                  WHERE datname = current_database() AND query LIKE 'LISTEN dugnad_spot_opened%'",
+            )
+            .await;
+        if rows[0]["n"].as_i64() == Some(1) {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the broadcast worker never listened"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let task = app
+        .post_task(
+            &staff,
+            json!({"starts_at": (Utc::now() + chrono::Duration::days(2)).to_rfc3339()}),
+        )
+        .await;
+    let id = id_of(&task);
+    let leaver = app.volunteer().await;
+    let watcher = app.volunteer().await;
+    app.claimed(&leaver, &id).await;
+    assert_eq!(watch(&app, &watcher, &id).await, 201);
+    let released = std::time::Instant::now();
+    assert_eq!(app.release(&leaver, &id).await.status(), 200);
+    let spot_mail = || {
+        app.smtp.received().into_iter().any(|m| {
+            m.to.iter().any(|t| t.eq_ignore_ascii_case(&watcher.email))
+                && m.header("Subject")
+                    .is_some_and(|s| s.starts_with("Ledig plass"))
+        })
+    };
+    while !spot_mail() && released.elapsed() < std::time::Duration::from_secs(5) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        spot_mail(),
+        "the watcher is told within seconds of the release"
+    );
+    println!("release to the watcher's inbox: {:?}", released.elapsed());
+}

@@ -1,0 +1,2 @@
+DROP TRIGGER spot_openings_notify ON spot_openings;
+DROP FUNCTION spot_openings_notify();
