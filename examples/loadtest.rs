@@ -90,6 +90,17 @@ struct Args {
     /// Length of the open-loop phase, seconds.
     #[arg(long, default_value_t = 60)]
     open_seconds: u32,
+    /// Only the freed-spot phase: one-spot tasks, each held by one volunteer and watched
+    /// by another with a phone, are released one after another; prints the time from
+    /// sending each release to the watcher's push in the outbox and at the FCM peer.
+    #[arg(long)]
+    freed_spots: bool,
+    /// Releases in the freed-spot phase.
+    #[arg(long, default_value_t = 200)]
+    spot_releases: usize,
+    /// Pause between releases in the freed-spot phase, milliseconds.
+    #[arg(long, default_value_t = 50)]
+    spot_gap_ms: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -131,6 +142,25 @@ async fn main() -> anyhow::Result<()> {
     );
     let smtp = lab::smtp::SmtpServer::start().await;
 
+    if args.freed_spots {
+        let peer = lab::fcm::FcmPeer::start().await;
+        let extra = [
+            (
+                "DUGNAD_FCM_CREDENTIALS".to_owned(),
+                peer.credentials_file(&cluster.dir)
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+            ("DUGNAD_FCM_ENDPOINT".to_owned(), peer.endpoint()),
+            // The peer speaks plain http on loopback.
+            ("DUGNAD_FCM_ALLOW_HTTP".to_owned(), "true".to_owned()),
+            // The benchmark runs at any hour.
+            ("DUGNAD_QUIET_HOURS".to_owned(), String::new()),
+        ];
+        let bench =
+            Bench::prepare_with(&cluster, &args, "bench_spots", args.tasks, &smtp, &extra).await?;
+        return bench.freed_spots(&args, &peer).await;
+    }
     let main = Bench::prepare(&cluster, &args, "bench_main", args.tasks, &smtp).await?;
     if args.open_loop {
         let open = main.open_loop(&args).await?;
@@ -275,8 +305,21 @@ impl Bench {
         tasks: usize,
         smtp: &lab::smtp::SmtpServer,
     ) -> anyhow::Result<Self> {
+        Self::prepare_with(cluster, args, db, tasks, smtp, &[]).await
+    }
+
+    /// As [`Bench::prepare`], with more settings for the server.
+    async fn prepare_with(
+        cluster: &Cluster,
+        args: &Args,
+        db: &str,
+        tasks: usize,
+        smtp: &lab::smtp::SmtpServer,
+        extra_env: &[(String, String)],
+    ) -> anyhow::Result<Self> {
         let url = cluster.url(db);
         let mut env = lab::server_env(&url, &smtp.url(), args.db_pool_size, &cluster.dir);
+        env.extend(extra_env.iter().cloned());
         if let Some(n) = args.http_workers {
             env.push(("DUGNAD_HTTP_WORKERS".into(), n.to_string()));
         }
@@ -329,6 +372,136 @@ impl Bench {
             councils,
             pg,
         })
+    }
+
+    /// The freed-spot phase: `--spot-releases` one-spot tasks, each held by one volunteer
+    /// and watched by another with a phone, released one after another `--spot-gap-ms`
+    /// apart. For each release, the time from sending it to the watcher's push row in the
+    /// outbox (the broadcast; the row's `created_at` is its transaction's start) and to
+    /// the FCM peer receiving it (the delivery).
+    async fn freed_spots(&self, args: &Args, peer: &lab::fcm::FcmPeer) -> anyhow::Result<()> {
+        let n = args.spot_releases;
+        anyhow::ensure!(
+            self.volunteers.len() >= 2 * n,
+            "{n} releases need {} volunteers",
+            2 * n
+        );
+        let tasks = ids_with(
+            &self.pg,
+            "UPDATE tasks SET spots = 1 WHERE id IN ( \
+               SELECT id FROM tasks t WHERE t.id = ANY($1) AND t.active_claims = 0 \
+                 AND NOT EXISTS (SELECT 1 FROM category_qualifications q WHERE q.category_id = t.category_id) \
+               ORDER BY t.id LIMIT $2) RETURNING id",
+            &self.open_tasks,
+            n as i64,
+        )
+        .await?;
+        anyhow::ensure!(tasks.len() == n, "only {} tasks fit", tasks.len());
+        let (holders, watchers) = self.volunteers[..2 * n].split_at(n);
+        for (i, task) in tasks.iter().enumerate() {
+            let held = self.claim(*task, &self.token(holders[i])?).await?;
+            anyhow::ensure!(held == 201, "claim {i}: {held}");
+            let token = self.token(watchers[i])?;
+            let device = self
+                .client
+                .post(self.url("/api/v1/me/devices"))
+                .bearer_auth(&token)
+                .json(&serde_json::json!({"token": format!("bench-phone-{i}"), "platform": "android"}))
+                .send()
+                .await?
+                .status();
+            anyhow::ensure!(device == 201, "device {i}: {device}");
+            let watch = self
+                .client
+                .put(self.url(&format!("/api/v1/tasks/{task}/watch")))
+                .bearer_auth(&token)
+                .send()
+                .await?
+                .status();
+            anyhow::ensure!(watch == 201, "watch {i}: {watch}");
+        }
+        println!(
+            "\n## Freed spots\n\n{n} full tasks, each watched by a volunteer with a phone; releases {} ms apart",
+            args.spot_gap_ms
+        );
+        let mut released_at = Vec::with_capacity(n);
+        let mut arrived: Vec<Option<std::time::SystemTime>> = vec![None; n];
+        for (i, task) in tasks.iter().enumerate() {
+            let request = self
+                .client
+                .post(self.url(&format!("/api/v1/tasks/{task}/release")))
+                .bearer_auth(self.token(holders[i])?);
+            // From the moment the release is sent: the broadcast may begin before its
+            // answer is read.
+            released_at.push(std::time::SystemTime::now());
+            let response = request.send().await?;
+            let status = response.status();
+            response.bytes().await?;
+            anyhow::ensure!(status == 200, "release {i}: {status}");
+            let gap = Instant::now();
+            while gap.elapsed() < Duration::from_millis(args.spot_gap_ms) {
+                look_at_peer(peer, &mut arrived);
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+        // Releases and arrivals overlap: the peer is watched every millisecond while the
+        // releases go out and after, at most a minute, and each push's time is when it was
+        // first seen there.
+        let waited = Instant::now();
+        while arrived.iter().any(Option::is_none) && waited.elapsed() < Duration::from_secs(60) {
+            look_at_peer(peer, &mut arrived);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let rows = self
+            .pg
+            .query(
+                "SELECT user_id, (extract(epoch FROM created_at) * 1e6)::bigint \
+                   FROM push_outbox WHERE kind = 'spot_opened' AND user_id = ANY($1)",
+                &[&watchers.to_vec()],
+            )
+            .await?;
+        let micros = |t: std::time::SystemTime| {
+            t.duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as i64)
+        };
+        let mut enqueued = Latencies::default();
+        for row in &rows {
+            let user: Uuid = row.get(0);
+            let at: i64 = row.get(1);
+            if let Some(i) = watchers.iter().position(|w| *w == user) {
+                enqueued.record(Duration::from_micros(
+                    (at - micros(released_at[i])).max(0) as u64
+                ));
+            }
+        }
+        let mut delivered = Latencies::default();
+        for (i, at) in arrived.iter().enumerate() {
+            if let Some(at) = at {
+                delivered.record(Duration::from_micros(
+                    (micros(*at) - micros(released_at[i])).max(0) as u64,
+                ));
+            }
+        }
+        println!("| from sending the release to | count | p50 ms | p99 ms | max ms |");
+        println!("|---|---:|---:|---:|---:|");
+        for (name, l) in [
+            ("the push row in the outbox (broadcast)", &enqueued),
+            ("the FCM peer (delivered)", &delivered),
+        ] {
+            println!(
+                "| {name} | {} | {:.1} | {:.1} | {:.1} |",
+                l.micros.len(),
+                l.quantile_ms(0.5),
+                l.quantile_ms(0.99),
+                l.quantile_ms(1.0)
+            );
+        }
+        anyhow::ensure!(
+            delivered.micros.len() == n,
+            "{} of {n} watchers' pushes arrived within a minute",
+            delivered.micros.len()
+        );
+        Ok(())
     }
 
     /// Prints the server's resident and peak memory after a phase.
@@ -920,6 +1093,40 @@ struct Drain {
     elapsed: Duration,
     insert: Duration,
     dead: i64,
+}
+
+/// Notes, for each watcher's phone `bench-phone-{i}` that the peer has received a
+/// `spot_opened` push for since the last look, the time of this look.
+fn look_at_peer(peer: &lab::fcm::FcmPeer, arrived: &mut [Option<std::time::SystemTime>]) {
+    let now = std::time::SystemTime::now();
+    for push in peer.received() {
+        if push.body["message"]["data"]["kind"] != "spot_opened" {
+            continue;
+        }
+        let slot = push
+            .token
+            .strip_prefix("bench-phone-")
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| arrived.get_mut(i));
+        if let Some(slot @ None) = slot {
+            *slot = Some(now);
+        }
+    }
+}
+
+/// The ids a statement with a list of ids and a limit answers.
+async fn ids_with(
+    pg: &tokio_postgres::Client,
+    sql: &str,
+    among: &[Uuid],
+    limit: i64,
+) -> anyhow::Result<Vec<Uuid>> {
+    Ok(pg
+        .query(sql, &[&among, &limit])
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
 }
 
 async fn ids(pg: &tokio_postgres::Client, sql: &str) -> anyhow::Result<Vec<Uuid>> {
