@@ -10,7 +10,6 @@ use super::views::{
     Accessibility, Account, Code, Enrol, Forgot, Frame, Login, Recovery, Volunteer,
 };
 use super::{PageResult, finish, forged, form_session, render, session};
-use crate::db::console as console_db;
 use crate::domain::Language;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
@@ -136,28 +135,18 @@ pub(super) async fn session_expired(
     let return_to = http::referring_page(req, state).unwrap_or_else(|| "/console".to_owned());
     let mut conn = state.pool.get().await?;
     let owner = match req.cookie(http::session_cookie_name(&state.settings)) {
-        Some(cookie) => {
-            console_db::session_owner(&mut conn, &crate::auth::tokens::hash(cookie.value())).await?
-        }
+        Some(cookie) => sessions::owner_of(&mut conn, cookie.value()).await?,
         None => None,
     };
     let (next, notice) = match owner {
         Some((_, csrf)) if !http::csrf_is(&csrf, form) => return Ok(forged(req, state)),
         Some((user_id, _)) => {
-            let id = Uuid::now_v7();
-            let fields = serde_json::to_vec(&form.kept()).map_err(DomainError::internal)?;
-            console_db::insert_draft(
-                &mut conn,
-                &console_db::DraftRow {
-                    id,
-                    user_id,
-                    path: req.path().to_owned(),
-                    return_to,
-                    sealed: state.keys.seal(DRAFT_PURPOSE, &fields),
-                },
-            )
-            .await?;
-            tracing::info!(user.id = %user_id, "console form kept across an expired session");
+            let draft = sessions::Draft {
+                path: req.path().to_owned(),
+                return_to,
+                fields: form.kept(),
+            };
+            let id = sessions::keep_draft(&mut conn, &state.keys, user_id, draft).await?;
             (
                 format!("/console/resume/{id}"),
                 lang.t(
@@ -185,9 +174,6 @@ pub(super) async fn session_expired(
     )
 }
 
-/// What sealed drafts are sealed for (the sealing key is the server's).
-const DRAFT_PURPOSE: &str = "console-draft";
-
 /// `/console/resume/{id}`: a form kept across an expired session, drawn again as it was
 /// typed for the person who typed it (once; an hour at most). Nothing is saved until
 /// they send it again. A draft of a form that cannot be drawn again goes to its page.
@@ -202,22 +188,22 @@ pub async fn resume(
             return Ok(http::redirect("/console"));
         };
         let mut conn = state.pool.get().await?;
-        let since = chrono::Utc::now() - sessions::DRAFT_TTL;
-        let Some(draft) = console_db::take_draft(&mut conn, id, s.user.id, since).await? else {
+        let Some(draft) = sessions::take_draft(&mut conn, &state.keys, id, s.user.id).await? else {
             return Ok(http::redirect("/console"));
         };
         drop(conn);
-        let fields: Option<Vec<(String, String)>> = state
-            .keys
-            .open(DRAFT_PURPOSE, &draft.sealed)
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-        let Some(fields) = fields else {
-            return Ok(http::redirect(&safe_next(Some(&draft.return_to))));
-        };
+        let sessions::Draft {
+            path,
+            return_to,
+            fields,
+        } = draft;
+        if fields.is_empty() {
+            return Ok(http::redirect(&safe_next(Some(&return_to))));
+        }
         let form = FormData::from_pairs(fields);
-        match super::tasks::redraw(&req, &state, &s, &draft.path, &form).await? {
+        match super::tasks::redraw(&req, &state, &s, &path, &form).await? {
             Some(page) => Ok(page),
-            None => Ok(http::redirect(&safe_next(Some(&draft.return_to)))),
+            None => Ok(http::redirect(&safe_next(Some(&return_to)))),
         }
     }
     .await;
@@ -501,17 +487,13 @@ async fn account_page(
 ) -> PageResult {
     let lang = http::lang(req);
     let mut conn = state.pool.get().await?;
-    let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
-    let recovery_left = console_db::unused_recovery_codes(&mut conn, s.user.id).await?;
-    let place = match (s.user.service_unit_id, s.user.council_id) {
-        (Some(unit), _) => crate::db::reference::find_service_unit(&mut conn, unit)
-            .await?
-            .map(|u| u.name),
-        (None, Some(council)) => crate::db::reference::find_council(&mut conn, council)
-            .await?
-            .map(|c| c.name),
-        _ => None,
-    };
+    let (enrolled, recovery_left) = second_factor::standing(&mut conn, s.user.id).await?;
+    let place = crate::services::reference::place_name(
+        &mut conn,
+        s.user.service_unit_id,
+        s.user.council_id,
+    )
+    .await?;
     let page = Account {
         f: Frame::of(
             req,
@@ -677,7 +659,7 @@ async fn enrol_page(
             e
         }
     };
-    let enrolled = console_db::has_totp(&mut conn, s.user.id).await?;
+    let (enrolled, _) = second_factor::standing(&mut conn, s.user.id).await?;
     let page = Enrol {
         f: Frame::of(
             req,

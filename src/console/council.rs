@@ -186,9 +186,8 @@ async fn page(
         .into_iter()
         .map(|(at, what)| (i18n::short_datetime(lang, tz, at), what))
         .collect();
-    let council_name = crate::db::reference::find_council(&mut conn, council)
+    let council_name = reference::place_name(&mut conn, None, Some(council))
         .await?
-        .map(|c| c.name)
         .ok_or_else(|| DomainError::not_found("no such council"))?;
     let default_review = today
         .with_year(today.year() + 1)
@@ -234,7 +233,7 @@ fn end_reason_in(lang: Lang, reason: &str) -> String {
 /// decision by category, the participants and the notes.
 fn review_in_words(
     lang: Lang,
-    review: &crate::db::opt_outs::ReviewRow,
+    review: &crate::services::opt_outs::ReviewRow,
     decisions: &[(Uuid, String)],
     name: &dyn Fn(Uuid) -> String,
 ) -> String {
@@ -533,7 +532,7 @@ pub async fn overview(
             .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
         let mut conn = state.pool.get().await?;
         let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
-        let name_of = |c: &crate::db::reference::CategoryRow| {
+        let name_of = |c: &crate::services::opt_outs::CategoryRow| {
             if lang.is_en() {
                 c.name_en.clone()
             } else {

@@ -20,13 +20,13 @@ use super::tasks::{
 use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
 use super::{PageResult, finish, form_session, render, session};
 use crate::auth::{AuthUser, permissions};
-use crate::db::series::SeriesRow;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::recurrence::{End, Freq, SeriesEventKind, weekday_str};
 use crate::domain::time::{WEEKDAYS_EN, WEEKDAYS_NB, local_date};
 use crate::routes::state::AppState;
 use crate::services::reference;
+use crate::services::series::SeriesRow;
 use crate::services::series::{self as service, NewSeries};
 use crate::services::sessions::Session;
 use crate::services::tasks::PrivateInput;

@@ -17,12 +17,12 @@ use super::views::{
 };
 use super::{PageResult, finish, form_session, render, session};
 use crate::auth::{AuthUser, permissions};
-use crate::db::idempotency::{self as idem, RecordKey, StoredAnswer};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::{ClaimStatus, EventKind, TaskStatus};
 use crate::routes::state::AppState;
+use crate::services::form_submits;
 use crate::services::invitations;
 use crate::services::reference::{self as reference, Choices};
 use crate::services::sessions::Session;
@@ -746,24 +746,13 @@ async fn posted_before(
     user: Uuid,
     key: &str,
 ) -> Result<Option<String>, DomainError> {
-    let record = idem::find(
-        conn,
-        RecordKey {
-            user_id: user,
-            method: "POST",
-            path: "/console/tasks/new",
-            key,
-        },
-    )
-    .await?;
-    Ok(record.and_then(|r| {
-        r.response_body
-            .get("location")
-            .and_then(|v| v.as_str())
-            .filter(|v| v.starts_with("/console/"))
-            .map(str::to_owned)
-    }))
+    Ok(form_submits::led_to(conn, user, NEW_TASK_FORM, key)
+        .await?
+        .filter(|v| v.starts_with("/console/")))
 }
+
+/// The path the new-task form posts to, and its key's namespace.
+const NEW_TASK_FORM: &str = "/console/tasks/new";
 
 pub async fn create(
     req: HttpRequest,
@@ -800,7 +789,7 @@ pub async fn create(
         } else if parsed.errors.is_empty()
             && form.get("confirm_duplicate") != Some("yes")
             && let Some(unit) = parsed.service_unit_id.or(s.user.service_unit_id)
-            && crate::db::tasks::posted_just_now(
+            && service::posted_just_now(
                 &mut conn,
                 unit,
                 values.title.trim(),
@@ -912,35 +901,15 @@ pub async fn create(
 }
 
 /// Records in the post's transaction where the form's first submit led, so that a
-/// repeated submit (a double click, a reload) finds it rather than posting again.
+/// repeated submit (a double click, a reload) finds it rather than posting again; the
+/// same form submitted twice at once posts once (the other is `Conflict`).
 async fn remember_post(
     conn: &mut AsyncPgConnection,
     user: Uuid,
     key: &str,
     location: String,
 ) -> Result<String, DomainError> {
-    let stored = idem::store_first(
-        conn,
-        RecordKey {
-            user_id: user,
-            method: "POST",
-            path: "/console/tasks/new",
-            key,
-        },
-        &StoredAnswer {
-            request_hash: Vec::new(),
-            response_status: 303,
-            response_body: serde_json::json!({ "location": location }),
-            response_etag: None,
-        },
-    )
-    .await?;
-    if !stored {
-        // The same form was submitted twice at once and the other submit won: this one
-        // posts nothing.
-        return Err(DomainError::new(ErrorCode::Conflict, "submitted twice"));
-    }
-    Ok(location)
+    form_submits::remember(conn, user, NEW_TASK_FORM, key, location).await
 }
 
 // ---- the task page ----

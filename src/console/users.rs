@@ -17,7 +17,6 @@ use super::i18n::Lang;
 use super::views::{FieldKind, FormField, Frame, QualificationSection, RecordLine, User, Users};
 use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
-use crate::db::users::UserRow;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::time::local_date;
@@ -25,6 +24,7 @@ use crate::routes::state::AppState;
 use crate::services::qualifications;
 use crate::services::reference::{self, Choices};
 use crate::services::sessions::Session;
+use crate::services::users::UserRow;
 use crate::services::users::{self as service, AccountChanges, NewAccount};
 
 const ROLES: [Role; 4] = [Role::Staff, Role::Coordinator, Role::Admin, Role::Volunteer];

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod devices;
 pub mod erasure;
 pub mod export;
+pub mod form_submits;
 pub mod funding;
 pub mod health;
 pub mod invitations;

@@ -8,7 +8,11 @@ use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::opt_outs::{self as db, OptOutRow, ReviewRow};
+/// A yearly review as the services answer it.
+pub use crate::db::opt_outs::ReviewRow;
+use crate::db::opt_outs::{self as db, OptOutRow};
+/// A category as the services answer it.
+pub use crate::db::reference::CategoryRow;
 use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
 use crate::domain::error::{DomainError, ErrorCode};

@@ -287,3 +287,16 @@ pub async fn everything(conn: &mut AsyncPgConnection) -> Result<Choices, DomainE
         units,
     })
 }
+
+/// The name of a person's place: their service unit, else their home council.
+pub async fn place_name(
+    conn: &mut AsyncPgConnection,
+    service_unit_id: Option<Uuid>,
+    council_id: Option<Uuid>,
+) -> Result<Option<String>, DomainError> {
+    Ok(match (service_unit_id, council_id) {
+        (Some(unit), _) => db::find_service_unit(conn, unit).await?.map(|u| u.name),
+        (None, Some(council)) => db::find_council(conn, council).await?.map(|c| c.name),
+        _ => None,
+    })
+}

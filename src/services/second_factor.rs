@@ -299,6 +299,16 @@ pub fn enrolment_required() -> DomainError {
     )
 }
 
+/// Whether `user_id` has an authenticator enrolled, and how many recovery codes are left.
+pub async fn standing(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> Result<(bool, i64), DomainError> {
+    let enrolled = crate::db::console::has_totp(conn, user_id).await?;
+    let left = crate::db::console::unused_recovery_codes(conn, user_id).await?;
+    Ok((enrolled, left))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,9 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::series::{self as db, FollowRow, SeriesEventRow, SeriesPrivateRow, SeriesRow};
+/// A series as the services answer it.
+pub use crate::db::series::SeriesRow;
+use crate::db::series::{self as db, FollowRow, SeriesEventRow, SeriesPrivateRow};
 use crate::db::tasks::{self as task_db, NewTaskRow, TaskPrivateRow, TaskRow};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};

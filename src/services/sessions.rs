@@ -177,3 +177,73 @@ pub async fn end(conn: &mut AsyncPgConnection, session_id: Uuid) -> Result<(), D
     db::delete_session(conn, session_id).await?;
     Ok(())
 }
+
+/// What sealed drafts are sealed for (the sealing key is the server's).
+const DRAFT_PURPOSE: &str = "console-draft";
+
+/// The person and anti-forgery token of the session of a cookie's `token`, live or not (an
+/// idle session's row stays until its absolute end).
+pub async fn owner_of(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+) -> Result<Option<(Uuid, String)>, DomainError> {
+    Ok(db::session_owner(conn, &tokens::hash(token)).await?)
+}
+
+/// A form posted after its session expired, as [`keep_draft`] keeps it for its person.
+pub struct Draft {
+    /// The path the form was posted to.
+    pub path: String,
+    /// The console page it was on.
+    pub return_to: String,
+    /// Its fields as typed (never a password or a code: the caller leaves them out).
+    pub fields: Vec<(String, String)>,
+}
+
+/// Keeps `draft` for `user_id`, sealed with a key derived from the server secret; answers
+/// its id, which the sign-in carries (never the values).
+pub async fn keep_draft(
+    conn: &mut AsyncPgConnection,
+    keys: &crate::auth::keys::ServerKeys,
+    user_id: Uuid,
+    draft: Draft,
+) -> Result<Uuid, DomainError> {
+    let id = Uuid::now_v7();
+    let fields = serde_json::to_vec(&draft.fields).map_err(DomainError::internal)?;
+    db::insert_draft(
+        conn,
+        &db::DraftRow {
+            id,
+            user_id,
+            path: draft.path,
+            return_to: draft.return_to,
+            sealed: keys.seal(DRAFT_PURPOSE, &fields),
+        },
+    )
+    .await?;
+    tracing::info!(user.id = %user_id, "console form kept across an expired session");
+    Ok(id)
+}
+
+/// Takes (once) the draft `id` kept for `user_id` within [`DRAFT_TTL`]. A draft this
+/// server cannot open comes back with no fields.
+pub async fn take_draft(
+    conn: &mut AsyncPgConnection,
+    keys: &crate::auth::keys::ServerKeys,
+    id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<Draft>, DomainError> {
+    let since = Utc::now() - DRAFT_TTL;
+    let Some(row) = db::take_draft(conn, id, user_id, since).await? else {
+        return Ok(None);
+    };
+    let fields = keys
+        .open(DRAFT_PURPOSE, &row.sealed)
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    Ok(Some(Draft {
+        path: row.path,
+        return_to: row.return_to,
+        fields,
+    }))
+}

@@ -1204,3 +1204,15 @@ pub async fn events(
     permissions::require_unit_member(user, task.service_unit_id)?;
     Ok(db::events(conn, id, after, limit).await?)
 }
+
+/// Whether `unit` posted a task of `title` starting at `starts_at` since `since` (the
+/// console asks before posting what looks like the same task again).
+pub async fn posted_just_now(
+    conn: &mut AsyncPgConnection,
+    unit: Uuid,
+    title: &str,
+    starts_at: DateTime<Utc>,
+    since: DateTime<Utc>,
+) -> Result<bool, DomainError> {
+    Ok(db::posted_just_now(conn, unit, title, starts_at, since).await?)
+}

@@ -6,7 +6,9 @@ use uuid::Uuid;
 
 use super::accounts::store_link_token;
 use crate::auth::{AuthUser, permissions};
-use crate::db::users::{NewUserRow, UserChanges, UserRow};
+/// A person as the services answer them.
+pub use crate::db::users::UserRow;
+use crate::db::users::{NewUserRow, UserChanges};
 use crate::db::{reference as reference_db, tokens as token_db, users as users_db};
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, SET_PASSWORD_TTL};
