@@ -739,6 +739,7 @@ async fn resending_verification_sends_a_new_link_and_the_old_one_dies() {
 
 #[tokio::test]
 async fn failed_logins_are_limited_per_address_with_retry_after() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| s.login_limit_per_email = 3).await;
     let user = app.volunteer().await;
     for _ in 0..3 {
@@ -803,6 +804,7 @@ async fn parallel_wrong_logins_get_no_more_evaluations_than_the_limit() {
 
 #[tokio::test]
 async fn a_stranger_elsewhere_cannot_lock_the_owner_out_but_the_ceiling_holds() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| {
         s.login_limit_per_email = 3;
         s.login_ceiling_per_email = 6;
@@ -848,6 +850,7 @@ async fn a_stranger_elsewhere_cannot_lock_the_owner_out_but_the_ceiling_holds() 
 
 #[tokio::test]
 async fn at_the_ceiling_the_owner_steps_up_by_email_and_a_guess_learns_nothing() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| {
         s.login_limit_per_email = 10;
         s.login_ceiling_per_email = 12;
@@ -965,6 +968,7 @@ async fn at_the_ceiling_the_owner_steps_up_by_email_and_a_guess_learns_nothing()
 
 #[tokio::test]
 async fn failed_logins_are_limited_per_ip() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| s.login_limit_per_ip = 4).await;
     for i in 0..4 {
         let email = format!("guess{i}@example.no");
@@ -989,6 +993,7 @@ async fn failed_logins_are_limited_per_ip() {
 
 #[tokio::test]
 async fn x_forwarded_for_counts_only_behind_a_trusted_proxy() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| {
         s.login_limit_per_ip = 2;
         s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
@@ -1020,6 +1025,11 @@ async fn x_forwarded_for_counts_only_behind_a_trusted_proxy() {
 
 #[tokio::test]
 async fn registrations_are_limited_per_ip() {
+    crate::helpers::clear_of_a_window_edge(
+        std::time::Duration::from_secs(3600),
+        std::time::Duration::from_secs(120),
+    )
+    .await;
     let app = TestApp::spawn_with(|s| s.register_limit_per_ip = 2).await;
     assert_eq!(register(&app, "a1@example.no").await.status(), 201);
     assert_eq!(register(&app, "a2@example.no").await.status(), 201);
@@ -1127,6 +1137,7 @@ async fn a_coordinator_cannot_move_their_own_council() {
 
 #[tokio::test]
 async fn changing_the_email_address_needs_the_password_tells_the_old_one_and_ends_every_session() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| s.login_limit_per_email = 3).await;
     let user = app.volunteer().await;
     let other = app.volunteer().await;
@@ -1623,6 +1634,7 @@ async fn create_user_on_the_command_line_then_login() {
 
 #[tokio::test]
 async fn a_loop_of_right_passwords_is_held_per_address_and_ip() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| {
         s.login_success_limit = 4;
         s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];
@@ -1664,6 +1676,7 @@ async fn a_loop_of_right_passwords_is_held_per_address_and_ip() {
 
 #[tokio::test]
 async fn an_ipv6_client_is_counted_by_its_slash_64() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn_with(|s| {
         s.login_limit_per_email = 3;
         s.trusted_proxies = vec!["127.0.0.1/32".parse().expect("net")];

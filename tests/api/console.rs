@@ -1841,6 +1841,7 @@ async fn post_code(browser: &mut Browser<'_>, csrf: &str, code: impl AsRef<str>)
 
 #[tokio::test]
 async fn eighty_wrong_codes_at_once_are_evaluated_no_more_than_the_limit_allows() {
+    crate::helpers::clear_of_a_login_window_edge().await;
     let app = TestApp::spawn().await;
     let (email, _, _) = enrolled_staff(&app).await;
     let (browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;

@@ -332,6 +332,26 @@ impl TestApp {
             .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// With the server's own outbox worker running: waits (ten seconds at most) until it
+    /// has marked every email it took as sent, which it does after the mail server
+    /// answered, so a test that saw the mail arrive does not end in between.
+    pub async fn wait_for_the_worker_to_settle(&self) {
+        let started = std::time::Instant::now();
+        loop {
+            let pending = self
+                .query_json("SELECT count(*) AS n FROM email_outbox WHERE status = 'pending'")
+                .await;
+            if pending[0]["n"].as_i64() == Some(0) {
+                return;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "the worker left mail pending: {pending:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Makes every pending row due now, instead of waiting for its backoff.
     pub async fn make_outbox_due(&self) {
         self.sql("UPDATE email_outbox SET next_attempt_at = now() WHERE status = 'pending'")
@@ -779,4 +799,27 @@ impl TestApp {
         .await;
         user
     }
+}
+
+/// Rate limits count in windows aligned to the clock: a quarter of an hour for logins, an
+/// hour for registrations. A test that fills a window and expects the next attempt to be
+/// refused first waits, when the window's edge is less than `needed` away, until the next
+/// window has begun, so that the edge cannot fall inside the test.
+pub async fn clear_of_a_window_edge(window: std::time::Duration, needed: std::time::Duration) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970");
+    let left = window.as_secs_f64() - now.as_secs_f64() % window.as_secs_f64();
+    if left < needed.as_secs_f64() {
+        tokio::time::sleep(std::time::Duration::from_secs_f64(left + 0.5)).await;
+    }
+}
+
+/// [`clear_of_a_window_edge`] for the login limits' quarter hour, with two minutes to spare.
+pub async fn clear_of_a_login_window_edge() {
+    clear_of_a_window_edge(
+        std::time::Duration::from_secs(15 * 60),
+        std::time::Duration::from_secs(120),
+    )
+    .await;
 }

@@ -300,6 +300,7 @@ async fn the_background_worker_delivers_promptly_on_an_idle_system() {
         "delivered on NOTIFY, long before the minute's poll"
     );
     println!("idle delivery took {:?}", started.elapsed());
+    app.wait_for_the_worker_to_settle().await;
 }
 
 #[tokio::test]
