@@ -332,6 +332,23 @@ impl TestApp {
             .store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// Waits (five seconds at most) until one of the server's workers has said `LISTEN
+    /// channel`: from then on a NOTIFY on it wakes that worker.
+    pub async fn wait_for_listener(&self, channel: &str) {
+        let started = std::time::Instant::now();
+        let query = format!(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+              WHERE datname = current_database() AND query LIKE 'LISTEN {channel}%'"
+        );
+        while self.query_json(&query).await[0]["n"].as_i64() != Some(1) {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(5),
+                "nobody listens on {channel}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// With the server's own outbox worker running: waits (ten seconds at most) until it
     /// has marked every email it took as sent, which it does after the mail server
     /// answered, so a test that saw the mail arrive does not end in between.

@@ -271,23 +271,7 @@ async fn the_background_worker_delivers_promptly_on_an_idle_system() {
     })
     .await;
     // The worker is idle once its listener has said LISTEN.
-    let listening = Instant::now();
-    loop {
-        let rows = app
-            .query_json(
-                "SELECT count(*) AS n FROM pg_stat_activity \
-                  WHERE datname = current_database() AND query LIKE 'LISTEN dugnad_email_outbox%'",
-            )
-            .await;
-        if rows[0]["n"].as_i64() == Some(1) {
-            break;
-        }
-        assert!(
-            listening.elapsed() < Duration::from_secs(5),
-            "the listener never connected"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    app.wait_for_listener("dugnad_email_outbox").await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
     enqueue_one(&app, "kari@example.no").await;

@@ -292,23 +292,7 @@ async fn a_freed_spot_reaches_a_watcher_in_seconds_not_at_the_next_minutes_job()
         s.quiet_hours = None;
     })
     .await;
-    let started = std::time::Instant::now();
-    loop {
-        let rows = app
-            .query_json(
-                "SELECT count(*) AS n FROM pg_stat_activity \
-                  WHERE datname = current_database() AND query LIKE 'LISTEN dugnad_spot_opened%'",
-            )
-            .await;
-        if rows[0]["n"].as_i64() == Some(1) {
-            break;
-        }
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(5),
-            "the broadcast worker never listened"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.wait_for_listener("dugnad_spot_opened").await;
     let unit = app.service_unit("Hjemmetjenesten Stavern").await;
     let staff = app.staff(unit).await;
     let task = app
