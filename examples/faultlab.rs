@@ -319,7 +319,7 @@ impl<'a> Lab<'a> {
             .query_one(
                 "SELECT count(*) FROM claims c WHERE c.status = 'active' AND (NOT EXISTS (SELECT 1 FROM task_events e \
                  WHERE e.task_id = c.task_id AND e.kind = 'claimed' AND e.created_at = c.claimed_at) \
-                 OR NOT EXISTS (SELECT 1 FROM email_outbox o WHERE o.kind = 'task_claimed' \
+                 OR NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'task_claimed' \
                  AND o.created_at = c.claimed_at))",
                 &[],
             )
@@ -347,7 +347,7 @@ impl<'a> Lab<'a> {
         loop {
             let pending: i64 = pg
                 .query_one(
-                    "SELECT count(*) FROM email_outbox WHERE status = 'pending'",
+                    "SELECT count(*) FROM outbox WHERE status = 'pending' AND channel = 'email'",
                     &[],
                 )
                 .await?
@@ -360,13 +360,15 @@ impl<'a> Lab<'a> {
                 "{pending} emails still pending after a minute"
             );
             pg.batch_execute(
-                "UPDATE email_outbox SET next_attempt_at = now() WHERE status = 'pending' \
+                "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'email' \
                  AND next_attempt_at > now() + interval '1 second'",
             )
             .await?;
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        let rows = pg.query("SELECT id, status FROM email_outbox", &[]).await?;
+        let rows = pg
+            .query("SELECT id, status FROM outbox WHERE channel = 'email'", &[])
+            .await?;
         let sent: HashSet<String> = rows
             .iter()
             .filter(|r| r.get::<_, String>(1) == "sent")
@@ -561,7 +563,7 @@ impl<'a> Lab<'a> {
         let pg = self.pg().await?;
         let dead: i64 = pg
             .query_one(
-                "SELECT count(*) FROM email_outbox WHERE status = 'dead'",
+                "SELECT count(*) FROM outbox WHERE status = 'dead' AND channel = 'email'",
                 &[],
             )
             .await?
@@ -716,7 +718,7 @@ impl<'a> Lab<'a> {
         loop {
             let pending: i64 = pg
                 .query_one(
-                    "SELECT count(*) FROM push_outbox WHERE status = 'pending'",
+                    "SELECT count(*) FROM outbox WHERE status = 'pending' AND channel = 'fcm'",
                     &[],
                 )
                 .await?
@@ -729,7 +731,7 @@ impl<'a> Lab<'a> {
                 "{pending} pushes still pending after a minute"
             );
             pg.batch_execute(
-                "UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending' \
+                "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'fcm' \
                  AND next_attempt_at > now() + interval '1 second'",
             )
             .await?;
@@ -737,8 +739,8 @@ impl<'a> Lab<'a> {
         }
         let rows = pg
             .query(
-                "SELECT payload->>'task_id', devices.token, push_outbox.status FROM push_outbox \
-                 JOIN devices ON devices.id = push_outbox.device_id",
+                "SELECT outbox.facts->>'task_id', devices.token, outbox.status FROM outbox \
+                 JOIN devices ON devices.id = outbox.device_id",
                 &[],
             )
             .await?;
@@ -997,7 +999,7 @@ impl<'a> Lab<'a> {
         println!("  {}", self.check_emails(0).await?);
         let kinds = pg
             .query(
-                "SELECT kind, count(*) FROM email_outbox WHERE kind IN ('reminder', 'new_tasks_digest') GROUP BY kind ORDER BY kind",
+                "SELECT kind, count(*) FROM outbox WHERE kind IN ('reminder', 'new_tasks_digest') GROUP BY kind ORDER BY kind",
                 &[],
             )
             .await?;

@@ -456,7 +456,7 @@ impl Bench {
             .pg
             .query(
                 "SELECT user_id, (extract(epoch FROM created_at) * 1e6)::bigint \
-                   FROM push_outbox WHERE kind = 'spot_opened' AND user_id = ANY($1)",
+                   FROM outbox WHERE channel = 'fcm' AND kind = 'spot_opened' AND user_id = ANY($1)",
                 &[&watchers.to_vec()],
             )
             .await?;
@@ -917,8 +917,8 @@ impl Bench {
         let started = Instant::now();
         // What a busy unit's inbox gets: "task filled" for real tasks, rendered by the
         // worker at delivery like every email.
-        let facts = dugnad::email::Intent::TaskFilled {
-            task: dugnad::email::TaskFacts {
+        let facts = dugnad::notify::Intent::TaskFilled {
+            task: dugnad::notify::TaskFacts {
                 id: uuid::Uuid::now_v7(),
                 title: "Følge til legen".into(),
                 starts_at: chrono::Utc::now() + chrono::Duration::days(3),
@@ -932,8 +932,8 @@ impl Bench {
         .to_string();
         self.pg
             .execute(
-                "INSERT INTO email_outbox (id, kind, to_address, language, facts) \
-                 SELECT gen_random_uuid(), 'task_filled', 'enhet-' || n || '@larvik.test', 'nb', $2::text::jsonb \
+                "INSERT INTO outbox (id, channel, kind, to_address, language, facts) \
+                 SELECT gen_random_uuid(), 'email', 'task_filled', 'enhet-' || n || '@larvik.test', 'nb', $2::text::jsonb \
                  FROM generate_series(1, $1::bigint) n",
                 &[&(args.emails as i64), &facts],
             )
@@ -955,7 +955,7 @@ impl Bench {
             let row = self
                 .pg
                 .query_one(
-                    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'dead') FROM email_outbox",
+                    "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'dead') FROM outbox",
                     &[],
                 )
                 .await?;
@@ -1257,7 +1257,7 @@ fn request_statements(logged: &[Logged], keys: &[Uuid]) -> anyhow::Result<Vec<Lo
         .collect();
     let background = |t: &str| {
         t.contains("FOR UPDATE SKIP LOCKED")
-            || t.starts_with("UPDATE \"email_outbox\"")
+            || t.starts_with("UPDATE \"outbox\"")
             || t.contains("advisory")
             || t.starts_with("LISTEN")
     };

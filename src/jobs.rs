@@ -14,9 +14,8 @@ use tokio::sync::watch;
 use crate::db::{DbPool, tasks as task_db, users as users_db};
 use crate::domain::error::DomainError;
 use crate::domain::task::EventKind;
-use crate::email::intent::greeting_name;
-use crate::email::{Intent, TaskFacts};
 use crate::notify::{self, Notification};
+use crate::notify::{Intent, TaskFacts, greeting_name};
 use crate::services::tasks::{Completion, complete_locked};
 use crate::settings::Settings;
 
@@ -109,9 +108,7 @@ async fn run_jobs(
     // Unlock links of the failed-login step-up: each unlock lasts an hour.
     crate::db::tokens::forget_login_unlocks(conn, now - chrono::Duration::days(1)).await?;
     let outbox_forgotten =
-        crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?
-            + crate::db::push_outbox::purge_older_than(conn, settings.outbox_retention_days)
-                .await?;
+        crate::db::outbox::purge_older_than(conn, settings.outbox_retention_days).await?;
     let (inactivity_warnings, inactive_erased) =
         crate::services::erasure::inactive_accounts(conn, now).await?;
     let expired = conn

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod console;
 pub mod db;
+pub mod delivery;
 pub mod domain;
 pub mod email;
 pub mod error;

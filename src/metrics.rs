@@ -25,8 +25,7 @@ struct Histogram {
 struct Inner {
     requests: BTreeMap<(String, String, u16), u64>,
     latency: BTreeMap<(String, String), Histogram>,
-    emails: BTreeMap<&'static str, u64>,
-    pushes: BTreeMap<&'static str, u64>,
+    deliveries: BTreeMap<(&'static str, &'static str), u64>,
 }
 
 /// Process-wide counters; cheap to update from the request middleware.
@@ -58,18 +57,11 @@ impl Metrics {
         h.sum += secs;
     }
 
-    /// Counts a push delivery outcome (`sent`, `retry`, `dead`, `pruned` — a device FCM
-    /// no longer knows, forgotten).
-    pub fn observe_push(&self, outcome: &'static str) {
+    /// Counts one outbox row's delivery outcome on its channel (`sent`, `retry`, `dead`,
+    /// `dropped`, `pruned` — a device its push service no longer knows, forgotten).
+    pub fn observe_delivery(&self, channel: &'static str, outcome: &'static str) {
         if let Ok(mut inner) = self.inner.lock() {
-            *inner.pushes.entry(outcome).or_default() += 1;
-        }
-    }
-
-    /// Counts an email delivery outcome (`sent`, `retry`, `dead`).
-    pub fn observe_email(&self, outcome: &'static str) {
-        if let Ok(mut inner) = self.inner.lock() {
-            *inner.emails.entry(outcome).or_default() += 1;
+            *inner.deliveries.entry((channel, outcome)).or_default() += 1;
         }
     }
 
@@ -117,32 +109,36 @@ impl Metrics {
                     h.count
                 );
             }
-            out.push_str("# HELP dugnad_emails_total Email delivery attempts by outcome.\n");
-            out.push_str("# TYPE dugnad_emails_total counter\n");
-            for (outcome, n) in &inner.emails {
-                let _ = writeln!(out, "dugnad_emails_total{{outcome=\"{outcome}\"}} {n}");
-            }
             out.push_str(
-                "# HELP dugnad_pushes_total Push delivery attempts by outcome (pruned: the device was forgotten).\n",
+                "# HELP dugnad_outbox_deliveries_total Outbox delivery attempts by channel and outcome (pruned: the device was forgotten).\n",
             );
-            out.push_str("# TYPE dugnad_pushes_total counter\n");
-            for (outcome, n) in &inner.pushes {
-                let _ = writeln!(out, "dugnad_pushes_total{{outcome=\"{outcome}\"}} {n}");
+            out.push_str("# TYPE dugnad_outbox_deliveries_total counter\n");
+            for ((channel, outcome), n) in &inner.deliveries {
+                let _ = writeln!(
+                    out,
+                    "dugnad_outbox_deliveries_total{{channel=\"{channel}\",outcome=\"{outcome}\"}} {n}"
+                );
             }
         }
+        let mut described = None;
         for gauge in gauges {
-            let _ = writeln!(out, "# HELP {} {}", gauge.name, gauge.help);
-            let _ = writeln!(out, "# TYPE {} gauge", gauge.name);
-            let _ = writeln!(out, "{} {}", gauge.name, gauge.value);
+            if described != Some(gauge.name) {
+                let _ = writeln!(out, "# HELP {} {}", gauge.name, gauge.help);
+                let _ = writeln!(out, "# TYPE {} gauge", gauge.name);
+                described = Some(gauge.name);
+            }
+            let _ = writeln!(out, "{}{} {}", gauge.name, gauge.labels, gauge.value);
         }
         out
     }
 }
 
-/// A value read at scrape time.
+/// A value read at scrape time. Gauges of one name with different `labels`
+/// (`{channel="email"}`, or empty) follow each other.
 pub struct Gauge {
     pub name: &'static str,
     pub help: &'static str,
+    pub labels: String,
     pub value: i64,
 }
 

@@ -70,8 +70,6 @@ pub struct Settings {
     pub fcm_allow_http: bool,
     /// How long a request body may take to arrive whole (`DUGNAD_BODY_TIMEOUT_SECONDS`).
     pub body_timeout: std::time::Duration,
-    /// How the push outbox is drained (the email outbox's knobs, its own values).
-    pub push: OutboxSettings,
     /// When no freed spot is broadcast (local time); `None` when turned off.
     pub quiet_hours: Option<crate::domain::push::QuietHours>,
 }
@@ -99,7 +97,7 @@ impl Default for DatabaseSettings {
     }
 }
 
-/// How the email outbox is drained. Not environment variables: tests and operators tune
+/// How the one outbox (every channel) is drained. Not environment variables: tests and operators tune
 /// these in code, the defaults suit a municipality's volume.
 #[derive(Debug, Clone)]
 pub struct OutboxSettings {
@@ -503,7 +501,6 @@ impl Settings {
             fcm_endpoint,
             fcm_allow_http,
             body_timeout,
-            push: OutboxSettings::default(),
             quiet_hours,
         })
     }

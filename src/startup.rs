@@ -1,4 +1,4 @@
-//! Builds the running service: pool, mailer, outbox worker and the HTTP server with its
+//! Builds the running service: pool, mailer, the outbox's delivery worker and the HTTP server with its
 //! middleware and error configuration; and stops it gracefully.
 
 use std::net::TcpListener;
@@ -17,12 +17,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::db::{self, DbPool};
+use crate::delivery::Worker;
 use crate::email::Mailer;
-use crate::email::worker::OutboxWorker;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::push::Transport;
-use crate::push::worker::PushWorker;
 use crate::request_id;
 use crate::routes::state::AppState;
 use crate::routes::{self, ActixRoutes};
@@ -43,9 +42,7 @@ pub struct Application {
     broadcasts: Option<JoinHandle<()>>,
     stop_worker: watch::Sender<bool>,
     pool: DbPool,
-    outbox: OutboxWorker,
-    push: PushWorker,
-    push_task: Option<JoinHandle<()>>,
+    outbox: Worker,
 }
 
 impl Application {
@@ -66,19 +63,15 @@ impl Application {
         let request_pools: Arc<[DbPool]> = db::build_request_pools(&settings)?.into();
         let metrics = Arc::new(Metrics::default());
         let mailer = Mailer::from_settings(&settings)?;
-        let outbox = OutboxWorker::new(pool.clone(), mailer, &settings, metrics.clone());
-        let push = PushWorker::new(
+        let outbox = Worker::new(
             pool.clone(),
+            mailer,
             Transport::from_settings(&settings)?,
             &settings,
             metrics.clone(),
         );
         let shutting_down = Arc::new(AtomicBool::new(false));
         let (stop_worker, stop_rx) = watch::channel(false);
-        let push_task = settings
-            .push
-            .run_worker
-            .then(|| tokio::spawn(push.clone().run(settings.clone(), stop_rx.clone())));
         let worker = settings
             .outbox
             .run_worker
@@ -136,8 +129,6 @@ impl Application {
             stop_worker,
             pool,
             outbox,
-            push,
-            push_task,
         })
     }
 
@@ -151,14 +142,9 @@ impl Application {
         &self.pool
     }
 
-    /// The outbox worker, for tests that drain it deterministically.
-    pub fn outbox(&self) -> &OutboxWorker {
+    /// The outbox's delivery worker, for tests that drain it deterministically.
+    pub fn outbox(&self) -> &Worker {
         &self.outbox
-    }
-
-    /// The push worker, for tests that drain it deterministically.
-    pub fn push(&self) -> &PushWorker {
-        &self.push
     }
 
     /// A handle that starts a graceful shutdown from elsewhere.
@@ -180,7 +166,7 @@ impl Application {
         });
         self.server.await?;
         let _ = self.stop_worker.send(true);
-        for task in [self.worker, self.jobs, self.broadcasts, self.push_task]
+        for task in [self.worker, self.jobs, self.broadcasts]
             .into_iter()
             .flatten()
         {

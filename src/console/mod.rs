@@ -116,10 +116,6 @@ pub fn scope() -> actix_web::Scope {
         )
         .route("/outbox", web::get().to(outbox::show))
         .route("/outbox/{id}/retry", web::post().to(outbox::retry))
-        .route(
-            "/outbox/push/{id}/retry",
-            web::post().to(outbox::retry_push),
-        )
         .route("/funding", web::get().to(funding::show))
         .route("/funding.csv", web::get().to(funding::csv))
         .route("/funding/residents", web::post().to(funding::residents))

@@ -1,5 +1,5 @@
-//! The admins' outbox page: pending and dead emails (masked) and pushes (by device), and
-//! a retry for each.
+//! The admins' outbox page: pending and dead rows of every channel — emails by their
+//! masked address, pushes by the end of their device's id — and a retry for each.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use super::http::{self, FormData};
 use super::i18n;
-use super::views::{Frame, Outbox};
+use super::views::{Frame, Outbox, OutboxLine};
 use super::{finish, form_session, render, session};
+use crate::domain::notification::Channel;
 use crate::email::mask_address;
 use crate::routes::state::AppState;
 use crate::services::outbox::{self as service, Listing};
@@ -29,8 +30,7 @@ pub async fn show(
         let lang = http::lang(&req);
         let listing = Listing::parse(q.status.as_deref()).unwrap_or(Listing::Pending);
         let mut conn = state.pool.get().await?;
-        let rows = service::list(&mut conn, &s.user, listing, None, 200).await?;
-        let pushes = service::list_pushes(&mut conn, &s.user, listing, None, 200).await?;
+        let rows = service::list(&mut conn, &s.user, listing, None, None, 200).await?;
         let tz = state.settings.timezone;
         let page = Outbox {
             f: Frame::of(
@@ -41,47 +41,38 @@ pub async fn show(
                 "/console/outbox",
             ),
             dead: listing == Listing::Dead,
-            notice: q.done.as_deref().map(|done| {
-                if done == "push" {
-                    lang.t(
-                        "Pushvarselet er lagt i køen igjen.",
-                        "The push is back in the queue.",
-                    )
-                } else {
-                    lang.t(
-                        "E-posten er lagt i køen igjen.",
-                        "The email is back in the queue.",
-                    )
-                }
+            notice: q.done.as_deref().map(|_| {
+                lang.t(
+                    "Varselet er lagt i køen igjen.",
+                    "The notification is back in the queue.",
+                )
                 .to_owned()
             }),
-            pushes: pushes
-                .into_iter()
-                .take(200)
-                .map(|r| {
-                    let device = r.device_id.simple().to_string();
-                    (
-                        r.id.to_string(),
-                        r.kind,
-                        format!("…{}", &device[device.len() - 8..]),
-                        r.attempts,
-                        i18n::short_datetime(lang, tz, r.next_attempt_at),
-                        r.last_error.unwrap_or_default(),
-                    )
-                })
-                .collect(),
             rows: rows
                 .into_iter()
                 .take(200)
                 .map(|r| {
-                    (
-                        r.id.to_string(),
-                        r.kind,
-                        mask_address(&r.to_address),
-                        r.attempts,
-                        i18n::short_datetime(lang, tz, r.next_attempt_at),
-                        r.last_error.unwrap_or_default(),
-                    )
+                    let to = match (&r.to_address, r.device_id) {
+                        (Some(address), _) => mask_address(address),
+                        (None, Some(device)) => {
+                            let device = device.simple().to_string();
+                            format!("…{}", &device[device.len() - 8..])
+                        }
+                        (None, None) => String::new(),
+                    };
+                    OutboxLine {
+                        id: r.id.to_string(),
+                        channel: match Channel::parse(&r.channel) {
+                            Some(Channel::Email) => lang.t("E-post", "Email"),
+                            Some(Channel::Fcm) => lang.t("Push (app)", "Push (app)"),
+                            None => lang.t("Ukjent", "Unknown"),
+                        },
+                        kind: r.kind,
+                        to,
+                        attempts: r.attempts,
+                        next: i18n::short_datetime(lang, tz, r.next_attempt_at),
+                        error: r.last_error.unwrap_or_default(),
+                    }
                 })
                 .collect(),
         };
@@ -100,30 +91,12 @@ pub async fn retry(
     let form = FormData::parse(&body);
     let result = async {
         let s = form_session!(req, state, form);
-        let id = http::path_id(&path, "no such email")?;
+        let id = http::path_id(&path, "no such notification in the outbox")?;
         let mut conn = state.pool.get().await?;
-        service::retry(&mut conn, &s.user, id).await?;
+        service::retry(&mut conn, &s.user, id, None).await?;
         Ok(http::redirect(
             "/console/outbox?status=pending&done=retried",
         ))
-    }
-    .await;
-    finish(&req, &state, result)
-}
-
-pub async fn retry_push(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = http::path_id(&path, "no such push")?;
-        let mut conn = state.pool.get().await?;
-        service::retry_push(&mut conn, &s.user, id).await?;
-        Ok(http::redirect("/console/outbox?status=pending&done=push"))
     }
     .await;
     finish(&req, &state, result)

@@ -480,9 +480,20 @@ pub struct Outbox {
     pub f: Frame,
     pub dead: bool,
     pub notice: Option<String>,
-    pub rows: Vec<(String, String, String, i32, String, String)>,
-    /// Pushes of the same status: id, kind, device, attempts, next attempt, last error.
-    pub pushes: Vec<(String, String, String, i32, String, String)>,
+    pub rows: Vec<OutboxLine>,
+}
+
+/// One row of the outbox page, of any channel.
+pub struct OutboxLine {
+    pub id: String,
+    /// The channel's name as a person reads it (E-post, Push).
+    pub channel: &'static str,
+    pub kind: String,
+    /// An email's masked address, or the end of a device's id.
+    pub to: String,
+    pub attempts: i32,
+    pub next: String,
+    pub error: String,
 }
 
 #[derive(Template)]

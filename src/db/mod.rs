@@ -15,7 +15,6 @@ pub mod local;
 pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
-pub mod push_outbox;
 pub mod qualifications;
 pub mod rate_limits;
 pub mod reference;
@@ -102,8 +101,9 @@ const MIGRATE_LOCK: i64 = 0x6475_676e_6164_0002;
 /// every connection; the benchmark's replay uses the same.
 pub const PLAN_CACHE_MODE: &str = "force_generic_plan";
 
-/// Connections of the pool for a process's background work: the email and push workers
-/// and the periodic jobs, one connection each at a time, and one to spare.
+/// Connections of the pool for a process's background work: the delivery worker, the
+/// freed-spot broadcasts and the periodic jobs, one connection each at a time, and one
+/// to spare.
 pub const BACKGROUND_POOL_SIZE: usize = 4;
 
 /// The pools for requests: `DUGNAD_DB_POOL_SIZE` split evenly over the HTTP worker

@@ -1,52 +1,59 @@
-//! Queries for the email outbox: enqueue inside a caller's transaction, claim due rows
-//! with a lease (`FOR UPDATE SKIP LOCKED`), and record each delivery's outcome.
+//! Queries for the one outbox: rows of every channel written inside a caller's
+//! transaction, leased with `FOR UPDATE SKIP LOCKED`, and marked with each delivery's
+//! outcome. A channel is data here, not a table of its own.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Interval};
+use diesel::sql_types::{Array, BigInt, Interval, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::email_outbox;
+use crate::db::schema::outbox;
 
-/// One row: what to say (`facts`, while it is still needed), to whom, and how delivery
-/// went. Sent and dropped rows keep only their metadata.
+/// One row: what to say (`facts`), to whom, by which channel, and how delivery went.
+/// A sent or dropped email keeps only its metadata.
 #[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
-#[diesel(table_name = email_outbox, check_for_backend(diesel::pg::Pg))]
+#[diesel(table_name = outbox, check_for_backend(diesel::pg::Pg))]
 pub struct OutboxRow {
     pub id: Uuid,
+    pub channel: String,
     pub kind: String,
     pub user_id: Option<Uuid>,
-    pub to_address: String,
+    pub to_address: Option<String>,
+    pub device_id: Option<Uuid>,
+    pub notification_id: Option<Uuid>,
+    pub language: String,
+    pub facts: Option<serde_json::Value>,
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
-    pub language: String,
-    pub facts: Option<serde_json::Value>,
     pub message_id: Option<String>,
 }
 
 /// `None` is bound as NULL, not written as `DEFAULT`: the SQL is then the same whoever
 /// the rows are for, and the statement can stay prepared.
-#[derive(Debug, Insertable)]
-#[diesel(table_name = email_outbox, treat_none_as_default_value = false)]
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct NewOutboxRow {
     pub id: Uuid,
+    pub channel: &'static str,
     pub kind: &'static str,
     pub user_id: Option<Uuid>,
-    pub to_address: String,
+    pub to_address: Option<String>,
+    pub device_id: Option<Uuid>,
+    pub notification_id: Option<Uuid>,
     pub language: &'static str,
     pub facts: Option<serde_json::Value>,
 }
 
-/// Inserts the rows in one statement.
+/// Inserts the rows, of any channels, in one statement.
 pub async fn insert(conn: &mut impl crate::db::PgConn, rows: &[NewOutboxRow]) -> QueryResult<()> {
-    crate::db::insert_prepared!(conn, email_outbox::table, rows).map(|_| ())
+    crate::db::insert_prepared!(conn, outbox::table, rows).map(|_| ())
 }
 
 fn interval(d: Duration) -> diesel::data_types::PgInterval {
@@ -55,27 +62,31 @@ fn interval(d: Duration) -> diesel::data_types::PgInterval {
     )
 }
 
-/// Leases up to `limit` due pending rows: they are pushed `lease` into the future and their
-/// attempt counted, so another worker skips them now and retries them if this one dies.
+/// Leases up to `limit` due pending rows of `channels`: they are pushed `lease` into the
+/// future and their attempt counted, so another worker skips them now and retries them if
+/// this one dies.
 pub async fn lease_due(
     conn: &mut AsyncPgConnection,
+    channels: &[&str],
     limit: i64,
     lease: Duration,
 ) -> QueryResult<Vec<OutboxRow>> {
     diesel::sql_query(
-        "UPDATE email_outbox SET next_attempt_at = now() + $2, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM email_outbox WHERE status = 'pending' AND next_attempt_at <= now() \
+        "UPDATE outbox SET next_attempt_at = now() + $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= now() \
+                         AND channel = ANY($3) \
                       ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) \
          RETURNING *",
     )
     .bind::<BigInt, _>(limit)
     .bind::<Interval, _>(interval(lease))
+    .bind::<Array<Text>, _>(channels)
     .load(conn)
     .await
 }
 
-/// Marks delivered rows sent, in one statement (one commit) for the whole batch: what
-/// they said is forgotten, the address masked, the Message-ID kept.
+/// Marks delivered rows sent, in one statement (one commit) for the whole batch. An
+/// email forgets what it said and its address is masked, its Message-ID kept.
 pub async fn mark_sent(
     conn: &mut AsyncPgConnection,
     ids: &[Uuid],
@@ -85,27 +96,30 @@ pub async fn mark_sent(
         return Ok(());
     }
     diesel::sql_query(
-        "UPDATE email_outbox SET status = 'sent', sent_at = now(), last_error = NULL, facts = NULL, \
-                message_id = '<' || id || '@' || $2 || '>', \
-                to_address = left(split_part(to_address, '@', 1), 1) || '***@' || split_part(to_address, '@', 2) \
+        "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL, \
+                facts = CASE WHEN channel = 'email' THEN NULL ELSE facts END, \
+                message_id = CASE WHEN channel = 'email' THEN '<' || id || '@' || $2 || '>' END, \
+                to_address = CASE WHEN channel = 'email' \
+                    THEN left(split_part(to_address, '@', 1), 1) || '***@' || split_part(to_address, '@', 2) \
+                    ELSE to_address END \
           WHERE id = ANY($1) AND status = 'pending'",
     )
-    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(ids)
-    .bind::<diesel::sql_types::Text, _>(id_domain)
+    .bind::<Array<diesel::sql_types::Uuid>, _>(ids)
+    .bind::<Text, _>(id_domain)
     .execute(conn)
     .await
     .map(|_| ())
 }
 
-/// A row that resolved to nothing to send: kept as metadata, with the reason.
+/// An email that resolved to nothing to send: kept as metadata, with the reason.
 pub async fn mark_dropped(conn: &mut AsyncPgConnection, id: Uuid, reason: &str) -> QueryResult<()> {
     diesel::sql_query(
-        "UPDATE email_outbox SET status = 'dropped', facts = NULL, last_error = $2, \
+        "UPDATE outbox SET status = 'dropped', facts = NULL, last_error = $2, \
                 to_address = left(split_part(to_address, '@', 1), 1) || '***@' || split_part(to_address, '@', 2) \
-          WHERE id = $1",
+          WHERE id = $1 AND channel = 'email'",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
-    .bind::<diesel::sql_types::Text, _>(reason)
+    .bind::<Text, _>(reason)
     .execute(conn)
     .await
     .map(|_| ())
@@ -120,23 +134,24 @@ pub async fn resolve(
     language: &str,
     facts: serde_json::Value,
 ) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
+    diesel::update(outbox::table.find(id))
         .set((
-            email_outbox::user_id.eq(user_id),
-            email_outbox::to_address.eq(to),
-            email_outbox::language.eq(language),
-            email_outbox::facts.eq(facts),
+            outbox::user_id.eq(user_id),
+            outbox::to_address.eq(to),
+            outbox::language.eq(language),
+            outbox::facts.eq(facts),
         ))
         .execute(conn)
         .await
         .map(|_| ())
 }
 
-/// Forgets dead, dropped and long-pending rows older than `days` (sent rows are only
-/// metadata already and stay for the person's export).
+/// Forgets rows older than `days` that are of no more use: dead, dropped and
+/// never-delivered rows of every channel, and sent rows of every channel but email (a
+/// sent email is only metadata already, kept for the person's export).
 pub async fn purge_older_than(conn: &mut AsyncPgConnection, days: u32) -> QueryResult<usize> {
     diesel::sql_query(
-        "DELETE FROM email_outbox WHERE status IN ('pending', 'dead', 'dropped') \
+        "DELETE FROM outbox WHERE (status <> 'sent' OR channel <> 'email') \
           AND created_at < now() - make_interval(days => $1)",
     )
     .bind::<diesel::sql_types::Integer, _>(i32::try_from(days).unwrap_or(i32::MAX))
@@ -151,82 +166,86 @@ pub async fn mark_retry(
     error: &str,
 ) -> QueryResult<()> {
     diesel::sql_query(
-        "UPDATE email_outbox SET next_attempt_at = now() + $2, last_error = $3 WHERE id = $1 AND status = 'pending'",
+        "UPDATE outbox SET next_attempt_at = now() + $2, last_error = $3 WHERE id = $1 AND status = 'pending'",
     )
     .bind::<diesel::sql_types::Uuid, _>(id)
     .bind::<Interval, _>(interval(delay))
-    .bind::<diesel::sql_types::Text, _>(error)
+    .bind::<Text, _>(error)
     .execute(conn)
     .await
     .map(|_| ())
 }
 
 pub async fn mark_dead(conn: &mut AsyncPgConnection, id: Uuid, error: &str) -> QueryResult<()> {
-    diesel::update(email_outbox::table.find(id))
-        .set((
-            email_outbox::status.eq("dead"),
-            email_outbox::last_error.eq(error),
-        ))
+    diesel::update(outbox::table.find(id))
+        .set((outbox::status.eq("dead"), outbox::last_error.eq(error)))
         .execute(conn)
         .await
         .map(|_| ())
 }
 
-/// Pending and dead counts, for `/metrics`.
-pub async fn depth(conn: &mut AsyncPgConnection) -> QueryResult<(i64, i64)> {
-    let pending = email_outbox::table
-        .filter(email_outbox::status.eq("pending"))
-        .count()
-        .get_result(conn)
-        .await?;
-    let dead = email_outbox::table
-        .filter(email_outbox::status.eq("dead"))
-        .count()
-        .get_result(conn)
-        .await?;
-    Ok((pending, dead))
+/// (channel, status, count) of the pending and dead rows, for `/metrics`.
+pub async fn depth(conn: &mut AsyncPgConnection) -> QueryResult<Vec<(String, String, i64)>> {
+    outbox::table
+        .filter(outbox::status.eq_any(["pending", "dead"]))
+        .group_by((outbox::channel, outbox::status))
+        .select((outbox::channel, outbox::status, diesel::dsl::count_star()))
+        .order((outbox::channel, outbox::status))
+        .load(conn)
+        .await
 }
 
-/// Rows of one status, oldest first after `after`; `limit + 1` rows.
+/// Rows of one status (and of one channel, if given), oldest first after `after`;
+/// `limit + 1` rows.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     status: &str,
+    channel: Option<&str>,
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    let mut query = email_outbox::table
-        .filter(email_outbox::status.eq(status.to_owned()))
+    let mut query = outbox::table
+        .filter(outbox::status.eq(status.to_owned()))
         .select(OutboxRow::as_select())
-        .order(email_outbox::id.asc())
+        .order(outbox::id.asc())
         .limit(limit + 1)
         .into_boxed();
+    if let Some(channel) = channel {
+        query = query.filter(outbox::channel.eq(channel.to_owned()));
+    }
     if let Some(after) = after {
-        query = query.filter(email_outbox::id.gt(after));
+        query = query.filter(outbox::id.gt(after));
     }
     query.load(conn).await
 }
 
-/// Puts a pending or dead row back in the queue, due now, with a fresh attempt budget.
-/// `None` when there is no such row; a sent row is returned unchanged.
-pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<OutboxRow>> {
-    let Some(row) = email_outbox::table
+/// Puts a pending or dead row (of `channel`, if given) back in the queue, due now, with
+/// a fresh attempt budget. `None` when there is no such row; a sent or dropped row is
+/// returned unchanged.
+pub async fn requeue(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    channel: Option<&str>,
+) -> QueryResult<Option<OutboxRow>> {
+    let Some(row) = outbox::table
         .find(id)
         .select(OutboxRow::as_select())
         .for_update()
         .first(conn)
         .await
         .optional()?
+        .filter(|row| channel.is_none_or(|c| row.channel == c))
     else {
         return Ok(None);
     };
     if row.status == "sent" || row.status == "dropped" {
         return Ok(Some(row));
     }
-    diesel::update(email_outbox::table.find(id))
+    diesel::update(outbox::table.find(id))
         .set((
-            email_outbox::status.eq("pending"),
-            email_outbox::attempts.eq(0),
-            email_outbox::next_attempt_at.eq(diesel::dsl::now),
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(diesel::dsl::now),
         ))
         .returning(OutboxRow::as_returning())
         .get_result(conn)
@@ -234,20 +253,17 @@ pub async fn requeue(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Opti
         .map(Some)
 }
 
-/// The emails written for a person: kind, status and times (not the bodies).
-pub async fn sent_to_user(
+/// The rows written for a person by `channel`, oldest first, for their export.
+pub async fn of_user(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
-) -> QueryResult<Vec<(String, String, DateTime<Utc>, Option<DateTime<Utc>>)>> {
-    email_outbox::table
-        .filter(email_outbox::user_id.eq(user_id))
-        .select((
-            email_outbox::kind,
-            email_outbox::status,
-            email_outbox::created_at,
-            email_outbox::sent_at,
-        ))
-        .order(email_outbox::id)
+    channel: &str,
+) -> QueryResult<Vec<OutboxRow>> {
+    outbox::table
+        .filter(outbox::user_id.eq(user_id))
+        .filter(outbox::channel.eq(channel.to_owned()))
+        .select(OutboxRow::as_select())
+        .order(outbox::id)
         .load(conn)
         .await
 }

@@ -112,19 +112,22 @@ diesel::table! {
 }
 
 diesel::table! {
-    email_outbox (id) {
+    outbox (id) {
         id -> Uuid,
+        channel -> Text,
         kind -> Text,
         user_id -> Nullable<Uuid>,
-        to_address -> Text,
+        to_address -> Nullable<Text>,
+        device_id -> Nullable<Uuid>,
+        notification_id -> Nullable<Uuid>,
+        language -> Text,
+        facts -> Nullable<Jsonb>,
         status -> Text,
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,
         sent_at -> Nullable<Timestamptz>,
-        language -> Text,
-        facts -> Nullable<Jsonb>,
         message_id -> Nullable<Text>,
     }
 }
@@ -447,23 +450,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    push_outbox (id) {
-        id -> Uuid,
-        notification_id -> Uuid,
-        device_id -> Uuid,
-        user_id -> Uuid,
-        kind -> Text,
-        payload -> Jsonb,
-        status -> Text,
-        attempts -> Int4,
-        next_attempt_at -> Timestamptz,
-        last_error -> Nullable<Text>,
-        created_at -> Timestamptz,
-        sent_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
     spot_openings (task_id) {
         task_id -> Uuid,
         pending_since -> Nullable<Timestamptz>,
@@ -519,8 +505,7 @@ diesel::joinable!(user_category_opt_outs -> categories (category_id));
 diesel::joinable!(user_totp -> users (user_id));
 diesel::joinable!(user_category_opt_outs -> users (user_id));
 diesel::joinable!(devices -> users (user_id));
-diesel::joinable!(push_outbox -> devices (device_id));
-diesel::joinable!(push_outbox -> users (user_id));
+diesel::joinable!(outbox -> devices (device_id));
 diesel::joinable!(spot_openings -> tasks (task_id));
 diesel::joinable!(task_watches -> tasks (task_id));
 diesel::joinable!(task_watches -> users (user_id));
@@ -532,7 +517,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     spot_openings,
     task_watches,
     devices,
-    push_outbox,
     category_qualifications,
     claims,
     console_drafts,
@@ -542,7 +526,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     council_review_decisions,
     council_reviews,
     councils,
-    email_outbox,
+    outbox,
     email_tokens,
     funding_parameters,
     idempotency_keys,

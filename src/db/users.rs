@@ -320,9 +320,7 @@ pub async fn take_digest(
 /// Anonymises a person's row in place: claims and report totals keep pointing at it, but
 /// nothing in it names anyone any more. Their own side tables are deleted.
 pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    use crate::db::schema::{
-        email_outbox, email_tokens, idempotency_keys, invitations, refresh_tokens,
-    };
+    use crate::db::schema::{email_tokens, idempotency_keys, invitations, outbox, refresh_tokens};
     diesel::delete(opt_outs::table.filter(opt_outs::user_id.eq(id)))
         .execute(conn)
         .await?;
@@ -338,10 +336,10 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
     diesel::delete(invitations::table.filter(invitations::volunteer_id.eq(id)))
         .execute(conn)
         .await?;
-    diesel::delete(email_outbox::table.filter(email_outbox::user_id.eq(id)))
+    // What was written for them by every channel goes; devices go too.
+    diesel::delete(outbox::table.filter(outbox::user_id.eq(id)))
         .execute(conn)
         .await?;
-    // Devices go, and their pushes with them (the foreign key cascades).
     crate::db::devices::delete_all_of_user(conn, id).await?;
     crate::db::watches::delete_of_user(conn, id).await?;
     diesel::update(users::table.find(id))

@@ -122,6 +122,31 @@ impl NotificationKind {
     }
 }
 
+/// A way a notification reaches a person: one outbox row per recipient and channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// To an address, rendered at delivery in the recipient's language.
+    Email,
+    /// To a registered app on a phone, through Firebase Cloud Messaging.
+    Fcm,
+}
+
+impl Channel {
+    pub const ALL: [Self; 2] = [Self::Email, Self::Fcm];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Fcm => "fcm",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,13 +9,13 @@ use chrono_tz::Tz;
 use url::Url;
 use uuid::Uuid;
 
-use super::intent::Intent;
 use super::templates::Rendered;
 use super::{messages, task_messages};
 use crate::auth::keys::ServerKeys;
 use crate::auth::signed::{self, SignedAction};
 use crate::domain::Language;
 use crate::domain::notification::NotificationKind;
+use crate::notify::intent::Intent;
 
 /// How long an unsubscribe link works.
 pub const UNSUBSCRIBE_TTL: chrono::Duration = chrono::Duration::days(90);

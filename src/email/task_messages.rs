@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::intent::{SpotFreed, TaskFacts, UnitFacts};
 use super::render::RenderContext;
 use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
+use crate::notify::intent::{SpotFreed, TaskFacts, UnitFacts};
 
 /// How long after its start a volunteer's task link still opens the task page.
 const TASK_LINK_AFTER_START: chrono::Duration = chrono::Duration::days(1);

@@ -1,63 +1,17 @@
-//! Push notifications to the mobile app, the second channel of `notify`: what a push row
-//! holds (public facts only), how it becomes the text a device shows, and how it is
+//! Push notifications to the mobile app, the `fcm` channel of the one outbox: how a
+//! row's public facts ([`PushFacts`]) become the text a device shows, and how it is
 //! delivered — through FCM HTTP v1 ([`fcm`]) or, without credentials, as JSON files
-//! under `var/push/` — by the [`worker`].
+//! under `var/push/` — by the [`channel`].
 
+pub mod channel;
 pub mod fcm;
-pub mod worker;
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
-use crate::db::push_outbox::NewPushRow;
-use crate::domain::Language;
-use crate::domain::notification::NotificationKind;
-use crate::domain::push::{self as rules, PushText};
-
-/// What a push row says: public by construction (no title, no private block, no name).
-/// The text is made from these facts at delivery, in the person's language.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PushFacts {
-    pub kind: NotificationKind,
-    pub task_id: Uuid,
-    /// Stored (and exported) with exactly three fractional digits, as every timestamp.
-    #[serde(serialize_with = "crate::domain::time::millis")]
-    pub starts_at: DateTime<Utc>,
-    pub category_nb: String,
-    pub category_en: String,
-    pub area_hint: Option<String>,
-    pub language: Language,
-}
-
-impl PushFacts {
-    /// The lock-screen text, in the zone the municipality reads its times in.
-    pub fn text(&self, zone: chrono_tz::Tz) -> Option<PushText> {
-        let category = self.language.pick(&self.category_nb, &self.category_en);
-        rules::text(
-            self.kind,
-            self.language,
-            category,
-            self.starts_at,
-            zone,
-            self.area_hint.as_deref(),
-        )
-    }
-
-    /// The row of this push to one device.
-    pub fn row(&self, notification_id: Uuid, device_id: Uuid, user_id: Uuid) -> NewPushRow {
-        NewPushRow {
-            id: Uuid::now_v7(),
-            notification_id,
-            device_id,
-            user_id,
-            kind: self.kind.as_str().to_owned(),
-            payload: serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({})),
-        }
-    }
-}
+use crate::notify::PushFacts;
 
 /// The message a device receives: the text, and in `data` the kind and the task id for
 /// the app to open.
@@ -110,7 +64,7 @@ impl Transport {
                 let client = fcm::FcmClient::from_file(
                     path,
                     settings.fcm_endpoint.clone(),
-                    settings.push.send_timeout,
+                    settings.outbox.send_timeout,
                 )?;
                 // The service account's key is signed into each token request: in
                 // production it goes over https only.

@@ -1,5 +1,6 @@
-//! `/api/v1/admin/outbox` and `/api/v1/admin/push-outbox`: pending and dead emails and
-//! pushes, and putting one back in the queue.
+//! `/api/v1/admin/outbox`: the one outbox's pending and dead rows of every channel, and
+//! putting one back in the queue. `/api/v1/admin/push-outbox` is its v2 view of the
+//! `fcm` channel alone, kept for clients of v2.
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -7,21 +8,23 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, permissions};
-use crate::db::outbox::OutboxRow;
-use crate::db::push_outbox::PushRow;
+use crate::domain::notification::Channel;
 use crate::email::mask_address;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
-use crate::services::outbox::{self as service, Listing};
+use crate::services::outbox::{self as service, Listing, OutboxRow};
 
-/// An outbox row as operators see it: the address masked, no body.
+/// An outbox row as operators see it: an email by its masked address, a push by its
+/// device, never what it says.
 #[derive(Debug, Serialize)]
 pub struct OutboxItem {
     pub id: Uuid,
+    pub channel: String,
     pub kind: String,
     pub user_id: Option<Uuid>,
-    pub to: String,
+    pub to: Option<String>,
+    pub device_id: Option<Uuid>,
     pub status: String,
     pub attempts: i32,
     #[serde(serialize_with = "crate::domain::time::millis")]
@@ -37,9 +40,11 @@ impl From<OutboxRow> for OutboxItem {
     fn from(r: OutboxRow) -> Self {
         Self {
             id: r.id,
+            channel: r.channel,
             kind: r.kind,
             user_id: r.user_id,
-            to: mask_address(&r.to_address),
+            to: r.to_address.as_deref().map(mask_address),
+            device_id: r.device_id,
             status: r.status,
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
@@ -53,21 +58,30 @@ impl From<OutboxRow> for OutboxItem {
 #[derive(Debug, Deserialize)]
 pub struct OutboxQuery {
     pub status: Option<String>,
+    pub channel: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }
 
 impl OutboxQuery {
-    /// Which rows (pending unless asked) and which page of them.
-    fn parse(self) -> ApiResult<(Listing, crate::pagination::Page)> {
+    /// Which rows (pending unless asked, of every channel unless one is named) and which
+    /// page of them.
+    fn parse(self) -> ApiResult<(Listing, Option<Channel>, crate::pagination::Page)> {
         let listing = Listing::parse(self.status.as_deref())
             .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
+        let channel = match self.channel.as_deref() {
+            None => None,
+            Some(c) => Some(
+                Channel::parse(c)
+                    .ok_or_else(|| ApiError::invalid_field("channel", "must be email or fcm"))?,
+            ),
+        };
         let page = PageQuery {
             limit: self.limit,
             cursor: self.cursor,
         }
         .parse()?;
-        Ok((listing, page))
+        Ok((listing, channel, page))
     }
 }
 
@@ -95,12 +109,13 @@ pub async fn list_outbox(
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
-    let (listing, page) = query.into_inner().parse()?;
+    let (listing, channel, page) = query.into_inner().parse()?;
     let mut conn = state.pool.get().await?;
     let rows = service::list(
         &mut conn,
         &user,
         listing,
+        channel,
         page.after.map(|c| c.id),
         page.limit,
     )
@@ -116,11 +131,11 @@ pub async fn retry_outbox(
     permissions::require_admin(&user)?;
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    let row = service::retry(&mut conn, &user, id).await?;
+    let row = service::retry(&mut conn, &user, id, None).await?;
     Ok(HttpResponse::Ok().json(OutboxItem::from(row)))
 }
 
-/// A push as operators see it: the device, never its token or the text.
+/// A push as v2's push view shows it: the device, never its token or the text.
 #[derive(Debug, Serialize)]
 pub struct PushItem {
     pub id: Uuid,
@@ -138,13 +153,13 @@ pub struct PushItem {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-impl From<PushRow> for PushItem {
-    fn from(r: PushRow) -> Self {
+impl From<OutboxRow> for PushItem {
+    fn from(r: OutboxRow) -> Self {
         Self {
             id: r.id,
             kind: r.kind,
-            user_id: r.user_id,
-            device_id: r.device_id,
+            user_id: r.user_id.unwrap_or_default(),
+            device_id: r.device_id.unwrap_or_default(),
             status: r.status,
             attempts: r.attempts,
             next_attempt_at: r.next_attempt_at,
@@ -161,12 +176,13 @@ pub async fn list_push_outbox(
     query: web::Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
-    let (listing, page) = query.into_inner().parse()?;
+    let (listing, _, page) = query.into_inner().parse()?;
     let mut conn = state.pool.get().await?;
-    let rows = service::list_pushes(
+    let rows = service::list(
         &mut conn,
         &user,
         listing,
+        Some(Channel::Fcm),
         page.after.map(|c| c.id),
         page.limit,
     )
@@ -181,6 +197,6 @@ pub async fn retry_push(
 ) -> ApiResult<HttpResponse> {
     permissions::require_admin(&user)?;
     let mut conn = state.pool.get().await?;
-    let row = service::retry_push(&mut conn, &user, id.into_inner()).await?;
+    let row = service::retry(&mut conn, &user, id.into_inner(), Some(Channel::Fcm)).await?;
     Ok(HttpResponse::Ok().json(PushItem::from(row)))
 }

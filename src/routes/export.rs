@@ -132,10 +132,10 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
             .pushes
             .into_iter()
             .map(|p| ExportPush {
-                device_id: p.device_id,
+                device_id: p.device_id.unwrap_or_default(),
                 kind: p.kind,
                 status: p.status,
-                payload: p.payload,
+                payload: p.facts.unwrap_or_default(),
                 created_at: p.created_at,
                 sent_at: p.sent_at,
             })

@@ -4,6 +4,7 @@ use std::sync::atomic::Ordering;
 
 use actix_web::{HttpResponse, web};
 
+use crate::domain::notification::Channel;
 use crate::error::DomainError;
 use crate::error::{ApiResult, ErrorCode};
 use crate::metrics::Gauge;
@@ -57,17 +58,32 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         ),
     ];
     match crate::services::health::outbox_depth(&state.pool).await {
-        Ok((pending, dead)) => {
-            gauges.push(Gauge {
-                name: "dugnad_outbox_pending",
-                help: "Emails waiting to be sent.",
-                value: pending,
-            });
-            gauges.push(Gauge {
-                name: "dugnad_outbox_dead",
-                help: "Emails given up on (see /admin/outbox).",
-                value: dead,
-            });
+        Ok(depth) => {
+            for (name, status, help) in [
+                (
+                    "dugnad_outbox_pending",
+                    "pending",
+                    "Outbox rows waiting to be delivered, by channel.",
+                ),
+                (
+                    "dugnad_outbox_dead",
+                    "dead",
+                    "Outbox rows given up on, by channel (see /admin/outbox).",
+                ),
+            ] {
+                for channel in Channel::ALL {
+                    let value = depth
+                        .iter()
+                        .find(|(c, s, _)| c == channel.as_str() && s == status)
+                        .map_or(0, |(.., n)| *n);
+                    gauges.push(Gauge {
+                        name,
+                        help,
+                        labels: format!("{{channel=\"{}\"}}", channel.as_str()),
+                        value,
+                    });
+                }
+            }
         }
         Err(e) => tracing::warn!(error = %e, "metrics: outbox depth unavailable"),
     }
@@ -80,6 +96,7 @@ fn gauge(name: &'static str, help: &'static str, value: usize) -> Gauge {
     Gauge {
         name,
         help,
+        labels: String::new(),
         value: i64::try_from(value).unwrap_or(i64::MAX),
     }
 }

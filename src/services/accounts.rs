@@ -18,8 +18,9 @@ use crate::db::{reference as reference_db, tokens as token_db, users as users_db
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, VERIFY_TTL, check_password, normalize_email};
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::email::intent::greeting_name;
-use crate::email::{Intent, mask_address};
+use crate::email::mask_address;
+use crate::notify::Intent;
+use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
 use crate::services::Context;
 use crate::services::second_factor::{self, Requirement};

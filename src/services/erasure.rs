@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::db::users as users_db;
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::email::Intent;
-use crate::email::intent::greeting_name;
+use crate::notify::Intent;
+use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
 
 const INACTIVE_AFTER: Duration = Duration::days(3 * 365);

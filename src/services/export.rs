@@ -12,6 +12,7 @@ use crate::db::invitations::{self, InvitationRow};
 use crate::db::tasks::{self as task_db, ClaimRow};
 use crate::db::{outbox, users::UserRow};
 use crate::domain::error::DomainError;
+use crate::domain::notification::Channel;
 
 /// One email written for the person: kind, status and times.
 pub struct EmailRecord {
@@ -34,7 +35,7 @@ pub struct Export {
     pub follows: Vec<crate::db::series::FollowRow>,
     /// The caller's devices and the pushes written for them.
     pub devices: Vec<crate::db::devices::DeviceRow>,
-    pub pushes: Vec<crate::db::push_outbox::PushRow>,
+    pub pushes: Vec<crate::db::outbox::OutboxRow>,
     /// The tasks the caller watches: (task, since).
     pub watches: Vec<(Uuid, DateTime<Utc>)>,
 }
@@ -56,14 +57,14 @@ pub async fn export(
             (claim, view)
         })
         .collect();
-    let emails = outbox::sent_to_user(conn, user.id)
+    let emails = outbox::of_user(conn, user.id, Channel::Email.as_str())
         .await?
         .into_iter()
-        .map(|(kind, status, created_at, sent_at)| EmailRecord {
-            kind,
-            status,
-            created_at,
-            sent_at,
+        .map(|row| EmailRecord {
+            kind: row.kind,
+            status: row.status,
+            created_at: row.created_at,
+            sent_at: row.sent_at,
         })
         .collect();
     Ok(Export {
@@ -74,7 +75,7 @@ pub async fn export(
         qualifications: crate::db::qualifications::records_of(conn, user.id).await?,
         follows: crate::db::series::follows_of(conn, user.id).await?,
         devices: crate::db::devices::of_user(conn, user.id).await?,
-        pushes: crate::db::push_outbox::of_user(conn, user.id).await?,
+        pushes: outbox::of_user(conn, user.id, Channel::Fcm.as_str()).await?,
         watches: crate::db::watches::all_of_user(conn, user.id).await?,
     })
 }

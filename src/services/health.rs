@@ -9,8 +9,8 @@ pub async fn database_ready(pool: &DbPool) -> Result<(), DomainError> {
     db::ping(pool).await
 }
 
-/// Pending and dead emails.
-pub async fn outbox_depth(pool: &DbPool) -> Result<(i64, i64), DomainError> {
+/// (channel, status, count) of the outbox's pending and dead rows.
+pub async fn outbox_depth(pool: &DbPool) -> Result<Vec<(String, String, i64)>, DomainError> {
     let mut conn = pool.get().await?;
     Ok(outbox::depth(&mut conn).await?)
 }

@@ -15,9 +15,9 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::TaskStatus;
 use crate::domain::time::local_date;
-use crate::email::intent::greeting_name;
-use crate::email::{Intent, TaskFacts};
+use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
+use crate::notify::{Intent, TaskFacts};
 
 /// Invitations one unit may send one volunteer to tasks that have not started.
 pub const MAX_OPEN_PER_UNIT: i64 = 3;

@@ -17,8 +17,8 @@ use crate::db::tasks::{self as task_db, TaskFilter, TaskRow};
 use crate::db::{reference as reference_db, stats};
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::task::EventKind;
-use crate::email::{Intent, TaskFacts};
 use crate::notify::{self, Notification};
+use crate::notify::{Intent, TaskFacts};
 use crate::settings::Settings;
 use crate::validation::Validator;
 

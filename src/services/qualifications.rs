@@ -19,8 +19,8 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::qualification::{self as rules, EXPIRY_NOTICE_DAYS};
 use crate::domain::task as task_rules;
 use crate::domain::time::local_date;
-use crate::email::Intent;
-use crate::email::intent::greeting_name;
+use crate::notify::Intent;
+use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
 use crate::validation::{self, Validator};
 

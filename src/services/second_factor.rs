@@ -128,8 +128,8 @@ pub async fn verify(
                 conn,
                 &[crate::notify::Notification::to_user(
                     &owner,
-                    crate::email::Intent::CodesLocked {
-                        name: crate::email::intent::greeting_name(&owner),
+                    crate::notify::Intent::CodesLocked {
+                        name: crate::notify::greeting_name(&owner),
                     },
                 )],
             )

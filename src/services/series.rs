@@ -446,10 +446,10 @@ pub async fn claim(
             refused,
         });
     }
-    let taken: Vec<crate::email::TaskFacts> = outcomes
+    let taken: Vec<crate::notify::TaskFacts> = outcomes
         .iter()
         .filter(|o| o.claim.is_some())
-        .map(|o| crate::email::TaskFacts::of(&o.task))
+        .map(|o| crate::notify::TaskFacts::of(&o.task))
         .collect();
     if !taken.is_empty() {
         let (name, email, phone) = task_db::unit_contact(conn, series.service_unit_id).await?;
@@ -457,10 +457,10 @@ pub async fn claim(
             conn,
             &[crate::notify::Notification::to_user(
                 &user.row,
-                crate::email::Intent::SeriesClaimConfirmation {
-                    name: crate::email::intent::greeting_name(&user.row),
+                crate::notify::Intent::SeriesClaimConfirmation {
+                    name: crate::notify::greeting_name(&user.row),
                     tasks: taken,
-                    unit: crate::email::UnitFacts { name, email, phone },
+                    unit: crate::notify::UnitFacts { name, email, phone },
                 },
             )],
         )
@@ -556,9 +556,9 @@ async fn give_to_followers(
                         conn,
                         &[crate::notify::Notification::to_user(
                             &follower.row,
-                            crate::email::Intent::FollowClaim {
-                                name: crate::email::intent::greeting_name(&follower.row),
-                                task: crate::email::TaskFacts::of(task),
+                            crate::notify::Intent::FollowClaim {
+                                name: crate::notify::greeting_name(&follower.row),
+                                task: crate::notify::TaskFacts::of(task),
                                 claim_id: claim.id,
                                 follow_until: f.expires_at,
                             },
@@ -592,8 +592,8 @@ async fn end_follows_for_new_terms(
         if let Some(follower) = crate::db::users::find(conn, f.user_id).await? {
             notices.push(crate::notify::Notification::to_user(
                 &follower,
-                crate::email::Intent::FollowEnded {
-                    name: crate::email::intent::greeting_name(&follower),
+                crate::notify::Intent::FollowEnded {
+                    name: crate::notify::greeting_name(&follower),
                     title: series.title.clone(),
                 },
             ));

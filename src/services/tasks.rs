@@ -17,9 +17,9 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::ids::{TaskId, UserId};
 use crate::domain::task::{self as rules, ClaimStatus, EventKind, TaskStatus};
 use crate::domain::time::{check_instant, local_date};
-use crate::email::intent::{SpotFreed, greeting_name};
-use crate::email::{Intent, TaskFacts, UnitFacts};
 use crate::notify::{self, Notification};
+use crate::notify::{Intent, TaskFacts, UnitFacts};
+use crate::notify::{SpotFreed, greeting_name};
 use crate::validation::Validator;
 
 fn not_found() -> DomainError {

@@ -13,7 +13,7 @@ use crate::db::{reference as reference_db, tokens as token_db, users as users_db
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, SET_PASSWORD_TTL};
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::email::Intent;
+use crate::notify::Intent;
 use crate::notify::{self, Notification};
 use crate::services::Context;
 use crate::validation::{self, Validator};

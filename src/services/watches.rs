@@ -16,9 +16,9 @@ use crate::domain::ids::{TaskId, UserId};
 use crate::domain::push::QuietHours;
 use crate::domain::task::TaskStatus;
 use crate::domain::time::local_date;
-use crate::email::intent::greeting_name;
-use crate::email::{Intent, TaskFacts};
+use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
+use crate::notify::{Intent, TaskFacts};
 
 /// The least time between two broadcasts of one task's spots.
 pub const BROADCAST_GAP: Duration = Duration::hours(6);

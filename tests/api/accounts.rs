@@ -1242,7 +1242,7 @@ async fn nobody_can_flood_a_strangers_address_through_the_service() {
         );
     }
     let dropped = app
-        .query_json("SELECT count(*) AS n FROM email_outbox WHERE status = 'dropped'")
+        .query_json("SELECT count(*) AS n FROM outbox WHERE status = 'dropped'")
         .await;
     assert!(
         dropped[0]["n"].as_i64().is_some_and(|n| n >= 15),

@@ -396,7 +396,7 @@ async fn a_claim_takes_at_most_nine_statements_each_kept_prepared() {
     assert_eq!(events.len(), 2);
     let outbox = w
         .app
-        .query_json("SELECT kind FROM email_outbox WHERE kind IN ('claim_confirmation', 'task_claimed', 'task_filled')")
+        .query_json("SELECT kind FROM outbox WHERE kind IN ('claim_confirmation', 'task_claimed', 'task_filled')")
         .await;
     assert_eq!(outbox.len(), 3);
     // A mobile app's claim carries an Idempotency-Key: its record's statements too.

@@ -1405,7 +1405,7 @@ async fn the_outbox_page_masks_addresses_and_puts_a_dead_email_back_in_the_queue
         .post("/api/v1/users", Some(&admin.access_token), json!({"email": "kari.nordmann@larvik.test", "name": "Kari Nordmann", "role": "staff", "service_unit_id": unit}))
         .await;
     assert_eq!(created.status(), 201);
-    app.sql("UPDATE email_outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE to_address = 'kari.nordmann@larvik.test'").await;
+    app.sql("UPDATE outbox SET status = 'dead', last_error = '550 mailbox unavailable' WHERE to_address = 'kari.nordmann@larvik.test'").await;
     let mut browser = Browser::new(&app);
     assert_eq!(
         browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
@@ -1418,7 +1418,11 @@ async fn the_outbox_page_masks_addresses_and_puts_a_dead_email_back_in_the_queue
         !page.body.contains("kari.nordmann@larvik.test"),
         "the address is masked"
     );
-    let id = app.query_json("SELECT id::text AS id FROM email_outbox WHERE to_address = 'kari.nordmann@larvik.test'").await[0]["id"]
+    let id = app
+        .query_json(
+            "SELECT id::text AS id FROM outbox WHERE to_address = 'kari.nordmann@larvik.test'",
+        )
+        .await[0]["id"]
         .as_str()
         .expect("id")
         .to_owned();
@@ -1428,9 +1432,7 @@ async fn the_outbox_page_masks_addresses_and_puts_a_dead_email_back_in_the_queue
         .await;
     assert_eq!(retried.status, 303, "{}", retried.body);
     let status = app
-        .query_json(&format!(
-            "SELECT status FROM email_outbox WHERE id = '{id}'"
-        ))
+        .query_json(&format!("SELECT status FROM outbox WHERE id = '{id}'"))
         .await;
     assert_eq!(status[0]["status"], "pending");
     assert_eq!(

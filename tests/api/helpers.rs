@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use dugnad::db::DbPool;
-use dugnad::email::worker::OutboxWorker;
-use dugnad::push::worker::PushWorker;
+use dugnad::delivery::Worker;
+use dugnad::domain::notification::Channel;
 use dugnad::settings::Settings;
 use dugnad::startup::{Application, ShutdownHandle};
 use serde_json::Value;
@@ -52,8 +52,7 @@ pub struct TestApp {
     pub pool: DbPool,
     pub smtp: SmtpServer,
     pub settings: Settings,
-    outbox: OutboxWorker,
-    push: PushWorker,
+    outbox: Worker,
     /// The FCM peer, for a test spawned with [`TestApp::spawn_with_push`].
     pub fcm: Option<FcmPeer>,
     shutdown: ShutdownHandle,
@@ -89,9 +88,7 @@ impl Drop for TestApp {
                 let client = dugnad::db::raw_connect(&url).await.ok()?;
                 let rows = client
                     .query(
-                        "SELECT 'email ' || kind || ' (' || status || ')' FROM email_outbox WHERE status IN ('pending', 'dead') \
-                         UNION ALL \
-                         SELECT 'push ' || kind || ' (' || status || ')' FROM push_outbox WHERE status IN ('pending', 'dead')",
+                        "SELECT channel || ' ' || kind || ' (' || status || ')' FROM outbox WHERE status IN ('pending', 'dead')",
                         &[],
                     )
                     .await
@@ -149,10 +146,6 @@ pub fn test_settings(database_url: &str, smtp_url: &str) -> Settings {
     settings.db_pool_size = 4;
     settings.http_workers = 1;
     settings.outbox.run_worker = false;
-    settings.push.run_worker = false;
-    settings.push.send_timeout = Duration::from_secs(2);
-    settings.push.base_backoff = Duration::from_secs(60);
-    settings.push.max_attempts = 5;
     settings.outbox.send_timeout = Duration::from_secs(2);
     settings.outbox.base_backoff = Duration::from_secs(60);
     settings.outbox.max_attempts = 5;
@@ -215,7 +208,6 @@ impl TestApp {
         let port = app.port();
         let pool = app.pool().clone();
         let outbox = app.outbox().clone();
-        let push = app.push().clone();
         let shutdown = app.shutdown_handle();
         tokio::spawn(app.run_until_stopped());
         Self {
@@ -229,7 +221,6 @@ impl TestApp {
             smtp,
             settings,
             outbox,
-            push,
             fcm: None,
             shutdown,
             pending_mail_expected: std::sync::atomic::AtomicBool::new(false),
@@ -295,11 +286,17 @@ impl TestApp {
         }
     }
 
-    /// Delivers every due outbox row, as the background worker would.
+    /// Delivers every due email of the one outbox, as the background worker would (which
+    /// takes every channel in the same batches; tests take emails and pushes apart so
+    /// each can be checked on its own).
     pub async fn drain_outbox(&self) -> usize {
         let mut total = 0;
         loop {
-            let n = self.outbox.drain_once().await.expect("outbox drain");
+            let n = self
+                .outbox
+                .drain_channels(&[Channel::Email])
+                .await
+                .expect("outbox drain");
             if n == 0 {
                 return total;
             }
@@ -307,12 +304,16 @@ impl TestApp {
         }
     }
 
-    /// Delivers every due push row, as the background worker would; returns how many
-    /// rows it handled.
+    /// Delivers every due push of the one outbox, as the background worker would;
+    /// returns how many rows it handled.
     pub async fn drain_pushes(&self) -> usize {
         let mut total = 0;
         loop {
-            let n = self.push.drain_once().await.expect("push drain");
+            let n = self
+                .outbox
+                .drain_channels(&[Channel::Fcm])
+                .await
+                .expect("push drain");
             if n == 0 {
                 return total;
             }
@@ -356,7 +357,7 @@ impl TestApp {
         let started = std::time::Instant::now();
         loop {
             let pending = self
-                .query_json("SELECT count(*) AS n FROM email_outbox WHERE status = 'pending'")
+                .query_json("SELECT count(*) AS n FROM outbox WHERE status = 'pending'")
                 .await;
             if pending[0]["n"].as_i64() == Some(0) {
                 return;
@@ -369,9 +370,9 @@ impl TestApp {
         }
     }
 
-    /// Makes every pending row due now, instead of waiting for its backoff.
+    /// Makes every pending email due now, instead of waiting for its backoff.
     pub async fn make_outbox_due(&self) {
-        self.sql("UPDATE email_outbox SET next_attempt_at = now() WHERE status = 'pending'")
+        self.sql("UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'email'")
             .await;
     }
 

@@ -82,3 +82,161 @@ async fn every_down_migration_reverts_its_up_migration() {
         before = applied;
     }
 }
+
+/// Runs the embedded migrations on `url` up to and including `version`.
+async fn migrate_up_to(url: &str, version: &'static str) {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut conn =
+            AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).expect("connect");
+        while !conn
+            .applied_migrations()
+            .expect("applied")
+            .iter()
+            .any(|v| v.to_string() == version)
+        {
+            conn.run_next_migration(dugnad::db::MIGRATIONS).expect("up");
+        }
+    })
+    .await
+    .expect("migration thread");
+}
+
+#[tokio::test]
+async fn the_one_outbox_takes_a_populated_v2_databases_emails_and_pushes_without_losing_one() {
+    let db = TestDatabase::unborn();
+    dugnad::db::ensure_database_exists(&db.url)
+        .await
+        .expect("create database");
+    // v2's schema: an email outbox and a push outbox, each with rows in every state.
+    migrate_up_to(&db.url, "20261207000028").await;
+    let kari = uuid::Uuid::now_v7();
+    let phone = uuid::Uuid::now_v7();
+    let notification = uuid::Uuid::now_v7();
+    let task = uuid::Uuid::now_v7();
+    let pg = dugnad::db::raw_connect(&db.url).await.expect("connect");
+    pg.batch_execute(&format!(
+        "INSERT INTO users (id, email, name, role, language) VALUES ('{kari}', 'kari@example.no', 'Kari', 'volunteer', 'en');
+         INSERT INTO devices (id, user_id, token, platform) VALUES ('{phone}', '{kari}', 'phone-kari', 'ios');
+         INSERT INTO email_outbox (id, kind, user_id, to_address, language, facts, status, attempts, next_attempt_at, last_error)
+           VALUES ('{}', 'inactivity_warning', '{kari}', 'kari@example.no', 'en',
+                   '{{\"kind\": \"inactivity_warning\", \"name\": null}}', 'pending', 2, now() - interval '1 minute', '421 try later');
+         INSERT INTO email_outbox (id, kind, to_address, facts, status, sent_at, message_id)
+           VALUES ('{}', 'task_claimed', 'h***@larvik.test', NULL, 'sent', now(), '<x@dugnad.test>');
+         INSERT INTO email_outbox (id, kind, to_address, facts, status, last_error)
+           VALUES ('{}', 'task_filled', 'nobody@larvik.test', '{{\"kind\": \"inactivity_warning\", \"name\": null}}', 'dead', '550 no such user');
+         INSERT INTO email_outbox (id, kind, to_address, facts, status, last_error)
+           VALUES ('{}', 'password_reset', 'n***@example.no', NULL, 'dropped', 'no account to send this to');
+         INSERT INTO push_outbox (id, notification_id, device_id, user_id, kind, payload, status, attempts)
+           VALUES ('{}', '{notification}', '{phone}', '{kari}', 'task_changed',
+                   '{{\"kind\": \"task_changed\", \"task_id\": \"{task}\", \"starts_at\": \"2026-12-10T09:30:00.000Z\",
+                      \"category_nb\": \"Følge\", \"category_en\": \"Accompaniment\", \"area_hint\": null, \"language\": \"en\"}}',
+                   'pending', 1);
+         INSERT INTO push_outbox (id, notification_id, device_id, user_id, kind, payload, status, sent_at)
+           VALUES ('{}', '{}', '{phone}', '{kari}', 'reminder', '{{\"kind\": \"reminder\"}}', 'sent', now());",
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    ))
+    .await
+    .expect("v2 rows");
+    let before: Vec<String> = pg
+        .query(
+            "SELECT id::text || ' ' || status || ' ' || attempts || ' ' || next_attempt_at || ' ' || coalesce(last_error, '-') \
+               FROM (SELECT id, status, attempts, next_attempt_at, last_error FROM email_outbox \
+                     UNION ALL SELECT id, status, attempts, next_attempt_at, last_error FROM push_outbox) r ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("before")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn =
+            AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).expect("connect");
+        conn.run_pending_migrations(dugnad::db::MIGRATIONS)
+            .expect("the rest");
+    })
+    .await
+    .expect("migration thread");
+
+    let after: Vec<String> = pg
+        .query(
+            "SELECT id::text || ' ' || status || ' ' || attempts || ' ' || next_attempt_at || ' ' || coalesce(last_error, '-') \
+               FROM outbox ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("after")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(before.len(), 6);
+    assert_eq!(
+        after, before,
+        "every row, its state, attempts and due time kept"
+    );
+    let moved: Vec<String> = pg
+        .query(
+            "SELECT channel || ' ' || kind || ' ' || status || ' ' || coalesce(to_address, '-') || ' ' \
+                    || (device_id IS NOT NULL)::text || ' ' || language || ' ' \
+                    || (facts IS NOT NULL)::text FROM outbox ORDER BY channel, kind",
+            &[],
+        )
+        .await
+        .expect("moved")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "email inactivity_warning pending kari@example.no false en true",
+            "email password_reset dropped n***@example.no false nb false",
+            "email task_claimed sent h***@larvik.test false nb false",
+            "email task_filled dead nobody@larvik.test false nb true",
+            // A payload that named no language is read in bokmål, as the worker did.
+            "fcm reminder sent - true nb true",
+            "fcm task_changed pending - true en true",
+        ],
+        "channels, addresses, languages and facts as they were"
+    );
+    let push = pg
+        .query_one(
+            "SELECT device_id = $1 AND notification_id = $2 AND user_id = $3 AS same, facts::text FROM outbox \
+              WHERE channel = 'fcm' AND status = 'pending'",
+            &[&phone, &notification, &kari],
+        )
+        .await
+        .expect("the pending push");
+    assert!(
+        push.get::<_, bool>(0),
+        "the push keeps its device, notification and person"
+    );
+    let facts: dugnad::notify::PushFacts =
+        serde_json::from_str(&push.get::<_, String>(1)).expect("the push's facts still read");
+    assert_eq!(facts.task_id, task);
+
+    // The one worker delivers the email that was waiting.
+    let app = crate::helpers::TestApp::spawn_unmigrated(db.url.clone()).await;
+    assert_eq!(app.drain_outbox().await, 1);
+    let mail = app.smtp.received();
+    assert_eq!(mail.len(), 1);
+    assert!(
+        mail[0].to.iter().any(|r| r.contains("kari@example.no")),
+        "{:?}",
+        mail[0].to
+    );
+    assert_eq!(
+        mail[0].header("Subject").as_deref(),
+        Some("Your dugnad account will be deleted soon"),
+        "rendered in English, as Kari reads"
+    );
+}

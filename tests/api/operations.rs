@@ -75,8 +75,10 @@ async fn metrics_count_requests_by_route_template_and_show_pool_and_outbox() {
     );
     assert!(text.contains("dugnad_http_request_duration_seconds_bucket{"));
     assert!(text.contains("dugnad_db_pool_size "));
-    assert!(text.contains("dugnad_outbox_pending 0"));
-    assert!(text.contains("dugnad_outbox_dead 0"));
+    for channel in ["email", "fcm"] {
+        assert!(text.contains(&format!("dugnad_outbox_pending{{channel=\"{channel}\"}} 0")));
+        assert!(text.contains(&format!("dugnad_outbox_dead{{channel=\"{channel}\"}} 0")));
+    }
 }
 
 #[tokio::test]

@@ -4,7 +4,8 @@ use std::time::{Duration, Instant};
 
 use diesel_async::AsyncConnection;
 use dugnad::domain::Language;
-use dugnad::email::{EmailBody, Intent, NewEmail, TaskFacts, UnitFacts, enqueue};
+use dugnad::email::EmailBody;
+use dugnad::notify::{Intent, NewEmail, TaskFacts, UnitFacts, enqueue};
 use serde_json::Value;
 
 use crate::helpers::TestApp;
@@ -44,7 +45,7 @@ async fn enqueue_one(app: &TestApp, to: &str) -> uuid::Uuid {
 
 async fn outbox_row(app: &TestApp, id: uuid::Uuid) -> Value {
     app.query_json(&format!(
-        "SELECT status, attempts, last_error, sent_at FROM email_outbox WHERE id = '{id}'"
+        "SELECT status, attempts, last_error, sent_at FROM outbox WHERE id = '{id}'"
     ))
     .await
     .pop()
@@ -153,7 +154,7 @@ async fn a_permanent_5xx_leaves_the_email_dead_with_its_error() {
         "dead rows are kept, not retried"
     );
     let metrics = app.get("/metrics").await.text().await.expect("text");
-    assert!(metrics.contains("dugnad_outbox_dead 1"));
+    assert!(metrics.contains("dugnad_outbox_dead{channel=\"email\"} 1"));
 }
 
 #[tokio::test]
@@ -205,7 +206,7 @@ async fn a_resend_after_an_unrecorded_delivery_keeps_the_same_message_id() {
     let id = enqueue_one(&app, "kari@example.no").await;
     let before = app
         .query_json(&format!(
-            "SELECT to_address, facts::text AS facts FROM email_outbox WHERE id = '{id}'"
+            "SELECT to_address, facts::text AS facts FROM outbox WHERE id = '{id}'"
         ))
         .await;
     app.drain_outbox().await;
@@ -216,7 +217,7 @@ async fn a_resend_after_an_unrecorded_delivery_keeps_the_same_message_id() {
         .expect("facts")
         .replace('\'', "''");
     app.sql(&format!(
-        "UPDATE email_outbox SET status = 'pending', sent_at = NULL, message_id = NULL, \
+        "UPDATE outbox SET status = 'pending', sent_at = NULL, message_id = NULL, \
                 to_address = '{}', facts = '{facts}'::jsonb, next_attempt_at = now() WHERE id = '{id}'",
         before[0]["to_address"].as_str().expect("address")
     ))
@@ -241,9 +242,7 @@ async fn a_rolled_back_transaction_leaves_no_email() {
         })
         .await;
     assert!(result.is_err());
-    let rows = app
-        .query_json("SELECT count(*) AS n FROM email_outbox")
-        .await;
+    let rows = app.query_json("SELECT count(*) AS n FROM outbox").await;
     assert_eq!(rows[0]["n"], 0);
     assert_eq!(app.drain_outbox().await, 0);
     assert!(app.smtp.received().is_empty());
@@ -271,7 +270,7 @@ async fn the_background_worker_delivers_promptly_on_an_idle_system() {
     })
     .await;
     // The worker is idle once its listener has said LISTEN.
-    app.wait_for_listener("dugnad_email_outbox").await;
+    app.wait_for_listener("dugnad_outbox").await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
     enqueue_one(&app, "kari@example.no").await;
@@ -419,7 +418,7 @@ async fn a_copy_of_the_outbox_opens_nothing_and_sent_rows_keep_only_metadata() {
     assert_eq!(created.status(), 201);
     // What the database holds while the email waits: what to say, not the link.
     let pending = app
-        .query_json("SELECT kind, facts::text AS facts, to_address FROM email_outbox")
+        .query_json("SELECT kind, facts::text AS facts, to_address FROM outbox")
         .await;
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["kind"], "account_created");
@@ -431,7 +430,7 @@ async fn a_copy_of_the_outbox_opens_nothing_and_sent_rows_keep_only_metadata() {
     assert!(!waiting.contains(&token), "the row never held the token");
     let everything = app
         .query_json(
-            "SELECT (SELECT coalesce(string_agg(to_jsonb(o)::text, ' '), '') FROM email_outbox o) AS outbox, \
+            "SELECT (SELECT coalesce(string_agg(to_jsonb(o)::text, ' '), '') FROM outbox o) AS outbox, \
                     (SELECT coalesce(string_agg(to_jsonb(t)::text, ' '), '') FROM email_tokens t) AS tokens",
         )
         .await;
@@ -446,7 +445,7 @@ async fn a_copy_of_the_outbox_opens_nothing_and_sent_rows_keep_only_metadata() {
     );
 
     let sent = app
-        .query_json("SELECT status, facts, to_address, message_id FROM email_outbox")
+        .query_json("SELECT status, facts, to_address, message_id FROM outbox")
         .await;
     assert_eq!(sent[0]["status"], "sent");
     assert_eq!(sent[0]["facts"], Value::Null);
@@ -485,8 +484,8 @@ async fn dead_dropped_and_stale_rows_are_forgotten_after_the_outbox_retention() 
         };
         let sent_at = if status == "sent" { "now()" } else { "NULL" };
         app.sql(&format!(
-            "INSERT INTO email_outbox (id, kind, to_address, status, facts, sent_at, created_at, next_attempt_at) \
-             VALUES ('{}', 'inactivity_warning', 'k***@example.no', '{status}', {facts}, {sent_at}, \
+            "INSERT INTO outbox (id, channel, kind, to_address, status, facts, sent_at, created_at, next_attempt_at) \
+             VALUES ('{}', 'email', 'inactivity_warning', 'k***@example.no', '{status}', {facts}, {sent_at}, \
                      now() - interval '{age} days', now() + interval '1 day')",
             uuid::Uuid::now_v7()
         ))
@@ -498,7 +497,7 @@ async fn dead_dropped_and_stale_rows_are_forgotten_after_the_outbox_retention() 
         .expect("lock");
     assert_eq!(report.outbox_forgotten, 3);
     let left = app
-        .query_json("SELECT status FROM email_outbox ORDER BY status")
+        .query_json("SELECT status FROM outbox ORDER BY status")
         .await;
     let left: Vec<&str> = left.iter().filter_map(|r| r["status"].as_str()).collect();
     assert_eq!(

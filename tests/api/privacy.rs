@@ -552,7 +552,7 @@ async fn at_debug_level_the_log_holds_no_private_block_address_hash_or_token() {
     // The SMTP server has a message before the worker marks its row sent: wait for the
     // marks, or the stop below can leave a row pending (and the test would fail on it).
     while !app
-        .query_json("SELECT id FROM email_outbox WHERE status = 'pending'")
+        .query_json("SELECT id FROM outbox WHERE status = 'pending'")
         .await
         .is_empty()
     {

@@ -30,7 +30,7 @@ async fn devices(app: &TestApp, user: &TestUser) -> Vec<Value> {
 }
 
 async fn push_rows(app: &TestApp) -> Vec<Value> {
-    app.query_json("SELECT kind, status, attempts, device_id::text, next_attempt_at > now() + interval '50 minutes' AS held_back FROM push_outbox ORDER BY id")
+    app.query_json("SELECT kind, status, attempts, device_id::text, next_attempt_at > now() + interval '50 minutes' AS held_back FROM outbox WHERE channel = 'fcm' ORDER BY id")
         .await
 }
 
@@ -313,11 +313,28 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
         1,
         "only the 429 waits its hour: {rows:?}"
     );
-    // The admins see both waiting pushes, by device, and can put one back in the queue.
+    // The admins see both waiting pushes, by device, beside the waiting emails in the
+    // one view, and can put one back in the queue.
     let admin = app.admin().await;
+    let everything: Value = app
+        .get_as("/api/v1/admin/outbox?status=pending", &admin.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let channels: Vec<&str> = everything["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["channel"].as_str())
+        .collect();
+    assert!(
+        channels.contains(&"email") && channels.iter().filter(|c| **c == "fcm").count() == 2,
+        "{everything}"
+    );
     let waiting: Value = app
         .get_as(
-            "/api/v1/admin/push-outbox?status=pending",
+            "/api/v1/admin/outbox?status=pending&channel=fcm",
             &admin.access_token,
         )
         .await
@@ -327,9 +344,25 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
     let items = waiting["items"].as_array().expect("items").clone();
     assert_eq!(items.len(), 2, "{waiting}");
     assert!(
-        !waiting.to_string().contains("phone-"),
+        items
+            .iter()
+            .all(|i| i["device_id"].is_string() && i["to"].is_null())
+    );
+    assert!(
+        !everything.to_string().contains("phone-"),
         "no token in the view"
     );
+    // The push view of v2 shows the same rows, for its clients.
+    let v2: Value = app
+        .get_as(
+            "/api/v1/admin/push-outbox?status=pending",
+            &admin.access_token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(v2["items"].as_array().map(Vec::len), Some(2), "{v2}");
     assert_problem(
         app.get_as("/api/v1/admin/push-outbox", &kari.access_token)
             .await,
@@ -348,7 +381,7 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
     let page = console.get("/console/outbox").await;
     assert_eq!(page.status, 200);
     assert_eq!(
-        page.body.matches("/console/outbox/push/").count(),
+        page.body.matches("<td>Push (app)</td>").count(),
         2,
         "{}",
         page.body
@@ -359,7 +392,7 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
         .expect("the 429");
     let retried = app
         .post(
-            &format!("/api/v1/admin/push-outbox/{}/retry", id_of(held)),
+            &format!("/api/v1/admin/outbox/{}/retry", id_of(held)),
             Some(&admin.access_token),
             json!({}),
         )
@@ -374,8 +407,10 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
         0,
         "due now"
     );
-    app.sql("UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending'")
-        .await;
+    app.sql(
+        "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'fcm'",
+    )
+    .await;
     assert_eq!(app.drain_pushes().await, 2);
     assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
     assert_problem(
@@ -413,8 +448,10 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
             .any(|r| r["status"] == "pending")
     );
     peer.answer_all(Answer::Accept);
-    app.sql("UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending'")
-        .await;
+    app.sql(
+        "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'fcm'",
+    )
+    .await;
     assert_eq!(app.drain_pushes().await, 2);
     assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
 
@@ -423,7 +460,7 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
     edit("Følge til legen, ny tid igjen").await;
     assert_eq!(app.drain_pushes().await, 2);
     let waiting = app
-        .query_json("SELECT last_error FROM push_outbox WHERE status = 'pending'")
+        .query_json("SELECT last_error FROM outbox WHERE status = 'pending' AND channel = 'fcm'")
         .await;
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert!(
@@ -432,8 +469,10 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
             .is_some_and(|e| e.contains("FCM unreachable")),
         "{waiting:?}"
     );
-    app.sql("UPDATE push_outbox SET next_attempt_at = now() WHERE status = 'pending'")
-        .await;
+    app.sql(
+        "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND channel = 'fcm'",
+    )
+    .await;
     assert_eq!(app.drain_pushes().await, 1);
     assert!(push_rows(&app).await.iter().all(|r| r["status"] == "sent"));
 
@@ -448,11 +487,11 @@ async fn fcm_answers_prune_the_device_honour_retry_after_and_a_401_refreshes_the
     );
     let metrics = app.get("/metrics").await.text().await.expect("text");
     assert!(
-        metrics.contains("dugnad_pushes_total{outcome=\"pruned\"} 2"),
+        metrics.contains("dugnad_outbox_deliveries_total{channel=\"fcm\",outcome=\"pruned\"} 2"),
         "{metrics}"
     );
     assert!(
-        metrics.contains("dugnad_pushes_total{outcome=\"retry\"} 5"),
+        metrics.contains("dugnad_outbox_deliveries_total{channel=\"fcm\",outcome=\"retry\"} 5"),
         "{metrics}"
     );
     app.deliver_mail().await;
@@ -565,7 +604,7 @@ async fn the_export_lists_devices_watches_and_pushes_and_erasure_leaves_none_of_
         )
         .await;
     assert_eq!(erased.status(), 204);
-    for table in ["devices", "task_watches", "push_outbox"] {
+    for table in ["devices", "task_watches", "outbox"] {
         let left = app
             .query_json(&format!(
                 "SELECT count(*) AS n FROM {table} WHERE user_id = '{}'",
@@ -598,9 +637,10 @@ async fn two_workers_draining_at_once_deliver_each_push_once() {
     assert_eq!(edited.status(), 200);
     // A second process's worker on the same database, with a small batch so both get work.
     let mut settings = app.settings.clone();
-    settings.push.batch_size = 3;
-    let other = dugnad::push::worker::PushWorker::new(
+    settings.outbox.batch_size = 3;
+    let other = dugnad::delivery::Worker::new(
         app.pool.clone(),
+        dugnad::email::Mailer::from_settings(&settings).expect("mailer"),
         dugnad::push::Transport::from_settings(&settings).expect("transport"),
         &settings,
         std::sync::Arc::new(dugnad::metrics::Metrics::default()),
@@ -608,7 +648,10 @@ async fn two_workers_draining_at_once_deliver_each_push_once() {
     let drain_other = async {
         let mut total = 0;
         loop {
-            let n = other.drain_once().await.expect("drain");
+            let n = other
+                .drain_channels(&[dugnad::domain::notification::Channel::Fcm])
+                .await
+                .expect("drain");
             if n == 0 {
                 return total;
             }

@@ -1,5 +1,6 @@
-//! What an outbox row says: the kind of email and the public facts it needs — never a
-//! rendered body, never a raw token. Link tokens travel as the ids of their stored rows
+//! What an outbox row says: for an email, the kind and the public facts it needs (an
+//! [`Intent`]); for a push, the [`PushFacts`] its text is made from — never a rendered
+//! body, never a raw token. Link tokens travel as the ids of their stored rows
 //! (the worker derives the token with the server key) or are signed at delivery.
 //!
 //! Facts are public by construction: a task's title, time, area and spot counts, a
@@ -272,6 +273,36 @@ impl Intent {
 
     pub fn from_facts(facts: &serde_json::Value) -> Result<Self, serde_json::Error> {
         Self::deserialize(facts)
+    }
+}
+
+/// What a push row says: public by construction (no title, no private block, no name).
+/// The text is made from these facts at delivery, in the person's language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushFacts {
+    pub kind: NotificationKind,
+    pub task_id: Uuid,
+    /// Stored (and exported) with exactly three fractional digits, as every timestamp.
+    #[serde(serialize_with = "crate::domain::time::millis")]
+    pub starts_at: DateTime<Utc>,
+    pub category_nb: String,
+    pub category_en: String,
+    pub area_hint: Option<String>,
+    pub language: Language,
+}
+
+impl PushFacts {
+    /// The lock-screen text, in the zone the municipality reads its times in.
+    pub fn text(&self, zone: chrono_tz::Tz) -> Option<crate::domain::push::PushText> {
+        let category = self.language.pick(&self.category_nb, &self.category_en);
+        crate::domain::push::text(
+            self.kind,
+            self.language,
+            category,
+            self.starts_at,
+            zone,
+            self.area_hint.as_deref(),
+        )
     }
 }
 

@@ -1,8 +1,12 @@
 //! The one path of everything the service tells a volunteer or a unit: a notification is
 //! what to say (an [`Intent`]) and to whom; [`send`] looks up whether the recipient wants
-//! it and writes one outbox row per recipient and channel, in the caller's transaction.
-//! The channels are email (every notification) and push (the kinds a device is told of,
-//! to each of the person's devices, by their push preferences).
+//! it and writes one row of the one outbox per recipient and channel, in the caller's
+//! transaction. The channels are data ([`Channel`]): email (every notification) and
+//! `fcm` (the kinds a device is told of, to each of the person's devices, by their push
+//! preferences). How a row becomes a message is the channel's own (`email`, `push`); the
+//! `delivery` worker drains them all.
+
+pub mod intent;
 
 use std::collections::HashMap;
 
@@ -10,13 +14,85 @@ use diesel::QueryResult;
 use uuid::Uuid;
 
 use crate::db::PgConn;
-use crate::db::push_outbox::{self, NewPushRow};
+use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::users::UserRow;
 use crate::db::{devices, reference};
-use crate::domain::notification::NotificationKind;
-use crate::email::intent::language_of;
-use crate::email::{self, Intent, NewEmail, TaskFacts};
-use crate::push::PushFacts;
+use crate::domain::Language;
+use crate::domain::notification::{Channel, NotificationKind};
+pub use intent::{Intent, PushFacts, SpotFreed, TaskFacts, UnitFacts, greeting_name, language_of};
+
+/// One email to write: to whom, in which language, saying what.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    /// The recipient, when they are one of our users (erasure and the export find the
+    /// row by it; optional kinds sign their unsubscribe link for it).
+    pub user_id: Option<Uuid>,
+    pub to: String,
+    pub language: Language,
+    pub intent: Intent,
+}
+
+impl NewEmail {
+    /// To one of our users, at their address, in their language.
+    pub fn to_user(user: &UserRow, intent: Intent) -> Self {
+        Self {
+            user_id: Some(user.id),
+            to: user.email.clone(),
+            language: language_of(user),
+            intent,
+        }
+    }
+
+    /// To a service unit's address (units read Norwegian).
+    pub fn to_unit(address: &str, intent: Intent) -> Self {
+        Self {
+            user_id: None,
+            to: address.to_owned(),
+            language: Language::Nb,
+            intent,
+        }
+    }
+
+    /// Its outbox row. The `Message-ID` is derived from the row id at delivery.
+    pub fn row(&self) -> NewOutboxRow {
+        NewOutboxRow {
+            id: Uuid::now_v7(),
+            channel: Channel::Email.as_str(),
+            kind: self.intent.kind_str(),
+            user_id: self.user_id,
+            to_address: Some(self.to.clone()),
+            device_id: None,
+            notification_id: None,
+            language: self.language.as_str(),
+            facts: Some(self.intent.to_facts()),
+        }
+    }
+}
+
+impl PushFacts {
+    /// The row of this push to one of the person's devices.
+    pub fn row(&self, notification_id: Uuid, device_id: Uuid, user_id: Uuid) -> NewOutboxRow {
+        NewOutboxRow {
+            id: Uuid::now_v7(),
+            channel: Channel::Fcm.as_str(),
+            kind: self.kind.as_str(),
+            user_id: Some(user_id),
+            to_address: None,
+            device_id: Some(device_id),
+            notification_id: Some(notification_id),
+            language: self.language.as_str(),
+            facts: Some(serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({}))),
+        }
+    }
+}
+
+/// Writes one email to the outbox, outside any preference (the caller decided); call it
+/// inside the transaction of the change it reports. Returns its row id.
+pub async fn enqueue(conn: &mut impl PgConn, email: &NewEmail) -> QueryResult<Uuid> {
+    let row = email.row();
+    outbox::insert(conn, std::slice::from_ref(&row)).await?;
+    Ok(row.id)
+}
 
 /// Who a notification is for.
 #[derive(Debug, Clone)]
@@ -136,7 +212,7 @@ fn pushed_task(intent: &Intent) -> Option<(NotificationKind, &TaskFacts)> {
 async fn push_rows(
     conn: &mut impl PgConn,
     notifications: &[Notification],
-) -> QueryResult<Vec<NewPushRow>> {
+) -> QueryResult<Vec<NewOutboxRow>> {
     let wanted: Vec<(&UserRow, NotificationKind, &TaskFacts, Uuid)> = notifications
         .iter()
         .filter_map(|n| match &n.recipient {
@@ -189,8 +265,8 @@ async fn push_rows(
     Ok(rows)
 }
 
-/// The outbox rows of these notifications for every channel their recipients want.
-fn rows(notifications: &[Notification]) -> Vec<NewEmail> {
+/// The emails of these notifications, to the recipients who want them.
+fn emails(notifications: &[Notification]) -> Vec<NewEmail> {
     notifications
         .iter()
         .filter_map(|n| match &n.recipient {
@@ -212,14 +288,15 @@ fn rows(notifications: &[Notification]) -> Vec<NewEmail> {
         .collect()
 }
 
-/// Writes the notifications' rows, emails in one statement and pushes in another; call it
-/// inside the transaction of the change they report, so they go out only if it commits.
-/// Returns how many emails were written (notifications nobody wants write none); the push
-/// rows ride along.
+/// Writes the notifications' rows of every channel in one statement; call it inside the
+/// transaction of the change they report, so they go out only if it commits. Returns how
+/// many emails were written (notifications nobody wants write none); the push rows ride
+/// along.
 pub async fn send(conn: &mut impl PgConn, notifications: &[Notification]) -> QueryResult<usize> {
-    let emails = email::enqueue_all(conn, &rows(notifications)).await?.len();
-    let pushes = push_rows(conn, notifications).await?;
-    push_outbox::insert(conn, &pushes).await?;
+    let mut rows: Vec<NewOutboxRow> = emails(notifications).iter().map(NewEmail::row).collect();
+    let emails = rows.len();
+    rows.extend(push_rows(conn, notifications).await?);
+    outbox::insert(conn, &rows).await?;
     Ok(emails)
 }
 
