@@ -920,7 +920,8 @@ impl<'a> Lab<'a> {
         let digest_volunteers =
             &self.volunteers[self.volunteers.len() - 13..self.volunteers.len() - 10];
         pg.execute(
-            "UPDATE users SET notify_new_tasks_digest = true WHERE id = ANY($1)",
+            "INSERT INTO notification_preferences (user_id, kind, channel, enabled) \
+             SELECT id, 'new_tasks_digest', 'email', true FROM users WHERE id = ANY($1)",
             &[&digest_volunteers.to_vec()],
         )
         .await?;

@@ -15,6 +15,7 @@ pub mod local;
 pub mod mapping;
 pub mod opt_outs;
 pub mod outbox;
+pub mod preferences;
 pub mod qualifications;
 pub mod rate_limits;
 pub mod reference;

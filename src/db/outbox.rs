@@ -56,6 +56,111 @@ pub async fn insert(conn: &mut impl crate::db::PgConn, rows: &[NewOutboxRow]) ->
     crate::db::insert_prepared!(conn, outbox::table, rows).map(|_| ())
 }
 
+/// Rows to write, each with what its recipient's choice is worth: `None` to write it
+/// whatever they chose (what is not theirs to turn off), `Some(default)` to write it as
+/// their row in `notification_preferences` says, or by `default` when they have none.
+pub struct Gated<'a> {
+    pub rows: &'a [NewOutboxRow],
+    pub defaults: &'a [Option<bool>],
+}
+
+/// The statement of [`insert_wanted`]. Its SQL never varies (the rows travel as arrays),
+/// so its connection keeps it prepared, whatever the number of rows.
+struct InsertWanted {
+    ids: Vec<Uuid>,
+    channels: Vec<&'static str>,
+    kinds: Vec<&'static str>,
+    users: Vec<Option<Uuid>>,
+    addresses: Vec<Option<String>>,
+    devices: Vec<Option<Uuid>>,
+    notifications: Vec<Option<Uuid>>,
+    languages: Vec<&'static str>,
+    facts: Vec<Option<serde_json::Value>>,
+    defaults: Vec<Option<bool>>,
+}
+
+impl diesel::query_builder::QueryId for InsertWanted {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl diesel::query_builder::Query for InsertWanted {
+    type SqlType = BigInt;
+}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for InsertWanted {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Bool, Jsonb, Nullable, Uuid as SqlUuid};
+        out.push_sql(
+            "WITH written AS (INSERT INTO outbox (id, channel, kind, user_id, to_address, device_id, \
+                                                  notification_id, language, facts) \
+             SELECT r.id, r.channel, r.kind, r.user_id, r.to_address, r.device_id, \
+                    r.notification_id, r.language, r.facts \
+               FROM unnest(",
+        );
+        out.push_bind_param::<Array<SqlUuid>, _>(&self.ids)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.channels)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.kinds)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.users)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.addresses)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.devices)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<SqlUuid>>, _>(&self.notifications)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.languages)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Jsonb>>, _>(&self.facts)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Nullable<Bool>>, _>(&self.defaults)?;
+        out.push_sql(
+            ") AS r(id, channel, kind, user_id, to_address, device_id, notification_id, language, \
+                    facts, default_on) \
+              WHERE r.default_on IS NULL \
+                 OR coalesce((SELECT p.enabled FROM notification_preferences p \
+                               WHERE p.user_id = r.user_id AND p.kind = r.kind \
+                                 AND p.channel = r.channel), r.default_on) \
+             RETURNING channel) \
+             SELECT count(*) FILTER (WHERE channel = 'email') FROM written",
+        );
+        Ok(())
+    }
+}
+
+/// Writes the rows their recipients want, in one statement that reads their choices
+/// itself (no round trip of its own to read them first). Returns how many emails it
+/// wrote.
+pub async fn insert_wanted(
+    conn: &mut impl crate::db::PgConn,
+    gated: Gated<'_>,
+) -> QueryResult<usize> {
+    if gated.rows.is_empty() {
+        return Ok(0);
+    }
+    let rows = gated.rows;
+    let query = InsertWanted {
+        ids: rows.iter().map(|r| r.id).collect(),
+        channels: rows.iter().map(|r| r.channel).collect(),
+        kinds: rows.iter().map(|r| r.kind).collect(),
+        users: rows.iter().map(|r| r.user_id).collect(),
+        addresses: rows.iter().map(|r| r.to_address.clone()).collect(),
+        devices: rows.iter().map(|r| r.device_id).collect(),
+        notifications: rows.iter().map(|r| r.notification_id).collect(),
+        languages: rows.iter().map(|r| r.language).collect(),
+        facts: rows.iter().map(|r| r.facts.clone()).collect(),
+        defaults: gated.defaults.to_vec(),
+    };
+    let emails: i64 = query.get_result(conn).await?;
+    Ok(usize::try_from(emails).unwrap_or_default())
+}
+
 fn interval(d: Duration) -> diesel::data_types::PgInterval {
     diesel::data_types::PgInterval::from_microseconds(
         i64::try_from(d.as_micros()).unwrap_or(i64::MAX),

@@ -112,6 +112,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id, kind, channel) {
+        user_id -> Uuid,
+        kind -> Text,
+        channel -> Text,
+        enabled -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Uuid,
         channel -> Text,
@@ -374,19 +384,6 @@ diesel::table! {
         language -> Text,
         email_verified -> Bool,
         invitable -> Bool,
-        notify_claim_confirmation -> Bool,
-        notify_task_changed -> Bool,
-        notify_task_cancelled -> Bool,
-        notify_reminder -> Bool,
-        notify_invitation -> Bool,
-        notify_new_tasks_digest -> Bool,
-        notify_qualification_expiring -> Bool,
-        push_task_changed -> Bool,
-        push_task_cancelled -> Bool,
-        push_reminder -> Bool,
-        push_invitation -> Bool,
-        push_spot_opened -> Bool,
-        notify_spot_opened -> Bool,
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -506,6 +503,7 @@ diesel::joinable!(user_totp -> users (user_id));
 diesel::joinable!(user_category_opt_outs -> users (user_id));
 diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(outbox -> devices (device_id));
+diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(spot_openings -> tasks (task_id));
 diesel::joinable!(task_watches -> tasks (task_id));
 diesel::joinable!(task_watches -> users (user_id));
@@ -526,6 +524,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     council_review_decisions,
     council_reviews,
     councils,
+    notification_preferences,
     outbox,
     email_tokens,
     funding_parameters,

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::db::schema::{user_category_opt_outs as opt_outs, users};
+use crate::domain::notification::{Channel, NotificationKind};
 use crate::pagination::Page;
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
@@ -24,19 +25,6 @@ pub struct UserRow {
     pub language: String,
     pub email_verified: bool,
     pub invitable: bool,
-    pub notify_claim_confirmation: bool,
-    pub notify_task_changed: bool,
-    pub notify_task_cancelled: bool,
-    pub notify_reminder: bool,
-    pub notify_invitation: bool,
-    pub notify_new_tasks_digest: bool,
-    pub notify_qualification_expiring: bool,
-    pub push_task_changed: bool,
-    pub push_task_cancelled: bool,
-    pub push_reminder: bool,
-    pub push_invitation: bool,
-    pub push_spot_opened: bool,
-    pub notify_spot_opened: bool,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -70,19 +58,6 @@ pub struct UserChanges {
     pub email: Option<String>,
     pub email_verified: Option<bool>,
     pub invitable: Option<bool>,
-    pub notify_claim_confirmation: Option<bool>,
-    pub notify_task_changed: Option<bool>,
-    pub notify_task_cancelled: Option<bool>,
-    pub notify_reminder: Option<bool>,
-    pub notify_invitation: Option<bool>,
-    pub notify_new_tasks_digest: Option<bool>,
-    pub notify_qualification_expiring: Option<bool>,
-    pub push_task_changed: Option<bool>,
-    pub push_task_cancelled: Option<bool>,
-    pub push_reminder: Option<bool>,
-    pub push_invitation: Option<bool>,
-    pub push_spot_opened: Option<bool>,
-    pub notify_spot_opened: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
 }
@@ -278,7 +253,10 @@ pub async fn digest_due(
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<(UserRow, Option<DateTime<Utc>>)>> {
     users::table
-        .filter(users::notify_new_tasks_digest.eq(true))
+        .filter(crate::db::preferences::wants(
+            NotificationKind::NewTasksDigest,
+            Channel::Email,
+        ))
         .filter(users::active.eq(true))
         .filter(users::email_verified.eq(true))
         .filter(users::role.eq_any(["volunteer", "coordinator"]))
@@ -342,6 +320,7 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
         .await?;
     crate::db::devices::delete_all_of_user(conn, id).await?;
     crate::db::watches::delete_of_user(conn, id).await?;
+    crate::db::preferences::delete_of_user(conn, id).await?;
     diesel::update(users::table.find(id))
         .set((
             users::email.eq(format!("erased-{}@erased.invalid", id.simple())),
@@ -352,19 +331,6 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
             users::active.eq(false),
             users::email_verified.eq(false),
             users::invitable.eq(false),
-            users::notify_claim_confirmation.eq(false),
-            users::notify_task_changed.eq(false),
-            users::notify_task_cancelled.eq(false),
-            users::notify_reminder.eq(false),
-            users::notify_invitation.eq(false),
-            users::notify_new_tasks_digest.eq(false),
-            users::notify_qualification_expiring.eq(false),
-            users::push_task_changed.eq(false),
-            users::push_task_cancelled.eq(false),
-            users::push_reminder.eq(false),
-            users::push_invitation.eq(false),
-            users::push_spot_opened.eq(false),
-            users::notify_spot_opened.eq(false),
             users::erased_at.eq(diesel::dsl::now),
             users::updated_at.eq(diesel::dsl::now),
         ))
@@ -429,19 +395,6 @@ impl UserRow {
             language: "nb".into(),
             email_verified: true,
             invitable: false,
-            notify_claim_confirmation: true,
-            notify_task_changed: true,
-            notify_task_cancelled: true,
-            notify_reminder: true,
-            notify_invitation: true,
-            notify_new_tasks_digest: false,
-            notify_qualification_expiring: true,
-            push_task_changed: true,
-            push_task_cancelled: true,
-            push_reminder: true,
-            push_invitation: true,
-            push_spot_opened: false,
-            notify_spot_opened: false,
             active: true,
             created_at: now,
             updated_at: now,

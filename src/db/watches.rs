@@ -12,6 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::tasks::TaskRow;
 use crate::db::users::UserRow;
+use crate::domain::notification::{Channel, NotificationKind};
 use crate::domain::task::ClaimStatus;
 
 /// Starts watching. Returns whether the watch is new and since when it stands (an
@@ -210,7 +211,9 @@ pub async fn recipients(
             .filter(task_watches::task_id.eq(task.id))
             .filter(task_watches::user_id.eq(users::id)),
     );
-    let asked = users::notify_spot_opened.or(users::push_spot_opened);
+    let asked = crate::db::preferences::wants(NotificationKind::SpotOpened, Channel::Email).or(
+        crate::db::preferences::wants(NotificationKind::SpotOpened, Channel::Fcm),
+    );
     let mut query = users::table
         .filter(users::active.eq(true))
         .filter(users::email_verified.eq(true))

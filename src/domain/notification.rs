@@ -147,9 +147,78 @@ impl Channel {
     }
 }
 
+/// Whether a person decides if a kind reaches them by a channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preference {
+    /// Always sent while the account is active (what protects an account, what the
+    /// person or their unit must know).
+    Always,
+    /// The person decides; `default` is what they get until they do.
+    Optional { default: bool },
+    /// The channel does not carry this kind.
+    Never,
+}
+
+impl NotificationKind {
+    /// Whether, and by default how, this kind reaches a person by `channel`.
+    pub fn preference(self, channel: Channel) -> Preference {
+        use NotificationKind as K;
+        match (channel, self) {
+            (Channel::Email, K::NewTasksDigest | K::SpotOpened) => {
+                Preference::Optional { default: false }
+            }
+            (Channel::Email, k) if k.is_optional() => Preference::Optional { default: true },
+            (Channel::Email, _) => Preference::Always,
+            (Channel::Fcm, K::TaskChanged | K::TaskCancelled | K::Reminder | K::Invitation) => {
+                Preference::Optional { default: true }
+            }
+            (Channel::Fcm, K::SpotOpened) => Preference::Optional { default: false },
+            (Channel::Fcm, _) => Preference::Never,
+        }
+    }
+}
+
+/// Every (kind, channel) a person decides on, with its default: the rows a person's
+/// preferences may hold, and the list `/me` shows.
+pub fn choices() -> impl Iterator<Item = (NotificationKind, Channel, bool)> {
+    Channel::ALL.into_iter().flat_map(|channel| {
+        NotificationKind::ALL
+            .into_iter()
+            .filter_map(move |kind| match kind.preference(channel) {
+                Preference::Optional { default } => Some((kind, channel, default)),
+                _ => None,
+            })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_choices_are_the_optional_kinds_by_email_and_the_pushed_kinds_by_app() {
+        let choices: Vec<_> = choices().collect();
+        assert_eq!(choices.len(), 8 + 5);
+        for (kind, channel, default) in choices {
+            assert!(kind.is_optional(), "{kind:?}");
+            assert!(!kind.is_security());
+            // Only what a person asked for starts on: a digest and a freed spot do not.
+            assert_eq!(
+                default,
+                !matches!(
+                    kind,
+                    NotificationKind::NewTasksDigest | NotificationKind::SpotOpened
+                ),
+                "{kind:?} by {channel:?}"
+            );
+        }
+        for kind in NotificationKind::ALL
+            .into_iter()
+            .filter(|k| k.is_security())
+        {
+            assert_eq!(kind.preference(Channel::Email), Preference::Always);
+        }
+    }
 
     #[test]
     fn kinds_read_back_and_security_kinds_cannot_be_turned_off() {

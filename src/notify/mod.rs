@@ -15,10 +15,11 @@ use uuid::Uuid;
 
 use crate::db::PgConn;
 use crate::db::outbox::{self, NewOutboxRow};
+use crate::db::preferences;
 use crate::db::users::UserRow;
 use crate::db::{devices, reference};
 use crate::domain::Language;
-use crate::domain::notification::{Channel, NotificationKind};
+use crate::domain::notification::{Channel, NotificationKind, Preference};
 pub use intent::{Intent, PushFacts, SpotFreed, TaskFacts, UnitFacts, greeting_name, language_of};
 
 /// One email to write: to whom, in which language, saying what.
@@ -153,38 +154,66 @@ impl Notification {
     }
 }
 
-/// Whether `user` wants notifications of `kind` at all: never when deactivated, always
-/// for what is not optional, else as their preference says.
-pub fn wants(user: &UserRow, kind: NotificationKind) -> bool {
-    if !user.active {
-        return false;
+/// What people chose about their notifications, for the people of one send (or one
+/// profile): rows only where they chose otherwise than the default.
+#[derive(Debug, Clone, Default)]
+pub struct Choices(HashMap<(Uuid, NotificationKind, Channel), bool>);
+
+impl Choices {
+    /// The choices of `people`, in one query.
+    pub async fn of(conn: &mut impl PgConn, people: &[Uuid]) -> QueryResult<Self> {
+        Ok(Self::from_rows(preferences::of_users(conn, people).await?))
     }
-    match kind {
-        NotificationKind::ClaimConfirmation => user.notify_claim_confirmation,
-        NotificationKind::TaskChanged => user.notify_task_changed,
-        NotificationKind::TaskCancelled => user.notify_task_cancelled,
-        NotificationKind::Reminder => user.notify_reminder,
-        NotificationKind::Invitation => user.notify_invitation,
-        NotificationKind::NewTasksDigest => user.notify_new_tasks_digest,
-        NotificationKind::QualificationExpiring => user.notify_qualification_expiring,
-        NotificationKind::SpotOpened => user.notify_spot_opened,
-        _ => true,
+
+    pub fn from_rows(rows: Vec<preferences::PreferenceRow>) -> Self {
+        Self(
+            rows.into_iter()
+                .filter_map(|row| {
+                    let kind = NotificationKind::parse(&row.kind)?;
+                    let channel = Channel::parse(&row.channel)?;
+                    Some(((row.user_id, kind, channel), row.enabled))
+                })
+                .collect(),
+        )
+    }
+
+    /// What `person` gets of `kind` by `channel`, as chosen or by default.
+    pub fn chosen(&self, person: Uuid, kind: NotificationKind, channel: Channel) -> bool {
+        match kind.preference(channel) {
+            Preference::Always => true,
+            Preference::Never => false,
+            Preference::Optional { default } => self
+                .0
+                .get(&(person, kind, channel))
+                .copied()
+                .unwrap_or(default),
+        }
+    }
+
+    /// Every choice `person` may make, with what it is now.
+    pub fn all_of(&self, person: Uuid) -> Vec<(NotificationKind, Channel, bool)> {
+        crate::domain::notification::choices()
+            .map(|(kind, channel, _)| (kind, channel, self.chosen(person, kind, channel)))
+            .collect()
     }
 }
 
-/// Whether `user` wants a push of `kind` on their devices; `false` for a kind no device
-/// is told of.
-pub fn wants_push(user: &UserRow, kind: NotificationKind) -> bool {
+/// Whether a row of `kind` by `channel` to `user` is written, and on what condition:
+/// `None` when it is not written at all (a deactivated account, a channel that does not
+/// carry the kind), `Some(None)` when it is whatever they chose, `Some(Some(default))`
+/// when their choice decides (the database reads it as it writes the row).
+fn gate(user: &UserRow, kind: Option<NotificationKind>, channel: Channel) -> Option<Option<bool>> {
     if !user.active {
-        return false;
+        return None;
     }
-    match kind {
-        NotificationKind::TaskChanged => user.push_task_changed,
-        NotificationKind::TaskCancelled => user.push_task_cancelled,
-        NotificationKind::Reminder => user.push_reminder,
-        NotificationKind::Invitation => user.push_invitation,
-        NotificationKind::SpotOpened => user.push_spot_opened,
-        _ => false,
+    // A row written before intents existed goes as it was.
+    let Some(kind) = kind else {
+        return Some(None);
+    };
+    match kind.preference(channel) {
+        Preference::Always => Some(None),
+        Preference::Optional { default } => Some(Some(default)),
+        Preference::Never => None,
     }
 }
 
@@ -206,19 +235,32 @@ fn pushed_task(intent: &Intent) -> Option<(NotificationKind, &TaskFacts)> {
     }
 }
 
-/// The push rows of these notifications: one per (notification, device) of each
-/// recipient who wants it. Reads the devices only when some notification may be pushed,
-/// and the category names only when someone has a device.
+/// The push rows of these notifications, each with its gate: one per (notification,
+/// device) of each recipient who may want it. Reads the devices only when some
+/// notification may be pushed, and the category names only when someone has a device.
 async fn push_rows(
     conn: &mut impl PgConn,
     notifications: &[Notification],
-) -> QueryResult<Vec<NewOutboxRow>> {
-    let wanted: Vec<(&UserRow, NotificationKind, &TaskFacts, Uuid)> = notifications
+) -> QueryResult<Vec<(NewOutboxRow, Option<bool>)>> {
+    type Wanted<'n> = (
+        &'n UserRow,
+        NotificationKind,
+        &'n TaskFacts,
+        Uuid,
+        Option<bool>,
+    );
+    let wanted: Vec<Wanted<'_>> = notifications
         .iter()
         .filter_map(|n| match &n.recipient {
-            Recipient::User(user) => pushed_task(&n.intent)
-                .filter(|(kind, _)| asked_for(user, &n.intent) || wants_push(user, *kind))
-                .and_then(|(kind, task)| Some((user.as_ref(), kind, task, task.category_id?))),
+            Recipient::User(user) => {
+                let (kind, task) = pushed_task(&n.intent)?;
+                let gate = if asked_for(user, &n.intent) {
+                    None
+                } else {
+                    gate(user, Some(kind), Channel::Fcm)?
+                };
+                Some((user.as_ref(), kind, task, task.category_id?, gate))
+            }
             _ => None,
         })
         .collect();
@@ -232,7 +274,7 @@ async fn push_rows(
     if found.is_empty() {
         return Ok(Vec::new());
     }
-    let mut categories: Vec<Uuid> = wanted.iter().map(|(.., c)| *c).collect();
+    let mut categories: Vec<Uuid> = wanted.iter().map(|(.., c, _)| *c).collect();
     categories.sort_unstable();
     categories.dedup();
     let names: HashMap<Uuid, (String, String)> = reference::category_names(conn, &categories)
@@ -241,7 +283,7 @@ async fn push_rows(
         .map(|(id, nb, en)| (id, (nb, en)))
         .collect();
     let mut rows = Vec::new();
-    for (user, kind, task, category) in wanted {
+    for (user, kind, task, category, gate) in wanted {
         let Some((nb, en)) = names.get(&category) else {
             continue;
         };
@@ -259,45 +301,61 @@ async fn push_rows(
             found
                 .iter()
                 .filter(|d| d.user_id == user.id)
-                .map(|d| facts.row(notification_id, d.id, user.id)),
+                .map(|d| (facts.row(notification_id, d.id, user.id), gate)),
         );
     }
     Ok(rows)
 }
 
-/// The emails of these notifications, to the recipients who want them.
-fn emails(notifications: &[Notification]) -> Vec<NewEmail> {
+/// The emails of these notifications, each with its gate.
+fn emails(notifications: &[Notification]) -> Vec<(NewEmail, Option<bool>)> {
     notifications
         .iter()
         .filter_map(|n| match &n.recipient {
-            Recipient::User(user) => (asked_for(user, &n.intent)
-                || n.intent.kind().is_none_or(|kind| wants(user, kind)))
-            .then(|| NewEmail::to_user(user, n.intent.clone())),
-            Recipient::UserAt { user, address } => n
-                .intent
-                .kind()
-                .is_none_or(|kind| wants(user, kind))
-                .then(|| NewEmail {
+            Recipient::User(user) => {
+                let gate = if asked_for(user, &n.intent) {
+                    None
+                } else {
+                    gate(user, n.intent.kind(), Channel::Email)?
+                };
+                Some((NewEmail::to_user(user, n.intent.clone()), gate))
+            }
+            Recipient::UserAt { user, address } => {
+                let gate = gate(user, n.intent.kind(), Channel::Email)?;
+                let email = NewEmail {
                     to: address.clone(),
                     ..NewEmail::to_user(user, n.intent.clone())
-                }),
+                };
+                Some((email, gate))
+            }
             Recipient::Unit { address } | Recipient::Address { address } => {
-                Some(NewEmail::to_unit(address, n.intent.clone()))
+                Some((NewEmail::to_unit(address, n.intent.clone()), None))
             }
         })
         .collect()
 }
 
-/// Writes the notifications' rows of every channel in one statement; call it inside the
-/// transaction of the change they report, so they go out only if it commits. Returns how
-/// many emails were written (notifications nobody wants write none); the push rows ride
-/// along.
+/// Writes the notifications' rows of every channel in one statement, which also reads
+/// the recipients' choices; call it inside the transaction of the change they report, so
+/// they go out only if it commits. Returns how many emails were written (notifications
+/// nobody wants write none); the push rows ride along.
 pub async fn send(conn: &mut impl PgConn, notifications: &[Notification]) -> QueryResult<usize> {
-    let mut rows: Vec<NewOutboxRow> = emails(notifications).iter().map(NewEmail::row).collect();
-    let emails = rows.len();
-    rows.extend(push_rows(conn, notifications).await?);
-    outbox::insert(conn, &rows).await?;
-    Ok(emails)
+    let (mut rows, mut defaults): (Vec<NewOutboxRow>, Vec<Option<bool>>) = emails(notifications)
+        .into_iter()
+        .map(|(email, gate)| (email.row(), gate))
+        .unzip();
+    for (row, gate) in push_rows(conn, notifications).await? {
+        rows.push(row);
+        defaults.push(gate);
+    }
+    outbox::insert_wanted(
+        conn,
+        outbox::Gated {
+            rows: &rows,
+            defaults: &defaults,
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -307,14 +365,52 @@ mod tests {
     #[test]
     fn preferences_and_deactivation_decide_what_a_person_gets() {
         let mut user = UserRow::example();
-        user.notify_reminder = false;
-        assert!(!wants(&user, NotificationKind::Reminder));
-        assert!(wants(&user, NotificationKind::TaskChanged));
+        let row = |kind: &str, channel: &str, enabled| preferences::PreferenceRow {
+            user_id: user.id,
+            kind: kind.into(),
+            channel: channel.into(),
+            enabled,
+            updated_at: chrono::Utc::now(),
+        };
+        let choices = Choices::from_rows(vec![
+            row("reminder", "email", false),
+            row("spot_opened", "fcm", true),
+            // Not a choice anyone may make: ignored.
+            row("password_reset", "email", false),
+        ]);
+        use NotificationKind as K;
+        assert!(!choices.chosen(user.id, K::Reminder, Channel::Email));
+        assert!(choices.chosen(user.id, K::Reminder, Channel::Fcm));
         assert!(
-            wants(&user, NotificationKind::PasswordReset),
+            !choices.chosen(user.id, K::SpotOpened, Channel::Email),
+            "off by default"
+        );
+        assert!(choices.chosen(user.id, K::SpotOpened, Channel::Fcm));
+        assert!(
+            choices.chosen(user.id, K::PasswordReset, Channel::Email),
             "security always"
         );
+        assert_eq!(choices.all_of(user.id).len(), 13);
+
+        // What is written, and on which condition the database reads the choice.
+        assert_eq!(
+            gate(&user, Some(K::PasswordReset), Channel::Email),
+            Some(None)
+        );
+        assert_eq!(
+            gate(&user, Some(K::Reminder), Channel::Email),
+            Some(Some(true))
+        );
+        assert_eq!(
+            gate(&user, Some(K::SpotOpened), Channel::Fcm),
+            Some(Some(false))
+        );
+        assert_eq!(
+            gate(&user, Some(K::PasswordReset), Channel::Fcm),
+            None,
+            "not pushed"
+        );
         user.active = false;
-        assert!(!wants(&user, NotificationKind::PasswordReset));
+        assert_eq!(gate(&user, Some(K::PasswordReset), Channel::Email), None);
     }
 }

@@ -86,10 +86,9 @@ pub struct ExportFollow {
 pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
     let data = crate::services::export::export(&mut conn, &user, state.settings.timezone).await?;
-    let (row, opt_outs) = data.profile;
     let body = ExportResponse {
         exported_at: Utc::now(),
-        profile: UserResponse::new(row, opt_outs),
+        profile: UserResponse::new(data.profile),
         claims: data
             .claims
             .into_iter()

@@ -11,11 +11,13 @@ use crate::auth::{AuthUser, permissions};
 use crate::db::users::UserRow;
 use crate::domain::Language;
 use crate::domain::account::Role;
+use crate::domain::notification::{Channel, NotificationKind};
 use crate::error::{ApiError, ApiResult};
+use crate::notify::Choices;
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
 use crate::services::accounts::{self, NotificationChanges, ProfileChanges};
-use crate::services::users::{self as user_service, AccountChanges, NewAccount};
+use crate::services::users::{self as user_service, AccountChanges, NewAccount, Profile};
 use crate::validation::double_option;
 
 #[derive(Debug, Serialize)]
@@ -40,6 +42,14 @@ pub struct PushNotifications {
     pub spot_opened: bool,
 }
 
+/// One notification choice: a kind by a channel, on or off.
+#[derive(Debug, Serialize)]
+pub struct PreferenceItem {
+    pub kind: &'static str,
+    pub channel: &'static str,
+    pub enabled: bool,
+}
+
 /// A person's account as they themselves and admins see it.
 #[derive(Debug, Serialize)]
 pub struct UserResponse {
@@ -57,30 +67,49 @@ pub struct UserResponse {
     pub category_opt_outs: Vec<Uuid>,
     pub notifications: Notifications,
     pub push_notifications: PushNotifications,
+    /// Every choice by kind and channel: the general form of the two above.
+    pub preferences: Vec<PreferenceItem>,
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl UserResponse {
-    pub fn new(row: UserRow, category_opt_outs: Vec<Uuid>) -> Self {
+    pub fn new(profile: Profile) -> Self {
+        let Profile {
+            row,
+            opt_outs,
+            choices,
+        } = profile;
+        let email = |kind| choices.chosen(row.id, kind, Channel::Email);
+        let push = |kind| choices.chosen(row.id, kind, Channel::Fcm);
+        use NotificationKind as K;
         Self {
             notifications: Notifications {
-                claim_confirmation: row.notify_claim_confirmation,
-                task_changed: row.notify_task_changed,
-                task_cancelled: row.notify_task_cancelled,
-                reminder: row.notify_reminder,
-                invitation: row.notify_invitation,
-                new_tasks_digest: row.notify_new_tasks_digest,
-                qualification_expiring: row.notify_qualification_expiring,
-                spot_opened: row.notify_spot_opened,
+                claim_confirmation: email(K::ClaimConfirmation),
+                task_changed: email(K::TaskChanged),
+                task_cancelled: email(K::TaskCancelled),
+                reminder: email(K::Reminder),
+                invitation: email(K::Invitation),
+                new_tasks_digest: email(K::NewTasksDigest),
+                qualification_expiring: email(K::QualificationExpiring),
+                spot_opened: email(K::SpotOpened),
             },
             push_notifications: PushNotifications {
-                task_changed: row.push_task_changed,
-                task_cancelled: row.push_task_cancelled,
-                reminder: row.push_reminder,
-                invitation: row.push_invitation,
-                spot_opened: row.push_spot_opened,
+                task_changed: push(K::TaskChanged),
+                task_cancelled: push(K::TaskCancelled),
+                reminder: push(K::Reminder),
+                invitation: push(K::Invitation),
+                spot_opened: push(K::SpotOpened),
             },
+            preferences: choices
+                .all_of(row.id)
+                .into_iter()
+                .map(|(kind, channel, enabled)| PreferenceItem {
+                    kind: kind.as_str(),
+                    channel: channel.as_str(),
+                    enabled,
+                })
+                .collect(),
             id: row.id,
             email: row.email,
             name: row.name,
@@ -92,16 +121,15 @@ impl UserResponse {
             email_verified: row.email_verified,
             invitable: row.invitable,
             active: row.active,
-            category_opt_outs,
+            category_opt_outs: opt_outs,
             created_at: row.created_at,
         }
     }
 
-    /// With the person's category opt-outs.
+    /// With the person's category opt-outs and notification choices.
     pub async fn load(state: &AppState, row: UserRow) -> Result<Self, ApiError> {
         let mut conn = state.pool.get().await?;
-        let (row, opt_outs) = user_service::profile(&mut conn, row).await?;
-        Ok(Self::new(row, opt_outs))
+        Ok(Self::new(user_service::profile(&mut conn, row).await?))
     }
 }
 
@@ -130,6 +158,8 @@ pub struct UpdateMeRequest {
     pub notifications: Option<NotificationChanges>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub push_notifications: Option<accounts::PushChanges>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub preferences: Option<Vec<accounts::PreferenceChange>>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
@@ -162,6 +192,7 @@ pub async fn update_me(
             category_opt_outs: b.category_opt_outs,
             notifications: b.notifications,
             push_notifications: b.push_notifications,
+            preferences: b.preferences,
             email: b.email,
             current_password: b.current_password,
         },
@@ -219,11 +250,11 @@ pub async fn list_users(
     Ok(HttpResponse::Ok().json(Paginated::from_rows(
         items,
         page.limit,
-        |(r, _)| Cursor {
+        |p| Cursor {
             key: String::new(),
-            id: r.id,
+            id: p.row.id,
         },
-        |(r, o)| UserResponse::new(r, o),
+        UserResponse::new,
     )))
 }
 
@@ -262,7 +293,11 @@ pub async fn create_user(
         },
     )
     .await?;
-    Ok(HttpResponse::Created().json(UserResponse::new(row, Vec::new())))
+    Ok(HttpResponse::Created().json(UserResponse::new(Profile {
+        row,
+        opt_outs: Vec::new(),
+        choices: Choices::default(),
+    })))
 }
 
 #[derive(Debug, Deserialize)]

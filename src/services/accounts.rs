@@ -18,6 +18,7 @@ use crate::db::{reference as reference_db, tokens as token_db, users as users_db
 use crate::domain::Language;
 use crate::domain::account::{EmailAddress, Role, VERIFY_TTL, check_password, normalize_email};
 use crate::domain::error::{DomainError, ErrorCode};
+use crate::domain::notification::{Channel, NotificationKind, Preference};
 use crate::email::mask_address;
 use crate::notify::Intent;
 use crate::notify::greeting_name;
@@ -854,6 +855,52 @@ pub struct PushChanges {
     pub spot_opened: Option<bool>,
 }
 
+impl NotificationChanges {
+    /// The email choices it makes.
+    fn choices(&self) -> Vec<(NotificationKind, Channel, bool)> {
+        use NotificationKind as K;
+        [
+            (K::ClaimConfirmation, self.claim_confirmation),
+            (K::TaskChanged, self.task_changed),
+            (K::TaskCancelled, self.task_cancelled),
+            (K::Reminder, self.reminder),
+            (K::Invitation, self.invitation),
+            (K::NewTasksDigest, self.new_tasks_digest),
+            (K::QualificationExpiring, self.qualification_expiring),
+            (K::SpotOpened, self.spot_opened),
+        ]
+        .into_iter()
+        .filter_map(|(kind, on)| Some((kind, Channel::Email, on?)))
+        .collect()
+    }
+}
+
+impl PushChanges {
+    /// The app-push choices it makes.
+    fn choices(&self) -> Vec<(NotificationKind, Channel, bool)> {
+        use NotificationKind as K;
+        [
+            (K::TaskChanged, self.task_changed),
+            (K::TaskCancelled, self.task_cancelled),
+            (K::Reminder, self.reminder),
+            (K::Invitation, self.invitation),
+            (K::SpotOpened, self.spot_opened),
+        ]
+        .into_iter()
+        .filter_map(|(kind, on)| Some((kind, Channel::Fcm, on?)))
+        .collect()
+    }
+}
+
+/// One choice in the general list of `PATCH /me`: a kind by a channel, on or off.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreferenceChange {
+    pub kind: String,
+    pub channel: String,
+    pub enabled: bool,
+}
+
 /// What `PATCH /me` may change.
 #[derive(Debug, Default)]
 pub struct ProfileChanges {
@@ -865,6 +912,9 @@ pub struct ProfileChanges {
     pub category_opt_outs: Option<Vec<Uuid>>,
     pub notifications: Option<NotificationChanges>,
     pub push_notifications: Option<PushChanges>,
+    /// Choices by (kind, channel); applied after `notifications` and
+    /// `push_notifications`, so where they name the same choice this list wins.
+    pub preferences: Option<Vec<PreferenceChange>>,
     pub email: Option<String>,
     /// Required with a new `email`: a stolen access token alone cannot move the account.
     pub current_password: Option<String>,
@@ -917,23 +967,34 @@ pub async fn update_profile(
             v.error("category_opt_outs", "contains an unknown category");
         }
     }
+    let mut choices = Vec::new();
     if let Some(n) = &input.notifications {
-        changes.notify_claim_confirmation = n.claim_confirmation;
-        changes.notify_task_changed = n.task_changed;
-        changes.notify_task_cancelled = n.task_cancelled;
-        changes.notify_reminder = n.reminder;
-        changes.notify_invitation = n.invitation;
-        changes.notify_new_tasks_digest = n.new_tasks_digest;
-        changes.notify_qualification_expiring = n.qualification_expiring;
-        changes.notify_spot_opened = n.spot_opened;
+        choices.extend(n.choices());
     }
     if let Some(p) = &input.push_notifications {
-        changes.push_task_changed = p.task_changed;
-        changes.push_task_cancelled = p.task_cancelled;
-        changes.push_reminder = p.reminder;
-        changes.push_invitation = p.invitation;
-        changes.push_spot_opened = p.spot_opened;
+        choices.extend(p.choices());
     }
+    if input.preferences.as_ref().is_some_and(|p| p.len() > 100) {
+        v.error("preferences", "names at most 100 choices");
+    }
+    for (i, change) in input.preferences.iter().flatten().take(100).enumerate() {
+        let chosen = NotificationKind::parse(&change.kind).zip(Channel::parse(&change.channel));
+        match chosen {
+            Some((kind, channel))
+                if matches!(kind.preference(channel), Preference::Optional { .. }) =>
+            {
+                choices.push((kind, channel, change.enabled));
+            }
+            _ => v.error(
+                &format!("preferences[{i}]"),
+                "is not a choice a person makes: see the kinds and channels of `preferences` in GET /me",
+            ),
+        }
+    }
+    // The last word on one choice wins; the statement then names each choice once.
+    let mut seen = std::collections::HashSet::new();
+    choices.reverse();
+    choices.retain(|(kind, channel, _)| seen.insert((*kind, *channel)));
     let new_email = match &input.email {
         Some(raw) => v.check("email", EmailAddress::parse(raw)),
         None => None,
@@ -973,6 +1034,7 @@ pub async fn update_profile(
     }
     conn.transaction(async |conn| {
         let updated = users_db::update(conn, user.id, &changes).await?;
+        crate::db::preferences::set(conn, user.id, &choices).await?;
         if let Some(categories) = &input.category_opt_outs {
             users_db::set_category_opt_outs(conn, user.id, categories).await?;
             // Following a series ends with the volunteer's own opt-out of its category.

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::tasks::{self, TaskView};
 use crate::auth::AuthUser;
 use crate::db::invitations::{self, InvitationRow};
+use crate::db::outbox;
 use crate::db::tasks::{self as task_db, ClaimRow};
-use crate::db::{outbox, users::UserRow};
 use crate::domain::error::DomainError;
 use crate::domain::notification::Channel;
 
@@ -23,7 +23,7 @@ pub struct EmailRecord {
 }
 
 pub struct Export {
-    pub profile: (UserRow, Vec<Uuid>),
+    pub profile: super::users::Profile,
     /// The claims with their tasks' public fields: the person helped is not the caller's
     /// data, so the views carry no private block and no unit contact.
     pub claims: Vec<(ClaimRow, TaskView)>,

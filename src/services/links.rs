@@ -12,9 +12,9 @@ use crate::auth::signed::{self, SignedAction};
 use crate::auth::tokens;
 use crate::db::tasks as task_db;
 use crate::db::tokens as token_db;
-use crate::db::users::{self as users_db, UserChanges};
+use crate::db::users as users_db;
 use crate::domain::error::{DomainError, ErrorCode};
-use crate::domain::notification::NotificationKind;
+use crate::domain::notification::{Channel, NotificationKind, Preference};
 use crate::domain::task::effective_end;
 use crate::services::tasks::ReleaseCause;
 
@@ -48,23 +48,11 @@ pub async fn unsubscribe(
     token: &str,
 ) -> Result<String, DomainError> {
     let (user_id, kind) = unsubscribe_target(conn, keys, token).await?;
-    let off = Some(false);
-    let mut changes = UserChanges::default();
-    match NotificationKind::parse(&kind) {
-        Some(NotificationKind::ClaimConfirmation) => changes.notify_claim_confirmation = off,
-        Some(NotificationKind::TaskChanged) => changes.notify_task_changed = off,
-        Some(NotificationKind::TaskCancelled) => changes.notify_task_cancelled = off,
-        Some(NotificationKind::Reminder) => changes.notify_reminder = off,
-        Some(NotificationKind::Invitation) => changes.notify_invitation = off,
-        Some(NotificationKind::NewTasksDigest) => changes.notify_new_tasks_digest = off,
-        Some(NotificationKind::QualificationExpiring) => {
-            changes.notify_qualification_expiring = off;
-        }
-        Some(NotificationKind::SpotOpened) => changes.notify_spot_opened = off,
-        _ => return Err(dead_link()),
-    }
+    let chosen = NotificationKind::parse(&kind)
+        .filter(|k| matches!(k.preference(Channel::Email), Preference::Optional { .. }))
+        .ok_or_else(dead_link)?;
     let user = users_db::find(conn, user_id).await?.ok_or_else(dead_link)?;
-    users_db::update(conn, user.id, &changes).await?;
+    crate::db::preferences::set(conn, user.id, &[(chosen, Channel::Email, false)]).await?;
     tracing::info!(user.id = %user.id, email.kind = %kind, "unsubscribed");
     Ok(kind)
 }

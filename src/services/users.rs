@@ -305,13 +305,22 @@ pub async fn resend_invitation(
         .await
 }
 
-/// A person's account with their own category opt-outs, as they and admins see it.
-pub async fn profile(
-    conn: &mut AsyncPgConnection,
-    row: UserRow,
-) -> Result<(UserRow, Vec<Uuid>), DomainError> {
+/// A person's account with their own category opt-outs and notification choices, as
+/// they and admins see it.
+pub struct Profile {
+    pub row: UserRow,
+    pub opt_outs: Vec<Uuid>,
+    pub choices: crate::notify::Choices,
+}
+
+pub async fn profile(conn: &mut AsyncPgConnection, row: UserRow) -> Result<Profile, DomainError> {
     let opt_outs = users_db::category_opt_outs(conn, row.id).await?;
-    Ok((row, opt_outs))
+    let choices = crate::notify::Choices::of(conn, &[row.id]).await?;
+    Ok(Profile {
+        row,
+        opt_outs,
+        choices,
+    })
 }
 
 /// Accounts for admins, optionally of one role, a page at a time (`page.limit + 1` rows).
@@ -320,7 +329,7 @@ pub async fn list(
     admin: &AuthUser,
     role: Option<Role>,
     page: &crate::pagination::Page,
-) -> Result<Vec<(UserRow, Vec<Uuid>)>, DomainError> {
+) -> Result<Vec<Profile>, DomainError> {
     permissions::require_admin(admin)?;
     let rows = users_db::list(conn, role.map(Role::as_str), page).await?;
     let mut items = Vec::with_capacity(rows.len());

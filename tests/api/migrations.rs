@@ -240,3 +240,108 @@ async fn the_one_outbox_takes_a_populated_v2_databases_emails_and_pushes_without
         "rendered in English, as Kari reads"
     );
 }
+
+#[tokio::test]
+async fn preferences_move_from_columns_to_rows_and_back_without_changing_anyones_choice() {
+    let db = TestDatabase::unborn();
+    dugnad::db::ensure_database_exists(&db.url)
+        .await
+        .expect("create database");
+    migrate_up_to(&db.url, "20261207000029").await;
+    let (kari, ola, erased) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
+    let pg = dugnad::db::raw_connect(&db.url).await.expect("connect");
+    // Kari turned reminders off and asked for the digest and for freed spots on her phone;
+    // Ola kept every default; an erased account had everything off.
+    pg.batch_execute(&format!(
+        "INSERT INTO users (id, email, name, role, notify_reminder, notify_new_tasks_digest, push_spot_opened)
+           VALUES ('{kari}', 'kari@example.no', 'Kari', 'volunteer', false, true, true);
+         INSERT INTO users (id, email, name, role) VALUES ('{ola}', 'ola@example.no', 'Ola', 'volunteer');
+         INSERT INTO users (id, email, name, role, active, notify_claim_confirmation, notify_task_changed,
+                            notify_task_cancelled, notify_reminder, notify_invitation, notify_qualification_expiring,
+                            push_task_changed, push_task_cancelled, push_reminder, push_invitation)
+           VALUES ('{erased}', 'erased@erased.invalid', 'Slettet bruker', 'volunteer', false,
+                   false, false, false, false, false, false, false, false, false, false);"
+    ))
+    .await
+    .expect("v2 users");
+    let columns = "SELECT id::text || ' ' || notify_claim_confirmation || notify_task_changed || notify_task_cancelled \
+                   || notify_reminder || notify_invitation || notify_new_tasks_digest || notify_qualification_expiring \
+                   || notify_spot_opened || push_task_changed || push_task_cancelled || push_reminder \
+                   || push_invitation || push_spot_opened FROM users ORDER BY id";
+    let before: Vec<String> = pg
+        .query(columns, &[])
+        .await
+        .expect("before")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    migrate_up_to(&db.url, "20261207000030").await;
+    let rows: Vec<String> = pg
+        .query(
+            "SELECT kind || '/' || channel || '=' || enabled FROM notification_preferences \
+              WHERE user_id = $1 ORDER BY 1",
+            &[&kari],
+        )
+        .await
+        .expect("rows")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "new_tasks_digest/email=true",
+            "reminder/email=false",
+            "spot_opened/fcm=true"
+        ],
+        "only what Kari chose otherwise than the default"
+    );
+    let counts: Vec<(String, i64)> = pg
+        .query(
+            "SELECT user_id::text, count(*) FROM notification_preferences GROUP BY 1 ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("counts")
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(
+        !counts.iter().any(|(id, _)| *id == ola.to_string()),
+        "the defaults need no row: {counts:?}"
+    );
+    assert!(counts.contains(&(erased.to_string(), 10)), "{counts:?}");
+    let gone = pg
+        .query(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'users' \
+              AND (column_name LIKE 'notify\\_%' OR column_name LIKE 'push\\_%')",
+            &[],
+        )
+        .await
+        .expect("columns");
+    assert!(gone.is_empty(), "the flags left `users`");
+
+    // And back: the down migration gives every column its old value.
+    let url = db.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn =
+            AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url).expect("connect");
+        conn.revert_last_migration(dugnad::db::MIGRATIONS)
+            .expect("down");
+    })
+    .await
+    .expect("migration thread");
+    let after: Vec<String> = pg
+        .query(columns, &[])
+        .await
+        .expect("after")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(after, before);
+}

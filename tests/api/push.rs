@@ -153,6 +153,21 @@ async fn volunteer_with_phone(app: &TestApp, token: &str, language: &str) -> Tes
     volunteer
 }
 
+/// Staff post a task, `volunteer` takes it, and staff change its title.
+async fn change_a_task_held_by(app: &TestApp, staff: &TestUser, volunteer: &TestUser) {
+    let task = app.post_task(staff, json!({})).await;
+    let id = id_of(&task);
+    app.claimed(volunteer, &id).await;
+    let edited = app
+        .patch(
+            &format!("/api/v1/tasks/{id}"),
+            Some(&staff.access_token),
+            json!({"title": "Følge til legen, ny tid"}),
+        )
+        .await;
+    assert_eq!(edited.status(), 200);
+}
+
 fn messages_to(app: &TestApp, token: &str) -> Vec<Value> {
     app.fcm
         .as_ref()
@@ -524,17 +539,7 @@ async fn a_push_preference_turned_off_sends_nothing_to_the_phone_and_the_email_s
     let off: Value = off.json().await.expect("json");
     assert_eq!(off["push_notifications"]["task_changed"], false);
     assert_eq!(off["push_notifications"]["reminder"], true);
-    let task = app.post_task(&staff, json!({})).await;
-    let id = id_of(&task);
-    app.claimed(&kari, &id).await;
-    let edited = app
-        .patch(
-            &format!("/api/v1/tasks/{id}"),
-            Some(&staff.access_token),
-            json!({"title": "Følge til legen, ny tid"}),
-        )
-        .await;
-    assert_eq!(edited.status(), 200);
+    change_a_task_held_by(&app, &staff, &kari).await;
     assert!(push_rows(&app).await.is_empty());
     assert_eq!(app.drain_pushes().await, 0);
     let mails = app.mail_to(&kari.email).await;
@@ -689,4 +694,121 @@ async fn a_person_keeps_at_most_twenty_devices_the_oldest_forgotten() {
         kept.iter().all(|d| d["id"] != first["id"]),
         "the oldest is forgotten"
     );
+}
+
+#[tokio::test]
+async fn preferences_are_choices_by_kind_and_channel_and_every_view_of_them_agrees() {
+    let app = TestApp::spawn_with_push().await;
+    let unit = app.service_unit("Hjemmetjenesten Stavern").await;
+    let staff = app.staff(unit).await;
+    let kari = volunteer_with_phone(&app, "phone-kari", "nb").await;
+    let me: Value = app
+        .get_as("/api/v1/me", &kari.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let choices = me["preferences"].as_array().expect("preferences");
+    assert_eq!(
+        choices.len(),
+        8 + 5,
+        "every optional kind by email, the pushed ones by app"
+    );
+    assert!(choices.contains(&json!({"kind": "reminder", "channel": "email", "enabled": true})));
+    assert!(choices.contains(&json!({"kind": "spot_opened", "channel": "fcm", "enabled": false})));
+
+    // The general list and the v1/v2 objects name the same choices; the list has the
+    // last word where both name one.
+    let changed = app
+        .patch(
+            "/api/v1/me",
+            Some(&kari.access_token),
+            json!({
+                "notifications": {"task_changed": true, "reminder": false},
+                "preferences": [
+                    {"kind": "task_changed", "channel": "email", "enabled": false},
+                    {"kind": "spot_opened", "channel": "fcm", "enabled": true}
+                ]
+            }),
+        )
+        .await;
+    assert_eq!(changed.status(), 200);
+    let me: Value = changed.json().await.expect("json");
+    assert_eq!(me["notifications"]["task_changed"], false);
+    assert_eq!(me["notifications"]["reminder"], false);
+    assert_eq!(me["push_notifications"]["spot_opened"], true);
+    assert_eq!(
+        me["push_notifications"]["task_changed"], true,
+        "a channel of its own"
+    );
+    let choices = me["preferences"].as_array().expect("preferences");
+    assert!(
+        choices.contains(&json!({"kind": "task_changed", "channel": "email", "enabled": false}))
+    );
+    assert!(choices.contains(&json!({"kind": "task_changed", "channel": "fcm", "enabled": true})));
+    let rows = app
+        .query_json(&format!(
+            "SELECT kind || '/' || channel || '=' || enabled AS c FROM notification_preferences \
+              WHERE user_id = '{}' ORDER BY 1",
+            kari.id
+        ))
+        .await;
+    let rows: Vec<&str> = rows.iter().filter_map(|r| r["c"].as_str()).collect();
+    assert_eq!(
+        rows,
+        [
+            "reminder/email=false",
+            "spot_opened/fcm=true",
+            "task_changed/email=false"
+        ],
+        "a row for each choice made, none for the defaults"
+    );
+
+    // What nobody may choose is refused, and nothing of the request is kept.
+    for (choice, why) in [
+        (
+            json!({"kind": "password_reset", "channel": "email", "enabled": false}),
+            "security",
+        ),
+        (
+            json!({"kind": "claim_confirmation", "channel": "fcm", "enabled": true}),
+            "not pushed",
+        ),
+        (
+            json!({"kind": "reminder", "channel": "pigeon", "enabled": true}),
+            "no such channel",
+        ),
+    ] {
+        let refused = assert_problem(
+            app.patch(
+                "/api/v1/me",
+                Some(&kari.access_token),
+                json!({"name": "Kari Endret", "preferences": [{"kind": "invitation", "channel": "email", "enabled": false}, choice]}),
+            )
+            .await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(refused["errors"][0]["field"], "preferences[1]", "{why}");
+    }
+    let me: Value = app
+        .get_as("/api/v1/me", &kari.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_ne!(me["name"], "Kari Endret");
+    assert_eq!(me["notifications"]["invitation"], true);
+
+    // The choices decide: the change reaches her phone, not her inbox.
+    change_a_task_held_by(&app, &staff, &kari).await;
+    assert_eq!(app.drain_pushes().await, 1);
+    assert_eq!(messages_to(&app, "phone-kari").len(), 1);
+    let mails = app.mail_to(&kari.email).await;
+    assert!(
+        !mails.iter().any(|m| m.text_body().contains("er endret")),
+        "the email of the change was turned off"
+    );
+    app.deliver_mail().await;
 }
