@@ -57,6 +57,25 @@ pub fn name(raw: &str) -> Result<String, String> {
     Ok(s)
 }
 
+/// A reference item's slug: lower-case letters and digits in parts joined by single
+/// hyphens, at most 64 characters.
+pub fn slug(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err("must be lower-case letters and digits separated by single hyphens")
+    }
+}
+
 /// A phone number: one line of free text up to 32 characters; empty means none.
 pub fn phone(raw: &str) -> Result<Option<String>, String> {
     let s = crate::domain::check_line(raw, 32)?;

@@ -12,6 +12,7 @@ mod outbox;
 mod reference;
 mod report;
 mod series;
+mod task_fields;
 mod tasks;
 mod users;
 mod views;

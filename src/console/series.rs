@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use super::http::{self, FormData};
 use super::i18n::{self, Lang};
-use super::tasks::{
-    Values, category_name, council_name, field_message, private_facts, status_label,
+use super::task_fields::{
+    Parsed, Values, category_name, council_name, field_message, opt, private_facts, status_label,
 };
 use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
 use super::{PageResult, finish, form_session, render, session};
@@ -196,7 +196,7 @@ pub(super) async fn post(
     user: &AuthUser,
     zone: chrono_tz::Tz,
     v: &Values,
-    first: super::tasks::Parsed,
+    first: Parsed,
 ) -> Result<Uuid, DomainError> {
     let mut errors = first.errors;
     let mut whole = |field: &str, raw: &str| -> Option<i64> {
@@ -237,12 +237,12 @@ pub(super) async fn post(
         service_unit_id: first.service_unit_id,
         duration_minutes: first.duration_minutes,
         spots: first.spots,
-        area_hint: super::tasks::opt(&v.area_hint),
+        area_hint: opt(&v.area_hint),
         private: Some(PrivateInput {
-            address: super::tasks::opt(&v.address),
-            recipient_name: super::tasks::opt(&v.recipient_name),
-            recipient_phone: super::tasks::opt(&v.recipient_phone),
-            notes: super::tasks::opt(&v.notes),
+            address: opt(&v.address),
+            recipient_name: opt(&v.recipient_name),
+            recipient_phone: opt(&v.recipient_phone),
+            notes: opt(&v.notes),
         }),
         first_starts_at: first.starts_at.unwrap_or_default(),
         freq: v.freq.clone(),

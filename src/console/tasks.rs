@@ -12,6 +12,9 @@ use uuid::Uuid;
 
 use super::http::{self, FormData};
 use super::i18n::{self, Lang};
+use super::task_fields::{
+    Parsed, Values, category_name, council_name, field_message, opt, private_facts, status_label,
+};
 use super::views::{
     ClaimantLine, FieldKind, FormField, Frame, TaskForm, TaskLine, TaskPage, Tasks,
 };
@@ -32,100 +35,6 @@ const PAGE_SIZE: i64 = 25;
 
 fn require_staff(user: &AuthUser) -> Result<(), DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])
-}
-
-pub fn status_label(lang: Lang, status: TaskStatus) -> &'static str {
-    match status {
-        TaskStatus::Open => lang.t("Åpen", "Open"),
-        TaskStatus::Filled => lang.t("Fylt", "Filled"),
-        TaskStatus::Cancelled => lang.t("Avlyst", "Cancelled"),
-        TaskStatus::Completed => lang.t("Fullført", "Completed"),
-        TaskStatus::Expired => lang.t("Utløpt", "Expired"),
-        TaskStatus::Withdrawn => lang.t("Trukket tilbake", "Withdrawn"),
-    }
-}
-
-pub(super) fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
-    choices
-        .categories
-        .iter()
-        .find(|c| c.id == id)
-        .map(|c| {
-            if lang.is_en() {
-                c.name_en.clone()
-            } else {
-                c.name_nb.clone()
-            }
-        })
-        .unwrap_or_default()
-}
-
-pub(super) fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
-    match id {
-        None => lang.t("Hele kommunen", "The whole municipality").to_owned(),
-        Some(id) => choices
-            .councils
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
-    }
-}
-
-/// A use case's English field message in the page's language.
-pub(super) fn field_message(lang: Lang, message: &str) -> String {
-    if lang.is_en() {
-        return message.to_owned();
-    }
-    let known = [
-        ("must not be empty", "Må fylles ut."),
-        ("is required", "Må fylles ut."),
-        ("must be in the future", "Må være fram i tid."),
-        ("is not an active category", "Kategorien er ikke i bruk."),
-        ("is not a category", "Velg en kategori."),
-        (
-            "is not an active council",
-            "Nærmiljøutvalget er ikke aktivt.",
-        ),
-        (
-            "is required when an admin posts a task",
-            "Velg tjenesteenheten oppgaven gjelder.",
-        ),
-        ("is not a service unit", "Velg en tjenesteenhet."),
-        ("must be from 1 to 50", "Må være et helt tall fra 1 til 50."),
-        (
-            "must be from 1 to 10080 minutes",
-            "Må være fra 1 til 10080 minutter.",
-        ),
-        (
-            "must be in the years 2000 to 2100",
-            "Må være i årene 2000 til 2100.",
-        ),
-        (
-            "must be one line, without line breaks or control characters",
-            "Må være én linje, uten linjeskift.",
-        ),
-        ("must be a whole number", "Må være et helt tall."),
-        (
-            "must be a date and time such as 2026-12-08T14:00",
-            "Må være dato og klokkeslett, for eksempel 2026-12-08T14:00.",
-        ),
-        (
-            "does not exist in local time (the clocks skip it)",
-            "Dette klokkeslettet finnes ikke den dagen (overgang til sommertid).",
-        ),
-        ("must be after starts_at", "Må være etter starttiden."),
-    ];
-    if let Some((_, nb)) = known.iter().find(|(en, _)| *en == message) {
-        return (*nb).to_owned();
-    }
-    if let Some(n) = message
-        .strip_prefix("must be at most ")
-        .and_then(|r| r.strip_suffix(" characters"))
-    {
-        return format!("Kan være høyst {n} tegn.");
-    }
-    message.to_owned()
 }
 
 fn errors_by_field(lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
@@ -309,71 +218,6 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
 }
 
 // ---- the form ----
-
-/// The values of the task form, as typed.
-#[derive(Default, Clone)]
-pub(super) struct Values {
-    pub(super) title: String,
-    pub(super) description: String,
-    pub(super) category_id: String,
-    pub(super) council_id: String,
-    pub(super) service_unit_id: String,
-    pub(super) starts_at: String,
-    pub(super) duration_minutes: String,
-    pub(super) spots: String,
-    pub(super) area_hint: String,
-    pub(super) address: String,
-    pub(super) recipient_name: String,
-    pub(super) recipient_phone: String,
-    pub(super) notes: String,
-    /// The recurrence of a new series; `freq` empty for a single task.
-    pub(super) freq: String,
-    pub(super) interval: String,
-    pub(super) by_weekday: Vec<String>,
-    pub(super) count: String,
-    pub(super) until: String,
-}
-
-impl Values {
-    fn from_form(form: &FormData) -> Self {
-        let g = |n: &str| form.get(n).unwrap_or_default().to_owned();
-        Self {
-            title: g("title"),
-            description: g("description"),
-            category_id: g("category_id"),
-            council_id: g("council_id"),
-            service_unit_id: g("service_unit_id"),
-            starts_at: g("starts_at"),
-            duration_minutes: g("duration_minutes"),
-            spots: g("spots"),
-            area_hint: g("area_hint"),
-            address: g("private.address"),
-            recipient_name: g("private.recipient_name"),
-            recipient_phone: g("private.recipient_phone"),
-            notes: g("private.notes"),
-            freq: g("recurrence.freq"),
-            interval: g("recurrence.interval"),
-            by_weekday: form.all("recurrence.by_weekday"),
-            count: g("recurrence.count"),
-            until: g("recurrence.until"),
-        }
-    }
-}
-
-pub(super) fn opt(s: &str) -> Option<String> {
-    (!s.trim().is_empty()).then(|| s.trim().to_owned())
-}
-
-/// What the form's own fields parse to, before the use case checks them.
-pub(super) struct Parsed {
-    pub(super) category_id: Option<Uuid>,
-    pub(super) council_id: Option<Uuid>,
-    pub(super) service_unit_id: Option<Uuid>,
-    pub(super) starts_at: Option<DateTime<Utc>>,
-    pub(super) duration_minutes: Option<i32>,
-    pub(super) spots: Option<i32>,
-    pub(super) errors: Vec<FieldError>,
-}
 
 fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
     let mut errors = Vec::new();
@@ -913,26 +757,6 @@ async fn remember_post(
 }
 
 // ---- the task page ----
-
-/// The private block as the page lists it: address, recipient's name and phone, notes.
-pub(super) fn private_facts(lang: Lang, values: [&Option<String>; 4]) -> Vec<(String, String)> {
-    let labels = [
-        lang.t("Adresse", "Address"),
-        lang.t("Mottakers navn", "Recipient's name"),
-        lang.t("Mottakers telefon", "Recipient's phone"),
-        lang.t("Notater", "Notes"),
-    ];
-    labels
-        .into_iter()
-        .zip(values)
-        .map(|(label, value)| {
-            let shown = value
-                .clone()
-                .unwrap_or_else(|| lang.t("(ikke oppgitt)", "(not given)").to_owned());
-            (label.to_owned(), shown)
-        })
-        .collect()
-}
 
 fn task_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
     http::path_id(path, "no such task")

@@ -10,7 +10,6 @@ use uuid::Uuid;
 use crate::db::schema::{
     council_opt_outs as oo, council_review_decisions as rd, council_reviews as cr, tasks,
 };
-use crate::db::tasks::TaskRow;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = oo, check_for_backend(diesel::pg::Pg))]
@@ -167,28 +166,6 @@ pub async fn opt_out_effect(
         .get_result(conn)
         .await?;
     Ok((withdrawn, kept))
-}
-
-pub async fn withdraw_unclaimed(
-    conn: &mut AsyncPgConnection,
-    council_id: Uuid,
-    category_id: Uuid,
-) -> QueryResult<Vec<TaskRow>> {
-    diesel::update(
-        tasks::table
-            .filter(tasks::council_id.eq(council_id))
-            .filter(tasks::category_id.eq(category_id))
-            .filter(tasks::status.eq(TaskStatus::Open))
-            .filter(tasks::active_claims.eq(0)),
-    )
-    .set((
-        tasks::status.eq(TaskStatus::Withdrawn),
-        tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(diesel::dsl::now),
-    ))
-    .returning(TaskRow::as_returning())
-    .get_results(conn)
-    .await
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

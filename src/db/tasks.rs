@@ -802,3 +802,27 @@ pub async fn digest_for(
     };
     query.load(conn).await
 }
+
+/// Withdraws the council's open, unclaimed tasks of a category (an opt-out came into
+/// force); returns them.
+pub async fn withdraw_unclaimed(
+    conn: &mut AsyncPgConnection,
+    council_id: Uuid,
+    category_id: Uuid,
+) -> QueryResult<Vec<TaskRow>> {
+    diesel::update(
+        tasks::table
+            .filter(tasks::council_id.eq(council_id))
+            .filter(tasks::category_id.eq(category_id))
+            .filter(tasks::status.eq(TaskStatus::Open))
+            .filter(tasks::active_claims.eq(0)),
+    )
+    .set((
+        tasks::status.eq(TaskStatus::Withdrawn),
+        tasks::version.eq(tasks::version + 1),
+        tasks::updated_at.eq(diesel::dsl::now),
+    ))
+    .returning(TaskRow::as_returning())
+    .get_results(conn)
+    .await
+}

@@ -296,7 +296,8 @@ pub async fn take_digest(
 }
 
 /// Anonymises a person's row in place: claims and report totals keep pointing at it, but
-/// nothing in it names anyone any more. Their own side tables are deleted.
+/// nothing in it names anyone any more. Their own side tables of this module are deleted
+/// (erasure deletes the others: devices, watches, preferences).
 pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     use crate::db::schema::{email_tokens, idempotency_keys, invitations, outbox, refresh_tokens};
     diesel::delete(opt_outs::table.filter(opt_outs::user_id.eq(id)))
@@ -318,9 +319,6 @@ pub async fn anonymise(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()
     diesel::delete(outbox::table.filter(outbox::user_id.eq(id)))
         .execute(conn)
         .await?;
-    crate::db::devices::delete_all_of_user(conn, id).await?;
-    crate::db::watches::delete_of_user(conn, id).await?;
-    crate::db::preferences::delete_of_user(conn, id).await?;
     diesel::update(users::table.find(id))
         .set((
             users::email.eq(format!("erased-{}@erased.invalid", id.simple())),

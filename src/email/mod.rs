@@ -4,6 +4,7 @@
 //! the one `delivery` worker.
 
 pub mod channel;
+pub mod context;
 pub mod messages;
 pub mod render;
 pub mod task_messages;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::render::RenderContext;
+use super::context::RenderContext;
 use super::templates::{Draft, EmailBody};
 use crate::domain::Language;
 use crate::notify::intent::{SpotFreed, TaskFacts, UnitFacts};

@@ -29,6 +29,9 @@ pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), DomainE
     }
     let released = crate::services::tasks::release_all_of(conn, id).await?;
     users_db::anonymise(conn, id).await?;
+    crate::db::devices::delete_all_of_user(conn, id).await?;
+    crate::db::watches::delete_of_user(conn, id).await?;
+    crate::db::preferences::delete_of_user(conn, id).await?;
     crate::db::qualifications::delete_of(conn, id).await?;
     crate::db::series::delete_follows_of(conn, id).await?;
     tracing::info!(user.id = %id, claims.released = released, "account erased");

@@ -46,7 +46,7 @@ fn check_type(input: &TypeInput, creating: bool) -> Result<QualificationChanges,
         ..Default::default()
     };
     match &input.slug {
-        Some(raw) => changes.slug = v.check("slug", crate::services::reference::slug(raw)),
+        Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
         None if creating => v.error("slug", "is required"),
         None => {}
     }

@@ -27,23 +27,6 @@ fn duplicate(what: &str) -> impl Fn(diesel::result::Error) -> DomainError + '_ {
     }
 }
 
-pub(crate) fn slug(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim();
-    let ok = !s.is_empty()
-        && s.len() <= 64
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        });
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err("must be lower-case letters and digits separated by single hyphens")
-    }
-}
-
 pub async fn create_council(
     state: &Context,
     admin: &AuthUser,
@@ -103,7 +86,7 @@ fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChang
         }
     }
     match &input.slug {
-        Some(raw) => changes.slug = v.check("slug", slug(raw)),
+        Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
         None if creating => v.error("slug", "is required"),
         None => {}
     }

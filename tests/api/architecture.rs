@@ -146,6 +146,169 @@ fn the_layer_check_catches_an_upward_use() {
     );
 }
 
+/// The leading name of a path (`tasks::Parsed` → `tasks`).
+fn ident(path: &str) -> String {
+    path.trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// The modules of `folder` a file of it names: `super::x`, `super::{x, y::z}` (over
+/// several lines too) and `crate::<folder>::x`, comments left out.
+fn sibling_uses(text: &str, folder: &str) -> BTreeSet<String> {
+    let code: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = BTreeSet::new();
+    for prefix in ["super::".to_owned(), format!("crate::{folder}::")] {
+        let mut rest = code.as_str();
+        while let Some(i) = rest.find(&prefix) {
+            rest = &rest[i + prefix.len()..];
+            match rest.strip_prefix('{') {
+                Some(group) => {
+                    let (mut depth, mut item) = (0, String::new());
+                    for c in group.chars() {
+                        match c {
+                            '{' => depth += 1,
+                            '}' if depth == 0 => break,
+                            '}' => depth -= 1,
+                            ',' if depth == 0 => {
+                                out.insert(ident(&item));
+                                item.clear();
+                                continue;
+                            }
+                            _ => {}
+                        }
+                        item.push(c);
+                    }
+                    out.insert(ident(&item));
+                }
+                None => {
+                    out.insert(ident(rest));
+                }
+            }
+        }
+    }
+    out.remove("");
+    out
+}
+
+/// A circle among `edges`, if there is one, as the path that closes it.
+fn circle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut found = path[start..].to_vec();
+            found.push(node.to_owned());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(found) = visit(next, edges, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges
+        .keys()
+        .find_map(|node| visit(node, edges, &mut Vec::new(), &mut done))
+}
+
+/// Inside a folder too, modules use one another one way: two that use each other are
+/// one module, or need a third below both. The folder's `mod.rs` is its root and may
+/// name every file of it.
+#[test]
+fn no_folder_has_a_circle_of_modules() {
+    let mut folders = vec![root().join("src")];
+    let mut wrong = Vec::new();
+    let mut edges_seen = 0;
+    while let Some(dir) = folders.pop() {
+        let mut files = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("readable") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs")
+                && !path.ends_with("mod.rs")
+                && dir != root().join("src")
+            {
+                let name = path
+                    .file_stem()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(name, path);
+            }
+        }
+        let folder = dir
+            .file_name()
+            .expect("a folder")
+            .to_string_lossy()
+            .into_owned();
+        let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (name, path) in &files {
+            let text = std::fs::read_to_string(path).expect("readable");
+            let used: BTreeSet<String> = sibling_uses(&text, &folder)
+                .into_iter()
+                .filter(|other| other != name && files.contains_key(other))
+                .collect();
+            edges_seen += used.len();
+            edges.insert(name.clone(), used);
+        }
+        if let Some(found) = circle(&edges) {
+            wrong.push(format!("src/{folder}: {}", found.join(" → ")));
+        }
+    }
+    assert!(edges_seen > 30, "the scan found the uses ({edges_seen})");
+    assert!(
+        wrong.is_empty(),
+        "circles of modules:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_circle_check_catches_two_files_that_use_each_other() {
+    let text = "use super::{http, tasks::{Parsed, opt}};\nfn f() { crate::console::series::form(); }\n// super::nav in a comment\nuse super::{\n    views,\n};";
+    assert_eq!(
+        sibling_uses(text, "console"),
+        ["http", "series", "tasks", "views"]
+            .map(str::to_owned)
+            .into_iter()
+            .collect()
+    );
+    let edges: BTreeMap<String, BTreeSet<String>> = [
+        ("a", vec!["b"]),
+        ("b", vec!["c"]),
+        ("c", vec!["a"]),
+        ("d", vec![]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    assert_eq!(
+        circle(&edges),
+        Some(["a", "b", "c", "a"].map(str::to_owned).to_vec())
+    );
+    let mut acyclic = edges.clone();
+    acyclic.insert("c".into(), BTreeSet::new());
+    assert_eq!(circle(&acyclic), None);
+}
+
 #[test]
 fn task_and_claim_statuses_are_spelled_only_in_their_enums() {
     const WORDS: [&str; 9] = [
