@@ -117,20 +117,7 @@ async fn page(
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let choices = reference::choices(&mut conn).await?;
-    let name = |id: Uuid| {
-        choices
-            .categories
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| {
-                if lang.is_en() {
-                    c.name_en.clone()
-                } else {
-                    c.name_nb.clone()
-                }
-            })
-            .unwrap_or_default()
-    };
+    let name = |id: Uuid| super::task_fields::category_name(lang, &choices, id);
     let in_force_rows =
         opt_outs::list(&mut conn, &state.settings, council, Listing::InForce).await?;
     let today = Utc::now().with_timezone(&tz).date_naive();
