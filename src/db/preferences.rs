@@ -100,8 +100,8 @@ pub fn wants(
         )
     };
     match kind.preference(channel) {
-        Preference::Always => Box::new(diesel::dsl::sql::<Bool>("true")),
-        Preference::Never => Box::new(diesel::dsl::sql::<Bool>("false")),
+        Preference::Always => Box::new(true.into_sql::<Bool>()),
+        Preference::Never => Box::new(false.into_sql::<Bool>()),
         Preference::Optional { default: true } => Box::new(not(chose(false))),
         Preference::Optional { default: false } => Box::new(chose(true)),
     }

@@ -10,7 +10,8 @@ use uuid::Uuid;
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use super::render::{Composed, RenderContext, render};
+use super::context::RenderContext;
+use super::render::{Composed, render};
 use super::{Mailer, SendError, build_message};
 use crate::auth::keys::ServerKeys;
 use crate::auth::rate_limit::Limit;

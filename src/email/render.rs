@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
-pub use super::context::{RenderContext, UNSUBSCRIBE_TTL, Unsubscribe};
+use super::context::RenderContext;
 use super::templates::Rendered;
 use super::{messages, task_messages};
 use crate::domain::Language;

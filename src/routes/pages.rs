@@ -413,7 +413,7 @@ pub async fn task(
     };
     let task = &page.view.task;
     // The time as the task's emails write it, in the municipality's zone.
-    let when = crate::email::render::RenderContext {
+    let when = crate::email::context::RenderContext {
         public_url: &state.settings.public_url,
         timezone: state.settings.timezone,
         keys: &state.keys,

@@ -332,9 +332,17 @@ pub async fn list(
 ) -> Result<Vec<Profile>, DomainError> {
     permissions::require_admin(admin)?;
     let rows = users_db::list(conn, role.map(Role::as_str), page).await?;
+    // The page's choices in one query, not one per person.
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let choices = crate::notify::Choices::of(conn, &ids).await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        items.push(profile(conn, row).await?);
+        let opt_outs = users_db::category_opt_outs(conn, row.id).await?;
+        items.push(Profile {
+            row,
+            opt_outs,
+            choices: choices.clone(),
+        });
     }
     Ok(items)
 }

@@ -168,6 +168,15 @@ async fn change_a_task_held_by(app: &TestApp, staff: &TestUser, volunteer: &Test
     assert_eq!(edited.status(), 200);
 }
 
+/// `GET /me` as `user`.
+async fn profile(app: &TestApp, user: &TestUser) -> Value {
+    app.get_as("/api/v1/me", &user.access_token)
+        .await
+        .json()
+        .await
+        .expect("json")
+}
+
 fn messages_to(app: &TestApp, token: &str) -> Vec<Value> {
     app.fcm
         .as_ref()
@@ -518,12 +527,7 @@ async fn a_push_preference_turned_off_sends_nothing_to_the_phone_and_the_email_s
     let unit = app.service_unit("Hjemmetjenesten Stavern").await;
     let staff = app.staff(unit).await;
     let kari = volunteer_with_phone(&app, "phone-kari", "nb").await;
-    let me: Value = app
-        .get_as("/api/v1/me", &kari.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me = profile(&app, &kari).await;
     assert_eq!(
         me["push_notifications"],
         json!({"task_changed": true, "task_cancelled": true, "reminder": true, "invitation": true, "spot_opened": false})
@@ -702,12 +706,7 @@ async fn preferences_are_choices_by_kind_and_channel_and_every_view_of_them_agre
     let unit = app.service_unit("Hjemmetjenesten Stavern").await;
     let staff = app.staff(unit).await;
     let kari = volunteer_with_phone(&app, "phone-kari", "nb").await;
-    let me: Value = app
-        .get_as("/api/v1/me", &kari.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me = profile(&app, &kari).await;
     let choices = me["preferences"].as_array().expect("preferences");
     assert_eq!(
         choices.len(),
@@ -792,12 +791,7 @@ async fn preferences_are_choices_by_kind_and_channel_and_every_view_of_them_agre
         .await;
         assert_eq!(refused["errors"][0]["field"], "preferences[1]", "{why}");
     }
-    let me: Value = app
-        .get_as("/api/v1/me", &kari.access_token)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let me = profile(&app, &kari).await;
     assert_ne!(me["name"], "Kari Endret");
     assert_eq!(me["notifications"]["invitation"], true);
 
