@@ -7,6 +7,7 @@ COPY src ./src
 COPY migrations ./migrations
 COPY data ./data
 COPY templates ./templates
+COPY locales ./locales
 COPY static ./static
 COPY openapi.yaml ./
 RUN mkdir -p tests/api && echo 'fn main() {}' > tests/api/main.rs \

@@ -3,6 +3,7 @@
 //! these modules form and why.
 
 pub mod auth;
+pub mod catalogue;
 pub mod console;
 pub mod db;
 pub mod delivery;

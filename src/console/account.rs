@@ -31,7 +31,7 @@ async fn home_page(req: &HttpRequest, state: &AppState) -> PageResult {
         Role::Coordinator => Ok(http::redirect("/console/council")),
         Role::Volunteer => {
             let lang = http::lang(req);
-            let f = Frame::of(req, state, &s, lang.t("Bruk appen", "Use the app"), "");
+            let f = Frame::of(req, state, &s, lang.t("common-use-app"), "");
             Ok(http::page(StatusCode::OK, render(&Volunteer { f })?))
         }
     }
@@ -66,7 +66,7 @@ fn login_page(
     let lang = http::lang(req);
     let token = http::login_token(req, state);
     let page = Login {
-        f: Frame::anonymous(req, state, lang, lang.t("Logg inn", "Sign in")),
+        f: Frame::anonymous(req, state, lang, lang.t("common-sign")),
         csrf: token.form_value,
         next: safe_next(Some(next)),
         email: email.to_owned(),
@@ -97,12 +97,9 @@ pub async fn login_form(
 ) -> HttpResponse {
     let lang = http::lang(&req);
     let notice = if query.out.is_some() {
-        Some(lang.t("Du er logget ut.", "You are signed out."))
+        Some(lang.t("account-are-signed-out"))
     } else if query.expired.is_some() {
-        Some(lang.t(
-            "Økten din er utløpt. Logg inn igjen, så kommer du tilbake til siden.",
-            "Your session has expired. Sign in again and you will be taken back to the page.",
-        ))
+        Some(lang.t("account-session-has-expired-sign"))
     } else {
         None
     };
@@ -149,19 +146,10 @@ pub(super) async fn session_expired(
             let id = sessions::keep_draft(&mut conn, &state.keys, user_id, draft).await?;
             (
                 format!("/console/resume/{id}"),
-                lang.t(
-                    "Økten din er utløpt, så ingenting ble lagret ennå. Logg inn igjen, så får du skjemaet tilbake slik du fylte det ut.",
-                    "Your session has expired, so nothing was saved yet. Sign in again and you get the form back as you filled it in.",
-                ),
+                lang.t("account-session-has-expired-so"),
             )
         }
-        None => (
-            return_to,
-            lang.t(
-                "Økten din er utløpt. Logg inn igjen.",
-                "Your session has expired. Sign in again.",
-            ),
-        ),
+        None => (return_to, lang.t("account-session-has-expired-sign-2")),
     };
     login_page(
         req,
@@ -212,20 +200,12 @@ pub async fn resume(
 
 /// The one message of every failed sign-in, whatever was wrong (as the API's 401).
 fn wrong_credentials(lang: super::Lang) -> String {
-    lang.t(
-        "E-postadressen eller passordet er feil.",
-        "The email address or password is wrong.",
-    )
-    .to_owned()
+    lang.t("account-email-address-password-wrong").to_owned()
 }
 
 /// The same words whether the password was right or wrong (no oracle).
 fn stepped_up(lang: super::Lang) -> String {
-    lang.t(
-        "Det har vært for mange mislykkede innlogginger på denne kontoen fra mange steder. Var passordet riktig, har eieren fått en e-post med en lenke som åpner for innlogging herfra.",
-        "There have been too many failed sign-ins to this account from many places. If the password was right, its owner has been emailed a link that opens signing in from here.",
-    )
-    .to_owned()
+    lang.t("account-there-have-been-too").to_owned()
 }
 
 pub async fn login(
@@ -327,7 +307,7 @@ fn code_page(
     error: Option<String>,
 ) -> PageResult {
     let lang = http::lang(req);
-    let f = Frame::of(req, state, s, lang.t("Engangskode", "One-time code"), "");
+    let f = Frame::of(req, state, s, lang.t("common-one-time-code"), "");
     Ok(http::page(status, render(&Code { f, error })?))
 }
 
@@ -349,10 +329,7 @@ pub async fn code(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes
         match accounts::check_second_factor(&state, ip, &s.user.row, code).await {
             Ok(()) => {}
             Err(e) if e.code() == ErrorCode::Unauthenticated => {
-                let message = lang.t(
-                    "Koden er feil eller allerede brukt. Prøv den neste koden appen viser.",
-                    "The code is wrong or already used. Try the next code the app shows.",
-                );
+                let message = lang.t("account-code-wrong-already-used");
                 return code_page(
                     &req,
                     &state,
@@ -431,7 +408,7 @@ pub async fn language(
 pub async fn accessibility(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let result = async {
         let lang = http::lang(&req);
-        let title = lang.t("Tilgjengelighetserklæring", "Accessibility statement");
+        let title = lang.t("common-accessibility-statement");
         let f = match http::session(&req, &state).await? {
             Some(s) => Frame::of(&req, &state, &s, title, ""),
             None => Frame::anonymous(&req, &state, lang, title),
@@ -444,10 +421,10 @@ pub async fn accessibility(req: HttpRequest, state: web::Data<AppState>) -> Http
 
 pub fn role_label(lang: super::Lang, role: Role) -> &'static str {
     match role {
-        Role::Volunteer => lang.t("Frivillig", "Volunteer"),
-        Role::Staff => lang.t("Ansatt", "Staff"),
-        Role::Coordinator => lang.t("Koordinator i nærmiljøutvalg", "Council coordinator"),
-        Role::Admin => lang.t("Administrator", "Administrator"),
+        Role::Volunteer => lang.t("account-volunteer"),
+        Role::Staff => lang.t("account-staff"),
+        Role::Coordinator => lang.t("account-council-coordinator"),
+        Role::Admin => lang.t("account-administrator"),
     }
 }
 
@@ -464,13 +441,8 @@ pub async fn account(
     let result = async {
         let s = session!(req, state);
         let lang = http::lang(&req);
-        let notice = (query.done.as_deref() == Some("password")).then(|| {
-            lang.t(
-                "Passordet er byttet, og du er logget ut alle andre steder.",
-                "The password is changed, and you are signed out everywhere else.",
-            )
-            .to_owned()
-        });
+        let notice = (query.done.as_deref() == Some("password"))
+            .then(|| lang.t("account-password-changed-are-signed").to_owned());
         account_page(&req, &state, &s, StatusCode::OK, notice, None).await
     }
     .await;
@@ -499,7 +471,7 @@ async fn account_page(
             req,
             state,
             s,
-            lang.t("Min konto", "My account"),
+            lang.t("common-my-account"),
             "/console/account",
         ),
         name: s.user.row.name.clone(),
@@ -544,15 +516,9 @@ pub async fn change_password(
                     .iter()
                     .any(|f| f.field == "current_password");
                 let message = if wrong_current {
-                    lang.t(
-                        "Det nåværende passordet er feil. Passordet er ikke byttet.",
-                        "The current password is wrong. The password is not changed.",
-                    )
+                    lang.t("account-current-password-wrong-password")
                 } else {
-                    lang.t(
-                        "Det nye passordet er for svakt: bruk minst 10 tegn, ikke et vanlig passord og ikke e-postadressen din.",
-                        "The new password is too weak: use at least 10 characters, not a common password and not your email address.",
-                    )
+                    lang.t("account-new-password-too-weak")
                 };
                 return account_page(
                     &req,
@@ -582,7 +548,7 @@ fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> P
     let lang = http::lang(req);
     let token = http::login_token(req, state);
     let page = Forgot {
-        f: Frame::anonymous(req, state, lang, lang.t("Glemt passord", "Forgot password")),
+        f: Frame::anonymous(req, state, lang, lang.t("common-forgot-password")),
         csrf: token.form_value,
         notice,
     };
@@ -614,10 +580,7 @@ pub async fn forgot(
             Err(e) if e.code() == ErrorCode::ValidationFailed => {}
             Err(e) => return Err(e),
         }
-        let notice = lang.t(
-            "Har adressen en konto, har vi sendt en lenke dit. Sjekk e-posten din (også søppelpost). Lenken virker i én time.",
-            "If the address has an account, we have sent a link there. Check your email (spam too). The link works for one hour.",
-        );
+        let notice = lang.t("account-if-address-has-account");
         forgot_page(&req, &state, Some(notice.to_owned()))
     }
     .await;
@@ -665,7 +628,7 @@ async fn enrol_page(
             req,
             state,
             s,
-            lang.t("Tofaktorautentisering", "Two-factor authentication"),
+            lang.t("common-two-factor-authentication"),
             "/console/account",
         ),
         qr: second_factor::qr_svg(&enrolment.uri)?,
@@ -718,7 +681,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
             match checked {
                 Ok(user) if user.id == s.user.id => {}
                 Ok(_) | Err(_) => {
-                    let message = lang.t("Passordet er feil.", "The password is wrong.");
+                    let message = lang.t("account-password-wrong");
                     return enrol_page(
                         &req,
                         &state,
@@ -741,10 +704,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         let codes = match confirmed {
             Ok(codes) => codes,
             Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let message = lang.t(
-                    "Koden stemmer ikke. Skriv inn koden appen viser nå.",
-                    "The code does not match. Enter the code the app shows now.",
-                );
+                let message = lang.t("account-code-does-not-match");
                 return enrol_page(
                     &req,
                     &state,
@@ -769,7 +729,7 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
                 &req,
                 &state,
                 &new_session,
-                lang.t("Gjenopprettingskoder", "Recovery codes"),
+                lang.t("common-recovery-codes"),
                 "/console/account",
             ),
             codes,

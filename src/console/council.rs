@@ -70,17 +70,9 @@ pub async fn show(
         let (council, councils) = council_of(&s, &state, q.council.as_deref()).await?;
         let lang = http::lang(&req);
         let notice = match q.done.as_deref() {
-            Some("out") => Some(lang.t(
-                "Utvalget er reservert mot kategorien.",
-                "The council has opted out of the category.",
-            )),
-            Some("in") => {
-                Some(lang.t("Kategorien er tatt tilbake.", "The category is taken back."))
-            }
-            Some("review") => Some(lang.t(
-                "Gjennomgangen er registrert, og vedtakene gjelder fra nå. Den står i historikken og i møteoversikten.",
-                "The review is recorded and its decisions apply from now. It is in the history and the meeting overview.",
-            )),
+            Some("out") => Some(lang.t("council-council-has-opted-out")),
+            Some("in") => Some(lang.t("council-category-taken-back")),
+            Some("review") => Some(lang.t("council-review-recorded-decisions-apply")),
             _ => None,
         }
         .map(str::to_owned);
@@ -144,7 +136,7 @@ async fn page(
             o.created_at,
             format!(
                 "{} {}: {}",
-                lang.t("Reservert mot", "Opted out of"),
+                lang.t("council-opted-out"),
                 name(o.category_id),
                 o.reason
             ),
@@ -154,7 +146,7 @@ async fn page(
                 ended,
                 format!(
                     "{} {}: {}",
-                    lang.t("Tatt tilbake", "Taken back"),
+                    lang.t("council-taken-back"),
                     name(o.category_id),
                     end_reason_in(lang, o.end_reason.as_deref().unwrap_or_default())
                 ),
@@ -180,10 +172,7 @@ async fn page(
         .with_year(today.year() + 1)
         .unwrap_or(today + chrono::Duration::days(365))
         .to_string();
-    let title = format!(
-        "{} {council_name}",
-        lang.t("Nærmiljøutvalget", "The council")
-    );
+    let title = format!("{} {council_name}", lang.t("common-council-2"));
     let page = Council {
         f: Frame::of(req, state, s, &title, "/console/council"),
         council_id: council.to_string(),
@@ -209,7 +198,7 @@ fn end_reason_in(lang: Lang, reason: &str) -> String {
     {
         Some(held_on) => format!(
             "{} {}",
-            lang.t("årlig gjennomgang", "yearly review"),
+            lang.t("council-yearly-review"),
             crate::domain::written::date(lang.0, held_on)
         ),
         None => reason.to_owned(),
@@ -226,22 +215,22 @@ fn review_in_words(
 ) -> String {
     let mut text = format!(
         "{} {}",
-        lang.t("Årlig gjennomgang, møte", "Yearly review, meeting of"),
+        lang.t("council-yearly-review-meeting"),
         crate::domain::written::date(lang.0, review.held_on)
     );
     let said: Vec<String> = decisions
         .iter()
         .map(|(category, decision)| {
             let verb = match decision.as_str() {
-                "keep" => lang.t("beholder reservasjonen mot", "keeps the opt-out of"),
-                "opt_in" => lang.t("tar tilbake", "opts back in to"),
-                _ => lang.t("tar på seg", "takes on"),
+                "keep" => lang.t("council-keeps-opt-out"),
+                "opt_in" => lang.t("council-opts-back"),
+                _ => lang.t("council-takes"),
             };
             format!("{verb} {}", name(*category))
         })
         .collect();
     if said.is_empty() {
-        text.push_str(lang.t(": ingen endringer", ": no changes"));
+        text.push_str(lang.t("council-no-changes"));
     } else {
         text.push_str(": ");
         text.push_str(&said.join("; "));
@@ -250,26 +239,18 @@ fn review_in_words(
     if !review.participants.is_empty() {
         text.push_str(&format!(
             " {}: {}.",
-            lang.t("Deltakere", "Participants"),
+            lang.t("council-participants"),
             review.participants
         ));
     }
     if !review.notes.is_empty() {
-        text.push_str(&format!(
-            " {}: {}",
-            lang.t("Notater", "Notes"),
-            review.notes
-        ));
+        text.push_str(&format!(" {}: {}", lang.t("common-notes"), review.notes));
     }
     text
 }
 
 fn reason_error(lang: Lang) -> String {
-    lang.t(
-        "Skriv en begrunnelse (høyst 1000 tegn) og en dato fram i tid.",
-        "Write a reason (at most 1000 characters) and a future date.",
-    )
-    .to_owned()
+    lang.t("council-write-reason-at-most").to_owned()
 }
 
 pub async fn opt_out(
@@ -421,7 +402,9 @@ pub async fn review(
         let s = form_session!(req, state, form);
         let (council, councils) = council_of(&s, &state, form.get("council")).await?;
         let lang = http::lang(&req);
-        let held_on = form.get("held_on").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        let held_on = form
+            .get("held_on")
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
         let mut decisions = Vec::new();
         for (category, value) in form.with_prefix("decision.") {
             let decision = match value {
@@ -446,20 +429,32 @@ pub async fn review(
                 let user = s.user.clone();
                 let settings = state.settings.clone();
                 conn.transaction(async |conn| {
-                    opt_outs::review(conn, &settings, &user, council, input).await.map(|_| ())
+                    opt_outs::review(conn, &settings, &user, council, input)
+                        .await
+                        .map(|_| ())
                 })
                 .await
             }
             None => Err(DomainError::invalid_field("held_on", "must be a date")),
         };
         match outcome {
-            Ok(()) => Ok(http::redirect(&format!("/console/council?council={council}&done=review"))),
+            Ok(()) => Ok(http::redirect(&format!(
+                "/console/council?council={council}&done=review"
+            ))),
             Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let text = lang.t(
-                    "Gjennomgangen ble ikke registrert: møtedatoen kan ikke være fram i tid, og hvert vedtak må passe med reservasjonene som gjelder nå. Ingenting ble endret.",
-                    "The review was not recorded: the meeting cannot be in the future, and each decision must fit the opt-outs in force now. Nothing was changed.",
-                );
-                page(&req, &state, &s, council, councils, StatusCode::UNPROCESSABLE_ENTITY, None, Some(text.to_owned()), None).await
+                let text = lang.t("council-review-was-not-recorded");
+                page(
+                    &req,
+                    &state,
+                    &s,
+                    council,
+                    councils,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(text.to_owned()),
+                    None,
+                )
+                .await
             }
             Err(e) => Err(e),
         }
@@ -478,9 +473,9 @@ pub struct OverviewQuery {
 /// written at the bars' ends and stand in the table below too.
 fn bars(lang: Lang, caption_id: usize, values: [i64; 3]) -> String {
     let labels = [
-        lang.t("Lagt ut", "Posted"),
-        lang.t("Fikk frivillig", "Found a volunteer"),
-        lang.t("Fullført", "Completed"),
+        lang.t("common-posted"),
+        lang.t("common-found-volunteer"),
+        lang.t("common-completed"),
     ];
     let max = values.iter().copied().max().unwrap_or(0).max(1);
     let mut svg = format!(
@@ -581,7 +576,7 @@ pub async fn overview(
             .collect();
         let title = format!(
             "{} {} {year}",
-            lang.t("Møteoversikt", "Meeting overview"),
+            lang.t("council-meeting-overview"),
             o.council_name
         );
         let page = super::views::Overview {

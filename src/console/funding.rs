@@ -47,10 +47,7 @@ pub async fn show(
             .as_deref()
             .and_then(|y| y.trim().parse::<i32>().ok())
             .unwrap_or(this_year);
-        let notice = q
-            .done
-            .as_deref()
-            .map(|_| lang.t("Lagret.", "Saved.").to_owned());
+        let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
         page(&req, &state, &s, year, StatusCode::OK, notice, None).await
     }
     .await;
@@ -70,25 +67,12 @@ async fn page(
     let mut conn = state.pool.get().await?;
     let (report, missing) = match service::report(&mut conn, &s.user, year).await {
         Ok(r) => (Some(r), None),
-        Err(e) if e.code() == ErrorCode::NotFound => (
-            None,
-            Some(
-                lang.t(
-                    "Det er ikke satt beløp for dette året.",
-                    "No amounts are set for this year.",
-                )
-                .to_owned(),
-            ),
-        ),
+        Err(e) if e.code() == ErrorCode::NotFound => {
+            (None, Some(lang.t("funding-no-amounts-are-set").to_owned()))
+        }
         Err(e) if e.code() == ErrorCode::ValidationFailed => (
             None,
-            Some(
-                lang.t(
-                    "Velg et år mellom 2000 og 2100.",
-                    "Choose a year from 2000 to 2100.",
-                )
-                .to_owned(),
-            ),
+            Some(lang.t("funding-choose-year-from-2000").to_owned()),
         ),
         Err(e) => return Err(e),
     };
@@ -127,13 +111,13 @@ async fn page(
             .map(|c| FundingLine {
                 name: c.name.clone(),
                 eligible: if c.eligible {
-                    lang.t("Ja", "Yes")
+                    lang.t("common-yes")
                 } else {
-                    lang.t("Nei", "No")
+                    lang.t("common-no")
                 }
                 .to_owned(),
                 residents: c.residents_0_19.map_or_else(
-                    || lang.t("mangler", "missing").to_owned(),
+                    || lang.t("funding-missing").to_owned(),
                     |n| crate::domain::written::whole(lang.0, i64::from(n)),
                 ),
                 source: match (&c.source, c.as_of) {
@@ -153,7 +137,7 @@ async fn page(
             req,
             state,
             s,
-            lang.t("Fordelingsnøkkel", "Funding key"),
+            lang.t("common-funding-key"),
             "/console/funding",
         ),
         year,
@@ -212,7 +196,7 @@ async fn save(
             let fields: Vec<String> = e.field_errors().iter().map(|f| f.field.clone()).collect();
             let text = format!(
                 "{} ({})",
-                lang.t("Ikke lagret: sjekk feltene", "Not saved: check the fields"),
+                lang.t("funding-not-saved-check-fields"),
                 fields.join(", ")
             );
             page(

@@ -11,12 +11,9 @@ use crate::domain::Language;
 pub struct Lang(pub Language);
 
 impl Lang {
-    /// The text in this page's language.
-    pub fn t(&self, nb: &'static str, en: &'static str) -> &'static str {
-        match self.0 {
-            Language::Nb => nb,
-            Language::En => en,
-        }
+    /// The catalogue's message `key` in this page's language.
+    pub fn t(&self, key: &'static str) -> &'static str {
+        crate::catalogue::text(self.0, key)
     }
 
     /// A stored text in this page's language (names from the reference data).
@@ -28,17 +25,13 @@ impl Lang {
         self.0.as_str()
     }
 
-    /// The other language, for the switch.
-    pub fn other(&self) -> Lang {
-        match self.0 {
-            Language::Nb => Lang(Language::En),
-            Language::En => Lang(Language::Nb),
-        }
-    }
-
-    /// The other language's name, in that language.
-    pub fn other_name(&self) -> &'static str {
-        self.t("English", "Norsk (bokmål)")
+    /// The languages this page is not in, for the switch.
+    pub fn others(&self) -> impl Iterator<Item = Lang> + use<> {
+        let here = self.0;
+        Language::ALL
+            .into_iter()
+            .filter(move |l| *l != here)
+            .map(Lang)
     }
 
     pub fn is_en(&self) -> bool {

@@ -154,54 +154,36 @@ fn finish(req: &HttpRequest, state: &AppState, result: PageResult) -> HttpRespon
     let (status, title, text) = match err.code() {
         ErrorCode::NotFound => (
             StatusCode::NOT_FOUND,
-            lang.t("Fant ikke siden", "Page not found"),
-            lang.t(
-                "Siden finnes ikke, eller du har ikke tilgang til den.",
-                "The page does not exist, or you may not see it.",
-            ),
+            lang.t("console-page-not-found"),
+            lang.t("console-page-does-not-exist"),
         ),
         ErrorCode::Forbidden => (
             StatusCode::FORBIDDEN,
-            lang.t("Ingen tilgang", "Not allowed"),
-            lang.t(
-                "Du har ikke tilgang til denne siden eller handlingen.",
-                "You may not see this page or do this.",
-            ),
+            lang.t("console-not-allowed"),
+            lang.t("console-may-not-see-page"),
         ),
         ErrorCode::RateLimited => (
             StatusCode::TOO_MANY_REQUESTS,
-            lang.t("For mange forsøk", "Too many attempts"),
-            lang.t(
-                "Det har vært for mange mislykkede forsøk. Vent et kvarter og prøv igjen.",
-                "There have been too many failed attempts. Wait a quarter of an hour and try again.",
-            ),
+            lang.t("console-too-many-attempts"),
+            lang.t("console-there-have-been-too"),
         ),
         ErrorCode::ServiceUnavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
-            lang.t("Midlertidig utilgjengelig", "Temporarily unavailable"),
-            lang.t(
-                "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt. Ingenting ble lagret.",
-                "The service is temporarily unavailable. Try again shortly. Nothing was saved.",
-            ),
+            lang.t("console-temporarily-unavailable"),
+            lang.t("console-service-temporarily-unavailable-try"),
         ),
         ErrorCode::Internal => {
             tracing::error!(error = %err.describe(), "console page failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                lang.t("Noe gikk galt", "Something went wrong"),
-                lang.t(
-                    "Noe gikk galt hos oss. Ingenting ble lagret. Prøv igjen.",
-                    "Something went wrong on our side. Nothing was saved. Try again.",
-                ),
+                lang.t("console-something-went-wrong"),
+                lang.t("console-something-went-wrong-our"),
             )
         }
         _ => (
             StatusCode::CONFLICT,
-            lang.t("Det gikk ikke", "That did not work"),
-            lang.t(
-                "Handlingen passer ikke med oppgavens tilstand nå. Gå tilbake og last inn siden på nytt.",
-                "The action does not fit the task's state now. Go back and reload the page.",
-            ),
+            lang.t("console-that-did-not-work"),
+            lang.t("console-action-does-not-fit"),
         ),
     };
     let frame = Frame::anonymous(req, state, lang, title);
@@ -229,13 +211,9 @@ fn forged(req: &HttpRequest, state: &AppState) -> HttpResponse {
     tracing::warn!("console form without a valid anti-forgery token");
     message_page(
         StatusCode::FORBIDDEN,
-        Frame::anonymous(req, state, lang, lang.t("Skjemaet er utløpt", "The form has expired")),
-        lang.t(
-            "Skjemaet kom ikke fra denne økten, så ingenting ble endret. Gå tilbake, last inn siden på nytt og prøv igjen.",
-            "The form did not come from this session, so nothing was changed. Go back, reload the page and try again.",
-        )
-        .to_owned(),
-        Some(("/console".into(), lang.t("Til forsiden", "To the start page").into())),
+        Frame::anonymous(req, state, lang, lang.t("console-form-has-expired")),
+        lang.t("console-form-did-not-come").to_owned(),
+        Some(("/console".into(), lang.t("console-start-page").into())),
     )
 }
 
@@ -310,38 +288,26 @@ fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
     let mut items: Vec<(&'static str, &'static str)> = Vec::new();
     match session.user.role {
         Role::Staff | Role::Admin => {
-            items.push(("/console/tasks", lang.t("Oppgaver", "Tasks")));
-            items.push(("/console/tasks/new", lang.t("Ny oppgave", "New task")));
-            items.push(("/console/report", lang.t("Rapport", "Report")));
+            items.push(("/console/tasks", lang.t("common-tasks")));
+            items.push(("/console/tasks/new", lang.t("common-new-task")));
+            items.push(("/console/report", lang.t("common-report")));
             if session.user.role == Role::Admin {
                 // Every admin page: people, reference data (councils, categories,
                 // qualifications, units), the outbox and the funding key.
-                items.push(("/console/users", lang.t("Brukere", "Users")));
-                items.push((
-                    "/console/reference",
-                    lang.t("Referansedata", "Reference data"),
-                ));
-                items.push(("/console/outbox", lang.t("Utboks", "Outbox")));
-                items.push((
-                    "/console/funding",
-                    lang.t("Fordelingsnøkkel", "Funding key"),
-                ));
+                items.push(("/console/users", lang.t("common-users")));
+                items.push(("/console/reference", lang.t("console-reference-data")));
+                items.push(("/console/outbox", lang.t("common-outbox")));
+                items.push(("/console/funding", lang.t("common-funding-key")));
             }
         }
         Role::Coordinator => {
-            items.push((
-                "/console/council",
-                lang.t("Nærmiljøutvalget", "The council"),
-            ));
-            items.push(("/console/report", lang.t("Rapport", "Report")));
-            items.push((
-                "/console/funding",
-                lang.t("Fordelingsnøkkel", "Funding key"),
-            ));
+            items.push(("/console/council", lang.t("common-council-2")));
+            items.push(("/console/report", lang.t("common-report")));
+            items.push(("/console/funding", lang.t("common-funding-key")));
         }
         Role::Volunteer => {}
     }
-    items.push(("/console/account", lang.t("Min konto", "My account")));
+    items.push(("/console/account", lang.t("common-my-account")));
     items
         .into_iter()
         .map(|(href, label)| NavItem {

@@ -37,17 +37,14 @@ pub async fn show(
                 &req,
                 &state,
                 &s,
-                lang.t("Utboks for e-post og push", "Email and push outbox"),
+                lang.t("outbox-email-push-outbox"),
                 "/console/outbox",
             ),
             dead: listing == Listing::Dead,
-            notice: q.done.as_deref().map(|_| {
-                lang.t(
-                    "Varselet er lagt i køen igjen.",
-                    "The notification is back in the queue.",
-                )
-                .to_owned()
-            }),
+            notice: q
+                .done
+                .as_deref()
+                .map(|_| lang.t("outbox-notification-back-queue").to_owned()),
             rows: rows
                 .into_iter()
                 .take(200)
@@ -63,9 +60,9 @@ pub async fn show(
                     OutboxLine {
                         id: r.id.to_string(),
                         channel: match Channel::parse(&r.channel) {
-                            Some(Channel::Email) => lang.t("E-post", "Email"),
-                            Some(Channel::Fcm) => lang.t("Push (app)", "Push (app)"),
-                            None => lang.t("Ukjent", "Unknown"),
+                            Some(Channel::Email) => lang.t("common-email"),
+                            Some(Channel::Fcm) => lang.t("outbox-push-app"),
+                            None => lang.t("outbox-unknown"),
                         },
                         kind: r.kind,
                         to,

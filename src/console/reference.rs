@@ -74,7 +74,7 @@ async fn page(
             req,
             state,
             s,
-            lang.t("Grunndata", "Reference data"),
+            lang.t("reference-reference-data"),
             "/console/reference",
         ),
         notice,
@@ -126,10 +126,7 @@ pub async fn show(
     let result = async {
         let s = session!(req, state);
         let lang = http::lang(&req);
-        let notice = q
-            .done
-            .as_deref()
-            .map(|_| lang.t("Lagret.", "Saved.").to_owned());
+        let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
         page(&req, &state, &s, StatusCode::OK, notice, None).await
     }
     .await;
@@ -151,11 +148,8 @@ async fn saved<T>(
                 && !matches!(e.code(), ErrorCode::Forbidden | ErrorCode::NotFound) =>
         {
             let text = match e.code() {
-                ErrorCode::Conflict => lang.t("Navnet eller koden finnes allerede.", "The name or slug exists already."),
-                _ => lang.t(
-                    "Ikke lagret: sjekk feltene (koder er små bokstaver og bindestrek, e-post må være gyldig).",
-                    "Not saved: check the fields (slugs are lower-case letters and hyphens, the email must be valid).",
-                ),
+                ErrorCode::Conflict => lang.t("reference-name-slug-exists-already"),
+                _ => lang.t("reference-not-saved-check-fields"),
             };
             page(
                 req,

@@ -69,10 +69,10 @@ fn chart(lang: super::Lang, s: &Summary) -> String {
         "<rect x=\"{label_w}\" y=\"4\" width=\"12\" height=\"12\" fill=\"#00509e\"/><text x=\"{}\" y=\"15\" font-size=\"12\" fill=\"#1b1f24\">{}</text>\
          <rect x=\"{}\" y=\"4\" width=\"12\" height=\"12\" fill=\"#1d6b2c\"/><text x=\"{}\" y=\"15\" font-size=\"12\" fill=\"#1b1f24\">{}</text>",
         label_w + 16.0,
-        lang.t("Lagt ut", "Posted"),
+        lang.t("common-posted"),
         label_w + 110.0,
         label_w + 126.0,
-        lang.t("Fullført", "Completed"),
+        lang.t("common-completed"),
     ));
     for (i, (label, posted, completed)) in rows.iter().enumerate() {
         let y = 26.0 + row_h * i as f64;
@@ -139,20 +139,19 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
     let summary = match &query {
         Some(query) => match reports::summary(&mut conn, &state.settings, &s.user, query).await {
             Ok(summary) => Ok(summary),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => Err(lang.t(
-                "Perioden er ugyldig: velg en fra-måned som ikke er etter til-måneden, høyst fem år.",
-                "The period is invalid: choose a from month not after the to month, at most five years.",
-            )),
+            Err(e) if e.code() == ErrorCode::ValidationFailed => {
+                Err(lang.t("report-period-invalid-choose-from"))
+            }
             Err(e) => return Err(e),
         },
-        None => Err(lang.t("Velg måneder som 2026-01.", "Choose months such as 2026-01.")),
+        None => Err(lang.t("report-choose-months-such-as")),
     };
     if q.format.as_deref() == Some("csv")
         && let Ok(summary) = &summary
     {
         return Ok(crate::routes::reports::csv_response(summary, Some(lang.0)));
     }
-    let title = lang.t("Rapport", "Report");
+    let title = lang.t("common-report");
     let mut csv = url::form_urlencoded::Serializer::new(String::new());
     csv.append_pair("from", &from_raw)
         .append_pair("to", &to_raw)
@@ -180,7 +179,7 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
                 .map(|r| line(r.label.clone(), false, &r.figures))
                 .collect();
             rows.push(line(
-                lang.t("Totalt", "Total").to_owned(),
+                lang.t("report-total").to_owned(),
                 true,
                 &summary.totals,
             ));
@@ -195,10 +194,10 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
         csv_href: format!("/console/report?{}", csv.finish()),
         group: group.clone(),
         groups: [
-            ("category", lang.t("Kategori", "Category")),
-            ("council", lang.t("Nærmiljøutvalg", "Council")),
-            ("month", lang.t("Måned", "Month")),
-            ("unit", lang.t("Tjenesteenhet", "Service unit")),
+            ("category", lang.t("common-category")),
+            ("council", lang.t("common-council")),
+            ("month", lang.t("report-month")),
+            ("unit", lang.t("common-service-unit")),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -23,7 +23,7 @@ use crate::auth::{AuthUser, permissions};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::recurrence::{End, Freq, SeriesEventKind, weekday_str};
-use crate::domain::time::{WEEKDAYS_EN, WEEKDAYS_NB, local_date};
+use crate::domain::time::local_date;
 use crate::routes::state::AppState;
 use crate::services::reference;
 use crate::services::series::SeriesRow;
@@ -41,7 +41,7 @@ fn weekday_name(lang: Lang, code: &str) -> &'static str {
     WEEKDAY_CODES
         .iter()
         .position(|c| *c == code)
-        .map_or("", |i| lang.t(WEEKDAYS_NB[i], WEEKDAYS_EN[i]))
+        .map_or("", |i| crate::domain::written::weekday(lang.0, i))
 }
 
 /// The recurrence part of a new task's form, with the values as typed and their errors.
@@ -58,41 +58,29 @@ pub(super) fn form(lang: Lang, v: &Values, errors: &HashMap<String, String>) -> 
         error: errors.get(name).cloned(),
     };
     let freqs = vec![
-        (
-            String::new(),
-            lang.t("Nei, bare én gang", "No, just once").to_owned(),
-        ),
-        (
-            "daily".to_owned(),
-            lang.t("Hver dag", "Every day").to_owned(),
-        ),
-        (
-            "weekly".to_owned(),
-            lang.t("Hver uke", "Every week").to_owned(),
-        ),
+        (String::new(), lang.t("series-no-just-once").to_owned()),
+        ("daily".to_owned(), lang.t("series-every-day").to_owned()),
+        ("weekly".to_owned(), lang.t("series-every-week").to_owned()),
         (
             "monthly".to_owned(),
-            lang.t("Hver måned", "Every month").to_owned(),
+            lang.t("series-every-month").to_owned(),
         ),
     ];
     RecurrenceForm {
         head: vec![
             field(
                 "recurrence.freq",
-                lang.t("Gjentas", "Repeats"),
+                lang.t("series-repeats"),
                 FieldKind::Select(freqs),
                 &v.freq,
             ),
             FormField {
-                hint: Some(lang.t(
-                    "1 er hver gang, 2 annenhver, opptil 4. En månedlig dato er samme dag i måneden; måneder uten den dagen hoppes over.",
-                    "1 is every time, 2 every other, up to 4. A monthly date is the same day of the month; months without that day are skipped.",
-                )),
+                hint: Some(lang.t("series-1-every-time-2")),
                 numeric: true,
                 maxlength: Some(1),
                 ..field(
                     "recurrence.interval",
-                    lang.t("Intervall", "Interval"),
+                    lang.t("series-interval"),
                     FieldKind::Text("text"),
                     &v.interval,
                 )
@@ -111,22 +99,19 @@ pub(super) fn form(lang: Lang, v: &Values, errors: &HashMap<String, String>) -> 
         weekday_error: errors.get("recurrence.by_weekday").cloned(),
         tail: vec![
             FormField {
-                hint: Some(lang.t(
-                    "Fyll ut enten antall ganger (1–104) eller siste dato.",
-                    "Fill in either the number of times (1–104) or the last date.",
-                )),
+                hint: Some(lang.t("series-fill-either-number-times")),
                 numeric: true,
                 maxlength: Some(3),
                 ..field(
                     "recurrence.count",
-                    lang.t("Antall ganger", "Number of times"),
+                    lang.t("series-number-times"),
                     FieldKind::Text("text"),
                     &v.count,
                 )
             },
             field(
                 "recurrence.until",
-                lang.t("Til og med dato", "Until and including"),
+                lang.t("series-until-including"),
                 FieldKind::Text("date"),
                 &v.until,
             ),
@@ -278,11 +263,8 @@ pub async fn show(
         let id = series_id(&path)?;
         let lang = http::lang(&req);
         let notice = match q.done.as_deref() {
-            Some("posted") => Some(lang.t("Serien er publisert.", "The series is published.")),
-            Some("called-off") => Some(lang.t(
-                "Datoene fra den valgte datoen er avlyst.",
-                "The dates from the chosen date are cancelled.",
-            )),
+            Some("posted") => Some(lang.t("series-series-published")),
+            Some("called-off") => Some(lang.t("series-dates-from-chosen-date")),
             _ => None,
         }
         .map(str::to_owned);
@@ -300,17 +282,13 @@ pub async fn show(
 fn rule_text(lang: Lang, s: &SeriesRow) -> String {
     let rule = service::rule_of(s);
     let every = match (rule.freq, rule.interval) {
-        (Freq::Daily, 1) => lang.t("hver dag", "every day").to_owned(),
-        (Freq::Weekly, 1) => lang.t("hver uke", "every week").to_owned(),
-        (Freq::Monthly, 1) => lang.t("hver måned", "every month").to_owned(),
-        (Freq::Daily, n) => format!("{} {n}. {}", lang.t("hver", "every"), lang.t("dag", "day")),
-        (Freq::Weekly, n) => format!("{} {n}. {}", lang.t("hver", "every"), lang.t("uke", "week")),
+        (Freq::Daily, 1) => lang.t("series-every-day-2").to_owned(),
+        (Freq::Weekly, 1) => lang.t("series-every-week-2").to_owned(),
+        (Freq::Monthly, 1) => lang.t("series-every-month-2").to_owned(),
+        (Freq::Daily, n) => format!("{} {n}. {}", lang.t("series-every"), lang.t("series-day")),
+        (Freq::Weekly, n) => format!("{} {n}. {}", lang.t("series-every"), lang.t("series-week")),
         (Freq::Monthly, n) => {
-            format!(
-                "{} {n}. {}",
-                lang.t("hver", "every"),
-                lang.t("måned", "month")
-            )
+            format!("{} {n}. {}", lang.t("series-every"), lang.t("series-month"))
         }
     };
     let days = if rule.by_weekday.is_empty() {
@@ -324,10 +302,10 @@ fn rule_text(lang: Lang, s: &SeriesRow) -> String {
         format!(" ({})", names.join(", "))
     };
     let end = match rule.end {
-        End::Count(n) => format!(", {n} {}", lang.t("ganger", "times")),
+        End::Count(n) => format!(", {n} {}", lang.t("series-times")),
         End::Until(d) => format!(
             ", {} {}",
-            lang.t("til og med", "until"),
+            lang.t("series-until"),
             crate::domain::written::date(lang.0, d)
         ),
     };
@@ -339,21 +317,17 @@ fn event_text(lang: Lang, kind: &str, fields: &[String], from: Option<NaiveDate>
         .map(|d| {
             format!(
                 " {} {}",
-                lang.t("fra", "from"),
+                lang.t("series-from"),
                 crate::domain::written::date(lang.0, d)
             )
         })
         .unwrap_or_default();
     match SeriesEventKind::parse(kind) {
-        Some(SeriesEventKind::Created) => lang
-            .t("Serien ble lagt ut", "The series was posted")
-            .to_owned(),
-        Some(SeriesEventKind::Edited) => format!(
-            "{}{from}: {}",
-            lang.t("Endret", "Edited"),
-            fields.join(", ")
-        ),
-        Some(SeriesEventKind::Cancelled) => format!("{}{from}", lang.t("Avlyst", "Cancelled")),
+        Some(SeriesEventKind::Created) => lang.t("series-history-posted").to_owned(),
+        Some(SeriesEventKind::Edited) => {
+            format!("{}{from}: {}", lang.t("common-edited"), fields.join(", "))
+        }
+        Some(SeriesEventKind::Cancelled) => format!("{}{from}", lang.t("common-cancelled")),
         None => kind.to_owned(),
     }
 }
@@ -383,46 +357,43 @@ async fn series_page(
     let choices = reference::choices(&mut conn).await?;
     let mut facts = vec![
         (
-            lang.t("Første dato", "First date").to_owned(),
+            lang.t("series-first-date").to_owned(),
             crate::domain::written::date(lang.0, service::first_occurrence(series)),
         ),
         (
-            lang.t("Klokkeslett", "Time of day").to_owned(),
+            lang.t("series-time-day").to_owned(),
             crate::domain::written::clock(
                 lang.0,
                 chrono::Timelike::hour(&series.local_time),
                 chrono::Timelike::minute(&series.local_time),
             ),
         ),
+        (lang.t("series-repeats").to_owned(), rule_text(lang, series)),
         (
-            lang.t("Gjentas", "Repeats").to_owned(),
-            rule_text(lang, series),
-        ),
-        (
-            lang.t("Kategori", "Category").to_owned(),
+            lang.t("common-category").to_owned(),
             category_name(lang, &choices, series.category_id),
         ),
         (
-            lang.t("Nærmiljøutvalg", "Neighbourhood council").to_owned(),
+            lang.t("common-neighbourhood-council").to_owned(),
             council_name(lang, &choices, series.council_id),
         ),
         (
-            lang.t("Antall plasser", "Number of spots").to_owned(),
+            lang.t("common-number-spots").to_owned(),
             series.spots.to_string(),
         ),
     ];
     if let Some(d) = series.duration_minutes {
         facts.push((
-            lang.t("Varighet", "Duration").to_owned(),
-            format!("{d} {}", lang.t("minutter", "minutes")),
+            lang.t("common-duration").to_owned(),
+            format!("{d} {}", lang.t("common-minutes")),
         ));
     }
     if let Some(a) = &series.area_hint {
-        facts.push((lang.t("Område", "Area").to_owned(), a.clone()));
+        facts.push((lang.t("common-area").to_owned(), a.clone()));
     }
     if let Some(d) = series.cancelled_from {
         facts.push((
-            lang.t("Avlyst fra", "Cancelled from").to_owned(),
+            lang.t("series-cancelled-from").to_owned(),
             crate::domain::written::date(lang.0, d),
         ));
     }
@@ -453,9 +424,9 @@ async fn series_page(
             taken: format!(
                 "{} {} {} {}",
                 t.active_claims,
-                lang.t("av", "of"),
+                lang.t("common-of"),
                 t.spots,
-                lang.t("plasser tatt", "spots taken")
+                lang.t("series-spots-taken")
             ),
         })
         .collect();
@@ -532,8 +503,8 @@ pub async fn cancel(
                     .first()
                     .map(|f| {
                         let label = match f.field.as_str() {
-                            "reason" => lang.t("Grunn", "Reason"),
-                            _ => lang.t("Fra og med dato", "From date"),
+                            "reason" => lang.t("common-reason"),
+                            _ => lang.t("series-from-date"),
                         };
                         format!("{label}: {}", message(lang, &f.message))
                     })

@@ -14,12 +14,12 @@ use crate::services::reference::Choices;
 
 pub fn status_label(lang: Lang, status: TaskStatus) -> &'static str {
     match status {
-        TaskStatus::Open => lang.t("Åpen", "Open"),
-        TaskStatus::Filled => lang.t("Fylt", "Filled"),
-        TaskStatus::Cancelled => lang.t("Avlyst", "Cancelled"),
-        TaskStatus::Completed => lang.t("Fullført", "Completed"),
-        TaskStatus::Expired => lang.t("Utløpt", "Expired"),
-        TaskStatus::Withdrawn => lang.t("Trukket tilbake", "Withdrawn"),
+        TaskStatus::Open => lang.t("taskform-open"),
+        TaskStatus::Filled => lang.t("common-filled"),
+        TaskStatus::Cancelled => lang.t("common-cancelled"),
+        TaskStatus::Completed => lang.t("common-completed"),
+        TaskStatus::Expired => lang.t("common-expired"),
+        TaskStatus::Withdrawn => lang.t("common-withdrawn"),
     }
 }
 
@@ -40,7 +40,7 @@ pub(super) fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
 
 pub(super) fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> String {
     match id {
-        None => lang.t("Hele kommunen", "The whole municipality").to_owned(),
+        None => lang.t("taskform-whole-municipality").to_owned(),
         Some(id) => choices
             .councils
             .iter()
@@ -174,10 +174,10 @@ pub(super) struct Parsed {
 /// The private block as the page lists it: address, recipient's name and phone, notes.
 pub(super) fn private_facts(lang: Lang, values: [&Option<String>; 4]) -> Vec<(String, String)> {
     let labels = [
-        lang.t("Adresse", "Address"),
-        lang.t("Mottakers navn", "Recipient's name"),
-        lang.t("Mottakers telefon", "Recipient's phone"),
-        lang.t("Notater", "Notes"),
+        lang.t("common-address"),
+        lang.t("common-recipient-s-name"),
+        lang.t("common-recipient-s-phone"),
+        lang.t("common-notes"),
     ];
     labels
         .into_iter()
@@ -185,7 +185,7 @@ pub(super) fn private_facts(lang: Lang, values: [&Option<String>; 4]) -> Vec<(St
         .map(|(label, value)| {
             let shown = value
                 .clone()
-                .unwrap_or_else(|| lang.t("(ikke oppgitt)", "(not given)").to_owned());
+                .unwrap_or_else(|| lang.t("taskform-not-given").to_owned());
             (label.to_owned(), shown)
         })
         .collect()

@@ -99,10 +99,7 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
             }
         });
         if day.is_none() {
-            error = Some(
-                lang.t("Datoen er ugyldig.", "The date is invalid.")
-                    .to_owned(),
-            );
+            error = Some(lang.t("tasks-date-invalid").to_owned());
         }
         day
     };
@@ -168,11 +165,8 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
         })
         .collect();
     let mut status_options = vec![
-        (
-            "live".to_owned(),
-            lang.t("Åpne og fylte", "Open and filled").to_owned(),
-        ),
-        ("all".to_owned(), lang.t("Alle", "All").to_owned()),
+        ("live".to_owned(), lang.t("tasks-open-filled").to_owned()),
+        ("all".to_owned(), lang.t("common-all").to_owned()),
     ];
     for st in [
         TaskStatus::Open,
@@ -185,20 +179,11 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
         status_options.push((st.as_str().to_owned(), status_label(lang, st).to_owned()));
     }
     let notice = match q.done.as_deref() {
-        Some("called-off") => Some(
-            lang.t("Oppgaven er avlyst.", "The task is cancelled.")
-                .to_owned(),
-        ),
+        Some("called-off") => Some(lang.t("tasks-task-cancelled").to_owned()),
         _ => None,
     };
     let page = Tasks {
-        f: Frame::of(
-            req,
-            state,
-            &s,
-            lang.t("Oppgaver", "Tasks"),
-            "/console/tasks",
-        ),
+        f: Frame::of(req, state, &s, lang.t("common-tasks"), "/console/tasks"),
         notice,
         statuses: status_options,
         status: status_raw,
@@ -315,7 +300,7 @@ fn form_page(
         maxlength: Some(max),
         error: e(name),
     };
-    let mut categories = vec![(String::new(), lang.t("Velg …", "Choose …").to_owned())];
+    let mut categories = vec![(String::new(), lang.t("tasks-choose").to_owned())];
     categories.extend(
         choices
             .categories
@@ -331,32 +316,39 @@ fn form_page(
     );
     let mut public_fields = vec![
         FormField {
-            hint: Some(lang.t(
-                "Tittelen er offentlig tekst som alle frivillige ser: skriv aldri navn, adresse eller helseopplysninger her.",
-                "The title is public text every volunteer sees: never write names, addresses or health details here.",
-            )),
+            hint: Some(lang.t("tasks-title-public-text-every")),
             required: true,
-            ..text("title", lang.t("Tittel", "Title"), &v.title, 200)
+            ..text("title", lang.t("tasks-title"), &v.title, 200)
         },
         FormField {
             kind: FieldKind::Area,
-            hint: Some(lang.t("Også offentlig tekst.", "Public text too.")),
-            ..text("description", lang.t("Beskrivelse", "Description"), &v.description, 5000)
+            hint: Some(lang.t("tasks-public-text-too")),
+            ..text(
+                "description",
+                lang.t("tasks-description"),
+                &v.description,
+                5000,
+            )
         },
         FormField {
             kind: FieldKind::Select(categories),
             required: true,
             maxlength: None,
-            ..text("category_id", lang.t("Kategori", "Category"), &v.category_id, 0)
+            ..text("category_id", lang.t("common-category"), &v.category_id, 0)
         },
         FormField {
             kind: FieldKind::Select(councils),
             maxlength: None,
-            ..text("council_id", lang.t("Nærmiljøutvalg", "Neighbourhood council"), &v.council_id, 0)
+            ..text(
+                "council_id",
+                lang.t("common-neighbourhood-council"),
+                &v.council_id,
+                0,
+            )
         },
     ];
     if s.user.is_admin() && spec.version.is_none() {
-        let mut units = vec![(String::new(), lang.t("Velg …", "Choose …").to_owned())];
+        let mut units = vec![(String::new(), lang.t("tasks-choose").to_owned())];
         units.extend(
             choices
                 .units
@@ -369,7 +361,7 @@ fn form_page(
             maxlength: None,
             ..text(
                 "service_unit_id",
-                lang.t("Tjenesteenhet", "Service unit"),
+                lang.t("common-service-unit"),
                 &v.service_unit_id,
                 0,
             )
@@ -380,50 +372,32 @@ fn form_page(
             kind: FieldKind::Text("datetime-local"),
             required: true,
             maxlength: None,
-            ..text(
-                "starts_at",
-                lang.t("Starttid", "Start time"),
-                &v.starts_at,
-                0,
-            )
+            ..text("starts_at", lang.t("common-start-time"), &v.starts_at, 0)
         },
         FormField {
             numeric: true,
             maxlength: Some(5),
             ..text(
                 "duration_minutes",
-                lang.t("Varighet (minutter)", "Duration (minutes)"),
+                lang.t("tasks-duration-minutes"),
                 &v.duration_minutes,
                 5,
             )
         },
         FormField {
             numeric: true,
-            ..text(
-                "spots",
-                lang.t("Antall plasser", "Number of spots"),
-                &v.spots,
-                2,
-            )
+            ..text("spots", lang.t("common-number-spots"), &v.spots, 2)
         },
         FormField {
-            hint: Some(lang.t(
-                "Et grovt område, for eksempel «Torstrand» – aldri en adresse.",
-                "A rough area, for example “Torstrand” – never an address.",
-            )),
-            ..text("area_hint", lang.t("Område", "Area"), &v.area_hint, 200)
+            hint: Some(lang.t("tasks-rough-area-example-torstrand")),
+            ..text("area_hint", lang.t("common-area"), &v.area_hint, 200)
         },
     ]);
     let private_fields = vec![
-        text(
-            "private.address",
-            lang.t("Adresse", "Address"),
-            &v.address,
-            300,
-        ),
+        text("private.address", lang.t("common-address"), &v.address, 300),
         text(
             "private.recipient_name",
-            lang.t("Mottakers navn", "Recipient's name"),
+            lang.t("common-recipient-s-name"),
             &v.recipient_name,
             200,
         ),
@@ -431,14 +405,14 @@ fn form_page(
             kind: FieldKind::Text("tel"),
             ..text(
                 "private.recipient_phone",
-                lang.t("Mottakers telefon", "Recipient's phone"),
+                lang.t("common-recipient-s-phone"),
                 &v.recipient_phone,
                 32,
             )
         },
         FormField {
             kind: FieldKind::Area,
-            ..text("private.notes", lang.t("Notater", "Notes"), &v.notes, 2000)
+            ..text("private.notes", lang.t("common-notes"), &v.notes, 2000)
         },
     ];
     let recurrence = spec
@@ -494,9 +468,9 @@ pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRespo
             &choices,
             StatusCode::OK,
             FormSpec {
-                title: lang.t("Ny oppgave", "New task"),
+                title: lang.t("common-new-task"),
                 action: "/console/tasks/new".into(),
-                submit: lang.t("Publiser", "Publish"),
+                submit: lang.t("tasks-publish"),
                 version: None,
                 values: &values,
                 errors: HashMap::new(),
@@ -536,9 +510,9 @@ pub(super) async fn redraw(
             let view = service::get(&mut conn, &s.user, state.settings.timezone, id).await?;
             permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
             (
-                lang.t("Endre oppgaven", "Edit the task"),
+                lang.t("common-edit-task"),
                 format!("/console/tasks/{id}/edit"),
-                lang.t("Lagre", "Save"),
+                lang.t("common-save"),
                 // The version it was read at: a task changed since is refused on saving.
                 Some(
                     form.get("version")
@@ -548,9 +522,9 @@ pub(super) async fn redraw(
             )
         }
         None => (
-            lang.t("Ny oppgave", "New task"),
+            lang.t("common-new-task"),
             path.to_owned(),
-            lang.t("Publiser", "Publish"),
+            lang.t("tasks-publish"),
             None,
         ),
     };
@@ -569,13 +543,7 @@ pub(super) async fn redraw(
             version,
             values: &values,
             errors: HashMap::new(),
-            notice: Some(
-                lang.t(
-                    "Her er skjemaet slik du fylte det ut. Ingenting er lagret ennå: se over og send det.",
-                    "Here is the form as you filled it in. Nothing is saved yet: check it and send it.",
-                )
-                .to_owned(),
-            ),
+            notice: Some(lang.t("tasks-here-form-as-filled").to_owned()),
             general_error: None,
             ask_duplicate: false,
         },
@@ -651,20 +619,14 @@ pub async fn create(
                 &choices,
                 StatusCode::CONFLICT,
                 FormSpec {
-                    title: lang.t("Ny oppgave", "New task"),
+                    title: lang.t("common-new-task"),
                     action: "/console/tasks/new".into(),
-                    submit: lang.t("Publiser", "Publish"),
+                    submit: lang.t("tasks-publish"),
                     version: None,
                     values: &values,
                     errors: HashMap::new(),
                     notice: None,
-                    general_error: Some(
-                        lang.t(
-                            "Du la nettopp ut en lik oppgave — legge ut en til?",
-                            "You just posted an identical task — post another?",
-                        )
-                        .to_owned(),
-                    ),
+                    general_error: Some(lang.t("tasks-just-posted-identical-task").to_owned()),
                     ask_duplicate: true,
                 },
             );
@@ -705,15 +667,13 @@ pub async fn create(
                     None => Err(e),
                 }
             }
-            Err(e) if e.code() == ErrorCode::ValidationFailed || e.code() == ErrorCode::CouncilOptedOut => {
+            Err(e)
+                if e.code() == ErrorCode::ValidationFailed
+                    || e.code() == ErrorCode::CouncilOptedOut =>
+            {
                 let choices = reference::choices(&mut conn).await?;
-                let general_error = (e.code() == ErrorCode::CouncilOptedOut).then(|| {
-                    lang.t(
-                        "Nærmiljøutvalget har reservert seg mot denne kategorien. Velg et annet utvalg eller en annen kategori.",
-                        "The council has opted out of this category. Choose another council or category.",
-                    )
-                    .to_owned()
-                });
+                let general_error = (e.code() == ErrorCode::CouncilOptedOut)
+                    .then(|| lang.t("tasks-council-has-opted-out").to_owned());
                 form_page(
                     &req,
                     &state,
@@ -721,9 +681,9 @@ pub async fn create(
                     &choices,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     FormSpec {
-                        title: lang.t("Ny oppgave", "New task"),
+                        title: lang.t("common-new-task"),
                         action: "/console/tasks/new".into(),
-                        submit: lang.t("Publiser", "Publish"),
+                        submit: lang.t("tasks-publish"),
                         version: None,
                         values: &values,
                         errors: if series {
@@ -772,56 +732,38 @@ fn event_text(lang: Lang, kind: EventKind, fields: &[Option<String>]) -> String 
             .join(", ")
     };
     match kind {
-        EventKind::Created => lang.t("Lagt ut", "Posted").to_owned(),
-        EventKind::Updated => format!("{}: {}", lang.t("Endret", "Edited"), changed()),
-        EventKind::Claimed => lang
-            .t("En frivillig tok en plass", "A volunteer took a spot")
-            .to_owned(),
-        EventKind::Filled => lang
-            .t("Alle plassene er tatt", "All spots are taken")
-            .to_owned(),
-        EventKind::Released | EventKind::Reopened | EventKind::ClaimVoided => lang
-            .t("En plass ble ledig", "A spot became free")
-            .to_owned(),
-        EventKind::Cancelled => lang.t("Avlyst", "Cancelled").to_owned(),
-        EventKind::Completed => lang.t("Fullført", "Completed").to_owned(),
-        EventKind::AutoCompleted => lang
-            .t("Fullført automatisk", "Completed automatically")
-            .to_owned(),
-        EventKind::Expired => lang
-            .t("Utløpt uten frivillige", "Expired without volunteers")
-            .to_owned(),
-        EventKind::Withdrawn => lang
-            .t(
-                "Trukket tilbake (nærmiljøutvalget reserverte seg)",
-                "Withdrawn (the council opted out)",
-            )
-            .to_owned(),
-        EventKind::PrivatePurged => lang
-            .t(
-                "Private opplysninger slettet etter oppbevaringstiden",
-                "Private details deleted after the retention period",
-            )
-            .to_owned(),
+        EventKind::Created => lang.t("common-posted").to_owned(),
+        EventKind::Updated => format!("{}: {}", lang.t("common-edited"), changed()),
+        EventKind::Claimed => lang.t("tasks-history-claimed").to_owned(),
+        EventKind::Filled => lang.t("tasks-history-filled").to_owned(),
+        EventKind::Released | EventKind::Reopened | EventKind::ClaimVoided => {
+            lang.t("tasks-history-released").to_owned()
+        }
+        EventKind::Cancelled => lang.t("common-cancelled").to_owned(),
+        EventKind::Completed => lang.t("common-completed").to_owned(),
+        EventKind::AutoCompleted => lang.t("tasks-history-auto-completed").to_owned(),
+        EventKind::Expired => lang.t("tasks-history-lapsed").to_owned(),
+        EventKind::Withdrawn => lang.t("tasks-history-withdrawn").to_owned(),
+        EventKind::PrivatePurged => lang.t("tasks-history-private-erased").to_owned(),
     }
 }
 
 fn field_label(lang: Lang, field: &str) -> &'static str {
     match field {
-        "title" => lang.t("tittel", "title"),
-        "description" => lang.t("beskrivelse", "description"),
-        "category_id" => lang.t("kategori", "category"),
-        "council_id" => lang.t("nærmiljøutvalg", "council"),
-        "starts_at" => lang.t("starttid", "start time"),
-        "ends_at" => lang.t("sluttid", "end time"),
-        "duration_minutes" => lang.t("varighet", "duration"),
-        "spots" => lang.t("antall plasser", "spots"),
-        "area_hint" => lang.t("område", "area"),
-        "private.address" => lang.t("adresse", "address"),
-        "private.recipient_name" => lang.t("mottakers navn", "recipient's name"),
-        "private.recipient_phone" => lang.t("mottakers telefon", "recipient's phone"),
-        "private.notes" => lang.t("notater", "notes"),
-        _ => lang.t("andre felt", "other fields"),
+        "title" => lang.t("tasks-title-2"),
+        "description" => lang.t("tasks-description-2"),
+        "category_id" => lang.t("tasks-category"),
+        "council_id" => lang.t("tasks-council"),
+        "starts_at" => lang.t("tasks-start-time"),
+        "ends_at" => lang.t("tasks-end-time"),
+        "duration_minutes" => lang.t("tasks-duration"),
+        "spots" => lang.t("tasks-spots"),
+        "area_hint" => lang.t("tasks-area"),
+        "private.address" => lang.t("tasks-address"),
+        "private.recipient_name" => lang.t("tasks-recipient-s-name"),
+        "private.recipient_phone" => lang.t("tasks-recipient-s-phone"),
+        "private.notes" => lang.t("tasks-notes"),
+        _ => lang.t("tasks-other-fields"),
     }
 }
 
@@ -848,10 +790,10 @@ pub async fn show(
 
 fn done_notice(lang: Lang, done: &str) -> Option<String> {
     let text = match done {
-        "posted" => lang.t("Oppgaven er publisert.", "The task is published."),
-        "saved" => lang.t("Endringene er lagret.", "The changes are saved."),
-        "finished" => lang.t("Oppgaven er fullført.", "The task is completed."),
-        "invited" => lang.t("Invitasjonen er sendt.", "The invitation is sent."),
+        "posted" => lang.t("tasks-task-published"),
+        "saved" => lang.t("tasks-changes-are-saved"),
+        "finished" => lang.t("tasks-task-completed"),
+        "invited" => lang.t("tasks-invitation-sent"),
         _ => return None,
     };
     Some(text.to_owned())
@@ -883,37 +825,30 @@ async fn task_page(
         .unwrap_or_default();
     let mut facts = vec![
         (
-            lang.t("Starttid", "Start time").to_owned(),
+            lang.t("common-start-time").to_owned(),
             i18n::datetime(lang, tz, task.starts_at),
         ),
         (
-            lang.t("Kategori", "Category").to_owned(),
+            lang.t("common-category").to_owned(),
             category_name(lang, &choices, task.category_id),
         ),
         (
-            lang.t("Nærmiljøutvalg", "Neighbourhood council").to_owned(),
+            lang.t("common-neighbourhood-council").to_owned(),
             council_name(lang, &choices, task.council_id),
         ),
-        (
-            lang.t("Tjenesteenhet", "Service unit").to_owned(),
-            unit_name,
-        ),
+        (lang.t("common-service-unit").to_owned(), unit_name),
     ];
     if let Some(d) = task.duration_minutes {
         facts.push((
-            lang.t("Varighet", "Duration").to_owned(),
-            format!("{d} {}", lang.t("minutter", "minutes")),
+            lang.t("common-duration").to_owned(),
+            format!("{d} {}", lang.t("common-minutes")),
         ));
     }
     if let Some(a) = &task.area_hint {
-        facts.push((lang.t("Område", "Area").to_owned(), a.clone()));
+        facts.push((lang.t("common-area").to_owned(), a.clone()));
     }
     if let Some(r) = &task.cancel_reason {
-        facts.push((
-            lang.t("Grunn til avlysning", "Reason for cancelling")
-                .to_owned(),
-            r.clone(),
-        ));
+        facts.push((lang.t("common-reason-cancelling").to_owned(), r.clone()));
     }
     let private = view.private.as_ref().map(|p| {
         private_facts(
@@ -946,8 +881,8 @@ async fn task_page(
             email: c.email.clone(),
             phone: c.phone.clone().unwrap_or_default(),
             status: match c.claim.status {
-                ClaimStatus::Completed => lang.t("Fullført", "Completed"),
-                _ => lang.t("Har tatt oppgaven", "Has taken the task"),
+                ClaimStatus::Completed => lang.t("common-completed"),
+                _ => lang.t("tasks-has-taken-task"),
             }
             .to_owned(),
             missing: c
@@ -968,9 +903,9 @@ async fn task_page(
         .into_iter()
         .map(|(_, name)| {
             let state = if lapsed {
-                lang.t("utløpt", "lapsed")
+                lang.t("tasks-lapsed")
             } else {
-                lang.t("invitert", "invited")
+                lang.t("tasks-invited")
             };
             (name, state.to_owned())
         })
@@ -995,10 +930,7 @@ async fn task_page(
         .map(|(vid, name, _)| {
             // Someone asked already is marked, so nobody is asked twice by mistake.
             let label = if invited_ids.contains(&vid) {
-                format!(
-                    "{name} ({})",
-                    lang.t("allerede invitert", "already invited")
-                )
+                format!("{name} ({})", lang.t("tasks-already-invited"))
             } else {
                 name
             };
@@ -1029,9 +961,9 @@ async fn task_page(
         status_key: task.status.as_str().to_owned(),
         spots: format!(
             "{free} {} {} {}",
-            lang.t("av", "of"),
+            lang.t("common-of"),
             task.spots,
-            lang.t("plasser ledige", "spots free")
+            lang.t("tasks-spots-free")
         ),
         facts,
         description: task.description.clone(),
@@ -1100,9 +1032,9 @@ pub async fn edit_form(
             &choices,
             StatusCode::OK,
             FormSpec {
-                title: lang.t("Endre oppgaven", "Edit the task"),
+                title: lang.t("common-edit-task"),
                 action: format!("/console/tasks/{id}/edit"),
-                submit: lang.t("Lagre", "Save"),
+                submit: lang.t("common-save"),
                 version: Some(t.version),
                 values: &values,
                 errors: HashMap::new(),
@@ -1157,15 +1089,19 @@ pub async fn update(
             let user = s.user.clone();
             // A form without its version cannot prove it saw the task as it is now.
             let version = version.unwrap_or(-1);
-            conn.transaction(async |conn| service::update(conn, &user, id, Some(version), edit).await)
-                .await
-                .map(|_| ())
+            conn.transaction(async |conn| {
+                service::update(conn, &user, id, Some(version), edit).await
+            })
+            .await
+            .map(|_| ())
         } else {
             Err(DomainError::validation(parsed.errors))
         };
-        let form_again = |status: StatusCode, errors: HashMap<String, String>, general: Option<String>, version: Option<i32>| {
-            (status, errors, general, version)
-        };
+        let form_again =
+            |status: StatusCode,
+             errors: HashMap<String, String>,
+             general: Option<String>,
+             version: Option<i32>| { (status, errors, general, version) };
         let (status, errors, general, shown_version) = match outcome {
             Ok(()) => return Ok(http::redirect(&format!("/console/tasks/{id}?done=saved"))),
             Err(e) if e.code() == ErrorCode::PreconditionFailed => {
@@ -1174,35 +1110,33 @@ pub async fn update(
                 form_again(
                     StatusCode::CONFLICT,
                     HashMap::new(),
-                    Some(
-                        lang.t(
-                            "Noen andre har endret oppgaven siden du åpnet skjemaet. Ingenting ble lagret. Åpne oppgaven på nytt for å se endringene.",
-                            "Someone else changed the task after you opened the form. Nothing was saved. Open the task again to see the changes.",
-                        )
-                        .to_owned(),
-                    ),
+                    Some(lang.t("tasks-someone-else-changed-task").to_owned()),
                     version,
                 )
             }
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                form_again(StatusCode::UNPROCESSABLE_ENTITY, errors_by_field(lang, e.field_errors()), None, version)
-            }
-            Err(e) if matches!(e.code(), ErrorCode::Conflict | ErrorCode::CouncilOptedOut | ErrorCode::TaskNotOpen) => {
+            Err(e) if e.code() == ErrorCode::ValidationFailed => form_again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors_by_field(lang, e.field_errors()),
+                None,
+                version,
+            ),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    ErrorCode::Conflict | ErrorCode::CouncilOptedOut | ErrorCode::TaskNotOpen
+                ) =>
+            {
                 let text = match e.code() {
-                    ErrorCode::CouncilOptedOut => lang.t(
-                        "Nærmiljøutvalget har reservert seg mot denne kategorien.",
-                        "The council has opted out of this category.",
-                    ),
-                    ErrorCode::TaskNotOpen => lang.t(
-                        "Bare åpne eller fylte oppgaver kan endres.",
-                        "Only open or filled tasks can be edited.",
-                    ),
-                    _ => lang.t(
-                        "Antall plasser kan ikke bli lavere enn antallet frivillige som har tatt oppgaven.",
-                        "The number of spots cannot go below the number of volunteers holding the task.",
-                    ),
+                    ErrorCode::CouncilOptedOut => lang.t("tasks-council-has-opted-out-2"),
+                    ErrorCode::TaskNotOpen => lang.t("tasks-only-open-filled-tasks"),
+                    _ => lang.t("tasks-number-spots-cannot-go"),
                 };
-                form_again(StatusCode::CONFLICT, HashMap::new(), Some(text.to_owned()), version)
+                form_again(
+                    StatusCode::CONFLICT,
+                    HashMap::new(),
+                    Some(text.to_owned()),
+                    version,
+                )
             }
             Err(e) => return Err(e),
         };
@@ -1214,9 +1148,9 @@ pub async fn update(
             &choices,
             status,
             FormSpec {
-                title: lang.t("Endre oppgaven", "Edit the task"),
+                title: lang.t("common-edit-task"),
                 action: format!("/console/tasks/{id}/edit"),
-                submit: lang.t("Lagre", "Save"),
+                submit: lang.t("common-save"),
                 version: shown_version,
                 values: &values,
                 errors,
@@ -1264,24 +1198,9 @@ async fn task_action(
                         )
                     })
                     .unwrap_or_default(),
-                ErrorCode::TaskNotStarted => lang
-                    .t(
-                        "Oppgaven kan fullføres når den har startet.",
-                        "The task can be completed once it has started.",
-                    )
-                    .to_owned(),
-                ErrorCode::TaskNotOpen => lang
-                    .t(
-                        "Oppgaven tar ikke imot dette nå.",
-                        "The task does not take this now.",
-                    )
-                    .to_owned(),
-                ErrorCode::Conflict => lang
-                    .t(
-                        "Den frivillige er allerede invitert eller har tatt oppgaven.",
-                        "The volunteer is already invited or has taken the task.",
-                    )
-                    .to_owned(),
+                ErrorCode::TaskNotStarted => lang.t("tasks-complete-not-started").to_owned(),
+                ErrorCode::TaskNotOpen => lang.t("tasks-not-now").to_owned(),
+                ErrorCode::Conflict => lang.t("tasks-already-invited-or-claimed").to_owned(),
                 _ => e.detail().to_owned(),
             };
             task_page(
@@ -1301,8 +1220,8 @@ async fn task_action(
 
 fn field_label_action(lang: Lang, field: &str) -> &'static str {
     match field {
-        "reason" => lang.t("Grunn", "Reason"),
-        f if f.starts_with("hours") => lang.t("Timer", "Hours"),
+        "reason" => lang.t("common-reason"),
+        f if f.starts_with("hours") => lang.t("tasks-hours"),
         _ => field_label(lang, field),
     }
 }

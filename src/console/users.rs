@@ -84,14 +84,14 @@ fn link_fields(
         maxlength: None,
         error: errors.get(name).cloned(),
     };
-    let mut units = vec![(String::new(), lang.t("Ingen", "None").to_owned())];
+    let mut units = vec![(String::new(), lang.t("users-none").to_owned())];
     units.extend(
         choices
             .units
             .iter()
             .map(|u| (u.id.to_string(), u.name.clone())),
     );
-    let mut councils = vec![(String::new(), lang.t("Ingen", "None").to_owned())];
+    let mut councils = vec![(String::new(), lang.t("users-none").to_owned())];
     councils.extend(
         choices
             .councils
@@ -101,22 +101,19 @@ fn link_fields(
     vec![
         select(
             "role",
-            lang.t("Rolle", "Role"),
+            lang.t("common-role"),
             role_options(lang, with_volunteer),
             role,
         ),
         select(
             "service_unit_id",
-            lang.t("Tjenesteenhet (for ansatte)", "Service unit (for staff)"),
+            lang.t("users-service-unit-staff"),
             units,
             unit,
         ),
         select(
             "council_id",
-            lang.t(
-                "Nærmiljøutvalg (for koordinatorer)",
-                "Council (for coordinators)",
-            ),
+            lang.t("users-council-coordinators"),
             councils,
             council,
         ),
@@ -162,11 +159,11 @@ async fn list_page(
         error: errors.get(name).cloned(),
     };
     let mut fields = vec![
-        text("name", lang.t("Navn", "Name"), "text"),
-        text("email", lang.t("E-post", "Email"), "email"),
+        text("name", lang.t("common-name"), "text"),
+        text("email", lang.t("common-email"), "email"),
         FormField {
             required: false,
-            ..text("phone", lang.t("Telefon", "Phone"), "tel")
+            ..text("phone", lang.t("common-phone"), "tel")
         },
     ];
     fields.extend(link_fields(
@@ -178,10 +175,10 @@ async fn list_page(
         &errors,
         false,
     ));
-    let mut roles = vec![(String::new(), lang.t("Alle", "All").to_owned())];
+    let mut roles = vec![(String::new(), lang.t("common-all").to_owned())];
     roles.extend(role_options(lang, true));
     let page = Users {
-        f: Frame::of(req, state, s, lang.t("Brukere", "Users"), "/console/users"),
+        f: Frame::of(req, state, s, lang.t("common-users"), "/console/users"),
         notice,
         error,
         q: q.to_owned(),
@@ -199,9 +196,9 @@ async fn list_page(
                         .unwrap_or_default()
                         .to_owned(),
                     if u.active {
-                        lang.t("Aktiv", "Active")
+                        lang.t("users-active")
                     } else {
-                        lang.t("Deaktivert", "Deactivated")
+                        lang.t("common-deactivated")
                     }
                     .to_owned(),
                 )
@@ -221,13 +218,10 @@ pub async fn list(
         let s = session!(req, state);
         permissions::require_admin(&s.user)?;
         let lang = http::lang(&req);
-        let notice = q.done.as_deref().map(|_| {
-            lang.t(
-                "Brukeren er opprettet, og e-posten er på vei.",
-                "The user is created and the email is on its way.",
-            )
-            .to_owned()
-        });
+        let notice = q
+            .done
+            .as_deref()
+            .map(|_| lang.t("users-user-created-email-way").to_owned());
         list_page(
             &req,
             &state,
@@ -296,13 +290,8 @@ pub async fn create(
                     ErrorCode::ValidationFailed | ErrorCode::EmailTaken
                 ) =>
             {
-                let error = (e.code() == ErrorCode::EmailTaken).then(|| {
-                    lang.t(
-                        "Det finnes allerede en konto med denne e-postadressen.",
-                        "An account with this email address exists already.",
-                    )
-                    .to_owned()
-                });
+                let error = (e.code() == ErrorCode::EmailTaken)
+                    .then(|| lang.t("users-account-with-email-address").to_owned());
                 let errors = field_messages(lang, e.field_errors());
                 list_page(
                     &req,
@@ -353,35 +342,35 @@ async fn user_page(
         .and_then(|c| choices.councils.iter().find(|x| x.id == c))
         .map(|c| c.name.clone());
     let mut facts = vec![
-        (lang.t("E-post", "Email").to_owned(), user.email.clone()),
+        (lang.t("common-email").to_owned(), user.email.clone()),
         (
-            lang.t("Telefon", "Phone").to_owned(),
+            lang.t("common-phone").to_owned(),
             user.phone.clone().unwrap_or_default(),
         ),
         (
-            lang.t("Rolle", "Role").to_owned(),
+            lang.t("common-role").to_owned(),
             role_label(lang, role).to_owned(),
         ),
         (
-            lang.t("Status", "Status").to_owned(),
+            lang.t("common-status").to_owned(),
             if user.active {
-                lang.t("Aktiv", "Active")
+                lang.t("users-active")
             } else {
-                lang.t("Deaktivert", "Deactivated")
+                lang.t("common-deactivated")
             }
             .to_owned(),
         ),
     ];
     if let Some(unit) = unit {
-        facts.push((lang.t("Tjenesteenhet", "Service unit").to_owned(), unit));
+        facts.push((lang.t("common-service-unit").to_owned(), unit));
     }
     if let Some(council) = council {
-        facts.push((lang.t("Nærmiljøutvalg", "Council").to_owned(), council));
+        facts.push((lang.t("common-council").to_owned(), council));
     }
     if awaits_password {
         facts.push((
-            lang.t("Passord", "Password").to_owned(),
-            lang.t("ikke valgt ennå", "not chosen yet").to_owned(),
+            lang.t("common-password").to_owned(),
+            lang.t("users-not-chosen-yet").to_owned(),
         ));
     }
     let fields = link_fields(
@@ -436,11 +425,11 @@ async fn qualification_section(
                 .map(|k| lang.pick(&k.name_nb, &k.name_en).to_owned())
                 .unwrap_or_default();
             let state = if r.revoked_at.is_some() {
-                lang.t("Trukket tilbake", "Revoked")
+                lang.t("users-revoked")
             } else if r.valid_until.is_some_and(|u| u < today) {
-                lang.t("Utløpt", "Expired")
+                lang.t("common-expired")
             } else {
-                lang.t("Gyldig", "Valid")
+                lang.t("users-valid")
             };
             RecordLine {
                 id: r.id.to_string(),
@@ -448,7 +437,7 @@ async fn qualification_section(
                 seen_on: date(Some(r.seen_on)).unwrap_or_default(),
                 issued_on: date(r.issued_on).unwrap_or_default(),
                 valid_until: date(r.valid_until)
-                    .unwrap_or_else(|| lang.t("uten utløp", "no expiry").to_owned()),
+                    .unwrap_or_else(|| lang.t("common-no-expiry").to_owned()),
                 state: state.to_owned(),
                 revocable: r.revoked_at.is_none(),
             }
@@ -475,19 +464,10 @@ fn record_refusal(lang: Lang, e: &DomainError) -> String {
     let mut out = Vec::new();
     for field in e.field_errors() {
         out.push(match field.field.as_str() {
-            "seen_on" => lang.t(
-                "Datoen den ble vist eller signert, mangler eller ligger fram i tid.",
-                "The date it was shown or signed is missing or in the future.",
-            ),
-            "issued_on" => lang.t(
-                "Utstedelsesdatoen mangler, er etter visningsdatoen, eller attesten var for gammel da den ble vist (be om en ny).",
-                "The issue date is missing, after the day it was shown, or the certificate was too old when shown (ask for a new one).",
-            ),
-            "qualification_id" => lang.t("Velg en kvalifikasjon.", "Choose a qualification."),
-            _ => lang.t(
-                "Bare frivillige og koordinatorer har kvalifikasjoner.",
-                "Only volunteers and coordinators hold qualifications.",
-            ),
+            "seen_on" => lang.t("users-date-was-shown-signed"),
+            "issued_on" => lang.t("users-issue-date-missing-after"),
+            "qualification_id" => lang.t("users-choose-qualification"),
+            _ => lang.t("users-only-volunteers-coordinators-hold"),
         });
     }
     out.dedup();
@@ -599,17 +579,11 @@ pub async fn show(
         let lang = http::lang(&req);
         let notice = q.done.as_deref().map(|d| {
             match d {
-                "resent" => lang.t(
-                    "Invitasjonen er sendt på nytt.",
-                    "The invitation is sent again.",
-                ),
-                "deactivated" => lang.t("Kontoen er deaktivert.", "The account is deactivated."),
-                "recorded" => lang.t("Kvalifikasjonen er registrert.", "The qualification is recorded."),
-                "revoked" => lang.t(
-                    "Kvalifikasjonen er trukket tilbake. Oppgaver som krevde den, er frigitt, og enhetene har fått beskjed.",
-                    "The qualification is revoked. Tasks that needed it are released, and their units are told.",
-                ),
-                _ => lang.t("Lagret.", "Saved."),
+                "resent" => lang.t("users-invitation-sent-again"),
+                "deactivated" => lang.t("users-account-deactivated"),
+                "recorded" => lang.t("users-qualification-recorded"),
+                "revoked" => lang.t("users-qualification-revoked-tasks-that"),
+                _ => lang.t("common-saved"),
             }
             .to_owned()
         });
@@ -632,14 +606,8 @@ async fn change(
         Ok(done) => Ok(http::redirect(&format!("/console/users/{id}?done={done}"))),
         Err(e) if matches!(e.code(), ErrorCode::ValidationFailed | ErrorCode::Conflict) => {
             let text = match e.code() {
-                ErrorCode::Conflict => lang.t(
-                    "Det gikk ikke: den siste aktive administratoren kan ikke fjernes, og en invitasjon sendes bare til en aktiv konto uten passord.",
-                    "That did not work: the last active admin cannot be removed, and an invitation goes only to an active account without a password.",
-                ),
-                _ => lang.t(
-                    "Rollen og tilknytningen passer ikke sammen: ansatte trenger en tjenesteenhet, koordinatorer et nærmiljøutvalg.",
-                    "Role and links do not fit: staff need a service unit, coordinators a council.",
-                ),
+                ErrorCode::Conflict => lang.t("users-that-did-not-work"),
+                _ => lang.t("users-role-links-do-not"),
             };
             user_page(
                 req,
@@ -708,13 +676,7 @@ async fn set_active(
                 id,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 None,
-                Some(
-                    lang.t(
-                        "Kryss av for å bekrefte at kontoen skal deaktiveres. Ingenting er endret.",
-                        "Tick the box to confirm that the account is to be deactivated. Nothing was changed.",
-                    )
-                    .to_owned(),
-                ),
+                Some(lang.t("users-tick-box-confirm-that").to_owned()),
             )
             .await;
         }

@@ -22,16 +22,29 @@ pub struct Frame {
     pub user: Option<String>,
     pub csrf: String,
     pub nav: Vec<NavItem>,
-    pub switch_href: String,
+    pub switches: Vec<LanguageLink>,
 }
 
-fn switch_href(req: &HttpRequest, lang: Lang) -> String {
+/// A link of the language switch: to the same page in another language, named in it.
+pub struct LanguageLink {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub href: String,
+}
+
+fn switches(req: &HttpRequest, lang: Lang) -> Vec<LanguageLink> {
     let here = req
         .uri()
         .path_and_query()
         .map_or("/console", |p| p.as_str());
     let back: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    format!("/console/language?to={}&back={back}", lang.other().code())
+    lang.others()
+        .map(|other| LanguageLink {
+            code: other.code(),
+            name: other.t("language-name"),
+            href: format!("/console/language?to={}&back={back}", other.code()),
+        })
+        .collect()
 }
 
 /// "larvik" → "Larvik": the municipality as a heading shows it.
@@ -53,7 +66,7 @@ impl Frame {
             user: None,
             csrf: String::new(),
             nav: Vec::new(),
-            switch_href: switch_href(req, lang),
+            switches: switches(req, lang),
         }
     }
 
@@ -73,7 +86,7 @@ impl Frame {
             user: Some(session.user.row.name.clone()),
             csrf: session.csrf_token.clone(),
             nav: super::nav(lang, session, current),
-            switch_href: switch_href(req, lang),
+            switches: switches(req, lang),
         }
     }
 }

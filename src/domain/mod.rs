@@ -1,40 +1,7 @@
 //! Pure types and rules of the domain, with no I/O.
 
-use serde::{Deserialize, Serialize};
-
-/// The language a person reads their emails and pages in. Norwegian bokmål by default.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Nb,
-    En,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Nb => "nb",
-            Self::En => "en",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "nb" => Some(Self::Nb),
-            "en" => Some(Self::En),
-            _ => None,
-        }
-    }
-
-    /// Picks the text in this language.
-    pub fn pick<'a>(self, nb: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Self::Nb => nb,
-            Self::En => en,
-        }
-    }
-}
+/// The language a person reads in; the catalogue owns the list.
+pub use crate::catalogue::Language;
 
 /// A single-line text field (titles, names, phone numbers, area hints): no line breaks or
 /// other control characters anywhere in what was sent (they would let a value forge extra

@@ -4,22 +4,6 @@
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The weekdays in Norwegian bokmål (lower case, as in running text), Monday first.
-pub const WEEKDAYS_NB: [&str; 7] = [
-    "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
-];
-
-/// The weekdays in English, Monday first.
-pub const WEEKDAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-
 /// The first and last year any date or time parameter may name. Nothing the service does
 /// lies outside them, and bounding them keeps arithmetic on dates far from its limits.
 pub const FIRST_YEAR: i32 = 2000;

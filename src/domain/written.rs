@@ -6,119 +6,126 @@
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 use super::Language;
-use super::time::{WEEKDAYS_EN, WEEKDAYS_NB};
+use crate::catalogue::{fill, text};
 
-const MONTHS_NB: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
+/// The catalogue's weekday names, Monday first, as in running text.
+pub const WEEKDAYS: [&str; 7] = [
+    "weekday-monday",
+    "weekday-tuesday",
+    "weekday-wednesday",
+    "weekday-thursday",
+    "weekday-friday",
+    "weekday-saturday",
+    "weekday-sunday",
 ];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+
+const MONTHS: [&str; 12] = [
+    "month-january",
+    "month-february",
+    "month-march",
+    "month-april",
+    "month-may",
+    "month-june",
+    "month-july",
+    "month-august",
+    "month-september",
+    "month-october",
+    "month-november",
+    "month-december",
 ];
+
+/// Monday's name (0) to Sunday's (6), in `language`.
+pub fn weekday(language: Language, from_monday: usize) -> &'static str {
+    WEEKDAYS
+        .get(from_monday)
+        .map_or("", |key| text(language, key))
+}
 
 /// "10. desember 2026" / "10 December 2026".
 pub fn date(language: Language, d: NaiveDate) -> String {
-    let month = d.month0() as usize;
-    match language {
-        Language::Nb => format!("{}. {} {}", d.day(), MONTHS_NB[month], d.year()),
-        Language::En => format!("{} {} {}", d.day(), MONTHS_EN[month], d.year()),
-    }
+    let month = MONTHS[d.month0() as usize];
+    fill(
+        language,
+        "written-date",
+        &[
+            ("day", d.day().to_string().into()),
+            ("month", text(language, month).into()),
+            ("year", d.year().to_string().into()),
+        ],
+    )
 }
 
 /// "10.30" / "10:30".
 pub fn clock(language: Language, hour: u32, minute: u32) -> String {
-    match language {
-        Language::Nb => format!("{hour:02}.{minute:02}"),
-        Language::En => format!("{hour:02}:{minute:02}"),
-    }
+    fill(
+        language,
+        "written-clock",
+        &[
+            ("hour", format!("{hour:02}").into()),
+            ("minute", format!("{minute:02}").into()),
+        ],
+    )
 }
 
 /// "10. desember 2026 kl. 10.30" / "10 December 2026, 10:30": an instant in `zone`,
 /// without the weekday (for tables and histories).
 pub fn moment(language: Language, zone: chrono_tz::Tz, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&zone);
-    let day = date(language, local.date_naive());
-    let time = clock(language, local.hour(), local.minute());
-    match language {
-        Language::Nb => format!("{day} kl. {time}"),
-        Language::En => format!("{day}, {time}"),
-    }
+    fill(
+        language,
+        "written-moment",
+        &[
+            ("date", date(language, local.date_naive()).into()),
+            ("time", clock(language, local.hour(), local.minute()).into()),
+        ],
+    )
 }
 
 /// "torsdag 10. desember 2026 kl. 10.30" / "Thursday 10 December 2026, 10:30".
 pub fn datetime(language: Language, zone: chrono_tz::Tz, at: DateTime<Utc>) -> String {
-    let weekday = at.with_timezone(&zone).weekday().num_days_from_monday() as usize;
-    let name = match language {
-        Language::Nb => WEEKDAYS_NB[weekday],
-        Language::En => WEEKDAYS_EN[weekday],
-    };
-    format!("{name} {}", moment(language, zone, at))
+    let day = at.with_timezone(&zone).weekday().num_days_from_monday() as usize;
+    format!("{} {}", weekday(language, day), moment(language, zone, at))
 }
 
 /// A whole number with its thousands grouped: "12 345" (a non-breaking space, and "−"
 /// before a negative one) / "12,345".
 pub fn whole(language: Language, n: i64) -> String {
-    let sign = match (n < 0, language) {
-        (false, _) => "",
-        (true, Language::Nb) => "\u{2212}",
-        (true, Language::En) => "-",
+    let sign = if n < 0 {
+        text(language, "written-minus")
+    } else {
+        ""
     };
     format!("{sign}{}", grouped(language, &n.unsigned_abs().to_string()))
 }
 
 /// `value` with `digits` decimals and its thousands grouped: "1 234,5" / "1,234.5".
 pub fn decimal(language: Language, value: f64, digits: usize) -> String {
-    let text = format!("{:.digits$}", value.abs());
-    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
-    let sign = match (negative, language) {
-        (false, _) => "",
-        (true, Language::Nb) => "\u{2212}",
-        (true, Language::En) => "-",
-    };
-    let point = match language {
-        Language::Nb => ",",
-        Language::En => ".",
+    let text_form = format!("{:.digits$}", value.abs());
+    let (int, frac) = text_form
+        .split_once('.')
+        .unwrap_or((text_form.as_str(), ""));
+    let negative = value < 0.0 && text_form.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let sign = if negative {
+        text(language, "written-minus")
+    } else {
+        ""
     };
     let int = grouped(language, int);
     if frac.is_empty() {
         format!("{sign}{int}")
     } else {
+        let point = text(language, "written-decimal-point");
         format!("{sign}{int}{point}{frac}")
     }
 }
 
 /// Digits in groups of three from the right.
 fn grouped(language: Language, digits: &str) -> String {
-    let separator = match language {
-        Language::Nb => '\u{a0}',
-        Language::En => ',',
-    };
+    let separator = text(language, "written-thousands");
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
+            out.push_str(separator);
         }
         out.push(c);
     }

@@ -1,0 +1,544 @@
+# dugnad: every text a person reads, in English.
+# Keys are the same in nb.ftl, nn.ftl and en.ftl; `cargo test catalogue` checks it.
+
+## The language, named in itself (the language switch)
+
+language-name = English
+
+## How dates, times and numbers are written
+
+weekday-monday = Monday
+weekday-tuesday = Tuesday
+weekday-wednesday = Wednesday
+weekday-thursday = Thursday
+weekday-friday = Friday
+weekday-saturday = Saturday
+weekday-sunday = Sunday
+month-january = January
+month-february = February
+month-march = March
+month-april = April
+month-may = May
+month-june = June
+month-july = July
+month-august = August
+month-september = September
+month-october = October
+month-november = November
+month-december = December
+written-date = { $day } { $month } { $year }
+written-clock = { $hour }:{ $minute }
+written-moment = { $date }, { $time }
+written-minus = -
+written-decimal-point = .
+written-thousands = ,
+
+## Console: account
+
+account-administrator = Administrator
+account-are-signed-out = You are signed out.
+account-are-signed-out-everywhere = You are signed out everywhere else.
+account-belongs = Belongs to
+account-change-password = Change password
+account-code-does-not-match = The code does not match. Enter the code the app shows now.
+account-code-wrong-already-used = The code is wrong or already used. Try the next code the app shows.
+account-council-coordinator = Council coordinator
+account-council-s-page = The council's page
+account-current-password = Current password
+account-current-password-wrong-password = The current password is wrong. The password is not changed.
+account-email-address-password-wrong = The email address or password is wrong.
+account-if-address-has-account = If the address has an account, we have sent a link there. Check your email (spam too). The link works for one hour.
+account-meeting-overview = The meeting overview
+account-new-password-at-least = New password (at least 10 characters)
+account-new-password-too-weak = The new password is too weak: use at least 10 characters, not a common password and not your email address.
+account-off = Off
+account-on = On
+account-password-changed-are-signed = The password is changed, and you are signed out everywhere else.
+account-password-wrong = The password is wrong.
+account-recovery-codes-left = recovery codes left
+account-session-has-expired-sign = Your session has expired. Sign in again and you will be taken back to the page.
+account-session-has-expired-sign-2 = Your session has expired. Sign in again.
+account-session-has-expired-so = Your session has expired, so nothing was saved yet. Sign in again and you get the form back as you filled it in.
+account-set-up-new-authenticator = Set up a new authenticator app
+account-staff = Staff
+account-there-have-been-too = There have been too many failed sign-ins to this account from many places. If the password was right, its owner has been emailed a link that opens signing in from here.
+account-turn-two-factor-authentication = Turn on two-factor authentication
+account-volunteer = Volunteer
+
+## Console: code
+
+code-code = Code
+code-enter-code-from-authenticator = Enter the code from your authenticator app, or one of your recovery codes.
+
+## Console: common
+
+common-accessibility-statement = Accessibility statement
+common-action = Action
+common-address = Address
+common-all = All
+common-all-tasks = All tasks
+common-area = Area
+common-cancelled = Cancelled
+common-category = Category
+common-completed = Completed
+common-continue = Continue
+common-council = Council
+common-council-2 = The council
+common-deactivate = Deactivate
+common-deactivated = Deactivated
+common-download-as-csv = Download as CSV
+common-duration = Duration
+common-edit-task = Edit the task
+common-edited = Edited
+common-email = Email
+common-expired = Expired
+common-filled = Filled
+common-forgot-password = Forgot password
+common-found-volunteer = Found a volunteer
+common-funding-key = Funding key
+common-history = History
+common-minutes = minutes
+common-my-account = My account
+common-name = Name
+common-neighbourhood-council = Neighbourhood council
+common-new-task = New task
+common-next-page = Next page
+common-no = No
+common-no-expiry = no expiry
+common-notes = Notes
+common-number-spots = Number of spots
+common-of = of
+common-one-time-code = One-time code
+common-opt-outs-force = Opt-outs in force
+common-outbox = Outbox
+common-password = Password
+common-phone = Phone
+common-posted = Posted
+common-private-details = Private details
+common-qualifications = Qualifications
+common-reason = Reason
+common-reason-cancelling = Reason for cancelling
+common-recipient-s-name = Recipient's name
+common-recipient-s-phone = Recipient's phone
+common-recovery-codes = Recovery codes
+common-report = Report
+common-role = Role
+common-save = Save
+common-saved = Saved.
+common-service-unit = Service unit
+common-show = Show
+common-sign = Sign in
+common-spots = Spots
+common-start-time = Start time
+common-status = Status
+common-tasks = Tasks
+common-two-factor-authentication = Two-factor authentication
+common-use-app = Use the app
+common-users = Users
+common-volunteer-hours = Volunteer hours
+common-volunteers = Volunteers
+common-withdrawn = Withdrawn
+common-year = Year
+common-yes = Yes
+
+## Console: console
+
+console-action-does-not-fit = The action does not fit the task's state now. Go back and reload the page.
+console-form-did-not-come = The form did not come from this session, so nothing was changed. Go back, reload the page and try again.
+console-form-has-expired = The form has expired
+console-may-not-see-page = You may not see this page or do this.
+console-not-allowed = Not allowed
+console-page-does-not-exist = The page does not exist, or you may not see it.
+console-page-not-found = Page not found
+console-reference-data = Reference data
+console-service-temporarily-unavailable-try = The service is temporarily unavailable. Try again shortly. Nothing was saved.
+console-something-went-wrong = Something went wrong
+console-something-went-wrong-our = Something went wrong on our side. Nothing was saved. Try again.
+console-start-page = To the start page
+console-temporarily-unavailable = Temporarily unavailable
+console-that-did-not-work = That did not work
+console-there-have-been-too = There have been too many failed attempts. Wait a quarter of an hour and try again.
+console-too-many-attempts = Too many attempts
+
+## Console: council
+
+council-cancel = Cancel
+council-categories-council-takes = Categories the council takes on
+council-category-taken-back = The category is taken back.
+council-confirm-opt-out = Confirm the opt-out
+council-council-has-opted-out = The council has opted out of the category.
+council-council-has-opted-out-2 = The council has opted out of no category.
+council-date-meeting = Date of the meeting
+council-keep-opt-out = Keep the opt-out
+council-keeps-opt-out = keeps the opt-out of
+council-meeting-overview = Meeting overview
+council-no-changes = : no changes
+council-now = now
+council-one-decision-per-category = One decision per category. Everything in the form is applied together, or nothing.
+council-open-tasks-nobody-has = open tasks nobody has taken will be withdrawn, and their units told.
+council-opt-back = Opt back in
+council-opt-back-2 = Opt back in
+council-opt-back-3 = Opt back in
+council-opt-council-out = Opt the council out
+council-opt-council-out-category = Opt the council out of a category
+council-opted-out = Opted out of
+council-opts-back = opts back in to
+council-overview-yearly-meeting-printable = Overview for the yearly meeting (printable)
+council-participants = Participants
+council-reason = Reason
+council-reason-taking-category-back = Reason for taking the category back
+council-record-review = Record the review
+council-review-by = Review by
+council-review-recorded-decisions-apply = The review is recorded and its decisions apply from now. It is in the history and the meeting overview.
+council-review-was-not-recorded = The review was not recorded: the meeting cannot be in the future, and each decision must fit the opt-outs in force now. Nothing was changed.
+council-since = Since
+council-taken-back = Taken back
+council-takes = takes on
+council-tasks-already-taken-keep = tasks already taken keep their volunteers.
+council-write-reason-at-most = Write a reason (at most 1000 characters) and a future date.
+council-yearly-review = yearly review
+council-yearly-review-2 = Yearly review
+council-yearly-review-meeting = Yearly review, meeting of
+
+## Console: enrol
+
+enrol-already-have-authenticator-app = You already have an authenticator app. Setting up a new one stops the old one and gives you new recovery codes.
+enrol-code-from-app = Code from the app
+enrol-enter-code-app-shows = Enter the code the app shows now.
+enrol-municipality-requires-one-time = The municipality requires a one-time code besides the password for pages with private details. Set up an authenticator app to continue.
+enrol-scan-qr-code-with = Scan the QR code with an authenticator app (for example Microsoft Authenticator or Google Authenticator).
+enrol-turn = Turn on
+enrol-type-key = Or type in this key:
+
+## Console: forgot
+
+forgot-back-sign = Back to sign-in
+forgot-enter-email-address-sign = Enter the email address you sign in with. If it has an account, we send a link where you choose a new password (it works for one hour).
+forgot-send-link = Send the link
+
+## Console: funding
+
+funding-amount-per-resident-aged = Amount per resident aged 0–19
+funding-amount-per-resident-aged-2 = Amount per resident aged 0–19 (NOK)
+funding-amounts = Amounts for
+funding-base = Base
+funding-base-amount-per-council = Base amount per council
+funding-base-amount-per-council-2 = Base amount per council (NOK)
+funding-choose-year-from-2000 = Choose a year from 2000 to 2100.
+funding-enter-resident-figure = Enter a resident figure
+funding-example-ssb-table-07459 = For example “SSB, table 07459” or the municipality's register extract.
+funding-figure-as = The figure is as of
+funding-key = In the key
+funding-left-pot = Left of the pot
+funding-missing = missing
+funding-no-amounts-are-set = No amounts are set for this year.
+funding-not-saved-check-fields = Not saved: check the fields
+funding-per-resident = Per resident
+funding-pot = Pot
+funding-pot-nok = Pot (NOK)
+funding-residents-aged-0-19 = Residents aged 0–19
+funding-save-amounts = Save the amounts
+funding-save-figure = Save the figure
+funding-shared-all = Shared in all
+funding-source = Source
+funding-source-date = Source and date
+funding-total = Total
+funding-warning-shares-exceed-pot = Warning: the shares exceed the pot.
+
+## Console: layout
+
+layout-main-menu = Main menu
+layout-sign-out = Sign out
+layout-skip-content = Skip to content
+
+## Console: login
+
+login-forgot-password = Forgot password?
+
+## Console: outbox
+
+outbox-addresses-are-masked-devices = Addresses are masked and devices shown by the end of their id; contents are never shown.
+outbox-attempts = Attempts
+outbox-channel = Channel
+outbox-dead = Dead
+outbox-email-push-outbox = Email and push outbox
+outbox-kind = Kind
+outbox-last-error = Last error
+outbox-next-attempt = Next attempt
+outbox-no-notifications-here = No notifications here.
+outbox-notification-back-queue = The notification is back in the queue.
+outbox-pending = Pending
+outbox-push-app = Push (app)
+outbox-retry = Retry
+outbox-to = To
+outbox-unknown = Unknown
+
+## Console: overview
+
+overview-council-has-recorded-no = The council has recorded no review yet.
+overview-figures-behind-charts = The figures behind the charts
+overview-no-tasks-council-s = No tasks in the council's area this year.
+overview-none = None.
+overview-print-page-from-browser = Print the page from the browser for a clean A4 page for the meeting. Figures about fewer than three people are not shown (“–”).
+overview-review-by = review by
+overview-tasks-per-category = Tasks per category
+overview-yearly-reviews = Yearly reviews
+
+## Console: recovery
+
+recovery-print-write-down-these = Print or write down these codes and keep them safe. Each works once if you lose your phone. They are shown only now.
+recovery-two-factor-authentication = Two-factor authentication is on.
+
+## Console: reference
+
+reference-active = Active
+reference-at-most-days-old = At most days old when shown
+reference-at-most-days-old-2 = At most days old when shown (empty: no limit)
+reference-categories = Categories
+reference-change = Change
+reference-change-requirements = Change requirements
+reference-councils = Councils
+reference-create = Create
+reference-create-category = Create the category
+reference-create-qualification = Create the qualification
+reference-create-unit = Create the unit
+reference-deactivate = deactivate
+reference-description-bokm-l = Description in bokmål
+reference-description-english = Description in English
+reference-edit = Edit
+reference-email-unit-s-shared = Email (the unit's shared address)
+reference-funding-key = In the funding key
+reference-inactive = Inactive
+reference-legal-basis = Legal basis
+reference-legal-basis-law-municipality = Legal basis (law or the municipality's rule)
+reference-name-bokm-l = Name (bokmål)
+reference-name-bokm-l-2 = Name in bokmål
+reference-name-english = Name (English)
+reference-name-english-2 = Name in English
+reference-name-slug-exists-already = The name or slug exists already.
+reference-new-council = New council
+reference-new-name = New name
+reference-not-saved-check-fields = Not saved: check the fields (slugs are lower-case letters and hyphens, the email must be valid).
+reference-put-key = put in the key
+reference-put-key-2 = Put in the key
+reference-reference-data = Reference data
+reference-rename = Rename
+reference-rename-2 = Rename
+reference-requires = Requires
+reference-save-requirements = Save the requirements
+reference-service-units = Service units
+reference-slug = Slug
+reference-slug-lower-case-letters = Slug (lower-case letters and hyphens)
+reference-take-out-key = take out of the key
+reference-take-out-key-2 = Take out of the key
+reference-use = In use
+reference-use-again = use again
+reference-use-again-2 = Use again
+reference-valid-months = Valid (months)
+reference-valid-months-empty-no = Valid for months (empty: no expiry)
+reference-volunteers-must-hold = Volunteers must hold
+reference-what-municipality-requires-some = What the municipality requires for some categories. A certificate is shown and never stored; a new validity applies to what is recorded from now on.
+
+## Console: report
+
+report-active-volunteers = Active volunteers
+report-choose-months-such-as = Choose months such as 2026-01.
+report-figures-about-fewer-than = Figures about fewer than three people are not shown (“–”), so nobody can be recognised.
+report-from-month = From month
+report-group = Group
+report-grouped-by = Grouped by
+report-month = Month
+report-month-inclusive = To month, inclusive
+report-period-invalid-choose-from = The period is invalid: choose a from month not after the to month, at most five years.
+report-tasks-posted-completed = Tasks posted and completed
+report-total = Total
+
+## Console: series
+
+series-1-every-time-2 = 1 is every time, 2 every other, up to 4. A monthly date is the same day of the month; months without that day are skipped.
+series-cancel-from-date = Cancel from this date
+series-cancel-series = Cancel the series
+series-cancelled-from = Cancelled from
+series-copied-each-date-only = Copied to each date. Only the unit, admins and volunteers who have taken a date see this.
+series-dates = Dates
+series-dates-before-stay-as = The dates before it stay as they are. No new dates are made from this date on.
+series-dates-from-chosen-date = The dates from the chosen date are cancelled.
+series-day = day
+series-every = every
+series-every-day = Every day
+series-every-day-2 = every day
+series-every-month = Every month
+series-every-month-2 = every month
+series-every-week = Every week
+series-every-week-2 = every week
+series-fill-either-number-times = Fill in either the number of times (1–104) or the last date.
+series-first-date = First date
+series-from = from
+series-from-date = From date
+series-interval = Interval
+series-month = month
+series-no-dates-have-been = No dates have been made yet.
+series-no-just-once = No, just once
+series-number-times = Number of times
+series-repeats = Repeats
+series-series = The series
+series-series-published = The series is published.
+series-spots-taken = spots taken
+series-time-day = Time of day
+series-times = times
+series-until = until
+series-until-including = Until and including
+series-volunteers-who-have-taken = The volunteers who have taken one of the dates get the reason by email.
+series-week = week
+
+## Console: task
+
+task-actions = Actions
+task-cancel-task = Cancel the task
+task-complete = Complete
+task-complete-with-hours-per = Complete with hours per volunteer
+task-hours = Hours for
+task-invitations = Invitations
+task-invite = Invite
+task-invite-volunteer = Invite a volunteer
+task-missing = Missing
+task-nobody-can-invited-task = Nobody can be invited to this task: no volunteer here has agreed to be invited, or they have opted out of the category.
+task-nobody-has-taken-task = Nobody has taken the task yet.
+task-one-date-series-see = One date of a series – see the series and all its dates
+task-only-unit-admins-volunteers = Only the unit, admins and volunteers who have taken the task see this.
+task-only-volunteers-who-agreed = Only volunteers who agreed to be invited are listed. An invitation is a question, not an assignment.
+task-public-details = Public details
+task-volunteers-who-have-taken = The volunteers who have taken the task get the reason by email.
+
+## Console: taskform
+
+taskform-form-has-errors-see = The form has errors. See the marked fields.
+taskform-leave-repeats-at-no = Leave “Repeats” at “No” for a single task. A series makes each date a task of its own, eight weeks ahead, always at the same time of day.
+taskform-not-given = (not given)
+taskform-open = Open
+taskform-private-only-unit-whoever = Private – only for the unit and whoever has taken the task
+taskform-public-volunteers-see = Public – volunteers see this
+taskform-repetition = Repetition
+taskform-weekdays-only-when-repeats = Weekdays (only when it repeats every week)
+taskform-whole-municipality = The whole municipality
+taskform-yes-post-another-task = Yes, post another task
+
+## Console: tasks
+
+tasks-address = address
+tasks-already-invited = already invited
+tasks-area = area
+tasks-category = category
+tasks-changes-are-saved = The changes are saved.
+tasks-choose = Choose …
+tasks-council = council
+tasks-council-has-opted-out = The council has opted out of this category. Choose another council or category.
+tasks-council-has-opted-out-2 = The council has opted out of this category.
+tasks-date = To date
+tasks-date-invalid = The date is invalid.
+tasks-description = Description
+tasks-description-2 = description
+tasks-duration = duration
+tasks-duration-minutes = Duration (minutes)
+tasks-end-time = end time
+tasks-filter-tasks = Filter tasks
+tasks-from-date = From date
+tasks-has-taken-task = Has taken the task
+tasks-here-form-as-filled = Here is the form as you filled it in. Nothing is saved yet: check it and send it.
+tasks-hours = Hours
+tasks-invitation-sent = The invitation is sent.
+tasks-invited = invited
+tasks-just-posted-identical-task = You just posted an identical task — post another?
+tasks-lapsed = lapsed
+tasks-no-tasks-match-filter = No tasks match the filter.
+tasks-notes = notes
+tasks-number-spots-cannot-go = The number of spots cannot go below the number of volunteers holding the task.
+tasks-only-open-filled-tasks = Only open or filled tasks can be edited.
+tasks-open-filled = Open and filled
+tasks-other-fields = other fields
+tasks-public-text-too = Public text too.
+tasks-publish = Publish
+tasks-recipient-s-name = recipient's name
+tasks-recipient-s-phone = recipient's phone
+tasks-rough-area-example-torstrand = A rough area, for example “Torstrand” – never an address.
+tasks-someone-else-changed-task = Someone else changed the task after you opened the form. Nothing was saved. Open the task again to see the changes.
+tasks-spots = spots
+tasks-spots-free = spots free
+tasks-start = Start
+tasks-start-time = start time
+tasks-task-cancelled = The task is cancelled.
+tasks-task-completed = The task is completed.
+tasks-task-published = The task is published.
+tasks-title = Title
+tasks-title-2 = title
+tasks-title-public-text-every = The title is public text every volunteer sees: never write names, addresses or health details here.
+
+## Console: user
+
+user-activate-account-again = Activate the account again
+user-all-users = All users
+user-certificate-shown-never-copied = The certificate is shown and never copied: record only that it was seen, and when it was issued.
+user-change-role-links = Change role and links
+user-date-certificate-may-at = The date on the certificate. It may be at most three months old when shown.
+user-date-seen-signed = Date seen or signed
+user-deactivate-account = Deactivate the account
+user-issue-date-police-certificate = Issue date (police certificate)
+user-issued = Issued
+user-none-recorded = None recorded.
+user-person-signed-out-everywhere = The person is signed out everywhere at once, the tasks they hold are released (their units are told), and the account cannot sign in until it is activated again.
+user-qualification = Qualification
+user-record = Record
+user-resend-invitation = Resend the invitation
+user-revoke = Revoke
+user-revoking-releases-at-once = Revoking releases at once the tasks the person holds that need the qualification (their units are told).
+user-seen = Seen
+user-valid-until = Valid until
+user-yes-deactivate-account = Yes, deactivate this account
+
+## Console: users
+
+users-account-deactivated = The account is deactivated.
+users-account-with-email-address = An account with this email address exists already.
+users-active = Active
+users-choose-qualification = Choose a qualification.
+users-council-coordinators = Council (for coordinators)
+users-create-send-email = Create and send the email
+users-date-was-shown-signed = The date it was shown or signed is missing or in the future.
+users-invitation-sent-again = The invitation is sent again.
+users-issue-date-missing-after = The issue date is missing, after the day it was shown, or the certificate was too old when shown (ask for a new one).
+users-name-email = Name or email
+users-new-user = New user
+users-no-users-match-search = No users match the search.
+users-none = None
+users-not-chosen-yet = not chosen yet
+users-only-volunteers-coordinators-hold = Only volunteers and coordinators hold qualifications.
+users-person-gets-email-with = The person gets an email with a link to choose a password (valid for 7 days).
+users-qualification-recorded = The qualification is recorded.
+users-qualification-revoked-tasks-that = The qualification is revoked. Tasks that needed it are released, and their units are told.
+users-revoked = Revoked
+users-role-links-do-not = Role and links do not fit: staff need a service unit, coordinators a council.
+users-search = Search
+users-search-users = Search users
+users-service-unit-staff = Service unit (for staff)
+users-that-did-not-work = That did not work: the last active admin cannot be removed, and an invitation goes only to an active account without a password.
+users-tick-box-confirm-that = Tick the box to confirm that the account is to be deactivated. Nothing was changed.
+users-user-created-email-way = The user is created and the email is on its way.
+users-valid = Valid
+
+## Console: volunteer
+
+volunteer-as-volunteer-find-take = As a volunteer you find, take and release tasks in the Dugnad app on your phone. This console is for the municipality's staff and the neighbourhood councils.
+
+## Console: task and series histories, task refusals
+
+series-history-posted = The series was posted
+tasks-already-invited-or-claimed = The volunteer is already invited or has taken the task.
+tasks-complete-not-started = The task can be completed once it has started.
+tasks-history-auto-completed = Completed automatically
+tasks-history-claimed = A volunteer took a spot
+tasks-history-filled = All spots are taken
+tasks-history-lapsed = Expired without volunteers
+tasks-history-private-erased = Private details deleted after the retention period
+tasks-history-released = A spot became free
+tasks-history-withdrawn = Withdrawn (the council opted out)
+tasks-not-now = The task does not take this now.

@@ -1,0 +1,544 @@
+# dugnad: every text a person reads, in Norsk bokmål.
+# Keys are the same in nb.ftl, nn.ftl and en.ftl; `cargo test catalogue` checks it.
+
+## The language, named in itself (the language switch)
+
+language-name = Norsk (bokmål)
+
+## How dates, times and numbers are written
+
+weekday-monday = mandag
+weekday-tuesday = tirsdag
+weekday-wednesday = onsdag
+weekday-thursday = torsdag
+weekday-friday = fredag
+weekday-saturday = lørdag
+weekday-sunday = søndag
+month-january = januar
+month-february = februar
+month-march = mars
+month-april = april
+month-may = mai
+month-june = juni
+month-july = juli
+month-august = august
+month-september = september
+month-october = oktober
+month-november = november
+month-december = desember
+written-date = { $day }. { $month } { $year }
+written-clock = { $hour }.{ $minute }
+written-moment = { $date } kl. { $time }
+written-minus = −
+written-decimal-point = ,
+written-thousands = {"\u00A0"}
+
+## Console: account
+
+account-administrator = Administrator
+account-are-signed-out = Du er logget ut.
+account-are-signed-out-everywhere = Du logges ut alle andre steder.
+account-belongs = Tilhører
+account-change-password = Bytt passord
+account-code-does-not-match = Koden stemmer ikke. Skriv inn koden appen viser nå.
+account-code-wrong-already-used = Koden er feil eller allerede brukt. Prøv den neste koden appen viser.
+account-council-coordinator = Koordinator i nærmiljøutvalg
+account-council-s-page = Nærmiljøutvalgets side
+account-current-password = Nåværende passord
+account-current-password-wrong-password = Det nåværende passordet er feil. Passordet er ikke byttet.
+account-email-address-password-wrong = E-postadressen eller passordet er feil.
+account-if-address-has-account = Har adressen en konto, har vi sendt en lenke dit. Sjekk e-posten din (også søppelpost). Lenken virker i én time.
+account-meeting-overview = Møteoversikten
+account-new-password-at-least = Nytt passord (minst 10 tegn)
+account-new-password-too-weak = Det nye passordet er for svakt: bruk minst 10 tegn, ikke et vanlig passord og ikke e-postadressen din.
+account-off = Av
+account-on = På
+account-password-changed-are-signed = Passordet er byttet, og du er logget ut alle andre steder.
+account-password-wrong = Passordet er feil.
+account-recovery-codes-left = gjenopprettingskoder igjen
+account-session-has-expired-sign = Økten din er utløpt. Logg inn igjen, så kommer du tilbake til siden.
+account-session-has-expired-sign-2 = Økten din er utløpt. Logg inn igjen.
+account-session-has-expired-so = Økten din er utløpt, så ingenting ble lagret ennå. Logg inn igjen, så får du skjemaet tilbake slik du fylte det ut.
+account-set-up-new-authenticator = Sett opp en ny autentiseringsapp
+account-staff = Ansatt
+account-there-have-been-too = Det har vært for mange mislykkede innlogginger på denne kontoen fra mange steder. Var passordet riktig, har eieren fått en e-post med en lenke som åpner for innlogging herfra.
+account-turn-two-factor-authentication = Slå på tofaktorautentisering
+account-volunteer = Frivillig
+
+## Console: code
+
+code-code = Kode
+code-enter-code-from-authenticator = Skriv inn koden fra autentiseringsappen din, eller en av gjenopprettingskodene.
+
+## Console: common
+
+common-accessibility-statement = Tilgjengelighetserklæring
+common-action = Handling
+common-address = Adresse
+common-all = Alle
+common-all-tasks = Alle oppgaver
+common-area = Område
+common-cancelled = Avlyst
+common-category = Kategori
+common-completed = Fullført
+common-continue = Fortsett
+common-council = Nærmiljøutvalg
+common-council-2 = Nærmiljøutvalget
+common-deactivate = Deaktiver
+common-deactivated = Deaktivert
+common-download-as-csv = Last ned som CSV
+common-duration = Varighet
+common-edit-task = Endre oppgaven
+common-edited = Endret
+common-email = E-post
+common-expired = Utløpt
+common-filled = Fylt
+common-forgot-password = Glemt passord
+common-found-volunteer = Fikk frivillig
+common-funding-key = Fordelingsnøkkel
+common-history = Historikk
+common-minutes = minutter
+common-my-account = Min konto
+common-name = Navn
+common-neighbourhood-council = Nærmiljøutvalg
+common-new-task = Ny oppgave
+common-next-page = Neste side
+common-no = Nei
+common-no-expiry = uten utløp
+common-notes = Notater
+common-number-spots = Antall plasser
+common-of = av
+common-one-time-code = Engangskode
+common-opt-outs-force = Reservasjoner som gjelder
+common-outbox = Utboks
+common-password = Passord
+common-phone = Telefon
+common-posted = Lagt ut
+common-private-details = Private opplysninger
+common-qualifications = Kvalifikasjoner
+common-reason = Grunn
+common-reason-cancelling = Grunn til avlysning
+common-recipient-s-name = Mottakers navn
+common-recipient-s-phone = Mottakers telefon
+common-recovery-codes = Gjenopprettingskoder
+common-report = Rapport
+common-role = Rolle
+common-save = Lagre
+common-saved = Lagret.
+common-service-unit = Tjenesteenhet
+common-show = Vis
+common-sign = Logg inn
+common-spots = Plasser
+common-start-time = Starttid
+common-status = Status
+common-tasks = Oppgaver
+common-two-factor-authentication = Tofaktorautentisering
+common-use-app = Bruk appen
+common-users = Brukere
+common-volunteer-hours = Frivillige timer
+common-volunteers = Frivillige
+common-withdrawn = Trukket tilbake
+common-year = År
+common-yes = Ja
+
+## Console: console
+
+console-action-does-not-fit = Handlingen passer ikke med oppgavens tilstand nå. Gå tilbake og last inn siden på nytt.
+console-form-did-not-come = Skjemaet kom ikke fra denne økten, så ingenting ble endret. Gå tilbake, last inn siden på nytt og prøv igjen.
+console-form-has-expired = Skjemaet er utløpt
+console-may-not-see-page = Du har ikke tilgang til denne siden eller handlingen.
+console-not-allowed = Ingen tilgang
+console-page-does-not-exist = Siden finnes ikke, eller du har ikke tilgang til den.
+console-page-not-found = Fant ikke siden
+console-reference-data = Referansedata
+console-service-temporarily-unavailable-try = Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt. Ingenting ble lagret.
+console-something-went-wrong = Noe gikk galt
+console-something-went-wrong-our = Noe gikk galt hos oss. Ingenting ble lagret. Prøv igjen.
+console-start-page = Til forsiden
+console-temporarily-unavailable = Midlertidig utilgjengelig
+console-that-did-not-work = Det gikk ikke
+console-there-have-been-too = Det har vært for mange mislykkede forsøk. Vent et kvarter og prøv igjen.
+console-too-many-attempts = For mange forsøk
+
+## Console: council
+
+council-cancel = Avbryt
+council-categories-council-takes = Kategorier utvalget tar på seg
+council-category-taken-back = Kategorien er tatt tilbake.
+council-confirm-opt-out = Bekreft reservasjonen
+council-council-has-opted-out = Utvalget er reservert mot kategorien.
+council-council-has-opted-out-2 = Utvalget har ikke reservert seg mot noen kategori.
+council-date-meeting = Møtedato
+council-keep-opt-out = Beholder reservasjonen
+council-keeps-opt-out = beholder reservasjonen mot
+council-meeting-overview = Møteoversikt
+council-no-changes = : ingen endringer
+council-now = nå
+council-one-decision-per-category = Ett vedtak per kategori. Alt i skjemaet gjennomføres samlet, eller ingenting.
+council-open-tasks-nobody-has = åpne oppgaver som ingen har tatt, trekkes tilbake, og enhetene får beskjed.
+council-opt-back = Reserver ikke lenger
+council-opt-back-2 = Ta tilbake
+council-opt-back-3 = Tar kategorien tilbake
+council-opt-council-out = Reserver utvalget
+council-opt-council-out-category = Reserver utvalget mot en kategori
+council-opted-out = Reservert mot
+council-opts-back = tar tilbake
+council-overview-yearly-meeting-printable = Møteoversikt for årsmøtet (med utskrift)
+council-participants = Deltakere
+council-reason = Begrunnelse
+council-reason-taking-category-back = Begrunnelse for å ta kategorien tilbake
+council-record-review = Registrer gjennomgangen
+council-review-by = Vurderes innen
+council-review-recorded-decisions-apply = Gjennomgangen er registrert, og vedtakene gjelder fra nå. Den står i historikken og i møteoversikten.
+council-review-was-not-recorded = Gjennomgangen ble ikke registrert: møtedatoen kan ikke være fram i tid, og hvert vedtak må passe med reservasjonene som gjelder nå. Ingenting ble endret.
+council-since = Siden
+council-taken-back = Tatt tilbake
+council-takes = tar på seg
+council-tasks-already-taken-keep = oppgaver som allerede er tatt, beholder sine frivillige.
+council-write-reason-at-most = Skriv en begrunnelse (høyst 1000 tegn) og en dato fram i tid.
+council-yearly-review = årlig gjennomgang
+council-yearly-review-2 = Årlig gjennomgang
+council-yearly-review-meeting = Årlig gjennomgang, møte
+
+## Console: enrol
+
+enrol-already-have-authenticator-app = Du har allerede en autentiseringsapp. Setter du opp en ny, slutter den gamle å virke, og du får nye gjenopprettingskoder.
+enrol-code-from-app = Kode fra appen
+enrol-enter-code-app-shows = Skriv inn koden appen viser nå.
+enrol-municipality-requires-one-time = Kommunen krever en engangskode i tillegg til passordet for å se oppgaver med private opplysninger. Sett opp en autentiseringsapp for å fortsette.
+enrol-scan-qr-code-with = Skann QR-koden med en autentiseringsapp (for eksempel Microsoft Authenticator eller Google Authenticator).
+enrol-turn = Slå på
+enrol-type-key = Eller skriv inn denne nøkkelen:
+
+## Console: forgot
+
+forgot-back-sign = Tilbake til innloggingen
+forgot-enter-email-address-sign = Skriv e-postadressen du logger inn med. Har den en konto, sender vi en lenke der du velger et nytt passord (den virker i én time).
+forgot-send-link = Send lenken
+
+## Console: funding
+
+funding-amount-per-resident-aged = Beløp per innbygger 0–19 år
+funding-amount-per-resident-aged-2 = Beløp per innbygger 0–19 år (kr)
+funding-amounts = Beløp for
+funding-base = Grunnbeløp
+funding-base-amount-per-council = Grunnbeløp per utvalg
+funding-base-amount-per-council-2 = Grunnbeløp per utvalg (kr)
+funding-choose-year-from-2000 = Velg et år mellom 2000 og 2100.
+funding-enter-resident-figure = Registrer innbyggertall
+funding-example-ssb-table-07459 = For eksempel «SSB, tabell 07459» eller kommunens folkeregisteruttrekk.
+funding-figure-as = Tallet gjelder per dato
+funding-key = I ordningen
+funding-left-pot = Igjen av potten
+funding-missing = mangler
+funding-no-amounts-are-set = Det er ikke satt beløp for dette året.
+funding-not-saved-check-fields = Ikke lagret: sjekk feltene
+funding-per-resident = Per innbygger
+funding-pot = Pott
+funding-pot-nok = Pott (kr)
+funding-residents-aged-0-19 = Innbyggere 0–19 år
+funding-save-amounts = Lagre beløpene
+funding-save-figure = Lagre tallet
+funding-shared-all = Fordelt i alt
+funding-source = Kilde
+funding-source-date = Kilde og dato
+funding-total = Sum
+funding-warning-shares-exceed-pot = Advarsel: fordelingen er større enn potten.
+
+## Console: layout
+
+layout-main-menu = Hovedmeny
+layout-sign-out = Logg ut
+layout-skip-content = Hopp til innholdet
+
+## Console: login
+
+login-forgot-password = Glemt passord?
+
+## Console: outbox
+
+outbox-addresses-are-masked-devices = Adressene vises maskert og enhetene med slutten av id-en; innholdet vises aldri.
+outbox-attempts = Forsøk
+outbox-channel = Kanal
+outbox-dead = Mislyktes
+outbox-email-push-outbox = Utboks for e-post og push
+outbox-kind = Type
+outbox-last-error = Siste feil
+outbox-next-attempt = Neste forsøk
+outbox-no-notifications-here = Ingen varsler her.
+outbox-notification-back-queue = Varselet er lagt i køen igjen.
+outbox-pending = Venter
+outbox-push-app = Push (app)
+outbox-retry = Prøv igjen
+outbox-to = Til
+outbox-unknown = Ukjent
+
+## Console: overview
+
+overview-council-has-recorded-no = Utvalget har ikke registrert noen gjennomgang ennå.
+overview-figures-behind-charts = Tallene bak diagrammene
+overview-no-tasks-council-s = Ingen oppgaver i utvalgets område dette året.
+overview-none = Ingen.
+overview-print-page-from-browser = Skriv ut siden fra nettleseren for en ren A4-side til møtet. Tall om færre enn tre personer vises ikke («–»).
+overview-review-by = vurderes innen
+overview-tasks-per-category = Oppgaver per kategori
+overview-yearly-reviews = Årlige gjennomganger
+
+## Console: recovery
+
+recovery-print-write-down-these = Skriv ut eller skriv ned disse kodene og oppbevar dem trygt. Hver kode kan brukes én gang hvis du mister telefonen. De vises bare nå.
+recovery-two-factor-authentication = Tofaktorautentisering er slått på.
+
+## Console: reference
+
+reference-active = Aktivt
+reference-at-most-days-old = Høyst dager gammel når vist
+reference-at-most-days-old-2 = Høyst dager gammel når vist (tomt: ingen grense)
+reference-categories = Kategorier
+reference-change = Endre
+reference-change-requirements = Endre krav
+reference-councils = Nærmiljøutvalg
+reference-create = Opprett
+reference-create-category = Opprett kategorien
+reference-create-qualification = Opprett kvalifikasjonen
+reference-create-unit = Opprett enheten
+reference-deactivate = deaktiver
+reference-description-bokm-l = Beskrivelse på bokmål
+reference-description-english = Beskrivelse på engelsk
+reference-edit = Endre
+reference-email-unit-s-shared = E-post (enhetens felles adresse)
+reference-funding-key = I fordelingsnøkkelen
+reference-inactive = Ikke aktivt
+reference-legal-basis = Hjemmel
+reference-legal-basis-law-municipality = Hjemmel (lov eller kommunens regel)
+reference-name-bokm-l = Navn (bokmål)
+reference-name-bokm-l-2 = Navn på bokmål
+reference-name-english = Navn (engelsk)
+reference-name-english-2 = Navn på engelsk
+reference-name-slug-exists-already = Navnet eller koden finnes allerede.
+reference-new-council = Nytt nærmiljøutvalg
+reference-new-name = Nytt navn
+reference-not-saved-check-fields = Ikke lagret: sjekk feltene (koder er små bokstaver og bindestrek, e-post må være gyldig).
+reference-put-key = ta med i nøkkelen
+reference-put-key-2 = Ta med i nøkkelen
+reference-reference-data = Grunndata
+reference-rename = Gi nytt navn
+reference-rename-2 = Endre navn
+reference-requires = Krever
+reference-save-requirements = Lagre kravene
+reference-service-units = Tjenesteenheter
+reference-slug = Kode
+reference-slug-lower-case-letters = Kode (små bokstaver og bindestrek)
+reference-take-out-key = ta ut av nøkkelen
+reference-take-out-key-2 = Ta ut av nøkkelen
+reference-use = I bruk
+reference-use-again = ta i bruk igjen
+reference-use-again-2 = Ta i bruk igjen
+reference-valid-months = Gyldig (måneder)
+reference-valid-months-empty-no = Gyldig i måneder (tomt: uten utløp)
+reference-volunteers-must-hold = Frivillige må ha
+reference-what-municipality-requires-some = Det kommunen krever for noen kategorier. En attest vises fram og lagres aldri; en ny gyldighet gjelder det som registreres fra nå.
+
+## Console: report
+
+report-active-volunteers = Aktive frivillige
+report-choose-months-such-as = Velg måneder som 2026-01.
+report-figures-about-fewer-than = Tall om færre enn tre personer vises ikke («–»), så ingen kan kjennes igjen.
+report-from-month = Fra måned
+report-group = Gruppe
+report-grouped-by = Gruppert etter
+report-month = Måned
+report-month-inclusive = Til og med måned
+report-period-invalid-choose-from = Perioden er ugyldig: velg en fra-måned som ikke er etter til-måneden, høyst fem år.
+report-tasks-posted-completed = Oppgaver lagt ut og fullført
+report-total = Totalt
+
+## Console: series
+
+series-1-every-time-2 = 1 er hver gang, 2 annenhver, opptil 4. En månedlig dato er samme dag i måneden; måneder uten den dagen hoppes over.
+series-cancel-from-date = Avlys fra denne datoen
+series-cancel-series = Avlys serien
+series-cancelled-from = Avlyst fra
+series-copied-each-date-only = Kopieres til hver dato. Bare enheten, administratorer og frivillige som har tatt en dato, ser dette.
+series-dates = Datoer
+series-dates-before-stay-as = Datoene før denne står som de er. Ingen nye datoer lages fra denne datoen.
+series-dates-from-chosen-date = Datoene fra den valgte datoen er avlyst.
+series-day = dag
+series-every = hver
+series-every-day = Hver dag
+series-every-day-2 = hver dag
+series-every-month = Hver måned
+series-every-month-2 = hver måned
+series-every-week = Hver uke
+series-every-week-2 = hver uke
+series-fill-either-number-times = Fyll ut enten antall ganger (1–104) eller siste dato.
+series-first-date = Første dato
+series-from = fra
+series-from-date = Fra og med dato
+series-interval = Intervall
+series-month = måned
+series-no-dates-have-been = Ingen datoer er laget ennå.
+series-no-just-once = Nei, bare én gang
+series-number-times = Antall ganger
+series-repeats = Gjentas
+series-series = Serien
+series-series-published = Serien er publisert.
+series-spots-taken = plasser tatt
+series-time-day = Klokkeslett
+series-times = ganger
+series-until = til og med
+series-until-including = Til og med dato
+series-volunteers-who-have-taken = De frivillige som har tatt en av datoene, får grunnen på e-post.
+series-week = uke
+
+## Console: task
+
+task-actions = Handlinger
+task-cancel-task = Avlys oppgaven
+task-complete = Fullfør
+task-complete-with-hours-per = Fullfør med timer per frivillig
+task-hours = Timer for
+task-invitations = Invitasjoner
+task-invite = Inviter
+task-invite-volunteer = Inviter en frivillig
+task-missing = Mangler
+task-nobody-can-invited-task = Ingen kan inviteres til denne oppgaven: ingen frivillige her har sagt ja til å bli invitert, eller de har reservert seg mot kategorien.
+task-nobody-has-taken-task = Ingen har tatt oppgaven ennå.
+task-one-date-series-see = En dato i en serie – se serien og alle datoene
+task-only-unit-admins-volunteers = Bare enheten, administratorer og frivillige som har tatt oppgaven, ser dette.
+task-only-volunteers-who-agreed = Bare frivillige som har sagt ja til invitasjoner, står i listen. En invitasjon er et spørsmål, ikke en tildeling.
+task-public-details = Offentlige opplysninger
+task-volunteers-who-have-taken = De frivillige som har tatt oppgaven, får grunnen på e-post.
+
+## Console: taskform
+
+taskform-form-has-errors-see = Skjemaet har feil. Se feltene som er merket.
+taskform-leave-repeats-at-no = La «Gjentas» stå på «Nei» for én enkelt oppgave. En serie lager hver dato som en egen oppgave, åtte uker fram i tid, alltid på samme klokkeslett.
+taskform-not-given = (ikke oppgitt)
+taskform-open = Åpen
+taskform-private-only-unit-whoever = Privat – bare for enheten og den som har tatt oppgaven
+taskform-public-volunteers-see = Offentlig – dette ser de frivillige
+taskform-repetition = Gjentakelse
+taskform-weekdays-only-when-repeats = Ukedager (bare når den gjentas hver uke)
+taskform-whole-municipality = Hele kommunen
+taskform-yes-post-another-task = Ja, legg ut en oppgave til
+
+## Console: tasks
+
+tasks-address = adresse
+tasks-already-invited = allerede invitert
+tasks-area = område
+tasks-category = kategori
+tasks-changes-are-saved = Endringene er lagret.
+tasks-choose = Velg …
+tasks-council = nærmiljøutvalg
+tasks-council-has-opted-out = Nærmiljøutvalget har reservert seg mot denne kategorien. Velg et annet utvalg eller en annen kategori.
+tasks-council-has-opted-out-2 = Nærmiljøutvalget har reservert seg mot denne kategorien.
+tasks-date = Til dato
+tasks-date-invalid = Datoen er ugyldig.
+tasks-description = Beskrivelse
+tasks-description-2 = beskrivelse
+tasks-duration = varighet
+tasks-duration-minutes = Varighet (minutter)
+tasks-end-time = sluttid
+tasks-filter-tasks = Filtrer oppgaver
+tasks-from-date = Fra dato
+tasks-has-taken-task = Har tatt oppgaven
+tasks-here-form-as-filled = Her er skjemaet slik du fylte det ut. Ingenting er lagret ennå: se over og send det.
+tasks-hours = Timer
+tasks-invitation-sent = Invitasjonen er sendt.
+tasks-invited = invitert
+tasks-just-posted-identical-task = Du la nettopp ut en lik oppgave — legge ut en til?
+tasks-lapsed = utløpt
+tasks-no-tasks-match-filter = Ingen oppgaver passer filteret.
+tasks-notes = notater
+tasks-number-spots-cannot-go = Antall plasser kan ikke bli lavere enn antallet frivillige som har tatt oppgaven.
+tasks-only-open-filled-tasks = Bare åpne eller fylte oppgaver kan endres.
+tasks-open-filled = Åpne og fylte
+tasks-other-fields = andre felt
+tasks-public-text-too = Også offentlig tekst.
+tasks-publish = Publiser
+tasks-recipient-s-name = mottakers navn
+tasks-recipient-s-phone = mottakers telefon
+tasks-rough-area-example-torstrand = Et grovt område, for eksempel «Torstrand» – aldri en adresse.
+tasks-someone-else-changed-task = Noen andre har endret oppgaven siden du åpnet skjemaet. Ingenting ble lagret. Åpne oppgaven på nytt for å se endringene.
+tasks-spots = antall plasser
+tasks-spots-free = plasser ledige
+tasks-start = Starttid
+tasks-start-time = starttid
+tasks-task-cancelled = Oppgaven er avlyst.
+tasks-task-completed = Oppgaven er fullført.
+tasks-task-published = Oppgaven er publisert.
+tasks-title = Tittel
+tasks-title-2 = tittel
+tasks-title-public-text-every = Tittelen er offentlig tekst som alle frivillige ser: skriv aldri navn, adresse eller helseopplysninger her.
+
+## Console: user
+
+user-activate-account-again = Aktiver kontoen igjen
+user-all-users = Alle brukere
+user-certificate-shown-never-copied = Attesten vises fram og kopieres aldri: registrer bare at den ble sett, og når den ble utstedt.
+user-change-role-links = Endre rolle og tilknytning
+user-date-certificate-may-at = Datoen på attesten. Den kan ikke være eldre enn tre måneder når den vises.
+user-date-seen-signed = Sett eller signert dato
+user-deactivate-account = Deaktiver kontoen
+user-issue-date-police-certificate = Utstedt dato (politiattest)
+user-issued = Utstedt
+user-none-recorded = Ingen registrert.
+user-person-signed-out-everywhere = Personen logges ut overalt med en gang, oppgavene personen har tatt, frigis (enhetene får beskjed), og kontoen kan ikke logge inn igjen før den aktiveres.
+user-qualification = Kvalifikasjon
+user-record = Registrer
+user-resend-invitation = Send invitasjonen på nytt
+user-revoke = Trekk tilbake
+user-revoking-releases-at-once = Å trekke tilbake frigir med en gang oppgavene personen har tatt som krever kvalifikasjonen (enhetene får beskjed).
+user-seen = Sett
+user-valid-until = Gyldig til
+user-yes-deactivate-account = Ja, deaktiver denne kontoen
+
+## Console: users
+
+users-account-deactivated = Kontoen er deaktivert.
+users-account-with-email-address = Det finnes allerede en konto med denne e-postadressen.
+users-active = Aktiv
+users-choose-qualification = Velg en kvalifikasjon.
+users-council-coordinators = Nærmiljøutvalg (for koordinatorer)
+users-create-send-email = Opprett og send e-post
+users-date-was-shown-signed = Datoen den ble vist eller signert, mangler eller ligger fram i tid.
+users-invitation-sent-again = Invitasjonen er sendt på nytt.
+users-issue-date-missing-after = Utstedelsesdatoen mangler, er etter visningsdatoen, eller attesten var for gammel da den ble vist (be om en ny).
+users-name-email = Navn eller e-post
+users-new-user = Ny bruker
+users-no-users-match-search = Ingen brukere passer søket.
+users-none = Ingen
+users-not-chosen-yet = ikke valgt ennå
+users-only-volunteers-coordinators-hold = Bare frivillige og koordinatorer har kvalifikasjoner.
+users-person-gets-email-with = Personen får en e-post med lenke for å velge passord (gyldig i 7 dager).
+users-qualification-recorded = Kvalifikasjonen er registrert.
+users-qualification-revoked-tasks-that = Kvalifikasjonen er trukket tilbake. Oppgaver som krevde den, er frigitt, og enhetene har fått beskjed.
+users-revoked = Trukket tilbake
+users-role-links-do-not = Rollen og tilknytningen passer ikke sammen: ansatte trenger en tjenesteenhet, koordinatorer et nærmiljøutvalg.
+users-search = Søk
+users-search-users = Søk etter brukere
+users-service-unit-staff = Tjenesteenhet (for ansatte)
+users-that-did-not-work = Det gikk ikke: den siste aktive administratoren kan ikke fjernes, og en invitasjon sendes bare til en aktiv konto uten passord.
+users-tick-box-confirm-that = Kryss av for å bekrefte at kontoen skal deaktiveres. Ingenting er endret.
+users-user-created-email-way = Brukeren er opprettet, og e-posten er på vei.
+users-valid = Gyldig
+
+## Console: volunteer
+
+volunteer-as-volunteer-find-take = Som frivillig finner, tar og slipper du oppgaver i Dugnad-appen på telefonen. Denne konsollen er for ansatte i kommunen og nærmiljøutvalgene.
+
+## Console: task and series histories, task refusals
+
+series-history-posted = Serien ble lagt ut
+tasks-already-invited-or-claimed = Den frivillige er allerede invitert eller har tatt oppgaven.
+tasks-complete-not-started = Oppgaven kan fullføres når den har startet.
+tasks-history-auto-completed = Fullført automatisk
+tasks-history-claimed = En frivillig tok en plass
+tasks-history-filled = Alle plassene er tatt
+tasks-history-lapsed = Utløpt uten frivillige
+tasks-history-private-erased = Private opplysninger slettet etter oppbevaringstiden
+tasks-history-released = En plass ble ledig
+tasks-history-withdrawn = Trukket tilbake (nærmiljøutvalget reserverte seg)
+tasks-not-now = Oppgaven tar ikke imot dette nå.

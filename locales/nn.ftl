@@ -1,0 +1,544 @@
+# dugnad: every text a person reads, in Norsk nynorsk.
+# Keys are the same in nb.ftl, nn.ftl and en.ftl; `cargo test catalogue` checks it.
+
+## The language, named in itself (the language switch)
+
+language-name = Norsk (nynorsk)
+
+## How dates, times and numbers are written
+
+weekday-monday = måndag
+weekday-tuesday = tysdag
+weekday-wednesday = onsdag
+weekday-thursday = torsdag
+weekday-friday = fredag
+weekday-saturday = laurdag
+weekday-sunday = sundag
+month-january = januar
+month-february = februar
+month-march = mars
+month-april = april
+month-may = mai
+month-june = juni
+month-july = juli
+month-august = august
+month-september = september
+month-october = oktober
+month-november = november
+month-december = desember
+written-date = { $day }. { $month } { $year }
+written-clock = { $hour }.{ $minute }
+written-moment = { $date } kl. { $time }
+written-minus = −
+written-decimal-point = ,
+written-thousands = {"\u00A0"}
+
+## Console: account
+
+account-administrator = Administrator
+account-are-signed-out = Du er logga ut.
+account-are-signed-out-everywhere = Du blir logga ut alle andre stader.
+account-belongs = Høyrer til
+account-change-password = Byt passord
+account-code-does-not-match = Koden stemmer ikkje. Skriv inn koden appen viser no.
+account-code-wrong-already-used = Koden er feil eller allereie brukt. Prøv den neste koden appen viser.
+account-council-coordinator = Koordinator i nærmiljøutval
+account-council-s-page = Sida til nærmiljøutvalet
+account-current-password = Noverande passord
+account-current-password-wrong-password = Det noverande passordet er feil. Passordet er ikkje bytt.
+account-email-address-password-wrong = E-postadressa eller passordet er feil.
+account-if-address-has-account = Har adressa ein konto, har vi sendt ei lenkje dit. Sjekk e-posten din (også søppelpost). Lenkja verkar i éin time.
+account-meeting-overview = Møteoversikta
+account-new-password-at-least = Nytt passord (minst 10 teikn)
+account-new-password-too-weak = Det nye passordet er for svakt: bruk minst 10 teikn, ikkje eit vanleg passord og ikkje e-postadressa di.
+account-off = Av
+account-on = På
+account-password-changed-are-signed = Passordet er bytt, og du er logga ut alle andre stader.
+account-password-wrong = Passordet er feil.
+account-recovery-codes-left = gjenopprettingskodar att
+account-session-has-expired-sign = Økta di har gått ut. Logg inn att, så kjem du tilbake til sida.
+account-session-has-expired-sign-2 = Økta di har gått ut. Logg inn att.
+account-session-has-expired-so = Økta di har gått ut, så ingenting vart lagra enno. Logg inn att, så får du skjemaet tilbake slik du fylte det ut.
+account-set-up-new-authenticator = Set opp ein ny autentiseringsapp
+account-staff = Tilsett
+account-there-have-been-too = Det har vore for mange mislukka innloggingar på denne kontoen frå mange stader. Var passordet rett, har eigaren fått ein e-post med ei lenkje som opnar for innlogging herifrå.
+account-turn-two-factor-authentication = Slå på tofaktorautentisering
+account-volunteer = Frivillig
+
+## Console: code
+
+code-code = Kode
+code-enter-code-from-authenticator = Skriv inn koden frå autentiseringsappen din, eller ein av gjenopprettingskodane.
+
+## Console: common
+
+common-accessibility-statement = Tilgjengeerklæring
+common-action = Handling
+common-address = Adresse
+common-all = Alle
+common-all-tasks = Alle oppgåver
+common-area = Område
+common-cancelled = Avlyst
+common-category = Kategori
+common-completed = Fullført
+common-continue = Hald fram
+common-council = Nærmiljøutval
+common-council-2 = Nærmiljøutvalet
+common-deactivate = Deaktiver
+common-deactivated = Deaktivert
+common-download-as-csv = Last ned som CSV
+common-duration = Varigheit
+common-edit-task = Endre oppgåva
+common-edited = Endra
+common-email = E-post
+common-expired = Gått ut
+common-filled = Fylt
+common-forgot-password = Gløymt passord
+common-found-volunteer = Fekk frivillig
+common-funding-key = Fordelingsnøkkel
+common-history = Historikk
+common-minutes = minutt
+common-my-account = Kontoen min
+common-name = Namn
+common-neighbourhood-council = Nærmiljøutval
+common-new-task = Ny oppgåve
+common-next-page = Neste side
+common-no = Nei
+common-no-expiry = utan utløp
+common-notes = Notat
+common-number-spots = Tal på plassar
+common-of = av
+common-one-time-code = Eingongskode
+common-opt-outs-force = Reservasjonar som gjeld
+common-outbox = Utboks
+common-password = Passord
+common-phone = Telefon
+common-posted = Lagt ut
+common-private-details = Private opplysningar
+common-qualifications = Kvalifikasjonar
+common-reason = Grunn
+common-reason-cancelling = Grunn til avlysing
+common-recipient-s-name = Namnet til mottakaren
+common-recipient-s-phone = Telefonen til mottakaren
+common-recovery-codes = Gjenopprettingskodar
+common-report = Rapport
+common-role = Rolle
+common-save = Lagre
+common-saved = Lagra.
+common-service-unit = Tenesteeining
+common-show = Vis
+common-sign = Logg inn
+common-spots = Plassar
+common-start-time = Starttid
+common-status = Status
+common-tasks = Oppgåver
+common-two-factor-authentication = Tofaktorautentisering
+common-use-app = Bruk appen
+common-users = Brukarar
+common-volunteer-hours = Frivillige timar
+common-volunteers = Frivillige
+common-withdrawn = Trekt tilbake
+common-year = År
+common-yes = Ja
+
+## Console: console
+
+console-action-does-not-fit = Handlinga passar ikkje med tilstanden til oppgåva no. Gå tilbake og last inn sida på nytt.
+console-form-did-not-come = Skjemaet kom ikkje frå denne økta, så ingenting vart endra. Gå tilbake, last inn sida på nytt og prøv igjen.
+console-form-has-expired = Skjemaet har gått ut
+console-may-not-see-page = Du har ikkje tilgang til denne sida eller handlinga.
+console-not-allowed = Inga tilgang
+console-page-does-not-exist = Sida finst ikkje, eller du har ikkje tilgang til henne.
+console-page-not-found = Fann ikkje sida
+console-reference-data = Referansedata
+console-service-temporarily-unavailable-try = Tenesta er mellombels utilgjengeleg. Prøv igjen om litt. Ingenting vart lagra.
+console-something-went-wrong = Noko gjekk gale
+console-something-went-wrong-our = Noko gjekk gale hos oss. Ingenting vart lagra. Prøv igjen.
+console-start-page = Til framsida
+console-temporarily-unavailable = Mellombels utilgjengeleg
+console-that-did-not-work = Det gjekk ikkje
+console-there-have-been-too = Det har vore for mange mislukka forsøk. Vent eit kvarter og prøv igjen.
+console-too-many-attempts = For mange forsøk
+
+## Console: council
+
+council-cancel = Avbryt
+council-categories-council-takes = Kategoriar utvalet tek på seg
+council-category-taken-back = Kategorien er teken tilbake.
+council-confirm-opt-out = Stadfest reservasjonen
+council-council-has-opted-out = Utvalet er reservert mot kategorien.
+council-council-has-opted-out-2 = Utvalet har ikkje reservert seg mot nokon kategori.
+council-date-meeting = Møtedato
+council-keep-opt-out = Held på reservasjonen
+council-keeps-opt-out = held på reservasjonen mot
+council-meeting-overview = Møteoversikt
+council-no-changes = : ingen endringar
+council-now = no
+council-one-decision-per-category = Eitt vedtak per kategori. Alt i skjemaet blir gjennomført samla, eller ingenting.
+council-open-tasks-nobody-has = opne oppgåver som ingen har teke, blir trekte tilbake, og einingane får beskjed.
+council-opt-back = Reserver ikkje lenger
+council-opt-back-2 = Ta tilbake
+council-opt-back-3 = Tek kategorien tilbake
+council-opt-council-out = Reserver utvalet
+council-opt-council-out-category = Reserver utvalet mot ein kategori
+council-opted-out = Reservert mot
+council-opts-back = tek tilbake
+council-overview-yearly-meeting-printable = Møteoversikt for årsmøtet (med utskrift)
+council-participants = Deltakarar
+council-reason = Grunngjeving
+council-reason-taking-category-back = Grunngjeving for å ta kategorien tilbake
+council-record-review = Registrer gjennomgangen
+council-review-by = Skal vurderast innan
+council-review-recorded-decisions-apply = Gjennomgangen er registrert, og vedtaka gjeld frå no. Han står i historikken og i møteoversikta.
+council-review-was-not-recorded = Gjennomgangen vart ikkje registrert: møtedatoen kan ikkje vere fram i tid, og kvart vedtak må passe med reservasjonane som gjeld no. Ingenting vart endra.
+council-since = Sidan
+council-taken-back = Teke tilbake
+council-takes = tek på seg
+council-tasks-already-taken-keep = oppgåver som allereie er tekne, beheld dei frivillige sine.
+council-write-reason-at-most = Skriv ei grunngjeving (høgst 1000 teikn) og ein dato fram i tid.
+council-yearly-review = årleg gjennomgang
+council-yearly-review-2 = Årleg gjennomgang
+council-yearly-review-meeting = Årleg gjennomgang, møte
+
+## Console: enrol
+
+enrol-already-have-authenticator-app = Du har allereie ein autentiseringsapp. Set du opp ein ny, sluttar den gamle å verke, og du får nye gjenopprettingskodar.
+enrol-code-from-app = Kode frå appen
+enrol-enter-code-app-shows = Skriv inn koden appen viser no.
+enrol-municipality-requires-one-time = Kommunen krev ein eingongskode i tillegg til passordet for å sjå oppgåver med private opplysningar. Set opp ein autentiseringsapp for å halde fram.
+enrol-scan-qr-code-with = Skann QR-koden med ein autentiseringsapp (til dømes Microsoft Authenticator eller Google Authenticator).
+enrol-turn = Slå på
+enrol-type-key = Eller skriv inn denne nøkkelen:
+
+## Console: forgot
+
+forgot-back-sign = Tilbake til innlogginga
+forgot-enter-email-address-sign = Skriv e-postadressa du loggar inn med. Har ho ein konto, sender vi ei lenkje der du vel eit nytt passord (ho verkar i éin time).
+forgot-send-link = Send lenkja
+
+## Console: funding
+
+funding-amount-per-resident-aged = Beløp per innbyggjar 0–19 år
+funding-amount-per-resident-aged-2 = Beløp per innbyggjar 0–19 år (kr)
+funding-amounts = Beløp for
+funding-base = Grunnbeløp
+funding-base-amount-per-council = Grunnbeløp per utval
+funding-base-amount-per-council-2 = Grunnbeløp per utval (kr)
+funding-choose-year-from-2000 = Vel eit år mellom 2000 og 2100.
+funding-enter-resident-figure = Registrer innbyggjartal
+funding-example-ssb-table-07459 = Til dømes «SSB, tabell 07459» eller folkeregisteruttrekket til kommunen.
+funding-figure-as = Talet gjeld per dato
+funding-key = I ordninga
+funding-left-pot = Att av potten
+funding-missing = manglar
+funding-no-amounts-are-set = Det er ikkje sett beløp for dette året.
+funding-not-saved-check-fields = Ikkje lagra: sjekk felta
+funding-per-resident = Per innbyggjar
+funding-pot = Pott
+funding-pot-nok = Pott (kr)
+funding-residents-aged-0-19 = Innbyggjarar 0–19 år
+funding-save-amounts = Lagre beløpa
+funding-save-figure = Lagre talet
+funding-shared-all = Fordelt i alt
+funding-source = Kjelde
+funding-source-date = Kjelde og dato
+funding-total = Sum
+funding-warning-shares-exceed-pot = Åtvaring: fordelinga er større enn potten.
+
+## Console: layout
+
+layout-main-menu = Hovudmeny
+layout-sign-out = Logg ut
+layout-skip-content = Hopp til innhaldet
+
+## Console: login
+
+login-forgot-password = Gløymt passord?
+
+## Console: outbox
+
+outbox-addresses-are-masked-devices = Adressene blir viste maskerte og einingane med slutten av id-en; innhaldet blir aldri vist.
+outbox-attempts = Forsøk
+outbox-channel = Kanal
+outbox-dead = Mislukka
+outbox-email-push-outbox = Utboks for e-post og push
+outbox-kind = Type
+outbox-last-error = Siste feil
+outbox-next-attempt = Neste forsøk
+outbox-no-notifications-here = Ingen varsel her.
+outbox-notification-back-queue = Varselet er lagt i køen att.
+outbox-pending = Ventar
+outbox-push-app = Push (app)
+outbox-retry = Prøv igjen
+outbox-to = Til
+outbox-unknown = Ukjend
+
+## Console: overview
+
+overview-council-has-recorded-no = Utvalet har ikkje registrert nokon gjennomgang enno.
+overview-figures-behind-charts = Tala bak diagramma
+overview-no-tasks-council-s = Ingen oppgåver i området til utvalet dette året.
+overview-none = Ingen.
+overview-print-page-from-browser = Skriv ut sida frå nettlesaren for ei rein A4-side til møtet. Tal om færre enn tre personar blir ikkje viste («–»).
+overview-review-by = skal vurderast innan
+overview-tasks-per-category = Oppgåver per kategori
+overview-yearly-reviews = Årlege gjennomgangar
+
+## Console: recovery
+
+recovery-print-write-down-these = Skriv ut eller skriv ned desse kodane og ta vare på dei på ein trygg stad. Kvar kode kan brukast éin gong viss du mistar telefonen. Dei blir berre viste no.
+recovery-two-factor-authentication = Tofaktorautentisering er slått på.
+
+## Console: reference
+
+reference-active = Aktivt
+reference-at-most-days-old = Høgst dagar gammal når vist
+reference-at-most-days-old-2 = Høgst dagar gammal når vist (tomt: inga grense)
+reference-categories = Kategoriar
+reference-change = Endre
+reference-change-requirements = Endre krav
+reference-councils = Nærmiljøutval
+reference-create = Opprett
+reference-create-category = Opprett kategorien
+reference-create-qualification = Opprett kvalifikasjonen
+reference-create-unit = Opprett eininga
+reference-deactivate = deaktiver
+reference-description-bokm-l = Skildring på bokmål
+reference-description-english = Skildring på engelsk
+reference-edit = Endre
+reference-email-unit-s-shared = E-post (felles adresse for eininga)
+reference-funding-key = I fordelingsnøkkelen
+reference-inactive = Ikkje aktivt
+reference-legal-basis = Heimel
+reference-legal-basis-law-municipality = Heimel (lov eller regel i kommunen)
+reference-name-bokm-l = Namn (bokmål)
+reference-name-bokm-l-2 = Namn på bokmål
+reference-name-english = Namn (engelsk)
+reference-name-english-2 = Namn på engelsk
+reference-name-slug-exists-already = Namnet eller koden finst allereie.
+reference-new-council = Nytt nærmiljøutval
+reference-new-name = Nytt namn
+reference-not-saved-check-fields = Ikkje lagra: sjekk felta (kodar er små bokstavar og bindestrek, e-post må vere gyldig).
+reference-put-key = ta med i nøkkelen
+reference-put-key-2 = Ta med i nøkkelen
+reference-reference-data = Grunndata
+reference-rename = Gi nytt namn
+reference-rename-2 = Endre namn
+reference-requires = Krev
+reference-save-requirements = Lagre krava
+reference-service-units = Tenesteeiningar
+reference-slug = Kode
+reference-slug-lower-case-letters = Kode (små bokstavar og bindestrek)
+reference-take-out-key = ta ut av nøkkelen
+reference-take-out-key-2 = Ta ut av nøkkelen
+reference-use = I bruk
+reference-use-again = ta i bruk att
+reference-use-again-2 = Ta i bruk att
+reference-valid-months = Gyldig (månader)
+reference-valid-months-empty-no = Gyldig i månader (tomt: utan utløp)
+reference-volunteers-must-hold = Frivillige må ha
+reference-what-municipality-requires-some = Det kommunen krev for nokre kategoriar. Ein attest blir vist fram og aldri lagra; ei ny gyldigheit gjeld det som blir registrert frå no.
+
+## Console: report
+
+report-active-volunteers = Aktive frivillige
+report-choose-months-such-as = Vel månader som 2026-01.
+report-figures-about-fewer-than = Tal om færre enn tre personar blir ikkje viste («–»), så ingen kan kjennast att.
+report-from-month = Frå månad
+report-group = Gruppe
+report-grouped-by = Gruppert etter
+report-month = Månad
+report-month-inclusive = Til og med månad
+report-period-invalid-choose-from = Perioden er ugyldig: vel ein frå-månad som ikkje er etter til-månaden, høgst fem år.
+report-tasks-posted-completed = Oppgåver lagde ut og fullførte
+report-total = Totalt
+
+## Console: series
+
+series-1-every-time-2 = 1 er kvar gong, 2 annakvar, opp til 4. Ein månadleg dato er same dag i månaden; månader utan den dagen blir hoppa over.
+series-cancel-from-date = Avlys frå denne datoen
+series-cancel-series = Avlys serien
+series-cancelled-from = Avlyst frå
+series-copied-each-date-only = Blir kopiert til kvar dato. Berre eininga, administratorar og frivillige som har teke ein dato, ser dette.
+series-dates = Datoar
+series-dates-before-stay-as = Datoane før denne står som dei er. Ingen nye datoar blir laga frå denne datoen.
+series-dates-from-chosen-date = Datoane frå den valde datoen er avlyste.
+series-day = dag
+series-every = kvar
+series-every-day = Kvar dag
+series-every-day-2 = kvar dag
+series-every-month = Kvar månad
+series-every-month-2 = kvar månad
+series-every-week = Kvar veke
+series-every-week-2 = kvar veke
+series-fill-either-number-times = Fyll ut anten tal på gonger (1–104) eller siste dato.
+series-first-date = Første dato
+series-from = frå
+series-from-date = Frå og med dato
+series-interval = Intervall
+series-month = månad
+series-no-dates-have-been = Ingen datoar er laga enno.
+series-no-just-once = Nei, berre éin gong
+series-number-times = Tal på gonger
+series-repeats = Blir gjenteken
+series-series = Serien
+series-series-published = Serien er publisert.
+series-spots-taken = plassar tekne
+series-time-day = Klokkeslett
+series-times = gonger
+series-until = til og med
+series-until-including = Til og med dato
+series-volunteers-who-have-taken = Dei frivillige som har teke ein av datoane, får grunnen på e-post.
+series-week = veke
+
+## Console: task
+
+task-actions = Handlingar
+task-cancel-task = Avlys oppgåva
+task-complete = Fullfør
+task-complete-with-hours-per = Fullfør med timar per frivillig
+task-hours = Timar for
+task-invitations = Invitasjonar
+task-invite = Inviter
+task-invite-volunteer = Inviter ein frivillig
+task-missing = Manglar
+task-nobody-can-invited-task = Ingen kan bli inviterte til denne oppgåva: ingen frivillige her har sagt ja til å bli inviterte, eller dei har reservert seg mot kategorien.
+task-nobody-has-taken-task = Ingen har teke oppgåva enno.
+task-one-date-series-see = Ein dato i ein serie – sjå serien og alle datoane
+task-only-unit-admins-volunteers = Berre eininga, administratorar og frivillige som har teke oppgåva, ser dette.
+task-only-volunteers-who-agreed = Berre frivillige som har sagt ja til invitasjonar, står i lista. Ein invitasjon er eit spørsmål, ikkje ei tildeling.
+task-public-details = Offentlege opplysningar
+task-volunteers-who-have-taken = Dei frivillige som har teke oppgåva, får grunnen på e-post.
+
+## Console: taskform
+
+taskform-form-has-errors-see = Skjemaet har feil. Sjå felta som er merkte.
+taskform-leave-repeats-at-no = La «Blir gjenteken» stå på «Nei» for éi enkelt oppgåve. Ein serie lagar kvar dato som ei eiga oppgåve, åtte veker fram i tid, alltid på same klokkeslett.
+taskform-not-given = (ikkje oppgitt)
+taskform-open = Open
+taskform-private-only-unit-whoever = Privat – berre for eininga og den som har teke oppgåva
+taskform-public-volunteers-see = Offentleg – dette ser dei frivillige
+taskform-repetition = Gjentaking
+taskform-weekdays-only-when-repeats = Vekedagar (berre når ho blir gjenteken kvar veke)
+taskform-whole-municipality = Heile kommunen
+taskform-yes-post-another-task = Ja, legg ut ei oppgåve til
+
+## Console: tasks
+
+tasks-address = adresse
+tasks-already-invited = allereie invitert
+tasks-area = område
+tasks-category = kategori
+tasks-changes-are-saved = Endringane er lagra.
+tasks-choose = Vel …
+tasks-council = nærmiljøutval
+tasks-council-has-opted-out = Nærmiljøutvalet har reservert seg mot denne kategorien. Vel eit anna utval eller ein annan kategori.
+tasks-council-has-opted-out-2 = Nærmiljøutvalet har reservert seg mot denne kategorien.
+tasks-date = Til dato
+tasks-date-invalid = Datoen er ugyldig.
+tasks-description = Skildring
+tasks-description-2 = skildring
+tasks-duration = varigheit
+tasks-duration-minutes = Varigheit (minutt)
+tasks-end-time = sluttid
+tasks-filter-tasks = Filtrer oppgåver
+tasks-from-date = Frå dato
+tasks-has-taken-task = Har teke oppgåva
+tasks-here-form-as-filled = Her er skjemaet slik du fylte det ut. Ingenting er lagra enno: sjå over og send det.
+tasks-hours = Timar
+tasks-invitation-sent = Invitasjonen er send.
+tasks-invited = invitert
+tasks-just-posted-identical-task = Du la nettopp ut ei lik oppgåve — leggje ut ei til?
+tasks-lapsed = gått ut
+tasks-no-tasks-match-filter = Ingen oppgåver passar filteret.
+tasks-notes = notat
+tasks-number-spots-cannot-go = Talet på plassar kan ikkje bli lågare enn talet på frivillige som har teke oppgåva.
+tasks-only-open-filled-tasks = Berre opne eller fylte oppgåver kan endrast.
+tasks-open-filled = Opne og fylte
+tasks-other-fields = andre felt
+tasks-public-text-too = Også offentleg tekst.
+tasks-publish = Publiser
+tasks-recipient-s-name = namnet til mottakaren
+tasks-recipient-s-phone = telefonen til mottakaren
+tasks-rough-area-example-torstrand = Eit grovt område, til dømes «Torstrand» – aldri ei adresse.
+tasks-someone-else-changed-task = Nokon andre har endra oppgåva sidan du opna skjemaet. Ingenting vart lagra. Opne oppgåva på nytt for å sjå endringane.
+tasks-spots = tal på plassar
+tasks-spots-free = plassar ledige
+tasks-start = Starttid
+tasks-start-time = starttid
+tasks-task-cancelled = Oppgåva er avlyst.
+tasks-task-completed = Oppgåva er fullført.
+tasks-task-published = Oppgåva er publisert.
+tasks-title = Tittel
+tasks-title-2 = tittel
+tasks-title-public-text-every = Tittelen er offentleg tekst som alle frivillige ser: skriv aldri namn, adresse eller helseopplysningar her.
+
+## Console: user
+
+user-activate-account-again = Aktiver kontoen att
+user-all-users = Alle brukarar
+user-certificate-shown-never-copied = Attesten blir vist fram og aldri kopiert: registrer berre at han vart sett, og når han vart skriven ut.
+user-change-role-links = Endre rolle og tilknyting
+user-date-certificate-may-at = Datoen på attesten. Han kan ikkje vere eldre enn tre månader når han blir vist.
+user-date-seen-signed = Sett eller signert dato
+user-deactivate-account = Deaktiver kontoen
+user-issue-date-police-certificate = Utskriven dato (politiattest)
+user-issued = Utskriven
+user-none-recorded = Ingen registrert.
+user-person-signed-out-everywhere = Personen blir logga ut overalt med ein gong, oppgåvene personen har teke, blir frigjevne (einingane får beskjed), og kontoen kan ikkje logge inn att før han blir aktivert.
+user-qualification = Kvalifikasjon
+user-record = Registrer
+user-resend-invitation = Send invitasjonen på nytt
+user-revoke = Trekk tilbake
+user-revoking-releases-at-once = Å trekkje tilbake frigjev med ein gong oppgåvene personen har teke som krev kvalifikasjonen (einingane får beskjed).
+user-seen = Sett
+user-valid-until = Gyldig til
+user-yes-deactivate-account = Ja, deaktiver denne kontoen
+
+## Console: users
+
+users-account-deactivated = Kontoen er deaktivert.
+users-account-with-email-address = Det finst allereie ein konto med denne e-postadressa.
+users-active = Aktiv
+users-choose-qualification = Vel ein kvalifikasjon.
+users-council-coordinators = Nærmiljøutval (for koordinatorar)
+users-create-send-email = Opprett og send e-post
+users-date-was-shown-signed = Datoen han vart vist eller signert, manglar eller ligg fram i tid.
+users-invitation-sent-again = Invitasjonen er send på nytt.
+users-issue-date-missing-after = Utskrivingsdatoen manglar, er etter visingsdatoen, eller attesten var for gammal då han vart vist (be om ein ny).
+users-name-email = Namn eller e-post
+users-new-user = Ny brukar
+users-no-users-match-search = Ingen brukarar passar søket.
+users-none = Ingen
+users-not-chosen-yet = ikkje vald enno
+users-only-volunteers-coordinators-hold = Berre frivillige og koordinatorar har kvalifikasjonar.
+users-person-gets-email-with = Personen får ein e-post med lenkje for å velje passord (gyldig i 7 dagar).
+users-qualification-recorded = Kvalifikasjonen er registrert.
+users-qualification-revoked-tasks-that = Kvalifikasjonen er trekt tilbake. Oppgåver som kravde han, er frigjevne, og einingane har fått beskjed.
+users-revoked = Trekt tilbake
+users-role-links-do-not = Rolla og tilknytinga passar ikkje saman: tilsette treng ei tenesteeining, koordinatorar eit nærmiljøutval.
+users-search = Søk
+users-search-users = Søk etter brukarar
+users-service-unit-staff = Tenesteeining (for tilsette)
+users-that-did-not-work = Det gjekk ikkje: den siste aktive administratoren kan ikkje fjernast, og ein invitasjon blir berre send til ein aktiv konto utan passord.
+users-tick-box-confirm-that = Kryss av for å stadfeste at kontoen skal deaktiverast. Ingenting er endra.
+users-user-created-email-way = Brukaren er oppretta, og e-posten er på veg.
+users-valid = Gyldig
+
+## Console: volunteer
+
+volunteer-as-volunteer-find-take = Som frivillig finn, tek og slepper du oppgåver i Dugnad-appen på telefonen. Denne konsollen er for tilsette i kommunen og nærmiljøutvala.
+
+## Console: task and series histories, task refusals
+
+series-history-posted = Serien vart lagd ut
+tasks-already-invited-or-claimed = Den frivillige er allereie invitert eller har teke oppgåva.
+tasks-complete-not-started = Oppgåva kan fullførast når ho har starta.
+tasks-history-auto-completed = Fullført automatisk
+tasks-history-claimed = Ein frivillig tok ein plass
+tasks-history-filled = Alle plassane er tekne
+tasks-history-lapsed = Gått ut utan frivillige
+tasks-history-private-erased = Private opplysningar sletta etter oppbevaringstida
+tasks-history-released = Ein plass vart ledig
+tasks-history-withdrawn = Trekt tilbake (nærmiljøutvalet reserverte seg)
+tasks-not-now = Oppgåva tek ikkje imot dette no.
