@@ -542,3 +542,206 @@ tasks-history-private-erased = Private details deleted after the retention perio
 tasks-history-released = A spot became free
 tasks-history-withdrawn = Withdrawn (the council opted out)
 tasks-not-now = The task does not take this now.
+
+## Emails: the frame
+
+email-greeting-named = Hi { $name },
+email-greeting = Hello,
+email-signature = Regards, dugnad
+email-unsubscribe = Don't want these emails? Turn them off here
+email-see-task = See the task
+
+## Emails: accounts
+
+role-admin = administrator
+role-staff = staff
+role-coordinator = council coordinator
+role-volunteer = volunteer
+email-verify-subject = Confirm your email address
+email-verify-lead = Confirm your email address to take on tasks in dugnad.
+email-verify-button = Confirm email address
+email-verify-small = The link works for 48 hours. If you did not ask for this, you can ignore this email.
+email-reset-subject = Reset your password
+email-reset-lead = Someone asked to reset the password of your dugnad account.
+email-reset-button = Choose a new password
+email-reset-small = The link works for one hour and only once. If it wasn't you, ignore this email; your password is unchanged.
+email-unlock-subject = Was it you signing in?
+email-unlock-lead = Someone has tried many wrong passwords on your dugnad account, from many places. So we stopped a sign-in with the right password just now.
+email-unlock-ask = Was it you? Press the button and you can sign in from the same place for the next hour.
+email-unlock-button = Unlock signing in
+email-unlock-small = The link works for one hour and only once. If it was not you, someone knows your password: change it with “Forgot password?” on the sign-in page.
+email-created-subject = Your dugnad account
+email-created-lead = An account has been created for you in dugnad, with the role { $role }.
+email-created-button = Choose your password
+email-created-small = The link works for seven days. Once you have chosen a password, sign in at { $sign_in } with this email address.
+email-address-changed-subject = Your dugnad email address is being changed
+email-address-changed-lead = Someone asked to change the email address of your dugnad account to { $address }. You have been logged out on every device.
+email-address-changed-still = This address stays your login until the new one is confirmed.
+email-address-changed-small = Wasn't it you? Change your password with “Forgot password” in the app at once, and contact the municipality.
+email-codes-locked-subject = Signing in with a code is locked for your account
+email-codes-locked-lead = Someone typed a wrong one-time code for your dugnad account 100 times in a row, after typing the right password. So signing in with a code is locked for the account.
+email-codes-locked-reset = Change your password with “Forgot password?” on the sign-in page. That unlocks the codes again, and whoever knows the old password can no longer get in.
+email-codes-locked-small = Was it you who mistyped? Change the password all the same to unlock. Contact the municipality if in doubt.
+email-qualification-subject = Your { $qualification } runs out on { $day }
+email-qualification-lead = The { $qualification } the municipality has recorded for you is valid until { $day }.
+email-qualification-renew = Tasks that need it and start after that day cannot be taken until the municipality has recorded a new one. Tasks you have already taken stay yours. Contact the municipality's volunteer coordinator to renew it.
+email-inactive-subject = Your dugnad account will be deleted soon
+email-inactive-lead = You have not used your dugnad account for three years. In 30 days we will delete it and the data about you.
+email-inactive-keep = If you want to keep it, just log in to the app before then.
+email-inactive-button = Open dugnad
+
+## Emails: tasks and claims
+
+email-task-facts = “{ $title }”, { $when }.
+email-task-facts-area = “{ $title }”, { $when }, { $area }.
+email-details-in-app = You find the address and other details in the app. Questions? Contact { $contact }.
+email-claimed-subject = Confirmed: { $title }
+email-claimed-lead = Thank you! You have taken on the task { $facts }
+email-claimed-small = Can't make it after all? You can give the task back in the app at any time before it ends.
+email-series-claimed-subject = Confirmed: { $title } ({ $count } times)
+email-series-claimed-lead = Thank you! You have taken { $count } occurrences of “{ $title }”:
+email-series-claimed-small = Can't make one of them? You can give each one back in the app at any time before it ends.
+email-follow-claim-subject = A new occurrence for you: { $title }
+email-follow-claim-lead = You follow “{ $series }”, so this new occurrence is yours: { $facts }
+email-follow-claim-ask = Doesn't this one suit you? Give the spot back with one press so someone else can take it:
+email-follow-claim-button = Give this one back
+email-follow-claim-small = You follow the series until { $until }. To go on after that, renew it in the app. Giving one occurrence back also stops your following the series, so nothing more is taken in your name; you can follow it again whenever you like.
+email-follow-ended-subject = You no longer follow “{ $title }”
+email-follow-ended-lead = The series “{ $title }” you followed was changed: its title, category, area, weekday or time of day is no longer what you chose. So you no longer follow it, and new occurrences are not taken in your name.
+email-follow-ended-keep = The occurrences you already hold stay yours, and you can give them back at any time. To go on with the series as it is now, you can follow it again.
+email-changed-subject = Changed: { $title }
+email-changed-lead = A task you have taken on was changed: { $facts }
+email-changed-check = Please check the details in the app. If it no longer suits you, you can give it back.
+email-cancelled-subject = Cancelled: { $title }
+email-cancelled-lead = The task { $facts } has been cancelled.
+email-cancelled-reason = Reason: { $reason }
+email-cancelled-thanks = Thank you for offering your help!
+email-reminder-subject = Reminder: { $title }
+email-reminder-lead = A reminder of the task you have taken on: { $facts }
+email-reminder-details = You find the address and details in the app.
+email-reminder-ask = Can't make it after all? That is fine — give the spot back so someone else can take it:
+email-reminder-button = Give the task back
+email-invitation-subject = Request: { $title }
+email-invitation-lead = { $unit } wonders whether you could take on the task { $facts }
+email-invitation-only-asking = This is only a request. If you want to, take the task in the app; if not, decline it or simply don't answer.
+email-spot-subject = Spot free: { $title }
+email-spot-watching = You are watching this task, and a spot is now free: { $facts }
+email-spot-near = A spot has become free on a task near you: { $facts }
+email-spot-first = Whoever takes the spot first in the app gets it. If it does not suit you, there is nothing to do.
+email-digest-subject = New tasks in dugnad
+email-digest-lead = { $count ->
+    [one] One new task suits you:
+   *[other] { $count } new tasks suit you:
+}
+email-digest-small = You get this overview because you asked for it. Nothing is assigned — you choose.
+
+## Emails to a service unit
+
+email-unit-status = Status: { $claimed } of { $spots } spots taken.
+email-unit-urgent = URGENT: { $subject }
+email-unit-claimed-lead = A volunteer has taken on the task { $facts }
+email-unit-claimed-subject = Task taken: { $title }
+email-unit-released-lead = A volunteer has given back a spot on the task { $facts }
+email-unit-released-subject = Volunteer withdrew: { $title }
+email-unit-closed-lead = A spot on the task { $facts } is free again because an account was closed.
+email-unit-closed-subject = Spot free after a closed account: { $title }
+email-unit-voided-lead = A spot on the task { $facts } is free again.
+email-unit-voided-subject = Spot free: { $title }
+email-unit-free-again = The spot is free again and shown to other volunteers.
+email-unit-filled-lead = Every spot on the task { $facts } is taken.
+email-unit-filled-subject = Task full: { $title }
+email-unit-withdrawn-lead = The task { $facts } was withdrawn: the { $council } neighbourhood council no longer takes on tasks in this category.
+email-unit-withdrawn-reason = The council's reason: { $reason }
+email-unit-withdrawn-repost = The task can be posted again for the whole municipality or another council.
+email-unit-withdrawn-subject = Withdrawn: { $title }
+
+## Push notifications (a lock screen: never a title, a private detail or a name)
+
+push-task-changed = A task you have taken has changed
+push-task-cancelled = A task you have taken is cancelled
+push-reminder = Reminder: you have a task tomorrow
+push-invitation = You are invited to a task
+push-spot-opened = A spot is free – first to claim it gets it
+
+## The pages behind links in emails (/e/…)
+
+page-failed = That did not work. The link may be used or expired.
+page-password = Password
+page-release-button = Give it back
+page-release-done = You have given the task back. Thank you for letting us know!
+page-release-intro = Can't make it after all? That is fine. Press the button and the spot opens for someone else.
+page-release-title = Give the task back
+page-reset-button = Save password
+page-reset-done = Your password is changed. Sign in with the new password in the app or on the sign-in page.
+page-reset-intro = Choose a new password of at least 10 characters. You will be logged out on every device.
+page-reset-title = New password
+page-set-button = Save password
+page-set-done = Your password is saved. Sign in with your email address and the new password on the sign-in page.
+page-set-intro = Choose a password of at least 10 characters for your account.
+page-set-title = Choose your password
+page-task-address = Address
+page-task-area = Area
+page-task-category = Category
+page-task-contact = Questions? Contact
+page-task-email = Email
+page-task-free-spots = Free spots
+page-task-link-dead = The link no longer works. The task may be over, cancelled or no longer yours.
+page-task-name = Name
+page-task-notes = Notes
+page-task-phone = Phone
+page-task-private = Only for you, who took the task
+page-task-release-button = Give the task back
+page-task-release-note = Can't make it after all? You need give no reason, and nobody holds it against you.
+page-task-time = Time
+page-task-title = The task
+page-task-unit = Unit
+page-to-sign-in = To the sign-in page
+page-unlock-button = Unlock
+page-unlock-done = Done. Sign in again from the same place within an hour. If it was not you, change your password with “Forgot password?”.
+page-unlock-intro = There have been many failed sign-ins to your account from elsewhere. Was it you who just typed the right password? Press the button and you can sign in from there for the next hour.
+page-unlock-title = Unlock signing in
+page-unsubscribe-button = Unsubscribe
+page-unsubscribe-done = Done. You will get no more of these emails.
+page-unsubscribe-intro = Press the button to stop this kind of email. You can turn it on again in the app.
+page-unsubscribe-title = Stop these emails
+page-verify-button = Confirm
+page-verify-done = Thank you! Your email address is confirmed.
+page-verify-intro = Press the button to confirm your email address.
+page-verify-title = Confirm your email address
+page-weak-password = The password is too weak. Use at least 10 characters, and not a common password or anything like your email address. The link still works.
+
+## The council's printable overview for its yearly meeting
+
+meeting-title = { $name } neighbourhood council — yearly meeting { $year }
+meeting-heading = { $name } neighbourhood council
+meeting-intro = Overview for the yearly review with the municipality, { $year }.
+meeting-per-category = Tasks per category
+meeting-category = Category
+meeting-posted = Posted
+meeting-taken = Taken
+meeting-done = Done
+meeting-withdrawn = Withdrawn
+meeting-expired = Expired
+meeting-hours = Hours
+meeting-volunteers = Volunteers
+meeting-no-tasks = No tasks this year.
+meeting-opted-out-heading = Categories opted out of
+meeting-opt-out-line = { $category } — since { $since }, reason: { $reason } (review by { $review_by })
+meeting-none = None.
+meeting-changes = Changes in { $year }
+meeting-opted-out = Opted out
+meeting-opted-in = Taken back
+meeting-no-changes = No changes this year.
+meeting-past-reviews = Earlier reviews
+meeting-decision-keep = { $category } stays opted out
+meeting-decision-opt-in = { $category } is taken back
+meeting-decision-take = { $category } is taken on
+meeting-no-reviews = No reviews recorded.
+
+## Spreadsheets (CSV): the heading line and the total rows, comma-separated
+
+csv-report-headings = Key,Group,Posted,Found a volunteer,Completed,Cancelled,Expired unclaimed,Withdrawn,Claims made,Claims released,Volunteer hours,Active volunteers,Median hours to first claim,Share with a volunteer before the start,Hidden (fewer than three people)
+csv-funding-headings = Council,In the key,Residents aged 0–19,Source,As of,Base (NOK),Per-child part (NOK),Total (NOK)
+csv-total = Total
+csv-missing = missing
+csv-pot = Pot

@@ -542,3 +542,206 @@ tasks-history-private-erased = Private opplysninger slettet etter oppbevaringsti
 tasks-history-released = En plass ble ledig
 tasks-history-withdrawn = Trukket tilbake (nærmiljøutvalget reserverte seg)
 tasks-not-now = Oppgaven tar ikke imot dette nå.
+
+## Emails: the frame
+
+email-greeting-named = Hei { $name },
+email-greeting = Hei,
+email-signature = Hilsen dugnad
+email-unsubscribe = Vil du ikke lenger ha slike e-poster? Slå dem av her
+email-see-task = Se oppdraget
+
+## Emails: accounts
+
+role-admin = administrator
+role-staff = ansatt
+role-coordinator = leder av nærmiljøutvalg
+role-volunteer = frivillig
+email-verify-subject = Bekreft e-postadressen din
+email-verify-lead = Bekreft e-postadressen din for å ta oppdrag i dugnad.
+email-verify-button = Bekreft e-postadressen
+email-verify-small = Lenken virker i 48 timer. Har du ikke bedt om dette, kan du se bort fra e-posten.
+email-reset-subject = Tilbakestill passordet ditt
+email-reset-lead = Noen ba om å tilbakestille passordet til kontoen din i dugnad.
+email-reset-button = Velg nytt passord
+email-reset-small = Lenken virker i én time og bare én gang. Var det ikke deg, kan du se bort fra e-posten; passordet ditt er uendret.
+email-unlock-subject = Var det deg som prøvde å logge inn?
+email-unlock-lead = Noen har prøvd mange feil passord på kontoen din i dugnad, fra mange steder. Derfor stoppet vi en innlogging med riktig passord nå nettopp.
+email-unlock-ask = Var det deg? Trykk på knappen, så kan du logge inn fra samme sted den neste timen.
+email-unlock-button = Lås opp innloggingen
+email-unlock-small = Lenken virker i én time og bare én gang. Var det ikke deg, kjenner noen passordet ditt: bytt det med «Glemt passord?» på innloggingssiden.
+email-created-subject = Kontoen din i dugnad
+email-created-lead = Det er opprettet en konto til deg i dugnad, med rollen { $role }.
+email-created-button = Velg passord
+email-created-small = Lenken virker i sju dager. Når du har valgt passord, logger du inn på { $sign_in } med denne e-postadressen.
+email-address-changed-subject = E-postadressen din i dugnad endres
+email-address-changed-lead = Noen ba om å endre e-postadressen til kontoen din i dugnad til { $address }. Du er logget ut på alle enheter.
+email-address-changed-still = Denne adressen er fortsatt den du logger inn med til den nye er bekreftet.
+email-address-changed-small = Var det ikke deg? Bytt passord med «Glemt passord» i appen med en gang, og kontakt kommunen.
+email-codes-locked-subject = Innlogging med kode er sperret for kontoen din
+email-codes-locked-lead = Noen har skrevet feil engangskode til kontoen din i dugnad 100 ganger på rad, etter å ha skrevet riktig passord. Derfor er innlogging med kode sperret for kontoen.
+email-codes-locked-reset = Bytt passord med «Glemt passord?» på innloggingssiden. Det låser opp kodene igjen, og den som kjenner det gamle passordet, kommer ikke lenger inn.
+email-codes-locked-small = Var det deg som skrev feil? Bytt passordet likevel for å låse opp. Kontakt kommunen hvis du lurer på noe.
+email-qualification-subject = { $qualification } går ut { $day }
+email-qualification-lead = { $qualification } som kommunen har registrert for deg, gjelder til og med { $day }.
+email-qualification-renew = Oppgaver som krever den og starter etter denne datoen, kan du ikke ta før kommunen har registrert en ny. Oppgaver du allerede har tatt, beholder du. Ta kontakt med kommunens frivillighetskoordinator for å fornye.
+email-inactive-subject = Kontoen din i dugnad slettes snart
+email-inactive-lead = Du har ikke brukt kontoen din i dugnad på tre år. Om 30 dager sletter vi den og opplysningene om deg.
+email-inactive-keep = Vil du beholde kontoen, er det nok å logge inn i appen før det.
+email-inactive-button = Åpne dugnad
+
+## Emails: tasks and claims
+
+email-task-facts = «{ $title }», { $when }.
+email-task-facts-area = «{ $title }», { $when }, { $area }.
+email-details-in-app = Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt { $contact }.
+email-claimed-subject = Bekreftet: { $title }
+email-claimed-lead = Takk! Du har tatt oppdraget { $facts }
+email-claimed-small = Kan du ikke likevel? Du kan trekke deg i appen når som helst før oppdraget er over.
+email-series-claimed-subject = Bekreftet: { $title } ({ $count } ganger)
+email-series-claimed-lead = Takk! Du har tatt { $count } ganger av «{ $title }»:
+email-series-claimed-small = Kan du ikke en av gangene? Du kan trekke deg fra hver enkelt i appen, når som helst før den er over.
+email-follow-claim-subject = Ny gang satt av til deg: { $title }
+email-follow-claim-lead = Du følger «{ $series }», så denne nye gangen er satt av til deg: { $facts }
+email-follow-claim-ask = Passer det ikke denne gangen? Gi plassen fra deg med ett trykk, så kan noen andre ta den:
+email-follow-claim-button = Trekk meg fra denne gangen
+email-follow-claim-small = Du følger serien til og med { $until }. Vil du fortsette etter det, fornyer du i appen. Gir du fra deg en gang, slutter du også å følge serien, så ingenting blir tatt i ditt navn etterpå; du kan følge den igjen når du vil.
+email-follow-ended-subject = Du følger ikke lenger serien «{ $title }»
+email-follow-ended-lead = Serien «{ $title }» som du fulgte, er endret: tittel, kategori, område, ukedag eller klokkeslett er ikke lenger det du valgte. Derfor følger du den ikke lenger, og nye ganger blir ikke tatt i ditt navn.
+email-follow-ended-keep = Gangene du allerede har tatt, er fortsatt dine, og du kan gi dem fra deg når som helst. Vil du fortsette med serien slik den er nå, kan du følge den igjen.
+email-changed-subject = Endret: { $title }
+email-changed-lead = Oppdraget du har tatt, er endret: { $facts }
+email-changed-check = Se gjennom detaljene i appen. Passer det ikke lenger, kan du trekke deg.
+email-cancelled-subject = Avlyst: { $title }
+email-cancelled-lead = Oppdraget { $facts } er avlyst.
+email-cancelled-reason = Begrunnelse: { $reason }
+email-cancelled-thanks = Takk for at du stilte opp!
+email-reminder-subject = Påminnelse: { $title }
+email-reminder-lead = Påminnelse om oppdraget du har tatt: { $facts }
+email-reminder-details = Adresse og detaljer finner du i appen.
+email-reminder-ask = Kan du ikke likevel? Det er helt i orden — gi plassen fra deg, så kan noen andre ta den:
+email-reminder-button = Trekk meg fra oppdraget
+email-invitation-subject = Forespørsel: { $title }
+email-invitation-lead = { $unit } lurer på om du kan ta oppdraget { $facts }
+email-invitation-only-asking = Dette er bare en forespørsel. Vil du, tar du oppdraget i appen; passer det ikke, kan du avslå eller la være å svare.
+email-spot-subject = Ledig plass: { $title }
+email-spot-watching = Du følger med på dette oppdraget, og nå er en plass ledig: { $facts }
+email-spot-near = En plass er blitt ledig på et oppdrag i nærheten av deg: { $facts }
+email-spot-first = Den som først tar plassen i appen, får den. Passer det ikke, trenger du ikke gjøre noe.
+email-digest-subject = Nye oppdrag i dugnad
+email-digest-lead = { $count ->
+    [one] Et nytt oppdrag passer for deg:
+   *[other] { $count } nye oppdrag passer for deg:
+}
+email-digest-small = Du får denne oversikten fordi du har bedt om den. Ingen oppdrag tildeles — du velger selv.
+
+## Emails to a service unit
+
+email-unit-status = Status: { $claimed } av { $spots } plasser tatt.
+email-unit-urgent = HASTER: { $subject }
+email-unit-claimed-lead = En frivillig har tatt oppdraget { $facts }
+email-unit-claimed-subject = Oppdrag tatt: { $title }
+email-unit-released-lead = En frivillig har gitt fra seg en plass på oppdraget { $facts }
+email-unit-released-subject = Frivillig trakk seg: { $title }
+email-unit-closed-lead = En plass på oppdraget { $facts } er ledig igjen fordi en konto er avsluttet.
+email-unit-closed-subject = Ledig plass etter en avsluttet konto: { $title }
+email-unit-voided-lead = En plass på oppdraget { $facts } er ledig igjen.
+email-unit-voided-subject = Ledig plass: { $title }
+email-unit-free-again = Plassen er ledig igjen og vises for andre frivillige.
+email-unit-filled-lead = Alle plassene på oppdraget { $facts } er tatt.
+email-unit-filled-subject = Oppdrag fullt: { $title }
+email-unit-withdrawn-lead = Oppdraget { $facts } er trukket tilbake: { $council } nærmiljøutvalg tar ikke lenger på seg oppdrag i denne kategorien.
+email-unit-withdrawn-reason = Utvalgets begrunnelse: { $reason }
+email-unit-withdrawn-repost = Oppdraget kan legges ut på nytt for hele kommunen eller et annet utvalg.
+email-unit-withdrawn-subject = Trukket tilbake: { $title }
+
+## Push notifications (a lock screen: never a title, a private detail or a name)
+
+push-task-changed = En oppgave du har tatt, er endret
+push-task-cancelled = En oppgave du har tatt, er avlyst
+push-reminder = Påminnelse: du har en oppgave i morgen
+push-invitation = Du er invitert til en oppgave
+push-spot-opened = En plass er ledig – først til å ta den får den
+
+## The pages behind links in emails (/e/…)
+
+page-failed = Det gikk ikke. Lenken kan være brukt eller utløpt.
+page-password = Passord
+page-release-button = Trekk meg
+page-release-done = Du har trukket deg. Takk for at du sa fra!
+page-release-intro = Kan du ikke likevel? Det er helt i orden. Trykk på knappen, så blir plassen ledig for andre.
+page-release-title = Trekk deg fra oppdraget
+page-reset-button = Lagre passordet
+page-reset-done = Passordet er endret. Logg inn med det nye passordet i appen eller på innloggingssiden.
+page-reset-intro = Velg et nytt passord på minst 10 tegn. Du blir logget ut på alle enheter.
+page-reset-title = Nytt passord
+page-set-button = Lagre passordet
+page-set-done = Passordet er lagret. Logg inn med e-postadressen din og det nye passordet på innloggingssiden.
+page-set-intro = Velg et passord på minst 10 tegn for kontoen din.
+page-set-title = Velg passord
+page-task-address = Adresse
+page-task-area = Område
+page-task-category = Kategori
+page-task-contact = Spørsmål? Kontakt
+page-task-email = E-post
+page-task-free-spots = Ledige plasser
+page-task-link-dead = Lenken virker ikke lenger. Oppdraget kan være over, avlyst eller ikke lenger ditt.
+page-task-name = Navn
+page-task-notes = Notater
+page-task-phone = Telefon
+page-task-private = Bare for deg som har tatt oppdraget
+page-task-release-button = Gi fra meg oppdraget
+page-task-release-note = Kan du ikke likevel? Du trenger ikke oppgi noen grunn, og ingen holder det mot deg.
+page-task-time = Tid
+page-task-title = Oppdraget
+page-task-unit = Enhet
+page-to-sign-in = Til innloggingen
+page-unlock-button = Lås opp
+page-unlock-done = Ferdig. Logg inn på nytt fra samme sted innen en time. Var det ikke deg, bør du bytte passord med «Glemt passord?».
+page-unlock-intro = Det har vært mange mislykkede innlogginger på kontoen din fra andre steder. Var det deg som skrev riktig passord nå nettopp? Trykk på knappen, så kan du logge inn derfra den neste timen.
+page-unlock-title = Lås opp innloggingen
+page-unsubscribe-button = Avslutt
+page-unsubscribe-done = Ferdig. Du får ikke flere slike e-poster.
+page-unsubscribe-intro = Trykk på knappen for å slutte å få denne typen e-post. Du kan slå den på igjen i appen.
+page-unsubscribe-title = Avslutt e-poster
+page-verify-button = Bekreft
+page-verify-done = Takk! E-postadressen er bekreftet.
+page-verify-intro = Trykk på knappen for å bekrefte e-postadressen din.
+page-verify-title = Bekreft e-postadressen
+page-weak-password = Passordet er for svakt. Bruk minst 10 tegn, og ikke et vanlig passord eller noe som ligner e-postadressen din. Lenken virker fortsatt.
+
+## The council's printable overview for its yearly meeting
+
+meeting-title = { $name } nærmiljøutvalg — årsmøte { $year }
+meeting-heading = { $name } nærmiljøutvalg
+meeting-intro = Oversikt til den årlige gjennomgangen med kommunen, { $year }.
+meeting-per-category = Oppdrag per kategori
+meeting-category = Kategori
+meeting-posted = Lagt ut
+meeting-taken = Tatt
+meeting-done = Utført
+meeting-withdrawn = Trukket
+meeting-expired = Utløpt
+meeting-hours = Timer
+meeting-volunteers = Frivillige
+meeting-no-tasks = Ingen oppdrag dette året.
+meeting-opted-out-heading = Frasagte kategorier
+meeting-opt-out-line = { $category } — siden { $since }, begrunnelse: { $reason } (vurderes innen { $review_by })
+meeting-none = Ingen.
+meeting-changes = Endringer i { $year }
+meeting-opted-out = Frasagt
+meeting-opted-in = Tatt inn igjen
+meeting-no-changes = Ingen endringer i år.
+meeting-past-reviews = Tidligere gjennomganger
+meeting-decision-keep = { $category } beholdes frasagt
+meeting-decision-opt-in = { $category } tas inn igjen
+meeting-decision-take = { $category } tas på
+meeting-no-reviews = Ingen gjennomganger registrert.
+
+## Spreadsheets (CSV): the heading line and the total rows, comma-separated
+
+csv-report-headings = Nøkkel,Gruppe,Lagt ut,Fikk frivillig,Fullført,Avlyst,Utløpt uten frivillig,Trukket tilbake,Oppdrag tatt,Oppdrag gitt fra seg,Frivillige timer,Aktive frivillige,Median timer til første frivillige,Andel med frivillig før start,Skjult (færre enn tre personer)
+csv-funding-headings = Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Kilde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)
+csv-total = Totalt
+csv-missing = mangler
+csv-pot = Pott

@@ -542,3 +542,206 @@ tasks-history-private-erased = Private opplysningar sletta etter oppbevaringstid
 tasks-history-released = Ein plass vart ledig
 tasks-history-withdrawn = Trekt tilbake (nærmiljøutvalet reserverte seg)
 tasks-not-now = Oppgåva tek ikkje imot dette no.
+
+## Emails: the frame
+
+email-greeting-named = Hei { $name },
+email-greeting = Hei,
+email-signature = Helsing dugnad
+email-unsubscribe = Vil du ikkje lenger ha slike e-postar? Slå dei av her
+email-see-task = Sjå oppdraget
+
+## Emails: accounts
+
+role-admin = administrator
+role-staff = tilsett
+role-coordinator = leiar av nærmiljøutval
+role-volunteer = frivillig
+email-verify-subject = Stadfest e-postadressa di
+email-verify-lead = Stadfest e-postadressa di for å ta oppdrag i dugnad.
+email-verify-button = Stadfest e-postadressa
+email-verify-small = Lenkja verkar i 48 timar. Har du ikkje bede om dette, kan du sjå bort frå e-posten.
+email-reset-subject = Tilbakestill passordet ditt
+email-reset-lead = Nokon bad om å tilbakestille passordet til kontoen din i dugnad.
+email-reset-button = Vel nytt passord
+email-reset-small = Lenkja verkar i éin time og berre éin gong. Var det ikkje deg, kan du sjå bort frå e-posten; passordet ditt er uendra.
+email-unlock-subject = Var det du som prøvde å logge inn?
+email-unlock-lead = Nokon har prøvd mange feil passord på kontoen din i dugnad, frå mange stader. Difor stoppa vi ei innlogging med rett passord no nettopp.
+email-unlock-ask = Var det deg? Trykk på knappen, så kan du logge inn frå same stad den neste timen.
+email-unlock-button = Lås opp innlogginga
+email-unlock-small = Lenkja verkar i éin time og berre éin gong. Var det ikkje deg, kjenner nokon passordet ditt: byt det med «Gløymt passord?» på innloggingssida.
+email-created-subject = Kontoen din i dugnad
+email-created-lead = Det er oppretta ein konto til deg i dugnad, med rolla { $role }.
+email-created-button = Vel passord
+email-created-small = Lenkja verkar i sju dagar. Når du har valt passord, loggar du inn på { $sign_in } med denne e-postadressa.
+email-address-changed-subject = E-postadressa di i dugnad blir endra
+email-address-changed-lead = Nokon bad om å endre e-postadressa til kontoen din i dugnad til { $address }. Du er logga ut på alle einingar.
+email-address-changed-still = Denne adressa er framleis den du loggar inn med til den nye er stadfesta.
+email-address-changed-small = Var det ikkje deg? Byt passord med «Gløymt passord» i appen med ein gong, og kontakt kommunen.
+email-codes-locked-subject = Innlogging med kode er sperra for kontoen din
+email-codes-locked-lead = Nokon har skrive feil eingongskode til kontoen din i dugnad 100 gonger på rad, etter å ha skrive rett passord. Difor er innlogging med kode sperra for kontoen.
+email-codes-locked-reset = Byt passord med «Gløymt passord?» på innloggingssida. Det låser opp kodane att, og den som kjenner det gamle passordet, kjem ikkje lenger inn.
+email-codes-locked-small = Var det du som skreiv feil? Byt passordet likevel for å låse opp. Kontakt kommunen viss du lurer på noko.
+email-qualification-subject = { $qualification } går ut { $day }
+email-qualification-lead = { $qualification } som kommunen har registrert for deg, gjeld til og med { $day }.
+email-qualification-renew = Oppdrag som krev han og startar etter denne datoen, kan du ikkje ta før kommunen har registrert ein ny. Oppdrag du allereie har teke, beheld du. Ta kontakt med frivilligkoordinatoren i kommunen for å fornye.
+email-inactive-subject = Kontoen din i dugnad blir sletta snart
+email-inactive-lead = Du har ikkje brukt kontoen din i dugnad på tre år. Om 30 dagar slettar vi han og opplysningane om deg.
+email-inactive-keep = Vil du halde på kontoen, er det nok å logge inn i appen før det.
+email-inactive-button = Opne dugnad
+
+## Emails: tasks and claims
+
+email-task-facts = «{ $title }», { $when }.
+email-task-facts-area = «{ $title }», { $when }, { $area }.
+email-details-in-app = Adresse og andre detaljar ser du i appen. Spørsmål? Kontakt { $contact }.
+email-claimed-subject = Stadfesta: { $title }
+email-claimed-lead = Takk! Du har teke oppdraget { $facts }
+email-claimed-small = Kan du ikkje likevel? Du kan trekkje deg i appen når som helst før oppdraget er over.
+email-series-claimed-subject = Stadfesta: { $title } ({ $count } gonger)
+email-series-claimed-lead = Takk! Du har teke { $count } gonger av «{ $title }»:
+email-series-claimed-small = Kan du ikkje ein av gongene? Du kan trekkje deg frå kvar einskild i appen, når som helst før han er over.
+email-follow-claim-subject = Ny gong sett av til deg: { $title }
+email-follow-claim-lead = Du følgjer «{ $series }», så denne nye gongen er sett av til deg: { $facts }
+email-follow-claim-ask = Passar det ikkje denne gongen? Gi frå deg plassen med eitt trykk, så kan nokon andre ta han:
+email-follow-claim-button = Trekk meg frå denne gongen
+email-follow-claim-small = Du følgjer serien til og med { $until }. Vil du halde fram etter det, fornyar du i appen. Gir du frå deg ein gong, sluttar du også å følgje serien, så ingenting blir teke i namnet ditt etterpå; du kan følgje han att når du vil.
+email-follow-ended-subject = Du følgjer ikkje lenger serien «{ $title }»
+email-follow-ended-lead = Serien «{ $title }» som du følgde, er endra: tittel, kategori, område, vekedag eller klokkeslett er ikkje lenger det du valde. Difor følgjer du han ikkje lenger, og nye gonger blir ikkje tekne i namnet ditt.
+email-follow-ended-keep = Gongene du allereie har teke, er framleis dine, og du kan gi dei frå deg når som helst. Vil du halde fram med serien slik han er no, kan du følgje han att.
+email-changed-subject = Endra: { $title }
+email-changed-lead = Oppdraget du har teke, er endra: { $facts }
+email-changed-check = Sjå gjennom detaljane i appen. Passar det ikkje lenger, kan du trekkje deg.
+email-cancelled-subject = Avlyst: { $title }
+email-cancelled-lead = Oppdraget { $facts } er avlyst.
+email-cancelled-reason = Grunngjeving: { $reason }
+email-cancelled-thanks = Takk for at du stilte opp!
+email-reminder-subject = Påminning: { $title }
+email-reminder-lead = Påminning om oppdraget du har teke: { $facts }
+email-reminder-details = Adresse og detaljar finn du i appen.
+email-reminder-ask = Kan du ikkje likevel? Det er heilt i orden — gi frå deg plassen, så kan nokon andre ta han:
+email-reminder-button = Trekk meg frå oppdraget
+email-invitation-subject = Førespurnad: { $title }
+email-invitation-lead = { $unit } lurer på om du kan ta oppdraget { $facts }
+email-invitation-only-asking = Dette er berre ein førespurnad. Vil du, tek du oppdraget i appen; passar det ikkje, kan du seie nei eller la vere å svare.
+email-spot-subject = Ledig plass: { $title }
+email-spot-watching = Du følgjer med på dette oppdraget, og no er ein plass ledig: { $facts }
+email-spot-near = Ein plass har vorte ledig på eit oppdrag i nærleiken av deg: { $facts }
+email-spot-first = Den som først tek plassen i appen, får han. Passar det ikkje, treng du ikkje gjere noko.
+email-digest-subject = Nye oppdrag i dugnad
+email-digest-lead = { $count ->
+    [one] Eit nytt oppdrag passar for deg:
+   *[other] { $count } nye oppdrag passar for deg:
+}
+email-digest-small = Du får denne oversikta fordi du har bede om henne. Ingen oppdrag blir tildelte — du vel sjølv.
+
+## Emails to a service unit
+
+email-unit-status = Status: { $claimed } av { $spots } plassar tekne.
+email-unit-urgent = HASTAR: { $subject }
+email-unit-claimed-lead = Ein frivillig har teke oppdraget { $facts }
+email-unit-claimed-subject = Oppdrag teke: { $title }
+email-unit-released-lead = Ein frivillig har gitt frå seg ein plass på oppdraget { $facts }
+email-unit-released-subject = Frivillig trekte seg: { $title }
+email-unit-closed-lead = Ein plass på oppdraget { $facts } er ledig att fordi ein konto er avslutta.
+email-unit-closed-subject = Ledig plass etter ein avslutta konto: { $title }
+email-unit-voided-lead = Ein plass på oppdraget { $facts } er ledig att.
+email-unit-voided-subject = Ledig plass: { $title }
+email-unit-free-again = Plassen er ledig att og blir vist for andre frivillige.
+email-unit-filled-lead = Alle plassane på oppdraget { $facts } er tekne.
+email-unit-filled-subject = Oppdrag fullt: { $title }
+email-unit-withdrawn-lead = Oppdraget { $facts } er trekt tilbake: { $council } nærmiljøutval tek ikkje lenger på seg oppdrag i denne kategorien.
+email-unit-withdrawn-reason = Grunngjevinga til utvalet: { $reason }
+email-unit-withdrawn-repost = Oppdraget kan leggjast ut på nytt for heile kommunen eller eit anna utval.
+email-unit-withdrawn-subject = Trekt tilbake: { $title }
+
+## Push notifications (a lock screen: never a title, a private detail or a name)
+
+push-task-changed = Ei oppgåve du har teke, er endra
+push-task-cancelled = Ei oppgåve du har teke, er avlyst
+push-reminder = Påminning: du har ei oppgåve i morgon
+push-invitation = Du er invitert til ei oppgåve
+push-spot-opened = Ein plass er ledig – den som tek han først, får han
+
+## The pages behind links in emails (/e/…)
+
+page-failed = Det gjekk ikkje. Lenkja kan vere brukt eller gått ut.
+page-password = Passord
+page-release-button = Trekk meg
+page-release-done = Du har trekt deg. Takk for at du sa frå!
+page-release-intro = Kan du ikkje likevel? Det er heilt i orden. Trykk på knappen, så blir plassen ledig for andre.
+page-release-title = Trekk deg frå oppdraget
+page-reset-button = Lagre passordet
+page-reset-done = Passordet er endra. Logg inn med det nye passordet i appen eller på innloggingssida.
+page-reset-intro = Vel eit nytt passord på minst 10 teikn. Du blir logga ut på alle einingar.
+page-reset-title = Nytt passord
+page-set-button = Lagre passordet
+page-set-done = Passordet er lagra. Logg inn med e-postadressa di og det nye passordet på innloggingssida.
+page-set-intro = Vel eit passord på minst 10 teikn for kontoen din.
+page-set-title = Vel passord
+page-task-address = Adresse
+page-task-area = Område
+page-task-category = Kategori
+page-task-contact = Spørsmål? Kontakt
+page-task-email = E-post
+page-task-free-spots = Ledige plassar
+page-task-link-dead = Lenkja verkar ikkje lenger. Oppdraget kan vere over, avlyst eller ikkje lenger ditt.
+page-task-name = Namn
+page-task-notes = Notat
+page-task-phone = Telefon
+page-task-private = Berre for deg som har teke oppdraget
+page-task-release-button = Gi frå meg oppdraget
+page-task-release-note = Kan du ikkje likevel? Du treng ikkje oppgi nokon grunn, og ingen held det mot deg.
+page-task-time = Tid
+page-task-title = Oppdraget
+page-task-unit = Eining
+page-to-sign-in = Til innlogginga
+page-unlock-button = Lås opp
+page-unlock-done = Ferdig. Logg inn på nytt frå same stad innan ein time. Var det ikkje deg, bør du byte passord med «Gløymt passord?».
+page-unlock-intro = Det har vore mange mislukka innloggingar på kontoen din frå andre stader. Var det du som skreiv rett passord no nettopp? Trykk på knappen, så kan du logge inn derifrå den neste timen.
+page-unlock-title = Lås opp innlogginga
+page-unsubscribe-button = Avslutt
+page-unsubscribe-done = Ferdig. Du får ikkje fleire slike e-postar.
+page-unsubscribe-intro = Trykk på knappen for å slutte å få denne typen e-post. Du kan slå han på att i appen.
+page-unsubscribe-title = Avslutt e-postar
+page-verify-button = Stadfest
+page-verify-done = Takk! E-postadressa er stadfesta.
+page-verify-intro = Trykk på knappen for å stadfeste e-postadressa di.
+page-verify-title = Stadfest e-postadressa
+page-weak-password = Passordet er for svakt. Bruk minst 10 teikn, og ikkje eit vanleg passord eller noko som liknar e-postadressa di. Lenkja verkar framleis.
+
+## The council's printable overview for its yearly meeting
+
+meeting-title = { $name } nærmiljøutval — årsmøte { $year }
+meeting-heading = { $name } nærmiljøutval
+meeting-intro = Oversikt til den årlege gjennomgangen med kommunen, { $year }.
+meeting-per-category = Oppdrag per kategori
+meeting-category = Kategori
+meeting-posted = Lagt ut
+meeting-taken = Teke
+meeting-done = Utført
+meeting-withdrawn = Trekt
+meeting-expired = Gått ut
+meeting-hours = Timar
+meeting-volunteers = Frivillige
+meeting-no-tasks = Ingen oppdrag dette året.
+meeting-opted-out-heading = Fråsagde kategoriar
+meeting-opt-out-line = { $category } — sidan { $since }, grunngjeving: { $reason } (skal vurderast innan { $review_by })
+meeting-none = Ingen.
+meeting-changes = Endringar i { $year }
+meeting-opted-out = Fråsagt
+meeting-opted-in = Teke inn att
+meeting-no-changes = Ingen endringar i år.
+meeting-past-reviews = Tidlegare gjennomgangar
+meeting-decision-keep = { $category } blir halden fråsagd
+meeting-decision-opt-in = { $category } blir teken inn att
+meeting-decision-take = { $category } blir teken på
+meeting-no-reviews = Ingen gjennomgangar registrerte.
+
+## Spreadsheets (CSV): the heading line and the total rows, comma-separated
+
+csv-report-headings = Nøkkel,Gruppe,Lagt ut,Fekk frivillig,Fullført,Avlyst,Gått ut utan frivillig,Trekt tilbake,Oppdrag tekne,Oppdrag gitt frå seg,Frivillige timar,Aktive frivillige,Median timar til første frivillige,Del med frivillig før start,Skjult (færre enn tre personar)
+csv-funding-headings = Nærmiljøutval,Med i nøkkelen,Innbyggjarar 0–19 år,Kjelde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)
+csv-total = Totalt
+csv-missing = manglar
+csv-pot = Pott

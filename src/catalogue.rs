@@ -37,6 +37,30 @@ impl Language {
         Self::ALL.into_iter().find(|l| l.as_str() == s)
     }
 
+    /// The language a browser or app prefers by its `Accept-Language` header: the first
+    /// of its languages by weight that we have ("no" is bokmål), else `None`.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut wanted: Vec<(f32, usize, Self)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, part)| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim().to_ascii_lowercase();
+                let weight = pieces
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                let primary = tag.split(['-', '_']).next()?;
+                let language = match primary {
+                    "no" => Self::Nb,
+                    other => Self::parse(other)?,
+                };
+                (weight > 0.0).then_some((weight, i, language))
+            })
+            .collect();
+        wanted.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        wanted.first().map(|(_, _, language)| *language)
+    }
+
     /// Picks the text in this language.
     pub fn pick<'a>(self, nb: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -279,15 +303,23 @@ mod tests {
         // Keys are named by the pages through `Lang::t`, and by the rest through
         // `text` and `fill`, with the language first.
         let mut used = BTreeSet::new();
-        for marker in [
-            ".t(\"",
-            "text(language, \"",
-            "text(l, \"",
-            "fill(l, \"",
-            "fill(language, \"",
-        ] {
+        for marker in [".t(", "text(", "fill("] {
             for rest in code.split(marker).skip(1) {
-                if let Some(key) = rest.split('"').next() {
+                // `.t("key")`; `text(language, "key")` and `fill(language, "key", …)`.
+                let rest = if marker == ".t(" {
+                    rest
+                } else {
+                    rest.split_once(',').map_or("", |(_, after)| after)
+                };
+                let Some(quoted) = rest.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                if let Some(key) = quoted.split('"').next()
+                    && key.contains('-')
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
                     used.insert(key.to_owned());
                 }
             }
@@ -298,9 +330,24 @@ mod tests {
     }
 
     #[test]
+    fn the_preferred_language_is_read_by_weight() {
+        let read = Language::from_accept_language;
+        assert_eq!(read("en-US,en;q=0.9"), Some(Language::En));
+        assert_eq!(read("nb-NO,nb;q=0.9,en;q=0.8"), Some(Language::Nb));
+        assert_eq!(read("no"), Some(Language::Nb));
+        assert_eq!(read("de-DE, en;q=0.5"), Some(Language::En));
+        assert_eq!(read("nb;q=0.2, en;q=0.7"), Some(Language::En));
+        assert_eq!(read("en;q=0, de"), None);
+        assert_eq!(read(""), None);
+    }
+
+    #[test]
     fn plain_texts_and_variables_come_out_as_written() {
         assert_eq!(text(Language::Nb, "common-save"), "Lagre");
         assert_eq!(text(Language::En, "common-save"), "Save");
-        assert_eq!(text(Language::Nb, "no-such-key"), "no-such-key");
+        assert_eq!(
+            text(Language::Nb, concat!("no-such", "-key")),
+            "no-such-key"
+        );
     }
 }

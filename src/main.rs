@@ -168,10 +168,9 @@ async fn create_user(
 
     let role = Role::parse(role)
         .ok_or_else(|| anyhow::anyhow!("--role must be admin, staff, coordinator or volunteer"))?;
-    let language = match language {
-        "nb" => Language::Nb,
-        "en" => Language::En,
-        _ => anyhow::bail!("--language must be nb or en"),
+    let Some(language) = Language::parse(language) else {
+        let codes: Vec<_> = Language::ALL.iter().map(|l| l.as_str()).collect();
+        anyhow::bail!("--language must be one of {}", codes.join(", "));
     };
     let password = match std::env::var("DUGNAD_PASSWORD") {
         Ok(p) if !p.is_empty() => p,

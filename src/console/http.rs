@@ -73,13 +73,8 @@ pub fn lang(req: &HttpRequest) -> Lang {
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if accept.starts_with("en") {
-        Lang(Language::En)
-    } else {
-        Lang(Language::Nb)
-    }
+        .unwrap_or_default();
+    Lang(Language::from_accept_language(accept).unwrap_or_default())
 }
 
 /// A page: HTML with the console's headers. Every console page is `no-store`: most show

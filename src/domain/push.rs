@@ -78,20 +78,15 @@ pub fn text(
     zone: chrono_tz::Tz,
     area_hint: Option<&str>,
 ) -> Option<PushText> {
-    let en = language == Language::En;
-    let title = match kind {
-        NotificationKind::TaskChanged if en => "A task you have taken has changed",
-        NotificationKind::TaskChanged => "En oppgave du har tatt, er endret",
-        NotificationKind::TaskCancelled if en => "A task you have taken is cancelled",
-        NotificationKind::TaskCancelled => "En oppgave du har tatt, er avlyst",
-        NotificationKind::Reminder if en => "Reminder: you have a task tomorrow",
-        NotificationKind::Reminder => "Påminnelse: du har en oppgave i morgen",
-        NotificationKind::Invitation if en => "You are invited to a task",
-        NotificationKind::Invitation => "Du er invitert til en oppgave",
-        NotificationKind::SpotOpened if en => "A spot is free – first to claim it gets it",
-        NotificationKind::SpotOpened => "En plass er ledig – først til å ta den får den",
+    let key = match kind {
+        NotificationKind::TaskChanged => "push-task-changed",
+        NotificationKind::TaskCancelled => "push-task-cancelled",
+        NotificationKind::Reminder => "push-reminder",
+        NotificationKind::Invitation => "push-invitation",
+        NotificationKind::SpotOpened => "push-spot-opened",
         _ => return None,
     };
+    let title = crate::catalogue::text(language, key);
     let when = super::written::datetime(language, zone, starts_at);
     let mut parts = vec![category.trim().to_owned(), when];
     if let Some(area) = area_hint.map(str::trim).filter(|a| !a.is_empty()) {

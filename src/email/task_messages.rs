@@ -5,8 +5,12 @@ use chrono::{DateTime, Utc};
 
 use super::context::RenderContext;
 use super::templates::{Draft, EmailBody};
+use crate::catalogue::{fill, text};
 use crate::domain::Language;
 use crate::notify::intent::{SpotFreed, TaskFacts, UnitFacts};
+
+/// The language of the emails to a service unit: the municipality's own.
+const UNIT_LANGUAGE: Language = Language::Nb;
 
 /// How long after its start a volunteer's task link still opens the task page.
 const TASK_LINK_AFTER_START: chrono::Duration = chrono::Duration::days(1);
@@ -48,12 +52,43 @@ fn is_urgent(ctx: &RenderContext<'_>, task: &TaskFacts) -> bool {
 
 fn facts(ctx: &RenderContext<'_>, task: &TaskFacts, language: Language) -> String {
     let when = ctx.when(task.starts_at, language);
-    match (&task.area_hint, language) {
-        (Some(area), Language::Nb) => format!("«{}», {when}, {area}.", task.title),
-        (None, Language::Nb) => format!("«{}», {when}.", task.title),
-        (Some(area), Language::En) => format!("“{}”, {when}, {area}.", task.title),
-        (None, Language::En) => format!("“{}”, {when}.", task.title),
+    match &task.area_hint {
+        Some(area) => fill(
+            language,
+            "email-task-facts-area",
+            &[
+                ("title", task.title.as_str().into()),
+                ("when", when.into()),
+                ("area", area.as_str().into()),
+            ],
+        ),
+        None => fill(
+            language,
+            "email-task-facts",
+            &[("title", task.title.as_str().into()), ("when", when.into())],
+        ),
     }
+}
+
+/// A message about one task: `{ $facts }` and `{ $title }` filled in.
+fn about(ctx: &RenderContext<'_>, l: Language, key: &str, task: &TaskFacts) -> String {
+    fill(
+        l,
+        key,
+        &[
+            ("facts", facts(ctx, task, l).into()),
+            ("title", task.title.as_str().into()),
+        ],
+    )
+}
+
+/// "Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt …" with the unit.
+fn details_in_app(l: Language, unit: &UnitFacts) -> String {
+    let contact = match &unit.phone {
+        Some(phone) => format!("{} ({}, {phone})", unit.name, unit.email),
+        None => format!("{} ({})", unit.name, unit.email),
+    };
+    fill(l, "email-details-in-app", &[("contact", contact.into())])
 }
 
 /// To a volunteer who just claimed a task.
@@ -64,32 +99,13 @@ pub fn claim_confirmation(
     task: &TaskFacts,
     unit: &UnitFacts,
 ) -> Draft {
-    let contact = match &unit.phone {
-        Some(phone) => format!("{} ({}, {phone})", unit.name, unit.email),
-        None => format!("{} ({})", unit.name, unit.email),
-    };
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!("Takk! Du har tatt oppdraget {}", facts(ctx, task, l)),
-            Language::En => format!("Thank you! You have taken on the task {}", facts(ctx, task, l)),
-        })
-        .paragraph(match l {
-            Language::Nb => format!("Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt {contact}."),
-            Language::En => format!("You find the address and other details in the app. Questions? Contact {contact}."),
-        })
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
-        .small_print(l.pick(
-            "Kan du ikke likevel? Du kan trekke deg i appen når som helst før oppdraget er over.",
-            "Can't make it after all? You can give the task back in the app at any time before it ends.",
-        ));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Bekreftet: {}", task.title),
-            Language::En => format!("Confirmed: {}", task.title),
-        },
-    )
+        .paragraph(about(ctx, l, "email-claimed-lead", task))
+        .paragraph(details_in_app(l, unit))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .small_print(text(l, "email-claimed-small"));
+    Draft::new(body, about(ctx, l, "email-claimed-subject", task))
 }
 
 /// One confirmation for the occurrences of a series taken at once, each with its link.
@@ -100,37 +116,22 @@ pub fn series_claim_confirmation(
     tasks: &[TaskFacts],
     unit: &UnitFacts,
 ) -> Draft {
-    let contact = match &unit.phone {
-        Some(phone) => format!("{} ({}, {phone})", unit.name, unit.email),
-        None => format!("{} ({})", unit.name, unit.email),
-    };
     let title = tasks.first().map(|t| t.title.clone()).unwrap_or_default();
-    let mut body = EmailBody::new(l).greeting(name).paragraph(match l {
-        Language::Nb => format!("Takk! Du har tatt {} ganger av «{title}»:", tasks.len()),
-        Language::En => format!(
-            "Thank you! You have taken {} occurrences of “{title}”:",
-            tasks.len()
-        ),
-    });
+    let args = [
+        ("title", title.as_str().into()),
+        ("count", tasks.len().into()),
+    ];
+    let mut body =
+        EmailBody::new(l)
+            .greeting(name)
+            .paragraph(fill(l, "email-series-claimed-lead", &args));
     for task in tasks {
         body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
     }
     let body = body
-        .paragraph(match l {
-            Language::Nb => format!("Adresse og andre detaljer ser du i appen. Spørsmål? Kontakt {contact}."),
-            Language::En => format!("You find the address and other details in the app. Questions? Contact {contact}."),
-        })
-        .small_print(l.pick(
-            "Kan du ikke en av gangene? Du kan trekke deg fra hver enkelt i appen, når som helst før den er over.",
-            "Can't make one of them? You can give each one back in the app at any time before it ends.",
-        ));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Bekreftet: {title} ({} ganger)", tasks.len()),
-            Language::En => format!("Confirmed: {title} ({} times)", tasks.len()),
-        },
-    )
+        .paragraph(details_in_app(l, unit))
+        .small_print(text(l, "email-series-claimed-small"));
+    Draft::new(body, fill(l, "email-series-claimed-subject", &args))
 }
 
 /// To a follower of a series: the new occurrence that following took for them, and a
@@ -143,48 +144,28 @@ pub fn follow_claim(
     follow_until: chrono::DateTime<chrono::Utc>,
     release_link: &str,
 ) -> Draft {
-    let until = follow_until
-        .with_timezone(&ctx.timezone)
-        .format(match l {
-            Language::Nb => "%-d.%-m.%Y",
-            Language::En => "%-d %B %Y",
-        })
-        .to_string();
+    let until =
+        crate::domain::written::date(l, follow_until.with_timezone(&ctx.timezone).date_naive());
+    let lead = fill(
+        l,
+        "email-follow-claim-lead",
+        &[
+            ("series", task.title.as_str().into()),
+            ("facts", facts(ctx, task, l).into()),
+        ],
+    );
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!(
-                "Du følger «{}», så denne nye gangen er satt av til deg: {}",
-                task.title,
-                facts(ctx, task, l)
-            ),
-            Language::En => format!(
-                "You follow “{}”, so this new occurrence is yours: {}",
-                task.title,
-                facts(ctx, task, l)
-            ),
-        })
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
-        .paragraph(l.pick(
-            "Passer det ikke denne gangen? Gi plassen fra deg med ett trykk, så kan noen andre ta den:",
-            "Doesn't this one suit you? Give the spot back with one press so someone else can take it:",
-        ))
-        .button(l.pick("Trekk meg fra denne gangen", "Give this one back"), release_link)
-        .small_print(match l {
-            Language::Nb => format!(
-                "Du følger serien til og med {until}. Vil du fortsette etter det, fornyer du i appen. Gir du fra deg en gang, slutter du også å følge serien, så ingenting blir tatt i ditt navn etterpå; du kan følge den igjen når du vil."
-            ),
-            Language::En => format!(
-                "You follow the series until {until}. To go on after that, renew it in the app. Giving one occurrence back also stops your following the series, so nothing more is taken in your name; you can follow it again whenever you like."
-            ),
-        });
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Ny gang satt av til deg: {}", task.title),
-            Language::En => format!("A new occurrence for you: {}", task.title),
-        },
-    )
+        .paragraph(lead)
+        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .paragraph(text(l, "email-follow-claim-ask"))
+        .button(text(l, "email-follow-claim-button"), release_link)
+        .small_print(fill(
+            l,
+            "email-follow-claim-small",
+            &[("until", until.into())],
+        ));
+    Draft::new(body, about(ctx, l, "email-follow-claim-subject", task))
 }
 
 /// To a follower of a series whose title, category, area, weekdays or time of day the
@@ -192,49 +173,42 @@ pub fn follow_claim(
 /// did not choose. What they already hold stays theirs (each change is told as for any
 /// task), and they may follow again.
 pub fn follow_ended(l: Language, name: Option<&str>, title: &str) -> Draft {
+    let args = [("title", title.into())];
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!(
-                "Serien «{title}» som du fulgte, er endret: tittel, kategori, område, ukedag eller klokkeslett er ikke lenger det du valgte. Derfor følger du den ikke lenger, og nye ganger blir ikke tatt i ditt navn."
-            ),
-            Language::En => format!(
-                "The series “{title}” you followed was changed: its title, category, area, weekday or time of day is no longer what you chose. So you no longer follow it, and new occurrences are not taken in your name."
-            ),
-        })
-        .paragraph(l.pick(
-            "Gangene du allerede har tatt, er fortsatt dine, og du kan gi dem fra deg når som helst. Vil du fortsette med serien slik den er nå, kan du følge den igjen.",
-            "The occurrences you already hold stay yours, and you can give them back at any time. To go on with the series as it is now, you can follow it again.",
-        ));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Du følger ikke lenger serien «{title}»"),
-            Language::En => format!("You no longer follow “{title}”"),
-        },
-    )
+        .paragraph(fill(l, "email-follow-ended-lead", &args))
+        .paragraph(text(l, "email-follow-ended-keep"));
+    Draft::new(body, fill(l, "email-follow-ended-subject", &args))
 }
 
-/// The units read Norwegian; a subject within 24 hours of the start says `HASTER:`.
+/// The units read the municipality's language; a subject within 24 hours of the start
+/// says so first (`HASTER:`).
 fn unit_mail(
     ctx: &RenderContext<'_>,
     task: &TaskFacts,
-    headline: String,
-    subject: String,
+    lead_key: &str,
+    subject_key: &str,
     extra: Option<&str>,
 ) -> Draft {
-    let mut body = EmailBody::new(Language::Nb)
-        .paragraph(headline)
-        .paragraph(format!(
-            "Status: {} av {} plasser tatt.",
-            task.claimed, task.spots
-        ));
+    let l = UNIT_LANGUAGE;
+    let status = fill(
+        l,
+        "email-unit-status",
+        &[
+            ("claimed", task.claimed.into()),
+            ("spots", task.spots.into()),
+        ],
+    );
+    let mut body = EmailBody::new(l)
+        .paragraph(about(ctx, l, lead_key, task))
+        .paragraph(status);
     if let Some(extra) = extra {
         body = body.paragraph(extra);
     }
-    let body = body.button("Se oppdraget", ctx.task_link(task, Language::Nb));
+    let body = body.button(text(l, "email-see-task"), ctx.task_link(task, l));
+    let subject = about(ctx, l, subject_key, task);
     let subject = if is_urgent(ctx, task) {
-        format!("HASTER: {subject}")
+        fill(l, "email-unit-urgent", &[("subject", subject.into())])
     } else {
         subject
     };
@@ -246,39 +220,21 @@ pub fn unit_claimed(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
     unit_mail(
         ctx,
         task,
-        format!(
-            "En frivillig har tatt oppdraget {}",
-            facts(ctx, task, Language::Nb)
-        ),
-        format!("Oppdrag tatt: {}", task.title),
+        "email-unit-claimed-lead",
+        "email-unit-claimed-subject",
         None,
     )
 }
 
 /// To the unit: a volunteer has given a task back (naming no one).
 pub fn unit_released(ctx: &RenderContext<'_>, task: &TaskFacts, freed: SpotFreed) -> Draft {
-    let facts = facts(ctx, task, Language::Nb);
     let (lead, subject) = match freed {
-        SpotFreed::Released => (
-            format!("En frivillig har gitt fra seg en plass på oppdraget {facts}"),
-            format!("Frivillig trakk seg: {}", task.title),
-        ),
-        SpotFreed::AccountClosed => (
-            format!("En plass på oppdraget {facts} er ledig igjen fordi en konto er avsluttet."),
-            format!("Ledig plass etter en avsluttet konto: {}", task.title),
-        ),
-        SpotFreed::Voided => (
-            format!("En plass på oppdraget {facts} er ledig igjen."),
-            format!("Ledig plass: {}", task.title),
-        ),
+        SpotFreed::Released => ("email-unit-released-lead", "email-unit-released-subject"),
+        SpotFreed::AccountClosed => ("email-unit-closed-lead", "email-unit-closed-subject"),
+        SpotFreed::Voided => ("email-unit-voided-lead", "email-unit-voided-subject"),
     };
-    unit_mail(
-        ctx,
-        task,
-        lead,
-        subject,
-        Some("Plassen er ledig igjen og vises for andre frivillige."),
-    )
+    let extra = text(UNIT_LANGUAGE, "email-unit-free-again");
+    unit_mail(ctx, task, lead, subject, Some(extra))
 }
 
 /// To the unit: every spot of a task is taken.
@@ -286,11 +242,8 @@ pub fn unit_filled(ctx: &RenderContext<'_>, task: &TaskFacts) -> Draft {
     unit_mail(
         ctx,
         task,
-        format!(
-            "Alle plassene på oppdraget {} er tatt.",
-            facts(ctx, task, Language::Nb)
-        ),
-        format!("Oppdrag fullt: {}", task.title),
+        "email-unit-filled-lead",
+        "email-unit-filled-subject",
         None,
     )
 }
@@ -304,28 +257,10 @@ pub fn task_changed(
 ) -> Draft {
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!("Oppdraget du har tatt, er endret: {}", facts(ctx, task, l)),
-            Language::En => format!(
-                "A task you have taken on was changed: {}",
-                facts(ctx, task, l)
-            ),
-        })
-        .paragraph(l.pick(
-            "Se gjennom detaljene i appen. Passer det ikke lenger, kan du trekke deg.",
-            "Please check the details in the app. If it no longer suits you, you can give it back.",
-        ))
-        .button(
-            l.pick("Se oppdraget", "See the task"),
-            ctx.task_link(task, l),
-        );
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Endret: {}", task.title),
-            Language::En => format!("Changed: {}", task.title),
-        },
-    )
+        .paragraph(about(ctx, l, "email-changed-lead", task))
+        .paragraph(text(l, "email-changed-check"))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+    Draft::new(body, about(ctx, l, "email-changed-subject", task))
 }
 
 /// To a claimant: the task they hold was cancelled by the unit.
@@ -338,25 +273,14 @@ pub fn task_cancelled(
 ) -> Draft {
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!("Oppdraget {} er avlyst.", facts(ctx, task, l)),
-            Language::En => format!("The task {} has been cancelled.", facts(ctx, task, l)),
-        })
-        .paragraph(match l {
-            Language::Nb => format!("Begrunnelse: {reason}"),
-            Language::En => format!("Reason: {reason}"),
-        })
-        .paragraph(l.pick(
-            "Takk for at du stilte opp!",
-            "Thank you for offering your help!",
-        ));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Avlyst: {}", task.title),
-            Language::En => format!("Cancelled: {}", task.title),
-        },
-    )
+        .paragraph(about(ctx, l, "email-cancelled-lead", task))
+        .paragraph(fill(
+            l,
+            "email-cancelled-reason",
+            &[("reason", reason.into())],
+        ))
+        .paragraph(text(l, "email-cancelled-thanks"));
+    Draft::new(body, about(ctx, l, "email-cancelled-subject", task))
 }
 
 /// To the unit: its open task was withdrawn because the council opted out of the category.
@@ -366,15 +290,25 @@ pub fn unit_withdrawn(
     council: &str,
     reason: &str,
 ) -> Draft {
-    let body = EmailBody::new(Language::Nb)
-        .paragraph(format!(
-            "Oppdraget {} er trukket tilbake: {council} nærmiljøutvalg tar ikke lenger på seg oppdrag i denne kategorien.",
-            facts(ctx, task, Language::Nb)
+    let l = UNIT_LANGUAGE;
+    let lead = fill(
+        l,
+        "email-unit-withdrawn-lead",
+        &[
+            ("facts", facts(ctx, task, l).into()),
+            ("council", council.into()),
+        ],
+    );
+    let body = EmailBody::new(l)
+        .paragraph(lead)
+        .paragraph(fill(
+            l,
+            "email-unit-withdrawn-reason",
+            &[("reason", reason.into())],
         ))
-        .paragraph(format!("Utvalgets begrunnelse: {reason}"))
-        .paragraph("Oppdraget kan legges ut på nytt for hele kommunen eller et annet utvalg.")
-        .button("Se oppdraget", ctx.task_link(task, Language::Nb));
-    Draft::new(body, format!("Trukket tilbake: {}", task.title))
+        .paragraph(text(l, "email-unit-withdrawn-repost"))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+    Draft::new(body, about(ctx, l, "email-unit-withdrawn-subject", task))
 }
 
 /// To a claimant, 24 hours before the start: the time, whom to ask, and a one-click way out.
@@ -387,24 +321,12 @@ pub fn reminder(
 ) -> Draft {
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!("Påminnelse om oppdraget du har tatt: {}", facts(ctx, task, l)),
-            Language::En => format!("A reminder of the task you have taken on: {}", facts(ctx, task, l)),
-        })
-        .paragraph(l.pick("Adresse og detaljer finner du i appen.", "You find the address and details in the app."))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l))
-        .paragraph(l.pick(
-            "Kan du ikke likevel? Det er helt i orden — gi plassen fra deg, så kan noen andre ta den:",
-            "Can't make it after all? That is fine — give the spot back so someone else can take it:",
-        ))
-        .button(l.pick("Trekk meg fra oppdraget", "Give the task back"), release_link);
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Påminnelse: {}", task.title),
-            Language::En => format!("Reminder: {}", task.title),
-        },
-    )
+        .paragraph(about(ctx, l, "email-reminder-lead", task))
+        .paragraph(text(l, "email-reminder-details"))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .paragraph(text(l, "email-reminder-ask"))
+        .button(text(l, "email-reminder-button"), release_link);
+    Draft::new(body, about(ctx, l, "email-reminder-subject", task))
 }
 
 /// To an invitable volunteer: a unit asks whether they would take a task. Only an
@@ -416,24 +338,20 @@ pub fn invitation(
     task: &TaskFacts,
     unit_name: &str,
 ) -> Draft {
+    let lead = fill(
+        l,
+        "email-invitation-lead",
+        &[
+            ("unit", unit_name.into()),
+            ("facts", facts(ctx, task, l).into()),
+        ],
+    );
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(match l {
-            Language::Nb => format!("{unit_name} lurer på om du kan ta oppdraget {}", facts(ctx, task, l)),
-            Language::En => format!("{unit_name} wonders whether you could take on the task {}", facts(ctx, task, l)),
-        })
-        .paragraph(l.pick(
-            "Dette er bare en forespørsel. Vil du, tar du oppdraget i appen; passer det ikke, kan du avslå eller la være å svare.",
-            "This is only a request. If you want to, take the task in the app; if not, decline it or simply don't answer.",
-        ))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Forespørsel: {}", task.title),
-            Language::En => format!("Request: {}", task.title),
-        },
-    )
+        .paragraph(lead)
+        .paragraph(text(l, "email-invitation-only-asking"))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+    Draft::new(body, about(ctx, l, "email-invitation-subject", task))
 }
 
 /// A spot opened: the first to claim it in the app gets it; nobody is given it.
@@ -444,27 +362,17 @@ pub fn spot_opened(
     task: &TaskFacts,
     watching: bool,
 ) -> Draft {
-    let why = match (l, watching) {
-        (Language::Nb, true) => "Du følger med på dette oppdraget, og nå er en plass ledig:",
-        (Language::Nb, false) => "En plass er blitt ledig på et oppdrag i nærheten av deg:",
-        (Language::En, true) => "You are watching this task, and a spot is now free:",
-        (Language::En, false) => "A spot has become free on a task near you:",
+    let lead = if watching {
+        "email-spot-watching"
+    } else {
+        "email-spot-near"
     };
     let body = EmailBody::new(l)
         .greeting(name)
-        .paragraph(format!("{why} {}", facts(ctx, task, l)))
-        .paragraph(l.pick(
-            "Den som først tar plassen i appen, får den. Passer det ikke, trenger du ikke gjøre noe.",
-            "Whoever takes the spot first in the app gets it. If it does not suit you, there is nothing to do.",
-        ))
-        .button(l.pick("Se oppdraget", "See the task"), ctx.task_link(task, l));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => format!("Ledig plass: {}", task.title),
-            Language::En => format!("Spot free: {}", task.title),
-        },
-    )
+        .paragraph(about(ctx, l, lead, task))
+        .paragraph(text(l, "email-spot-first"))
+        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+    Draft::new(body, about(ctx, l, "email-spot-subject", task))
 }
 
 /// The daily digest: new open tasks that match the reader's council and categories.
@@ -474,26 +382,14 @@ pub fn digest(
     name: Option<&str>,
     tasks: &[TaskFacts],
 ) -> Draft {
-    let mut body = EmailBody::new(l)
-        .greeting(name)
-        .paragraph(match (l, tasks.len()) {
-            (Language::Nb, 1) => "Et nytt oppdrag passer for deg:".to_owned(),
-            (Language::Nb, n) => format!("{n} nye oppdrag passer for deg:"),
-            (Language::En, 1) => "One new task suits you:".to_owned(),
-            (Language::En, n) => format!("{n} new tasks suit you:"),
-        });
+    let mut body = EmailBody::new(l).greeting(name).paragraph(fill(
+        l,
+        "email-digest-lead",
+        &[("count", tasks.len().into())],
+    ));
     for task in tasks {
         body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
     }
-    let body = body.small_print(l.pick(
-        "Du får denne oversikten fordi du har bedt om den. Ingen oppdrag tildeles — du velger selv.",
-        "You get this overview because you asked for it. Nothing is assigned — you choose.",
-    ));
-    Draft::new(
-        body,
-        match l {
-            Language::Nb => "Nye oppdrag i dugnad".to_owned(),
-            Language::En => "New tasks in dugnad".to_owned(),
-        },
-    )
+    let body = body.small_print(text(l, "email-digest-small"));
+    Draft::new(body, text(l, "email-digest-subject"))
 }

@@ -4,6 +4,7 @@
 //! subject, the text part and an escaped HTML part with one shared look. Callers pass only
 //! public facts: the `private` block of a task never reaches a template.
 
+use crate::catalogue;
 use crate::domain::Language;
 
 /// The rendered parts of one email.
@@ -48,8 +49,12 @@ impl EmailBody {
     /// that is not verified names no one).
     pub fn greeting(mut self, name: Option<&str>) -> Self {
         self.greeting = Some(match name {
-            Some(name) => format!("{} {name},", self.language.pick("Hei", "Hi")),
-            None => self.language.pick("Hei,", "Hello,").to_owned(),
+            Some(name) => catalogue::fill(
+                self.language,
+                "email-greeting-named",
+                &[("name", name.into())],
+            ),
+            None => catalogue::text(self.language, "email-greeting").to_owned(),
         });
         self
     }
@@ -120,16 +125,13 @@ impl EmailBody {
                 }
             }
         }
-        let signature = lang.pick("Hilsen dugnad", "Regards, dugnad");
+        let signature = catalogue::text(lang, "email-signature");
         text.push_str("-- \n");
         text.push_str(signature);
         text.push('\n');
         html.push_str(&format!("<p>{}</p>\n", escape_html(signature)));
         if let Some(url) = &self.unsubscribe_url {
-            let label = lang.pick(
-                "Vil du ikke lenger ha slike e-poster? Slå dem av her",
-                "Don't want these emails? Turn them off here",
-            );
+            let label = catalogue::text(lang, "email-unsubscribe");
             text.push_str(&format!("\n{label}: {url}\n"));
             html.push_str(&format!(
                 "<p style=\"font-size:.85em;color:#555\"><a href=\"{}\">{}</a></p>\n",

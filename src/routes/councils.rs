@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::body::Deferred;
 use crate::auth::{AuthUser, permissions};
+use crate::catalogue::{fill, text};
 use crate::db::opt_outs::{OptOutRow, ReviewRow};
+use crate::domain::Language;
 use crate::domain::account::Role;
 use crate::email::templates::escape_html;
 use crate::error::{ApiError, ApiResult};
@@ -346,7 +348,8 @@ fn overview_json(o: &Overview) -> serde_json::Value {
 }
 
 /// The printable meeting page: Norwegian, no external assets, a bar chart per category.
-fn overview_html(o: &Overview) -> String {
+fn overview_html(o: &Overview, l: Language) -> String {
+    let t = |key: &'static str| escape_html(text(l, key));
     let mut rows = String::new();
     let max = o
         .categories
@@ -365,52 +368,59 @@ fn overview_html(o: &Overview) -> String {
                 y + 10
             )
         };
+        let name = escape_html(l.pick(&c.name_nb, &c.name_en));
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"440\" height=\"84\" role=\"img\" aria-label=\"{name}\">{}{}{}{}{}</svg>",
-            bar(f.posted, "#005aa0", 0, "Lagt ut"),
-            bar(f.claimed, "#2e8540", 16, "Tatt"),
-            bar(f.completed, "#1b5e20", 32, "Utført"),
-            bar(f.withdrawn, "#b35900", 48, "Trukket"),
-            bar(f.expired, "#888888", 64, "Utløpt"),
-            name = escape_html(&c.name_nb),
+            bar(f.posted, "#005aa0", 0, &t("meeting-posted")),
+            bar(f.claimed, "#2e8540", 16, &t("meeting-taken")),
+            bar(f.completed, "#1b5e20", 32, &t("meeting-done")),
+            bar(f.withdrawn, "#b35900", 48, &t("meeting-withdrawn")),
+            bar(f.expired, "#888888", 64, &t("meeting-expired")),
         );
         rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{svg}</td></tr>\n",
-            escape_html(&c.name_nb),
+            "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{svg}</td></tr>\n",
             f.posted,
             f.claimed,
             f.completed,
             f.withdrawn,
             f.expired,
-            f.minutes
-                .map_or_else(|| "–".to_owned(), |m| {
-                    crate::domain::written::decimal(crate::domain::Language::Nb, m as f64 / 60.0, 1)
-                }),
+            f.minutes.map_or_else(
+                || "–".to_owned(),
+                |m| crate::domain::written::decimal(l, m as f64 / 60.0, 1)
+            ),
             f.volunteers.map_or_else(|| "–".to_owned(), |v| v.to_string())
         ));
     }
     if rows.is_empty() {
-        rows.push_str("<tr><td colspan=\"9\">Ingen oppdrag dette året.</td></tr>\n");
+        rows.push_str(&format!(
+            "<tr><td colspan=\"9\">{}</td></tr>\n",
+            t("meeting-no-tasks")
+        ));
     }
     let category_name = |id: Uuid| {
         o.categories
             .iter()
             .find(|(c, _)| c.id == id)
-            .map(|(c, _)| c.name_nb.clone())
+            .map(|(c, _)| l.pick(&c.name_nb, &c.name_en).to_owned())
             .unwrap_or_else(|| id.to_string())
     };
+    let date = |d: chrono::NaiveDate| crate::domain::written::date(l, d);
     let mut opt_outs = String::new();
     for oo in &o.in_force {
-        opt_outs.push_str(&format!(
-            "<li>{} — siden {}, begrunnelse: {} (vurderes innen {})</li>\n",
-            escape_html(&category_name(oo.category_id)),
-            crate::domain::written::date(crate::domain::Language::Nb, oo.created_at.date_naive()),
-            escape_html(&oo.reason),
-            crate::domain::written::date(crate::domain::Language::Nb, oo.review_by)
-        ));
+        let line = fill(
+            l,
+            "meeting-opt-out-line",
+            &[
+                ("category", category_name(oo.category_id).into()),
+                ("since", date(oo.created_at.date_naive()).into()),
+                ("reason", oo.reason.as_str().into()),
+                ("review_by", date(oo.review_by).into()),
+            ],
+        );
+        opt_outs.push_str(&format!("<li>{}</li>\n", escape_html(&line)));
     }
     if opt_outs.is_empty() {
-        opt_outs.push_str("<li>Ingen.</li>\n");
+        opt_outs.push_str(&format!("<li>{}</li>\n", t("meeting-none")));
     }
     let mut history = String::new();
     for e in events_of(o.history.clone())
@@ -418,68 +428,86 @@ fn overview_html(o: &Overview) -> String {
         .filter(|e| e.at >= o.from && e.at < o.to)
     {
         let what = if e.kind == "opt_out" {
-            "Frasagt"
+            t("meeting-opted-out")
         } else {
-            "Tatt inn igjen"
+            t("meeting-opted-in")
         };
         history.push_str(&format!(
             "<li>{} {}: {} — {}</li>\n",
-            crate::domain::written::date(crate::domain::Language::Nb, e.at.date_naive()),
+            date(e.at.date_naive()),
             what,
             escape_html(&category_name(e.category_id)),
             escape_html(&e.reason)
         ));
     }
     if history.is_empty() {
-        history.push_str("<li>Ingen endringer i år.</li>\n");
+        history.push_str(&format!("<li>{}</li>\n", t("meeting-no-changes")));
     }
     let mut reviews = String::new();
     for (r, decisions) in &o.reviews {
         let decided: Vec<String> = decisions
             .iter()
             .map(|(cat, d)| {
-                let word = match d.as_str() {
-                    "keep" => "beholdes frasagt",
-                    "opt_in" => "tas inn igjen",
-                    _ => "tas på",
+                let key = match d.as_str() {
+                    "keep" => "meeting-decision-keep",
+                    "opt_in" => "meeting-decision-opt-in",
+                    _ => "meeting-decision-take",
                 };
-                format!("{} {word}", escape_html(&category_name(*cat)))
+                escape_html(&fill(l, key, &[("category", category_name(*cat).into())]))
             })
             .collect();
         reviews.push_str(&format!(
             "<li>{}: {}. {}</li>\n",
-            crate::domain::written::date(crate::domain::Language::Nb, r.held_on),
+            date(r.held_on),
             escape_html(&r.notes),
             decided.join("; ")
         ));
     }
     if reviews.is_empty() {
-        reviews.push_str("<li>Ingen gjennomganger registrert.</li>\n");
+        reviews.push_str(&format!("<li>{}</li>\n", t("meeting-no-reviews")));
     }
+    let name_year = [
+        ("name", o.council_name.as_str().into()),
+        ("year", o.year.to_string().into()),
+    ];
     format!(
         r#"<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"><title>{name} nærmiljøutvalg — årsmøte {year}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:sans-serif;margin:2em;color:#1b1b1b}}table{{border-collapse:collapse;width:100%}}th,td{{border-bottom:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}}td:nth-child(n+2):not(:last-child){{text-align:right}}@media print{{body{{margin:0}}}}</style>
 </head><body>
-<h1>{name} nærmiljøutvalg</h1>
-<p>Oversikt til den årlige gjennomgangen med kommunen, {year}.</p>
-<h2>Oppdrag per kategori</h2>
-<table><thead><tr><th>Kategori</th><th>Lagt ut</th><th>Tatt</th><th>Utført</th><th>Trukket</th><th>Utløpt</th><th>Timer</th><th>Frivillige</th><th></th></tr></thead>
+<h1>{heading}</h1>
+<p>{intro}</p>
+<h2>{per_category}</h2>
+<table><thead><tr><th>{category}</th><th>{posted}</th><th>{taken}</th><th>{done}</th><th>{withdrawn}</th><th>{expired}</th><th>{hours}</th><th>{volunteers}</th><th></th></tr></thead>
 <tbody>
 {rows}</tbody></table>
-<h2>Frasagte kategorier</h2>
+<h2>{opted_out}</h2>
 <ul>
 {opt_outs}</ul>
-<h2>Endringer i {year}</h2>
+<h2>{changes}</h2>
 <ul>
 {history}</ul>
-<h2>Tidligere gjennomganger</h2>
+<h2>{past}</h2>
 <ul>
 {reviews}</ul>
 </body></html>
 "#,
-        name = escape_html(&o.council_name),
-        year = o.year,
+        lang = l.as_str(),
+        title = escape_html(&fill(l, "meeting-title", &name_year)),
+        heading = escape_html(&fill(l, "meeting-heading", &name_year)),
+        intro = escape_html(&fill(l, "meeting-intro", &name_year)),
+        per_category = t("meeting-per-category"),
+        category = t("meeting-category"),
+        posted = t("meeting-posted"),
+        taken = t("meeting-taken"),
+        done = t("meeting-done"),
+        withdrawn = t("meeting-withdrawn"),
+        expired = t("meeting-expired"),
+        hours = t("meeting-hours"),
+        volunteers = t("meeting-volunteers"),
+        opted_out = t("meeting-opted-out-heading"),
+        changes = escape_html(&fill(l, "meeting-changes", &name_year)),
+        past = t("meeting-past-reviews"),
     )
 }
 
@@ -529,5 +557,5 @@ pub async fn overview_page(
     let overview = load_overview(&state, &user, id.into_inner(), &query).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(overview_html(&overview)))
+        .body(overview_html(&overview, user.language)))
 }

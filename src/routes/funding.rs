@@ -42,21 +42,22 @@ async fn build(
 /// The report as CSV: one line per council, then the total and the pot. `headings` in a
 /// person's language for the console's download; `None` gives the API's field names.
 pub fn to_csv(r: &FundingReport, headings: Option<crate::domain::Language>) -> String {
-    use crate::domain::Language;
+    use crate::catalogue::text;
     // A byte-order mark, so that a spreadsheet reads the Norwegian letters as UTF-8.
     let mut out = String::from("\u{feff}");
     out.push_str(match headings {
-        None => "council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok",
-        Some(Language::Nb) => "Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Kilde,Per dato,Grunnbeløp (kr),Del per barn (kr),Sum (kr)",
-        Some(Language::En) => "Council,In the key,Residents aged 0–19,Source,As of,Base (NOK),Per-child part (NOK),Total (NOK)",
+        None => {
+            "council,eligible,residents_0_19,source,as_of,base_nok,per_child_part_nok,total_nok"
+        }
+        Some(l) => text(l, "csv-funding-headings"),
     });
     out.push_str("\r\n");
-    let english = headings == Some(Language::En);
-    let (missing, total, pot) = if english {
-        ("missing", "Total", "Pot")
-    } else {
-        ("mangler", "Totalt", "Pott")
-    };
+    let l = headings.unwrap_or_default();
+    let (missing, total, pot) = (
+        text(l, "csv-missing"),
+        text(l, "csv-total"),
+        text(l, "csv-pot"),
+    );
     for c in &r.councils {
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}\r\n",

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
+use crate::catalogue::text;
 use crate::domain::Language;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::email::templates::escape_html;
@@ -20,34 +21,26 @@ pub struct PageQuery {
     pub lang: Option<String>,
 }
 
+/// The page's language: the link's `lang`, else what the browser prefers, else bokmål.
 fn language(asked: Option<&str>, req: &HttpRequest) -> Language {
-    match asked {
-        Some("en") => Language::En,
-        Some("nb") => Language::Nb,
-        _ => {
-            let accept = req
-                .headers()
-                .get("accept-language")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            if accept.starts_with("en") {
-                Language::En
-            } else {
-                Language::Nb
-            }
-        }
-    }
+    asked.and_then(Language::parse).unwrap_or_else(|| {
+        let accept = req
+            .headers()
+            .get("accept-language")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        Language::from_accept_language(accept).unwrap_or_default()
+    })
 }
 
 /// What one page asks for, what its form does and where it posts (the page's own path:
 /// a plain form POST, so it works without JavaScript and never puts a password in a URL).
 struct PageSpec {
     path: &'static str,
-    title: (&'static str, &'static str),
-    intro: (&'static str, &'static str),
-    button: (&'static str, &'static str),
-    done: (&'static str, &'static str),
+    title: &'static str,
+    intro: &'static str,
+    button: &'static str,
+    done: &'static str,
     action: Action,
 }
 
@@ -63,91 +56,55 @@ enum Action {
 
 const VERIFY: PageSpec = PageSpec {
     path: "/e/verify",
-    title: ("Bekreft e-postadressen", "Confirm your email address"),
-    intro: (
-        "Trykk på knappen for å bekrefte e-postadressen din.",
-        "Press the button to confirm your email address.",
-    ),
-    button: ("Bekreft", "Confirm"),
-    done: (
-        "Takk! E-postadressen er bekreftet.",
-        "Thank you! Your email address is confirmed.",
-    ),
+    title: "page-verify-title",
+    intro: "page-verify-intro",
+    button: "page-verify-button",
+    done: "page-verify-done",
     action: Action::VerifyEmail,
 };
 
 const RESET: PageSpec = PageSpec {
     path: "/e/reset-password",
-    title: ("Nytt passord", "New password"),
-    intro: (
-        "Velg et nytt passord på minst 10 tegn. Du blir logget ut på alle enheter.",
-        "Choose a new password of at least 10 characters. You will be logged out on every device.",
-    ),
-    button: ("Lagre passordet", "Save password"),
-    done: (
-        "Passordet er endret. Logg inn med det nye passordet i appen eller på innloggingssiden.",
-        "Your password is changed. Sign in with the new password in the app or on the sign-in page.",
-    ),
+    title: "page-reset-title",
+    intro: "page-reset-intro",
+    button: "page-reset-button",
+    done: "page-reset-done",
     action: Action::SetPassword,
 };
 
 const UNSUBSCRIBE: PageSpec = PageSpec {
     path: "/e/unsubscribe",
-    title: ("Avslutt e-poster", "Stop these emails"),
-    intro: (
-        "Trykk på knappen for å slutte å få denne typen e-post. Du kan slå den på igjen i appen.",
-        "Press the button to stop this kind of email. You can turn it on again in the app.",
-    ),
-    button: ("Avslutt", "Unsubscribe"),
-    done: (
-        "Ferdig. Du får ikke flere slike e-poster.",
-        "Done. You will get no more of these emails.",
-    ),
+    title: "page-unsubscribe-title",
+    intro: "page-unsubscribe-intro",
+    button: "page-unsubscribe-button",
+    done: "page-unsubscribe-done",
     action: Action::Unsubscribe,
 };
 
 const RELEASE: PageSpec = PageSpec {
     path: "/e/release",
-    title: ("Trekk deg fra oppdraget", "Give the task back"),
-    intro: (
-        "Kan du ikke likevel? Det er helt i orden. Trykk på knappen, så blir plassen ledig for andre.",
-        "Can't make it after all? That is fine. Press the button and the spot opens for someone else.",
-    ),
-    button: ("Trekk meg", "Give it back"),
-    done: (
-        "Du har trukket deg. Takk for at du sa fra!",
-        "You have given the task back. Thank you for letting us know!",
-    ),
+    title: "page-release-title",
+    intro: "page-release-intro",
+    button: "page-release-button",
+    done: "page-release-done",
     action: Action::Release,
 };
 
 const SET: PageSpec = PageSpec {
     path: "/e/set-password",
-    title: ("Velg passord", "Choose your password"),
-    intro: (
-        "Velg et passord på minst 10 tegn for kontoen din.",
-        "Choose a password of at least 10 characters for your account.",
-    ),
-    button: ("Lagre passordet", "Save password"),
-    done: (
-        "Passordet er lagret. Logg inn med e-postadressen din og det nye passordet på innloggingssiden.",
-        "Your password is saved. Sign in with your email address and the new password on the sign-in page.",
-    ),
+    title: "page-set-title",
+    intro: "page-set-intro",
+    button: "page-set-button",
+    done: "page-set-done",
     action: Action::SetPassword,
 };
 
 const UNLOCK: PageSpec = PageSpec {
     path: "/e/unlock",
-    title: ("Lås opp innloggingen", "Unlock signing in"),
-    intro: (
-        "Det har vært mange mislykkede innlogginger på kontoen din fra andre steder. Var det deg som skrev riktig passord nå nettopp? Trykk på knappen, så kan du logge inn derfra den neste timen.",
-        "There have been many failed sign-ins to your account from elsewhere. Was it you who just typed the right password? Press the button and you can sign in from there for the next hour.",
-    ),
-    button: ("Lås opp", "Unlock"),
-    done: (
-        "Ferdig. Logg inn på nytt fra samme sted innen en time. Var det ikke deg, bør du bytte passord med «Glemt passord?».",
-        "Done. Sign in again from the same place within an hour. If it was not you, change your password with “Forgot password?”.",
-    ),
+    title: "page-unlock-title",
+    intro: "page-unlock-intro",
+    button: "page-unlock-button",
+    done: "page-unlock-done",
     action: Action::UnlockLogin,
 };
 
@@ -165,12 +122,12 @@ fn render(
     outcome: Option<Outcome>,
     sign_in: &str,
 ) -> HttpResponse {
-    let t = |pair: (&'static str, &'static str)| escape_html(lang.pick(pair.0, pair.1));
+    let t = |key: &'static str| escape_html(text(lang, key));
     let with_password = spec.action == Action::SetPassword;
     let password_field = if with_password {
         format!(
             "<p><label for=\"password\">{}</label><br><input id=\"password\" type=\"password\" name=\"password\" minlength=\"10\" required autocomplete=\"new-password\"{}></p>",
-            t(("Passord", "Password")),
+            t("page-password"),
             if matches!(outcome, Some(Outcome::WeakPassword)) {
                 " aria-invalid=\"true\" aria-describedby=\"result\""
             } else {
@@ -188,24 +145,12 @@ fn render(
                 "{} <a href=\"{}\">{}</a>",
                 t(spec.done),
                 escape_html(sign_in),
-                t(("Til innloggingen", "To the sign-in page"))
+                t("page-to-sign-in")
             ),
         ),
         Some(Outcome::Done) => (StatusCode::OK, t(spec.done)),
-        Some(Outcome::WeakPassword) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t((
-                "Passordet er for svakt. Bruk minst 10 tegn, og ikke et vanlig passord eller noe som ligner e-postadressen din. Lenken virker fortsatt.",
-                "The password is too weak. Use at least 10 characters, and not a common password or anything like your email address. The link still works.",
-            )),
-        ),
-        Some(Outcome::Failed) => (
-            StatusCode::BAD_REQUEST,
-            t((
-                "Det gikk ikke. Lenken kan være brukt eller utløpt.",
-                "That did not work. The link may be used or expired.",
-            )),
-        ),
+        Some(Outcome::WeakPassword) => (StatusCode::UNPROCESSABLE_ENTITY, t("page-weak-password")),
+        Some(Outcome::Failed) => (StatusCode::BAD_REQUEST, t("page-failed")),
     };
     let form = if matches!(outcome, Some(Outcome::Done | Outcome::Failed)) {
         String::new()
@@ -386,7 +331,7 @@ pub async fn task(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let lang = language(query.lang.as_deref(), &req);
-    let t = |nb: &str, en: &str| escape_html(lang.pick(nb, en));
+    let t = |key: &'static str| escape_html(text(lang, key));
     let token = query.token.as_deref().unwrap_or_default();
     let found = match state.pool.get().await {
         Ok(mut conn) => {
@@ -400,13 +345,10 @@ pub async fn task(
             return crate::error::ApiError::from(e).error_response();
         }
         Err(_) => {
-            let title = t("Oppdraget", "The task");
+            let title = t("page-task-title");
             let content = format!(
                 "<h1>{title}</h1><p role=\"status\">{}</p>",
-                t(
-                    "Lenken virker ikke lenger. Oppdraget kan være over, avlyst eller ikke lenger ditt.",
-                    "The link no longer works. The task may be over, cancelled or no longer yours."
-                )
+                t("page-task-link-dead")
             );
             return respond(StatusCode::BAD_REQUEST, lang, &title, &content);
         }
@@ -425,15 +367,15 @@ pub async fn task(
         |label: String, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", escape_html(value));
     let mut facts = String::new();
     facts.push_str(&row(
-        t("Kategori", "Category"),
+        t("page-task-category"),
         lang.pick(&page.category_nb, &page.category_en),
     ));
-    facts.push_str(&row(t("Tid", "Time"), &when));
+    facts.push_str(&row(t("page-task-time"), &when));
     if let Some(area) = &task.area_hint {
-        facts.push_str(&row(t("Område", "Area"), area));
+        facts.push_str(&row(t("page-task-area"), area));
     }
     facts.push_str(&row(
-        t("Ledige plasser", "Free spots"),
+        t("page-task-free-spots"),
         &format!(
             "{} / {}",
             (task.spots - task.active_claims).max(0),
@@ -442,18 +384,12 @@ pub async fn task(
     ));
     let mut private = String::new();
     if let Some(p) = &page.view.private {
-        private.push_str(&format!(
-            "<h2>{}</h2><dl>",
-            t(
-                "Bare for deg som har tatt oppdraget",
-                "Only for you, who took the task"
-            )
-        ));
+        private.push_str(&format!("<h2>{}</h2><dl>", t("page-task-private")));
         for (label, value) in [
-            (t("Adresse", "Address"), &p.address),
-            (t("Navn", "Name"), &p.recipient_name),
-            (t("Telefon", "Phone"), &p.recipient_phone),
-            (t("Notater", "Notes"), &p.notes),
+            (t("page-task-address"), &p.address),
+            (t("page-task-name"), &p.recipient_name),
+            (t("page-task-phone"), &p.recipient_phone),
+            (t("page-task-notes"), &p.notes),
         ] {
             if let Some(value) = value {
                 private.push_str(&row(label, value));
@@ -464,12 +400,12 @@ pub async fn task(
     if let Some((name, email, phone)) = &page.view.unit {
         private.push_str(&format!(
             "<h2>{}</h2><dl>{}{}{}</dl>",
-            t("Spørsmål? Kontakt", "Questions? Contact"),
-            row(t("Enhet", "Unit"), name),
-            row(t("E-post", "Email"), email),
+            t("page-task-contact"),
+            row(t("page-task-unit"), name),
+            row(t("page-task-email"), email),
             phone
                 .as_deref()
-                .map(|p| row(t("Telefon", "Phone"), p))
+                .map(|p| row(t("page-task-phone"), p))
                 .unwrap_or_default()
         ));
     }
@@ -486,11 +422,8 @@ pub async fn task(
 </form>"#,
                 token = escape_html(token),
                 lang = lang.as_str(),
-                note = t(
-                    "Kan du ikke likevel? Du trenger ikke oppgi noen grunn, og ingen holder det mot deg.",
-                    "Can't make it after all? You need give no reason, and nobody holds it against you."
-                ),
-                button = t("Gi fra meg oppdraget", "Give the task back"),
+                note = t("page-task-release-note"),
+                button = t("page-task-release-button"),
             )
         })
         .unwrap_or_default();

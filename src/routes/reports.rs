@@ -75,19 +75,15 @@ fn csv_row(key: &str, label: &str, f: &Figures) -> String {
 /// The CSV's header line for programs: the API's field names.
 const CSV_FIELDS: &str = "key,label,posted,filled,completed,cancelled,expired,withdrawn,claims_made,claims_released,volunteer_hours,active_volunteers,median_hours_to_first_claim,share_found_volunteer_before_start,suppressed";
 
-/// The same columns with headings for people, for the console's download.
-const CSV_HEADINGS_NB: &str = "Nøkkel,Gruppe,Lagt ut,Fikk frivillig,Fullført,Avlyst,Utløpt uten frivillig,Trukket tilbake,Oppdrag tatt,Oppdrag gitt fra seg,Frivillige timer,Aktive frivillige,Median timer til første frivillige,Andel med frivillig før start,Skjult (færre enn tre personer)";
-const CSV_HEADINGS_EN: &str = "Key,Group,Posted,Found a volunteer,Completed,Cancelled,Expired unclaimed,Withdrawn,Claims made,Claims released,Volunteer hours,Active volunteers,Median hours to first claim,Share with a volunteer before the start,Hidden (fewer than three people)";
-
 /// RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheets show "Østre" correctly.
 /// `headings` in a language for people; `None` gives the API's field names.
 fn to_csv(s: &Summary, headings: Option<crate::domain::Language>) -> String {
-    use crate::domain::Language;
+    use crate::catalogue::text;
     let mut out = String::from("\u{feff}");
+    // The same columns with headings for people, for the console's download.
     out.push_str(match headings {
         None => CSV_FIELDS,
-        Some(Language::Nb) => CSV_HEADINGS_NB,
-        Some(Language::En) => CSV_HEADINGS_EN,
+        Some(l) => text(l, "csv-report-headings"),
     });
     out.push_str("\r\n");
     for r in &s.rows {
@@ -98,10 +94,7 @@ fn to_csv(s: &Summary, headings: Option<crate::domain::Language>) -> String {
         ));
         out.push_str("\r\n");
     }
-    let total = match headings {
-        Some(crate::domain::Language::En) => "Total",
-        _ => "Totalt",
-    };
+    let total = text(headings.unwrap_or_default(), "csv-total");
     out.push_str(&csv_row("total", total, &s.totals));
     out.push_str("\r\n");
     out
