@@ -745,3 +745,9 @@ csv-funding-headings = Council,In the key,Residents aged 0–19,Source,As of,Bas
 csv-total = Total
 csv-missing = missing
 csv-pot = Pot
+
+## Console: reference data in nynorsk
+
+reference-name-nynorsk = Name (Nynorsk)
+reference-name-nynorsk-2 = Name in Nynorsk
+reference-name-nynorsk-hint = Empty: the same as in Bokmål.

@@ -745,3 +745,9 @@ csv-funding-headings = Nærmiljøutvalg,Med i nøkkelen,Innbyggere 0–19 år,Ki
 csv-total = Totalt
 csv-missing = mangler
 csv-pot = Pott
+
+## Console: reference data in nynorsk
+
+reference-name-nynorsk = Navn (nynorsk)
+reference-name-nynorsk-2 = Navn på nynorsk
+reference-name-nynorsk-hint = Tomt: samme som på bokmål.

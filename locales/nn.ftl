@@ -745,3 +745,9 @@ csv-funding-headings = Nærmiljøutval,Med i nøkkelen,Innbyggjarar 0–19 år,K
 csv-total = Totalt
 csv-missing = manglar
 csv-pot = Pott
+
+## Console: reference data in nynorsk
+
+reference-name-nynorsk = Namn (nynorsk)
+reference-name-nynorsk-2 = Namn på nynorsk
+reference-name-nynorsk-hint = Tomt: same som på bokmål.

@@ -46,7 +46,7 @@ enum Command {
         /// The council a coordinator leads (or a volunteer's home council).
         #[arg(long)]
         council: Option<uuid::Uuid>,
-        /// nb or en
+        /// nb, nn or en
         #[arg(long, default_value = "nb")]
         language: String,
     },

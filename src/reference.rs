@@ -30,6 +30,9 @@ pub struct MunicipalityData {
 pub struct QualificationSeed {
     pub slug: String,
     pub name_nb: String,
+    /// The nynorsk name; the bokmål one where the file has none.
+    #[serde(default)]
+    pub name_nn: Option<String>,
     pub name_en: String,
     #[serde(default)]
     pub description_nb: String,
@@ -57,6 +60,9 @@ pub struct FundingSeed {
 pub struct CategorySeed {
     pub slug: String,
     pub name_nb: String,
+    /// The nynorsk name; the bokmål one where the file has none.
+    #[serde(default)]
+    pub name_nn: Option<String>,
     pub name_en: String,
     /// Slugs of the qualification types a volunteer must hold for this category.
     #[serde(default)]

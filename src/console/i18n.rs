@@ -16,11 +16,6 @@ impl Lang {
         crate::catalogue::text(self.0, key)
     }
 
-    /// A stored text in this page's language (names from the reference data).
-    pub fn pick<'a>(&self, nb: &'a str, en: &'a str) -> &'a str {
-        self.0.pick(nb, en)
-    }
-
     pub fn code(&self) -> &'static str {
         self.0.as_str()
     }

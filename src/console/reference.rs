@@ -41,7 +41,7 @@ async fn page(
                     .map(|k| {
                         (
                             k.id.to_string(),
-                            lang.pick(&k.name_nb, &k.name_en).to_owned(),
+                            k.name(lang.0).to_owned(),
                             required.contains(&(c.id, k.id)),
                         )
                     })
@@ -55,6 +55,7 @@ async fn page(
             id: k.id.to_string(),
             slug: k.slug,
             name_nb: k.name_nb,
+            name_nn: k.name_nn,
             name_en: k.name_en,
             description_nb: k.description_nb,
             description_en: k.description_en,
@@ -91,6 +92,7 @@ async fn page(
                 (
                     c.id.to_string(),
                     c.name_nb.clone(),
+                    c.name_nn.clone(),
                     c.name_en.clone(),
                     c.slug.clone(),
                     c.active,
@@ -183,6 +185,13 @@ fn number(form: &FormData, name: &str) -> Result<Option<i32>, DomainError> {
         .transpose()
 }
 
+/// A field a person may leave empty to mean "as before" (or "as the bokmål").
+fn optional(form: &FormData, name: &str) -> Option<String> {
+    form.get(name)
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned)
+}
+
 /// The type's fields as the full form gives them (the toggle form gives only `in_use`).
 fn type_input(form: &FormData, creating: bool) -> Result<TypeInput, DomainError> {
     let full = creating || form.get("full").is_some();
@@ -190,6 +199,8 @@ fn type_input(form: &FormData, creating: bool) -> Result<TypeInput, DomainError>
     Ok(TypeInput {
         slug: creating.then(|| form.get("slug").unwrap_or_default().to_owned()),
         name_nb: text("name_nb"),
+        // Left empty, a new type takes its bokmål name and an edit keeps the old one.
+        name_nn: optional(form, "name_nn"),
         name_en: text("name_en"),
         description_nb: text("description_nb"),
         description_en: text("description_en"),
@@ -306,6 +317,7 @@ pub async fn create_category(
         let input = CategoryInput {
             slug: form.get("slug").map(str::to_owned),
             name_nb: form.get("name_nb").map(str::to_owned),
+            name_nn: optional(&form, "name_nn"),
             name_en: form.get("name_en").map(str::to_owned),
             active: Some(true),
             required_qualifications: None,
@@ -330,6 +342,7 @@ pub async fn update_category(
         let input = CategoryInput {
             slug: None,
             name_nb: form.get("name_nb").map(str::to_owned),
+            name_nn: optional(&form, "name_nn"),
             name_en: form.get("name_en").map(str::to_owned),
             active: flag(&form, "in_use"),
             // The edit form lists every qualification as a checkbox `requires.{id}`.

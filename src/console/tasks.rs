@@ -888,7 +888,7 @@ async fn task_page(
             missing: c
                 .missing_qualifications
                 .iter()
-                .map(|q| lang.pick(&q.name_nb, &q.name_en).to_owned())
+                .map(|q| q.name(lang.0).to_owned())
                 .collect::<Vec<_>>()
                 .join(", "),
         })

@@ -422,7 +422,7 @@ async fn qualification_section(
             let name = kinds
                 .iter()
                 .find(|k| k.id == r.qualification_id)
-                .map(|k| lang.pick(&k.name_nb, &k.name_en).to_owned())
+                .map(|k| k.name(lang.0).to_owned())
                 .unwrap_or_default();
             let state = if r.revoked_at.is_some() {
                 lang.t("users-revoked")
@@ -448,12 +448,7 @@ async fn qualification_section(
         kinds: kinds
             .iter()
             .filter(|k| k.active)
-            .map(|k| {
-                (
-                    k.id.to_string(),
-                    lang.pick(&k.name_nb, &k.name_en).to_owned(),
-                )
-            })
+            .map(|k| (k.id.to_string(), k.name(lang.0).to_owned()))
             .collect(),
         today: today.to_string(),
     })

@@ -497,6 +497,13 @@ pub struct Outbox {
 }
 
 /// One row of the outbox page, of any channel.
+impl QualificationLine {
+    /// The type's name in the page's language.
+    pub fn name(&self, lang: &Lang) -> &str {
+        lang.0.pick(&self.name_nb, &self.name_nn, &self.name_en)
+    }
+}
+
 pub struct OutboxLine {
     pub id: String,
     /// The channel's name as a person reads it (E-post, Push).
@@ -516,7 +523,7 @@ pub struct Reference {
     pub notice: Option<String>,
     pub error: Option<String>,
     pub councils: Vec<(String, String, bool, bool)>,
-    pub categories: Vec<(String, String, String, String, bool)>,
+    pub categories: Vec<(String, String, String, String, String, bool)>,
     /// Per category (by id): what it requires, as each type with whether it is required.
     pub requirements: Vec<(String, Vec<Requirement>)>,
     pub qualifications: Vec<QualificationLine>,
@@ -550,6 +557,7 @@ pub struct QualificationLine {
     pub id: String,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub description_nb: String,
     pub description_en: String,

@@ -22,6 +22,7 @@ pub struct QualificationRow {
     pub id: Uuid,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub description_nb: String,
     pub description_en: String,
@@ -34,6 +35,11 @@ pub struct QualificationRow {
 }
 
 impl QualificationRow {
+    /// The type's name in `language`.
+    pub fn name(&self, language: crate::domain::Language) -> &str {
+        language.pick(&self.name_nb, &self.name_nn, &self.name_en)
+    }
+
     pub fn rule(&self) -> crate::domain::qualification::TypeRule {
         crate::domain::qualification::TypeRule {
             valid_months: self.valid_months,
@@ -48,6 +54,7 @@ pub struct NewQualificationRow<'a> {
     pub id: Uuid,
     pub slug: &'a str,
     pub name_nb: &'a str,
+    pub name_nn: &'a str,
     pub name_en: &'a str,
     pub description_nb: &'a str,
     pub description_en: &'a str,
@@ -62,6 +69,7 @@ pub struct NewQualificationRow<'a> {
 pub struct QualificationChanges {
     pub slug: Option<String>,
     pub name_nb: Option<String>,
+    pub name_nn: Option<String>,
     pub name_en: Option<String>,
     pub description_nb: Option<String>,
     pub description_en: Option<String>,
@@ -159,6 +167,7 @@ pub async fn load_if_empty(
             id: Uuid::now_v7(),
             slug: &q.slug,
             name_nb: &q.name_nb,
+            name_nn: q.name_nn.as_deref().unwrap_or(&q.name_nb),
             name_en: &q.name_en,
             description_nb: &q.description_nb,
             description_en: &q.description_en,

@@ -34,10 +34,18 @@ pub struct CategoryRow {
     pub id: Uuid,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub active: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl CategoryRow {
+    /// The category's name in `language`.
+    pub fn name(&self, language: crate::domain::Language) -> &str {
+        language.pick(&self.name_nb, &self.name_nn, &self.name_en)
+    }
 }
 
 #[derive(Debug, Insertable)]
@@ -46,6 +54,7 @@ pub struct NewCategoryRow<'a> {
     pub id: Uuid,
     pub slug: &'a str,
     pub name_nb: &'a str,
+    pub name_nn: &'a str,
     pub name_en: &'a str,
 }
 
@@ -95,6 +104,7 @@ pub async fn load_if_empty(
                 id: Uuid::now_v7(),
                 slug: &c.slug,
                 name_nb: &c.name_nb,
+                name_nn: c.name_nn.as_deref().unwrap_or(&c.name_nb),
                 name_en: &c.name_en,
             })
             .collect();
@@ -206,17 +216,22 @@ pub async fn existing_category_ids(
         .await
 }
 
-/// The Norwegian and English names of these categories, by id.
+/// The names of these categories in every language (nb, nn, en), by id.
 pub async fn category_names(
     conn: &mut impl crate::db::PgConn,
     ids: &[Uuid],
-) -> QueryResult<Vec<(Uuid, String, String)>> {
+) -> QueryResult<Vec<(Uuid, String, String, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     categories::table
         .filter(categories::id.eq_any(ids))
-        .select((categories::id, categories::name_nb, categories::name_en))
+        .select((
+            categories::id,
+            categories::name_nb,
+            categories::name_nn,
+            categories::name_en,
+        ))
         .load(conn)
         .await
 }
@@ -306,6 +321,7 @@ pub async fn insert_category(
 pub struct CategoryChanges {
     pub slug: Option<String>,
     pub name_nb: Option<String>,
+    pub name_nn: Option<String>,
     pub name_en: Option<String>,
     pub active: Option<bool>,
 }

@@ -9,6 +9,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        name_nn -> Text,
     }
 }
 
@@ -415,6 +416,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        name_nn -> Text,
     }
 }
 

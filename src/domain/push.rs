@@ -172,6 +172,49 @@ mod tests {
     }
 
     #[test]
+    fn every_push_reads_in_nynorsk_for_a_person_who_chose_it() {
+        let expected = [
+            (
+                NotificationKind::TaskChanged,
+                "Ei oppgåve du har teke, er endra",
+            ),
+            (
+                NotificationKind::TaskCancelled,
+                "Ei oppgåve du har teke, er avlyst",
+            ),
+            (
+                NotificationKind::Reminder,
+                "Påminning: du har ei oppgåve i morgon",
+            ),
+            (
+                NotificationKind::Invitation,
+                "Du er invitert til ei oppgåve",
+            ),
+            (
+                NotificationKind::SpotOpened,
+                "Ein plass er ledig – den som tek han først, får han",
+            ),
+        ];
+        assert_eq!(expected.len(), PUSHED.len());
+        for (kind, title) in expected {
+            let nn = text(
+                kind,
+                Language::Nn,
+                "Tur og friluft",
+                at("2026-12-08T13:00:00Z"),
+                chrono_tz::Europe::Oslo,
+                Some("Torstrand"),
+            )
+            .expect("a pushed kind");
+            assert_eq!(nn.title, title, "{kind:?}");
+            assert_eq!(
+                nn.body,
+                "Tur og friluft · tysdag 8. desember 2026 kl. 14.00 · Torstrand"
+            );
+        }
+    }
+
+    #[test]
     fn only_the_pushed_kinds_have_a_text() {
         for kind in NotificationKind::ALL {
             let made = text(

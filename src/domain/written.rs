@@ -164,6 +164,10 @@ mod tests {
         assert_eq!(whole(Language::En, 1_234_567), "1,234,567");
         assert_eq!(whole(Language::Nb, -999), "\u{2212}999");
         assert_eq!(whole(Language::Nb, 0), "0");
+        assert_eq!(
+            datetime(Language::Nn, oslo, summer - chrono::Duration::days(8)),
+            "tysdag 2. juni 2026 kl. 10.30"
+        );
         let d = NaiveDate::from_ymd_opt(2027, 1, 7).expect("a date");
         assert_eq!(date(Language::Nb, d), "7. januar 2027");
     }

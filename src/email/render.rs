@@ -96,12 +96,13 @@ pub fn render(
         Intent::QualificationExpiring {
             name,
             qualification_nb,
+            qualification_nn,
             qualification_en,
             valid_until,
         } => messages::qualification_expiring(
             l,
             name.as_deref(),
-            l.pick(qualification_nb, qualification_en),
+            l.pick(qualification_nb, qualification_nn, qualification_en),
             *valid_until,
         ),
         Intent::SeriesClaimConfirmation { name, tasks, unit } => {
@@ -176,4 +177,128 @@ pub fn render(
             headers: BTreeMap::new(),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::auth::keys::ServerKeys;
+    use crate::domain::account::Role;
+    use crate::notify::intent::{TaskFacts, UnitFacts};
+
+    fn task() -> TaskFacts {
+        TaskFacts {
+            id: Uuid::nil(),
+            title: "Kaffibesøk".into(),
+            starts_at: Utc
+                .with_ymd_and_hms(2026, 12, 8, 13, 0, 0)
+                .single()
+                .unwrap_or_default(),
+            area_hint: Some("Torstrand".into()),
+            claimed: 1,
+            spots: 2,
+            category_id: None,
+        }
+    }
+
+    fn unit() -> UnitFacts {
+        UnitFacts {
+            name: "Heimetenesta".into(),
+            email: "heimetenesta@example.no".into(),
+            phone: None,
+        }
+    }
+
+    fn name() -> Option<String> {
+        Some("Kari".into())
+    }
+
+    /// `intent` as a volunteer who reads nynorsk gets it: its subject, and a body that
+    /// holds `phrase`, greets and signs off in nynorsk and has no bokmål frame.
+    fn in_nynorsk(intent: Intent, subject: &str, phrase: &str) {
+        let url = url::Url::parse("https://dugnad.example.no").unwrap_or_else(|_| {
+            unreachable!("a literal URL parses");
+        });
+        let keys = ServerKeys::from_secret(b"a test key of thirty-two bytes!!");
+        let ctx = RenderContext {
+            public_url: &url,
+            timezone: chrono_tz::Europe::Oslo,
+            keys: &keys,
+            now: task().starts_at - chrono::Duration::days(3),
+            recipient: None,
+        };
+        let composed = render(&intent, Some(Uuid::nil()), Language::Nn, &ctx);
+        let Ok(composed) = composed else {
+            panic!("{intent:?} does not render");
+        };
+        let mail = composed.content;
+        assert_eq!(mail.subject, subject);
+        assert!(
+            mail.text.contains(phrase),
+            "{phrase:?} not in {}",
+            mail.text
+        );
+        assert!(mail.text.contains("Helsing dugnad"), "{}", mail.text);
+        assert!(mail.text.starts_with("Hei"), "{}", mail.text);
+        for bokmal in ["Hilsen", "ikke", "Oppgaven", "deg som har tatt"] {
+            assert!(!mail.text.contains(bokmal), "{bokmal:?} in {}", mail.text);
+        }
+    }
+
+    macro_rules! nynorsk {
+        ($($test:ident: $intent:expr, $subject:expr, $phrase:expr;)*) => {$(
+            #[test]
+            fn $test() {
+                in_nynorsk($intent, $subject, $phrase);
+            }
+        )*};
+    }
+
+    nynorsk! {
+        verify_email_in_nynorsk: Intent::VerifyEmail { token_id: Uuid::nil() },
+            "Stadfest e-postadressa di", "for å ta oppdrag i dugnad";
+        password_reset_in_nynorsk: Intent::PasswordReset { token_id: Uuid::nil(), name: name() },
+            "Tilbakestill passordet ditt", "Nokon bad om å tilbakestille";
+        account_created_in_nynorsk: Intent::AccountCreated { token_id: Uuid::nil(), role: Role::Volunteer },
+            "Kontoen din i dugnad", "med rolla frivillig";
+        email_changed_in_nynorsk: Intent::EmailChanged { name: name(), new_address: "ny@example.no".into() },
+            "E-postadressa di i dugnad blir endra", "til ny@example.no";
+        claim_confirmation_in_nynorsk: Intent::ClaimConfirmation { name: name(), task: task(), unit: unit() },
+            "Stadfesta: Kaffibesøk",
+            "Du har teke oppdraget «Kaffibesøk», tysdag 8. desember 2026 kl. 14.00, Torstrand.";
+        series_claim_confirmation_in_nynorsk: Intent::SeriesClaimConfirmation { name: name(), tasks: vec![task(), task()], unit: unit() },
+            "Stadfesta: Kaffibesøk (2 gonger)", "Du har teke 2 gonger av «Kaffibesøk»";
+        follow_claim_in_nynorsk: Intent::FollowClaim { name: name(), task: task(), claim_id: Uuid::nil(), follow_until: task().starts_at },
+            "Ny gong sett av til deg: Kaffibesøk", "Du følgjer serien til og med 8. desember 2026";
+        codes_locked_in_nynorsk: Intent::CodesLocked { name: name() },
+            "Innlogging med kode er sperra for kontoen din", "100 gonger på rad";
+        login_unlock_in_nynorsk: Intent::LoginUnlock { token_id: Uuid::nil(), name: name() },
+            "Var det du som prøvde å logge inn?", "Lås opp innlogginga";
+        follow_ended_in_nynorsk: Intent::FollowEnded { name: name(), title: "Kaffibesøk".into() },
+            "Du følgjer ikkje lenger serien «Kaffibesøk»", "Gongene du allereie har teke";
+        task_changed_in_nynorsk: Intent::TaskChanged { name: name(), task: task() },
+            "Endra: Kaffibesøk", "Oppdraget du har teke, er endra";
+        task_cancelled_in_nynorsk: Intent::TaskCancelled { name: name(), task: task(), reason: "Sjukdom".into() },
+            "Avlyst: Kaffibesøk", "Grunngjeving: Sjukdom";
+        reminder_in_nynorsk: Intent::Reminder { name: name(), task: task(), claim_id: Uuid::nil() },
+            "Påminning: Kaffibesøk", "Trekk meg frå oppdraget";
+        invitation_in_nynorsk: Intent::Invitation { name: name(), task: task(), unit_name: "Heimetenesta".into() },
+            "Førespurnad: Kaffibesøk", "Heimetenesta lurer på om du kan ta oppdraget";
+        digest_in_nynorsk: Intent::NewTasksDigest { name: name(), tasks: vec![task()] },
+            "Nye oppdrag i dugnad", "Eit nytt oppdrag passar for deg:";
+        spot_opened_in_nynorsk: Intent::SpotOpened { name: name(), task: task(), watching: true },
+            "Ledig plass: Kaffibesøk", "no er ein plass ledig";
+        inactivity_warning_in_nynorsk: Intent::InactivityWarning { name: name() },
+            "Kontoen din i dugnad blir sletta snart", "Du har ikkje brukt kontoen din";
+        qualification_expiring_in_nynorsk: Intent::QualificationExpiring {
+                name: name(),
+                qualification_nb: "Taushetserklæring".into(),
+                qualification_nn: "Teieplikterklæring".into(),
+                qualification_en: "Confidentiality declaration".into(),
+                valid_until: task().starts_at.date_naive(),
+            },
+            "Teieplikterklæring går ut 8. desember 2026", "gjeld til og med 8. desember 2026";
+    }
 }

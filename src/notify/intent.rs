@@ -203,6 +203,9 @@ pub enum Intent {
     QualificationExpiring {
         name: Option<String>,
         qualification_nb: String,
+        /// Empty in a row written before nynorsk (then the bokmål is shown).
+        #[serde(default)]
+        qualification_nn: String,
         qualification_en: String,
         valid_until: chrono::NaiveDate,
     },
@@ -286,6 +289,9 @@ pub struct PushFacts {
     #[serde(serialize_with = "crate::domain::time::millis")]
     pub starts_at: DateTime<Utc>,
     pub category_nb: String,
+    /// Empty in a row written before nynorsk (then the bokmål is shown).
+    #[serde(default)]
+    pub category_nn: String,
     pub category_en: String,
     pub area_hint: Option<String>,
     pub language: Language,
@@ -294,7 +300,9 @@ pub struct PushFacts {
 impl PushFacts {
     /// The lock-screen text, in the zone the municipality reads its times in.
     pub fn text(&self, zone: chrono_tz::Tz) -> Option<crate::domain::push::PushText> {
-        let category = self.language.pick(&self.category_nb, &self.category_en);
+        let category = self
+            .language
+            .pick(&self.category_nb, &self.category_nn, &self.category_en);
         crate::domain::push::text(
             self.kind,
             self.language,

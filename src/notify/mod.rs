@@ -277,14 +277,15 @@ async fn push_rows(
     let mut categories: Vec<Uuid> = wanted.iter().map(|(.., c, _)| *c).collect();
     categories.sort_unstable();
     categories.dedup();
-    let names: HashMap<Uuid, (String, String)> = reference::category_names(conn, &categories)
-        .await?
-        .into_iter()
-        .map(|(id, nb, en)| (id, (nb, en)))
-        .collect();
+    let names: HashMap<Uuid, (String, String, String)> =
+        reference::category_names(conn, &categories)
+            .await?
+            .into_iter()
+            .map(|(id, nb, nn, en)| (id, (nb, nn, en)))
+            .collect();
     let mut rows = Vec::new();
     for (user, kind, task, category, gate) in wanted {
-        let Some((nb, en)) = names.get(&category) else {
+        let Some((nb, nn, en)) = names.get(&category) else {
             continue;
         };
         let facts = PushFacts {
@@ -292,6 +293,7 @@ async fn push_rows(
             task_id: task.id,
             starts_at: task.starts_at,
             category_nb: nb.clone(),
+            category_nn: nn.clone(),
             category_en: en.clone(),
             area_hint: task.area_hint.clone(),
             language: language_of(user),

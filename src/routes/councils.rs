@@ -299,6 +299,7 @@ pub struct CategoryFiguresResponse {
     pub category_id: Uuid,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub posted: i64,
     pub claimed: i64,
@@ -319,6 +320,7 @@ fn overview_json(o: &Overview) -> serde_json::Value {
             category_id: c.id,
             slug: c.slug.clone(),
             name_nb: c.name_nb.clone(),
+            name_nn: c.name_nn.clone(),
             name_en: c.name_en.clone(),
             posted: f.posted,
             claimed: f.claimed,
@@ -368,7 +370,7 @@ fn overview_html(o: &Overview, l: Language) -> String {
                 y + 10
             )
         };
-        let name = escape_html(l.pick(&c.name_nb, &c.name_en));
+        let name = escape_html(c.name(l));
         let svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"440\" height=\"84\" role=\"img\" aria-label=\"{name}\">{}{}{}{}{}</svg>",
             bar(f.posted, "#005aa0", 0, &t("meeting-posted")),
@@ -401,7 +403,7 @@ fn overview_html(o: &Overview, l: Language) -> String {
         o.categories
             .iter()
             .find(|(c, _)| c.id == id)
-            .map(|(c, _)| l.pick(&c.name_nb, &c.name_en).to_owned())
+            .map(|(c, _)| c.name(l).to_owned())
             .unwrap_or_else(|| id.to_string())
     };
     let date = |d: chrono::NaiveDate| crate::domain::written::date(l, d);

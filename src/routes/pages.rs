@@ -368,7 +368,7 @@ pub async fn task(
     let mut facts = String::new();
     facts.push_str(&row(
         t("page-task-category"),
-        lang.pick(&page.category_nb, &page.category_en),
+        page.category.as_ref().map_or("", |c| c.name(lang)),
     ));
     facts.push_str(&row(t("page-task-time"), &when));
     if let Some(area) = &task.area_hint {

@@ -21,6 +21,7 @@ pub struct QualificationResponse {
     pub id: Uuid,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub description_nb: String,
     pub description_en: String,
@@ -36,6 +37,7 @@ impl From<QualificationRow> for QualificationResponse {
             id: r.id,
             slug: r.slug,
             name_nb: r.name_nb,
+            name_nn: r.name_nn,
             name_en: r.name_en,
             description_nb: r.description_nb,
             description_en: r.description_en,
@@ -100,6 +102,8 @@ pub struct TypeRequest {
     #[serde(default, deserialize_with = "non_null")]
     pub name_nb: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
+    pub name_nn: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
     pub name_en: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     pub description_nb: Option<String>,
@@ -120,6 +124,7 @@ impl From<TypeRequest> for TypeInput {
         Self {
             slug: b.slug,
             name_nb: b.name_nb,
+            name_nn: b.name_nn,
             name_en: b.name_en,
             description_nb: b.description_nb,
             description_en: b.description_en,

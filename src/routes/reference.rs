@@ -26,6 +26,7 @@ pub struct CategoryResponse {
     pub id: Uuid,
     pub slug: String,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
     pub active: bool,
     /// Qualifications a volunteer must hold to take this category's tasks.
@@ -43,6 +44,7 @@ impl CategoryResponse {
             id: r.id,
             slug: r.slug,
             name_nb: r.name_nb,
+            name_nn: r.name_nn,
             name_en: r.name_en,
             active: r.active,
         }
@@ -201,6 +203,8 @@ pub struct CategoryRequest {
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub name_nb: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
+    pub name_nn: Option<String>,
+    #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub name_en: Option<String>,
     #[serde(default, deserialize_with = "crate::validation::non_null")]
     pub active: Option<bool>,
@@ -213,6 +217,7 @@ impl From<CategoryRequest> for service::CategoryInput {
         Self {
             slug: b.slug,
             name_nb: b.name_nb,
+            name_nn: b.name_nn,
             name_en: b.name_en,
             active: b.active,
             required_qualifications: b.required_qualifications,

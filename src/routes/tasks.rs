@@ -695,6 +695,7 @@ pub struct ClaimantResponse {
 pub struct QualificationName {
     pub id: Uuid,
     pub name_nb: String,
+    pub name_nn: String,
     pub name_en: String,
 }
 
@@ -719,6 +720,7 @@ pub async fn claims(
                 .map(|q| QualificationName {
                     id: q.id,
                     name_nb: q.name_nb,
+                    name_nn: q.name_nn,
                     name_en: q.name_en,
                 })
                 .collect(),

@@ -98,8 +98,7 @@ pub async fn release(
 /// it has not started, a signed token that gives the claim back.
 pub struct TaskPage {
     pub view: crate::services::tasks::TaskView,
-    pub category_nb: String,
-    pub category_en: String,
+    pub category: Option<crate::db::reference::CategoryRow>,
     pub release_token: Option<String>,
 }
 
@@ -143,11 +142,7 @@ pub async fn task_page(
             )
         });
     Ok(TaskPage {
-        category_nb: category
-            .as_ref()
-            .map(|c| c.name_nb.clone())
-            .unwrap_or_default(),
-        category_en: category.map(|c| c.name_en).unwrap_or_default(),
+        category,
         view,
         release_token,
     })

@@ -30,6 +30,8 @@ use crate::validation::{self, Validator};
 pub struct TypeInput {
     pub slug: Option<String>,
     pub name_nb: Option<String>,
+    /// Optional: a new type without one takes its bokmål name.
+    pub name_nn: Option<String>,
     pub name_en: Option<String>,
     pub description_nb: Option<String>,
     pub description_en: Option<String>,
@@ -49,6 +51,9 @@ fn check_type(input: &TypeInput, creating: bool) -> Result<QualificationChanges,
         Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
         None if creating => v.error("slug", "is required"),
         None => {}
+    }
+    if let Some(raw) = &input.name_nn {
+        changes.name_nn = v.check("name_nn", validation::name(raw));
     }
     for (field, value, target) in [
         ("name_nb", &input.name_nb, &mut changes.name_nb),
@@ -144,6 +149,7 @@ pub async fn create_type(
         id: Uuid::now_v7(),
         slug,
         name_nb,
+        name_nn: c.name_nn.as_deref().unwrap_or(name_nb),
         name_en,
         description_nb: c.description_nb.as_deref().unwrap_or(""),
         description_en: c.description_en.as_deref().unwrap_or(""),
@@ -403,6 +409,7 @@ pub async fn send_expiry_notices(
             Intent::QualificationExpiring {
                 name: greeting_name(&user),
                 qualification_nb: kind.name_nb.clone(),
+                qualification_nn: kind.name_nn.clone(),
                 qualification_en: kind.name_en.clone(),
                 valid_until: until,
             },

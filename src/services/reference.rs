@@ -63,6 +63,8 @@ pub async fn update_council(
 pub struct CategoryInput {
     pub slug: Option<String>,
     pub name_nb: Option<String>,
+    /// Optional: a new category without one takes its bokmål name.
+    pub name_nn: Option<String>,
     pub name_en: Option<String>,
     pub active: Option<bool>,
     /// Replaces what the category requires (`None` leaves it as it is).
@@ -84,6 +86,9 @@ fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChang
             None if creating => v.error(field, "is required"),
             None => {}
         }
+    }
+    if let Some(raw) = &input.name_nn {
+        changes.name_nn = v.check("name_nn", validation::name(raw));
     }
     match &input.slug {
         Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
@@ -113,6 +118,7 @@ pub async fn create_category(
         id: Uuid::now_v7(),
         slug,
         name_nb,
+        name_nn: changes.name_nn.as_deref().unwrap_or(name_nb),
         name_en,
     };
     let active = input.active.unwrap_or(true);

@@ -1467,6 +1467,21 @@ async fn admins_manage_councils_categories_and_service_units() {
         .await;
     assert_eq!(category.status(), 201);
     let category: Value = category.json().await.expect("json");
+    assert_eq!(
+        category["name_nn"], "Snømåking",
+        "the bokmål name when none given"
+    );
+    let gritting: Value = app
+        .post(
+            "/api/v1/categories",
+            token,
+            json!({"slug": "gritting", "name_nb": "Strøing", "name_nn": "Strøing av vegar", "name_en": "Gritting"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(gritting["name_nn"], "Strøing av vegar");
     let bad = app
         .post(
             "/api/v1/categories",

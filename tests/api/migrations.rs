@@ -345,3 +345,55 @@ async fn preferences_move_from_columns_to_rows_and_back_without_changing_anyones
         .collect();
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn nynorsk_is_a_language_and_reference_data_keeps_a_nynorsk_name() {
+    let db = TestDatabase::unborn();
+    dugnad::db::ensure_database_exists(&db.url)
+        .await
+        .expect("create database");
+    migrate_up_to(&db.url, "20261207000030").await;
+    let pg = dugnad::db::raw_connect(&db.url).await.expect("connect");
+    pg.batch_execute(
+        "INSERT INTO categories (id, slug, name_nb, name_en)
+           VALUES (gen_random_uuid(), 'flag-raising', 'Flaggheising', 'Flag raising');
+         INSERT INTO qualifications (id, slug, name_nb, name_en, legal_basis)
+           VALUES (gen_random_uuid(), 'politiattest', 'Politiattest', 'Police certificate', 'Lov');",
+    )
+    .await
+    .expect("v2 reference data");
+    let refused = pg
+        .batch_execute(
+            "INSERT INTO users (id, email, name, role, language)
+               VALUES (gen_random_uuid(), 'nils@example.no', 'Nils', 'volunteer', 'nn')",
+        )
+        .await;
+    assert!(refused.is_err(), "before the migration only nb and en");
+
+    migrate_up_to(&db.url, "20261207000031").await;
+    pg.batch_execute(
+        "INSERT INTO users (id, email, name, role, language)
+           VALUES (gen_random_uuid(), 'nils@example.no', 'Nils', 'volunteer', 'nn')",
+    )
+    .await
+    .expect("a nynorsk reader");
+    let names: Vec<String> = pg
+        .query(
+            "SELECT name_nn FROM categories UNION ALL SELECT name_nn FROM qualifications ORDER BY 1",
+            &[],
+        )
+        .await
+        .expect("names")
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        names,
+        ["Flaggheising", "Politiattest"],
+        "the bokmål name until renamed"
+    );
+    let empty = pg
+        .batch_execute("UPDATE categories SET name_nn = ' '")
+        .await;
+    assert!(empty.is_err(), "a nynorsk name is never blank");
+}

@@ -675,3 +675,60 @@ async fn the_digest_lists_only_what_matches_and_nothing_is_sent_when_nothing_is_
             .expect("lock");
     assert_eq!(next_day.digests, 0, "nothing new, nothing sent");
 }
+
+#[tokio::test]
+async fn a_volunteer_who_reads_nynorsk_chooses_it_and_gets_mail_and_names_in_nynorsk() {
+    let app = TestApp::spawn().await;
+    let (_, task, _) = setup(&app).await;
+    let volunteer = app.volunteer().await;
+    let response = app
+        .patch(
+            "/api/v1/me",
+            Some(&volunteer.access_token),
+            json!({"language": "nn"}),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let me: Value = app
+        .get_as("/api/v1/me", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["language"], "nn");
+    app.claimed(&volunteer, &task).await;
+
+    let mails = app.mail_to(&volunteer.email).await;
+    let confirmation = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Stadfesta:"))
+        })
+        .expect("the confirmation, in nynorsk");
+    assert_eq!(
+        confirmation.header("Subject").as_deref(),
+        Some("Stadfesta: Kaffebesøk")
+    );
+    let body = confirmation.text_body();
+    assert!(
+        body.contains("Takk! Du har teke oppdraget «Kaffebesøk»"),
+        "{body}"
+    );
+    assert!(body.contains("Helsing dugnad"), "{body}");
+
+    // The reference data names itself in nynorsk too.
+    let categories: Value = app
+        .get_as("/api/v1/categories?limit=100", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let names: Vec<&str> = categories["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["name_nn"].as_str())
+        .collect();
+    assert!(names.contains(&"Følgje til lege og avtalar"), "{names:?}");
+}

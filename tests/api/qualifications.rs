@@ -352,7 +352,7 @@ async fn a_task_after_valid_until_is_refused_while_an_earlier_claim_stands_and_s
     assert_eq!(listed["items"][0]["status"], "active");
     assert_eq!(
         listed["items"][0]["missing_qualifications"],
-        json!([{"id": k.politiattest, "name_nb": "Politiattest", "name_en": "Police certificate"}])
+        json!([{"id": k.politiattest, "name_nb": "Politiattest", "name_nn": "Politiattest", "name_en": "Police certificate"}])
     );
     let page = crate::console::Browser::new(app);
     let mut page = page;

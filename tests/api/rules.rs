@@ -51,14 +51,14 @@ async fn the_qualification_rule_in_sql_agrees_with_the_rule_in_rust() {
     let (category, person) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
     let kinds: Vec<uuid::Uuid> = (0..3).map(|_| uuid::Uuid::now_v7()).collect();
     let mut setup = format!(
-        "INSERT INTO categories (id, slug, name_nb, name_en) VALUES ('{category}', 'rule-check', 'Sjekk', 'Check');
+        "INSERT INTO categories (id, slug, name_nb, name_nn, name_en) VALUES ('{category}', 'rule-check', 'Sjekk', 'Sjekk', 'Check');
          INSERT INTO users (id, email, name, role, email_verified) VALUES ('{person}', 'rule@example.no', 'Regel', 'volunteer', true);"
     );
     for (i, k) in kinds.iter().enumerate() {
         // The third type is deactivated: its requirement no longer applies.
         setup.push_str(&format!(
-            "INSERT INTO qualifications (id, slug, name_nb, name_en, legal_basis, active) \
-             VALUES ('{k}', 'kind-{i}', 'Type {i}', 'Kind {i}', 'Test', {});
+            "INSERT INTO qualifications (id, slug, name_nb, name_nn, name_en, legal_basis, active) \
+             VALUES ('{k}', 'kind-{i}', 'Type {i}', 'Type {i}', 'Kind {i}', 'Test', {});
              INSERT INTO category_qualifications VALUES ('{category}', '{k}');",
             i < 2
         ));
