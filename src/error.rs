@@ -129,8 +129,11 @@ impl ApiError {
         DomainError::validation(errors).into()
     }
 
-    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        DomainError::invalid_field(field, message).into()
+    pub fn invalid_field(
+        field: impl Into<String>,
+        problem: crate::domain::problem::FieldProblem,
+    ) -> Self {
+        DomainError::invalid_field(field, problem).into()
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {

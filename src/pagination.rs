@@ -4,6 +4,7 @@
 //! A cursor is the sort key and id of the last item served, so pages stay stable while
 //! rows are added. It is opaque to clients (base64url of JSON).
 
+use crate::domain::problem::FieldProblem;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -58,7 +59,10 @@ impl PageQuery {
                 _ => {
                     errors.push(FieldError {
                         field: "limit".into(),
-                        message: format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                        problem: FieldProblem::Between {
+                            min: 1,
+                            max: MAX_LIMIT,
+                        },
                     });
                     DEFAULT_LIMIT
                 }
@@ -71,7 +75,7 @@ impl PageQuery {
                 if cursor.is_none() {
                     errors.push(FieldError {
                         field: "cursor".into(),
-                        message: "is not a cursor this service issued".into(),
+                        problem: FieldProblem::NotCursor,
                     });
                 }
                 cursor

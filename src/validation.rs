@@ -1,6 +1,7 @@
 //! Collects every invalid field of a request so a 422 names them all at once.
 
 use crate::domain::error::{DomainError, FieldError};
+use crate::domain::problem::FieldProblem;
 
 #[derive(Debug, Default)]
 pub struct Validator {
@@ -12,26 +13,19 @@ impl Validator {
         Self::default()
     }
 
-    /// Keeps the value of `result`, or records its message against `field`.
-    pub fn check<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        result: Result<T, E>,
-    ) -> Option<T> {
+    /// Keeps the value of `result`, or records its problem against `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, FieldProblem>) -> Option<T> {
         match result {
             Ok(v) => Some(v),
-            Err(e) => {
-                self.error(field, e.to_string());
+            Err(problem) => {
+                self.error(field, problem);
                 None
             }
         }
     }
 
-    pub fn error(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
+    pub fn error(&mut self, field: &str, problem: FieldProblem) {
+        self.errors.push(FieldError::new(field, problem));
     }
 
     pub fn is_ok(&self) -> bool {
@@ -49,17 +43,17 @@ impl Validator {
 }
 
 /// A display name: 1–100 characters after trimming.
-pub fn name(raw: &str) -> Result<String, String> {
+pub fn name(raw: &str) -> Result<String, FieldProblem> {
     let s = crate::domain::check_line(raw, 100)?;
     if s.is_empty() {
-        return Err("must not be empty".into());
+        return Err(FieldProblem::Empty);
     }
     Ok(s)
 }
 
 /// A reference item's slug: lower-case letters and digits in parts joined by single
 /// hyphens, at most 64 characters.
-pub fn slug(raw: &str) -> Result<String, &'static str> {
+pub fn slug(raw: &str) -> Result<String, FieldProblem> {
     let s = raw.trim();
     let ok = !s.is_empty()
         && s.len() <= 64
@@ -72,12 +66,12 @@ pub fn slug(raw: &str) -> Result<String, &'static str> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err("must be lower-case letters and digits separated by single hyphens")
+        Err(FieldProblem::NotSlug)
     }
 }
 
 /// A phone number: one line of free text up to 32 characters; empty means none.
-pub fn phone(raw: &str) -> Result<Option<String>, String> {
+pub fn phone(raw: &str) -> Result<Option<String>, FieldProblem> {
     let s = crate::domain::check_line(raw, 32)?;
     Ok((!s.is_empty()).then_some(s))
 }
@@ -114,13 +108,15 @@ impl Clear {
             if !allowed.contains(&name.as_str()) {
                 return Err(DomainError::invalid_field(
                     format!("clear[{i}]"),
-                    format!("must be one of: {}", allowed.join(", ")),
+                    FieldProblem::OneOf {
+                        choices: allowed.join(", "),
+                    },
                 ));
             }
             if names[..i].contains(name) {
                 return Err(DomainError::invalid_field(
                     format!("clear[{i}]"),
-                    "names a field twice",
+                    FieldProblem::NamedTwice,
                 ));
             }
         }
@@ -135,7 +131,7 @@ impl Clear {
         if matches!(field, Some(Some(_))) {
             return Err(DomainError::invalid_field(
                 name,
-                "is given a value and named in `clear`",
+                FieldProblem::GivenAndCleared,
             ));
         }
         *field = Some(None);

@@ -2,6 +2,7 @@
 //! force, opting out — after a confirmation that says what will happen — and back in,
 //! and the history.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -281,13 +282,7 @@ pub async fn opt_out(
                 .categories
                 .iter()
                 .find(|c| c.id == category)
-                .map(|c| {
-                    if lang.is_en() {
-                        c.name_en.clone()
-                    } else {
-                        c.name_nb.clone()
-                    }
-                })
+                .map(|c| c.name(lang.0).to_owned())
                 .unwrap_or_default();
             let confirm = OptOutConfirm {
                 category_id: category.to_string(),
@@ -435,7 +430,7 @@ pub async fn review(
                 })
                 .await
             }
-            None => Err(DomainError::invalid_field("held_on", "must be a date")),
+            None => Err(DomainError::invalid_field("held_on", FieldProblem::NotDate)),
         };
         match outcome {
             Ok(()) => Ok(http::redirect(&format!(
@@ -514,13 +509,7 @@ pub async fn overview(
             .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
         let mut conn = state.pool.get().await?;
         let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
-        let name_of = |c: &crate::services::opt_outs::CategoryRow| {
-            if lang.is_en() {
-                c.name_en.clone()
-            } else {
-                c.name_nb.clone()
-            }
-        };
+        let name_of = |c: &crate::services::opt_outs::CategoryRow| c.name(lang.0).to_owned();
         let whole = |n: i64| crate::domain::written::whole(lang.0, n);
         let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), whole);
         let categories = o

@@ -1,6 +1,7 @@
 //! The councils' funding key: each council's share and the sum against the pot, for
 //! admins (who also enter the figures) and for a coordinator's own council.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate, Utc};
@@ -251,9 +252,9 @@ pub async fn residents(
             }
             (None, _) => Err(DomainError::invalid_field(
                 "residents_0_19",
-                "must be a whole number",
+                FieldProblem::NotWholeNumber,
             )),
-            (_, None) => Err(DomainError::invalid_field("as_of", "must be a date")),
+            (_, None) => Err(DomainError::invalid_field("as_of", FieldProblem::NotDate)),
         };
         save(&req, &state, &s, year, outcome).await
     }
@@ -295,7 +296,7 @@ pub async fn parameters(
             }
             _ => Err(DomainError::invalid_field(
                 "base_nok",
-                "must be whole kroner",
+                FieldProblem::NotWholeKroner,
             )),
         };
         save(&req, &state, &s, year, outcome).await

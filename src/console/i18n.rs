@@ -1,6 +1,7 @@
 //! The console's two languages and its way of writing dates: Norwegian bokmål by
 //! default, English by a switch; times in `DUGNAD_TIMEZONE`.
 
+use crate::domain::problem::FieldProblem;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -52,15 +53,15 @@ pub fn to_input(tz: Tz, at: DateTime<Utc>) -> String {
 /// An instant from an `<input type="datetime-local">` in local time. A time that the
 /// clocks skip in spring does not exist and is refused; one they pass twice in autumn is
 /// the first of the two.
-pub fn from_input(tz: Tz, raw: &str) -> Result<DateTime<Utc>, &'static str> {
+pub fn from_input(tz: Tz, raw: &str) -> Result<DateTime<Utc>, FieldProblem> {
     let raw = raw.trim();
     let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| "must be a date and time such as 2026-12-08T14:00")?;
+        .map_err(|_| FieldProblem::NotDateTime)?;
     tz.from_local_datetime(&naive)
         .earliest()
         .map(|t| t.with_timezone(&Utc))
-        .ok_or("does not exist in local time (the clocks skip it)")
+        .ok_or(FieldProblem::SkippedLocalTime)
 }
 
 #[cfg(test)]

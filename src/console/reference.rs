@@ -1,6 +1,7 @@
 //! The admins' reference data: councils (and whether they are in the funding key),
 //! categories (created, deactivated — never deleted) and service units.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -180,7 +181,7 @@ fn number(form: &FormData, name: &str) -> Result<Option<i32>, DomainError> {
     form.get(name)
         .map(|raw| {
             raw.parse::<i32>()
-                .map_err(|_| DomainError::invalid_field(name, "must be a whole number"))
+                .map_err(|_| DomainError::invalid_field(name, FieldProblem::NotWholeNumber))
         })
         .transpose()
 }

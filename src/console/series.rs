@@ -3,6 +3,7 @@
 //! and cancelling it from a date. The rules are the API's, through the same use cases
 //! (`services::series`).
 
+use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use super::http::{self, FormData};
 use super::i18n::{self, Lang};
 use super::task_fields::{
-    Parsed, Values, category_name, council_name, field_message, opt, private_facts, status_label,
+    Parsed, Values, category_name, council_name, opt, private_facts, status_label,
 };
 use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
 use super::{PageResult, finish, form_session, render, session};
@@ -134,44 +135,9 @@ pub(super) fn errors_by_field(lang: Lang, errors: &[FieldError]) -> HashMap<Stri
     let mut out = HashMap::new();
     for e in errors {
         out.entry(form_field(&e.field))
-            .or_insert_with(|| message(lang, &e.message));
+            .or_insert_with(|| e.problem.message(lang.0));
     }
     out
-}
-
-fn message(lang: Lang, m: &str) -> String {
-    if lang.is_en() {
-        return m.to_owned();
-    }
-    let known = [
-        ("must be daily, weekly or monthly", "Velg hvor ofte."),
-        ("must be 1 to 4", "Må være et helt tall fra 1 til 4."),
-        ("must be 1 to 104", "Må være et helt tall fra 1 til 104."),
-        (
-            "is for weekly series only",
-            "Ukedager velges bare når den gjentas hver uke.",
-        ),
-        (
-            "cannot be before the first date",
-            "Kan ikke være før første dato.",
-        ),
-        (
-            "needs exactly one of count and until",
-            "Fyll ut enten antall ganger eller siste dato, ikke begge.",
-        ),
-        (
-            "a series has at most 104 occurrences",
-            "En serie kan ha høyst 104 datoer.",
-        ),
-        (
-            "must be a date such as 2026-12-31",
-            "Må være en dato, for eksempel 2026-12-31.",
-        ),
-    ];
-    known
-        .iter()
-        .find(|(en, _)| *en == m)
-        .map_or_else(|| field_message(lang, m), |(_, nb)| (*nb).to_owned())
 }
 
 /// Parses the recurrence fields the form sent and posts the series in the caller's
@@ -192,7 +158,7 @@ pub(super) async fn post(
         if parsed.is_none() {
             errors.push(FieldError {
                 field: field.into(),
-                message: "must be a whole number".into(),
+                problem: FieldProblem::NotWholeNumber,
             });
         }
         parsed
@@ -206,7 +172,7 @@ pub(super) async fn post(
         if parsed.is_none() {
             errors.push(FieldError {
                 field: "recurrence.until".into(),
-                message: "must be a date such as 2026-12-31".into(),
+                problem: FieldProblem::NotDate,
             });
         }
         parsed
@@ -477,9 +443,8 @@ pub async fn cancel(
         let from = form
             .get("from")
             .map(|raw| {
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-                    DomainError::invalid_field("from", "must be a date such as 2026-12-31")
-                })
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                    .map_err(|_| DomainError::invalid_field("from", FieldProblem::NotDate))
             })
             .transpose();
         let mut conn = state.pool.get().await?;
@@ -506,7 +471,7 @@ pub async fn cancel(
                             "reason" => lang.t("common-reason"),
                             _ => lang.t("series-from-date"),
                         };
-                        format!("{label}: {}", message(lang, &f.message))
+                        format!("{label}: {}", f.problem.message(lang.0))
                     })
                     .unwrap_or_default();
                 series_page(

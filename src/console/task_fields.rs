@@ -28,13 +28,7 @@ pub(super) fn category_name(lang: Lang, choices: &Choices, id: Uuid) -> String {
         .categories
         .iter()
         .find(|c| c.id == id)
-        .map(|c| {
-            if lang.is_en() {
-                c.name_en.clone()
-            } else {
-                c.name_nb.clone()
-            }
-        })
+        .map(|c| c.name(lang.0).to_owned())
         .unwrap_or_default()
 }
 
@@ -48,62 +42,6 @@ pub(super) fn council_name(lang: Lang, choices: &Choices, id: Option<Uuid>) -> S
             .map(|c| c.name.clone())
             .unwrap_or_default(),
     }
-}
-
-/// A use case's English field message in the page's language.
-pub(super) fn field_message(lang: Lang, message: &str) -> String {
-    if lang.is_en() {
-        return message.to_owned();
-    }
-    let known = [
-        ("must not be empty", "Må fylles ut."),
-        ("is required", "Må fylles ut."),
-        ("must be in the future", "Må være fram i tid."),
-        ("is not an active category", "Kategorien er ikke i bruk."),
-        ("is not a category", "Velg en kategori."),
-        (
-            "is not an active council",
-            "Nærmiljøutvalget er ikke aktivt.",
-        ),
-        (
-            "is required when an admin posts a task",
-            "Velg tjenesteenheten oppgaven gjelder.",
-        ),
-        ("is not a service unit", "Velg en tjenesteenhet."),
-        ("must be from 1 to 50", "Må være et helt tall fra 1 til 50."),
-        (
-            "must be from 1 to 10080 minutes",
-            "Må være fra 1 til 10080 minutter.",
-        ),
-        (
-            "must be in the years 2000 to 2100",
-            "Må være i årene 2000 til 2100.",
-        ),
-        (
-            "must be one line, without line breaks or control characters",
-            "Må være én linje, uten linjeskift.",
-        ),
-        ("must be a whole number", "Må være et helt tall."),
-        (
-            "must be a date and time such as 2026-12-08T14:00",
-            "Må være dato og klokkeslett, for eksempel 2026-12-08T14:00.",
-        ),
-        (
-            "does not exist in local time (the clocks skip it)",
-            "Dette klokkeslettet finnes ikke den dagen (overgang til sommertid).",
-        ),
-        ("must be after starts_at", "Må være etter starttiden."),
-    ];
-    if let Some((_, nb)) = known.iter().find(|(en, _)| *en == message) {
-        return (*nb).to_owned();
-    }
-    if let Some(n) = message
-        .strip_prefix("must be at most ")
-        .and_then(|r| r.strip_suffix(" characters"))
-    {
-        return format!("Kan være høyst {n} tegn.");
-    }
-    message.to_owned()
 }
 
 /// The values of the task form, as typed.

@@ -1,6 +1,7 @@
 //! The staff's pages: the unit's task list, posting a task, the task page with its
 //! claimants and history, editing, cancelling, completing and inviting.
 
+use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -13,7 +14,7 @@ use uuid::Uuid;
 use super::http::{self, FormData};
 use super::i18n::{self, Lang};
 use super::task_fields::{
-    Parsed, Values, category_name, council_name, field_message, opt, private_facts, status_label,
+    Parsed, Values, category_name, council_name, opt, private_facts, status_label,
 };
 use super::views::{
     ClaimantLine, FieldKind, FormField, Frame, TaskForm, TaskLine, TaskPage, Tasks,
@@ -41,7 +42,7 @@ fn errors_by_field(lang: Lang, errors: &[FieldError]) -> HashMap<String, String>
     let mut out = HashMap::new();
     for e in errors {
         out.entry(e.field.clone())
-            .or_insert_with(|| field_message(lang, &e.message));
+            .or_insert_with(|| e.problem.message(lang.0));
     }
     out
 }
@@ -206,21 +207,16 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
 
 fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
     let mut errors = Vec::new();
-    let mut err = |field: &str, message: &str| {
-        errors.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        })
-    };
+    let mut err = |field: &str, problem: FieldProblem| errors.push(FieldError::new(field, problem));
     let uuid = |raw: &str| Uuid::parse_str(raw).ok();
     let category_id = uuid(&v.category_id);
     if category_id.is_none() {
-        err("category_id", "is not a category");
+        err("category_id", FieldProblem::NotCategory);
     }
     let starts_at = match i18n::from_input(tz, &v.starts_at) {
         Ok(t) => Some(t),
         Err(_) if v.starts_at.is_empty() => {
-            err("starts_at", "is required");
+            err("starts_at", FieldProblem::Required);
             None
         }
         Err(m) => {
@@ -234,7 +230,7 @@ fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
         }
         let parsed = raw.parse::<i32>().ok();
         if parsed.is_none() {
-            err(field, "must be a whole number");
+            err(field, FieldProblem::NotWholeNumber);
         }
         parsed
     };
@@ -244,7 +240,7 @@ fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
     // once; the use case runs them again.
     use crate::domain::task as rules;
     if let Err(m) = rules::check_title(&v.title) {
-        err("title", &m);
+        err("title", m);
     }
     if let Some(Err(m)) = duration_minutes.map(rules::check_duration) {
         err("duration_minutes", m);
@@ -253,7 +249,7 @@ fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
         err("spots", m);
     }
     if creating && starts_at.is_some_and(|t| t <= Utc::now()) {
-        err("starts_at", "must be in the future");
+        err("starts_at", FieldProblem::NotInFuture);
     }
     Parsed {
         category_id,
@@ -661,7 +657,7 @@ pub async fn create(
         };
         match outcome {
             Ok(location) => Ok(http::redirect(&format!("{location}?done=posted"))),
-            Err(e) if e.code() == ErrorCode::Conflict && e.detail() == "submitted twice" => {
+            Err(e) if crate::services::form_submits::is_submitted_twice(&e) => {
                 match posted_before(&mut conn, s.user.id, &key).await? {
                     Some(location) => Ok(http::redirect(&location)),
                     None => Err(e),
@@ -1194,7 +1190,7 @@ async fn task_action(
                         format!(
                             "{}: {}",
                             field_label_action(lang, &f.field),
-                            field_message(lang, &f.message)
+                            f.problem.message(lang.0)
                         )
                     })
                     .unwrap_or_default(),
@@ -1271,10 +1267,7 @@ pub async fn complete(
                 (Ok(c), Ok(h)) => {
                     by_claim.insert(c, h);
                 }
-                _ => bad.push(FieldError {
-                    field: "hours".into(),
-                    message: "must be a number of hours such as 1.5".into(),
-                }),
+                _ => bad.push(FieldError::new("hours", FieldProblem::NotHours)),
             }
         }
         let outcome = if bad.is_empty() {

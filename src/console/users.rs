@@ -3,6 +3,7 @@
 //! deactivate with its consequences stated; resend an invitation; record and revoke what a
 //! volunteer showed (a police certificate, a signed confidentiality declaration).
 
+use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -40,23 +41,7 @@ fn role_options(lang: Lang, with_volunteer: bool) -> Vec<(String, String)> {
 fn field_messages(lang: Lang, errors: &[FieldError]) -> HashMap<String, String> {
     errors
         .iter()
-        .map(|e| {
-            let nb = match e.message.as_str() {
-                "is required for staff" => "Ansatte må høre til en tjenesteenhet.",
-                "is required for a coordinator" => "Koordinatorer må høre til et nærmiljøutvalg.",
-                "must not be empty" => "Må fylles ut.",
-                m if m.contains("email") || e.field == "email" => "Skriv en gyldig e-postadresse.",
-                _ => "Ugyldig verdi.",
-            };
-            (
-                e.field.clone(),
-                if lang.is_en() {
-                    e.message.clone()
-                } else {
-                    nb.to_owned()
-                },
-            )
-        })
+        .map(|e| (e.field.clone(), e.problem.message(lang.0)))
         .collect()
 }
 
@@ -279,7 +264,9 @@ pub async fn create(
             }
             None => Err(DomainError::invalid_field(
                 "role",
-                "must be staff, coordinator or admin",
+                FieldProblem::OneOf {
+                    choices: "staff, coordinator, admin".into(),
+                },
             )),
         };
         match outcome {
@@ -473,7 +460,7 @@ fn form_date(form: &FormData, name: &str) -> Result<Option<chrono::NaiveDate>, D
     form.get(name)
         .map(|raw| {
             chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map_err(|_| DomainError::invalid_field(name, "is not a date"))
+                .map_err(|_| DomainError::invalid_field(name, FieldProblem::NotDate))
         })
         .transpose()
 }
@@ -492,10 +479,10 @@ pub async fn record_qualification(
         let today = local_date(chrono::Utc::now(), state.settings.timezone);
         let outcome = async {
             let kind = uuid_field(&form, "qualification_id").ok_or_else(|| {
-                DomainError::invalid_field("qualification_id", "choose a qualification")
+                DomainError::invalid_field("qualification_id", FieldProblem::NotActiveQualification)
             })?;
             let seen_on = form_date(&form, "seen_on")?
-                .ok_or_else(|| DomainError::invalid_field("seen_on", "is required"))?;
+                .ok_or_else(|| DomainError::invalid_field("seen_on", FieldProblem::Required))?;
             let input = qualifications::RecordInput {
                 qualification_id: kind,
                 seen_on,

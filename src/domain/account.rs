@@ -1,5 +1,6 @@
 //! Accounts: roles, email addresses and the password policy.
 
+use super::problem::FieldProblem;
 use serde::{Deserialize, Serialize};
 
 /// What a person may do (`docs/PRODUCT.md`, "Roles").
@@ -44,13 +45,13 @@ impl Role {
 pub struct EmailAddress(String);
 
 impl EmailAddress {
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldProblem> {
         let s = raw.trim();
         if s.len() < 3 || s.len() > 254 {
-            return Err("must be an email address of at most 254 characters");
+            return Err(FieldProblem::TooLong { max: 254 });
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err("must be an email address such as kari@example.no");
+            return Err(FieldProblem::NotEmail);
         };
         let valid_local =
             !local.is_empty() && local.len() <= 64 && !local.chars().any(char::is_whitespace);
@@ -62,7 +63,7 @@ impl EmailAddress {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         if !valid_local || !valid_domain || s.parse::<lettre::Address>().is_err() {
-            return Err("must be an email address such as kari@example.no");
+            return Err(FieldProblem::NotEmail);
         }
         Ok(Self(s.to_owned()))
     }
@@ -91,13 +92,13 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 
 /// The password policy: at least 10 characters, not the email address (or its local part),
 /// not a common password or a trivial pattern.
-pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
+pub fn check_password(password: &str, email: &str) -> Result<(), FieldProblem> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        return Err("must be at least 10 characters");
+        return Err(FieldProblem::PasswordTooShort { min: 10 });
     }
     if chars > MAX_PASSWORD_CHARS {
-        return Err("must be at most 256 characters");
+        return Err(FieldProblem::TooLong { max: 256 });
     }
     let lower = password.to_lowercase();
     let email = normalize_email(email);
@@ -105,18 +106,18 @@ pub fn check_password(password: &str, email: &str) -> Result<(), &'static str> {
     if lower == email
         || (!local.is_empty() && lower.contains(local) && local.len() * 2 >= lower.len())
     {
-        return Err("must not be your email address");
+        return Err(FieldProblem::PasswordIsEmail);
     }
     let distinct: std::collections::HashSet<char> = lower.chars().collect();
     if distinct.len() < 4 {
-        return Err("is too simple; use more different characters");
+        return Err(FieldProblem::PasswordTooSimple);
     }
     let common = COMMON_PASSWORDS
         .lines()
         .map(str::trim)
         .filter(|l| !l.starts_with('#'));
     if common.into_iter().any(|c| c == lower) {
-        return Err("is among the most common passwords; choose another");
+        return Err(FieldProblem::PasswordCommon);
     }
     Ok(())
 }

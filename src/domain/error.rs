@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use super::problem::FieldProblem;
 use serde::Serialize;
 
 /// A stable machine-readable error code, as listed in `docs/PRODUCT.md`.
@@ -113,11 +114,31 @@ impl ErrorCode {
     }
 }
 
-/// One invalid field of a 422 answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One invalid field of a 422 answer: which, and why. The API writes the problem in
+/// English as `message`; the console in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
-    pub message: String,
+    pub problem: FieldProblem,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, problem: FieldProblem) -> Self {
+        Self {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+impl Serialize for FieldError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("FieldError", 2)?;
+        s.serialize_field("field", &self.field)?;
+        s.serialize_field("message", &self.problem.to_string())?;
+        s.end()
+    }
 }
 
 /// A refused or failed use case. Build it with the constructors; attach the internal
@@ -161,7 +182,7 @@ impl DomainError {
     /// A 422 listing every invalid field.
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
-            [one] => format!("{}: {}", one.field, one.message),
+            [one] => format!("{}: {}", one.field, one.problem),
             _ => format!("{} fields are invalid", errors.len()),
         };
         let mut e = Self::new(ErrorCode::ValidationFailed, detail);
@@ -170,11 +191,8 @@ impl DomainError {
     }
 
     /// A 422 for a single field.
-    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+    pub fn invalid_field(field: impl Into<String>, problem: FieldProblem) -> Self {
+        Self::validation(vec![FieldError::new(field, problem)])
     }
 
     /// The database cannot be reached or is overloaded: the caller should try again soon.
@@ -242,7 +260,7 @@ impl DomainError {
     pub fn describe(&self) -> String {
         let mut out = self.0.detail.clone();
         for e in &self.0.errors {
-            out.push_str(&format!("\n  {}: {}", e.field, e.message));
+            out.push_str(&format!("\n  {}: {}", e.field, e.problem));
         }
         out
     }

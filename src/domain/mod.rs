@@ -7,16 +7,16 @@ pub use crate::catalogue::Language;
 /// other control characters anywhere in what was sent (they would let a value forge extra
 /// lines in emails, CSV files and logs), then trimmed, at most `max` characters.
 /// `openapi.yaml` says the same with the pattern of its one-line fields.
-pub fn check_line(raw: &str, max: usize) -> Result<String, String> {
+pub fn check_line(raw: &str, max: usize) -> Result<String, problem::FieldProblem> {
     if raw
         .chars()
         .any(|c| c.is_control() || c == '\u{2028}' || c == '\u{2029}')
     {
-        return Err("must be one line, without line breaks or control characters".into());
+        return Err(problem::FieldProblem::NotOneLine);
     }
     let s = raw.trim();
     if s.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
+        return Err(problem::FieldProblem::TooLong { max });
     }
     Ok(s.to_owned())
 }
@@ -24,15 +24,15 @@ pub fn check_line(raw: &str, max: usize) -> Result<String, String> {
 /// A text of several lines (descriptions, notes, reasons): tabs and line breaks are kept,
 /// other control characters are refused (`openapi.yaml`'s multi-line pattern); trimmed, at
 /// most `max` characters.
-pub fn check_text(raw: &str, max: usize) -> Result<String, String> {
+pub fn check_text(raw: &str, max: usize) -> Result<String, problem::FieldProblem> {
     if raw
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
-        return Err("must not contain control characters".into());
+        return Err(problem::FieldProblem::ControlCharacters);
     }
     if raw.chars().count() > max {
-        return Err(format!("must be at most {max} characters"));
+        return Err(problem::FieldProblem::TooLong { max });
     }
     Ok(raw.trim().to_owned())
 }
@@ -70,6 +70,7 @@ pub mod follow;
 pub mod funding;
 pub mod ids;
 pub mod notification;
+pub mod problem;
 pub mod push;
 pub mod qualification;
 pub mod recurrence;

@@ -4,6 +4,7 @@
 //! A lock screen is public, so the text is made of the category's name, the local time
 //! and the area hint — never the title staff wrote, the private block or a person's name.
 
+use super::problem::FieldProblem;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -38,16 +39,16 @@ impl Platform {
 pub const MAX_TOKEN_LEN: usize = 1024;
 
 /// Checks a device token as a client sent it: one line of 1–1024 bytes.
-pub fn check_token(token: &str) -> Result<String, String> {
+pub fn check_token(token: &str) -> Result<String, FieldProblem> {
     let t = token.trim();
     if t.is_empty() {
-        return Err("must not be empty".into());
+        return Err(FieldProblem::Empty);
     }
     if t.len() > MAX_TOKEN_LEN {
-        return Err(format!("must be at most {MAX_TOKEN_LEN} bytes"));
+        return Err(FieldProblem::TooLongBytes { max: MAX_TOKEN_LEN });
     }
     if t.chars().any(char::is_control) {
-        return Err("must be one line, without control characters".into());
+        return Err(FieldProblem::NotOneLine);
     }
     Ok(t.to_owned())
 }

@@ -1,6 +1,7 @@
 //! Qualifications: what a volunteer must have shown before taking tasks of some
 //! categories, and the one rule of when a record counts. No I/O.
 
+use super::problem::FieldProblem;
 use chrono::{Days, Months, NaiveDate};
 use uuid::Uuid;
 
@@ -29,25 +30,22 @@ pub fn check_record(
     seen_on: NaiveDate,
     issued_on: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<Option<NaiveDate>, Vec<(&'static str, String)>> {
+) -> Result<Option<NaiveDate>, Vec<(&'static str, FieldProblem)>> {
     let mut errors = Vec::new();
     if seen_on > today {
-        errors.push(("seen_on", "cannot be in the future".to_owned()));
+        errors.push(("seen_on", FieldProblem::InFuture));
     }
     match (issued_on, rule.max_age_days_when_seen) {
-        (None, Some(_)) => errors.push((
-            "issued_on",
-            "is required for this qualification (the date on the certificate)".to_owned(),
-        )),
+        (None, Some(_)) => errors.push(("issued_on", FieldProblem::IssueDateRequired)),
         (Some(issued), _) if issued > seen_on => {
-            errors.push(("issued_on", "cannot be after seen_on".to_owned()));
+            errors.push(("issued_on", FieldProblem::IssuedAfterSeen));
         }
         (Some(issued), Some(max)) if (seen_on - issued).num_days() > i64::from(max) => {
             errors.push((
                 "issued_on",
-                format!(
-                    "the certificate was issued more than {max} days before it was seen: ask for a new one"
-                ),
+                FieldProblem::CertificateTooOld {
+                    max: i64::from(max),
+                },
             ));
         }
         _ => {}

@@ -6,6 +6,7 @@
 //! the spring-forward gap moves forward by the gap (02:30 becomes 03:30); a time in the
 //! autumn overlap takes the first of its two instants.
 
+use super::problem::FieldProblem;
 use chrono::{
     DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDate, NaiveTime, Offset,
     TimeZone, Utc, Weekday,
@@ -119,35 +120,37 @@ impl Recurrence {
         count: Option<i64>,
         until: Option<NaiveDate>,
         first: NaiveDate,
-    ) -> Result<Self, Vec<(&'static str, String)>> {
+    ) -> Result<Self, Vec<(&'static str, FieldProblem)>> {
         let mut errors = Vec::new();
         let freq_parsed = Freq::parse(freq);
         if freq_parsed.is_none() {
-            errors.push((
-                "recurrence.freq",
-                "must be daily, weekly or monthly".to_owned(),
-            ));
+            errors.push(("recurrence.freq", FieldProblem::Frequency));
         }
         let interval = interval.unwrap_or(1);
         if !(1..=4).contains(&interval) {
-            errors.push(("recurrence.interval", "must be 1 to 4".to_owned()));
+            errors.push((
+                "recurrence.interval",
+                FieldProblem::Between { min: 1, max: 4 },
+            ));
         }
         let mut days = Vec::new();
         for raw in by_weekday {
             match parse_weekday(raw) {
                 Some(d) if !days.contains(&d) => days.push(d),
-                Some(_) => errors.push(("recurrence.by_weekday", format!("names {raw} twice"))),
+                Some(_) => errors.push((
+                    "recurrence.by_weekday",
+                    FieldProblem::WeekdayTwice { day: raw.clone() },
+                )),
                 None => errors.push((
                     "recurrence.by_weekday",
-                    "days are mo, tu, we, th, fr, sa, su".to_owned(),
+                    FieldProblem::OneOf {
+                        choices: "mo, tu, we, th, fr, sa, su".into(),
+                    },
                 )),
             }
         }
         if !days.is_empty() && freq_parsed != Some(Freq::Weekly) {
-            errors.push((
-                "recurrence.by_weekday",
-                "is for weekly series only".to_owned(),
-            ));
+            errors.push(("recurrence.by_weekday", FieldProblem::WeeklyOnly));
         }
         days.sort_by_key(Weekday::num_days_from_monday);
         let end = match (count, until) {
@@ -155,22 +158,22 @@ impl Recurrence {
                 Some(End::Count(u32::try_from(n).unwrap_or(MAX_COUNT)))
             }
             (Some(_), None) => {
-                errors.push(("recurrence.count", format!("must be 1 to {MAX_COUNT}")));
+                errors.push((
+                    "recurrence.count",
+                    FieldProblem::Between {
+                        min: 1,
+                        max: i64::from(MAX_COUNT),
+                    },
+                ));
                 None
             }
             (None, Some(d)) if d >= first => Some(End::Until(d)),
             (None, Some(_)) => {
-                errors.push((
-                    "recurrence.until",
-                    "cannot be before the first date".to_owned(),
-                ));
+                errors.push(("recurrence.until", FieldProblem::BeforeFirstDate));
                 None
             }
             _ => {
-                errors.push((
-                    "recurrence",
-                    "needs exactly one of count and until".to_owned(),
-                ));
+                errors.push(("recurrence", FieldProblem::CountOrUntil));
                 None
             }
         };
@@ -189,7 +192,9 @@ impl Recurrence {
                 {
                     return Err(vec![(
                         "recurrence.until",
-                        format!("a series has at most {MAX_COUNT} occurrences"),
+                        FieldProblem::TooManyOccurrences {
+                            max: i64::from(MAX_COUNT),
+                        },
                     )]);
                 }
                 Ok(rule)

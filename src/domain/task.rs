@@ -1,6 +1,7 @@
 //! Tasks and claims: statuses, the effective end of a task, hours on completion and the
 //! rules for the fields of a new or edited task. No I/O.
 
+use super::problem::FieldProblem;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -202,39 +203,39 @@ pub fn default_minutes(
 }
 
 /// Hours as given on completion → whole minutes; more than a week or negative is refused.
-pub fn hours_to_minutes(hours: f64) -> Result<i32, &'static str> {
+pub fn hours_to_minutes(hours: f64) -> Result<i32, FieldProblem> {
     if !hours.is_finite() || hours <= 0.0 || hours > 168.0 {
-        return Err("must be more than 0 and at most 168 hours");
+        return Err(FieldProblem::HoursUpTo { max: 168 });
     }
     Ok((hours * 60.0).round() as i32)
 }
 
 pub const MAX_SPOTS: i32 = 50;
 
-pub fn check_spots(spots: i32) -> Result<i32, &'static str> {
+pub fn check_spots(spots: i32) -> Result<i32, FieldProblem> {
     if (1..=MAX_SPOTS).contains(&spots) {
         Ok(spots)
     } else {
-        Err("must be from 1 to 50")
+        Err(FieldProblem::Between { min: 1, max: 50 })
     }
 }
 
 /// A title: public text, one line of 1–200 characters.
-pub fn check_title(raw: &str) -> Result<String, String> {
+pub fn check_title(raw: &str) -> Result<String, FieldProblem> {
     let s = super::check_line(raw, 200)?;
     if s.is_empty() {
-        return Err("must not be empty".into());
+        return Err(FieldProblem::Empty);
     }
     Ok(s)
 }
 
 pub use super::check_text;
 
-pub fn check_duration(minutes: i32) -> Result<i32, &'static str> {
+pub fn check_duration(minutes: i32) -> Result<i32, FieldProblem> {
     if (1..=10080).contains(&minutes) {
         Ok(minutes)
     } else {
-        Err("must be from 1 to 10080 minutes")
+        Err(FieldProblem::MinutesBetween { min: 1, max: 10080 })
     }
 }
 
@@ -335,10 +336,10 @@ pub fn first_overlap(
 
 /// A reason someone must give (for a cancellation, an opt-out, an opt-in): 1 to 1000
 /// characters once trimmed.
-pub fn check_reason(raw: &str) -> Result<String, String> {
+pub fn check_reason(raw: &str) -> Result<String, FieldProblem> {
     let s = super::check_text(raw, 1000)?;
     if s.is_empty() {
-        return Err("must not be empty".into());
+        return Err(FieldProblem::Empty);
     }
     Ok(s)
 }

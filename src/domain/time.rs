@@ -1,6 +1,7 @@
 //! Time as the API speaks it: the years it accepts and the one format it answers in.
 //! No I/O.
 
+use super::problem::FieldProblem;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -9,14 +10,12 @@ use serde::{Deserialize, Serialize};
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2100;
 
-const OUT_OF_RANGE: &str = "must be in the years 2000 to 2100";
-
 /// A date within [`FIRST_YEAR`]..=[`LAST_YEAR`].
-pub fn check_date(date: NaiveDate) -> Result<NaiveDate, &'static str> {
+pub fn check_date(date: NaiveDate) -> Result<NaiveDate, FieldProblem> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
         Ok(date)
     } else {
-        Err(OUT_OF_RANGE)
+        Err(FieldProblem::OutsideYears)
     }
 }
 
@@ -26,7 +25,7 @@ pub fn local_date(at: DateTime<Utc>, zone: chrono_tz::Tz) -> NaiveDate {
 }
 
 /// An instant within [`FIRST_YEAR`]..=[`LAST_YEAR`] (in UTC).
-pub fn check_instant(at: DateTime<Utc>) -> Result<DateTime<Utc>, &'static str> {
+pub fn check_instant(at: DateTime<Utc>) -> Result<DateTime<Utc>, FieldProblem> {
     check_date(at.date_naive()).map(|_| at)
 }
 

@@ -2,6 +2,7 @@
 //! putting one back in the queue. `/api/v1/admin/push-outbox` is its v2 view of the
 //! `fcm` channel alone, kept for clients of v2.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -67,14 +68,24 @@ impl OutboxQuery {
     /// Which rows (pending unless asked, of every channel unless one is named) and which
     /// page of them.
     fn parse(self) -> ApiResult<(Listing, Option<Channel>, crate::pagination::Page)> {
-        let listing = Listing::parse(self.status.as_deref())
-            .ok_or_else(|| ApiError::invalid_field("status", "must be pending or dead"))?;
+        let listing = Listing::parse(self.status.as_deref()).ok_or_else(|| {
+            ApiError::invalid_field(
+                "status",
+                FieldProblem::OneOf {
+                    choices: "pending, dead".into(),
+                },
+            )
+        })?;
         let channel = match self.channel.as_deref() {
             None => None,
-            Some(c) => Some(
-                Channel::parse(c)
-                    .ok_or_else(|| ApiError::invalid_field("channel", "must be email or fcm"))?,
-            ),
+            Some(c) => Some(Channel::parse(c).ok_or_else(|| {
+                ApiError::invalid_field(
+                    "channel",
+                    FieldProblem::OneOf {
+                        choices: "email, fcm".into(),
+                    },
+                )
+            })?),
         };
         let page = PageQuery {
             limit: self.limit,

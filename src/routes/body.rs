@@ -4,6 +4,7 @@
 //! field. [`Deferred`] reads the bytes first and parses when the handler asks, after it
 //! has checked the caller's role.
 
+use crate::domain::problem::FieldProblem;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -127,12 +128,12 @@ impl<T: DeserializeOwned> Deferred<T> {
 
 fn parse<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
     if !value.is_object() {
-        return Err(ApiError::invalid_field("body", "must be a JSON object"));
+        return Err(ApiError::invalid_field("body", FieldProblem::NotJsonObject));
     }
     if let Some(path) = find_nul(&value, String::new()) {
         return Err(ApiError::invalid_field(
             if path.is_empty() { "body".into() } else { path },
-            "must not contain NUL characters",
+            FieldProblem::NulCharacters,
         ));
     }
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -144,7 +145,10 @@ fn parse<T: DeserializeOwned>(value: Value) -> Result<T, ApiError> {
         } else {
             field_named_in(&message).unwrap_or_else(|| "body".into())
         };
-        ApiError::validation(vec![FieldError { field, message }])
+        ApiError::validation(vec![FieldError::new(
+            field,
+            FieldProblem::Malformed { detail: message },
+        )])
     })
 }
 

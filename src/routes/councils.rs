@@ -1,5 +1,6 @@
 //! Council opt-outs, yearly reviews and the yearly-meeting overview page.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
@@ -87,7 +88,7 @@ fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     match raw {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(_) => Err(ApiError::invalid_field(field, "must be true or false")),
+        Some(_) => Err(ApiError::invalid_field(field, FieldProblem::NotTrueOrFalse)),
     }
 }
 
@@ -523,7 +524,7 @@ fn overview_year(state: &AppState, query: &OverviewQuery) -> ApiResult<i32> {
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100")),
+            .ok_or_else(|| ApiError::invalid_field("year", FieldProblem::OutsideYears)),
     }
 }
 

@@ -2,6 +2,7 @@
 //! `.csv`), and the admin's figures: the amounts per year and each
 //! council's residents aged 0–19.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
@@ -26,7 +27,7 @@ fn year_of(raw: Option<&str>) -> Result<i32, ApiError> {
     raw.filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|y| y.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
-        .ok_or_else(|| ApiError::invalid_field("year", "must be a year from 2000 to 2100"))
+        .ok_or_else(|| ApiError::invalid_field("year", FieldProblem::OutsideYears))
 }
 
 async fn build(

@@ -5,6 +5,7 @@
 //! transaction as the change it reports; a task's private block is never stored, and the
 //! body is kept only as an HMAC under a server key.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -35,7 +36,7 @@ impl FromRequest for IdempotencyKey {
                 }
                 _ => Err(ApiError::invalid_field(
                     "Idempotency-Key",
-                    "must be 1 to 255 visible ASCII characters",
+                    FieldProblem::NotIdempotencyKey,
                 )),
             },
         };
@@ -196,7 +197,7 @@ pub async fn begin(
     match db::find(conn, scope.record(key)).await? {
         Some(row) if row.request_hash != scope.request_hash() => Err(ApiError::invalid_field(
             "Idempotency-Key",
-            "was used before with a different request body",
+            FieldProblem::KeyReused,
         )),
         Some(row) => Ok(Some(Answer {
             status: u16::try_from(row.response_status).unwrap_or(500),

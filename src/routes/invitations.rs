@@ -1,5 +1,6 @@
 //! `/api/v1/volunteers`, `/api/v1/tasks/{id}/invitations` and `/api/v1/me/invitations`.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
@@ -34,8 +35,10 @@ pub struct VolunteersQuery {
 }
 
 fn uuid_param(field: &str, raw: Option<&str>) -> Result<Option<Uuid>, ApiError> {
-    raw.map(|s| Uuid::parse_str(s).map_err(|_| ApiError::invalid_field(field, "must be a UUID")))
-        .transpose()
+    raw.map(|s| {
+        Uuid::parse_str(s).map_err(|_| ApiError::invalid_field(field, FieldProblem::NotUuid))
+    })
+    .transpose()
 }
 
 pub async fn volunteers(

@@ -2,6 +2,7 @@
 //! string, so a mail client's RFC 8058 one-click POST (`List-Unsubscribe=One-Click` as a
 //! form body, which is ignored) works as well as the page's button.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
@@ -21,7 +22,7 @@ fn token(query: &TokenQuery) -> Result<&str, ApiError> {
         .token
         .as_deref()
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("token", "is required"))
+        .ok_or_else(|| ApiError::invalid_field("token", FieldProblem::Required))
 }
 
 pub async fn unsubscribe(

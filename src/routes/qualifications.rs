@@ -1,6 +1,7 @@
 //! Qualifications: the types (public reference data, admins edit), what each person has
 //! shown (admins record and revoke; everyone reads their own), and what runs out soon.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
@@ -184,9 +185,9 @@ pub async fn expiring(
     permissions::require_admin(&user)?;
     let within = match query.within_days.as_deref() {
         None => 30,
-        Some(raw) => raw
-            .parse::<i64>()
-            .map_err(|_| ApiError::invalid_field("within_days", "must be 1 to 365"))?,
+        Some(raw) => raw.parse::<i64>().map_err(|_| {
+            ApiError::invalid_field("within_days", FieldProblem::Between { min: 1, max: 365 })
+        })?,
     };
     let today = local_date(Utc::now(), state.settings.timezone);
     let mut conn = state.pool.get().await?;

@@ -1,6 +1,7 @@
 //! `/api/v1/task-series`: recurring tasks. A series is posted once; its occurrences are
 //! ordinary tasks, claimed and released one by one.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
@@ -179,7 +180,7 @@ async fn answer(
         .as_ref()
         .map(|c| {
             NaiveDate::parse_from_str(&c.key, "%Y-%m-%d")
-                .map_err(|_| ApiError::invalid_field("cursor", "is not a cursor of this list"))
+                .map_err(|_| ApiError::invalid_field("cursor", FieldProblem::NotCursor))
         })
         .transpose()?;
     let view = service::get(conn, user, id, after, page.limit).await?;
@@ -322,7 +323,7 @@ pub async fn edit(
         .as_deref()
         .map(|t| {
             chrono::NaiveTime::parse_from_str(t, "%H:%M")
-                .map_err(|_| ApiError::invalid_field("local_time", "must be HH:MM"))
+                .map_err(|_| ApiError::invalid_field("local_time", FieldProblem::NotClockTime))
         })
         .transpose()?;
     let t = b.template.unwrap_or_default();

@@ -1,5 +1,6 @@
 //! `/api/v1/tasks*` and `/api/v1/me/claims`: posting, browsing, claiming and releasing.
 
+use crate::domain::problem::FieldProblem;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -352,14 +353,16 @@ fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
                 Some(s) => out.statuses.push(s),
                 None => v.error(
                     "status",
-                    "must be open, filled, cancelled, completed, expired or withdrawn",
+                    FieldProblem::OneOf {
+                        choices: "open, filled, cancelled, completed, expired, withdrawn".into(),
+                    },
                 ),
             }
         }
     }
     let uuid = |v: &mut crate::validation::Validator, field: &str, raw: &Option<String>| {
         raw.as_deref()
-            .and_then(|s| v.check(field, Uuid::parse_str(s).map_err(|_| "must be a UUID")))
+            .and_then(|s| v.check(field, Uuid::parse_str(s).map_err(|_| FieldProblem::NotUuid)))
     };
     out.category_id = uuid(&mut v, "category_id", &q.category_id);
     out.council_id = uuid(&mut v, "council_id", &q.council_id);
@@ -369,7 +372,7 @@ fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
                 field,
                 DateTime::parse_from_rfc3339(s)
                     .map(|t| t.with_timezone(&Utc))
-                    .map_err(|_| "must be an RFC 3339 time")
+                    .map_err(|_| FieldProblem::NotRfc3339)
                     .and_then(crate::domain::time::check_instant),
             )
         })
@@ -381,7 +384,7 @@ fn parse_query(q: &ListTasksQuery) -> Result<TaskQuery, ApiError> {
         Some("true") => Some(true),
         Some("false") => Some(false),
         Some(_) => {
-            v.error("mine", "must be true or false");
+            v.error("mine", FieldProblem::NotTrueOrFalse);
             None
         }
     };
@@ -415,9 +418,7 @@ pub async fn list(
         None => None,
         Some(c) => Some((
             DateTime::parse_from_rfc3339(&c.key)
-                .map_err(|_| {
-                    ApiError::invalid_field("cursor", "is not a cursor this service issued")
-                })?
+                .map_err(|_| ApiError::invalid_field("cursor", FieldProblem::NotCursor))?
                 .with_timezone(&Utc),
             c.id,
         )),

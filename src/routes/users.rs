@@ -1,5 +1,6 @@
 //! `/api/v1/me*` (the caller's own account) and `/api/v1/users*` (admin).
 
+use crate::domain::problem::FieldProblem;
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
@@ -242,7 +243,12 @@ pub async fn list_users(
     let role = match q.role.as_deref() {
         None => None,
         Some(r) => Some(Role::parse(r).ok_or_else(|| {
-            ApiError::invalid_field("role", "must be admin, staff, coordinator or volunteer")
+            ApiError::invalid_field(
+                "role",
+                FieldProblem::OneOf {
+                    choices: "admin, staff, coordinator, volunteer".into(),
+                },
+            )
         })?),
     };
     let mut conn = state.pool.get().await?;

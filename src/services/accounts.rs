@@ -1,6 +1,7 @@
 //! A person's own account: registration, email verification, login, token rotation,
 //! password flows and profile changes.
 
+use crate::domain::problem::FieldProblem;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -249,7 +250,7 @@ pub async fn unlock_login(state: &Context, token: &str) -> Result<(), DomainErro
     let hash = tokens::hash(token);
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
-        let invalid = || DomainError::invalid_field("token", "is invalid, used or expired");
+        let invalid = || DomainError::invalid_field("token", FieldProblem::DeadLink);
         let row = token_db::use_email_token(conn, &hash, &["login_unlock"])
             .await?
             .ok_or_else(invalid)?;
@@ -399,7 +400,7 @@ pub async fn register(
     if let Some(council_id) = input.council_id
         && !reference_db::council_is_active(&mut conn, council_id).await?
     {
-        v.error("council_id", "is not an active council");
+        v.error("council_id", FieldProblem::NotActiveCouncil);
     }
     v.finish()?;
     let (Some(email), Some(name)) = (email, name) else {
@@ -452,7 +453,7 @@ pub async fn verify_email(state: &Context, token: &str) -> Result<(), DomainErro
     conn.transaction(async |conn| {
         let row = token_db::use_email_token(conn, &hash, &["verify_email"])
             .await?
-            .ok_or_else(|| DomainError::invalid_field("token", "is invalid, used or expired"))?;
+            .ok_or_else(|| DomainError::invalid_field("token", FieldProblem::DeadLink))?;
         let mut changes = UserChanges {
             email_verified: Some(true),
             ..Default::default()
@@ -704,7 +705,7 @@ pub async fn logout(
     if refresh_token.is_empty() {
         return Err(DomainError::invalid_field(
             "refresh_token",
-            "must not be empty",
+            FieldProblem::Empty,
         ));
     }
     let device = device_token
@@ -739,7 +740,7 @@ pub async fn confirm_password(
 ) -> Result<(), DomainError> {
     let hash = tokens::hash(token);
     let mut conn = state.pool.get().await?;
-    let invalid = || DomainError::invalid_field("token", "is invalid, used or expired");
+    let invalid = || DomainError::invalid_field("token", FieldProblem::DeadLink);
     // Look first without consuming, so a password the policy refuses keeps the link usable.
     let row =
         token_db::find_live_email_token(&mut conn, &hash, &["password_reset", "set_password"])
@@ -796,7 +797,10 @@ pub async fn change_password(
     )
     .await?
     {
-        return Err(DomainError::invalid_field("current_password", "is wrong"));
+        return Err(DomainError::invalid_field(
+            "current_password",
+            FieldProblem::WrongPassword,
+        ));
     }
     check_password(&new, &user.row.email).map_err(|m| DomainError::invalid_field("password", m))?;
     let password_hash = state.hasher.hash(new).await?;
@@ -943,14 +947,11 @@ pub async fn update_profile(
     changes.language = input.language.map(|l| l.as_str().to_owned());
     if let Some(council) = input.council_id {
         if user.role != Role::Volunteer {
-            v.error(
-                "council_id",
-                "only a volunteer chooses a home council; an admin sets a coordinator's council",
-            );
+            v.error("council_id", FieldProblem::OnlyVolunteersChooseCouncil);
         } else if let Some(id) = council
             && !reference_db::council_is_active(&mut conn, id).await?
         {
-            v.error("council_id", "is not an active council");
+            v.error("council_id", FieldProblem::NotActiveCouncil);
         } else {
             changes.council_id = Some(council);
         }
@@ -964,7 +965,7 @@ pub async fn update_profile(
                 .collect::<std::collections::HashSet<_>>()
                 .len()
         {
-            v.error("category_opt_outs", "contains an unknown category");
+            v.error("category_opt_outs", FieldProblem::UnknownCategory);
         }
     }
     let mut choices = Vec::new();
@@ -975,7 +976,7 @@ pub async fn update_profile(
         choices.extend(p.choices());
     }
     if input.preferences.as_ref().is_some_and(|p| p.len() > 100) {
-        v.error("preferences", "names at most 100 choices");
+        v.error("preferences", FieldProblem::TooManyChoices { max: 100 });
     }
     for (i, change) in input.preferences.iter().flatten().take(100).enumerate() {
         let chosen = NotificationKind::parse(&change.kind).zip(Channel::parse(&change.channel));
@@ -985,10 +986,7 @@ pub async fn update_profile(
             {
                 choices.push((kind, channel, change.enabled));
             }
-            _ => v.error(
-                &format!("preferences[{i}]"),
-                "is not a choice a person makes: see the kinds and channels of `preferences` in GET /me",
-            ),
+            _ => v.error(&format!("preferences[{i}]"), FieldProblem::NotAChoice),
         }
     }
     // The last word on one choice wins; the statement then names each choice once.
@@ -1001,10 +999,7 @@ pub async fn update_profile(
     };
     let new_email = new_email.filter(|e| e.normalized() != normalize_email(&user.row.email));
     if new_email.is_some() && input.current_password.is_none() {
-        v.error(
-            "current_password",
-            "is required to change the email address",
-        );
+        v.error("current_password", FieldProblem::RequiredForEmailChange);
     }
     v.finish()?;
     if let (Some(_), Some(password)) = (&new_email, input.current_password.clone()) {
@@ -1023,7 +1018,10 @@ pub async fn update_profile(
         )
         .await?
         {
-            return Err(DomainError::invalid_field("current_password", "is wrong"));
+            return Err(DomainError::invalid_field(
+                "current_password",
+                FieldProblem::WrongPassword,
+            ));
         }
         conn = state.pool.get().await?;
     }

@@ -1,6 +1,7 @@
 //! The devices a person registers for push notifications: register (a token registered
 //! again, by anyone, moves to the caller), list their own, forget one.
 
+use crate::domain::problem::FieldProblem;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -29,7 +30,12 @@ pub async fn register(
     let token = v.check("token", check_token(&input.token));
     let platform = Platform::parse(&input.platform);
     if platform.is_none() {
-        v.error("platform", "must be android or ios");
+        v.error(
+            "platform",
+            FieldProblem::OneOf {
+                choices: "android, ios".into(),
+            },
+        );
     }
     let app_version = input
         .app_version

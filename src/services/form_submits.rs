@@ -55,7 +55,17 @@ pub async fn remember(
     )
     .await?;
     if !stored {
-        return Err(DomainError::new(ErrorCode::Conflict, "submitted twice"));
+        return Err(DomainError::new(ErrorCode::Conflict, "submitted twice")
+            .with_extra(TWICE, serde_json::Value::Bool(true)));
     }
     Ok(location)
+}
+
+/// The problem member that marks the refusal of a form's second submit.
+const TWICE: &str = "submitted_twice";
+
+/// Whether `e` is the refusal of a form submitted a second time (the first one's answer
+/// is then shown instead).
+pub fn is_submitted_twice(e: &DomainError) -> bool {
+    e.code() == ErrorCode::Conflict && e.extra().contains_key(TWICE)
 }

@@ -1,6 +1,7 @@
 //! The councils' funding key: the figures an admin enters, and the report that shares
 //! the year's pot by the key (`domain::funding`).
 
+use crate::domain::problem::FieldProblem;
 use chrono::NaiveDate;
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
@@ -19,7 +20,7 @@ fn check_year(year: i32) -> Result<i32, DomainError> {
     } else {
         Err(DomainError::invalid_field(
             "year",
-            "must be in the years 2000 to 2100",
+            FieldProblem::OutsideYears,
         ))
     }
 }
@@ -140,10 +141,7 @@ pub async fn set_parameters(
     let mut v = Validator::new();
     let mut range = |field: &str, value: i64, max: i64| {
         if !(0..=max).contains(&value) {
-            v.error(
-                field,
-                format!("must be a whole number of kroner from 0 to {max}"),
-            );
+            v.error(field, FieldProblem::KronerUpTo { max });
         }
     };
     range("base_nok", input.base_nok, 1_000_000_000);
@@ -189,11 +187,17 @@ pub async fn set_residents(
         .ok()
         .filter(|r| (0..=1_000_000).contains(r));
     if residents.is_none() {
-        v.error("residents_0_19", "must be a whole number from 0 to 1000000");
+        v.error(
+            "residents_0_19",
+            FieldProblem::Between {
+                min: 0,
+                max: 1_000_000,
+            },
+        );
     }
     let source = v.check("source", crate::domain::check_line(&input.source, 200));
     if source.as_deref().is_some_and(str::is_empty) {
-        v.error("source", "must not be empty");
+        v.error("source", FieldProblem::Empty);
     }
     if let Err(m) = crate::domain::time::check_date(input.as_of) {
         v.error("as_of", m);

@@ -3,6 +3,7 @@
 //! them only show a button; the POST does the work. The links are signed, not stored
 //! (`auth::signed`); tokens stored by earlier versions keep working until they expire.
 
+use crate::domain::problem::FieldProblem;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -19,7 +20,7 @@ use crate::domain::task::effective_end;
 use crate::services::tasks::ReleaseCause;
 
 fn dead_link() -> DomainError {
-    DomainError::invalid_field("token", "is invalid, used or expired")
+    DomainError::invalid_field("token", FieldProblem::DeadLink)
 }
 
 /// The person and kind an unsubscribe token names: a signed one, or a stored one from

@@ -3,6 +3,7 @@
 //! their claims but take no new ones and leave every feed. Opting back in restores nothing.
 //! Yearly reviews apply several decisions atomically.
 
+use crate::domain::problem::FieldProblem;
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -122,7 +123,7 @@ pub async fn opt_out(
     if let Err(m) = crate::domain::time::check_date(review_by) {
         v.error("review_by", m);
     } else if review_by <= today {
-        v.error("review_by", "must be a future date");
+        v.error("review_by", FieldProblem::NotInFuture);
     }
     v.finish()?;
     if let Some(existing) = db::in_force(conn, council, category).await? {
@@ -279,7 +280,7 @@ pub async fn review(
     if let Err(m) = crate::domain::time::check_date(input.held_on) {
         v.error("held_on", m);
     } else if input.held_on > today {
-        v.error("held_on", "must not be in the future");
+        v.error("held_on", FieldProblem::InFuture);
     }
     v.check(
         "participants",
@@ -290,25 +291,20 @@ pub async fn review(
     for (i, (category, decision)) in input.decisions.iter().enumerate() {
         let field = format!("decisions[{i}]");
         if !seen.insert(*category) {
-            v.error(&field, "names a category twice");
+            v.error(&field, FieldProblem::CategoryTwice);
             continue;
         }
         if reference_db::find_category(conn, *category)
             .await?
             .is_none()
         {
-            v.error(&field, "is not a category");
+            v.error(&field, FieldProblem::NotCategory);
             continue;
         }
         let in_force = db::in_force(conn, council, *category).await?;
         match (decision, in_force.is_some()) {
-            (Decision::Keep | Decision::OptIn, false) => {
-                v.error(&field, "the council has not opted out of this category")
-            }
-            (Decision::TakeOn, true) => v.error(
-                &field,
-                "opt back in before taking on a category the council has opted out of",
-            ),
+            (Decision::Keep | Decision::OptIn, false) => v.error(&field, FieldProblem::NotOptedOut),
+            (Decision::TakeOn, true) => v.error(&field, FieldProblem::OptBackInFirst),
             _ => {}
         }
     }
@@ -384,7 +380,7 @@ pub async fn overview(
         tz.with_ymd_and_hms(y, 1, 1, 0, 0, 0)
             .earliest()
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| DomainError::invalid_field("year", "is out of range"))
+            .ok_or_else(|| DomainError::invalid_field("year", FieldProblem::OutOfRange))
     };
     let (from, to) = (start(year)?, start(year + 1)?);
     let figures = stats::by_category(conn, Some(council), from, to).await?;

@@ -3,6 +3,7 @@
 //! revocation voids the person's claims that needed it; an expiry changes no claim and
 //! is announced to the volunteer thirty days ahead.
 
+use crate::domain::problem::FieldProblem;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -49,7 +50,7 @@ fn check_type(input: &TypeInput, creating: bool) -> Result<QualificationChanges,
     };
     match &input.slug {
         Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
-        None if creating => v.error("slug", "is required"),
+        None if creating => v.error("slug", FieldProblem::Required),
         None => {}
     }
     if let Some(raw) = &input.name_nn {
@@ -61,7 +62,7 @@ fn check_type(input: &TypeInput, creating: bool) -> Result<QualificationChanges,
     ] {
         match value {
             Some(raw) => *target = v.check(field, validation::name(raw)),
-            None if creating => v.error(field, "is required"),
+            None if creating => v.error(field, FieldProblem::Required),
             None => {}
         }
     }
@@ -85,27 +86,24 @@ fn check_type(input: &TypeInput, creating: bool) -> Result<QualificationChanges,
         Some(raw) => {
             changes.legal_basis = v.check("legal_basis", task_rules::check_text(raw, 500));
             if changes.legal_basis.as_deref() == Some("") {
-                v.error(
-                    "legal_basis",
-                    "must name the law or the municipality's rule",
-                );
+                v.error("legal_basis", FieldProblem::LegalBasis);
             }
         }
-        None if creating => v.error("legal_basis", "is required"),
+        None if creating => v.error("legal_basis", FieldProblem::Required),
         None => {}
     }
     if let Some(months) = input.valid_months {
         if months.is_some_and(|m| !(1..=600).contains(&m)) {
-            v.error(
-                "valid_months",
-                "must be 1 to 600 months, or null for no expiry",
-            );
+            v.error("valid_months", FieldProblem::MonthsOrNone { max: 600 });
         }
         changes.valid_months = Some(months);
     }
     if let Some(days) = input.max_age_days_when_seen {
         if days.is_some_and(|d| !(0..=3650).contains(&d)) {
-            v.error("max_age_days_when_seen", "must be 0 to 3650 days, or null");
+            v.error(
+                "max_age_days_when_seen",
+                FieldProblem::DaysOrNone { max: 3650 },
+            );
         }
         changes.max_age_days_when_seen = Some(days);
     }
@@ -194,7 +192,7 @@ pub async fn check_requirements(
     if ids.len() > 20 {
         return Err(DomainError::invalid_field(
             "required_qualifications",
-            "at most 20 qualifications",
+            FieldProblem::TooManyChoices { max: 20 },
         ));
     }
     let known = db::list(conn).await?;
@@ -204,7 +202,7 @@ pub async fn check_requirements(
     if out.iter().any(|id| !known.iter().any(|k| k.id == *id)) {
         return Err(DomainError::invalid_field(
             "required_qualifications",
-            "contains an unknown qualification",
+            FieldProblem::UnknownQualification,
         ));
     }
     Ok(out)
@@ -240,24 +238,21 @@ pub async fn record(
     if !role.is_some_and(Role::may_claim) {
         return Err(DomainError::invalid_field(
             "user",
-            "only volunteers and coordinators take tasks, so only they hold qualifications",
+            FieldProblem::OnlyTakersHoldQualifications,
         ));
     }
     let kind = db::find(conn, input.qualification_id)
         .await?
         .filter(|k| k.active)
         .ok_or_else(|| {
-            DomainError::invalid_field("qualification_id", "is not an active qualification")
+            DomainError::invalid_field("qualification_id", FieldProblem::NotActiveQualification)
         })?;
     let valid_until = rules::check_record(kind.rule(), input.seen_on, input.issued_on, today)
         .map_err(|errors| {
             DomainError::validation(
                 errors
                     .into_iter()
-                    .map(|(field, message)| crate::domain::error::FieldError {
-                        field: field.to_owned(),
-                        message,
-                    })
+                    .map(|(field, problem)| crate::domain::error::FieldError::new(field, problem))
                     .collect(),
             )
         })?;
@@ -372,7 +367,7 @@ pub async fn expiring(
     if !(1..=365).contains(&within_days) {
         return Err(DomainError::invalid_field(
             "within_days",
-            "must be 1 to 365",
+            FieldProblem::Between { min: 1, max: 365 },
         ));
     }
     Ok(db::expiring(conn, today, today + chrono::Duration::days(within_days)).await?)

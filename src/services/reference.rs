@@ -1,6 +1,7 @@
 //! Admin edits of the reference data. Categories are deactivated, never deleted, so tasks
 //! that used one keep pointing at it.
 
+use crate::domain::problem::FieldProblem;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
@@ -83,7 +84,7 @@ fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChang
     ] {
         match value {
             Some(raw) => *target = v.check(field, validation::name(raw)),
-            None if creating => v.error(field, "is required"),
+            None if creating => v.error(field, FieldProblem::Required),
             None => {}
         }
     }
@@ -92,7 +93,7 @@ fn check_category(input: &CategoryInput, creating: bool) -> Result<CategoryChang
     }
     match &input.slug {
         Some(raw) => changes.slug = v.check("slug", crate::validation::slug(raw)),
-        None if creating => v.error("slug", "is required"),
+        None if creating => v.error("slug", FieldProblem::Required),
         None => {}
     }
     v.finish()?;
@@ -183,7 +184,7 @@ fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitCha
     let mut changes = ServiceUnitChanges::default();
     match &input.name {
         Some(raw) => changes.name = v.check("name", validation::name(raw)),
-        None if creating => v.error("name", "is required"),
+        None if creating => v.error("name", FieldProblem::Required),
         None => {}
     }
     match &input.email {
@@ -192,7 +193,7 @@ fn check_unit(input: &ServiceUnitInput, creating: bool) -> Result<ServiceUnitCha
                 .check("email", EmailAddress::parse(raw))
                 .map(|e| e.as_str().to_owned())
         }
-        None if creating => v.error("email", "is required"),
+        None if creating => v.error("email", FieldProblem::Required),
         None => {}
     }
     if let Some(phone) = &input.phone {

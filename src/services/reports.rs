@@ -4,6 +4,7 @@
 //! council and staff their unit, in whole months only (overlapping periods subtracted
 //! from each other would otherwise undo the suppression).
 
+use crate::domain::problem::FieldProblem;
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
@@ -149,7 +150,7 @@ fn parse_query(
         Some(s) => v.check(
             field,
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| "must be a date such as 2026-01-31")
+                .map_err(|_| FieldProblem::NotDate)
                 .and_then(crate::domain::time::check_date),
         ),
     };
@@ -171,22 +172,27 @@ fn parse_query(
         "month" => Some((GroupBy::Month, "month")),
         "unit" => Some((GroupBy::Unit, "unit")),
         _ => {
-            v.error("group_by", "must be council, category, month or unit");
+            v.error(
+                "group_by",
+                FieldProblem::OneOf {
+                    choices: "council, category, month, unit".into(),
+                },
+            );
             None
         }
     };
     if whole_months {
         if from.is_some_and(|f| f.day() != 1) {
-            v.error("from", "must be the first day of a month");
+            v.error("from", FieldProblem::MonthStart);
         }
         if to.is_some_and(|t| (t + chrono::Duration::days(1)).day() != 1) {
-            v.error("to", "must be the last day of a month");
+            v.error("to", FieldProblem::MonthEnd);
         }
     }
     if let (Some(f), Some(t)) = (from, to)
         && (t < f || (t - f).num_days() > 366 * 5)
     {
-        v.error("to", "must be on or after from, at most five years later");
+        v.error("to", FieldProblem::Period);
     }
     v.finish()?;
     match (from, to, group) {
@@ -229,7 +235,7 @@ pub async fn summary(
         d.and_hms_opt(0, 0, 0)
             .and_then(|t| tz.from_local_datetime(&t).earliest())
             .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| DomainError::invalid_field("from", "is out of range"))
+            .ok_or_else(|| DomainError::invalid_field("from", FieldProblem::OutOfRange))
     };
     let (from_utc, to_utc) = (start(from)?, start(to + chrono::Duration::days(1))?);
     let cells = cells(conn, group_by, council, unit, from_utc, to_utc, tz.name()).await?;

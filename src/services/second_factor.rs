@@ -3,6 +3,7 @@
 //! codes, shown once and stored hashed. A code is accepted once: the step of the last
 //! accepted code is stored, and only later steps pass.
 
+use crate::domain::problem::FieldProblem;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
@@ -259,10 +260,7 @@ pub async fn confirm_enrolment(
 ) -> Result<Vec<String>, DomainError> {
     let code = normalize(code);
     let Some(step) = matching_step(secret, &code, now_seconds())? else {
-        return Err(DomainError::invalid_field(
-            "code",
-            "is not the code the authenticator shows now",
-        ));
+        return Err(DomainError::invalid_field("code", FieldProblem::WrongCode));
     };
     db::enrol(conn, user_id, &keys.seal(SEALED_PURPOSE, secret), step).await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();

@@ -4,6 +4,7 @@
 //! idempotent — one occurrence per (series, date), held by a unique key — and pauses
 //! while the series' council has opted out of its category.
 
+use crate::domain::problem::FieldProblem;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
@@ -104,7 +105,7 @@ pub async fn create(
     if let Err(m) = check_instant(input.first_starts_at) {
         v.error("first_starts_at", m);
     } else if input.first_starts_at <= now {
-        v.error("first_starts_at", "must be in the future");
+        v.error("first_starts_at", FieldProblem::NotInFuture);
     }
     let id = Uuid::now_v7();
     let private = check_private(&mut v, id, &input.private.clone().unwrap_or_default());
@@ -749,7 +750,7 @@ pub async fn edit(
     let from = input.from.unwrap_or(today);
     let mut v = Validator::new();
     if from < today {
-        v.error("from", "cannot be in the past");
+        v.error("from", FieldProblem::InPast);
     }
     let mut new = old.clone();
     let mut fields: Vec<&str> = Vec::new();
@@ -802,7 +803,7 @@ pub async fn edit(
     check_category_and_council(conn, &mut v, new_category, new_council.flatten()).await?;
     let new_days = match &input.by_weekday {
         Some(days) if Freq::parse(&old.freq) != Some(Freq::Weekly) => {
-            v.error("by_weekday", "is for weekly series only");
+            v.error("by_weekday", FieldProblem::WeeklyOnly);
             None
         }
         Some(days) => {
@@ -810,10 +811,7 @@ pub async fn edit(
             for d in days {
                 match recurrence::parse_weekday(d) {
                     Some(day) if !parsed.contains(&day) => parsed.push(day),
-                    _ => v.error(
-                        "by_weekday",
-                        "names each of mo, tu, we, th, fr, sa, su once",
-                    ),
+                    _ => v.error("by_weekday", FieldProblem::WeekdaysOnce),
                 }
             }
             parsed.sort_by_key(chrono::Weekday::num_days_from_monday);

@@ -1,6 +1,7 @@
 //! Admin management of accounts: staff, coordinators and admins are created by an admin
 //! and choose their own password through a link; roles, links and activity change here.
 
+use crate::domain::problem::FieldProblem;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
@@ -38,18 +39,18 @@ async fn check_links(
     council: Option<Uuid>,
 ) -> Result<(), DomainError> {
     match (role, unit) {
-        (Role::Staff, None) => v.error("service_unit_id", "is required for staff"),
+        (Role::Staff, None) => v.error("service_unit_id", FieldProblem::RequiredForStaff),
         (Role::Staff, Some(id)) if !reference_db::service_unit_exists(conn, id).await? => {
-            v.error("service_unit_id", "is not a service unit")
+            v.error("service_unit_id", FieldProblem::NotServiceUnit)
         }
         (Role::Staff, Some(_)) => {}
-        (_, Some(_)) => v.error("service_unit_id", "only staff belong to a service unit"),
+        (_, Some(_)) => v.error("service_unit_id", FieldProblem::OnlyStaffHaveUnit),
         (_, None) => {}
     }
     match (role, council) {
-        (Role::Coordinator, None) => v.error("council_id", "is required for a coordinator"),
+        (Role::Coordinator, None) => v.error("council_id", FieldProblem::RequiredForCoordinator),
         (_, Some(id)) if !reference_db::council_is_active(conn, id).await? => {
-            v.error("council_id", "is not an active council")
+            v.error("council_id", FieldProblem::NotActiveCouncil)
         }
         _ => {}
     }
@@ -98,10 +99,7 @@ async fn insert_account(
         None => None,
     };
     if input.role == Role::Volunteer && !allow_volunteer {
-        v.error(
-            "role",
-            "volunteers register themselves; choose staff, coordinator or admin",
-        );
+        v.error("role", FieldProblem::VolunteersRegisterThemselves);
     }
     check_links(
         conn,
@@ -217,16 +215,10 @@ pub async fn update(
             None => None,
         };
         if role == Role::Volunteer && current_role != Role::Volunteer {
-            v.error(
-                "role",
-                "an account cannot be turned into a volunteer; deactivate it instead",
-            );
+            v.error("role", FieldProblem::NotIntoVolunteer);
         }
         if current_role == Role::Volunteer && role != Role::Volunteer {
-            v.error(
-                "role",
-                "a volunteer's account cannot be given another role; create a new account",
-            );
+            v.error("role", FieldProblem::VolunteerStaysVolunteer);
         }
         if input.council_id.is_some() || input.role.is_some() || input.service_unit_id.is_some() {
             check_links(

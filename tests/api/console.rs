@@ -432,6 +432,34 @@ async fn a_form_with_errors_shows_them_by_their_fields_in_norwegian_with_a_fresh
     let fresh = bad.hidden("idempotency_key");
     assert_ne!(fresh, key);
     assert_eq!(task_count(&app).await, 0);
+    // The same refusals in nynorsk, for a person who switched to it.
+    let switched = browser
+        .get("/console/language?to=nn&back=/console/tasks/new")
+        .await;
+    assert_eq!(switched.location(), Some("/console/tasks/new"));
+    let nynorsk = browser
+        .post(
+            "/console/tasks/new",
+            &task_form(&csrf, &fresh, &category, &[("title", ""), ("spots", "99")]),
+        )
+        .await;
+    assert_eq!(nynorsk.status, 422);
+    assert!(
+        nynorsk.body.contains("<html lang=\"nn\""),
+        "{}",
+        nynorsk.body
+    );
+    assert!(nynorsk.body.contains("id=\"title-error\">Må fyllast ut."));
+    assert!(
+        nynorsk
+            .body
+            .contains("id=\"spots-error\">Må vere eit heilt tal frå 1 til 50.")
+    );
+    let fresh = nynorsk.hidden("idempotency_key");
+    let back = browser
+        .get("/console/language?to=nb&back=/console/tasks/new")
+        .await;
+    assert_eq!(back.location(), Some("/console/tasks/new"));
     let good = browser
         .post(
             "/console/tasks/new",

@@ -1,6 +1,7 @@
 //! A task's end: cancelled by its unit (claims voided, holders told) or completed with
 //! the hours done.
 
+use crate::domain::problem::FieldProblem;
 use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -119,7 +120,7 @@ pub async fn complete_locked(
             if !claims.iter().any(|c| c.id == *claim_id) {
                 v.error(
                     &format!("hours_by_claim.{claim_id}"),
-                    "is not an active claim on this task",
+                    FieldProblem::NotActiveClaim,
                 );
             } else if let Some(m) = v.check(
                 &format!("hours_by_claim.{claim_id}"),
@@ -131,10 +132,7 @@ pub async fn complete_locked(
     }
     for claim in &claims {
         if !per_claim.contains_key(&claim.id) && everyone.is_none() && v.is_ok() {
-            v.error(
-                "hours",
-                "is required: the task has neither an end time nor a duration",
-            );
+            v.error("hours", FieldProblem::NoEndKnown);
         }
     }
     v.finish()?;

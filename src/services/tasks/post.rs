@@ -1,6 +1,7 @@
 //! Posting a task and editing it: the checks of a new task, the edit with its version
 //! check, and what claimants are told of a change.
 
+use crate::domain::problem::FieldProblem;
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -43,14 +44,14 @@ pub(crate) async fn check_category_and_council(
     if let Some(category_id) = category_id {
         match reference_db::find_category(conn, category_id).await? {
             Some(c) if c.active => {}
-            Some(_) => v.error("category_id", "is not an active category"),
-            None => v.error("category_id", "is not a category"),
+            Some(_) => v.error("category_id", FieldProblem::NotActiveCategory),
+            None => v.error("category_id", FieldProblem::NotCategory),
         }
     }
     if let Some(council_id) = council_id
         && !reference_db::council_is_active(conn, council_id).await?
     {
-        v.error("council_id", "is not an active council");
+        v.error("council_id", FieldProblem::NotActiveCouncil);
     }
     Ok(())
 }
@@ -84,10 +85,10 @@ pub(crate) async fn check_shared_fields(
     match unit {
         None => v.error(
             &field("service_unit_id"),
-            "is required when an admin posts a task",
+            FieldProblem::RequiredWhenAdminPosts,
         ),
         Some(id) if !reference_db::service_unit_exists(conn, id).await? => {
-            v.error(&field("service_unit_id"), "is not a service unit")
+            v.error(&field("service_unit_id"), FieldProblem::NotServiceUnit)
         }
         Some(_) => {}
     }
@@ -146,13 +147,13 @@ pub async fn create(
     if let Err(m) = check_instant(input.starts_at) {
         v.error("starts_at", m);
     } else if input.starts_at <= Utc::now() {
-        v.error("starts_at", "must be in the future");
+        v.error("starts_at", FieldProblem::NotInFuture);
     }
     if let Some(end) = input.ends_at {
         if let Err(m) = check_instant(end) {
             v.error("ends_at", m);
         } else if end <= input.starts_at {
-            v.error("ends_at", "must be after starts_at");
+            v.error("ends_at", FieldProblem::NotAfterStart);
         }
     }
     let id = Uuid::now_v7();
@@ -255,7 +256,7 @@ pub async fn update(
         if let Err(m) = check_instant(starts_at) {
             v.error("starts_at", m);
         } else if starts_at <= Utc::now() {
-            v.error("starts_at", "must be in the future");
+            v.error("starts_at", FieldProblem::NotInFuture);
         }
         changes.starts_at = Some(starts_at);
         fields.push("starts_at");
@@ -264,7 +265,7 @@ pub async fn update(
     if let Some(Err(m)) = ends_at.map(check_instant) {
         v.error("ends_at", m);
     } else if ends_at.is_some_and(|e| e <= starts_at) {
-        v.error("ends_at", "must be after starts_at");
+        v.error("ends_at", FieldProblem::NotAfterStart);
     }
     if input.ends_at.is_some_and(|e| e != task.ends_at) {
         changes.ends_at = Some(ends_at);
