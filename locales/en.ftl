@@ -838,3 +838,13 @@ field-unknown-qualification = contains an unknown qualification
 field-volunteers-register-themselves = volunteers register themselves; choose staff, coordinator or admin
 field-not-into-volunteer = an account cannot be turned into a volunteer; deactivate it instead
 field-volunteer-stays-volunteer = a volunteer's account cannot be given another role; create a new account
+
+## Console: the accessibility statement
+
+a11y-aim = The Dugnad console of { $municipality } aims to meet WCAG 2.1 at level AA, as the Norwegian regulation on universal design of ICT requires.
+a11y-labels = Every form field has a visible label, and errors are shown next to the field they concern.
+a11y-keyboard = Every page can be used with a keyboard alone; the focused element is always marked.
+a11y-contrast = Text contrast is at least 4.5:1, and pages reflow to a width of 320 pixels.
+a11y-charts = Every chart has its figures in a table beside it.
+a11y-no-script = The pages work without JavaScript.
+a11y-checked = Each version is checked automatically with axe-core in a real browser, and by a keyboard-only test. If something does not work for you, write to the municipality's service desk; you may also complain to the Authority for Universal Design of ICT (Tilsynet for universell utforming av ikt).

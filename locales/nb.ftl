@@ -838,3 +838,13 @@ field-unknown-qualification = Inneholder en ukjent kvalifikasjon.
 field-volunteers-register-themselves = Frivillige registrerer seg selv; velg ansatt, koordinator eller administrator.
 field-not-into-volunteer = En konto kan ikke gjøres om til frivillig; deaktiver den i stedet.
 field-volunteer-stays-volunteer = En frivilligs konto kan ikke få en annen rolle; opprett en ny konto.
+
+## Console: the accessibility statement
+
+a11y-aim = Dugnad-konsollen til { $municipality } skal oppfylle WCAG 2.1 på nivå AA, slik forskrift om universell utforming av IKT krever.
+a11y-labels = Alle skjemafelt har synlige ledetekster, og feil vises ved feltet de gjelder.
+a11y-keyboard = Alle sider kan brukes med tastatur alene; elementet som har fokus, er alltid markert.
+a11y-contrast = Tekstkontrasten er minst 4,5:1, og sidene tilpasser seg en bredde på 320 piksler.
+a11y-charts = Alle diagrammer har tallene sine i en tabell ved siden av.
+a11y-no-script = Sidene virker uten JavaScript.
+a11y-checked = Hver versjon sjekkes automatisk med axe-core i en ekte nettleser og med en test som bare bruker tastatur. Virker noe ikke for deg, kan du skrive til kommunens servicetorg. Du kan også klage til Tilsynet for universell utforming av ikt.

@@ -838,3 +838,13 @@ field-unknown-qualification = Inneheld ein ukjend kvalifikasjon.
 field-volunteers-register-themselves = Frivillige registrerer seg sjølve; vel tilsett, koordinator eller administrator.
 field-not-into-volunteer = Ein konto kan ikkje gjerast om til frivillig; deaktiver han i staden.
 field-volunteer-stays-volunteer = Kontoen til ein frivillig kan ikkje få ei anna rolle; opprett ein ny konto.
+
+## Console: the accessibility statement
+
+a11y-aim = Dugnad-konsollen til { $municipality } skal oppfylle WCAG 2.1 på nivå AA, slik forskrift om universell utforming av IKT krev.
+a11y-labels = Alle skjemafelt har synlege leietekstar, og feil blir viste ved feltet dei gjeld.
+a11y-keyboard = Alle sider kan brukast med tastatur åleine; elementet som har fokus, er alltid markert.
+a11y-contrast = Tekstkontrasten er minst 4,5:1, og sidene tilpassar seg ei breidd på 320 pikslar.
+a11y-charts = Alle diagram har tala sine i ein tabell ved sida av.
+a11y-no-script = Sidene verkar utan JavaScript.
+a11y-checked = Kvar versjon blir sjekka automatisk med axe-core i ein ekte nettlesar og med ein test som berre brukar tastatur. Verkar noko ikkje for deg, kan du skrive til servicetorget i kommunen. Du kan også klage til Tilsynet for universell utforming av ikt.

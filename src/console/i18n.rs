@@ -12,6 +12,11 @@ use crate::domain::Language;
 pub struct Lang(pub Language);
 
 impl Lang {
+    /// The catalogue's message `key` with one variable filled in.
+    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
+        crate::catalogue::fill(self.0, key, &[(name, value.into())])
+    }
+
     /// The catalogue's message `key` in this page's language.
     pub fn t(&self, key: &'static str) -> &'static str {
         crate::catalogue::text(self.0, key)
@@ -28,10 +33,6 @@ impl Lang {
             .into_iter()
             .filter(move |l| *l != here)
             .map(Lang)
-    }
-
-    pub fn is_en(&self) -> bool {
-        self.0 == Language::En
     }
 }
 
