@@ -25,3 +25,4 @@ pub mod startup;
 pub mod statement_log;
 pub mod telemetry;
 pub mod validation;
+pub mod web;

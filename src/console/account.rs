@@ -1,15 +1,14 @@
 //! Sign-in, the second factor, sign-out, the language switch and the person's own page.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use super::http::{self, FormData};
 use super::views::{
     Accessibility, Account, Code, Enrol, Forgot, Frame, Login, Recovery, Volunteer,
 };
-use super::{PageResult, finish, forged, form_session, render, session};
+use super::{forged, render};
 use crate::domain::Language;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
@@ -17,22 +16,19 @@ use crate::routes::state::AppState;
 use crate::services::accounts;
 use crate::services::second_factor::{self, Enrolment, Requirement};
 use crate::services::sessions::{self, Session, Stage};
+use crate::web::http::{self, FormData};
+use crate::web::{Form, Lang, Page, PageResult, PartForm, SignInForm, SignedIn, Visitor};
 use uuid::Uuid;
 
 /// Where the console starts for each role.
-pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    finish(&req, &state, home_page(&req, &state).await)
-}
-
-async fn home_page(req: &HttpRequest, state: &AppState) -> PageResult {
-    let s = session!(req, state);
+pub async fn home(req: HttpRequest, state: web::Data<AppState>, s: SignedIn) -> PageResult {
     match s.user.role {
-        Role::Staff | Role::Admin => Ok(http::redirect("/console/tasks")),
-        Role::Coordinator => Ok(http::redirect("/console/council")),
+        Role::Staff | Role::Admin => Ok(Page::redirect("/console/tasks")),
+        Role::Coordinator => Ok(Page::redirect("/console/council")),
         Role::Volunteer => {
-            let lang = http::lang(req);
-            let f = Frame::of(req, state, &s, lang.t("common-use-app"), "");
-            Ok(http::page(StatusCode::OK, render(&Volunteer { f })?))
+            let lang = Lang::of(&req);
+            let f = Frame::of(&req, &state, &s, lang.t("common-use-app"), "");
+            Ok(Page::html(StatusCode::OK, render(&Volunteer { f })?))
         }
     }
 }
@@ -63,7 +59,7 @@ fn login_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let token = http::login_token(req, state);
     let page = Login {
         f: Frame::anonymous(req, state, lang, lang.t("common-sign")),
@@ -73,29 +69,24 @@ fn login_page(
         error,
         notice,
     };
-    with_login_cookie(http::page(status, render(&page)?), token.cookie)
+    with_login_cookie(Page::html(status, render(&page)?), token.cookie)
 }
 
 /// A signed-out form's page with the cookie its anti-forgery token pairs with, when one
 /// was made for it.
-fn with_login_cookie(
-    mut response: HttpResponse,
-    cookie: Option<actix_web::cookie::Cookie<'static>>,
-) -> PageResult {
-    if let Some(cookie) = cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(DomainError::internal)?;
+fn with_login_cookie(page: Page, cookie: Option<actix_web::cookie::Cookie<'static>>) -> PageResult {
+    match cookie {
+        Some(cookie) => page.with_cookie(&cookie),
+        None => Ok(page),
     }
-    Ok(response)
 }
 
 pub async fn login_form(
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<LoginQuery>,
-) -> HttpResponse {
-    let lang = http::lang(&req);
+) -> PageResult {
+    let lang = Lang::of(&req);
     let notice = if query.out.is_some() {
         Some(lang.t("account-are-signed-out"))
     } else if query.expired.is_some() {
@@ -104,18 +95,14 @@ pub async fn login_form(
         None
     };
     let next = safe_next(query.next.as_deref());
-    finish(
+    login_page(
         &req,
         &state,
-        login_page(
-            &req,
-            &state,
-            StatusCode::OK,
-            &next,
-            "",
-            None,
-            notice.map(str::to_owned),
-        ),
+        StatusCode::OK,
+        &next,
+        "",
+        None,
+        notice.map(str::to_owned),
     )
 }
 
@@ -128,8 +115,9 @@ pub(super) async fn session_expired(
     state: &web::Data<AppState>,
     form: &FormData,
 ) -> PageResult {
-    let lang = http::lang(req);
-    let return_to = http::referring_page(req, state).unwrap_or_else(|| "/console".to_owned());
+    let lang = Lang::of(req);
+    let return_to =
+        http::referring_page(req, state, "/console").unwrap_or_else(|| "/console".to_owned());
     let mut conn = state.pool.get().await?;
     let owner = match req.cookie(http::session_cookie_name(&state.settings)) {
         Some(cookie) => sessions::owner_of(&mut conn, cookie.value()).await?,
@@ -168,43 +156,39 @@ pub(super) async fn session_expired(
 pub async fn resume(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     path: web::Path<String>,
-) -> HttpResponse {
-    let result = async {
-        let s = super::session!(req, state);
-        let Ok(id) = path.parse::<Uuid>() else {
-            return Ok(http::redirect("/console"));
-        };
-        let mut conn = state.pool.get().await?;
-        let Some(draft) = sessions::take_draft(&mut conn, &state.keys, id, s.user.id).await? else {
-            return Ok(http::redirect("/console"));
-        };
-        drop(conn);
-        let sessions::Draft {
-            path,
-            return_to,
-            fields,
-        } = draft;
-        if fields.is_empty() {
-            return Ok(http::redirect(&safe_next(Some(&return_to))));
-        }
-        let form = FormData::from_pairs(fields);
-        match super::tasks::redraw(&req, &state, &s, &path, &form).await? {
-            Some(page) => Ok(page),
-            None => Ok(http::redirect(&safe_next(Some(&return_to)))),
-        }
+) -> PageResult {
+    let Ok(id) = path.parse::<Uuid>() else {
+        return Ok(Page::redirect("/console"));
+    };
+    let mut conn = state.pool.get().await?;
+    let Some(draft) = sessions::take_draft(&mut conn, &state.keys, id, s.user.id).await? else {
+        return Ok(Page::redirect("/console"));
+    };
+    drop(conn);
+    let sessions::Draft {
+        path,
+        return_to,
+        fields,
+    } = draft;
+    if fields.is_empty() {
+        return Ok(Page::redirect(&safe_next(Some(&return_to))));
     }
-    .await;
-    finish(&req, &state, result)
+    let form = FormData::from_pairs(fields);
+    match super::tasks::redraw(&req, &state, &s, &path, &form).await? {
+        Some(page) => Ok(page),
+        None => Ok(Page::redirect(&safe_next(Some(&return_to)))),
+    }
 }
 
 /// The one message of every failed sign-in, whatever was wrong (as the API's 401).
-fn wrong_credentials(lang: super::Lang) -> String {
+fn wrong_credentials(lang: Lang) -> String {
     lang.t("account-email-address-password-wrong").to_owned()
 }
 
 /// The same words whether the password was right or wrong (no oracle).
-fn stepped_up(lang: super::Lang) -> String {
+fn stepped_up(lang: Lang) -> String {
     lang.t("account-there-have-been-too").to_owned()
 }
 
@@ -212,10 +196,9 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<LoginQuery>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let result = sign_in(&req, &state, query.next.as_deref(), &FormData::parse(&body)).await;
-    finish(&req, &state, result)
+    SignInForm(form): SignInForm,
+) -> PageResult {
+    sign_in(&req, &state, query.next.as_deref(), &form).await
 }
 
 async fn sign_in(
@@ -224,12 +207,7 @@ async fn sign_in(
     next: Option<&str>,
     form: &FormData,
 ) -> PageResult {
-    // A login posted from another site is refused before the password is read: a planted
-    // login cookie would otherwise sign the victim in to the attacker's account.
-    if !http::login_token_ok(req, state, form) || http::cross_site(req, state) {
-        return Ok(forged(req, state));
-    }
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let email = form.get("email").unwrap_or_default();
     let next = safe_next(form.get("next").or(next));
     let ip = http::client_ip(req, state);
@@ -258,7 +236,7 @@ async fn sign_in(
                 None,
             );
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let mut conn = state.pool.get().await?;
     let stage = match second_factor::requirement(&mut conn, &state.settings, &user).await? {
@@ -273,30 +251,21 @@ async fn sign_in(
         Stage::Otp => "/console/login/code".to_owned(),
         Stage::Enrol => "/console/account/2fa".to_owned(),
     };
-    let mut response = http::redirect(&target);
-    response
-        .add_cookie(&http::session_cookie(&state.settings, started.token))
-        .map_err(DomainError::internal)?;
-    Ok(response)
+    Page::redirect(&target).with_cookie(&http::session_cookie(&state.settings, started.token))
 }
 
-/// The session of a page that finishes a sign-in (any stage), or the way to the login.
-async fn any_session(req: &HttpRequest, state: &AppState) -> Result<Option<Session>, DomainError> {
-    http::session(req, state).await
-}
-
-pub async fn code_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let result = async {
-        let Some(s) = any_session(&req, &state).await? else {
-            return Ok(http::redirect("/console/login"));
-        };
-        if s.stage != Stage::Otp {
-            return Ok(http::redirect("/console"));
-        }
-        code_page(&req, &state, &s, StatusCode::OK, None)
+pub async fn code_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Visitor(s): Visitor,
+) -> PageResult {
+    let Some(s) = s else {
+        return Ok(Page::redirect("/console/login"));
+    };
+    if s.stage != Stage::Otp {
+        return Ok(Page::redirect("/console"));
     }
-    .await;
-    finish(&req, &state, result)
+    code_page(&req, &state, &s, StatusCode::OK, None)
 }
 
 fn code_page(
@@ -306,79 +275,56 @@ fn code_page(
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let f = Frame::of(req, state, s, lang.t("common-one-time-code"), "");
-    Ok(http::page(status, render(&Code { f, error })?))
+    Ok(Page::html(status, render(&Code { f, error })?))
 }
 
-pub async fn code(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let Some(s) = any_session(&req, &state).await? else {
-            return Ok(http::redirect("/console/login"));
-        };
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
-        if s.stage != Stage::Otp {
-            return Ok(http::redirect("/console"));
-        }
-        let lang = http::lang(&req);
-        let ip = http::client_ip(&req, &state);
-        let code = form.get("code").unwrap_or_default();
-        match accounts::check_second_factor(&state, ip, &s.user.row, code).await {
-            Ok(()) => {}
-            Err(e) if e.code() == ErrorCode::Unauthenticated => {
-                let message = lang.t("account-code-wrong-already-used");
-                return code_page(
-                    &req,
-                    &state,
-                    &s,
-                    StatusCode::UNAUTHORIZED,
-                    Some(message.into()),
-                );
-            }
-            Err(e) => return Err(e),
-        }
-        let mut conn = state.pool.get().await?;
-        let started = sessions::complete(&mut conn, &s).await?;
-        let mut response = http::redirect(&safe_next(s.resume.as_deref()));
-        response
-            .add_cookie(&http::session_cookie(&state.settings, started.token))
-            .map_err(DomainError::internal)?;
-        Ok(response)
+pub async fn code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    PartForm {
+        session: s,
+        data: form,
+    }: PartForm,
+) -> PageResult {
+    if s.stage != Stage::Otp {
+        return Ok(Page::redirect("/console"));
     }
-    .await;
-    finish(&req, &state, result)
+    let lang = Lang::of(&req);
+    let ip = http::client_ip(&req, &state);
+    let code = form.get("code").unwrap_or_default();
+    match accounts::check_second_factor(&state, ip, &s.user.row, code).await {
+        Ok(()) => {}
+        Err(e) if e.code() == ErrorCode::Unauthenticated => {
+            let message = lang.t("account-code-wrong-already-used");
+            return code_page(
+                &req,
+                &state,
+                &s,
+                StatusCode::UNAUTHORIZED,
+                Some(message.into()),
+            );
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut conn = state.pool.get().await?;
+    let started = sessions::complete(&mut conn, &s).await?;
+    Page::redirect(&safe_next(s.resume.as_deref()))
+        .with_cookie(&http::session_cookie(&state.settings, started.token))
 }
 
 pub async fn logout(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let Some(s) = any_session(&req, &state).await? else {
-            return Ok(http::redirect("/console/login"));
-        };
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
-        let mut conn = state.pool.get().await?;
-        sessions::end(&mut conn, s.id).await?;
-        tracing::info!(user.id = %s.user.id, "console sign-out");
-        let mut response = http::redirect("/console/login?out=1");
-        response
-            .add_cookie(&http::removal(
-                &state.settings,
-                http::session_cookie_name(&state.settings),
-            ))
-            .map_err(DomainError::internal)?;
-        Ok(response)
-    }
-    .await;
-    finish(&req, &state, result)
+    PartForm { session: s, .. }: PartForm,
+) -> PageResult {
+    let mut conn = state.pool.get().await?;
+    sessions::end(&mut conn, s.id).await?;
+    tracing::info!(user.id = %s.user.id, "console sign-out");
+    Page::redirect("/console/login?out=1").with_cookie(&http::removal(
+        &state.settings,
+        http::session_cookie_name(&state.settings),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -388,38 +334,31 @@ pub struct LanguageQuery {
 }
 
 /// The language switch: a cookie, then back to the page it was used on.
-pub async fn language(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    query: web::Query<LanguageQuery>,
-) -> HttpResponse {
+pub async fn language(state: web::Data<AppState>, query: web::Query<LanguageQuery>) -> PageResult {
     let lang = query
         .to
         .as_deref()
         .and_then(Language::parse)
         .unwrap_or_default();
-    let mut response = http::redirect(&safe_next(query.back.as_deref()));
-    match response.add_cookie(&http::lang_cookie(&state.settings, lang)) {
-        Ok(()) => response,
-        Err(e) => finish(&req, &state, Err(DomainError::internal(e))),
-    }
+    Page::redirect(&safe_next(query.back.as_deref()))
+        .with_cookie(&http::lang_cookie(&state.settings, lang))
 }
 
-pub async fn accessibility(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let result = async {
-        let lang = http::lang(&req);
-        let title = lang.t("common-accessibility-statement");
-        let f = match http::session(&req, &state).await? {
-            Some(s) => Frame::of(&req, &state, &s, title, ""),
-            None => Frame::anonymous(&req, &state, lang, title),
-        };
-        Ok(http::page(StatusCode::OK, render(&Accessibility { f })?))
-    }
-    .await;
-    finish(&req, &state, result)
+pub async fn accessibility(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Visitor(s): Visitor,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let title = lang.t("common-accessibility-statement");
+    let f = match s {
+        Some(s) => Frame::of(&req, &state, &s, title, ""),
+        None => Frame::anonymous(&req, &state, lang, title),
+    };
+    Ok(Page::html(StatusCode::OK, render(&Accessibility { f })?))
 }
 
-pub fn role_label(lang: super::Lang, role: Role) -> &'static str {
+pub fn role_label(lang: Lang, role: Role) -> &'static str {
     match role {
         Role::Volunteer => lang.t("account-volunteer"),
         Role::Staff => lang.t("account-staff"),
@@ -436,17 +375,13 @@ pub struct AccountQuery {
 pub async fn account(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     query: web::Query<AccountQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let lang = http::lang(&req);
-        let notice = (query.done.as_deref() == Some("password"))
-            .then(|| lang.t("account-password-changed-are-signed").to_owned());
-        account_page(&req, &state, &s, StatusCode::OK, notice, None).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let notice = (query.done.as_deref() == Some("password"))
+        .then(|| lang.t("account-password-changed-are-signed").to_owned());
+    account_page(&req, &state, &s, StatusCode::OK, notice, None).await
 }
 
 async fn account_page(
@@ -457,7 +392,7 @@ async fn account_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let (enrolled, recovery_left) = second_factor::standing(&mut conn, s.user.id).await?;
     let place = crate::services::reference::place_name(
@@ -484,7 +419,7 @@ async fn account_page(
         notice,
         error,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 /// Changes the password from `Min konto`: the current one proves it is the person, every
@@ -493,71 +428,66 @@ async fn account_page(
 pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let lang = http::lang(&req);
-        let ip = http::client_ip(&req, &state);
-        let changed = accounts::change_password(
-            &state,
-            &s.user,
-            ip,
-            form.raw("current_password").to_owned(),
-            form.raw("password").to_owned(),
-        )
-        .await;
-        match changed {
-            Ok(()) => {}
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let wrong_current = e
-                    .field_errors()
-                    .iter()
-                    .any(|f| f.field == "current_password");
-                let message = if wrong_current {
-                    lang.t("account-current-password-wrong-password")
-                } else {
-                    lang.t("account-new-password-too-weak")
-                };
-                return account_page(
-                    &req,
-                    &state,
-                    &s,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(message.to_owned()),
-                )
-                .await;
-            }
-            Err(e) => return Err(e),
-        }
-        let mut conn = state.pool.get().await?;
-        let started = sessions::start(&mut conn, s.user.id, Stage::Full, true, None).await?;
-        let mut response = http::redirect("/console/account?done=password");
-        response
-            .add_cookie(&http::session_cookie(&state.settings, started.token))
-            .map_err(DomainError::internal)?;
-        Ok(response)
-    }
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let ip = http::client_ip(&req, &state);
+    let changed = accounts::change_password(
+        &state,
+        &s.user,
+        ip,
+        form.raw("current_password").to_owned(),
+        form.raw("password").to_owned(),
+    )
     .await;
-    finish(&req, &state, result)
+    match changed {
+        Ok(()) => {}
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            let wrong_current = e
+                .field_errors()
+                .iter()
+                .any(|f| f.field == "current_password");
+            let message = if wrong_current {
+                lang.t("account-current-password-wrong-password")
+            } else {
+                lang.t("account-new-password-too-weak")
+            };
+            return account_page(
+                &req,
+                &state,
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(message.to_owned()),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let mut conn = state.pool.get().await?;
+    let started = sessions::start(&mut conn, s.user.id, Stage::Full, true, None).await?;
+    Page::redirect("/console/account?done=password")
+        .with_cookie(&http::session_cookie(&state.settings, started.token))
 }
 
 fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let token = http::login_token(req, state);
     let page = Forgot {
         f: Frame::anonymous(req, state, lang, lang.t("common-forgot-password")),
         csrf: token.form_value,
         notice,
     };
-    with_login_cookie(http::page(StatusCode::OK, render(&page)?), token.cookie)
+    with_login_cookie(Page::html(StatusCode::OK, render(&page)?), token.cookie)
 }
 
 /// `Glemt passord?`: the API's reset flow from the sign-in page.
-pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    finish(&req, &state, forgot_page(&req, &state, None))
+pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> PageResult {
+    forgot_page(&req, &state, None)
 }
 
 /// Asks for a reset link. The answer is the same whether or not the address has an
@@ -565,43 +495,27 @@ pub async fn forgot_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
 pub async fn forgot(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        if !http::login_token_ok(&req, &state, &form) || http::cross_site(&req, &state) {
-            return Ok(forged(&req, &state));
-        }
-        let lang = http::lang(&req);
-        let email = form.get("email").unwrap_or_default();
-        match accounts::request_password_reset(&state, email).await {
-            Ok(()) => {}
-            // A malformed address is answered as any other: nothing to tell apart.
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {}
-            Err(e) => return Err(e),
-        }
-        let notice = lang.t("account-if-address-has-account");
-        forgot_page(&req, &state, Some(notice.to_owned()))
+    SignInForm(form): SignInForm,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let email = form.get("email").unwrap_or_default();
+    match accounts::request_password_reset(&state, email).await {
+        Ok(()) => {}
+        // A malformed address is answered as any other: nothing to tell apart.
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {}
+        Err(e) => return Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
+    let notice = lang.t("account-if-address-has-account");
+    forgot_page(&req, &state, Some(notice.to_owned()))
 }
 
-/// The session that may enrol an authenticator: one that must (stage `enrol`), or a
-/// signed-in person of a role that uses a second factor.
-async fn enrolling(
-    req: &HttpRequest,
-    state: &AppState,
-) -> Result<Result<Session, HttpResponse>, DomainError> {
-    let Some(s) = any_session(req, state).await? else {
-        return Ok(Err(http::redirect("/console/login")));
-    };
+/// Whether a session may enrol an authenticator: one that must (stage `enrol`), or a
+/// signed-in person of a role that uses a second factor. Else where it goes instead.
+fn not_enrolling(s: &Session) -> Option<Page> {
     match s.stage {
-        Stage::Otp => Ok(Err(http::redirect("/console/login/code"))),
-        Stage::Full if !second_factor::applies_to(s.user.role) => {
-            Ok(Err(http::redirect("/console")))
-        }
-        _ => Ok(Ok(s)),
+        Stage::Otp => Some(Page::redirect("/console/login/code")),
+        Stage::Full if !second_factor::applies_to(s.user.role) => Some(Page::redirect("/console")),
+        _ => None,
     }
 }
 
@@ -612,7 +526,7 @@ async fn enrol_page(
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let enrolment = match &s.pending_totp_secret {
         Some(secret) => Enrolment::of(&state.settings, &s.user, secret.clone()),
@@ -638,73 +552,53 @@ async fn enrol_page(
         ask_password: s.stage == Stage::Full,
         error,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
-pub async fn enrol_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let result = async {
-        let s = match enrolling(&req, &state).await? {
-            Ok(s) => s,
-            Err(go) => return Ok(go),
-        };
-        enrol_page(&req, &state, &s, StatusCode::OK, None).await
+pub async fn enrol_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Visitor(s): Visitor,
+) -> PageResult {
+    let Some(s) = s else {
+        return Ok(Page::redirect("/console/login"));
+    };
+    if let Some(go) = not_enrolling(&s) {
+        return Ok(go);
     }
-    .await;
-    finish(&req, &state, result)
+    enrol_page(&req, &state, &s, StatusCode::OK, None).await
 }
 
-pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = match enrolling(&req, &state).await? {
-            Ok(s) => s,
-            Err(go) => return Ok(go),
-        };
-        if !http::csrf_ok(&s, &form) {
-            return Ok(forged(&req, &state));
-        }
-        let lang = http::lang(&req);
-        let Some(secret) = s.pending_totp_secret.clone() else {
-            return enrol_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, None).await;
-        };
-        if s.stage == Stage::Full {
-            // A signed-in session replacing its authenticator proves the password again:
-            // a care PC left unlocked must not let someone else take over the account.
-            let ip = http::client_ip(&req, &state);
-            let checked = accounts::authenticate(
-                &state,
-                ip,
-                &s.user.row.email,
-                form.raw("password").to_owned(),
-            )
-            .await;
-            match checked {
-                Ok(user) if user.id == s.user.id => {}
-                Ok(_) | Err(_) => {
-                    let message = lang.t("account-password-wrong");
-                    return enrol_page(
-                        &req,
-                        &state,
-                        &s,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        Some(message.into()),
-                    )
-                    .await;
-                }
-            }
-        }
-        let code = form.get("code").unwrap_or_default().to_owned();
-        let mut conn = state.pool.get().await?;
-        let user_id = s.user.id;
-        let confirmed = conn
-            .transaction(async |conn| {
-                second_factor::confirm_enrolment(conn, &state.keys, user_id, &secret, &code).await
-            })
-            .await;
-        let codes = match confirmed {
-            Ok(codes) => codes,
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let message = lang.t("account-code-does-not-match");
+pub async fn enrol(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    PartForm {
+        session: s,
+        data: form,
+    }: PartForm,
+) -> PageResult {
+    if let Some(go) = not_enrolling(&s) {
+        return Ok(go);
+    }
+    let lang = Lang::of(&req);
+    let Some(secret) = s.pending_totp_secret.clone() else {
+        return enrol_page(&req, &state, &s, StatusCode::UNPROCESSABLE_ENTITY, None).await;
+    };
+    if s.stage == Stage::Full {
+        // A signed-in session replacing its authenticator proves the password again:
+        // a care PC left unlocked must not let someone else take over the account.
+        let ip = http::client_ip(&req, &state);
+        let checked = accounts::authenticate(
+            &state,
+            ip,
+            &s.user.row.email,
+            form.raw("password").to_owned(),
+        )
+        .await;
+        match checked {
+            Ok(user) if user.id == s.user.id => {}
+            Ok(_) | Err(_) => {
+                let message = lang.t("account-password-wrong");
                 return enrol_page(
                     &req,
                     &state,
@@ -714,32 +608,49 @@ pub async fn enrol(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
                 )
                 .await;
             }
-            Err(e) => return Err(e),
-        };
-        // A new factor ends every other session and refresh token of the person; this one
-        // is replaced by a new session either way (the half-way one becomes a full one, and
-        // a full one drops the secret it was showing).
-        sessions::end_all_for_new_factor(&mut conn, user_id).await?;
-        let started = sessions::complete(&mut conn, &s).await?;
-        let new_session = sessions::resolve(&mut conn, &state.settings, &started.token)
-            .await?
-            .ok_or_else(|| DomainError::internal(anyhow::anyhow!("the new session is gone")))?;
-        let page = Recovery {
-            f: Frame::of(
+        }
+    }
+    let code = form.get("code").unwrap_or_default().to_owned();
+    let mut conn = state.pool.get().await?;
+    let user_id = s.user.id;
+    let confirmed = conn
+        .transaction(async |conn| {
+            second_factor::confirm_enrolment(conn, &state.keys, user_id, &secret, &code).await
+        })
+        .await;
+    let codes = match confirmed {
+        Ok(codes) => codes,
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            let message = lang.t("account-code-does-not-match");
+            return enrol_page(
                 &req,
                 &state,
-                &new_session,
-                lang.t("common-recovery-codes"),
-                "/console/account",
-            ),
-            codes,
-        };
-        let mut response = http::page(StatusCode::OK, render(&page)?);
-        response
-            .add_cookie(&http::session_cookie(&state.settings, started.token))
-            .map_err(DomainError::internal)?;
-        Ok(response)
-    }
-    .await;
-    finish(&req, &state, result)
+                &s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(message.into()),
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A new factor ends every other session and refresh token of the person; this one
+    // is replaced by a new session either way (the half-way one becomes a full one, and
+    // a full one drops the secret it was showing).
+    sessions::end_all_for_new_factor(&mut conn, user_id).await?;
+    let started = sessions::complete(&mut conn, &s).await?;
+    let new_session = sessions::resolve(&mut conn, &state.settings, &started.token)
+        .await?
+        .ok_or_else(|| DomainError::internal(anyhow::anyhow!("the new session is gone")))?;
+    let page = Recovery {
+        f: Frame::of(
+            &req,
+            &state,
+            &new_session,
+            lang.t("common-recovery-codes"),
+            "/console/account",
+        ),
+        codes,
+    };
+    Page::html(StatusCode::OK, render(&page)?)
+        .with_cookie(&http::session_cookie(&state.settings, started.token))
 }

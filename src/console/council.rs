@@ -4,22 +4,23 @@
 
 use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::http::{self, FormData};
-use super::i18n::{self, Lang};
+use super::i18n;
+
+use super::render;
 use super::views::{Council, Frame, OptOutConfirm, OptOutLine};
-use super::{PageResult, finish, form_session, render, session};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
 use crate::services::opt_outs::{self, Decision, Listing, ReviewInput};
 use crate::services::reference;
 use crate::services::sessions::Session;
+use crate::web::{CouncilPage, Form, Lang, Page, PageResult, SignedIn};
 
 /// The council the page is about: a coordinator's own; for an admin the one asked for,
 /// else the first.
@@ -64,34 +65,30 @@ pub struct Query {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<CouncilPage>,
     q: web::Query<Query>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let (council, councils) = council_of(&s, &state, q.council.as_deref()).await?;
-        let lang = http::lang(&req);
-        let notice = match q.done.as_deref() {
-            Some("out") => Some(lang.t("council-council-has-opted-out")),
-            Some("in") => Some(lang.t("council-category-taken-back")),
-            Some("review") => Some(lang.t("council-review-recorded-decisions-apply")),
-            _ => None,
-        }
-        .map(str::to_owned);
-        page(
-            &req,
-            &state,
-            &s,
-            council,
-            councils,
-            StatusCode::OK,
-            notice,
-            None,
-            None,
-        )
-        .await
+) -> PageResult {
+    let (council, councils) = council_of(&s, &state, q.council.as_deref()).await?;
+    let lang = Lang::of(&req);
+    let notice = match q.done.as_deref() {
+        Some("out") => Some(lang.t("council-council-has-opted-out")),
+        Some("in") => Some(lang.t("council-category-taken-back")),
+        Some("review") => Some(lang.t("council-review-recorded-decisions-apply")),
+        _ => None,
     }
-    .await;
-    finish(&req, &state, result)
+    .map(str::to_owned);
+    page(
+        &req,
+        &state,
+        &s,
+        council,
+        councils,
+        StatusCode::OK,
+        notice,
+        None,
+        None,
+    )
+    .await
 }
 
 #[expect(clippy::too_many_arguments, reason = "a page drawn in several states")]
@@ -106,7 +103,7 @@ async fn page(
     error: Option<String>,
     confirm: Option<OptOutConfirm>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let choices = reference::choices(&mut conn).await?;
@@ -187,7 +184,7 @@ async fn page(
         today: today.to_string(),
         history,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 /// An opt-out's end reason in the page's language: a review writes its own (`yearly review
@@ -257,205 +254,196 @@ fn reason_error(lang: Lang) -> String {
 pub async fn opt_out(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
-        let lang = http::lang(&req);
-        let category = form
-            .get("category")
-            .and_then(|c| Uuid::parse_str(c).ok())
-            .ok_or_else(|| DomainError::not_found("no such category"))?;
-        let reason = form.get("reason").unwrap_or_default().to_owned();
-        let review_by = form
-            .get("review_by")
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let mut conn = state.pool.get().await?;
-        if form.get("confirmed") != Some("yes") {
-            // First the consequences, then the change.
-            let (withdrawn, kept) =
-                opt_outs::preview(&mut conn, &s.user, council, category).await?;
-            let choices = reference::choices(&mut conn).await?;
-            let category_name = choices
-                .categories
-                .iter()
-                .find(|c| c.id == category)
-                .map(|c| c.name(lang.0).to_owned())
-                .unwrap_or_default();
-            let confirm = OptOutConfirm {
-                category_id: category.to_string(),
-                category: category_name,
-                reason,
-                review_by: review_by.map(|d| d.to_string()).unwrap_or_default(),
-                withdrawn,
-                kept,
-            };
-            return page(
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<CouncilPage>,
+) -> PageResult {
+    let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+    let lang = Lang::of(&req);
+    let category = form
+        .get("category")
+        .and_then(|c| Uuid::parse_str(c).ok())
+        .ok_or_else(|| DomainError::not_found("no such category"))?;
+    let reason = form.get("reason").unwrap_or_default().to_owned();
+    let review_by = form
+        .get("review_by")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let mut conn = state.pool.get().await?;
+    if form.get("confirmed") != Some("yes") {
+        // First the consequences, then the change.
+        let (withdrawn, kept) = opt_outs::preview(&mut conn, &s.user, council, category).await?;
+        let choices = reference::choices(&mut conn).await?;
+        let category_name = choices
+            .categories
+            .iter()
+            .find(|c| c.id == category)
+            .map(|c| c.name(lang.0).to_owned())
+            .unwrap_or_default();
+        let confirm = OptOutConfirm {
+            category_id: category.to_string(),
+            category: category_name,
+            reason,
+            review_by: review_by.map(|d| d.to_string()).unwrap_or_default(),
+            withdrawn,
+            kept,
+        };
+        return page(
+            &req,
+            &state,
+            &s,
+            council,
+            councils,
+            StatusCode::OK,
+            None,
+            None,
+            Some(confirm),
+        )
+        .await;
+    }
+    let user = s.user.clone();
+    let settings = state.settings.clone();
+    let outcome = conn
+        .transaction(async |conn| {
+            opt_outs::opt_out(
+                conn, &settings, &user, council, category, &reason, review_by,
+            )
+            .await
+        })
+        .await;
+    match outcome {
+        Ok(_) => Ok(Page::redirect(&format!(
+            "/console/council?council={council}&done=out"
+        ))),
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            page(
                 &req,
                 &state,
                 &s,
                 council,
                 councils,
-                StatusCode::OK,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 None,
+                Some(reason_error(lang)),
                 None,
-                Some(confirm),
             )
-            .await;
+            .await
         }
-        let user = s.user.clone();
-        let settings = state.settings.clone();
-        let outcome = conn
-            .transaction(async |conn| {
-                opt_outs::opt_out(
-                    conn, &settings, &user, council, category, &reason, review_by,
-                )
-                .await
-            })
-            .await;
-        match outcome {
-            Ok(_) => Ok(http::redirect(&format!(
-                "/console/council?council={council}&done=out"
-            ))),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                page(
-                    &req,
-                    &state,
-                    &s,
-                    council,
-                    councils,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(reason_error(lang)),
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
 }
 
 pub async fn opt_in(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
-        let lang = http::lang(&req);
-        let category = form
-            .get("category")
-            .and_then(|c| Uuid::parse_str(c).ok())
-            .ok_or_else(|| DomainError::not_found("no such category"))?;
-        let reason = form.get("reason").unwrap_or_default().to_owned();
-        let mut conn = state.pool.get().await?;
-        let user = s.user.clone();
-        let outcome = conn
-            .transaction(async |conn| {
-                opt_outs::opt_in(conn, &user, council, category, &reason).await
-            })
-            .await;
-        match outcome {
-            Ok(()) => Ok(http::redirect(&format!(
-                "/console/council?council={council}&done=in"
-            ))),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                page(
-                    &req,
-                    &state,
-                    &s,
-                    council,
-                    councils,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(reason_error(lang)),
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e),
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<CouncilPage>,
+) -> PageResult {
+    let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+    let lang = Lang::of(&req);
+    let category = form
+        .get("category")
+        .and_then(|c| Uuid::parse_str(c).ok())
+        .ok_or_else(|| DomainError::not_found("no such category"))?;
+    let reason = form.get("reason").unwrap_or_default().to_owned();
+    let mut conn = state.pool.get().await?;
+    let user = s.user.clone();
+    let outcome = conn
+        .transaction(async |conn| opt_outs::opt_in(conn, &user, council, category, &reason).await)
+        .await;
+    match outcome {
+        Ok(()) => Ok(Page::redirect(&format!(
+            "/console/council?council={council}&done=in"
+        ))),
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            page(
+                &req,
+                &state,
+                &s,
+                council,
+                councils,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(reason_error(lang)),
+                None,
+            )
+            .await
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
 }
 
 pub async fn review(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let (council, councils) = council_of(&s, &state, form.get("council")).await?;
-        let lang = http::lang(&req);
-        let held_on = form
-            .get("held_on")
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let mut decisions = Vec::new();
-        for (category, value) in form.with_prefix("decision.") {
-            let decision = match value {
-                "keep" => Decision::Keep,
-                "opt_in" => Decision::OptIn,
-                "take_on" => Decision::TakeOn,
-                _ => continue,
-            };
-            if let Ok(category) = Uuid::parse_str(category) {
-                decisions.push((category, decision));
-            }
-        }
-        let outcome = match held_on {
-            Some(held_on) => {
-                let input = ReviewInput {
-                    held_on,
-                    participants: form.get("participants").unwrap_or_default().to_owned(),
-                    notes: form.get("notes").unwrap_or_default().to_owned(),
-                    decisions,
-                };
-                let mut conn = state.pool.get().await?;
-                let user = s.user.clone();
-                let settings = state.settings.clone();
-                conn.transaction(async |conn| {
-                    opt_outs::review(conn, &settings, &user, council, input)
-                        .await
-                        .map(|_| ())
-                })
-                .await
-            }
-            None => Err(DomainError::invalid_field("held_on", FieldProblem::NotDate)),
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<CouncilPage>,
+) -> PageResult {
+    let (council, councils) = council_of(&s, &state, form.get("council")).await?;
+    let lang = Lang::of(&req);
+    let held_on = form
+        .get("held_on")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let mut decisions = Vec::new();
+    for (category, value) in form.with_prefix("decision.") {
+        let decision = match value {
+            "keep" => Decision::Keep,
+            "opt_in" => Decision::OptIn,
+            "take_on" => Decision::TakeOn,
+            _ => continue,
         };
-        match outcome {
-            Ok(()) => Ok(http::redirect(&format!(
-                "/console/council?council={council}&done=review"
-            ))),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let text = lang.t("council-review-was-not-recorded");
-                page(
-                    &req,
-                    &state,
-                    &s,
-                    council,
-                    councils,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(text.to_owned()),
-                    None,
-                )
-                .await
-            }
-            Err(e) => Err(e),
+        if let Ok(category) = Uuid::parse_str(category) {
+            decisions.push((category, decision));
         }
     }
-    .await;
-    finish(&req, &state, result)
+    let outcome = match held_on {
+        Some(held_on) => {
+            let input = ReviewInput {
+                held_on,
+                participants: form.get("participants").unwrap_or_default().to_owned(),
+                notes: form.get("notes").unwrap_or_default().to_owned(),
+                decisions,
+            };
+            let mut conn = state.pool.get().await?;
+            let user = s.user.clone();
+            let settings = state.settings.clone();
+            conn.transaction(async |conn| {
+                opt_outs::review(conn, &settings, &user, council, input)
+                    .await
+                    .map(|_| ())
+            })
+            .await
+        }
+        None => Err(DomainError::invalid_field("held_on", FieldProblem::NotDate)),
+    };
+    match outcome {
+        Ok(()) => Ok(Page::redirect(&format!(
+            "/console/council?council={council}&done=review"
+        ))),
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            let text = lang.t("council-review-was-not-recorded");
+            page(
+                &req,
+                &state,
+                &s,
+                council,
+                councils,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text.to_owned()),
+                None,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -494,90 +482,86 @@ fn bars(lang: Lang, caption_id: usize, values: [i64; 3]) -> String {
 pub async fn overview(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<CouncilPage>,
     q: web::Query<OverviewQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let (council, _) = council_of(&s, &state, q.council.as_deref()).await?;
-        let lang = http::lang(&req);
-        let tz = state.settings.timezone;
-        let year = q
-            .year
-            .as_deref()
-            .and_then(|y| y.trim().parse::<i32>().ok())
-            .filter(|y| (2000..=2100).contains(y))
-            .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
-        let mut conn = state.pool.get().await?;
-        let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
-        let name_of = |c: &crate::services::opt_outs::CategoryRow| c.name(lang.0).to_owned();
-        let whole = |n: i64| crate::domain::written::whole(lang.0, n);
-        let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), whole);
-        let categories = o
-            .categories
-            .iter()
-            .enumerate()
-            .map(|(i, (c, f))| super::views::OverviewCategory {
-                name: name_of(c),
-                svg: bars(lang, i + 1, [f.posted, f.claimed, f.completed]),
-                cells: vec![
-                    whole(f.posted),
-                    whole(f.claimed),
-                    whole(f.completed),
-                    whole(f.withdrawn),
-                    f.minutes.map_or_else(
-                        || "–".to_owned(),
-                        |m| crate::domain::written::decimal(lang.0, m as f64 / 60.0, 1),
-                    ),
-                    dash(f.volunteers),
-                ],
-            })
-            .collect();
-        let choices = reference::choices(&mut conn).await?;
-        let in_force = o
-            .in_force
-            .iter()
-            .map(|x| {
-                let name = choices
-                    .categories
-                    .iter()
-                    .find(|c| c.id == x.category_id)
-                    .map(&name_of)
-                    .unwrap_or_default();
-                (
-                    name,
-                    x.reason.clone(),
-                    crate::domain::written::date(lang.0, x.review_by),
-                )
-            })
-            .collect();
-        let category_name = |id: Uuid| {
-            choices
+) -> PageResult {
+    let (council, _) = council_of(&s, &state, q.council.as_deref()).await?;
+    let lang = Lang::of(&req);
+    let tz = state.settings.timezone;
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
+    let mut conn = state.pool.get().await?;
+    let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
+    let name_of = |c: &crate::services::opt_outs::CategoryRow| c.name(lang.0).to_owned();
+    let whole = |n: i64| crate::domain::written::whole(lang.0, n);
+    let dash = |v: Option<i64>| v.map_or_else(|| "–".to_owned(), whole);
+    let categories = o
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, (c, f))| super::views::OverviewCategory {
+            name: name_of(c),
+            svg: bars(lang, i + 1, [f.posted, f.claimed, f.completed]),
+            cells: vec![
+                whole(f.posted),
+                whole(f.claimed),
+                whole(f.completed),
+                whole(f.withdrawn),
+                f.minutes.map_or_else(
+                    || "–".to_owned(),
+                    |m| crate::domain::written::decimal(lang.0, m as f64 / 60.0, 1),
+                ),
+                dash(f.volunteers),
+            ],
+        })
+        .collect();
+    let choices = reference::choices(&mut conn).await?;
+    let in_force = o
+        .in_force
+        .iter()
+        .map(|x| {
+            let name = choices
                 .categories
                 .iter()
-                .find(|c| c.id == id)
+                .find(|c| c.id == x.category_id)
                 .map(&name_of)
-                .unwrap_or_default()
-        };
-        let reviews = o
-            .reviews
+                .unwrap_or_default();
+            (
+                name,
+                x.reason.clone(),
+                crate::domain::written::date(lang.0, x.review_by),
+            )
+        })
+        .collect();
+    let category_name = |id: Uuid| {
+        choices
+            .categories
             .iter()
-            .map(|(review, decisions)| review_in_words(lang, review, decisions, &category_name))
-            .collect();
-        let title = format!(
-            "{} {} {year}",
-            lang.t("council-meeting-overview"),
-            o.council_name
-        );
-        let page = super::views::Overview {
-            f: Frame::of(&req, &state, &s, &title, "/console/council"),
-            council_id: council.to_string(),
-            year,
-            in_force,
-            categories,
-            reviews,
-        };
-        Ok(http::page(StatusCode::OK, render(&page)?))
-    }
-    .await;
-    finish(&req, &state, result)
+            .find(|c| c.id == id)
+            .map(&name_of)
+            .unwrap_or_default()
+    };
+    let reviews = o
+        .reviews
+        .iter()
+        .map(|(review, decisions)| review_in_words(lang, review, decisions, &category_name))
+        .collect();
+    let title = format!(
+        "{} {} {year}",
+        lang.t("council-meeting-overview"),
+        o.council_name
+    );
+    let page = super::views::Overview {
+        f: Frame::of(&req, &state, &s, &title, "/console/council"),
+        council_id: council.to_string(),
+        year,
+        in_force,
+        categories,
+        reviews,
+    };
+    Ok(Page::html(StatusCode::OK, render(&page)?))
 }

@@ -3,21 +3,22 @@
 
 use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::http::{self, FormData};
-use super::i18n::Lang;
+use crate::web::http::FormData;
+
+use super::render;
 use super::views::{Frame, Funding, FundingLine, FundingView};
-use super::{PageResult, finish, form_session, render, session};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
 use crate::services::funding::{self as service, ParametersInput, ResidentsInput};
 use crate::services::sessions::Session;
+use crate::web::{Admin, Form, Lang, Page, PageResult, SignedIn};
 
 /// Whole kroner as Norwegians write them: "1 000 000 kr" (a non-breaking space between
 /// thousands).
@@ -37,22 +38,18 @@ pub struct Query {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     q: web::Query<Query>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let lang = http::lang(&req);
-        let this_year = Utc::now().with_timezone(&state.settings.timezone).year();
-        let year = q
-            .year
-            .as_deref()
-            .and_then(|y| y.trim().parse::<i32>().ok())
-            .unwrap_or(this_year);
-        let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
-        page(&req, &state, &s, year, StatusCode::OK, notice, None).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let this_year = Utc::now().with_timezone(&state.settings.timezone).year();
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .unwrap_or(this_year);
+    let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
+    page(&req, &state, &s, year, StatusCode::OK, notice, None).await
 }
 
 async fn page(
@@ -64,7 +61,7 @@ async fn page(
     notice: Option<String>,
     error: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let (report, missing) = match service::report(&mut conn, &s.user, year).await {
         Ok(r) => (Some(r), None),
@@ -75,7 +72,7 @@ async fn page(
             None,
             Some(lang.t("funding-choose-year-from-2000").to_owned()),
         ),
-        Err(e) => return Err(e),
+        Err(e) => return Err(e.into()),
     };
     let admin = s.user.role == Role::Admin;
     let councils = if admin {
@@ -151,28 +148,27 @@ async fn page(
         per_child_value,
         pot_value,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 pub async fn csv(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     q: web::Query<Query>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let year = q
-            .year
-            .as_deref()
-            .and_then(|y| y.parse::<i32>().ok())
-            .unwrap_or_default();
-        let mut conn = state.pool.get().await?;
-        let report = service::report(&mut conn, &s.user, year).await?;
-        let lang = http::lang(&req);
-        Ok(crate::routes::funding::csv_response(&report, Some(lang.0)))
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.parse::<i32>().ok())
+        .unwrap_or_default();
+    let mut conn = state.pool.get().await?;
+    let report = service::report(&mut conn, &s.user, year).await?;
+    let lang = Lang::of(&req);
+    Ok(Page::export(crate::routes::funding::csv_response(
+        &report,
+        Some(lang.0),
+    )))
 }
 
 fn whole(form: &FormData, name: &str) -> Option<i64> {
@@ -188,9 +184,9 @@ async fn save(
     year: i32,
     outcome: Result<(), DomainError>,
 ) -> PageResult {
-    let lang: Lang = http::lang(req);
+    let lang: Lang = Lang::of(req);
     match outcome {
-        Ok(()) => Ok(http::redirect(&format!(
+        Ok(()) => Ok(Page::redirect(&format!(
             "/console/funding?year={year}&done=1"
         ))),
         Err(e) if e.code() == ErrorCode::ValidationFailed => {
@@ -211,98 +207,92 @@ async fn save(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn residents(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        crate::auth::permissions::require_admin(&s.user)?;
-        let year = whole(&form, "year")
-            .and_then(|y| i32::try_from(y).ok())
-            .unwrap_or_default();
-        let council = form
-            .get("council_id")
-            .and_then(|c| Uuid::parse_str(c).ok())
-            .ok_or_else(|| DomainError::not_found("no such council"))?;
-        let as_of = form
-            .get("as_of")
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let outcome = match (whole(&form, "residents_0_19"), as_of) {
-            (Some(residents), Some(as_of)) => {
-                let input = ResidentsInput {
-                    residents_0_19: residents,
-                    source: form.get("source").unwrap_or_default().to_owned(),
-                    as_of,
-                };
-                let mut conn = state.pool.get().await?;
-                let user = s.user.clone();
-                conn.transaction(async |conn| {
-                    service::set_residents(conn, &user, council, year, &input)
-                        .await
-                        .map(|_| ())
-                })
-                .await
-            }
-            (None, _) => Err(DomainError::invalid_field(
-                "residents_0_19",
-                FieldProblem::NotWholeNumber,
-            )),
-            (_, None) => Err(DomainError::invalid_field("as_of", FieldProblem::NotDate)),
-        };
-        save(&req, &state, &s, year, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let year = whole(&form, "year")
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or_default();
+    let council = form
+        .get("council_id")
+        .and_then(|c| Uuid::parse_str(c).ok())
+        .ok_or_else(|| DomainError::not_found("no such council"))?;
+    let as_of = form
+        .get("as_of")
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let outcome = match (whole(&form, "residents_0_19"), as_of) {
+        (Some(residents), Some(as_of)) => {
+            let input = ResidentsInput {
+                residents_0_19: residents,
+                source: form.get("source").unwrap_or_default().to_owned(),
+                as_of,
+            };
+            let mut conn = state.pool.get().await?;
+            let user = s.user.clone();
+            conn.transaction(async |conn| {
+                service::set_residents(conn, &user, council, year, &input)
+                    .await
+                    .map(|_| ())
+            })
+            .await
+        }
+        (None, _) => Err(DomainError::invalid_field(
+            "residents_0_19",
+            FieldProblem::NotWholeNumber,
+        )),
+        (_, None) => Err(DomainError::invalid_field("as_of", FieldProblem::NotDate)),
+    };
+    save(&req, &state, &s, year, outcome).await
 }
 
 pub async fn parameters(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        crate::auth::permissions::require_admin(&s.user)?;
-        let year = whole(&form, "year")
-            .and_then(|y| i32::try_from(y).ok())
-            .unwrap_or_default();
-        let outcome = match (
-            whole(&form, "base_nok"),
-            whole(&form, "per_child_nok"),
-            whole(&form, "pot_nok"),
-        ) {
-            (Some(base_nok), Some(per_child_nok), Some(pot_nok)) => {
-                let input = ParametersInput {
-                    base_nok,
-                    per_child_nok,
-                    pot_nok,
-                };
-                let mut conn = state.pool.get().await?;
-                let user = s.user.clone();
-                conn.transaction(async |conn| {
-                    service::set_parameters(conn, &user, year, &input)
-                        .await
-                        .map(|_| ())
-                })
-                .await
-            }
-            _ => Err(DomainError::invalid_field(
-                "base_nok",
-                FieldProblem::NotWholeKroner,
-            )),
-        };
-        save(&req, &state, &s, year, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let year = whole(&form, "year")
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or_default();
+    let outcome = match (
+        whole(&form, "base_nok"),
+        whole(&form, "per_child_nok"),
+        whole(&form, "pot_nok"),
+    ) {
+        (Some(base_nok), Some(per_child_nok), Some(pot_nok)) => {
+            let input = ParametersInput {
+                base_nok,
+                per_child_nok,
+                pot_nok,
+            };
+            let mut conn = state.pool.get().await?;
+            let user = s.user.clone();
+            conn.transaction(async |conn| {
+                service::set_parameters(conn, &user, year, &input)
+                    .await
+                    .map(|_| ())
+            })
+            .await
+        }
+        _ => Err(DomainError::invalid_field(
+            "base_nok",
+            FieldProblem::NotWholeKroner,
+        )),
+    };
+    save(&req, &state, &s, year, outcome).await
 }
 
 #[cfg(test)]

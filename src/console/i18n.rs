@@ -5,36 +5,7 @@ use crate::domain::problem::FieldProblem;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::Language;
-
-/// The language of one page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lang(pub Language);
-
-impl Lang {
-    /// The catalogue's message `key` with one variable filled in.
-    pub fn fill(&self, key: &str, name: &str, value: &str) -> String {
-        crate::catalogue::fill(self.0, key, &[(name, value.into())])
-    }
-
-    /// The catalogue's message `key` in this page's language.
-    pub fn t(&self, key: &'static str) -> &'static str {
-        crate::catalogue::text(self.0, key)
-    }
-
-    pub fn code(&self) -> &'static str {
-        self.0.as_str()
-    }
-
-    /// The languages this page is not in, for the switch.
-    pub fn others(&self) -> impl Iterator<Item = Lang> + use<> {
-        let here = self.0;
-        Language::ALL
-            .into_iter()
-            .filter(move |l| *l != here)
-            .map(Lang)
-    }
-}
+use crate::web::Lang;
 
 /// "tirsdag 8. desember 2026 kl. 14.00" / "Tuesday 8 December 2026, 14:00".
 pub fn datetime(lang: Lang, tz: Tz, at: DateTime<Utc>) -> String {
@@ -68,6 +39,7 @@ pub fn from_input(tz: Tz, raw: &str) -> Result<DateTime<Utc>, FieldProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Language;
 
     #[test]
     fn dates_read_as_norwegians_write_them() {

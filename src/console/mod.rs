@@ -6,7 +6,6 @@
 mod account;
 mod council;
 mod funding;
-mod http;
 mod i18n;
 mod outbox;
 mod reference;
@@ -17,111 +16,117 @@ mod tasks;
 mod users;
 mod views;
 
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
 use crate::services::sessions::{Session, Stage};
+use crate::web::{self, Lang, Page, PageResult, Refusal};
 
-pub use http::{CSP, session_cookie_name};
-use i18n::Lang;
+pub use crate::web::http::session_cookie_name;
+pub use crate::web::page::CSP;
 use views::{Frame, Message, NavItem};
 
 /// The console's routes, to be mounted on the app.
-pub fn scope() -> actix_web::Scope {
-    web::scope("/console")
-        .route("", web::get().to(account::home))
-        .route("/", web::get().to(account::home))
-        .route("/login", web::get().to(account::login_form))
-        .route("/login", web::post().to(account::login))
-        .route("/login/code", web::get().to(account::code_form))
-        .route("/login/code", web::post().to(account::code))
-        .route("/resume/{id}", web::get().to(account::resume))
-        .route("/login/forgot", web::get().to(account::forgot_form))
-        .route("/login/forgot", web::post().to(account::forgot))
-        .route(
-            "/account/password",
-            web::post().to(account::change_password),
-        )
-        .route("/logout", web::post().to(account::logout))
-        .route("/language", web::get().to(account::language))
-        .route("/accessibility", web::get().to(account::accessibility))
-        .route("/account", web::get().to(account::account))
-        .route("/account/2fa", web::get().to(account::enrol_form))
-        .route("/account/2fa", web::post().to(account::enrol))
-        .route("/static/console.css", web::get().to(stylesheet))
-        .route("/tasks", web::get().to(tasks::list))
-        .route("/tasks/new", web::get().to(tasks::new_form))
-        .route("/tasks/new", web::post().to(tasks::create))
-        .route("/tasks/{id}", web::get().to(tasks::show))
-        .route("/tasks/{id}/edit", web::get().to(tasks::edit_form))
-        .route("/tasks/{id}/edit", web::post().to(tasks::update))
-        .route("/tasks/{id}/cancel", web::post().to(tasks::cancel))
-        .route("/tasks/{id}/complete", web::post().to(tasks::complete))
-        .route("/tasks/{id}/invite", web::post().to(tasks::invite))
-        .route("/series/{id}", web::get().to(series::show))
-        .route("/series/{id}/cancel", web::post().to(series::cancel))
-        .route("/report", web::get().to(report::show))
-        .route("/council", web::get().to(council::show))
-        .route("/council/opt-out", web::post().to(council::opt_out))
-        .route("/council/opt-in", web::post().to(council::opt_in))
-        .route("/council/review", web::post().to(council::review))
-        .route("/council/overview", web::get().to(council::overview))
-        .route("/users", web::get().to(users::list))
-        .route("/users", web::post().to(users::create))
-        .route("/users/{id}", web::get().to(users::show))
-        .route("/users/{id}", web::post().to(users::update))
-        .route("/users/{id}/deactivate", web::post().to(users::deactivate))
-        .route("/users/{id}/activate", web::post().to(users::activate))
-        .route("/users/{id}/resend", web::post().to(users::resend))
+pub fn scope() -> actix_web::Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    use actix_web::web::{get, post};
+    actix_web::web::scope("/console")
+        .wrap_fn(|req, srv| {
+            let answer = srv.call(req);
+            async move { Ok(pages(answer.await?).await) }
+        })
+        .route("", get().to(account::home))
+        .route("/", get().to(account::home))
+        .route("/login", get().to(account::login_form))
+        .route("/login", post().to(account::login))
+        .route("/login/code", get().to(account::code_form))
+        .route("/login/code", post().to(account::code))
+        .route("/resume/{id}", get().to(account::resume))
+        .route("/login/forgot", get().to(account::forgot_form))
+        .route("/login/forgot", post().to(account::forgot))
+        .route("/account/password", post().to(account::change_password))
+        .route("/logout", post().to(account::logout))
+        .route("/language", get().to(account::language))
+        .route("/accessibility", get().to(account::accessibility))
+        .route("/account", get().to(account::account))
+        .route("/account/2fa", get().to(account::enrol_form))
+        .route("/account/2fa", post().to(account::enrol))
+        .route("/static/console.css", get().to(stylesheet))
+        .route("/tasks", get().to(tasks::list))
+        .route("/tasks/new", get().to(tasks::new_form))
+        .route("/tasks/new", post().to(tasks::create))
+        .route("/tasks/{id}", get().to(tasks::show))
+        .route("/tasks/{id}/edit", get().to(tasks::edit_form))
+        .route("/tasks/{id}/edit", post().to(tasks::update))
+        .route("/tasks/{id}/cancel", post().to(tasks::cancel))
+        .route("/tasks/{id}/complete", post().to(tasks::complete))
+        .route("/tasks/{id}/invite", post().to(tasks::invite))
+        .route("/series/{id}", get().to(series::show))
+        .route("/series/{id}/cancel", post().to(series::cancel))
+        .route("/report", get().to(report::show))
+        .route("/council", get().to(council::show))
+        .route("/council/opt-out", post().to(council::opt_out))
+        .route("/council/opt-in", post().to(council::opt_in))
+        .route("/council/review", post().to(council::review))
+        .route("/council/overview", get().to(council::overview))
+        .route("/users", get().to(users::list))
+        .route("/users", post().to(users::create))
+        .route("/users/{id}", get().to(users::show))
+        .route("/users/{id}", post().to(users::update))
+        .route("/users/{id}/deactivate", post().to(users::deactivate))
+        .route("/users/{id}/activate", post().to(users::activate))
+        .route("/users/{id}/resend", post().to(users::resend))
         .route(
             "/users/{id}/qualifications",
-            web::post().to(users::record_qualification),
+            post().to(users::record_qualification),
         )
         .route(
             "/users/{id}/qualifications/{record}/revoke",
-            web::post().to(users::revoke_qualification),
+            post().to(users::revoke_qualification),
         )
-        .route("/reference", web::get().to(reference::show))
-        .route(
-            "/reference/councils",
-            web::post().to(reference::create_council),
-        )
+        .route("/reference", get().to(reference::show))
+        .route("/reference/councils", post().to(reference::create_council))
         .route(
             "/reference/councils/{id}",
-            web::post().to(reference::update_council),
+            post().to(reference::update_council),
         )
         .route(
             "/reference/categories",
-            web::post().to(reference::create_category),
+            post().to(reference::create_category),
         )
         .route(
             "/reference/categories/{id}",
-            web::post().to(reference::update_category),
+            post().to(reference::update_category),
         )
         .route(
             "/reference/qualifications",
-            web::post().to(reference::create_qualification),
+            post().to(reference::create_qualification),
         )
         .route(
             "/reference/qualifications/{id}",
-            web::post().to(reference::update_qualification),
+            post().to(reference::update_qualification),
         )
-        .route("/reference/units", web::post().to(reference::create_unit))
-        .route(
-            "/reference/units/{id}",
-            web::post().to(reference::update_unit),
-        )
-        .route("/outbox", web::get().to(outbox::show))
-        .route("/outbox/{id}/retry", web::post().to(outbox::retry))
-        .route("/funding", web::get().to(funding::show))
-        .route("/funding.csv", web::get().to(funding::csv))
-        .route("/funding/residents", web::post().to(funding::residents))
-        .route("/funding/parameters", web::post().to(funding::parameters))
-        .default_service(web::to(not_found))
+        .route("/reference/units", post().to(reference::create_unit))
+        .route("/reference/units/{id}", post().to(reference::update_unit))
+        .route("/outbox", get().to(outbox::show))
+        .route("/outbox/{id}/retry", post().to(outbox::retry))
+        .route("/funding", get().to(funding::show))
+        .route("/funding.csv", get().to(funding::csv))
+        .route("/funding/residents", post().to(funding::residents))
+        .route("/funding/parameters", post().to(funding::parameters))
+        .default_service(actix_web::web::to(not_found))
 }
 
 const STYLESHEET: &str = include_str!("../../static/console.css");
@@ -133,24 +138,76 @@ async fn stylesheet() -> HttpResponse {
         .body(STYLESHEET)
 }
 
-async fn not_found(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    finish(
-        &req,
-        &state,
-        Err(DomainError::not_found("no such console page")),
-    )
+async fn not_found() -> PageResult {
+    Err(DomainError::not_found("no such console page").into())
 }
 
-/// What a page handler returns: a response, or a refusal to show as an error page.
-type PageResult = Result<HttpResponse, DomainError>;
-
-/// Turns a handler's refusal into an error page in the reader's language.
-fn finish(req: &HttpRequest, state: &AppState, result: PageResult) -> HttpResponse {
-    let err = match result {
-        Ok(response) => return response,
-        Err(err) => err,
+/// Draws the console's refusals as pages in the reader's language: the sign-in (and back
+/// to the page asked for), the second factor still due, the form that came without its
+/// token, the form kept across an ended session, and the error pages.
+async fn pages(res: ServiceResponse) -> ServiceResponse {
+    let req = res.request().clone();
+    let page = match (web::refusal_of(&res), state_of(&req)) {
+        (Some(refusal), Some(state)) => draw(&req, &state, refusal).await,
+        _ => return res,
     };
-    let lang = http::lang(req);
+    res.into_response(page.into_response())
+}
+
+fn state_of(req: &HttpRequest) -> Option<actix_web::web::Data<AppState>> {
+    req.app_data::<actix_web::web::Data<AppState>>().cloned()
+}
+
+async fn draw(
+    req: &HttpRequest,
+    state: &actix_web::web::Data<AppState>,
+    refusal: &Refusal,
+) -> Page {
+    let drawn = match refusal {
+        Refusal::SignedOut { expired } => Ok(to_sign_in(req, *expired)),
+        Refusal::Unfinished(stage) => Ok(Page::redirect(match stage {
+            Stage::Otp => "/console/login/code",
+            Stage::Enrol => "/console/account/2fa",
+            Stage::Full => "/console",
+        })),
+        Refusal::Forged => Ok(forged(req, state)),
+        Refusal::Expired(form) => account::session_expired(req, state, form).await,
+        Refusal::Refused(err) => Ok(error_page(req, state, err)),
+    };
+    match drawn {
+        Ok(page) => page,
+        Err(Refusal::Refused(err)) => error_page(req, state, &err),
+        Err(other) => {
+            tracing::error!(refusal = ?other, "drawing a refusal was refused");
+            error_page(
+                req,
+                state,
+                &DomainError::internal(anyhow::anyhow!("a refusal of a refusal")),
+            )
+        }
+    }
+}
+
+/// The sign-in, and back to the page asked for (a page read, not a form sent: that goes
+/// back to the start).
+fn to_sign_in(req: &HttpRequest, expired: bool) -> Page {
+    let next = if req.method() == actix_web::http::Method::GET {
+        req.uri()
+            .path_and_query()
+            .map_or("/console", |p| p.as_str())
+    } else {
+        "/console"
+    };
+    Page::redirect(&format!(
+        "/console/login?next={}{}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(),
+        if expired { "&expired=1" } else { "" }
+    ))
+}
+
+/// A refusal as an error page in the reader's language.
+fn error_page(req: &HttpRequest, state: &AppState, err: &DomainError) -> Page {
+    let lang = Lang::of(req);
     let (status, title, text) = match err.code() {
         ErrorCode::NotFound => (
             StatusCode::NOT_FOUND,
@@ -180,6 +237,11 @@ fn finish(req: &HttpRequest, state: &AppState, result: PageResult) -> HttpRespon
                 lang.t("console-something-went-wrong-our"),
             )
         }
+        ErrorCode::PayloadTooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            lang.t("console-that-did-not-work"),
+            lang.t("console-action-does-not-fit"),
+        ),
         _ => (
             StatusCode::CONFLICT,
             lang.t("console-that-did-not-work"),
@@ -195,19 +257,19 @@ fn message_page(
     f: Frame,
     text: String,
     link: Option<(String, String)>,
-) -> HttpResponse {
+) -> Page {
     match (Message { f, text, link }).render() {
-        Ok(html) => http::page(status, html),
+        Ok(html) => Page::html(status, html),
         Err(e) => {
             tracing::error!(error = %e, "rendering an error page failed");
-            HttpResponse::InternalServerError().finish()
+            Page::html(StatusCode::INTERNAL_SERVER_ERROR, String::new())
         }
     }
 }
 
 /// A form without this session's anti-forgery token: refused, nothing changed.
-fn forged(req: &HttpRequest, state: &AppState) -> HttpResponse {
-    let lang = http::lang(req);
+fn forged(req: &HttpRequest, state: &AppState) -> Page {
+    let lang = Lang::of(req);
     tracing::warn!("console form without a valid anti-forgery token");
     message_page(
         StatusCode::FORBIDDEN,
@@ -216,69 +278,6 @@ fn forged(req: &HttpRequest, state: &AppState) -> HttpResponse {
         Some(("/console".into(), lang.t("console-start-page").into())),
     )
 }
-
-/// A signed-in session, or the response that takes the browser where it must go first.
-enum Access {
-    Ready(Box<Session>),
-    /// No live session: the sign-in, then back to the page asked for.
-    SignedOut(HttpResponse),
-    /// A sign-in half-way (its second factor still to come).
-    Go(HttpResponse),
-}
-
-async fn signed_in(req: &HttpRequest, state: &AppState) -> Result<Access, DomainError> {
-    let Some(session) = http::session(req, state).await? else {
-        let next = req
-            .uri()
-            .path_and_query()
-            .map_or("/console", |p| p.as_str());
-        let expired = req
-            .cookie(http::session_cookie_name(&state.settings))
-            .is_some();
-        let target = format!(
-            "/console/login?next={}{}",
-            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>(),
-            if expired { "&expired=1" } else { "" }
-        );
-        return Ok(Access::SignedOut(http::redirect(&target)));
-    };
-    if let Some(go) = http::unfinished(&session) {
-        return Ok(Access::Go(go));
-    }
-    Ok(Access::Ready(Box::new(session)))
-}
-
-/// `let s = session!(req, state);`: the signed-in session or an early return.
-macro_rules! session {
-    ($req:expr, $state:expr) => {
-        match crate::console::signed_in(&$req, &$state).await? {
-            crate::console::Access::Ready(s) => *s,
-            crate::console::Access::SignedOut(r) | crate::console::Access::Go(r) => return Ok(r),
-        }
-    };
-}
-use session;
-
-/// `let s = form_session!(req, state, form);`: the signed-in session of a state-changing
-/// form that carries its anti-forgery token, or an early return: the 403 page that
-/// changes nothing, or — the session having expired — the sign-in, which keeps what was
-/// typed and draws the form again after it.
-macro_rules! form_session {
-    ($req:expr, $state:expr, $form:expr) => {{
-        let s = match crate::console::signed_in(&$req, &$state).await? {
-            crate::console::Access::Ready(s) => *s,
-            crate::console::Access::SignedOut(_) => {
-                return crate::console::account::session_expired(&$req, &$state, &$form).await;
-            }
-            crate::console::Access::Go(r) => return Ok(r),
-        };
-        if !crate::console::http::csrf_ok(&s, &$form) {
-            return Ok(crate::console::forged(&$req, &$state));
-        }
-        s
-    }};
-}
-use form_session;
 
 /// The console's menu for a role.
 fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {

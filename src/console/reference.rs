@@ -3,19 +3,20 @@
 
 use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::http::{self, FormData};
+use super::render;
 use super::views::{Frame, QualificationLine, Reference};
-use super::{PageResult, finish, form_session, render, session};
 use crate::auth::permissions;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
 use crate::services::qualifications::TypeInput;
 use crate::services::reference::{self as service, CategoryInput, ServiceUnitInput};
 use crate::services::sessions::Session;
+use crate::web::http::{self, FormData};
+use crate::web::{Admin, Form, Lang, Page, PageResult, SignedIn};
 
 async fn page(
     req: &HttpRequest,
@@ -26,7 +27,7 @@ async fn page(
     error: Option<String>,
 ) -> PageResult {
     permissions::require_admin(&s.user)?;
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let all = service::everything(&mut conn).await?;
     let kinds = crate::services::qualifications::list(&mut conn).await?;
@@ -113,7 +114,7 @@ async fn page(
             })
             .collect(),
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 #[derive(Deserialize)]
@@ -124,16 +125,12 @@ pub struct Query {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<Admin>,
     q: web::Query<Query>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let lang = http::lang(&req);
-        let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
-        page(&req, &state, &s, StatusCode::OK, notice, None).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let notice = q.done.as_deref().map(|_| lang.t("common-saved").to_owned());
+    page(&req, &state, &s, StatusCode::OK, notice, None).await
 }
 
 /// Saves one change; a refusal the admin can correct is shown on the page.
@@ -143,9 +140,9 @@ async fn saved<T>(
     s: &Session,
     outcome: Result<T, DomainError>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     match outcome {
-        Ok(_) => Ok(http::redirect("/console/reference?done=saved")),
+        Ok(_) => Ok(Page::redirect("/console/reference?done=saved")),
         Err(e)
             if e.code().is_callers()
                 && !matches!(e.code(), ErrorCode::Forbidden | ErrorCode::NotFound) =>
@@ -164,7 +161,7 @@ async fn saved<T>(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -223,43 +220,39 @@ fn type_input(form: &FormData, creating: bool) -> Result<TypeInput, DomainError>
 pub async fn create_qualification(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let outcome = async {
-            let input = type_input(&form, true)?;
-            let mut conn = state.pool.get().await?;
-            crate::services::qualifications::create_type(&mut conn, &s.user, &input).await
-        }
-        .await;
-        saved(&req, &state, &s, outcome).await
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let outcome = async {
+        let input = type_input(&form, true)?;
+        let mut conn = state.pool.get().await?;
+        crate::services::qualifications::create_type(&mut conn, &s.user, &input).await
     }
     .await;
-    finish(&req, &state, result)
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn update_qualification(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = id_of(&path)?;
-        let outcome = async {
-            let input = type_input(&form, false)?;
-            let mut conn = state.pool.get().await?;
-            crate::services::qualifications::update_type(&mut conn, &s.user, id, &input).await
-        }
-        .await;
-        saved(&req, &state, &s, outcome).await
+) -> PageResult {
+    let id = id_of(&path)?;
+    let outcome = async {
+        let input = type_input(&form, false)?;
+        let mut conn = state.pool.get().await?;
+        crate::services::qualifications::update_type(&mut conn, &s.user, id, &input).await
     }
     .await;
-    finish(&req, &state, result)
+    saved(&req, &state, &s, outcome).await
 }
 
 fn id_of(path: &web::Path<String>) -> Result<Uuid, DomainError> {
@@ -269,135 +262,123 @@ fn id_of(path: &web::Path<String>) -> Result<Uuid, DomainError> {
 pub async fn create_council(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let outcome =
-            service::create_council(&state, &s.user, form.get("name").unwrap_or_default()).await;
-        saved(&req, &state, &s, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let outcome =
+        service::create_council(&state, &s.user, form.get("name").unwrap_or_default()).await;
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn update_council(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = id_of(&path)?;
-        let outcome = service::update_council(
-            &state,
-            &s.user,
-            id,
-            None,
-            flag(&form, "in_use"),
-            flag(&form, "eligible"),
-        )
-        .await;
-        saved(&req, &state, &s, outcome).await
-    }
+) -> PageResult {
+    let id = id_of(&path)?;
+    let outcome = service::update_council(
+        &state,
+        &s.user,
+        id,
+        None,
+        flag(&form, "in_use"),
+        flag(&form, "eligible"),
+    )
     .await;
-    finish(&req, &state, result)
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn create_category(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let input = CategoryInput {
-            slug: form.get("slug").map(str::to_owned),
-            name_nb: form.get("name_nb").map(str::to_owned),
-            name_nn: optional(&form, "name_nn"),
-            name_en: form.get("name_en").map(str::to_owned),
-            active: Some(true),
-            required_qualifications: None,
-        };
-        let outcome = service::create_category(&state, &s.user, input).await;
-        saved(&req, &state, &s, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let input = CategoryInput {
+        slug: form.get("slug").map(str::to_owned),
+        name_nb: form.get("name_nb").map(str::to_owned),
+        name_nn: optional(&form, "name_nn"),
+        name_en: form.get("name_en").map(str::to_owned),
+        active: Some(true),
+        required_qualifications: None,
+    };
+    let outcome = service::create_category(&state, &s.user, input).await;
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn update_category(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = id_of(&path)?;
-        let input = CategoryInput {
-            slug: None,
-            name_nb: form.get("name_nb").map(str::to_owned),
-            name_nn: optional(&form, "name_nn"),
-            name_en: form.get("name_en").map(str::to_owned),
-            active: flag(&form, "in_use"),
-            // The edit form lists every qualification as a checkbox `requires.{id}`.
-            required_qualifications: form.get("requirements_shown").map(|_| {
-                form.with_prefix("requires.")
-                    .filter_map(|(id, _)| Uuid::parse_str(id).ok())
-                    .collect()
-            }),
-        };
-        let outcome = service::update_category(&state, &s.user, id, input).await;
-        saved(&req, &state, &s, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = id_of(&path)?;
+    let input = CategoryInput {
+        slug: None,
+        name_nb: form.get("name_nb").map(str::to_owned),
+        name_nn: optional(&form, "name_nn"),
+        name_en: form.get("name_en").map(str::to_owned),
+        active: flag(&form, "in_use"),
+        // The edit form lists every qualification as a checkbox `requires.{id}`.
+        required_qualifications: form.get("requirements_shown").map(|_| {
+            form.with_prefix("requires.")
+                .filter_map(|(id, _)| Uuid::parse_str(id).ok())
+                .collect()
+        }),
+    };
+    let outcome = service::update_category(&state, &s.user, id, input).await;
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn create_unit(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let input = ServiceUnitInput {
-            name: form.get("name").map(str::to_owned),
-            email: form.get("email").map(str::to_owned),
-            phone: Some(form.get("phone").map(str::to_owned)),
-        };
-        let outcome = service::create_service_unit(&state, &s.user, input).await;
-        saved(&req, &state, &s, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let input = ServiceUnitInput {
+        name: form.get("name").map(str::to_owned),
+        email: form.get("email").map(str::to_owned),
+        phone: Some(form.get("phone").map(str::to_owned)),
+    };
+    let outcome = service::create_service_unit(&state, &s.user, input).await;
+    saved(&req, &state, &s, outcome).await
 }
 
 pub async fn update_unit(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = id_of(&path)?;
-        let input = ServiceUnitInput {
-            name: form.get("name").map(str::to_owned),
-            email: form.get("email").map(str::to_owned),
-            phone: Some(form.get("phone").map(str::to_owned)),
-        };
-        let outcome = service::update_service_unit(&state, &s.user, id, input).await;
-        saved(&req, &state, &s, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = id_of(&path)?;
+    let input = ServiceUnitInput {
+        name: form.get("name").map(str::to_owned),
+        email: form.get("email").map(str::to_owned),
+        phone: Some(form.get("phone").map(str::to_owned)),
+    };
+    let outcome = service::update_service_unit(&state, &s.user, id, input).await;
+    saved(&req, &state, &s, outcome).await
 }

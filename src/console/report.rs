@@ -3,16 +3,17 @@
 //! the API's small-cell suppression, since it is the same use case.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::http;
+use super::render;
 use super::views::{Frame, Report, ReportLine};
-use super::{PageResult, finish, render, session};
 use crate::domain::error::ErrorCode;
 use crate::routes::state::AppState;
 use crate::services::reports::{self, ReportQuery, Summary};
+use crate::services::sessions::Session;
+use crate::web::{Lang, Page, PageResult, SignedIn};
 
 #[derive(Deserialize)]
 pub struct Query {
@@ -104,15 +105,14 @@ fn chart(lang: super::Lang, s: &Summary) -> String {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     q: web::Query<Query>,
-) -> HttpResponse {
-    let result = page(&req, &state, q.into_inner()).await;
-    finish(&req, &state, result)
+) -> PageResult {
+    page(&req, &state, &s, q.into_inner()).await
 }
 
-async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
-    let s = session!(req, state);
-    let lang = http::lang(req);
+async fn page(req: &HttpRequest, state: &AppState, s: &Session, q: Query) -> PageResult {
+    let lang = Lang::of(req);
     let year = Utc::now().with_timezone(&state.settings.timezone).year();
     let from_raw = q
         .from
@@ -142,14 +142,17 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
             Err(e) if e.code() == ErrorCode::ValidationFailed => {
                 Err(lang.t("report-period-invalid-choose-from"))
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
         },
         None => Err(lang.t("report-choose-months-such-as")),
     };
     if q.format.as_deref() == Some("csv")
         && let Ok(summary) = &summary
     {
-        return Ok(crate::routes::reports::csv_response(summary, Some(lang.0)));
+        return Ok(Page::export(crate::routes::reports::csv_response(
+            summary,
+            Some(lang.0),
+        )));
     }
     let title = lang.t("common-report");
     let mut csv = url::form_urlencoded::Serializer::new(String::new());
@@ -187,7 +190,7 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
         }
     };
     let page = Report {
-        f: Frame::of(req, state, &s, title, "/console/report"),
+        f: Frame::of(req, state, s, title, "/console/report"),
         from: from_raw,
         to: to_raw,
         error,
@@ -205,5 +208,5 @@ async fn page(req: &HttpRequest, state: &AppState, q: Query) -> PageResult {
         chart: chart_svg,
         rows,
     };
-    Ok(http::page(StatusCode::OK, render(&page)?))
+    Ok(Page::html(StatusCode::OK, render(&page)?))
 }

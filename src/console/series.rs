@@ -7,19 +7,20 @@ use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use chrono::{NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::http::{self, FormData};
-use super::i18n::{self, Lang};
+use super::i18n;
+use crate::web::http::{self};
+
+use super::render;
 use super::task_fields::{
     Parsed, Values, category_name, council_name, opt, private_facts, status_label,
 };
 use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
-use super::{PageResult, finish, form_session, render, session};
 use crate::auth::{AuthUser, permissions};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
@@ -31,6 +32,7 @@ use crate::services::series::SeriesRow;
 use crate::services::series::{self as service, NewSeries};
 use crate::services::sessions::Session;
 use crate::services::tasks::PrivateInput;
+use crate::web::{Form, Lang, Page, PageResult, SignedIn, Staff};
 
 /// Occurrences on one page of the series.
 const PAGE_SIZE: i64 = 50;
@@ -221,27 +223,23 @@ fn series_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     path: web::Path<String>,
     q: web::Query<ShowQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let id = series_id(&path)?;
-        let lang = http::lang(&req);
-        let notice = match q.done.as_deref() {
-            Some("posted") => Some(lang.t("series-series-published")),
-            Some("called-off") => Some(lang.t("series-dates-from-chosen-date")),
-            _ => None,
-        }
-        .map(str::to_owned);
-        let after = q
-            .after
-            .as_deref()
-            .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok());
-        series_page(&req, &state, &s, id, after, StatusCode::OK, notice, None).await
+) -> PageResult {
+    let id = series_id(&path)?;
+    let lang = Lang::of(&req);
+    let notice = match q.done.as_deref() {
+        Some("posted") => Some(lang.t("series-series-published")),
+        Some("called-off") => Some(lang.t("series-dates-from-chosen-date")),
+        _ => None,
     }
-    .await;
-    finish(&req, &state, result)
+    .map(str::to_owned);
+    let after = q
+        .after
+        .as_deref()
+        .and_then(|a| NaiveDate::parse_from_str(a, "%Y-%m-%d").ok());
+    series_page(&req, &state, &s, id, after, StatusCode::OK, notice, None).await
 }
 
 /// How the rule reads: "hver uke (tirsdag, torsdag), 10 ganger".
@@ -313,7 +311,7 @@ async fn series_page(
     error: Option<String>,
 ) -> PageResult {
     permissions::require_role(&s.user, &[Role::Staff, Role::Admin])?;
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let view = service::get(&mut conn, &s.user, id, after, PAGE_SIZE).await?;
@@ -423,72 +421,69 @@ async fn series_page(
         today: today.to_string(),
         history,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 pub async fn cancel(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        permissions::require_role(&s.user, &[Role::Staff, Role::Admin])?;
-        let id = series_id(&path)?;
-        let lang = http::lang(&req);
-        let tz = state.settings.timezone;
-        let reason = form.get("reason").unwrap_or_default().to_owned();
-        let from = form
-            .get("from")
-            .map(|raw| {
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                    .map_err(|_| DomainError::invalid_field("from", FieldProblem::NotDate))
+) -> PageResult {
+    let id = series_id(&path)?;
+    let lang = Lang::of(&req);
+    let tz = state.settings.timezone;
+    let reason = form.get("reason").unwrap_or_default().to_owned();
+    let from = form
+        .get("from")
+        .map(|raw| {
+            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map_err(|_| DomainError::invalid_field("from", FieldProblem::NotDate))
+        })
+        .transpose();
+    let mut conn = state.pool.get().await?;
+    let user = s.user.clone();
+    let outcome = match from {
+        Ok(from) => {
+            conn.transaction(async |conn| {
+                service::cancel(conn, &user, tz, id, &reason, from, Utc::now()).await
             })
-            .transpose();
-        let mut conn = state.pool.get().await?;
-        let user = s.user.clone();
-        let outcome = match from {
-            Ok(from) => {
-                conn.transaction(async |conn| {
-                    service::cancel(conn, &user, tz, id, &reason, from, Utc::now()).await
-                })
-                .await
-            }
-            Err(e) => Err(e),
-        };
-        match outcome {
-            Ok(_) => Ok(http::redirect(&format!(
-                "/console/series/{id}?done=called-off"
-            ))),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let text = e
-                    .field_errors()
-                    .first()
-                    .map(|f| {
-                        let label = match f.field.as_str() {
-                            "reason" => lang.t("common-reason"),
-                            _ => lang.t("series-from-date"),
-                        };
-                        format!("{label}: {}", f.problem.message(lang.0))
-                    })
-                    .unwrap_or_default();
-                series_page(
-                    &req,
-                    &state,
-                    &s,
-                    id,
-                    None,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(text),
-                )
-                .await
-            }
-            Err(e) => Err(e),
+            .await
         }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(_) => Ok(Page::redirect(&format!(
+            "/console/series/{id}?done=called-off"
+        ))),
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            let text = e
+                .field_errors()
+                .first()
+                .map(|f| {
+                    let label = match f.field.as_str() {
+                        "reason" => lang.t("common-reason"),
+                        _ => lang.t("series-from-date"),
+                    };
+                    format!("{label}: {}", f.problem.message(lang.0))
+                })
+                .unwrap_or_default();
+            series_page(
+                &req,
+                &state,
+                &s,
+                id,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
 }

@@ -6,8 +6,9 @@ use uuid::Uuid;
 
 use chrono::{DateTime, Utc};
 
-use super::http::FormData;
-use super::i18n::Lang;
+use crate::web::Lang;
+use crate::web::http::FormData;
+
 use crate::domain::error::FieldError;
 use crate::domain::task::TaskStatus;
 use crate::services::reference::Choices;

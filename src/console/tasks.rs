@@ -5,21 +5,22 @@ use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::http::{self, FormData};
-use super::i18n::{self, Lang};
+use super::i18n;
+use crate::web::http::{self, FormData};
+
+use super::render;
 use super::task_fields::{
     Parsed, Values, category_name, council_name, opt, private_facts, status_label,
 };
 use super::views::{
     ClaimantLine, FieldKind, FormField, Frame, TaskForm, TaskLine, TaskPage, Tasks,
 };
-use super::{PageResult, finish, form_session, render, session};
 use crate::auth::{AuthUser, permissions};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
@@ -31,6 +32,7 @@ use crate::services::invitations;
 use crate::services::reference::{self as reference, Choices};
 use crate::services::sessions::Session;
 use crate::services::tasks::{self as service, NewTask, PrivateInput, PrivatePatch, TaskEdit};
+use crate::web::{Form, Lang, Page, PageResult, Refusal, SignedIn, Staff};
 
 const PAGE_SIZE: i64 = 25;
 
@@ -70,16 +72,14 @@ fn day_start(tz: chrono_tz::Tz, raw: &str) -> Option<DateTime<Utc>> {
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<Staff>,
     q: web::Query<ListQuery>,
-) -> HttpResponse {
-    let result = list_page(&req, &state, q.into_inner()).await;
-    finish(&req, &state, result)
+) -> PageResult {
+    list_page(&req, &state, &s, q.into_inner()).await
 }
 
-async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageResult {
-    let s = session!(req, state);
-    require_staff(&s.user)?;
-    let lang = http::lang(req);
+async fn list_page(req: &HttpRequest, state: &AppState, s: &Session, q: ListQuery) -> PageResult {
+    let lang = Lang::of(req);
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let choices = reference::choices(&mut conn).await?;
@@ -184,7 +184,7 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
         _ => None,
     };
     let page = Tasks {
-        f: Frame::of(req, state, &s, lang.t("common-tasks"), "/console/tasks"),
+        f: Frame::of(req, state, s, lang.t("common-tasks"), "/console/tasks"),
         notice,
         statuses: status_options,
         status: status_raw,
@@ -200,7 +200,7 @@ async fn list_page(req: &HttpRequest, state: &AppState, q: ListQuery) -> PageRes
         rows,
         next,
     };
-    Ok(http::page(StatusCode::OK, render(&page)?))
+    Ok(Page::html(StatusCode::OK, render(&page)?))
 }
 
 // ---- the form ----
@@ -282,7 +282,7 @@ fn form_page(
     status: StatusCode,
     spec: FormSpec<'_>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let v = spec.values;
     let e = |name: &str| spec.errors.get(name).cloned();
     let text = |name: &'static str, label: &'static str, value: &str, max: u32| FormField {
@@ -441,43 +441,41 @@ fn form_page(
         private_fields,
         recurrence,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
-pub async fn new_form(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        require_staff(&s.user)?;
-        let lang = http::lang(&req);
-        let mut conn = state.pool.get().await?;
-        let choices = reference::choices(&mut conn).await?;
-        let values = Values {
-            spots: "1".into(),
-            duration_minutes: "60".into(),
-            interval: "1".into(),
-            ..Default::default()
-        };
-        form_page(
-            &req,
-            &state,
-            &s,
-            &choices,
-            StatusCode::OK,
-            FormSpec {
-                title: lang.t("common-new-task"),
-                action: "/console/tasks/new".into(),
-                submit: lang.t("tasks-publish"),
-                version: None,
-                values: &values,
-                errors: HashMap::new(),
-                notice: None,
-                general_error: None,
-                ask_duplicate: false,
-            },
-        )
-    }
-    .await;
-    finish(&req, &state, result)
+pub async fn new_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    s: SignedIn<Staff>,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let mut conn = state.pool.get().await?;
+    let choices = reference::choices(&mut conn).await?;
+    let values = Values {
+        spots: "1".into(),
+        duration_minutes: "60".into(),
+        interval: "1".into(),
+        ..Default::default()
+    };
+    form_page(
+        &req,
+        &state,
+        &s,
+        &choices,
+        StatusCode::OK,
+        FormSpec {
+            title: lang.t("common-new-task"),
+            action: "/console/tasks/new".into(),
+            submit: lang.t("tasks-publish"),
+            version: None,
+            values: &values,
+            errors: HashMap::new(),
+            notice: None,
+            general_error: None,
+            ask_duplicate: false,
+        },
+    )
 }
 
 /// Draws again, as it was typed, a form kept across an expired session: a new task (or
@@ -489,8 +487,8 @@ pub(super) async fn redraw(
     s: &Session,
     path: &str,
     form: &FormData,
-) -> Result<Option<HttpResponse>, DomainError> {
-    let lang = http::lang(req);
+) -> Result<Option<Page>, Refusal> {
+    let lang = Lang::of(req);
     let edited = path
         .strip_prefix("/console/tasks/")
         .and_then(|rest| rest.strip_suffix("/edit"))
@@ -565,139 +563,136 @@ const NEW_TASK_FORM: &str = "/console/tasks/new";
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        require_staff(&s.user)?;
-        let lang = http::lang(&req);
-        let tz = state.settings.timezone;
-        let key = form
-            .get("idempotency_key")
-            .filter(|k| k.len() <= 64)
-            .map(str::to_owned)
-            .unwrap_or_else(|| Uuid::new_v4().to_string());
-        let mut conn = state.pool.get().await?;
-        if let Some(location) = posted_before(&mut conn, s.user.id, &key).await? {
-            return Ok(http::redirect(&location));
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let tz = state.settings.timezone;
+    let key = form
+        .get("idempotency_key")
+        .filter(|k| k.len() <= 64)
+        .map(str::to_owned)
+        .unwrap_or_else(|| Uuid::new_v4().to_string());
+    let mut conn = state.pool.get().await?;
+    if let Some(location) = posted_before(&mut conn, s.user.id, &key).await? {
+        return Ok(Page::redirect(&location));
+    }
+    let values = Values::from_form(&form);
+    let parsed = parse_values(tz, &values, true);
+    let series = !values.freq.is_empty();
+    let outcome = if series {
+        let user = s.user.clone();
+        let key = key.clone();
+        let values = values.clone();
+        conn.transaction(async |conn| {
+            let id = super::series::post(conn, &user, tz, &values, parsed).await?;
+            remember_post(conn, user.id, &key, format!("/console/series/{id}")).await
+        })
+        .await
+    } else if parsed.errors.is_empty()
+        && form.get("confirm_duplicate") != Some("yes")
+        && let Some(unit) = parsed.service_unit_id.or(s.user.service_unit_id)
+        && service::posted_just_now(
+            &mut conn,
+            unit,
+            values.title.trim(),
+            parsed.starts_at.unwrap_or_default(),
+            Utc::now() - chrono::Duration::minutes(10),
+        )
+        .await?
+    {
+        // The back button and `Publiser` again, most likely: ask before a second one.
+        let choices = reference::choices(&mut conn).await?;
+        return form_page(
+            &req,
+            &state,
+            &s,
+            &choices,
+            StatusCode::CONFLICT,
+            FormSpec {
+                title: lang.t("common-new-task"),
+                action: "/console/tasks/new".into(),
+                submit: lang.t("tasks-publish"),
+                version: None,
+                values: &values,
+                errors: HashMap::new(),
+                notice: None,
+                general_error: Some(lang.t("tasks-just-posted-identical-task").to_owned()),
+                ask_duplicate: true,
+            },
+        );
+    } else if parsed.errors.is_empty() {
+        let input = NewTask {
+            title: values.title.clone(),
+            description: values.description.clone(),
+            category_id: parsed.category_id.unwrap_or_default(),
+            council_id: parsed.council_id,
+            service_unit_id: parsed.service_unit_id,
+            starts_at: parsed.starts_at.unwrap_or_default(),
+            ends_at: None,
+            duration_minutes: parsed.duration_minutes,
+            spots: parsed.spots,
+            area_hint: opt(&values.area_hint),
+            private: Some(PrivateInput {
+                address: opt(&values.address),
+                recipient_name: opt(&values.recipient_name),
+                recipient_phone: opt(&values.recipient_phone),
+                notes: opt(&values.notes),
+            }),
+        };
+        let user = s.user.clone();
+        let key = key.clone();
+        conn.transaction(async |conn| {
+            let (task, _) = service::create(conn, &user, input).await?;
+            remember_post(conn, user.id, &key, format!("/console/tasks/{}", task.id)).await
+        })
+        .await
+    } else {
+        Err(DomainError::validation(parsed.errors))
+    };
+    match outcome {
+        Ok(location) => Ok(Page::redirect(&format!("{location}?done=posted"))),
+        Err(e) if crate::services::form_submits::is_submitted_twice(&e) => {
+            match posted_before(&mut conn, s.user.id, &key).await? {
+                Some(location) => Ok(Page::redirect(&location)),
+                None => Err(e.into()),
+            }
         }
-        let values = Values::from_form(&form);
-        let parsed = parse_values(tz, &values, true);
-        let series = !values.freq.is_empty();
-        let outcome = if series {
-            let user = s.user.clone();
-            let key = key.clone();
-            let values = values.clone();
-            conn.transaction(async |conn| {
-                let id = super::series::post(conn, &user, tz, &values, parsed).await?;
-                remember_post(conn, user.id, &key, format!("/console/series/{id}")).await
-            })
-            .await
-        } else if parsed.errors.is_empty()
-            && form.get("confirm_duplicate") != Some("yes")
-            && let Some(unit) = parsed.service_unit_id.or(s.user.service_unit_id)
-            && service::posted_just_now(
-                &mut conn,
-                unit,
-                values.title.trim(),
-                parsed.starts_at.unwrap_or_default(),
-                Utc::now() - chrono::Duration::minutes(10),
-            )
-            .await?
+        Err(e)
+            if e.code() == ErrorCode::ValidationFailed
+                || e.code() == ErrorCode::CouncilOptedOut =>
         {
-            // The back button and `Publiser` again, most likely: ask before a second one.
             let choices = reference::choices(&mut conn).await?;
-            return form_page(
+            let general_error = (e.code() == ErrorCode::CouncilOptedOut)
+                .then(|| lang.t("tasks-council-has-opted-out").to_owned());
+            form_page(
                 &req,
                 &state,
                 &s,
                 &choices,
-                StatusCode::CONFLICT,
+                StatusCode::UNPROCESSABLE_ENTITY,
                 FormSpec {
                     title: lang.t("common-new-task"),
                     action: "/console/tasks/new".into(),
                     submit: lang.t("tasks-publish"),
                     version: None,
                     values: &values,
-                    errors: HashMap::new(),
-                    notice: None,
-                    general_error: Some(lang.t("tasks-just-posted-identical-task").to_owned()),
-                    ask_duplicate: true,
-                },
-            );
-        } else if parsed.errors.is_empty() {
-            let input = NewTask {
-                title: values.title.clone(),
-                description: values.description.clone(),
-                category_id: parsed.category_id.unwrap_or_default(),
-                council_id: parsed.council_id,
-                service_unit_id: parsed.service_unit_id,
-                starts_at: parsed.starts_at.unwrap_or_default(),
-                ends_at: None,
-                duration_minutes: parsed.duration_minutes,
-                spots: parsed.spots,
-                area_hint: opt(&values.area_hint),
-                private: Some(PrivateInput {
-                    address: opt(&values.address),
-                    recipient_name: opt(&values.recipient_name),
-                    recipient_phone: opt(&values.recipient_phone),
-                    notes: opt(&values.notes),
-                }),
-            };
-            let user = s.user.clone();
-            let key = key.clone();
-            conn.transaction(async |conn| {
-                let (task, _) = service::create(conn, &user, input).await?;
-                remember_post(conn, user.id, &key, format!("/console/tasks/{}", task.id)).await
-            })
-            .await
-        } else {
-            Err(DomainError::validation(parsed.errors))
-        };
-        match outcome {
-            Ok(location) => Ok(http::redirect(&format!("{location}?done=posted"))),
-            Err(e) if crate::services::form_submits::is_submitted_twice(&e) => {
-                match posted_before(&mut conn, s.user.id, &key).await? {
-                    Some(location) => Ok(http::redirect(&location)),
-                    None => Err(e),
-                }
-            }
-            Err(e)
-                if e.code() == ErrorCode::ValidationFailed
-                    || e.code() == ErrorCode::CouncilOptedOut =>
-            {
-                let choices = reference::choices(&mut conn).await?;
-                let general_error = (e.code() == ErrorCode::CouncilOptedOut)
-                    .then(|| lang.t("tasks-council-has-opted-out").to_owned());
-                form_page(
-                    &req,
-                    &state,
-                    &s,
-                    &choices,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    FormSpec {
-                        title: lang.t("common-new-task"),
-                        action: "/console/tasks/new".into(),
-                        submit: lang.t("tasks-publish"),
-                        version: None,
-                        values: &values,
-                        errors: if series {
-                            super::series::errors_by_field(lang, e.field_errors())
-                        } else {
-                            errors_by_field(lang, e.field_errors())
-                        },
-                        notice: None,
-                        general_error,
-                        ask_duplicate: false,
+                    errors: if series {
+                        super::series::errors_by_field(lang, e.field_errors())
+                    } else {
+                        errors_by_field(lang, e.field_errors())
                     },
-                )
-            }
-            Err(e) => Err(e),
+                    notice: None,
+                    general_error,
+                    ask_duplicate: false,
+                },
+            )
         }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
 }
 
 /// Records in the post's transaction where the form's first submit led, so that a
@@ -771,17 +766,13 @@ pub struct ShowQuery {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     path: web::Path<String>,
     q: web::Query<ShowQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let id = task_id(&path)?;
-        let notice = q.done.as_deref().map(|d| done_notice(http::lang(&req), d));
-        task_page(&req, &state, &s, id, StatusCode::OK, notice.flatten(), None).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = task_id(&path)?;
+    let notice = q.done.as_deref().map(|d| done_notice(Lang::of(&req), d));
+    task_page(&req, &state, &s, id, StatusCode::OK, notice.flatten(), None).await
 }
 
 fn done_notice(lang: Lang, done: &str) -> Option<String> {
@@ -805,7 +796,7 @@ async fn task_page(
     error: Option<String>,
 ) -> PageResult {
     require_staff(&s.user)?;
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let tz = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let view = service::get(&mut conn, &s.user, tz, id).await?;
@@ -974,7 +965,7 @@ async fn task_page(
         complete_rows,
         history,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 // ---- edit ----
@@ -982,182 +973,172 @@ async fn task_page(
 pub async fn edit_form(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<Staff>,
     path: web::Path<String>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        require_staff(&s.user)?;
-        let id = task_id(&path)?;
-        let lang = http::lang(&req);
-        let tz = state.settings.timezone;
-        let mut conn = state.pool.get().await?;
-        let view = service::get(&mut conn, &s.user, tz, id).await?;
-        permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
-        let t = &view.task;
-        let p = view.private.clone().unwrap_or_default();
-        let values = Values {
-            title: t.title.clone(),
-            description: t.description.clone(),
-            category_id: t.category_id.to_string(),
-            council_id: t.council_id.map(|c| c.to_string()).unwrap_or_default(),
-            service_unit_id: t.service_unit_id.to_string(),
-            starts_at: i18n::to_input(tz, t.starts_at),
-            // The console describes a task's length by its duration; a task posted with an
-            // end (through the API) shows the minutes between its start and its end.
-            duration_minutes: t
-                .duration_minutes
-                .or_else(|| {
-                    t.ends_at
-                        .and_then(|e| i32::try_from((e - t.starts_at).num_minutes()).ok())
-                })
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            spots: t.spots.to_string(),
-            area_hint: t.area_hint.clone().unwrap_or_default(),
-            address: p.address.unwrap_or_default(),
-            recipient_name: p.recipient_name.unwrap_or_default(),
-            recipient_phone: p.recipient_phone.unwrap_or_default(),
-            notes: p.notes.unwrap_or_default(),
-            ..Values::default()
-        };
-        let choices = reference::choices(&mut conn).await?;
-        form_page(
-            &req,
-            &state,
-            &s,
-            &choices,
-            StatusCode::OK,
-            FormSpec {
-                title: lang.t("common-edit-task"),
-                action: format!("/console/tasks/{id}/edit"),
-                submit: lang.t("common-save"),
-                version: Some(t.version),
-                values: &values,
-                errors: HashMap::new(),
-                notice: None,
-                general_error: None,
-                ask_duplicate: false,
-            },
-        )
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = task_id(&path)?;
+    let lang = Lang::of(&req);
+    let tz = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let view = service::get(&mut conn, &s.user, tz, id).await?;
+    permissions::require_unit_member(&s.user, view.task.service_unit_id)?;
+    let t = &view.task;
+    let p = view.private.clone().unwrap_or_default();
+    let values = Values {
+        title: t.title.clone(),
+        description: t.description.clone(),
+        category_id: t.category_id.to_string(),
+        council_id: t.council_id.map(|c| c.to_string()).unwrap_or_default(),
+        service_unit_id: t.service_unit_id.to_string(),
+        starts_at: i18n::to_input(tz, t.starts_at),
+        // The console describes a task's length by its duration; a task posted with an
+        // end (through the API) shows the minutes between its start and its end.
+        duration_minutes: t
+            .duration_minutes
+            .or_else(|| {
+                t.ends_at
+                    .and_then(|e| i32::try_from((e - t.starts_at).num_minutes()).ok())
+            })
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        spots: t.spots.to_string(),
+        area_hint: t.area_hint.clone().unwrap_or_default(),
+        address: p.address.unwrap_or_default(),
+        recipient_name: p.recipient_name.unwrap_or_default(),
+        recipient_phone: p.recipient_phone.unwrap_or_default(),
+        notes: p.notes.unwrap_or_default(),
+        ..Values::default()
+    };
+    let choices = reference::choices(&mut conn).await?;
+    form_page(
+        &req,
+        &state,
+        &s,
+        &choices,
+        StatusCode::OK,
+        FormSpec {
+            title: lang.t("common-edit-task"),
+            action: format!("/console/tasks/{id}/edit"),
+            submit: lang.t("common-save"),
+            version: Some(t.version),
+            values: &values,
+            errors: HashMap::new(),
+            notice: None,
+            general_error: None,
+            ask_duplicate: false,
+        },
+    )
 }
 
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        require_staff(&s.user)?;
-        let id = task_id(&path)?;
-        let lang = http::lang(&req);
-        let tz = state.settings.timezone;
-        let values = Values::from_form(&form);
-        let parsed = parse_values(tz, &values, false);
-        let version = form.get("version").and_then(|v| v.parse::<i32>().ok());
-        let mut conn = state.pool.get().await?;
-        let outcome = if parsed.errors.is_empty() {
-            let edit = TaskEdit {
-                title: Some(values.title.clone()),
-                description: Some(values.description.clone()),
-                category_id: parsed.category_id,
-                council_id: Some(parsed.council_id),
-                starts_at: parsed.starts_at,
-                // A duration from the form replaces an end the task had, so that moving
-                // the start never leaves an end before it (an error on a field the form
-                // does not have).
-                ends_at: parsed.duration_minutes.is_some().then_some(None),
-                duration_minutes: Some(parsed.duration_minutes),
-                spots: parsed.spots,
-                area_hint: Some(opt(&values.area_hint)),
-                private: Some(PrivatePatch {
-                    address: Some(opt(&values.address)),
-                    recipient_name: Some(opt(&values.recipient_name)),
-                    recipient_phone: Some(opt(&values.recipient_phone)),
-                    notes: Some(opt(&values.notes)),
-                }),
-            };
-            let user = s.user.clone();
-            // A form without its version cannot prove it saw the task as it is now.
-            let version = version.unwrap_or(-1);
-            conn.transaction(async |conn| {
-                service::update(conn, &user, id, Some(version), edit).await
-            })
+) -> PageResult {
+    let id = task_id(&path)?;
+    let lang = Lang::of(&req);
+    let tz = state.settings.timezone;
+    let values = Values::from_form(&form);
+    let parsed = parse_values(tz, &values, false);
+    let version = form.get("version").and_then(|v| v.parse::<i32>().ok());
+    let mut conn = state.pool.get().await?;
+    let outcome = if parsed.errors.is_empty() {
+        let edit = TaskEdit {
+            title: Some(values.title.clone()),
+            description: Some(values.description.clone()),
+            category_id: parsed.category_id,
+            council_id: Some(parsed.council_id),
+            starts_at: parsed.starts_at,
+            // A duration from the form replaces an end the task had, so that moving
+            // the start never leaves an end before it (an error on a field the form
+            // does not have).
+            ends_at: parsed.duration_minutes.is_some().then_some(None),
+            duration_minutes: Some(parsed.duration_minutes),
+            spots: parsed.spots,
+            area_hint: Some(opt(&values.area_hint)),
+            private: Some(PrivatePatch {
+                address: Some(opt(&values.address)),
+                recipient_name: Some(opt(&values.recipient_name)),
+                recipient_phone: Some(opt(&values.recipient_phone)),
+                notes: Some(opt(&values.notes)),
+            }),
+        };
+        let user = s.user.clone();
+        // A form without its version cannot prove it saw the task as it is now.
+        let version = version.unwrap_or(-1);
+        conn.transaction(async |conn| service::update(conn, &user, id, Some(version), edit).await)
             .await
             .map(|_| ())
-        } else {
-            Err(DomainError::validation(parsed.errors))
-        };
-        let form_again =
-            |status: StatusCode,
-             errors: HashMap<String, String>,
-             general: Option<String>,
-             version: Option<i32>| { (status, errors, general, version) };
-        let (status, errors, general, shown_version) = match outcome {
-            Ok(()) => return Ok(http::redirect(&format!("/console/tasks/{id}?done=saved"))),
-            Err(e) if e.code() == ErrorCode::PreconditionFailed => {
-                // The form stays as the person typed it, with the version they saw, so
-                // saving again is refused again until they reload.
-                form_again(
-                    StatusCode::CONFLICT,
-                    HashMap::new(),
-                    Some(lang.t("tasks-someone-else-changed-task").to_owned()),
-                    version,
-                )
-            }
-            Err(e) if e.code() == ErrorCode::ValidationFailed => form_again(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors_by_field(lang, e.field_errors()),
-                None,
+    } else {
+        Err(DomainError::validation(parsed.errors))
+    };
+    let form_again =
+        |status: StatusCode,
+         errors: HashMap<String, String>,
+         general: Option<String>,
+         version: Option<i32>| { (status, errors, general, version) };
+    let (status, errors, general, shown_version) = match outcome {
+        Ok(()) => return Ok(Page::redirect(&format!("/console/tasks/{id}?done=saved"))),
+        Err(e) if e.code() == ErrorCode::PreconditionFailed => {
+            // The form stays as the person typed it, with the version they saw, so
+            // saving again is refused again until they reload.
+            form_again(
+                StatusCode::CONFLICT,
+                HashMap::new(),
+                Some(lang.t("tasks-someone-else-changed-task").to_owned()),
                 version,
-            ),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    ErrorCode::Conflict | ErrorCode::CouncilOptedOut | ErrorCode::TaskNotOpen
-                ) =>
-            {
-                let text = match e.code() {
-                    ErrorCode::CouncilOptedOut => lang.t("tasks-council-has-opted-out-2"),
-                    ErrorCode::TaskNotOpen => lang.t("tasks-only-open-filled-tasks"),
-                    _ => lang.t("tasks-number-spots-cannot-go"),
-                };
-                form_again(
-                    StatusCode::CONFLICT,
-                    HashMap::new(),
-                    Some(text.to_owned()),
-                    version,
-                )
-            }
-            Err(e) => return Err(e),
-        };
-        let choices = reference::choices(&mut conn).await?;
-        form_page(
-            &req,
-            &state,
-            &s,
-            &choices,
-            status,
-            FormSpec {
-                title: lang.t("common-edit-task"),
-                action: format!("/console/tasks/{id}/edit"),
-                submit: lang.t("common-save"),
-                version: shown_version,
-                values: &values,
-                errors,
-                notice: None,
-                general_error: general,
-                ask_duplicate: false,
-            },
-        )
-    }
-    .await;
-    finish(&req, &state, result)
+            )
+        }
+        Err(e) if e.code() == ErrorCode::ValidationFailed => form_again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors_by_field(lang, e.field_errors()),
+            None,
+            version,
+        ),
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::Conflict | ErrorCode::CouncilOptedOut | ErrorCode::TaskNotOpen
+            ) =>
+        {
+            let text = match e.code() {
+                ErrorCode::CouncilOptedOut => lang.t("tasks-council-has-opted-out-2"),
+                ErrorCode::TaskNotOpen => lang.t("tasks-only-open-filled-tasks"),
+                _ => lang.t("tasks-number-spots-cannot-go"),
+            };
+            form_again(
+                StatusCode::CONFLICT,
+                HashMap::new(),
+                Some(text.to_owned()),
+                version,
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let choices = reference::choices(&mut conn).await?;
+    form_page(
+        &req,
+        &state,
+        &s,
+        &choices,
+        status,
+        FormSpec {
+            title: lang.t("common-edit-task"),
+            action: format!("/console/tasks/{id}/edit"),
+            submit: lang.t("common-save"),
+            version: shown_version,
+            values: &values,
+            errors,
+            notice: None,
+            general_error: general,
+            ask_duplicate: false,
+        },
+    )
 }
 
 // ---- cancel, complete, invite ----
@@ -1171,10 +1152,10 @@ async fn task_action(
     id: Uuid,
     outcome: Result<&'static str, DomainError>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     match outcome {
-        Ok("called-off") => Ok(http::redirect("/console/tasks?done=called-off")),
-        Ok(done) => Ok(http::redirect(&format!("/console/tasks/{id}?done={done}"))),
+        Ok("called-off") => Ok(Page::redirect("/console/tasks?done=called-off")),
+        Ok(done) => Ok(Page::redirect(&format!("/console/tasks/{id}?done={done}"))),
         Err(e)
             if e.code().is_callers()
                 && !matches!(
@@ -1210,7 +1191,7 @@ async fn task_action(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -1225,105 +1206,96 @@ fn field_label_action(lang: Lang, field: &str) -> &'static str {
 pub async fn cancel(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        require_staff(&s.user)?;
-        let id = task_id(&path)?;
-        let reason = form.get("reason").unwrap_or_default().to_owned();
-        let mut conn = state.pool.get().await?;
-        let user = s.user.clone();
-        let outcome = conn
-            .transaction(async |conn| {
-                service::cancel(conn, &user, id, &reason)
-                    .await
-                    .map(|_| "called-off")
-            })
-            .await;
-        task_action(&req, &state, &s, id, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = task_id(&path)?;
+    let reason = form.get("reason").unwrap_or_default().to_owned();
+    let mut conn = state.pool.get().await?;
+    let user = s.user.clone();
+    let outcome = conn
+        .transaction(async |conn| {
+            service::cancel(conn, &user, id, &reason)
+                .await
+                .map(|_| "called-off")
+        })
+        .await;
+    task_action(&req, &state, &s, id, outcome).await
 }
 
 pub async fn complete(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        require_staff(&s.user)?;
-        let id = task_id(&path)?;
-        let mut by_claim = HashMap::new();
-        let mut bad = Vec::new();
-        for (claim, raw) in form.with_prefix("hours.") {
-            match (Uuid::parse_str(claim), raw.replace(',', ".").parse::<f64>()) {
-                (Ok(c), Ok(h)) => {
-                    by_claim.insert(c, h);
-                }
-                _ => bad.push(FieldError::new("hours", FieldProblem::NotHours)),
+) -> PageResult {
+    let id = task_id(&path)?;
+    let mut by_claim = HashMap::new();
+    let mut bad = Vec::new();
+    for (claim, raw) in form.with_prefix("hours.") {
+        match (Uuid::parse_str(claim), raw.replace(',', ".").parse::<f64>()) {
+            (Ok(c), Ok(h)) => {
+                by_claim.insert(c, h);
             }
+            _ => bad.push(FieldError::new("hours", FieldProblem::NotHours)),
         }
-        let outcome = if bad.is_empty() {
-            let mut conn = state.pool.get().await?;
-            let user = s.user.clone();
-            let input = service::Completion {
-                hours: None,
-                hours_by_claim: (!by_claim.is_empty()).then_some(by_claim),
-            };
-            conn.transaction(async |conn| {
-                service::complete(conn, &user, id, input)
-                    .await
-                    .map(|_| "finished")
-            })
-            .await
-        } else {
-            Err(DomainError::validation(bad))
-        };
-        task_action(&req, &state, &s, id, outcome).await
     }
-    .await;
-    finish(&req, &state, result)
+    let outcome = if bad.is_empty() {
+        let mut conn = state.pool.get().await?;
+        let user = s.user.clone();
+        let input = service::Completion {
+            hours: None,
+            hours_by_claim: (!by_claim.is_empty()).then_some(by_claim),
+        };
+        conn.transaction(async |conn| {
+            service::complete(conn, &user, id, input)
+                .await
+                .map(|_| "finished")
+        })
+        .await
+    } else {
+        Err(DomainError::validation(bad))
+    };
+    task_action(&req, &state, &s, id, outcome).await
 }
 
 pub async fn invite(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Staff>,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        require_staff(&s.user)?;
-        let id = task_id(&path)?;
-        let volunteer = form
-            .get("volunteer_id")
-            .and_then(|v| Uuid::parse_str(v).ok())
-            .ok_or_else(|| DomainError::not_found("no invitable volunteer with this id"))?;
-        let mut conn = state.pool.get().await?;
-        let user = s.user.clone();
-        let outcome = conn
-            .transaction(async |conn| {
-                invitations::invite(
-                    conn,
-                    &user,
-                    state.settings.timezone,
-                    TaskId(id),
-                    UserId(volunteer),
-                )
-                .await
-                .map(|_| "invited")
-            })
-            .await;
-        task_action(&req, &state, &s, id, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = task_id(&path)?;
+    let volunteer = form
+        .get("volunteer_id")
+        .and_then(|v| Uuid::parse_str(v).ok())
+        .ok_or_else(|| DomainError::not_found("no invitable volunteer with this id"))?;
+    let mut conn = state.pool.get().await?;
+    let user = s.user.clone();
+    let outcome = conn
+        .transaction(async |conn| {
+            invitations::invite(
+                conn,
+                &user,
+                state.settings.timezone,
+                TaskId(id),
+                UserId(volunteer),
+            )
+            .await
+            .map(|_| "invited")
+        })
+        .await;
+    task_action(&req, &state, &s, id, outcome).await
 }

@@ -7,17 +7,16 @@ use crate::domain::problem::FieldProblem;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::account::role_label;
-use super::http::{self, FormData};
-use super::i18n::Lang;
+use crate::web::http::{self, FormData};
+
+use super::render;
 use super::views::{FieldKind, FormField, Frame, QualificationSection, RecordLine, User, Users};
-use super::{PageResult, finish, form_session, render, session};
-use crate::auth::permissions;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode, FieldError};
 use crate::domain::time::local_date;
@@ -27,6 +26,7 @@ use crate::services::reference::{self, Choices};
 use crate::services::sessions::Session;
 use crate::services::users::UserRow;
 use crate::services::users::{self as service, AccountChanges, NewAccount};
+use crate::web::{Admin, Form, Lang, Page, PageResult, SignedIn};
 
 const ROLES: [Role; 4] = [Role::Staff, Role::Coordinator, Role::Admin, Role::Volunteer];
 
@@ -128,7 +128,7 @@ async fn list_page(
     typed: &FormData,
     errors: HashMap<String, String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let rows = service::search(&mut conn, &s.user, q, Role::parse(role), 100).await?;
     let choices = reference::choices(&mut conn).await?;
@@ -191,38 +191,33 @@ async fn list_page(
             .collect(),
         fields,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn<Admin>,
     q: web::Query<ListQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        permissions::require_admin(&s.user)?;
-        let lang = http::lang(&req);
-        let notice = q
-            .done
-            .as_deref()
-            .map(|_| lang.t("users-user-created-email-way").to_owned());
-        list_page(
-            &req,
-            &state,
-            &s,
-            q.q.as_deref().unwrap_or_default(),
-            q.role.as_deref().unwrap_or_default(),
-            StatusCode::OK,
-            notice,
-            None,
-            &FormData::parse(b""),
-            HashMap::new(),
-        )
-        .await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let notice = q
+        .done
+        .as_deref()
+        .map(|_| lang.t("users-user-created-email-way").to_owned());
+    list_page(
+        &req,
+        &state,
+        &s,
+        q.q.as_deref().unwrap_or_default(),
+        q.role.as_deref().unwrap_or_default(),
+        StatusCode::OK,
+        notice,
+        None,
+        &FormData::parse(b""),
+        HashMap::new(),
+    )
+    .await
 }
 
 fn uuid_field(form: &FormData, name: &str) -> Option<Uuid> {
@@ -232,73 +227,70 @@ fn uuid_field(form: &FormData, name: &str) -> Option<Uuid> {
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        permissions::require_admin(&s.user)?;
-        let lang = http::lang(&req);
-        let role = form
-            .get("role")
-            .and_then(Role::parse)
-            .filter(|r| *r != Role::Volunteer);
-        let outcome = match role {
-            Some(role) => {
-                service::create(
-                    &state,
-                    &s.user,
-                    NewAccount {
-                        email: form.get("email").unwrap_or_default().to_owned(),
-                        name: form.get("name").unwrap_or_default().to_owned(),
-                        role,
-                        service_unit_id: uuid_field(&form, "service_unit_id")
-                            .filter(|_| role == Role::Staff),
-                        council_id: uuid_field(&form, "council_id")
-                            .filter(|_| role == Role::Coordinator),
-                        phone: form.get("phone").map(str::to_owned),
-                        language: None,
-                    },
-                )
-                .await
-            }
-            None => Err(DomainError::invalid_field(
-                "role",
-                FieldProblem::OneOf {
-                    choices: "staff, coordinator, admin".into(),
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form<Admin>,
+) -> PageResult {
+    let lang = Lang::of(&req);
+    let role = form
+        .get("role")
+        .and_then(Role::parse)
+        .filter(|r| *r != Role::Volunteer);
+    let outcome = match role {
+        Some(role) => {
+            service::create(
+                &state,
+                &s.user,
+                NewAccount {
+                    email: form.get("email").unwrap_or_default().to_owned(),
+                    name: form.get("name").unwrap_or_default().to_owned(),
+                    role,
+                    service_unit_id: uuid_field(&form, "service_unit_id")
+                        .filter(|_| role == Role::Staff),
+                    council_id: uuid_field(&form, "council_id")
+                        .filter(|_| role == Role::Coordinator),
+                    phone: form.get("phone").map(str::to_owned),
+                    language: None,
                 },
-            )),
-        };
-        match outcome {
-            Ok(_) => Ok(http::redirect("/console/users?done=created")),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    ErrorCode::ValidationFailed | ErrorCode::EmailTaken
-                ) =>
-            {
-                let error = (e.code() == ErrorCode::EmailTaken)
-                    .then(|| lang.t("users-account-with-email-address").to_owned());
-                let errors = field_messages(lang, e.field_errors());
-                list_page(
-                    &req,
-                    &state,
-                    &s,
-                    "",
-                    "",
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    error,
-                    &form,
-                    errors,
-                )
-                .await
-            }
-            Err(e) => Err(e),
+            )
+            .await
         }
+        None => Err(DomainError::invalid_field(
+            "role",
+            FieldProblem::OneOf {
+                choices: "staff, coordinator, admin".into(),
+            },
+        )),
+    };
+    match outcome {
+        Ok(_) => Ok(Page::redirect("/console/users?done=created")),
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::ValidationFailed | ErrorCode::EmailTaken
+            ) =>
+        {
+            let error = (e.code() == ErrorCode::EmailTaken)
+                .then(|| lang.t("users-account-with-email-address").to_owned());
+            let errors = field_messages(lang, e.field_errors());
+            list_page(
+                &req,
+                &state,
+                &s,
+                "",
+                "",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                error,
+                &form,
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
-    .await;
-    finish(&req, &state, result)
 }
 
 fn user_id(path: &web::Path<String>) -> Result<Uuid, DomainError> {
@@ -314,7 +306,7 @@ async fn user_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     let mut conn = state.pool.get().await?;
     let user: UserRow = service::find(&mut conn, &s.user, id).await?;
     let awaits_password = service::awaits_password(&mut conn, &s.user, id).await?;
@@ -388,7 +380,7 @@ async fn user_page(
         fields,
         qualifications,
     };
-    Ok(http::page(status, render(&page)?))
+    Ok(Page::html(status, render(&page)?))
 }
 
 /// A person's records with their state today, and the active types to record.
@@ -468,80 +460,70 @@ fn form_date(form: &FormData, name: &str) -> Result<Option<chrono::NaiveDate>, D
 pub async fn record_qualification(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = user_id(&path)?;
-        let lang = http::lang(&req);
-        let today = local_date(chrono::Utc::now(), state.settings.timezone);
-        let outcome = async {
-            let kind = uuid_field(&form, "qualification_id").ok_or_else(|| {
-                DomainError::invalid_field("qualification_id", FieldProblem::NotActiveQualification)
-            })?;
-            let seen_on = form_date(&form, "seen_on")?
-                .ok_or_else(|| DomainError::invalid_field("seen_on", FieldProblem::Required))?;
-            let input = qualifications::RecordInput {
-                qualification_id: kind,
-                seen_on,
-                issued_on: form_date(&form, "issued_on")?,
-            };
-            let mut conn = state.pool.get().await?;
-            conn.transaction(async |conn| {
-                qualifications::record(conn, &s.user, id, input, today).await
-            })
+) -> PageResult {
+    let id = user_id(&path)?;
+    let lang = Lang::of(&req);
+    let today = local_date(chrono::Utc::now(), state.settings.timezone);
+    let outcome = async {
+        let kind = uuid_field(&form, "qualification_id").ok_or_else(|| {
+            DomainError::invalid_field("qualification_id", FieldProblem::NotActiveQualification)
+        })?;
+        let seen_on = form_date(&form, "seen_on")?
+            .ok_or_else(|| DomainError::invalid_field("seen_on", FieldProblem::Required))?;
+        let input = qualifications::RecordInput {
+            qualification_id: kind,
+            seen_on,
+            issued_on: form_date(&form, "issued_on")?,
+        };
+        let mut conn = state.pool.get().await?;
+        conn.transaction(async |conn| qualifications::record(conn, &s.user, id, input, today).await)
             .await
-        }
-        .await;
-        match outcome {
-            Ok(_) => Ok(http::redirect(&format!(
-                "/console/users/{id}?done=recorded"
-            ))),
-            Err(e) if e.code() == ErrorCode::ValidationFailed => {
-                let text = record_refusal(lang, &e);
-                user_page(
-                    &req,
-                    &state,
-                    &s,
-                    id,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(text),
-                )
-                .await
-            }
-            Err(e) => Err(e),
-        }
     }
     .await;
-    finish(&req, &state, result)
+    match outcome {
+        Ok(_) => Ok(Page::redirect(&format!(
+            "/console/users/{id}?done=recorded"
+        ))),
+        Err(e) if e.code() == ErrorCode::ValidationFailed => {
+            let text = record_refusal(lang, &e);
+            user_page(
+                &req,
+                &state,
+                &s,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(text),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn revoke_qualification(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form { session: s, .. }: Form,
     path: web::Path<(String, String)>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let (person, record) = path.into_inner();
-        let not_found = || DomainError::not_found("no such qualification record");
-        let id = Uuid::parse_str(&person).map_err(|_| not_found())?;
-        let record = Uuid::parse_str(&record).map_err(|_| not_found())?;
-        let zone = state.settings.timezone;
-        let mut conn = state.pool.get().await?;
-        let outcome = conn
-            .transaction(async |conn| qualifications::revoke(conn, &s.user, zone, id, record).await)
-            .await
-            .map(|_| "revoked");
-        change(&req, &state, &s, id, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let (person, record) = path.into_inner();
+    let not_found = || DomainError::not_found("no such qualification record");
+    let id = Uuid::parse_str(&person).map_err(|_| not_found())?;
+    let record = Uuid::parse_str(&record).map_err(|_| not_found())?;
+    let zone = state.settings.timezone;
+    let mut conn = state.pool.get().await?;
+    let outcome = conn
+        .transaction(async |conn| qualifications::revoke(conn, &s.user, zone, id, record).await)
+        .await
+        .map(|_| "revoked");
+    change(&req, &state, &s, id, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -552,27 +534,23 @@ pub struct ShowQuery {
 pub async fn show(
     req: HttpRequest,
     state: web::Data<AppState>,
+    s: SignedIn,
     path: web::Path<String>,
     q: web::Query<ShowQuery>,
-) -> HttpResponse {
-    let result = async {
-        let s = session!(req, state);
-        let id = user_id(&path)?;
-        let lang = http::lang(&req);
-        let notice = q.done.as_deref().map(|d| {
-            match d {
-                "resent" => lang.t("users-invitation-sent-again"),
-                "deactivated" => lang.t("users-account-deactivated"),
-                "recorded" => lang.t("users-qualification-recorded"),
-                "revoked" => lang.t("users-qualification-revoked-tasks-that"),
-                _ => lang.t("common-saved"),
-            }
-            .to_owned()
-        });
-        user_page(&req, &state, &s, id, StatusCode::OK, notice, None).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = user_id(&path)?;
+    let lang = Lang::of(&req);
+    let notice = q.done.as_deref().map(|d| {
+        match d {
+            "resent" => lang.t("users-invitation-sent-again"),
+            "deactivated" => lang.t("users-account-deactivated"),
+            "recorded" => lang.t("users-qualification-recorded"),
+            "revoked" => lang.t("users-qualification-revoked-tasks-that"),
+            _ => lang.t("common-saved"),
+        }
+        .to_owned()
+    });
+    user_page(&req, &state, &s, id, StatusCode::OK, notice, None).await
 }
 
 /// Runs an admin's change to an account; refusals they can act on show on the page.
@@ -583,9 +561,9 @@ async fn change(
     id: Uuid,
     outcome: Result<&'static str, DomainError>,
 ) -> PageResult {
-    let lang = http::lang(req);
+    let lang = Lang::of(req);
     match outcome {
-        Ok(done) => Ok(http::redirect(&format!("/console/users/{id}?done={done}"))),
+        Ok(done) => Ok(Page::redirect(&format!("/console/users/{id}?done={done}"))),
         Err(e) if matches!(e.code(), ErrorCode::ValidationFailed | ErrorCode::Conflict) => {
             let text = match e.code() {
                 ErrorCode::Conflict => lang.t("users-that-did-not-work"),
@@ -602,112 +580,102 @@ async fn change(
             )
             .await
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 pub async fn update(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = user_id(&path)?;
-        let role = form.get("role").and_then(Role::parse);
-        let changes = AccountChanges {
-            role,
-            service_unit_id: Some(
-                uuid_field(&form, "service_unit_id").filter(|_| role == Some(Role::Staff)),
-            ),
-            council_id: Some(
-                uuid_field(&form, "council_id").filter(|_| role == Some(Role::Coordinator)),
-            ),
-            ..Default::default()
-        };
-        let outcome = service::update(&state, &s.user, id, changes)
-            .await
-            .map(|_| "saved");
-        change(&req, &state, &s, id, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = user_id(&path)?;
+    let role = form.get("role").and_then(Role::parse);
+    let changes = AccountChanges {
+        role,
+        service_unit_id: Some(
+            uuid_field(&form, "service_unit_id").filter(|_| role == Some(Role::Staff)),
+        ),
+        council_id: Some(
+            uuid_field(&form, "council_id").filter(|_| role == Some(Role::Coordinator)),
+        ),
+        ..Default::default()
+    };
+    let outcome = service::update(&state, &s.user, id, changes)
+        .await
+        .map(|_| "saved");
+    change(&req, &state, &s, id, outcome).await
 }
 
 async fn set_active(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form {
+        session: s,
+        data: form,
+        ..
+    }: Form,
     path: web::Path<String>,
-    body: web::Bytes,
     active: bool,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = user_id(&path)?;
-        // Deactivating signs the person out everywhere and releases their tasks: the
-        // form's checkbox must say so was meant.
-        if !active && form.get("confirm") != Some("yes") {
-            let lang = http::lang(&req);
-            return user_page(
-                &req,
-                &state,
-                &s,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(lang.t("users-tick-box-confirm-that").to_owned()),
-            )
-            .await;
-        }
-        let changes = AccountChanges {
-            active: Some(active),
-            ..Default::default()
-        };
-        let outcome = service::update(&state, &s.user, id, changes)
-            .await
-            .map(|_| if active { "activated" } else { "deactivated" });
-        change(&req, &state, &s, id, outcome).await
+) -> PageResult {
+    let id = user_id(&path)?;
+    // Deactivating signs the person out everywhere and releases their tasks: the
+    // form's checkbox must say so was meant.
+    if !active && form.get("confirm") != Some("yes") {
+        let lang = Lang::of(&req);
+        return user_page(
+            &req,
+            &state,
+            &s,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(lang.t("users-tick-box-confirm-that").to_owned()),
+        )
+        .await;
     }
-    .await;
-    finish(&req, &state, result)
+    let changes = AccountChanges {
+        active: Some(active),
+        ..Default::default()
+    };
+    let outcome = service::update(&state, &s.user, id, changes)
+        .await
+        .map(|_| if active { "activated" } else { "deactivated" });
+    change(&req, &state, &s, id, outcome).await
 }
 
 pub async fn deactivate(
     req: HttpRequest,
     state: web::Data<AppState>,
+    form: Form,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    set_active(req, state, path, body, false).await
+) -> PageResult {
+    set_active(req, state, form, path, false).await
 }
 
 pub async fn activate(
     req: HttpRequest,
     state: web::Data<AppState>,
+    form: Form,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    set_active(req, state, path, body, true).await
+) -> PageResult {
+    set_active(req, state, form, path, true).await
 }
 
 pub async fn resend(
     req: HttpRequest,
     state: web::Data<AppState>,
+    Form { session: s, .. }: Form,
     path: web::Path<String>,
-    body: web::Bytes,
-) -> HttpResponse {
-    let form = FormData::parse(&body);
-    let result = async {
-        let s = form_session!(req, state, form);
-        let id = user_id(&path)?;
-        let outcome = service::resend_invitation(&state, &s.user, id)
-            .await
-            .map(|_| "resent");
-        change(&req, &state, &s, id, outcome).await
-    }
-    .await;
-    finish(&req, &state, result)
+) -> PageResult {
+    let id = user_id(&path)?;
+    let outcome = service::resend_invitation(&state, &s.user, id)
+        .await
+        .map(|_| "resent");
+    change(&req, &state, &s, id, outcome).await
 }

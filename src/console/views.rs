@@ -78,7 +78,7 @@ impl Frame {
         title: &str,
         current: &str,
     ) -> Self {
-        let lang = super::http::lang(req);
+        let lang = super::Lang::of(req);
         Self {
             lang,
             title: title.to_owned(),

@@ -503,6 +503,83 @@ async fn a_post_without_this_sessions_token_changes_nothing() {
     assert_eq!(page.status, 403);
 }
 
+/// Every path the console takes a form on, read from where its routes are mounted, with
+/// the ids in it filled in.
+fn console_form_paths() -> Vec<String> {
+    let source = include_str!("../../src/console/mod.rs");
+    let mut paths = Vec::new();
+    let mut rest = source;
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        let call = &rest[..rest.find(".to(").unwrap_or(rest.len())];
+        if !call.contains("post()") {
+            continue;
+        }
+        let path = call.split('"').nth(1).expect("a quoted path");
+        let filled = path
+            .replace("{id}", &uuid::Uuid::new_v4().to_string())
+            .replace("{record}", &uuid::Uuid::new_v4().to_string());
+        paths.push(format!("/console{filled}"));
+    }
+    paths
+}
+
+/// The web edge checks the token before a handler sees a field: every form route of the
+/// console, whoever posts it, refuses a form without this session's token, and changes
+/// nothing.
+#[tokio::test]
+async fn every_form_route_refuses_a_form_without_the_token_before_its_handler_runs() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let mut browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in(&admin.email, TEST_PASSWORD).await.status,
+        303
+    );
+    let paths = console_form_paths();
+    assert!(paths.len() >= 30, "only {} form routes found", paths.len());
+    let before = app
+        .query_json(
+            "SELECT (SELECT count(*) FROM tasks) + (SELECT count(*) FROM users) \
+             + (SELECT count(*) FROM categories) + (SELECT count(*) FROM council_opt_outs) AS n",
+        )
+        .await;
+    for path in &paths {
+        for csrf in ["", "forged"] {
+            let page = browser
+                .post(
+                    path,
+                    &[
+                        ("csrf", csrf),
+                        ("confirm", "yes"),
+                        ("name_nb", "Ny"),
+                        ("email", "ny@example.no"),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                page.status, 403,
+                "{path} with token {csrf:?}: {}",
+                page.body
+            );
+            assert!(
+                page.body.contains("ingenting ble endret"),
+                "{path}: {}",
+                page.body
+            );
+        }
+    }
+    let after = app
+        .query_json(
+            "SELECT (SELECT count(*) FROM tasks) + (SELECT count(*) FROM users) \
+             + (SELECT count(*) FROM categories) + (SELECT count(*) FROM council_opt_outs) AS n",
+        )
+        .await;
+    assert_eq!(before, after);
+    // The session is still there: nothing signed it out either.
+    assert_eq!(browser.get("/console/account").await.status, 200);
+}
+
 #[tokio::test]
 async fn the_api_refuses_the_console_cookie() {
     let app = TestApp::spawn().await;

@@ -1,22 +1,14 @@
-//! The console's HTTP plumbing: the session cookie, the anti-forgery tokens, form
-//! bodies, and the headers every page carries.
+//! The web edge's HTTP plumbing: the session cookie, the anti-forgery tokens, form
+//! bodies, the client's address.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, web};
 
-use super::i18n::Lang;
 use crate::domain::Language;
 use crate::routes::state::AppState;
-use crate::services::sessions::{self, Session, Stage};
+use crate::services::sessions::{self, Session};
 use crate::settings::Settings;
 
-/// The content security policy of every console page: nothing but this origin's
-/// stylesheet and images, no script at all, no framing.
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                       form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-const LANG_COOKIE: &str = "dugnad_lang";
 const LOGIN_COOKIE: &str = "dugnad_login";
 
 /// Whether the service is reached over https (then cookies are `Secure` and the session
@@ -56,40 +48,11 @@ pub fn removal(settings: &Settings, name: &str) -> Cookie<'static> {
 }
 
 pub fn lang_cookie(settings: &Settings, lang: Language) -> Cookie<'static> {
-    let mut c = cookie(settings, LANG_COOKIE, lang.as_str().to_owned());
+    let mut c = cookie(settings, super::lang::LANG_COOKIE, lang.as_str().to_owned());
     c.set_max_age(actix_web::cookie::time::Duration::days(365));
     c
 }
 
-/// The page language: the switch's cookie, else what the browser prefers, else bokmål.
-pub fn lang(req: &HttpRequest) -> Lang {
-    if let Some(l) = req
-        .cookie(LANG_COOKIE)
-        .and_then(|c| Language::parse(c.value()))
-    {
-        return Lang(l);
-    }
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    Lang(Language::from_accept_language(accept).unwrap_or_default())
-}
-
-/// A page: HTML with the console's headers. Every console page is `no-store`: most show
-/// private data, and a shared care PC's back button must not bring any of it back.
-pub fn page(status: StatusCode, html: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CONTENT_SECURITY_POLICY, CSP))
-        .insert_header((header::REFERRER_POLICY, "same-origin"))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
-        .body(html)
-}
-
-/// `303 See Other` to a console path.
 /// The id in a console path; anything that is not one names nothing (404, `missing` says
 /// what, e.g. "no such task").
 pub fn path_id(
@@ -100,14 +63,8 @@ pub fn path_id(
         .map_err(|_| crate::domain::error::DomainError::not_found(missing))
 }
 
-pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_owned()))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish()
-}
-
 /// A form body, as name–value pairs in order.
+#[derive(Clone)]
 pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
@@ -173,22 +130,18 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Whether a form carries this session's anti-forgery token.
-pub fn csrf_ok(session: &Session, form: &FormData) -> bool {
-    csrf_is(&session.csrf_token, form)
-}
-
 /// Whether the form carries the anti-forgery token `expected`.
 pub fn csrf_is(expected: &str, form: &FormData) -> bool {
     form.get("csrf").is_some_and(|t| same_secret(t, expected))
 }
 
-/// The console page a request came from, by its `Referer` on this service's own origin.
-pub fn referring_page(req: &HttpRequest, state: &AppState) -> Option<String> {
+/// The page under `prefix` a request came from, by its `Referer` on this service's own
+/// origin.
+pub fn referring_page(req: &HttpRequest, state: &AppState, prefix: &str) -> Option<String> {
     let referer = req.headers().get("referer")?.to_str().ok()?;
     let url = url::Url::parse(referer).ok()?;
     let own = state.settings.public_url.origin();
-    (url.origin() == own && url.path().starts_with("/console")).then(|| url.path().to_owned())
+    (url.origin() == own && url.path().starts_with(prefix)).then(|| url.path().to_owned())
 }
 
 /// The anti-forgery token of the sign-in form, before there is a session: a random value
@@ -251,6 +204,11 @@ pub fn login_token_ok(req: &HttpRequest, state: &AppState, form: &FormData) -> b
     }
 }
 
+/// Whether the browser sent a session cookie (an ended session's, if it names none).
+pub fn has_session_cookie(req: &HttpRequest, state: &AppState) -> bool {
+    req.cookie(session_cookie_name(&state.settings)).is_some()
+}
+
 /// The session of this request, whatever its stage.
 pub async fn session(
     req: &HttpRequest,
@@ -261,15 +219,6 @@ pub async fn session(
     };
     let mut conn = state.pool.get().await?;
     sessions::resolve(&mut conn, &state.settings, token.value()).await
-}
-
-/// Where a session that has not finished its sign-in must go first.
-pub fn unfinished(session: &Session) -> Option<HttpResponse> {
-    match session.stage {
-        Stage::Full => None,
-        Stage::Otp => Some(redirect("/console/login/code")),
-        Stage::Enrol => Some(redirect("/console/account/2fa")),
-    }
 }
 
 /// The client's address for the login limits, as the API finds it.
