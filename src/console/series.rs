@@ -18,7 +18,7 @@ use crate::web::http::{self};
 
 use super::render;
 use super::task_fields::{
-    Parsed, Values, category_name, council_name, opt, private_facts, status_label,
+    Parsed, Values, category_name, council_name, private_facts, status_label,
 };
 use super::views::{FieldKind, FormField, Frame, OccurrenceLine, RecurrenceForm, SeriesPage};
 use crate::auth::{AuthUser, permissions};
@@ -31,7 +31,6 @@ use crate::services::reference;
 use crate::services::series::SeriesRow;
 use crate::services::series::{self as service, NewSeries};
 use crate::services::sessions::Session;
-use crate::services::tasks::PrivateInput;
 use crate::web::{Form, Lang, Page, PageResult, SignedIn, Staff};
 
 /// Occurrences on one page of the series.
@@ -149,9 +148,9 @@ pub(super) async fn post(
     user: &AuthUser,
     zone: chrono_tz::Tz,
     v: &Values,
-    first: Parsed,
+    mut first: Parsed,
 ) -> Result<Uuid, DomainError> {
-    let mut errors = first.errors;
+    let mut errors = std::mem::take(&mut first.errors);
     let mut whole = |field: &str, raw: &str| -> Option<i64> {
         if raw.is_empty() {
             return None;
@@ -183,20 +182,7 @@ pub(super) async fn post(
         return Err(DomainError::validation(errors));
     }
     let input = NewSeries {
-        title: v.title.clone(),
-        description: v.description.clone(),
-        category_id: first.category_id.unwrap_or_default(),
-        council_id: first.council_id,
-        service_unit_id: first.service_unit_id,
-        duration_minutes: first.duration_minutes,
-        spots: first.spots,
-        area_hint: opt(&v.area_hint),
-        private: Some(PrivateInput {
-            address: opt(&v.address),
-            recipient_name: opt(&v.recipient_name),
-            recipient_phone: opt(&v.recipient_phone),
-            notes: opt(&v.notes),
-        }),
+        template: first.task_fields(v),
         first_starts_at: first.starts_at.unwrap_or_default(),
         freq: v.freq.clone(),
         interval,

@@ -12,6 +12,7 @@ use crate::web::http::FormData;
 use crate::domain::error::FieldError;
 use crate::domain::task::TaskStatus;
 use crate::services::reference::Choices;
+use crate::services::tasks::{PrivateInput, TaskFields};
 
 pub fn status_label(lang: Lang, status: TaskStatus) -> &'static str {
     match status {
@@ -108,6 +109,28 @@ pub(super) struct Parsed {
     pub(super) duration_minutes: Option<i32>,
     pub(super) spots: Option<i32>,
     pub(super) errors: Vec<FieldError>,
+}
+
+impl Parsed {
+    /// What the form gives a new task or series: its shared fields, as typed and parsed.
+    pub(super) fn task_fields(&self, values: &Values) -> TaskFields {
+        TaskFields {
+            title: values.title.clone(),
+            description: values.description.clone(),
+            category_id: self.category_id.unwrap_or_default(),
+            council_id: self.council_id,
+            service_unit_id: self.service_unit_id,
+            duration_minutes: self.duration_minutes,
+            spots: self.spots,
+            area_hint: opt(&values.area_hint),
+            private: Some(PrivateInput {
+                address: opt(&values.address),
+                recipient_name: opt(&values.recipient_name),
+                recipient_phone: opt(&values.recipient_phone),
+                notes: opt(&values.notes),
+            }),
+        }
+    }
 }
 
 /// The private block as the page lists it: address, recipient's name and phone, notes.

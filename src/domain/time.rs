@@ -29,6 +29,15 @@ pub fn check_instant(at: DateTime<Utc>) -> Result<DateTime<Utc>, FieldProblem> {
     check_date(at.date_naive()).map(|_| at)
 }
 
+/// A start still to come: an instant in range, after `now`.
+pub fn check_future(at: DateTime<Utc>, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldProblem> {
+    let at = check_instant(at)?;
+    if at <= now {
+        return Err(FieldProblem::NotInFuture);
+    }
+    Ok(at)
+}
+
 /// A point in time as every response carries it: UTC, exactly three fractional digits,
 /// `Z` (`2026-12-01T09:00:00.000Z`), so one ISO 8601 setting reads every timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]

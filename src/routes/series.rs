@@ -18,7 +18,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
 use crate::services::series::{self as service, NewSeries};
-use crate::services::tasks::{self as task_service, PrivateInput};
+use crate::services::tasks::{self as task_service, PrivateInput, TaskFields};
 use crate::validation::{WholeNumber, double_option, non_null};
 
 #[derive(Debug, Deserialize)]
@@ -227,15 +227,17 @@ pub async fn create(
     let b = body.parse()?.into_inner();
     let t = b.template;
     let input = NewSeries {
-        title: t.title,
-        description: t.description,
-        category_id: t.category_id,
-        council_id: t.council_id,
-        service_unit_id: t.service_unit_id,
-        duration_minutes: t.duration_minutes.map(i32::from),
-        spots: t.spots.map(i32::from),
-        area_hint: t.area_hint,
-        private: t.private,
+        template: TaskFields {
+            title: t.title,
+            description: t.description,
+            category_id: t.category_id,
+            council_id: t.council_id,
+            service_unit_id: t.service_unit_id,
+            duration_minutes: t.duration_minutes.map(i32::from),
+            spots: t.spots.map(i32::from),
+            area_hint: t.area_hint,
+            private: t.private,
+        },
         first_starts_at: b.first_starts_at,
         freq: b.recurrence.freq,
         interval: b.recurrence.interval.map(|i| i64::from(i32::from(i))),

@@ -18,7 +18,8 @@ use crate::error::{ApiError, ApiResult};
 use crate::pagination::{Cursor, PageQuery, Paginated};
 use crate::routes::state::AppState;
 use crate::services::tasks::{
-    self as service, Completion, NewTask, PrivateInput, PrivatePatch, TaskEdit, TaskQuery, TaskView,
+    self as service, Completion, NewTask, PrivateInput, PrivatePatch, TaskEdit, TaskFields,
+    TaskQuery, TaskView,
 };
 use crate::validation::{Clear, WholeNumber, double_option, non_null};
 
@@ -290,20 +291,22 @@ pub async fn create(
     let scope = post_scope(&state, &user, &req, &key, &raw);
     let b = body.into_inner();
     let input = NewTask {
-        title: b.title,
-        description: b.description,
-        category_id: b.category_id,
-        council_id: b.council_id,
-        service_unit_id: b.service_unit_id,
+        fields: TaskFields {
+            title: b.title,
+            description: b.description,
+            category_id: b.category_id,
+            council_id: b.council_id,
+            service_unit_id: b.service_unit_id,
+            duration_minutes: b.duration_minutes.map(i32::from),
+            spots: b.spots.map(i32::from),
+            area_hint: b.area_hint,
+            private: b.private,
+        },
         starts_at: b.starts_at,
         ends_at: b.ends_at,
-        duration_minutes: b.duration_minutes.map(i32::from),
-        spots: b.spots.map(i32::from),
-        area_hint: b.area_hint,
-        private: b.private,
     };
     let answer = idempotent!(state.pool, scope, |conn| {
-        let (task, _) = service::create(conn, &user, input).await?;
+        let (task, _) = service::create(conn, &user, input, Utc::now()).await?;
         task_answer(conn, &state, &user, task, 201).await
     })?;
     let answer = with_current_private(&state, &user, answer).await?;

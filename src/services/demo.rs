@@ -10,7 +10,7 @@ use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::{Role, normalize_email};
 use crate::domain::error::DomainError;
 use crate::pagination::Page;
-use crate::services::tasks::{self, NewTask, PrivateInput};
+use crate::services::tasks::{self, NewTask, PrivateInput, TaskFields};
 use crate::services::users::{NewAccount, create_from_cli};
 
 /// The password of every demo account (development only).
@@ -222,27 +222,29 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
             continue;
         };
         let input = NewTask {
-            title: format!("{} ({})", category.name_nb, n + 1),
-            description: format!(
-                "Et demo-oppdrag i kategorien {}.",
-                category.name_nb.to_lowercase()
-            ),
-            category_id: category.id,
-            council_id: council,
-            service_unit_id: Some(unit_id),
+            fields: TaskFields {
+                title: format!("{} ({})", category.name_nb, n + 1),
+                description: format!(
+                    "Et demo-oppdrag i kategorien {}.",
+                    category.name_nb.to_lowercase()
+                ),
+                category_id: category.id,
+                council_id: council,
+                service_unit_id: Some(unit_id),
+                duration_minutes: None,
+                spots: Some(1 + (n as i32 % 3)),
+                area_hint: Some("Larvik".into()),
+                private: Some(PrivateInput {
+                    address: Some("Demoveien 1".into()),
+                    recipient_name: Some("Demo Bruker".into()),
+                    ..Default::default()
+                }),
+            },
             starts_at: start,
             ends_at: Some(start + Duration::minutes(90)),
-            duration_minutes: None,
-            spots: Some(1 + (n as i32 % 3)),
-            area_hint: Some("Larvik".into()),
-            private: Some(PrivateInput {
-                address: Some("Demoveien 1".into()),
-                recipient_name: Some("Demo Bruker".into()),
-                ..Default::default()
-            }),
         };
         match conn
-            .transaction(async |c| tasks::create(c, &staff, input).await)
+            .transaction(async |c| tasks::create(c, &staff, input, Utc::now()).await)
             .await
         {
             Ok(_) => {}

@@ -19,9 +19,9 @@ use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::follow::{self, FollowEnd};
 use crate::domain::recurrence::{self, End, Freq, Recurrence, SeriesEventKind};
 use crate::domain::task::{self as rules, EventKind};
-use crate::domain::time::{check_instant, local_date};
+use crate::domain::time::{check_future, local_date};
 use crate::services::tasks::{
-    PrivateInput, PrivatePatch, check_category_and_council, check_private, check_shared_fields,
+    PrivatePatch, TaskFields, check_category_and_council, check_private, check_shared_fields,
 };
 use crate::validation::Validator;
 
@@ -32,15 +32,7 @@ pub const HORIZON: Duration = Duration::weeks(8);
 /// first start, and the rule.
 #[derive(Debug, Clone)]
 pub struct NewSeries {
-    pub title: String,
-    pub description: String,
-    pub category_id: Uuid,
-    pub council_id: Option<Uuid>,
-    pub service_unit_id: Option<Uuid>,
-    pub duration_minutes: Option<i32>,
-    pub spots: Option<i32>,
-    pub area_hint: Option<String>,
-    pub private: Option<PrivateInput>,
+    pub template: TaskFields,
     pub first_starts_at: DateTime<Utc>,
     pub freq: String,
     pub interval: Option<i64>,
@@ -87,28 +79,17 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<(SeriesRow, Vec<TaskRow>), DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
-    let unit = crate::services::tasks::posting_unit(user, input.service_unit_id)?;
     let mut v = Validator::new();
-    check_category_and_council(conn, &mut v, Some(input.category_id), input.council_id).await?;
-    let fields = check_shared_fields(
-        conn,
-        &mut v,
-        "template.",
-        &input.title,
-        &input.description,
-        unit,
-        input.duration_minutes,
-        input.spots,
-        input.area_hint.as_deref(),
-    )
-    .await?;
-    if let Err(m) = check_instant(input.first_starts_at) {
-        v.error("first_starts_at", m);
-    } else if input.first_starts_at <= now {
-        v.error("first_starts_at", FieldProblem::NotInFuture);
-    }
+    let (fields, unit) =
+        crate::services::tasks::check_fields(conn, &mut v, user, "template.", &input.template)
+            .await?;
+    v.check("first_starts_at", check_future(input.first_starts_at, now));
     let id = Uuid::now_v7();
-    let private = check_private(&mut v, id, &input.private.clone().unwrap_or_default());
+    let private = check_private(
+        &mut v,
+        id,
+        &input.template.private.clone().unwrap_or_default(),
+    );
     let local = input.first_starts_at.with_timezone(&zone);
     let first = local.date_naive();
     let rule = match Recurrence::check(
@@ -135,8 +116,8 @@ pub async fn create(
             "validated fields missing"
         )));
     };
-    crate::services::opt_outs::refuse_if_opted_out(conn, input.council_id, input.category_id)
-        .await?;
+    let (category_id, council_id) = (input.template.category_id, input.template.council_id);
+    crate::services::opt_outs::refuse_if_opted_out(conn, council_id, category_id).await?;
     let row = db::insert(
         conn,
         &SeriesRow {
@@ -145,8 +126,8 @@ pub async fn create(
             created_by: Some(user.id),
             title,
             description,
-            category_id: input.category_id,
-            council_id: input.council_id,
+            category_id,
+            council_id,
             duration_minutes: fields.duration_minutes,
             spots,
             area_hint: fields.area_hint,

@@ -7,7 +7,7 @@ use dugnad::auth::AuthUser;
 use dugnad::db::users as users_db;
 use dugnad::domain::account::Role;
 use dugnad::domain::error::DomainError;
-use dugnad::services::tasks::{self, Completion, NewTask, PrivateInput, TaskEdit};
+use dugnad::services::tasks::{self, Completion, NewTask, PrivateInput, TaskEdit, TaskFields};
 use proptest::prelude::*;
 use uuid::Uuid;
 
@@ -128,23 +128,27 @@ async fn run(steps: Vec<Step>) {
             Step::Post { spots } => {
                 let start = chrono::Utc::now() + chrono::Duration::hours(2 + n as i64 * 3);
                 let input = NewTask {
-                    title: format!("Oppdrag {n}"),
-                    description: "Besøk".into(),
-                    category_id: category,
-                    council_id: None,
-                    service_unit_id: None,
+                    fields: TaskFields {
+                        title: format!("Oppdrag {n}"),
+                        description: "Besøk".into(),
+                        category_id: category,
+                        council_id: None,
+                        service_unit_id: None,
+                        duration_minutes: None,
+                        spots: Some(spots),
+                        area_hint: None,
+                        private: Some(PrivateInput {
+                            address: Some("Hemmelig vei 1".into()),
+                            ..Default::default()
+                        }),
+                    },
                     starts_at: start,
                     ends_at: Some(start + chrono::Duration::hours(1)),
-                    duration_minutes: None,
-                    spots: Some(spots),
-                    area_hint: None,
-                    private: Some(PrivateInput {
-                        address: Some("Hemmelig vei 1".into()),
-                        ..Default::default()
-                    }),
                 };
                 let created = conn
-                    .transaction(async |c| tasks::create(c, &staff, input).await)
+                    .transaction(async |c| {
+                        tasks::create(c, &staff, input, chrono::Utc::now()).await
+                    })
                     .await;
                 created.map(|(task, _)| task_ids.push(task.id))
             }

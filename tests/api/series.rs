@@ -1,7 +1,7 @@
 //! Recurring tasks: occurrences at the same local time across daylight-saving changes,
 //! generated once whoever runs the job, paused by an opt-out, claimed one by one.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, World, assert_problem, id_of, world};
@@ -68,6 +68,21 @@ async fn stavern_takes_walks_again(w: &World, admin: &crate::helpers::TestUser) 
         )
         .await;
     assert_eq!(back.status(), 204);
+}
+
+/// Noon where the municipality is, `weeks` after the day before `first` (the day a series
+/// starting at `first` was posted): a job run then sees the horizon moved by exactly that
+/// many weeks, whatever the time of day the test runs at (a run at 23:30 plus an hour
+/// would land on the next date and see a day more).
+fn noon_weeks_after_posting(app: &TestApp, first: DateTime<Utc>, weeks: i64) -> String {
+    let zone = app.settings.timezone;
+    let day = first.with_timezone(&zone).date_naive() - chrono::Duration::days(1)
+        + chrono::Duration::weeks(weeks);
+    zone.from_local_datetime(&day.and_hms_opt(12, 0, 0).expect("noon"))
+        .single()
+        .expect("noon exists")
+        .with_timezone(&Utc)
+        .to_rfc3339()
 }
 
 async fn generate_at(app: &TestApp, now: &str) -> usize {
@@ -823,7 +838,7 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     let ended = following(&w, &follower, &series).await;
     assert_eq!(ended["active"], false, "{ended}");
     assert_eq!(ended["end_reason"], "released");
-    let week = (Utc::now() + chrono::Duration::weeks(1) + chrono::Duration::hours(1)).to_rfc3339();
+    let week = noon_weeks_after_posting(&w.app, first, 1);
     assert_eq!(generate_at(&w.app, &week).await, 1);
     assert_eq!(
         held_dates(&w, &follower, &series).await.len(),
@@ -838,8 +853,7 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     let with_again = held_dates(&w, &follower, &series).await.len();
     w.app.deliver_mail().await;
     let before = w.app.mail_to(&follower.email).await.len();
-    let two_weeks =
-        (Utc::now() + chrono::Duration::weeks(2) + chrono::Duration::hours(1)).to_rfc3339();
+    let two_weeks = noon_weeks_after_posting(&w.app, first, 2);
     assert_eq!(generate_at(&w.app, &two_weeks).await, 1);
     let held = held_dates(&w, &follower, &series).await;
     assert_eq!(
@@ -893,7 +907,7 @@ async fn following_a_series_gives_the_follower_each_new_occurrence_with_a_way_ou
     let ended = following(&w, &follower, &series).await;
     assert_eq!(ended["active"], false);
     assert_eq!(ended["end_reason"], "council_opted_out");
-    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    let later = noon_weeks_after_posting(&w.app, first, 3);
     assert_eq!(generate_at(&w.app, &later).await, 0);
     // Once the council takes the category again, occurrences come but nobody is given
     // them: following is the volunteer's own act, and they have not followed again.
@@ -973,7 +987,7 @@ async fn a_follower_who_gave_every_occurrence_back_holds_nothing_after_staff_rew
         "no claim the volunteer never chose"
     );
     // Nor when the job makes the next weeks.
-    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    let later = noon_weeks_after_posting(&w.app, first, 3);
     assert!(generate_at(&w.app, &later).await > 0);
     assert_eq!(
         active_dates(&w, &follower, &series).await,
@@ -1040,7 +1054,7 @@ async fn new_terms_end_the_follow_tell_the_follower_and_the_job_claims_nothing_o
     // What they hold stays theirs (they were told of the new time as for any task edit);
     // the job gives them nothing new.
     assert_eq!(active_dates(&w, &follower, &series).await, held);
-    let later = (Utc::now() + chrono::Duration::weeks(3)).to_rfc3339();
+    let later = noon_weeks_after_posting(&w.app, first, 3);
     assert!(generate_at(&w.app, &later).await > 0);
     assert_eq!(held_dates(&w, &follower, &series).await, held);
 
@@ -1048,8 +1062,7 @@ async fn new_terms_end_the_follow_tell_the_follower_and_the_job_claims_nothing_o
     let again = series_claim(&w, &follower, &series, "follow-t2", json!({"follow": true})).await;
     assert_eq!(again["following"]["active"], true, "{again}");
     let now_held = held_dates(&w, &follower, &series).await.len();
-    let even_later =
-        (Utc::now() + chrono::Duration::weeks(4) + chrono::Duration::hours(1)).to_rfc3339();
+    let even_later = noon_weeks_after_posting(&w.app, first, 4);
     assert_eq!(generate_at(&w.app, &even_later).await, 1);
     assert_eq!(held_dates(&w, &follower, &series).await.len(), now_held + 1);
     w.app.deliver_mail().await;

@@ -13,26 +13,60 @@ use crate::db::{reference as reference_db, users as users_db};
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::task::{self as rules, EventKind, TaskStatus};
-use crate::domain::time::check_instant;
+use crate::domain::time::{check_future, check_instant};
 use crate::notify::greeting_name;
 use crate::notify::{self, Notification};
 use crate::notify::{Intent, TaskFacts};
 use crate::validation::Validator;
 
-/// A new task as posted.
+/// What a task and a series template share, as the poster gives them.
 #[derive(Debug, Clone)]
-pub struct NewTask {
+pub struct TaskFields {
     pub title: String,
     pub description: String,
     pub category_id: Uuid,
     pub council_id: Option<Uuid>,
     pub service_unit_id: Option<Uuid>,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: Option<DateTime<Utc>>,
     pub duration_minutes: Option<i32>,
     pub spots: Option<i32>,
     pub area_hint: Option<String>,
     pub private: Option<PrivateInput>,
+}
+
+/// A new task as posted: the shared fields and when.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub fields: TaskFields,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// The shared fields of a new task or series checked into `v`, naming each in a 422 with
+/// `prefix` (`""` for a task, `"template."` for a series): the category and council, the
+/// public fields, and the unit it is posted for (a staff member's own; the one an admin
+/// names).
+pub(crate) async fn check_fields(
+    conn: &mut AsyncPgConnection,
+    v: &mut Validator,
+    user: &AuthUser,
+    prefix: &str,
+    input: &TaskFields,
+) -> Result<(CheckedFields, Option<Uuid>), DomainError> {
+    let unit = posting_unit(user, input.service_unit_id)?;
+    check_category_and_council(conn, v, Some(input.category_id), input.council_id).await?;
+    let fields = check_shared_fields(
+        conn,
+        v,
+        prefix,
+        &input.title,
+        &input.description,
+        unit,
+        input.duration_minutes,
+        input.spots,
+        input.area_hint.as_deref(),
+    )
+    .await?;
+    Ok((fields, unit))
 }
 
 pub(crate) async fn check_category_and_council(
@@ -127,28 +161,12 @@ pub async fn create(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     input: NewTask,
+    now: DateTime<Utc>,
 ) -> Result<(TaskRow, TaskPrivateRow), DomainError> {
     permissions::require_role(user, &[Role::Staff, Role::Admin])?;
-    let unit = posting_unit(user, input.service_unit_id)?;
     let mut v = Validator::new();
-    check_category_and_council(conn, &mut v, Some(input.category_id), input.council_id).await?;
-    let fields = check_shared_fields(
-        conn,
-        &mut v,
-        "",
-        &input.title,
-        &input.description,
-        unit,
-        input.duration_minutes,
-        input.spots,
-        input.area_hint.as_deref(),
-    )
-    .await?;
-    if let Err(m) = check_instant(input.starts_at) {
-        v.error("starts_at", m);
-    } else if input.starts_at <= Utc::now() {
-        v.error("starts_at", FieldProblem::NotInFuture);
-    }
+    let (fields, unit) = check_fields(conn, &mut v, user, "", &input.fields).await?;
+    v.check("starts_at", check_future(input.starts_at, now));
     if let Some(end) = input.ends_at {
         if let Err(m) = check_instant(end) {
             v.error("ends_at", m);
@@ -157,7 +175,7 @@ pub async fn create(
         }
     }
     let id = Uuid::now_v7();
-    let private = check_private(&mut v, id, &input.private.unwrap_or_default());
+    let private = check_private(&mut v, id, &input.fields.private.unwrap_or_default());
     v.finish()?;
     let (Some(title), Some(description), Some(spots), Some(unit)) =
         (fields.title, fields.description, fields.spots, unit)
@@ -166,16 +184,20 @@ pub async fn create(
             "validated fields missing"
         )));
     };
-    crate::services::opt_outs::refuse_if_opted_out(conn, input.council_id, input.category_id)
-        .await?;
+    let TaskFields {
+        category_id,
+        council_id,
+        ..
+    } = input.fields;
+    crate::services::opt_outs::refuse_if_opted_out(conn, council_id, category_id).await?;
     let task = db::insert(
         conn,
         &NewTaskRow {
             id,
             title,
             description,
-            category_id: input.category_id,
-            council_id: input.council_id,
+            category_id,
+            council_id,
             service_unit_id: unit,
             created_by: Some(user.id),
             starts_at: input.starts_at,
