@@ -142,7 +142,7 @@ async fn run_jobs(
         })
         .await?;
     // Console sessions past their 12 hours open nothing; their rows go too.
-    crate::db::console::purge_expired_sessions(conn).await?;
+    crate::db::console::purge_expired_sessions(conn, now).await?;
     crate::db::console::forget_drafts(conn, now - crate::services::sessions::DRAFT_TTL).await?;
     let totp_secrets_sealed = crate::services::second_factor::seal_clear_secrets(
         conn,
@@ -234,14 +234,19 @@ async fn send_digests(
 /// commit, so a watcher hears within seconds of the release, not at the next minute's
 /// job (which still broadcasts what waited out the quiet hours). Every process may run
 /// it; an opening is locked by the one that broadcasts it.
-pub async fn run_broadcasts(pool: DbPool, settings: Settings, shutdown: watch::Receiver<bool>) {
+pub async fn run_broadcasts(
+    pool: DbPool,
+    settings: Settings,
+    clock: crate::clock::Clock,
+    shutdown: watch::Receiver<bool>,
+) {
     let broadcast = || async {
         let mut conn = pool.get().await?;
         let n = crate::services::watches::broadcast_due(
             &mut conn,
             settings.timezone,
             settings.quiet_hours,
-            Utc::now(),
+            clock.now(),
         )
         .await?;
         Ok::<_, anyhow::Error>(n)
@@ -257,9 +262,14 @@ pub async fn run_broadcasts(pool: DbPool, settings: Settings, shutdown: watch::R
     .await;
 }
 
-pub async fn run(pool: DbPool, settings: Settings, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    pool: DbPool,
+    settings: Settings,
+    clock: crate::clock::Clock,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
-        if let Err(e) = run_once(&pool, &settings).await {
+        if let Err(e) = run_once_at(&pool, &settings, clock.now()).await {
             tracing::warn!(error = ?e, "periodic jobs failed; will try again");
         }
         tokio::select! {

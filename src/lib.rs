@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod clock;
 pub mod console;
 pub mod db;
 pub mod delivery;

@@ -16,6 +16,7 @@ use anyhow::Context;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::db::{self, DbPool};
 use crate::delivery::Worker;
 use crate::email::Mailer;
@@ -43,6 +44,7 @@ pub struct Application {
     stop_worker: watch::Sender<bool>,
     pool: DbPool,
     outbox: Worker,
+    clock: Clock,
 }
 
 impl Application {
@@ -71,6 +73,7 @@ impl Application {
             metrics.clone(),
         );
         let shutting_down = Arc::new(AtomicBool::new(false));
+        let clock = Clock::system();
         let (stop_worker, stop_rx) = watch::channel(false);
         let worker = settings
             .outbox
@@ -80,15 +83,20 @@ impl Application {
             tokio::spawn(crate::jobs::run_broadcasts(
                 pool.clone(),
                 settings.clone(),
+                clock.clone(),
                 stop_rx.clone(),
             ))
         });
-        let jobs = settings
-            .outbox
-            .run_worker
-            .then(|| tokio::spawn(crate::jobs::run(pool.clone(), settings.clone(), stop_rx)));
+        let jobs = settings.outbox.run_worker.then(|| {
+            tokio::spawn(crate::jobs::run(
+                pool.clone(),
+                settings.clone(),
+                clock.clone(),
+                stop_rx,
+            ))
+        });
 
-        let ctx = UseCases::new(pool.clone(), &settings);
+        let ctx = UseCases::new(pool.clone(), &settings).with_clock(clock.clone());
         let next_pool = Arc::new(AtomicUsize::new(0));
         let closing = shutting_down.clone();
         // Called once on each worker thread: each takes a request pool of its own.
@@ -127,6 +135,7 @@ impl Application {
             jobs,
             broadcasts,
             stop_worker,
+            clock,
             pool,
             outbox,
         })
@@ -134,6 +143,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The clock the service reads: a test moves time through it.
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
     }
 
     /// The background work's pool (the requests have one pool per worker thread); tests

@@ -131,7 +131,9 @@ pub(super) async fn session_expired(
                 return_to,
                 fields: form.kept(),
             };
-            let id = sessions::keep_draft(&mut conn, &state.keys, user_id, draft).await?;
+            let id =
+                sessions::keep_draft(&mut conn, &state.keys, user_id, draft, state.clock.now())
+                    .await?;
             (
                 format!("/console/resume/{id}"),
                 lang.t("account-session-has-expired-so"),
@@ -163,7 +165,9 @@ pub async fn resume(
         return Ok(Page::redirect("/console"));
     };
     let mut conn = state.pool.get().await?;
-    let Some(draft) = sessions::take_draft(&mut conn, &state.keys, id, s.user.id).await? else {
+    let Some(draft) =
+        sessions::take_draft(&mut conn, &state.keys, id, s.user.id, state.clock.now()).await?
+    else {
         return Ok(Page::redirect("/console"));
     };
     drop(conn);
@@ -244,7 +248,15 @@ async fn sign_in(
         Requirement::Code => Stage::Otp,
         Requirement::Enrolment => Stage::Enrol,
     };
-    let started = sessions::start(&mut conn, user.id, stage, false, Some(&next)).await?;
+    let started = sessions::start(
+        &mut conn,
+        user.id,
+        stage,
+        false,
+        Some(&next),
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(user.id = %user.id, stage = stage.as_str(), "console sign-in");
     let target = match stage {
         Stage::Full => next,
@@ -309,7 +321,7 @@ pub async fn code(
         Err(e) => return Err(e.into()),
     }
     let mut conn = state.pool.get().await?;
-    let started = sessions::complete(&mut conn, &s).await?;
+    let started = sessions::complete(&mut conn, &s, state.clock.now()).await?;
     Page::redirect(&safe_next(s.resume.as_deref()))
         .with_cookie(&http::session_cookie(&state.settings, started.token))
 }
@@ -469,7 +481,15 @@ pub async fn change_password(
         Err(e) => return Err(e.into()),
     }
     let mut conn = state.pool.get().await?;
-    let started = sessions::start(&mut conn, s.user.id, Stage::Full, true, None).await?;
+    let started = sessions::start(
+        &mut conn,
+        s.user.id,
+        Stage::Full,
+        true,
+        None,
+        state.clock.now(),
+    )
+    .await?;
     Page::redirect("/console/account?done=password")
         .with_cookie(&http::session_cookie(&state.settings, started.token))
 }
@@ -637,10 +657,15 @@ pub async fn enrol(
     // is replaced by a new session either way (the half-way one becomes a full one, and
     // a full one drops the secret it was showing).
     sessions::end_all_for_new_factor(&mut conn, user_id).await?;
-    let started = sessions::complete(&mut conn, &s).await?;
-    let new_session = sessions::resolve(&mut conn, &state.settings, &started.token)
-        .await?
-        .ok_or_else(|| DomainError::internal(anyhow::anyhow!("the new session is gone")))?;
+    let started = sessions::complete(&mut conn, &s, state.clock.now()).await?;
+    let new_session = sessions::resolve(
+        &mut conn,
+        &state.settings,
+        &started.token,
+        state.clock.now(),
+    )
+    .await?
+    .ok_or_else(|| DomainError::internal(anyhow::anyhow!("the new session is gone")))?;
     let page = Recovery {
         f: Frame::of(
             &req,

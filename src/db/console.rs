@@ -35,6 +35,8 @@ pub struct NewSession<'a> {
     pub csrf_token: &'a str,
     pub stage: &'a str,
     pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
     /// The sign-in proved a second-factor code (or enrolled one).
     pub code_proved: bool,
     pub resume: Option<&'a str>,
@@ -48,17 +50,18 @@ pub async fn insert_session(conn: &mut AsyncPgConnection, row: &NewSession<'_>) 
         .map(|_| ())
 }
 
-/// The session of `token_hash` that is neither past its absolute end nor idle since
-/// `idle_since`, with its user, in one statement.
+/// The session of `token_hash` that is neither past its absolute end at `now` nor idle
+/// since `idle_since`, with its user, in one statement.
 pub async fn live_session(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
+    now: DateTime<Utc>,
     idle_since: DateTime<Utc>,
 ) -> QueryResult<Option<(SessionRow, UserRow)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
-        .filter(sessions::expires_at.gt(diesel::dsl::now))
+        .filter(sessions::expires_at.gt(now))
         .filter(sessions::last_seen_at.gt(idle_since))
         .select((SessionRow::as_select(), UserRow::as_select()))
         .first(conn)
@@ -66,9 +69,13 @@ pub async fn live_session(
         .optional()
 }
 
-pub async fn touch_session(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+pub async fn touch_session(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
     diesel::update(sessions::table.find(id))
-        .set(sessions::last_seen_at.eq(diesel::dsl::now))
+        .set(sessions::last_seen_at.eq(now))
         .execute(conn)
         .await
         .map(|_| ())
@@ -121,6 +128,7 @@ pub struct DraftRow {
     pub path: String,
     pub return_to: String,
     pub sealed: Vec<u8>,
+    pub created_at: DateTime<Utc>,
 }
 
 pub async fn insert_draft(conn: &mut AsyncPgConnection, row: &DraftRow) -> QueryResult<()> {
@@ -172,8 +180,11 @@ pub async fn delete_sessions_of(conn: &mut AsyncPgConnection, user_id: Uuid) -> 
 }
 
 /// Forgets sessions past their absolute end.
-pub async fn purge_expired_sessions(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::expires_at.le(diesel::dsl::now)))
+pub async fn purge_expired_sessions(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
         .execute(conn)
         .await
 }

@@ -41,6 +41,7 @@ use std::sync::Arc;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::keys::ServerKeys;
 use crate::auth::password::PasswordHasher;
+use crate::clock::Clock;
 use crate::db::DbPool;
 use crate::settings::Settings;
 
@@ -53,6 +54,8 @@ pub struct Context {
     pub hasher: PasswordHasher,
     pub keys: ServerKeys,
     pub jwt: JwtKeys,
+    /// The time every use case reads (see `clock`).
+    pub clock: Clock,
 }
 
 impl Context {
@@ -71,6 +74,12 @@ impl Context {
             hasher: PasswordHasher::default(),
             keys: ServerKeys::from_settings(settings),
             jwt: JwtKeys::from_settings(settings),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same context reading time from `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 }

@@ -78,6 +78,7 @@ pub async fn start(
     stage: Stage,
     code_proved: bool,
     resume: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<Started, DomainError> {
     let (token, hash) = tokens::generate();
     let id = Uuid::now_v7();
@@ -90,7 +91,9 @@ pub async fn start(
             token_hash: &hash,
             csrf_token: &csrf,
             stage: stage.as_str(),
-            expires_at: Utc::now() + ABSOLUTE,
+            expires_at: now + ABSOLUTE,
+            created_at: now,
+            last_seen_at: now,
             code_proved,
             resume,
         },
@@ -105,9 +108,10 @@ pub async fn resolve(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
     token: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<Session>, DomainError> {
     let idle = chrono::Duration::minutes(i64::from(settings.console_idle_minutes));
-    let Some((row, user)) = db::live_session(conn, &tokens::hash(token), Utc::now() - idle).await?
+    let Some((row, user)) = db::live_session(conn, &tokens::hash(token), now, now - idle).await?
     else {
         return Ok(None);
     };
@@ -117,8 +121,8 @@ pub async fn resolve(
     let (Some(stage), Some(user)) = (Stage::parse(&row.stage), AuthUser::from_row(user)) else {
         return Ok(None);
     };
-    if Utc::now() - row.last_seen_at > chrono::Duration::seconds(30) {
-        db::touch_session(conn, row.id).await?;
+    if now - row.last_seen_at > chrono::Duration::seconds(30) {
+        db::touch_session(conn, row.id, now).await?;
     }
     Ok(Some(Session {
         id: row.id,
@@ -142,9 +146,10 @@ pub async fn resolve(
 pub async fn complete(
     conn: &mut AsyncPgConnection,
     session: &Session,
+    now: DateTime<Utc>,
 ) -> Result<Started, DomainError> {
     db::delete_session(conn, session.id).await?;
-    start(conn, session.user.id, Stage::Full, true, None).await
+    start(conn, session.user.id, Stage::Full, true, None, now).await
 }
 
 /// After a second factor was enrolled or replaced: every session of the person and every
@@ -207,6 +212,7 @@ pub async fn keep_draft(
     keys: &crate::auth::keys::ServerKeys,
     user_id: Uuid,
     draft: Draft,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, DomainError> {
     let id = Uuid::now_v7();
     let fields = serde_json::to_vec(&draft.fields).map_err(DomainError::internal)?;
@@ -218,6 +224,7 @@ pub async fn keep_draft(
             path: draft.path,
             return_to: draft.return_to,
             sealed: keys.seal(DRAFT_PURPOSE, &fields),
+            created_at: now,
         },
     )
     .await?;
@@ -232,8 +239,9 @@ pub async fn take_draft(
     keys: &crate::auth::keys::ServerKeys,
     id: Uuid,
     user_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<Option<Draft>, DomainError> {
-    let since = Utc::now() - DRAFT_TTL;
+    let since = now - DRAFT_TTL;
     let Some(row) = db::take_draft(conn, id, user_id, since).await? else {
         return Ok(None);
     };

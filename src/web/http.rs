@@ -218,7 +218,7 @@ pub async fn session(
         return Ok(None);
     };
     let mut conn = state.pool.get().await?;
-    sessions::resolve(&mut conn, &state.settings, token.value()).await
+    sessions::resolve(&mut conn, &state.settings, token.value(), state.clock.now()).await
 }
 
 /// The client's address for the login limits, as the API finds it.

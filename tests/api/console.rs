@@ -701,14 +701,23 @@ async fn sessions_end_when_idle_past_twelve_hours_and_on_a_password_change() {
     let app = TestApp::spawn().await;
     let unit = app.service_unit("Hjemmetjenesten").await;
     let (mut idle, _) = staff_browser(&app, unit).await;
-    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '31 minutes'")
-        .await;
+    // Idle for 31 minutes a session is over; used every 25 minutes it stays, up to its
+    // twelfth hour.
+    let (mut busy, _) = staff_browser(&app, unit).await;
+    app.clock.advance(chrono::Duration::minutes(29));
+    assert_eq!(busy.get("/console/tasks").await.status, 200);
+    app.clock.advance(chrono::Duration::minutes(2));
     assert_eq!(idle.get("/console/tasks").await.status, 303);
-
-    let (mut old, _) = staff_browser(&app, unit).await;
-    app.sql("UPDATE console_sessions SET expires_at = now() - interval '1 second'")
-        .await;
-    assert_eq!(old.get("/console/tasks").await.status, 303);
+    for _ in 0..27 {
+        app.clock.advance(chrono::Duration::minutes(25));
+        assert_eq!(busy.get("/console/tasks").await.status, 200);
+    }
+    app.clock.advance(chrono::Duration::minutes(20));
+    assert_eq!(
+        busy.get("/console/tasks").await.status,
+        303,
+        "past 12 hours"
+    );
 
     let staff = app.staff(unit).await;
     let mut browser = Browser::new(&app);
@@ -2464,8 +2473,7 @@ async fn an_expired_session_keeps_the_typed_form_through_sign_in_and_the_second_
     assert_eq!(form.status, 200);
     let csrf = form.hidden("csrf");
     // The nurse leaves for a visit with the form half filled; the session expires.
-    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '3 hours'")
-        .await;
+    app.clock.advance(chrono::Duration::hours(3));
     let typed: [(&str, &str); 6] = [
         ("csrf", &csrf),
         ("idempotency_key", "utlopt-1"),
@@ -2559,8 +2567,7 @@ async fn an_expired_session_returns_to_the_page_asked_for_after_signing_in() {
     let (_, email) = account(&app, Role::Staff, Some(unit)).await;
     let mut browser = Browser::new(&app);
     browser.sign_in(&email, TEST_PASSWORD).await;
-    app.sql("UPDATE console_sessions SET last_seen_at = now() - interval '3 hours'")
-        .await;
+    app.clock.advance(chrono::Duration::hours(3));
     let asked = browser.get("/console/report?year=2026").await;
     let login = asked.location().expect("to the sign-in").to_owned();
     assert!(login.contains("expired=1"), "{login}");

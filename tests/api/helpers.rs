@@ -52,6 +52,8 @@ pub struct TestApp {
     pub pool: DbPool,
     pub smtp: SmtpServer,
     pub settings: Settings,
+    /// The service's clock: a test moves time through it.
+    pub clock: dugnad::clock::Clock,
     outbox: Worker,
     /// The FCM peer, for a test spawned with [`TestApp::spawn_with_push`].
     pub fcm: Option<FcmPeer>,
@@ -209,8 +211,10 @@ impl TestApp {
         let pool = app.pool().clone();
         let outbox = app.outbox().clone();
         let shutdown = app.shutdown_handle();
+        let clock = app.clock();
         tokio::spawn(app.run_until_stopped());
         Self {
+            clock,
             address: format!("http://127.0.0.1:{port}"),
 
             client: reqwest::Client::builder()
