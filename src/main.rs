@@ -202,7 +202,7 @@ async fn create_user(
 async fn seed_demo(settings: &Settings) -> anyhow::Result<()> {
     use secrecy::ExposeSecret;
     let mut conn = dugnad::db::tls::establish(settings.database_url.expose_secret()).await?;
-    let logins = dugnad::services::demo::seed(&mut conn)
+    let logins = dugnad::services::demo::seed(&mut conn, chrono::Utc::now())
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.describe()))?;
     println!(

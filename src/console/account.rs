@@ -635,7 +635,15 @@ pub async fn enrol(
     let user_id = s.user.id;
     let confirmed = conn
         .transaction(async |conn| {
-            second_factor::confirm_enrolment(conn, &state.keys, user_id, &secret, &code).await
+            second_factor::confirm_enrolment(
+                conn,
+                &state.keys,
+                user_id,
+                &secret,
+                &code,
+                state.clock.now(),
+            )
+            .await
         })
         .await;
     let codes = match confirmed {

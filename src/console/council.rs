@@ -5,7 +5,7 @@
 use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -108,9 +108,15 @@ async fn page(
     let mut conn = state.pool.get().await?;
     let choices = reference::choices(&mut conn).await?;
     let name = |id: Uuid| super::task_fields::category_name(lang, &choices, id);
-    let in_force_rows =
-        opt_outs::list(&mut conn, &state.settings, council, Listing::InForce).await?;
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let in_force_rows = opt_outs::list(
+        &mut conn,
+        &state.settings,
+        state.clock.now(),
+        council,
+        Listing::InForce,
+    )
+    .await?;
+    let today = state.clock.now().with_timezone(&tz).date_naive();
     let in_force: Vec<OptOutLine> = in_force_rows
         .iter()
         .map(|o| OptOutLine {
@@ -129,7 +135,15 @@ async fn page(
         .map(|c| (c.id.to_string(), name(c.id)))
         .collect();
     let mut history = Vec::new();
-    for o in opt_outs::list(&mut conn, &state.settings, council, Listing::History).await? {
+    for o in opt_outs::list(
+        &mut conn,
+        &state.settings,
+        state.clock.now(),
+        council,
+        Listing::History,
+    )
+    .await?
+    {
         history.push((
             o.created_at,
             format!(
@@ -304,10 +318,11 @@ pub async fn opt_out(
     }
     let user = s.user.clone();
     let settings = state.settings.clone();
+    let now = state.clock.now();
     let outcome = conn
         .transaction(async |conn| {
             opt_outs::opt_out(
-                conn, &settings, &user, council, category, &reason, review_by,
+                conn, &settings, now, &user, council, category, &reason, review_by,
             )
             .await
         })
@@ -414,8 +429,9 @@ pub async fn review(
             let mut conn = state.pool.get().await?;
             let user = s.user.clone();
             let settings = state.settings.clone();
+            let now = state.clock.now();
             conn.transaction(async |conn| {
-                opt_outs::review(conn, &settings, &user, council, input)
+                opt_outs::review(conn, &settings, now, &user, council, input)
                     .await
                     .map(|_| ())
             })
@@ -493,7 +509,7 @@ pub async fn overview(
         .as_deref()
         .and_then(|y| y.trim().parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
-        .unwrap_or_else(|| Utc::now().with_timezone(&tz).year());
+        .unwrap_or_else(|| state.clock.now().with_timezone(&tz).year());
     let mut conn = state.pool.get().await?;
     let o = opt_outs::overview(&mut conn, &state.settings, &s.user, council, year).await?;
     let name_of = |c: &crate::services::opt_outs::CategoryRow| c.name(lang.0).to_owned();

@@ -4,7 +4,7 @@
 use crate::domain::problem::FieldProblem;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -42,7 +42,11 @@ pub async fn show(
     q: web::Query<Query>,
 ) -> PageResult {
     let lang = Lang::of(&req);
-    let this_year = Utc::now().with_timezone(&state.settings.timezone).year();
+    let this_year = state
+        .clock
+        .now()
+        .with_timezone(&state.settings.timezone)
+        .year();
     let year = q
         .year
         .as_deref()

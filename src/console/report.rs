@@ -4,7 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::render;
@@ -113,7 +113,11 @@ pub async fn show(
 
 async fn page(req: &HttpRequest, state: &AppState, s: &Session, q: Query) -> PageResult {
     let lang = Lang::of(req);
-    let year = Utc::now().with_timezone(&state.settings.timezone).year();
+    let year = state
+        .clock
+        .now()
+        .with_timezone(&state.settings.timezone)
+        .year();
     let from_raw = q
         .from
         .clone()
@@ -137,7 +141,15 @@ async fn page(req: &HttpRequest, state: &AppState, s: &Session, q: Query) -> Pag
     };
     let mut conn = state.pool.get().await?;
     let summary = match &query {
-        Some(query) => match reports::summary(&mut conn, &state.settings, &s.user, query).await {
+        Some(query) => match reports::summary(
+            &mut conn,
+            &state.settings,
+            &s.user,
+            query,
+            state.clock.now(),
+        )
+        .await
+        {
             Ok(summary) => Ok(summary),
             Err(e) if e.code() == ErrorCode::ValidationFailed => {
                 Err(lang.t("report-period-invalid-choose-from"))

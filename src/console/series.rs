@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -149,6 +149,7 @@ pub(super) async fn post(
     zone: chrono_tz::Tz,
     v: &Values,
     mut first: Parsed,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, DomainError> {
     let mut errors = std::mem::take(&mut first.errors);
     let mut whole = |field: &str, raw: &str| -> Option<i64> {
@@ -190,7 +191,7 @@ pub(super) async fn post(
         count,
         until,
     };
-    let (series, _) = service::create(conn, user, zone, input, Utc::now()).await?;
+    let (series, _) = service::create(conn, user, zone, input, now).await?;
     Ok(series.id)
 }
 
@@ -391,7 +392,7 @@ async fn series_page(
             )
         })
         .collect();
-    let today = local_date(Utc::now(), tz);
+    let today = local_date(state.clock.now(), tz);
     let page = SeriesPage {
         f: Frame::of(req, state, s, &series.title, ""),
         id: id.to_string(),
@@ -436,7 +437,7 @@ pub async fn cancel(
     let outcome = match from {
         Ok(from) => {
             conn.transaction(async |conn| {
-                service::cancel(conn, &user, tz, id, &reason, from, Utc::now()).await
+                service::cancel(conn, &user, tz, id, &reason, from, state.clock.now()).await
             })
             .await
         }

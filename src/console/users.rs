@@ -392,7 +392,7 @@ async fn qualification_section(
     id: Uuid,
 ) -> Result<QualificationSection, DomainError> {
     let kinds = qualifications::list(conn).await?;
-    let today = local_date(chrono::Utc::now(), state.settings.timezone);
+    let today = local_date(state.clock.now(), state.settings.timezone);
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| crate::domain::written::date(lang.0, d));
     let records = qualifications::of_user(conn, &s.user, id)
         .await?
@@ -469,7 +469,7 @@ pub async fn record_qualification(
 ) -> PageResult {
     let id = user_id(&path)?;
     let lang = Lang::of(&req);
-    let today = local_date(chrono::Utc::now(), state.settings.timezone);
+    let today = local_date(state.clock.now(), state.settings.timezone);
     let outcome = async {
         let kind = uuid_field(&form, "qualification_id").ok_or_else(|| {
             DomainError::invalid_field("qualification_id", FieldProblem::NotActiveQualification)
@@ -520,7 +520,9 @@ pub async fn revoke_qualification(
     let zone = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let outcome = conn
-        .transaction(async |conn| qualifications::revoke(conn, &s.user, zone, id, record).await)
+        .transaction(async |conn| {
+            qualifications::revoke(conn, &s.user, zone, id, record, state.clock.now()).await
+        })
         .await
         .map(|_| "revoked");
     change(&req, &state, &s, id, outcome).await

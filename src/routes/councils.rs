@@ -104,7 +104,14 @@ pub async fn list_opt_outs(
         Listing::InForce
     };
     let mut conn = state.pool.get().await?;
-    let rows = service::list(&mut conn, &state.settings, id.into_inner(), listing).await?;
+    let rows = service::list(
+        &mut conn,
+        &state.settings,
+        state.clock.now(),
+        id.into_inner(),
+        listing,
+    )
+    .await?;
     let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
 }
@@ -118,6 +125,7 @@ pub async fn list_opt_out_events(
     let rows = service::list(
         &mut conn,
         &state.settings,
+        state.clock.now(),
         id.into_inner(),
         Listing::History,
     )
@@ -149,6 +157,7 @@ pub async fn put_opt_out(
             service::opt_out(
                 conn,
                 &state.settings,
+                state.clock.now(),
                 &user,
                 council,
                 category,
@@ -266,7 +275,15 @@ pub async fn create_review(
     let mut conn = state.pool.get().await?;
     let review = conn
         .transaction(async |conn| {
-            service::review(conn, &state.settings, &user, council, input).await
+            service::review(
+                conn,
+                &state.settings,
+                state.clock.now(),
+                &user,
+                council,
+                input,
+            )
+            .await
         })
         .await?;
     Ok(HttpResponse::Created().json(ReviewResponse::from(review)))
@@ -285,7 +302,8 @@ pub async fn list_reviews(
 
 pub async fn due_reviews(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let rows = service::due_everywhere(&mut conn, &state.settings, &user).await?;
+    let rows =
+        service::due_everywhere(&mut conn, &state.settings, state.clock.now(), &user).await?;
     let items: Vec<OptOutResponse> = rows.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
 }
@@ -518,7 +536,7 @@ fn overview_html(o: &Overview, l: Language) -> String {
 fn overview_year(state: &AppState, query: &OverviewQuery) -> ApiResult<i32> {
     match query.year.as_deref() {
         None => Ok(chrono::Datelike::year(
-            &Utc::now().with_timezone(&state.settings.timezone),
+            &state.clock.now().with_timezone(&state.settings.timezone),
         )),
         Some(raw) => raw
             .parse::<i32>()

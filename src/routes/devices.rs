@@ -62,7 +62,13 @@ pub async fn register(
     body: JsonBody<RegisterDeviceRequest>,
 ) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let row = service::register(&mut conn, &user, body.into_inner().into()).await?;
+    let row = service::register(
+        &mut conn,
+        &user,
+        body.into_inner().into(),
+        state.clock.now(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(DeviceResponse::from(row)))
 }
 

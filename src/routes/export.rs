@@ -87,7 +87,7 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
     let mut conn = state.pool.get().await?;
     let data = crate::services::export::export(&mut conn, &user, state.settings.timezone).await?;
     let body = ExportResponse {
-        exported_at: Utc::now(),
+        exported_at: state.clock.now(),
         profile: UserResponse::new(data.profile),
         claims: data
             .claims
@@ -123,7 +123,7 @@ pub async fn export(state: web::Data<AppState>, user: AuthUser) -> ApiResult<Htt
             .into_iter()
             .map(|f| ExportFollow {
                 series_id: f.series_id,
-                follow: super::series::FollowResponse::of(f, Utc::now()),
+                follow: super::series::FollowResponse::of(f, state.clock.now()),
             })
             .collect(),
         devices: data.devices.into_iter().map(Into::into).collect(),

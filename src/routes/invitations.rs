@@ -126,6 +126,7 @@ pub async fn invite(
                 conn,
                 &user,
                 state.settings.timezone,
+                state.clock.now(),
                 task.into(),
                 volunteer.into(),
             )

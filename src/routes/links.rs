@@ -32,7 +32,7 @@ pub async fn unsubscribe(
     let token = token(&query)?;
     let mut conn = state.pool.get().await?;
     let kind = conn
-        .transaction(async |conn| links::unsubscribe(conn, &state.keys, token).await)
+        .transaction(async |conn| links::unsubscribe(conn, &state, token).await)
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "kind": kind, "enabled": false })))
 }
@@ -44,7 +44,7 @@ pub async fn release(
     let token = token(&query)?;
     let mut conn = state.pool.get().await?;
     let claim = conn
-        .transaction(async |conn| links::release(conn, &state.keys, token).await)
+        .transaction(async |conn| links::release(conn, &state, token).await)
         .await?;
     Ok(HttpResponse::Ok().json(ClaimResponse::from(claim)))
 }

@@ -269,13 +269,13 @@ async fn run(
         Action::SetPassword => accounts::confirm_password(state, token, password).await,
         Action::Unsubscribe => {
             let mut conn = state.pool.get().await?;
-            conn.transaction(async |conn| links::unsubscribe(conn, &state.keys, token).await)
+            conn.transaction(async |conn| links::unsubscribe(conn, state, token).await)
                 .await
                 .map(|_| ())
         }
         Action::Release => {
             let mut conn = state.pool.get().await?;
-            conn.transaction(async |conn| links::release(conn, &state.keys, token).await)
+            conn.transaction(async |conn| links::release(conn, state, token).await)
                 .await
                 .map(|_| ())
         }
@@ -334,9 +334,7 @@ pub async fn task(
     let t = |key: &'static str| escape_html(text(lang, key));
     let token = query.token.as_deref().unwrap_or_default();
     let found = match state.pool.get().await {
-        Ok(mut conn) => {
-            links::task_page(&mut conn, &state.keys, state.settings.timezone, token).await
-        }
+        Ok(mut conn) => links::task_page(&mut conn, &state, state.settings.timezone, token).await,
         Err(e) => Err(DomainError::from(e)),
     };
     let page = match found {
@@ -359,7 +357,7 @@ pub async fn task(
         public_url: &state.settings.public_url,
         timezone: state.settings.timezone,
         keys: &state.keys,
-        now: chrono::Utc::now(),
+        now: state.clock.now(),
         recipient: None,
     }
     .when(task.starts_at, lang);

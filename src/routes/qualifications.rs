@@ -189,7 +189,7 @@ pub async fn expiring(
             ApiError::invalid_field("within_days", FieldProblem::Between { min: 1, max: 365 })
         })?,
     };
-    let today = local_date(Utc::now(), state.settings.timezone);
+    let today = local_date(state.clock.now(), state.settings.timezone);
     let mut conn = state.pool.get().await?;
     let rows = service::expiring(&mut conn, &user, today, within).await?;
     Ok(list_of(
@@ -246,7 +246,7 @@ pub async fn record(
         seen_on: b.seen_on,
         issued_on: b.issued_on,
     };
-    let today = local_date(Utc::now(), state.settings.timezone);
+    let today = local_date(state.clock.now(), state.settings.timezone);
     let person = id.into_inner();
     let mut conn = state.pool.get().await?;
     let row = conn
@@ -265,7 +265,9 @@ pub async fn revoke(
     let zone = state.settings.timezone;
     let mut conn = state.pool.get().await?;
     let (row, _) = conn
-        .transaction(async |conn| service::revoke(conn, &user, zone, person, record_id).await)
+        .transaction(async |conn| {
+            service::revoke(conn, &user, zone, person, record_id, state.clock.now()).await
+        })
         .await?;
     Ok(HttpResponse::Ok().json(RecordResponse::from(row)))
 }

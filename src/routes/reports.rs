@@ -30,7 +30,14 @@ impl From<ReportParams> for ReportQuery {
 
 async fn build(state: &AppState, user: &AuthUser, params: ReportParams) -> ApiResult<Summary> {
     let mut conn = state.pool.get().await?;
-    Ok(service::summary(&mut conn, &state.settings, user, &params.into()).await?)
+    Ok(service::summary(
+        &mut conn,
+        &state.settings,
+        user,
+        &params.into(),
+        state.clock.now(),
+    )
+    .await?)
 }
 
 /// One text cell: a leading `=`, `+`, `-`, `@`, tab or CR would make a spreadsheet read

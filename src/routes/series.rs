@@ -174,6 +174,7 @@ async fn answer(
     zone: chrono_tz::Tz,
     id: Uuid,
     page: &crate::pagination::Page,
+    now: chrono::DateTime<Utc>,
 ) -> ApiResult<SeriesResponse> {
     let after = page
         .after
@@ -207,7 +208,7 @@ async fn answer(
     let following = user
         .role
         .may_claim()
-        .then(|| view.following.map(|f| FollowResponse::of(f, Utc::now())));
+        .then(|| view.following.map(|f| FollowResponse::of(f, now)));
     Ok(series_response(
         view.series,
         zone,
@@ -250,8 +251,8 @@ pub async fn create(
     let page = first_page();
     let body = conn
         .transaction(async |conn| {
-            let (series, _) = service::create(conn, &user, zone, input, Utc::now()).await?;
-            answer(conn, &user, zone, series.id, &page).await
+            let (series, _) = service::create(conn, &user, zone, input, state.clock.now()).await?;
+            answer(conn, &user, zone, series.id, &page, state.clock.now()).await
         })
         .await?;
     Ok(HttpResponse::Created().json(body))
@@ -271,6 +272,7 @@ pub async fn get(
         state.settings.timezone,
         id.into_inner(),
         &page,
+        state.clock.now(),
     )
     .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -348,8 +350,8 @@ pub async fn edit(
     let mut conn = state.pool.get().await?;
     let body = conn
         .transaction(async |conn| {
-            service::edit(conn, &user, zone, id, input, Utc::now()).await?;
-            answer(conn, &user, zone, id, &page).await
+            service::edit(conn, &user, zone, id, input, state.clock.now()).await?;
+            answer(conn, &user, zone, id, &page, state.clock.now()).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -376,8 +378,8 @@ pub async fn cancel(
     let mut conn = state.pool.get().await?;
     let body = conn
         .transaction(async |conn| {
-            service::cancel(conn, &user, zone, id, &b.reason, b.from, Utc::now()).await?;
-            answer(conn, &user, zone, id, &page).await
+            service::cancel(conn, &user, zone, id, &b.reason, b.from, state.clock.now()).await?;
+            answer(conn, &user, zone, id, &page, state.clock.now()).await
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
@@ -458,7 +460,7 @@ pub async fn claim(
     let zone = state.settings.timezone;
     let scope = super::tasks::post_scope(&state, &user, &req, &key, body.raw());
     let answer = super::idempotency::idempotent!(state.pool, scope, |conn| {
-        let now = Utc::now();
+        let now = state.clock.now();
         let done = service::claim(conn, &user, zone, id, follow, now).await?;
         let items: Vec<OutcomeResponse> = done
             .outcomes
@@ -493,7 +495,7 @@ pub async fn release(
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
     let released = conn
-        .transaction(async |conn| service::release(conn, &user, id, Utc::now()).await)
+        .transaction(async |conn| service::release(conn, &user, id, state.clock.now()).await)
         .await?;
     let items: Vec<super::tasks::ClaimResponse> = released.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items })))

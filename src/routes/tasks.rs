@@ -306,7 +306,7 @@ pub async fn create(
         ends_at: b.ends_at,
     };
     let answer = idempotent!(state.pool, scope, |conn| {
-        let (task, _) = service::create(conn, &user, input, Utc::now()).await?;
+        let (task, _) = service::create(conn, &user, input, state.clock.now()).await?;
         task_answer(conn, &state, &user, task, 201).await
     })?;
     let answer = with_current_private(&state, &user, answer).await?;
@@ -539,7 +539,7 @@ pub async fn update(
     let mut conn = state.pool.get().await?;
     let view = conn
         .transaction(async |conn| {
-            service::update(conn, &user, id, expected, edit).await?;
+            service::update(conn, &user, id, expected, edit, state.clock.now()).await?;
             service::get(conn, &user, state.settings.timezone, id).await
         })
         .await?;
@@ -601,7 +601,7 @@ pub async fn complete(
         hours_by_claim: body.hours_by_claim.clone(),
     };
     let answer = idempotent!(state.pool, scope, |conn| {
-        let task = service::complete(conn, &user, id, input).await?;
+        let task = service::complete(conn, &user, id, input, state.clock.now()).await?;
         task_answer(conn, &state, &user, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())
@@ -629,7 +629,14 @@ pub async fn claim(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
-        let claim = service::claim(conn, &user, id.into(), state.settings.timezone).await?;
+        let claim = service::claim(
+            conn,
+            &user,
+            id.into(),
+            state.settings.timezone,
+            state.clock.now(),
+        )
+        .await?;
         Ok(Answer::new(
             201,
             to_json(&ClaimResponse::from(claim))?,
@@ -674,7 +681,7 @@ pub async fn release(
     }
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
-        let claim = service::release(conn, &user, id).await?;
+        let claim = service::release(conn, &user, id, state.clock.now()).await?;
         Ok(Answer::new(
             200,
             to_json(&ClaimResponse::from(claim))?,

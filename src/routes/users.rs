@@ -359,8 +359,10 @@ pub async fn resend_invitation(
 /// `DELETE /me`: the caller erases their own account.
 pub async fn erase_me(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    conn.transaction(async |conn| crate::services::erasure::erase(conn, user.id).await)
-        .await?;
+    conn.transaction(async |conn| {
+        crate::services::erasure::erase(conn, user.id, state.clock.now()).await
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -373,7 +375,9 @@ pub async fn erase_user(
     permissions::require_admin(&user)?;
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    conn.transaction(async |conn| crate::services::erasure::erase(conn, id).await)
-        .await?;
+    conn.transaction(async |conn| {
+        crate::services::erasure::erase(conn, id, state.clock.now()).await
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -48,7 +48,7 @@ pub async fn watch(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mut conn = state.pool.get().await?;
-    let (new, since, task) = service::watch(&mut conn, &user, id, Utc::now()).await?;
+    let (new, since, task) = service::watch(&mut conn, &user, id, state.clock.now()).await?;
     let body = watches_of(
         &mut conn,
         &user,
@@ -76,7 +76,7 @@ pub async fn unwatch(
 
 pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let rows = service::mine(&mut conn, &user, Utc::now()).await?;
+    let rows = service::mine(&mut conn, &user, state.clock.now()).await?;
     let items = watches_of(&mut conn, &user, state.settings.timezone, rows).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "next_cursor": null })))
 }

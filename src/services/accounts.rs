@@ -5,13 +5,13 @@ use crate::domain::problem::FieldProblem;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::auth::jwt::ACCESS_TOKEN_SECONDS;
-use crate::auth::keys::ServerKeys;
+
 use crate::auth::rate_limit::{Limit, Reservation};
 use crate::auth::tokens::{self, StoredToken};
 use crate::db::users::{NewUserRow, UserChanges, UserRow};
@@ -217,15 +217,8 @@ async fn send_unlock_link(
         {
             return Ok(());
         }
-        let token_id = store_link_token(
-            conn,
-            &state.keys,
-            owner.id,
-            "login_unlock",
-            None,
-            UNLOCK_TTL,
-        )
-        .await?;
+        let token_id =
+            store_link_token(conn, state, owner.id, "login_unlock", None, UNLOCK_TTL).await?;
         token_db::insert_login_unlock(conn, token_id, owner.id, network).await?;
         tracing::info!(user.id = %owner.id, "login unlock link sent");
         notify::send(
@@ -254,7 +247,7 @@ pub async fn unlock_login(state: &Context, token: &str) -> Result<(), DomainErro
         let row = token_db::use_email_token(conn, &hash, &["login_unlock"])
             .await?
             .ok_or_else(invalid)?;
-        if !token_db::unlock_login(conn, row.id, Utc::now() + UNLOCK_TTL).await? {
+        if !token_db::unlock_login(conn, row.id, state.clock.now() + UNLOCK_TTL).await? {
             return Err(invalid());
         }
         tracing::info!(user.id = %row.user_id, "login unlocked for a network");
@@ -324,17 +317,17 @@ async fn give_back_all(
 /// ones) and returns its id, from which the email's link is derived at delivery.
 pub(crate) async fn store_link_token(
     conn: &mut AsyncPgConnection,
-    keys: &ServerKeys,
+    state: &Context,
     user_id: Uuid,
     purpose: &str,
     email: Option<&str>,
     ttl: chrono::Duration,
 ) -> Result<Uuid, DomainError> {
-    let token = StoredToken::new(keys, purpose);
+    let token = StoredToken::new(&state.keys, purpose);
     let row = token_db::NewEmailToken {
         id: token.id,
         email,
-        ..token_db::NewEmailToken::new(user_id, purpose, &token.hash, Utc::now() + ttl)
+        ..token_db::NewEmailToken::new(user_id, purpose, &token.hash, state.clock.now() + ttl)
     };
     token_db::replace_email_token(conn, &row).await?;
     Ok(token.id)
@@ -432,7 +425,7 @@ pub async fn register(
         .await
         .map_err(map_email_unique)?;
         let token_id =
-            store_link_token(conn, &state.keys, user.id, "verify_email", None, VERIFY_TTL).await?;
+            store_link_token(conn, state, user.id, "verify_email", None, VERIFY_TTL).await?;
         notify::send(
             conn,
             &[Notification::to_user(
@@ -517,7 +510,7 @@ async fn issue_pair(
         user_id,
         family_id,
         &hash,
-        Utc::now() + REFRESH_IDLE,
+        state.clock.now() + REFRESH_IDLE,
         code_proved,
     )
     .await?;
@@ -585,7 +578,9 @@ pub async fn check_second_factor(
     let limits = failure_limits(state, &normalized, &ip, unlocked);
     let reservations = reserve_all(&mut conn, &limits).await?;
     let checked = conn
-        .transaction(async |conn| second_factor::verify(conn, &state.keys, user.id, code).await)
+        .transaction(async |conn| {
+            second_factor::verify(conn, &state.keys, user.id, code, state.clock.now()).await
+        })
         .await;
     if !matches!(checked, Ok(false)) {
         // Right, or never checked (locked, or the database away): no wrong code counted.
@@ -651,7 +646,7 @@ pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, 
             let row = match token_db::use_refresh(conn, &hash).await? {
                 Some(row) => row,
                 None => match token_db::find_refresh(conn, &hash).await? {
-                    Some(row) if within_grace(&row) => row,
+                    Some(row) if within_grace(&row, state.clock.now()) => row,
                     _ => return Err(invalid_refresh()),
                 },
             };
@@ -677,7 +672,7 @@ pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, 
     if outcome.is_err()
         && let Some(row) = token_db::find_refresh(&mut conn, &hash).await?
         && (row.used_at.is_some() || row.revoked_at.is_some())
-        && !within_grace(&row)
+        && !within_grace(&row, state.clock.now())
     {
         let revoked = token_db::revoke_family(&mut conn, row.family_id).await?;
         tracing::warn!(user.id = %row.user_id, revoked, "refresh token reused; family revoked");
@@ -686,12 +681,10 @@ pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, 
 }
 
 /// A token rotated moments ago, in a family nobody revoked.
-fn within_grace(row: &token_db::RefreshTokenRow) -> bool {
+fn within_grace(row: &token_db::RefreshTokenRow, now: DateTime<Utc>) -> bool {
     row.revoked_at.is_none()
-        && row.expires_at > Utc::now()
-        && row
-            .used_at
-            .is_some_and(|used| Utc::now() - used <= REFRESH_GRACE)
+        && row.expires_at > now
+        && row.used_at.is_some_and(|used| now - used <= REFRESH_GRACE)
 }
 
 /// Ends the session the refresh token belongs to (its whole family).
@@ -1036,13 +1029,18 @@ pub async fn update_profile(
         if let Some(categories) = &input.category_opt_outs {
             users_db::set_category_opt_outs(conn, user.id, categories).await?;
             // Following a series ends with the volunteer's own opt-out of its category.
-            crate::db::series::end_follows_in_categories(conn, user.id, categories, Utc::now())
-                .await?;
+            crate::db::series::end_follows_in_categories(
+                conn,
+                user.id,
+                categories,
+                state.clock.now(),
+            )
+            .await?;
         }
         if let Some(email) = &new_email {
             let token_id = store_link_token(
                 conn,
-                &state.keys,
+                state,
                 user.id,
                 "verify_email",
                 Some(email.as_str()),

@@ -73,12 +73,13 @@ async fn qualify(
     conn: &mut AsyncPgConnection,
     volunteer: uuid::Uuid,
     admin: uuid::Uuid,
+    now: chrono::DateTime<Utc>,
 ) -> Result<(), DomainError> {
     use crate::db::qualifications as q;
     if !q::records_of(conn, volunteer).await?.is_empty() {
         return Ok(());
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = now.date_naive();
     for kind in q::list(conn).await?.into_iter().filter(|k| k.active) {
         q::insert_record(
             conn,
@@ -100,7 +101,11 @@ async fn qualify(
 }
 
 /// Seeds the demo data and returns the logins.
-pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, DomainError> {
+/// Seeds the demo as of `now`.
+pub async fn seed(
+    conn: &mut AsyncPgConnection,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<DemoLogin>, DomainError> {
     let page = Page {
         limit: 100,
         after: None,
@@ -190,7 +195,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
         .await?;
         // The first half have shown what the visiting and meal categories require.
         if i <= 5 {
-            qualify(conn, volunteer, admin).await?;
+            qualify(conn, volunteer, admin, now).await?;
         }
         add(Role::Volunteer, &email);
     }
@@ -215,7 +220,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
         } else {
             councils.get(n % councils.len()).map(|c| c.id)
         };
-        let start = (Utc::now() + Duration::days(1 + (n as i64 % 28)))
+        let start = (now + Duration::days(1 + (n as i64 % 28)))
             .date_naive()
             .and_hms_opt(9 + (n as u32 % 8), 0, 0);
         let Some(start) = start.map(|s| s.and_utc()) else {
@@ -244,7 +249,7 @@ pub async fn seed(conn: &mut AsyncPgConnection) -> Result<Vec<DemoLogin>, Domain
             ends_at: Some(start + Duration::minutes(90)),
         };
         match conn
-            .transaction(async |c| tasks::create(c, &staff, input, Utc::now()).await)
+            .transaction(async |c| tasks::create(c, &staff, input, now).await)
             .await
         {
             Ok(_) => {}

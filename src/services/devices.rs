@@ -2,7 +2,7 @@
 //! again, by anyone, moves to the caller), list their own, forget one.
 
 use crate::domain::problem::FieldProblem;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -25,6 +25,7 @@ pub async fn register(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     input: NewDevice,
+    now: DateTime<Utc>,
 ) -> Result<DeviceRow, DomainError> {
     let mut v = Validator::new();
     let token = v.check("token", check_token(&input.token));
@@ -48,7 +49,6 @@ pub async fn register(
             "validated fields missing"
         )));
     };
-    let now = Utc::now();
     let row = db::register(
         conn,
         &DeviceRow {

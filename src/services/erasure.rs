@@ -17,7 +17,11 @@ const INACTIVE_AFTER: Duration = Duration::days(3 * 365);
 const WARNING_AHEAD: Duration = Duration::days(30);
 
 /// Erases one person, in one transaction.
-pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), DomainError> {
+pub async fn erase(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
     let user = users_db::find_for_update(conn, id)
         .await?
         .ok_or_else(|| DomainError::not_found("no such user"))?;
@@ -27,7 +31,7 @@ pub async fn erase(conn: &mut AsyncPgConnection, id: Uuid) -> Result<(), DomainE
             "the last active admin cannot be erased",
         ));
     }
-    let released = crate::services::tasks::release_all_of(conn, id).await?;
+    let released = crate::services::tasks::release_all_of(conn, id, now).await?;
     users_db::anonymise(conn, id).await?;
     crate::db::devices::delete_all_of_user(conn, id).await?;
     crate::db::watches::delete_of_user(conn, id).await?;
@@ -71,7 +75,10 @@ pub async fn inactive_accounts(
         })
         .await?
     {
-        match conn.transaction(async |conn| erase(conn, id).await).await {
+        match conn
+            .transaction(async |conn| erase(conn, id, now).await)
+            .await
+        {
             Ok(()) => erased += 1,
             // The last admin stays; everything else is a real failure.
             Err(e) if e.code() == ErrorCode::Conflict => {}

@@ -38,6 +38,7 @@ pub async fn invite(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     zone: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
     task_id: TaskId,
     volunteer_id: UserId,
 ) -> Result<InvitationRow, DomainError> {
@@ -45,7 +46,7 @@ pub async fn invite(
         .await?
         .ok_or_else(|| DomainError::not_found("no such task"))?;
     permissions::require_unit_member(user, task.service_unit_id)?;
-    if task.status != TaskStatus::Open || task.starts_at <= chrono::Utc::now() {
+    if task.status != TaskStatus::Open || task.starts_at <= now {
         return Err(DomainError::new(
             ErrorCode::TaskNotOpen,
             "only open tasks that have not started take invitations",

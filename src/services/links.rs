@@ -4,11 +4,9 @@
 //! (`auth::signed`); tokens stored by earlier versions keep working until they expire.
 
 use crate::domain::problem::FieldProblem;
-use chrono::Utc;
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use crate::auth::keys::ServerKeys;
 use crate::auth::signed::{self, SignedAction};
 use crate::auth::tokens;
 use crate::db::tasks as task_db;
@@ -17,6 +15,7 @@ use crate::db::users as users_db;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::domain::notification::{Channel, NotificationKind, Preference};
 use crate::domain::task::effective_end;
+use crate::services::Context;
 use crate::services::tasks::ReleaseCause;
 
 fn dead_link() -> DomainError {
@@ -27,11 +26,11 @@ fn dead_link() -> DomainError {
 /// an earlier version (used up here).
 async fn unsubscribe_target(
     conn: &mut AsyncPgConnection,
-    keys: &ServerKeys,
+    ctx: &Context,
     token: &str,
 ) -> Result<(Uuid, String), DomainError> {
     if signed::is_signed(token) {
-        return match signed::verify(keys, token, Utc::now()) {
+        return match signed::verify(&ctx.keys, token, ctx.clock.now()) {
             Some(SignedAction::Unsubscribe { user_id, kind }) => Ok((user_id, kind)),
             _ => Err(dead_link()),
         };
@@ -45,10 +44,10 @@ async fn unsubscribe_target(
 /// Turns off the kind of email the token names. Returns the kind.
 pub async fn unsubscribe(
     conn: &mut AsyncPgConnection,
-    keys: &ServerKeys,
+    ctx: &Context,
     token: &str,
 ) -> Result<String, DomainError> {
-    let (user_id, kind) = unsubscribe_target(conn, keys, token).await?;
+    let (user_id, kind) = unsubscribe_target(conn, ctx, token).await?;
     let chosen = NotificationKind::parse(&kind)
         .filter(|k| matches!(k.preference(Channel::Email), Preference::Optional { .. }))
         .ok_or_else(dead_link)?;
@@ -61,11 +60,11 @@ pub async fn unsubscribe(
 /// Gives back the claim a reminder's link names, before the task ends.
 pub async fn release(
     conn: &mut AsyncPgConnection,
-    keys: &ServerKeys,
+    ctx: &Context,
     token: &str,
 ) -> Result<task_db::ClaimRow, DomainError> {
     let (user_id, claim_id) = if signed::is_signed(token) {
-        match signed::verify(keys, token, Utc::now()) {
+        match signed::verify(&ctx.keys, token, ctx.clock.now()) {
             Some(SignedAction::Release { user_id, claim_id }) => (user_id, claim_id),
             _ => return Err(dead_link()),
         }
@@ -85,13 +84,20 @@ pub async fn release(
     let task = task_db::find_for_update(conn, task.id)
         .await?
         .ok_or_else(dead_link)?;
-    if Utc::now() >= effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
+    if ctx.clock.now() >= effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
         return Err(DomainError::new(
             ErrorCode::TaskNotOpen,
             "the task has ended",
         ));
     }
-    crate::services::tasks::release_locked(conn, &task, &claim, ReleaseCause::Volunteer).await
+    crate::services::tasks::release_locked(
+        conn,
+        &task,
+        &claim,
+        ReleaseCause::Volunteer,
+        ctx.clock.now(),
+    )
+    .await
 }
 
 /// What the task page of a volunteer's "Se oppdraget" link shows: the task as its
@@ -107,11 +113,12 @@ pub struct TaskPage {
 /// deactivated or erased account, or for a task that person may no longer see, is dead.
 pub async fn task_page(
     conn: &mut AsyncPgConnection,
-    keys: &ServerKeys,
+    ctx: &Context,
     zone: chrono_tz::Tz,
     token: &str,
 ) -> Result<TaskPage, DomainError> {
-    let Some(SignedAction::ViewTask { user_id, task_id }) = signed::verify(keys, token, Utc::now())
+    let Some(SignedAction::ViewTask { user_id, task_id }) =
+        signed::verify(&ctx.keys, token, ctx.clock.now())
     else {
         return Err(dead_link());
     };
@@ -131,10 +138,10 @@ pub async fn task_page(
         .my_claim
         .as_ref()
         .filter(|c| c.status == crate::domain::task::ClaimStatus::Active)
-        .filter(|_| Utc::now() < view.task.starts_at)
+        .filter(|_| ctx.clock.now() < view.task.starts_at)
         .map(|claim| {
             signed::sign(
-                keys,
+                &ctx.keys,
                 &SignedAction::Release {
                     user_id,
                     claim_id: claim.id,

@@ -4,7 +4,7 @@
 //! Yearly reviews apply several decisions atomically.
 
 use crate::domain::problem::FieldProblem;
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -99,9 +99,14 @@ async fn require_council(
 }
 
 /// Opts `council` out of `category`. Returns the opt-out and whether it is new.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the decision's fields, who makes it and when"
+)]
 pub async fn opt_out(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
+    now: DateTime<Utc>,
     user: &AuthUser,
     council: Uuid,
     category: Uuid,
@@ -118,7 +123,7 @@ pub async fn opt_out(
         .check("reason", crate::domain::task::check_reason(reason))
         .unwrap_or_default();
     let reason = reason.as_str();
-    let today = Utc::now().with_timezone(&settings.timezone).date_naive();
+    let today = now.with_timezone(&settings.timezone).date_naive();
     let review_by = review_by.unwrap_or_else(|| one_year_after(today));
     if let Err(m) = crate::domain::time::check_date(review_by) {
         v.error("review_by", m);
@@ -159,7 +164,7 @@ pub async fn opt_out(
     notify::send(conn, &notices).await?;
     // No occurrence of the council's series in the category is made now, and following
     // them ends: a volunteer follows again themselves if the council opts back in.
-    crate::db::series::end_follows_in(conn, council, category, Utc::now()).await?;
+    crate::db::series::end_follows_in(conn, council, category, now).await?;
     tracing::info!(council.id = %council, category.id = %category, user.id = %user.id, "council opted out");
     Ok((row, true))
 }
@@ -213,11 +218,12 @@ pub enum Listing {
 pub async fn list(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
+    now: DateTime<Utc>,
     council: Uuid,
     listing: Listing,
 ) -> Result<Vec<OptOutRow>, DomainError> {
     require_council(conn, council).await?;
-    let today = Utc::now().with_timezone(&settings.timezone).date_naive();
+    let today = now.with_timezone(&settings.timezone).date_naive();
     Ok(match listing {
         Listing::InForce => db::list_in_force(conn, Some(council), None).await?,
         Listing::Due => db::list_in_force(conn, Some(council), Some(today)).await?,
@@ -229,10 +235,11 @@ pub async fn list(
 pub async fn due_everywhere(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
+    now: DateTime<Utc>,
     user: &AuthUser,
 ) -> Result<Vec<OptOutRow>, DomainError> {
     permissions::require_admin(user)?;
-    let today = Utc::now().with_timezone(&settings.timezone).date_naive();
+    let today = now.with_timezone(&settings.timezone).date_naive();
     Ok(db::list_in_force(conn, None, Some(today)).await?)
 }
 
@@ -269,6 +276,7 @@ pub struct ReviewInput {
 pub async fn review(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
+    now: DateTime<Utc>,
     user: &AuthUser,
     council: Uuid,
     input: ReviewInput,
@@ -276,7 +284,7 @@ pub async fn review(
     require_council(conn, council).await?;
     require_coordinator_or_admin(user, council)?;
     let mut v = Validator::new();
-    let today = Utc::now().with_timezone(&settings.timezone).date_naive();
+    let today = now.with_timezone(&settings.timezone).date_naive();
     if let Err(m) = crate::domain::time::check_date(input.held_on) {
         v.error("held_on", m);
     } else if input.held_on > today {

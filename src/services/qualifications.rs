@@ -284,6 +284,7 @@ pub async fn revoke(
     zone: chrono_tz::Tz,
     person: Uuid,
     record_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<(RecordRow, usize), DomainError> {
     permissions::require_admin(admin)?;
     // The record's lock first (claims take it before the task's): a claim racing this
@@ -302,7 +303,6 @@ pub async fn revoke(
         .iter()
         .map(RecordRow::held)
         .collect();
-    let now = Utc::now();
     let claims = task_db::active_claims_with_tasks(conn, person).await?;
     let categories: Vec<Uuid> = claims.iter().map(|(_, t)| t.category_id).collect();
     let requirements = db::requirements_of(conn, &categories).await?;
@@ -326,7 +326,7 @@ pub async fn revoke(
             let Some(locked) = task_db::find_for_update(conn, task.id).await? else {
                 continue;
             };
-            crate::services::tasks::void_locked(conn, &locked, &claim).await?;
+            crate::services::tasks::void_locked(conn, &locked, &claim, now).await?;
             voided += 1;
         }
     }

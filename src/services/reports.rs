@@ -7,7 +7,7 @@
 use crate::domain::problem::FieldProblem;
 use std::collections::HashSet;
 
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use uuid::Uuid;
@@ -210,6 +210,7 @@ pub async fn summary(
     settings: &Settings,
     user: &AuthUser,
     q: &ReportQuery,
+    now: DateTime<Utc>,
 ) -> Result<Summary, DomainError> {
     let (council, unit) = match user.role {
         Role::Admin => (None, None),
@@ -229,7 +230,7 @@ pub async fn summary(
         ));
     }
     let tz = settings.timezone;
-    let today = Utc::now().with_timezone(&tz).date_naive();
+    let today = now.with_timezone(&tz).date_naive();
     let (from, to, group_by, group_name) = parse_query(q, today.year(), !user.is_admin())?;
     let start = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0)

@@ -4,7 +4,7 @@
 //! accepted code is stored, and only later steps pass.
 
 use crate::domain::problem::FieldProblem;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 use uuid::Uuid;
@@ -70,8 +70,8 @@ fn totp(secret: &[u8]) -> Result<Totp, DomainError> {
         .map_err(|e| DomainError::internal(anyhow::anyhow!("totp: {e:?}")))
 }
 
-fn now_seconds() -> u64 {
-    u64::try_from(Utc::now().timestamp()).unwrap_or(0)
+fn seconds(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp()).unwrap_or(0)
 }
 
 /// The step at which `code` is right for `secret` within one step of `at`, if any.
@@ -100,6 +100,7 @@ pub async fn verify(
     keys: &ServerKeys,
     user_id: Uuid,
     code: &str,
+    now: DateTime<Utc>,
 ) -> Result<bool, DomainError> {
     let Some(row) = db::totp_for_update(conn, user_id).await? else {
         return Ok(false);
@@ -108,7 +109,7 @@ pub async fn verify(
         return Err(codes_locked());
     }
     let secret = open_secret(keys, &row.secret)?;
-    let right = check(conn, &row, &secret, &normalize(code)).await?;
+    let right = check(conn, &row, &secret, &normalize(code), now).await?;
     if right {
         if row.failed_codes > 0 {
             db::set_failed_codes(conn, user_id, 0, None).await?;
@@ -147,9 +148,10 @@ async fn check(
     row: &db::TotpRow,
     secret: &[u8],
     code: &str,
+    now: DateTime<Utc>,
 ) -> Result<bool, DomainError> {
     if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-        return match matching_step(secret, code, now_seconds())? {
+        return match matching_step(secret, code, seconds(now))? {
             Some(step) if row.last_step.is_none_or(|last| step > last) => {
                 db::set_last_step(conn, row.user_id, step).await?;
                 Ok(true)
@@ -257,9 +259,10 @@ pub async fn confirm_enrolment(
     user_id: Uuid,
     secret: &[u8],
     code: &str,
+    now: DateTime<Utc>,
 ) -> Result<Vec<String>, DomainError> {
     let code = normalize(code);
-    let Some(step) = matching_step(secret, &code, now_seconds())? else {
+    let Some(step) = matching_step(secret, &code, seconds(now))? else {
         return Err(DomainError::invalid_field("code", FieldProblem::WrongCode));
     };
     db::enrol(conn, user_id, &keys.seal(SEALED_PURPOSE, secret), step).await?;

@@ -182,6 +182,7 @@ pub async fn create(
         SeriesEventKind::Created,
         Vec::new(),
         None,
+        now,
     )
     .await?;
     let made = generate(conn, &row, zone, now, Some(user.id)).await?;
@@ -344,6 +345,7 @@ pub async fn cancel(
         SeriesEventKind::Cancelled,
         Vec::new(),
         Some(from),
+        now,
     )
     .await?;
     let occurrences: Vec<TaskRow> = db::upcoming(conn, id, now)
@@ -381,10 +383,11 @@ async fn try_claim(
     user: &AuthUser,
     task: &TaskRow,
     zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
 ) -> Result<Result<crate::db::tasks::ClaimRow, ErrorCode>, DomainError> {
     let attempt = conn
         .transaction(async |conn| {
-            crate::services::tasks::claim_as(conn, user, task.id.into(), zone, false).await
+            crate::services::tasks::claim_as(conn, user, task.id.into(), zone, false, now).await
         })
         .await;
     match attempt {
@@ -418,7 +421,7 @@ pub async fn claim(
     }
     let mut outcomes = Vec::new();
     for task in db::upcoming(conn, id, now).await? {
-        let (claim, refused) = match try_claim(conn, user, &task, zone).await? {
+        let (claim, refused) = match try_claim(conn, user, &task, zone, now).await? {
             Ok(claim) => (Some(claim), None),
             Err(code) => (None, Some(code)),
         };
@@ -531,7 +534,7 @@ async fn give_to_followers(
             continue;
         }
         for task in made {
-            match try_claim(conn, &follower, task, zone).await? {
+            match try_claim(conn, &follower, task, zone, now).await? {
                 Ok(claim) => {
                     given += 1;
                     crate::notify::send(
@@ -604,7 +607,7 @@ pub async fn release(
             .await?
             .is_some()
         {
-            released.push(crate::services::tasks::release(conn, user, task.id).await?);
+            released.push(crate::services::tasks::release(conn, user, task.id, now).await?);
         }
     }
     Ok(released)
@@ -628,6 +631,7 @@ async fn record(
     kind: SeriesEventKind,
     fields: Vec<String>,
     from_date: Option<NaiveDate>,
+    now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     db::insert_event(
         conn,
@@ -638,7 +642,7 @@ async fn record(
             kind: kind.as_str().to_owned(),
             fields,
             from_date,
-            created_at: Utc::now(),
+            created_at: now,
         },
     )
     .await?;
@@ -926,7 +930,7 @@ pub async fn edit(
             private: new_private.as_ref().and(input.private.clone()),
             ..Default::default()
         };
-        crate::services::tasks::update(conn, user, task.id, None, edit).await?;
+        crate::services::tasks::update(conn, user, task.id, None, edit, now).await?;
     }
     new.updated_at = now;
     let new = db::update(conn, &new).await?;
@@ -937,6 +941,7 @@ pub async fn edit(
         SeriesEventKind::Edited,
         fields.iter().map(|f| (*f).to_owned()).collect(),
         Some(from),
+        now,
     )
     .await?;
     generate(conn, &new, zone, now, Some(user.id)).await?;

@@ -63,15 +63,8 @@ async fn send_set_password(
     user: &UserRow,
     role: Role,
 ) -> Result<(), DomainError> {
-    let token_id = store_link_token(
-        conn,
-        &state.keys,
-        user.id,
-        "set_password",
-        None,
-        SET_PASSWORD_TTL,
-    )
-    .await?;
+    let token_id =
+        store_link_token(conn, state, user.id, "set_password", None, SET_PASSWORD_TTL).await?;
     notify::send(
         conn,
         &[Notification::to_user(
@@ -261,7 +254,7 @@ pub async fn update(
             crate::db::devices::delete_all_of_user(conn, id).await?;
             // A deactivated person holds no tasks: their claims are released and the units
             // told that a spot is free because an account was closed, naming no one.
-            crate::services::tasks::release_all_of(conn, id).await?;
+            crate::services::tasks::release_all_of(conn, id, state.clock.now()).await?;
         }
         tracing::info!(user.id = %id, admin.id = %admin.id, "account changed");
         Ok(updated)

@@ -93,8 +93,8 @@ pub async fn spot_opened(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     leaver: Option<UserId>,
+    now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let now = Utc::now();
     if task.starts_at > now {
         db::record_opening(conn, task.id, leaver.map(|u| u.0), now).await?;
     }

@@ -742,14 +742,15 @@ async fn sessions_end_when_idle_past_twelve_hours_and_on_a_password_change() {
     app.deliver_mail().await;
 }
 
-/// The current code of an authenticator whose base32 key a page showed.
-fn code_for(secret_base32: &str, offset_steps: i64) -> String {
+/// The code of an authenticator whose base32 key a page showed, `offset_steps` steps from
+/// the service's time.
+fn code_for(app: &TestApp, secret_base32: &str, offset_steps: i64) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_base32).expect("base32");
     let totp = totp_rs::Builder::new()
         .with_secret(secret.as_bytes().to_vec())
         .build()
         .expect("totp");
-    let now = chrono::Utc::now().timestamp() + offset_steps * 30;
+    let now = app.clock.now().timestamp() + offset_steps * 30;
     totp.generate(u64::try_from(now).expect("positive"))
         .to_string()
 }
@@ -796,7 +797,7 @@ async fn with_2fa_required_nobody_gets_in_without_a_code_and_a_recovery_code_wor
         .await;
     assert_eq!(wrong.status, 422);
     assert_eq!(browser.get("/console/tasks").await.status, 303);
-    let code = code_for(&secret, 0);
+    let code = code_for(&app, &secret, 0);
     let done = browser
         .post("/console/account/2fa", &[("csrf", &csrf), ("code", &code)])
         .await;
@@ -830,7 +831,7 @@ async fn with_2fa_required_nobody_gets_in_without_a_code_and_a_recovery_code_wor
         .post("/api/v1/auth/login", None, login(Some(code.clone())))
         .await;
     crate::helpers::assert_problem(replay, 401, "unauthenticated").await;
-    let next = code_for(&secret, 1);
+    let next = code_for(&app, &secret, 1);
     let ok = app
         .post("/api/v1/auth/login", None, login(Some(next)))
         .await;
@@ -1916,7 +1917,7 @@ async fn enrol_in(app: &TestApp, email: &str) -> (String, Vec<String>) {
             &[
                 ("csrf", &csrf),
                 ("password", TEST_PASSWORD),
-                ("code", &code_for(&secret, 0)),
+                ("code", &code_for(app, &secret, 0)),
             ],
         )
         .await;
@@ -1999,7 +2000,7 @@ async fn a_hundred_wrong_codes_in_a_row_lock_the_codes_and_tell_the_owner_until_
     }
     // A right code before the hundredth resets the count.
     assert_eq!(
-        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        post_code(&mut browser, &csrf, code_for(&app, &secret, 1)).await,
         303
     );
     let (mut browser, csrf2) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
@@ -2013,14 +2014,14 @@ async fn a_hundred_wrong_codes_in_a_row_lock_the_codes_and_tell_the_owner_until_
     // Locked: even the right code is refused (in the console and the API alike), and the
     // owner hears of it once.
     assert_eq!(
-        post_code(&mut browser, &csrf2, code_for(&secret, 2)).await,
+        post_code(&mut browser, &csrf2, code_for(&app, &secret, 2)).await,
         403
     );
     let api = app
         .post(
             "/api/v1/auth/login",
             None,
-            json!({"email": email, "password": TEST_PASSWORD, "otp": code_for(&secret, 2)}),
+            json!({"email": email, "password": TEST_PASSWORD, "otp": code_for(&app, &secret, 2)}),
         )
         .await;
     let problem = crate::helpers::assert_problem(api, 403, "forbidden").await;
@@ -2230,7 +2231,7 @@ async fn authenticator_keys_are_sealed_at_rest_and_clear_ones_from_before_are_se
     assert!(!stored_secret(&app).await.contains(&key_hex));
     let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
     assert_eq!(
-        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        post_code(&mut browser, &csrf, code_for(&app, &secret, 1)).await,
         303
     );
 }
@@ -2466,7 +2467,7 @@ async fn an_expired_session_keeps_the_typed_form_through_sign_in_and_the_second_
     let (email, secret, recovery) = enrolled_staff(&app).await;
     let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;
     assert_eq!(
-        post_code(&mut browser, &csrf, code_for(&secret, 1)).await,
+        post_code(&mut browser, &csrf, code_for(&app, &secret, 1)).await,
         303
     );
     let form = browser.get("/console/tasks/new").await;

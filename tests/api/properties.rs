@@ -160,6 +160,7 @@ async fn run(steps: Vec<Step>) {
                             &volunteers[volunteer],
                             id.into(),
                             chrono_tz::Europe::Oslo,
+                            chrono::Utc::now(),
                         )
                         .await
                         .map(|_| ())
@@ -171,7 +172,7 @@ async fn run(steps: Vec<Step>) {
             Step::Release { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::release(c, &volunteers[volunteer], id)
+                        tasks::release(c, &volunteers[volunteer], id, chrono::Utc::now())
                             .await
                             .map(|_| ())
                     })
@@ -186,7 +187,9 @@ async fn run(steps: Vec<Step>) {
                         ..Default::default()
                     };
                     conn.transaction(async |c| {
-                        tasks::update(c, &staff, id, None, edit).await.map(|_| ())
+                        tasks::update(c, &staff, id, None, edit, chrono::Utc::now())
+                            .await
+                            .map(|_| ())
                     })
                     .await
                 }
@@ -210,7 +213,7 @@ async fn run(steps: Vec<Step>) {
             Step::Complete { task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::complete(c, &staff, id, Completion::default())
+                        tasks::complete(c, &staff, id, Completion::default(), chrono::Utc::now())
                             .await
                             .map(|_| ())
                     })

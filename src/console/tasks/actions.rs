@@ -132,7 +132,7 @@ pub async fn complete(
             hours_by_claim: (!by_claim.is_empty()).then_some(by_claim),
         };
         conn.transaction(async |conn| {
-            service::complete(conn, &user, id, input)
+            service::complete(conn, &user, id, input, state.clock.now())
                 .await
                 .map(|_| "finished")
         })
@@ -166,6 +166,7 @@ pub async fn invite(
                 conn,
                 &user,
                 state.settings.timezone,
+                state.clock.now(),
                 TaskId(id),
                 UserId(volunteer),
             )

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
@@ -27,7 +27,8 @@ use crate::web::{Form, Lang, Page, PageResult, Refusal, SignedIn, Staff};
 
 use super::{errors_by_field, require_staff, task_id};
 
-fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
+/// The form's values parsed; a new task's start must come after `now`.
+fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool, now: DateTime<Utc>) -> Parsed {
     let mut errors = Vec::new();
     let mut err = |field: &str, problem: FieldProblem| errors.push(FieldError::new(field, problem));
     let uuid = |raw: &str| Uuid::parse_str(raw).ok();
@@ -70,7 +71,7 @@ fn parse_values(tz: chrono_tz::Tz, v: &Values, creating: bool) -> Parsed {
     if let Some(Err(m)) = spots.map(rules::check_spots) {
         err("spots", m);
     }
-    if creating && starts_at.is_some_and(|t| t <= Utc::now()) {
+    if creating && starts_at.is_some_and(|t| t <= now) {
         err("starts_at", FieldProblem::NotInFuture);
     }
     Parsed {
@@ -403,14 +404,15 @@ pub async fn create(
         return Ok(Page::redirect(&location));
     }
     let values = Values::from_form(&form);
-    let parsed = parse_values(tz, &values, true);
+    let now = state.clock.now();
+    let parsed = parse_values(tz, &values, true, now);
     let series = !values.freq.is_empty();
     let outcome = if series {
         let user = s.user.clone();
         let key = key.clone();
         let values = values.clone();
         conn.transaction(async |conn| {
-            let id = super::super::series::post(conn, &user, tz, &values, parsed).await?;
+            let id = super::super::series::post(conn, &user, tz, &values, parsed, now).await?;
             remember_post(conn, user.id, &key, format!("/console/series/{id}")).await
         })
         .await
@@ -422,7 +424,7 @@ pub async fn create(
             unit,
             values.title.trim(),
             parsed.starts_at.unwrap_or_default(),
-            Utc::now() - chrono::Duration::minutes(10),
+            state.clock.now() - chrono::Duration::minutes(10),
         )
         .await?
     {
@@ -455,7 +457,7 @@ pub async fn create(
         let user = s.user.clone();
         let key = key.clone();
         conn.transaction(async |conn| {
-            let (task, _) = service::create(conn, &user, input, Utc::now()).await?;
+            let (task, _) = service::create(conn, &user, input, state.clock.now()).await?;
             remember_post(conn, user.id, &key, format!("/console/tasks/{}", task.id)).await
         })
         .await
@@ -590,7 +592,7 @@ pub async fn update(
     let lang = Lang::of(&req);
     let tz = state.settings.timezone;
     let values = Values::from_form(&form);
-    let parsed = parse_values(tz, &values, false);
+    let parsed = parse_values(tz, &values, false, state.clock.now());
     let version = form.get("version").and_then(|v| v.parse::<i32>().ok());
     let mut conn = state.pool.get().await?;
     let outcome = if parsed.errors.is_empty() {
@@ -617,9 +619,11 @@ pub async fn update(
         let user = s.user.clone();
         // A form without its version cannot prove it saw the task as it is now.
         let version = version.unwrap_or(-1);
-        conn.transaction(async |conn| service::update(conn, &user, id, Some(version), edit).await)
-            .await
-            .map(|_| ())
+        conn.transaction(async |conn| {
+            service::update(conn, &user, id, Some(version), edit, state.clock.now()).await
+        })
+        .await
+        .map(|_| ())
     } else {
         Err(DomainError::validation(parsed.errors))
     };

@@ -2,7 +2,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
-use chrono::Utc;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -192,7 +191,7 @@ pub(super) async fn task_page(
         .collect();
     // An invitation is "invited" until it lapses (the task starts or fills), whatever the
     // volunteer did with it: a decline is never shown.
-    let lapsed = task.status != TaskStatus::Open || task.starts_at <= Utc::now();
+    let lapsed = task.status != TaskStatus::Open || task.starts_at <= state.clock.now();
     let invited = invitations::of_task(&mut conn, &s.user, TaskId(id)).await?;
     let invited_ids: std::collections::HashSet<Uuid> =
         invited.iter().map(|(row, _)| row.volunteer_id).collect();
@@ -208,7 +207,7 @@ pub(super) async fn task_page(
         })
         .collect();
     let live = task.status.is_live();
-    let started = task.starts_at <= Utc::now();
+    let started = task.starts_at <= state.clock.now();
     let can_invite = task.status == TaskStatus::Open && !started;
     let invite_options = if can_invite {
         invitations::volunteers(

@@ -1,7 +1,7 @@
 //! Claiming and releasing: the claim's checks in PRODUCT.md's order, releases (by the
 //! volunteer, a closed account or a voided claim) and the spot they free.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -43,8 +43,9 @@ pub async fn claim(
     user: &AuthUser,
     task_id: TaskId,
     zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
 ) -> Result<ClaimRow, DomainError> {
-    claim_as(conn, user, task_id, zone, true).await
+    claim_as(conn, user, task_id, zone, true, now).await
 }
 
 /// The claim, with or without the volunteer's own confirmation email (a series claim
@@ -55,6 +56,7 @@ pub async fn claim_as(
     task_id: TaskId,
     zone: chrono_tz::Tz,
     confirm: bool,
+    now: DateTime<Utc>,
 ) -> Result<ClaimRow, DomainError> {
     let id = task_id.0;
     // Statements that do not wait on one another's answers are pipelined: sent together
@@ -81,7 +83,7 @@ pub async fn claim_as(
         already_holds: mine.iter().any(|(claim, _)| claim.task_id == id),
         status: task.status,
         starts_at: task.starts_at,
-        now: Utc::now(),
+        now,
         council_opted_out: target.council_opted_out,
         qualification_missing: !missing.is_empty(),
         active_claims: task.active_claims,
@@ -209,6 +211,7 @@ pub async fn release(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<ClaimRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     let Some(claim) = db::active_claim(conn, TaskId(id), user.user_id()).await? else {
@@ -217,10 +220,10 @@ pub async fn release(
             "you hold no active claim on this task",
         ));
     };
-    if Utc::now() >= rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
+    if now >= rules::effective_end(task.starts_at, task.ends_at, task.duration_minutes) {
         return Err(not_open("the task has ended"));
     }
-    release_locked(conn, &task, &claim, ReleaseCause::Volunteer).await
+    release_locked(conn, &task, &claim, ReleaseCause::Volunteer, now).await
 }
 
 /// Releases `claim` on the locked `task`: an event that names no one (neither the
@@ -230,6 +233,7 @@ pub async fn release_locked(
     task: &TaskRow,
     claim: &ClaimRow,
     why: ReleaseCause,
+    now: DateTime<Utc>,
 ) -> Result<ClaimRow, DomainError> {
     let released = db::release_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, None, EventKind::Released, &[]).await?;
@@ -241,7 +245,7 @@ pub async fn release_locked(
             series_id,
             claim.volunteer_id,
             crate::domain::follow::FollowEnd::Released,
-            Utc::now(),
+            now,
         )
         .await?;
     }
@@ -249,7 +253,7 @@ pub async fn release_locked(
         ReleaseCause::Volunteer => SpotFreed::Released,
         ReleaseCause::AccountClosed => SpotFreed::AccountClosed,
     };
-    spot_reopened(conn, task, claim, freed).await?;
+    spot_reopened(conn, task, claim, freed, now).await?;
     tracing::info!(task.id = %task.id, claim.id = %claim.id, "claim released");
     Ok(released)
 }
@@ -260,10 +264,11 @@ pub async fn void_locked(
     conn: &mut AsyncPgConnection,
     task: &TaskRow,
     claim: &ClaimRow,
+    now: DateTime<Utc>,
 ) -> Result<ClaimRow, DomainError> {
     let voided = db::void_claim(conn, claim.id).await?;
     db::insert_event(conn, task.id, None, EventKind::ClaimVoided, &[]).await?;
-    spot_reopened(conn, task, claim, SpotFreed::Voided).await?;
+    spot_reopened(conn, task, claim, SpotFreed::Voided, now).await?;
     Ok(voided)
 }
 
@@ -275,9 +280,11 @@ async fn spot_reopened(
     task: &TaskRow,
     claim: &ClaimRow,
     freed: SpotFreed,
+    now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
     let after = db::find(conn, task.id).await?.ok_or_else(not_found)?;
-    crate::services::watches::spot_opened(conn, &after, Some(UserId(claim.volunteer_id))).await?;
+    crate::services::watches::spot_opened(conn, &after, Some(UserId(claim.volunteer_id)), now)
+        .await?;
     if task.status == TaskStatus::Filled && after.status == TaskStatus::Open {
         db::insert_event(conn, task.id, None, EventKind::Reopened, &[]).await?;
     }
@@ -309,12 +316,13 @@ pub enum ReleaseCause {
 pub async fn release_all_of(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<usize, DomainError> {
     crate::db::series::end_follows_of(
         conn,
         volunteer_id,
         crate::domain::follow::FollowEnd::Deactivated,
-        Utc::now(),
+        now,
     )
     .await?;
     let held = db::active_claims_with_tasks(conn, volunteer_id).await?;
@@ -323,7 +331,7 @@ pub async fn release_all_of(
         let Some(task) = db::find_for_update(conn, task.id).await? else {
             continue;
         };
-        release_locked(conn, &task, &claim, ReleaseCause::AccountClosed).await?;
+        release_locked(conn, &task, &claim, ReleaseCause::AccountClosed, now).await?;
     }
     Ok(count)
 }

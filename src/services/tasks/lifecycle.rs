@@ -2,7 +2,7 @@
 //! the hours done.
 
 use crate::domain::problem::FieldProblem;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
@@ -74,13 +74,14 @@ pub async fn complete(
     user: &AuthUser,
     id: Uuid,
     input: Completion,
+    now: DateTime<Utc>,
 ) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
     if !task.status.is_live() {
         return Err(not_open("only open or filled tasks can be completed"));
     }
-    if task.starts_at > Utc::now() {
+    if task.starts_at > now {
         return Err(DomainError::new(
             ErrorCode::TaskNotStarted,
             "a task can be completed once it has started",

@@ -239,6 +239,7 @@ pub async fn update(
     id: Uuid,
     if_match: Option<i32>,
     input: TaskEdit,
+    now: DateTime<Utc>,
 ) -> Result<(TaskRow, Option<TaskPrivateRow>), DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
@@ -275,11 +276,7 @@ pub async fn update(
     }
     let starts_at = input.starts_at.unwrap_or(task.starts_at);
     if input.starts_at.is_some_and(|s| s != task.starts_at) {
-        if let Err(m) = check_instant(starts_at) {
-            v.error("starts_at", m);
-        } else if starts_at <= Utc::now() {
-            v.error("starts_at", FieldProblem::NotInFuture);
-        }
+        v.check("starts_at", check_future(starts_at, now));
         changes.starts_at = Some(starts_at);
         fields.push("starts_at");
     }
@@ -391,7 +388,7 @@ pub async fn update(
     db::insert_event(conn, id, Some(user.id), EventKind::Updated, &fields).await?;
     // More spots on a task that was full: a spot opened, for its watchers.
     if updated.spots > task.spots && task.status == TaskStatus::Filled {
-        crate::services::watches::spot_opened(conn, &updated, None).await?;
+        crate::services::watches::spot_opened(conn, &updated, None, now).await?;
     }
     // Claimants hear about it (the email names no values, private or not).
     let mut notices = Vec::new();
