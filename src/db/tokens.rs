@@ -224,12 +224,12 @@ pub async fn retire_email_tokens(
     .await
 }
 
-/// Whether the account was sent an unlock link in the last `quiet`. The account's row is
+/// Whether the account was sent an unlock link after `since`. The account's row is
 /// locked first, so of parallel right passwords one sends a link and the rest see it.
 pub async fn login_unlock_asked_since(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
-    quiet: chrono::Duration,
+    since: DateTime<Utc>,
 ) -> QueryResult<bool> {
     users::table
         .find(user_id)
@@ -240,7 +240,7 @@ pub async fn login_unlock_asked_since(
     diesel::select(diesel::dsl::exists(
         login_unlocks::table
             .filter(login_unlocks::user_id.eq(user_id))
-            .filter(login_unlocks::asked_at.gt(Utc::now() - quiet)),
+            .filter(login_unlocks::asked_at.gt(since)),
     ))
     .get_result(conn)
     .await

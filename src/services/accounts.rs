@@ -213,7 +213,12 @@ async fn send_unlock_link(
     network: &[u8],
 ) -> Result<(), DomainError> {
     conn.transaction(async |conn| {
-        if token_db::login_unlock_asked_since(conn, owner.id, chrono::Duration::minutes(15)).await?
+        if token_db::login_unlock_asked_since(
+            conn,
+            owner.id,
+            state.clock.now() - chrono::Duration::minutes(15),
+        )
+        .await?
         {
             return Ok(());
         }
