@@ -25,6 +25,24 @@ async fn body(req: &HttpRequest, payload: &mut Payload) -> Result<FormData, Refu
     Ok(FormData::parse(&bytes))
 }
 
+/// The form's fields and the live session of its request (at whatever stage), the form
+/// carrying that session's token; no session when none is live.
+async fn with_token(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Result<(FormData, Option<Session>), Refusal> {
+    let data = body(req, payload).await?;
+    let state = state(req)?;
+    let session = http::session(req, &state).await?;
+    if session
+        .as_ref()
+        .is_some_and(|s| !http::csrf_is(&s.csrf_token, &data))
+    {
+        return Err(Refusal::Forged);
+    }
+    Ok((data, session))
+}
+
 /// A form of a signed-in session of one of `R`'s roles, carrying that session's token.
 /// Refused as `Expired` (what was typed, for the front end to keep) when the session has
 /// ended, `Forged` without the token, forbidden for another role.
@@ -42,14 +60,10 @@ impl<R: Roles + 'static> FromRequest for Form<R> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let data = body(&req, &mut payload).await?;
-            let state = state(&req)?;
-            let Some(session) = http::session(&req, &state).await? else {
+            let (data, session) = with_token(&req, &mut payload).await?;
+            let Some(session) = session else {
                 return Err(Refusal::Expired(data));
             };
-            if !http::csrf_is(&session.csrf_token, &data) {
-                return Err(Refusal::Forged);
-            }
             let SignedIn { session, .. } = SignedIn::<R>::check(session)?;
             Ok(Self {
                 session,
@@ -75,16 +89,13 @@ impl FromRequest for PartForm {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            let data = body(&req, &mut payload).await?;
-            let state = state(&req)?;
-            let Some(session) = http::session(&req, &state).await? else {
+            let (data, session) = with_token(&req, &mut payload).await?;
+            let Some(session) = session else {
+                let state = state(&req)?;
                 return Err(Refusal::SignedOut {
                     expired: http::has_session_cookie(&req, &state),
                 });
             };
-            if !http::csrf_is(&session.csrf_token, &data) {
-                return Err(Refusal::Forged);
-            }
             Ok(Self { session, data })
         })
     }
