@@ -17,6 +17,7 @@ use secrecy::ExposeSecret;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::clock::Clock;
 use crate::db::outbox::{self, OutboxRow};
 use crate::db::{DbPool, devices};
 use crate::domain::notification::Channel;
@@ -106,10 +107,11 @@ impl Worker {
         transport: Transport,
         settings: &Settings,
         metrics: Arc<Metrics>,
+        clock: Clock,
     ) -> Self {
         Self {
             pool,
-            email: EmailChannel::new(mailer, settings),
+            email: EmailChannel::new(mailer, settings, clock),
             push: PushChannel::new(transport, settings.timezone),
             config: settings.outbox.clone(),
             metrics,

@@ -45,17 +45,8 @@ pub struct JobReport {
     pub totp_secrets_sealed: usize,
 }
 
-/// Runs every job once, if no other process is running them. `None` when another holds
-/// the lock.
-pub async fn run_once(
-    pool: &DbPool,
-    settings: &Settings,
-) -> Result<Option<JobReport>, DomainError> {
-    run_once_at(pool, settings, Utc::now()).await
-}
-
-/// The same, as if the time were `now` (reminders are due relative to it), so tests pass
-/// time to the jobs instead of sleeping.
+/// Runs every job once as at `now` (the clock's time: reminders are due relative to it),
+/// if no other process is running them. `None` when another holds the lock.
 pub async fn run_once_at(
     pool: &DbPool,
     settings: &Settings,
@@ -134,6 +125,7 @@ async fn run_jobs(
                     Completion::default(),
                     Some(0),
                     EventKind::AutoCompleted,
+                    now,
                 )
                 .await?;
                 done += 1;

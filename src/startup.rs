@@ -65,15 +65,16 @@ impl Application {
         let request_pools: Arc<[DbPool]> = db::build_request_pools(&settings)?.into();
         let metrics = Arc::new(Metrics::default());
         let mailer = Mailer::from_settings(&settings)?;
+        let clock = Clock::system();
         let outbox = Worker::new(
             pool.clone(),
             mailer,
             Transport::from_settings(&settings)?,
             &settings,
             metrics.clone(),
+            clock.clone(),
         );
         let shutting_down = Arc::new(AtomicBool::new(false));
-        let clock = Clock::system();
         let (stop_worker, stop_rx) = watch::channel(false);
         let worker = settings
             .outbox

@@ -86,6 +86,7 @@ pub async fn is_invitable(
 pub async fn open_for_volunteer(
     conn: &mut AsyncPgConnection,
     volunteer_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<Vec<(InvitationRow, TaskRow)>> {
     let held = claims::table
         .select(claims::task_id)
@@ -99,7 +100,7 @@ pub async fn open_for_volunteer(
         .filter(invitations::volunteer_id.eq(volunteer_id))
         .filter(invitations::declined_at.is_null())
         .filter(tasks::status.eq(TaskStatus::Open))
-        .filter(tasks::starts_at.gt(diesel::dsl::now))
+        .filter(tasks::starts_at.gt(now))
         .filter(tasks::id.ne_all(held))
         .filter(tasks::category_id.ne_all(own_opt_outs))
         .filter(crate::db::opt_outs::task_not_opted_out())
@@ -116,12 +117,13 @@ pub async fn sent_by_unit_to_upcoming(
     conn: &mut AsyncPgConnection,
     volunteer_id: UserId,
     unit_id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> QueryResult<i64> {
     invitations::table
         .inner_join(tasks::table)
         .filter(invitations::volunteer_id.eq(volunteer_id))
         .filter(tasks::service_unit_id.eq(unit_id))
-        .filter(tasks::starts_at.gt(diesel::dsl::now))
+        .filter(tasks::starts_at.gt(now))
         .count()
         .get_result(conn)
         .await

@@ -42,19 +42,21 @@ pub async fn insert_refresh(
         .map(|_| ())
 }
 
-/// Marks a live token used, atomically: of two concurrent uses only one gets the row.
+/// Marks a token live at `now` used, atomically: of two concurrent uses only one gets the
+/// row.
 pub async fn use_refresh(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
+    now: DateTime<Utc>,
 ) -> QueryResult<Option<RefreshTokenRow>> {
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(token_hash))
             .filter(refresh_tokens::used_at.is_null())
             .filter(refresh_tokens::revoked_at.is_null())
-            .filter(refresh_tokens::expires_at.gt(diesel::dsl::now)),
+            .filter(refresh_tokens::expires_at.gt(now)),
     )
-    .set(refresh_tokens::used_at.eq(diesel::dsl::now))
+    .set(refresh_tokens::used_at.eq(now))
     .returning(RefreshTokenRow::as_returning())
     .get_result(conn)
     .await
@@ -170,37 +172,40 @@ pub async fn replace_email_token(
     insert_email_token(conn, token).await
 }
 
-/// Consumes a live token of one of `purposes`, atomically (single use even under races).
+/// Consumes a token of one of `purposes` live at `now`, atomically (single use even under
+/// races).
 pub async fn use_email_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     purposes: &[&str],
+    now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailTokenRow>> {
     diesel::update(
         email_tokens::table
             .filter(email_tokens::token_hash.eq(token_hash))
             .filter(email_tokens::purpose.eq_any(purposes))
             .filter(email_tokens::used_at.is_null())
-            .filter(email_tokens::expires_at.gt(diesel::dsl::now)),
+            .filter(email_tokens::expires_at.gt(now)),
     )
-    .set(email_tokens::used_at.eq(diesel::dsl::now))
+    .set(email_tokens::used_at.eq(now))
     .returning(EmailTokenRow::as_returning())
     .get_result(conn)
     .await
     .optional()
 }
 
-/// A live token of one of `purposes`, without consuming it.
+/// A token of one of `purposes` live at `now`, without consuming it.
 pub async fn find_live_email_token(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     purposes: &[&str],
+    now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailTokenRow>> {
     email_tokens::table
         .filter(email_tokens::token_hash.eq(token_hash))
         .filter(email_tokens::purpose.eq_any(purposes))
         .filter(email_tokens::used_at.is_null())
-        .filter(email_tokens::expires_at.gt(diesel::dsl::now))
+        .filter(email_tokens::expires_at.gt(now))
         .select(EmailTokenRow::as_select())
         .first(conn)
         .await
@@ -277,17 +282,18 @@ pub async fn unlock_login(
         .map(|n| n == 1)
 }
 
-/// Whether the owner unlocked `network` for the account and the unlock still holds.
+/// Whether the owner unlocked `network` for the account and the unlock holds at `now`.
 pub async fn login_unlocked(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     network: &[u8],
+    now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         login_unlocks::table
             .filter(login_unlocks::user_id.eq(user_id))
             .filter(login_unlocks::network.eq(network))
-            .filter(login_unlocks::unlocked_until.gt(diesel::dsl::now)),
+            .filter(login_unlocks::unlocked_until.gt(now)),
     ))
     .get_result(conn)
     .await

@@ -7,7 +7,7 @@ use std::time::Duration;
 use lettre::message::Mailbox;
 use uuid::Uuid;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::context::RenderContext;
@@ -16,6 +16,7 @@ use super::{Mailer, SendError, build_message};
 use crate::auth::keys::ServerKeys;
 use crate::auth::rate_limit::Limit;
 use crate::auth::tokens::StoredToken;
+use crate::clock::Clock;
 use crate::db::outbox::OutboxRow;
 use crate::db::users::UserRow;
 use crate::db::{outbox, tokens as token_db, users as users_db};
@@ -35,6 +36,8 @@ pub struct EmailChannel {
     public_url: url::Url,
     timezone: chrono_tz::Tz,
     send_timeout: Duration,
+    /// Renders "in 3 hours" and signs links from the service's time.
+    clock: Clock,
 }
 
 /// Emails about one address that protect an account (verification, resets, new
@@ -92,6 +95,7 @@ async fn resolve(
     row_id: Uuid,
     request: &Intent,
     user: &UserRow,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Resolved> {
     let (purpose, ttl) = match request {
         Intent::PasswordResetRequest => ("password_reset", RESET_TTL),
@@ -104,7 +108,7 @@ async fn resolve(
                 conn,
                 &token_db::NewEmailToken {
                     id: token.id,
-                    ..token_db::NewEmailToken::new(user.id, purpose, &token.hash, Utc::now() + ttl)
+                    ..token_db::NewEmailToken::new(user.id, purpose, &token.hash, now + ttl)
                 },
             )
             .await?;
@@ -137,7 +141,7 @@ async fn resolve(
 }
 
 impl EmailChannel {
-    pub fn new(mailer: Mailer, settings: &Settings) -> Self {
+    pub fn new(mailer: Mailer, settings: &Settings, clock: Clock) -> Self {
         Self {
             mailer,
             from: settings.mail_from.clone(),
@@ -146,6 +150,7 @@ impl EmailChannel {
             public_url: settings.public_url.clone(),
             timezone: settings.timezone,
             send_timeout: settings.outbox.send_timeout,
+            clock,
         }
     }
 
@@ -199,7 +204,8 @@ impl EmailChannel {
             }
         }
         if let Some(user) = account {
-            let resolved = resolve(conn, &self.keys, row.id, &intent, &user).await?;
+            let resolved =
+                resolve(conn, &self.keys, row.id, &intent, &user, self.clock.now()).await?;
             to = resolved.to;
             user_id = Some(resolved.user_id);
             language = resolved.language;
@@ -209,7 +215,7 @@ impl EmailChannel {
             public_url: &self.public_url,
             timezone: self.timezone,
             keys: &self.keys,
-            now: Utc::now(),
+            now: self.clock.now(),
             recipient: user_id,
         };
         match render(&intent, user_id, language, &ctx) {

@@ -145,7 +145,7 @@ pub struct MyInvitationResponse {
 
 pub async fn mine(state: web::Data<AppState>, user: AuthUser) -> ApiResult<HttpResponse> {
     let mut conn = state.pool.get().await?;
-    let rows = service::mine(&mut conn, &user).await?;
+    let rows = service::mine(&mut conn, &user, state.clock.now()).await?;
     let (invitations, tasks): (Vec<InvitationRow>, Vec<_>) = rows.into_iter().unzip();
     let views = task_service::views(&mut conn, &user, state.settings.timezone, tasks).await?;
     let items: Vec<MyInvitationResponse> = invitations

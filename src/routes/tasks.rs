@@ -432,6 +432,7 @@ pub async fn list(
         &user,
         state.settings.timezone,
         &task_query,
+        state.clock.now(),
         after,
         page.limit,
     )
@@ -569,7 +570,7 @@ pub async fn cancel(
     let id = id.into_inner();
     let scope = post_scope(&state, &user, &req, &key, body.raw());
     let answer = idempotent!(state.pool, scope, |conn| {
-        let task = service::cancel(conn, &user, id, &body.reason).await?;
+        let task = service::cancel(conn, &user, id, &body.reason, state.clock.now()).await?;
         task_answer(conn, &state, &user, task, 200).await
     })?;
     Ok(with_current_private(&state, &user, answer).await?.respond())

@@ -138,7 +138,7 @@ async fn check_password_limited(
     let network = network_of(&ip);
     let mut conn = state.pool.get().await?;
     let unlocked = match purpose.user_id() {
-        Some(id) => token_db::login_unlocked(&mut conn, id, &network).await?,
+        Some(id) => token_db::login_unlocked(&mut conn, id, &network, state.clock.now()).await?,
         None => false,
     };
     let mut wanted = own_failure_limits(state, normalized_email, &ip);
@@ -249,7 +249,7 @@ pub async fn unlock_login(state: &Context, token: &str) -> Result<(), DomainErro
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
         let invalid = || DomainError::invalid_field("token", FieldProblem::DeadLink);
-        let row = token_db::use_email_token(conn, &hash, &["login_unlock"])
+        let row = token_db::use_email_token(conn, &hash, &["login_unlock"], state.clock.now())
             .await?
             .ok_or_else(invalid)?;
         if !token_db::unlock_login(conn, row.id, state.clock.now() + UNLOCK_TTL).await? {
@@ -449,7 +449,7 @@ pub async fn verify_email(state: &Context, token: &str) -> Result<(), DomainErro
     let hash = tokens::hash(token);
     let mut conn = state.pool.get().await?;
     conn.transaction(async |conn| {
-        let row = token_db::use_email_token(conn, &hash, &["verify_email"])
+        let row = token_db::use_email_token(conn, &hash, &["verify_email"], state.clock.now())
             .await?
             .ok_or_else(|| DomainError::invalid_field("token", FieldProblem::DeadLink))?;
         let mut changes = UserChanges {
@@ -577,7 +577,8 @@ pub async fn check_second_factor(
     let normalized = normalize_email(&user.email);
     let ip = ip_key(ip);
     let mut conn = state.pool.get().await?;
-    let unlocked = token_db::login_unlocked(&mut conn, user.id, &network_of(&ip)).await?;
+    let unlocked =
+        token_db::login_unlocked(&mut conn, user.id, &network_of(&ip), state.clock.now()).await?;
     // Each attempt is reserved before the code is checked, as a password is; a right code
     // gives its slots back.
     let limits = failure_limits(state, &normalized, &ip, unlocked);
@@ -648,7 +649,7 @@ pub async fn refresh(state: &Context, refresh_token: &str) -> Result<TokenPair, 
     let mut conn = state.pool.get().await?;
     let outcome: Result<TokenPair, DomainError> = conn
         .transaction(async |conn| {
-            let row = match token_db::use_refresh(conn, &hash).await? {
+            let row = match token_db::use_refresh(conn, &hash, state.clock.now()).await? {
                 Some(row) => row,
                 None => match token_db::find_refresh(conn, &hash).await? {
                     Some(row) if within_grace(&row, state.clock.now()) => row,
@@ -740,10 +741,14 @@ pub async fn confirm_password(
     let mut conn = state.pool.get().await?;
     let invalid = || DomainError::invalid_field("token", FieldProblem::DeadLink);
     // Look first without consuming, so a password the policy refuses keeps the link usable.
-    let row =
-        token_db::find_live_email_token(&mut conn, &hash, &["password_reset", "set_password"])
-            .await?
-            .ok_or_else(invalid)?;
+    let row = token_db::find_live_email_token(
+        &mut conn,
+        &hash,
+        &["password_reset", "set_password"],
+        state.clock.now(),
+    )
+    .await?
+    .ok_or_else(invalid)?;
     let user = users_db::find(&mut conn, row.user_id)
         .await?
         .filter(|u| u.active)
@@ -752,9 +757,14 @@ pub async fn confirm_password(
         .map_err(|m| DomainError::invalid_field("password", m))?;
     let password_hash = state.hasher.hash(password).await?;
     conn.transaction(async |conn| {
-        let row = token_db::use_email_token(conn, &hash, &["password_reset", "set_password"])
-            .await?
-            .ok_or_else(invalid)?;
+        let row = token_db::use_email_token(
+            conn,
+            &hash,
+            &["password_reset", "set_password"],
+            state.clock.now(),
+        )
+        .await?
+        .ok_or_else(invalid)?;
         let changes = UserChanges {
             password_hash: Some(password_hash),
             // Following a link sent to the address proves the address.

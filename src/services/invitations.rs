@@ -72,7 +72,7 @@ pub async fn invite(
     if db::exists(conn, task_id, volunteer_id).await? {
         return Err(already_invited());
     }
-    let sent = db::sent_by_unit_to_upcoming(conn, volunteer_id, task.service_unit_id).await?;
+    let sent = db::sent_by_unit_to_upcoming(conn, volunteer_id, task.service_unit_id, now).await?;
     if sent >= MAX_OPEN_PER_UNIT {
         return Err(DomainError::new(
             ErrorCode::RateLimited,
@@ -156,8 +156,9 @@ pub async fn volunteers(
 pub async fn mine(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<(InvitationRow, TaskRow)>, DomainError> {
-    Ok(db::open_for_volunteer(conn, user.id).await?)
+    Ok(db::open_for_volunteer(conn, user.id, now).await?)
 }
 
 /// Declines the caller's own invitation; the unit is not told.

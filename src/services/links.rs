@@ -35,9 +35,14 @@ async fn unsubscribe_target(
             _ => Err(dead_link()),
         };
     }
-    let row = token_db::use_email_token(conn, &tokens::hash(token), &["unsubscribe"])
-        .await?
-        .ok_or_else(dead_link)?;
+    let row = token_db::use_email_token(
+        conn,
+        &tokens::hash(token),
+        &["unsubscribe"],
+        ctx.clock.now(),
+    )
+    .await?
+    .ok_or_else(dead_link)?;
     Ok((row.user_id, row.email_kind.ok_or_else(dead_link)?))
 }
 
@@ -69,9 +74,10 @@ pub async fn release(
             _ => return Err(dead_link()),
         }
     } else {
-        let row = token_db::use_email_token(conn, &tokens::hash(token), &["release"])
-            .await?
-            .ok_or_else(dead_link)?;
+        let row =
+            token_db::use_email_token(conn, &tokens::hash(token), &["release"], ctx.clock.now())
+                .await?
+                .ok_or_else(dead_link)?;
         (row.user_id, row.claim_id.ok_or_else(dead_link)?)
     };
     let held = task_db::active_claims_with_tasks(conn, user_id).await?;

@@ -149,7 +149,7 @@ pub async fn opt_out(
         Err(e) => return Err(e.into()),
     };
     let mut notices = Vec::new();
-    for task in task_db::withdraw_unclaimed(conn, council, category).await? {
+    for task in task_db::withdraw_unclaimed(conn, council, category, now).await? {
         task_db::insert_event(conn, task.id, Some(user.id), EventKind::Withdrawn, &[]).await?;
         let unit = task_db::unit_contact(conn, task.service_unit_id).await?;
         notices.push(Notification::to_unit(

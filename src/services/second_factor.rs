@@ -122,7 +122,7 @@ pub async fn verify(
     }
     let failed = row.failed_codes.saturating_add(1);
     let lock = failed >= LOCK_AFTER_FAILED_CODES;
-    db::set_failed_codes(conn, user_id, failed, lock.then(Utc::now)).await?;
+    db::set_failed_codes(conn, user_id, failed, lock.then_some(now)).await?;
     if lock {
         tracing::warn!(user.id = %user_id, "second-factor codes locked");
         if let Some(owner) = crate::db::users::find(conn, user_id).await? {

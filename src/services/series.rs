@@ -354,7 +354,7 @@ pub async fn cancel(
         .filter(|t| t.occurrence_date.is_some_and(|d| d >= from))
         .collect();
     for task in &occurrences {
-        crate::services::tasks::cancel(conn, user, task.id, reason).await?;
+        crate::services::tasks::cancel(conn, user, task.id, reason, now).await?;
     }
     tracing::info!(series.id = %id, occurrences = occurrences.len(), "task series cancelled");
     Ok((series, occurrences.len()))
@@ -908,6 +908,7 @@ pub async fn edit(
                 user,
                 task.id,
                 "Serien er flyttet til andre ukedager.",
+                now,
             )
             .await?;
             continue;

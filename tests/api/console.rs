@@ -2223,10 +2223,7 @@ async fn authenticator_keys_are_sealed_at_rest_and_clear_ones_from_before_are_se
         "UPDATE user_totp SET secret = decode('{key_hex}', 'hex')"
     ))
     .await;
-    let report = dugnad::jobs::run_once(&app.pool, &app.settings)
-        .await
-        .expect("jobs")
-        .expect("the lock");
+    let report = app.run_jobs().await;
     assert_eq!(report.totp_secrets_sealed, 1);
     assert!(!stored_secret(&app).await.contains(&key_hex));
     let (mut browser, csrf) = at_the_code_page(&app, &email, TEST_PASSWORD).await;

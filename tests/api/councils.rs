@@ -549,9 +549,7 @@ async fn the_overview_figures_match_a_scripted_year_in_json_and_html() {
         )
         .await;
     assert_eq!(completed.status(), 200);
-    dugnad::jobs::run_once(&c.app.pool, &c.app.settings)
-        .await
-        .expect("jobs");
+    c.app.run_jobs().await;
     // Flag raising: one open task, withdrawn by the opt-out.
     let flag = id_of(&c.post(Some(c.council)).await);
     c.opt_out(&c.coordinator).await;

@@ -657,7 +657,7 @@ impl TestApp {
 
     /// Posts a task as `staff` with sensible defaults overridden by `fields`; returns it.
     pub async fn post_task(&self, staff: &TestUser, fields: Value) -> Value {
-        let start = chrono::Utc::now() + chrono::Duration::days(3);
+        let start = self.clock.now() + chrono::Duration::days(3);
         let mut body = serde_json::json!({
             "title": "Følge til legen",
             "description": "Følge en eldre dame til fastlegen og hjem igjen.",
@@ -713,11 +713,14 @@ pub fn id_of(resource: &Value) -> String {
 #[derive(Debug, Clone)]
 pub struct TaskSpec {
     fields: Value,
+    /// How long after the application's now it starts, when not three days.
+    starts_in: Option<chrono::Duration>,
 }
 
 pub fn a_task() -> TaskSpec {
     TaskSpec {
         fields: serde_json::json!({}),
+        starts_in: None,
     }
 }
 
@@ -727,11 +730,9 @@ impl TaskSpec {
         self
     }
 
-    /// Starts `from_now` ahead, for two hours.
+    /// Starts `from_now` ahead of the application's clock, for two hours.
     pub fn starts_in(mut self, from_now: chrono::Duration) -> Self {
-        let start = chrono::Utc::now() + from_now;
-        self.fields["starts_at"] = start.to_rfc3339().into();
-        self.fields["ends_at"] = (start + chrono::Duration::hours(2)).to_rfc3339().into();
+        self.starts_in = Some(from_now);
         self
     }
 
@@ -747,7 +748,13 @@ impl TaskSpec {
 impl TestApp {
     /// Posts `spec` as `staff`; panics unless it is created. Returns the task.
     pub async fn post_task_as(&self, staff: &TestUser, spec: TaskSpec) -> Value {
-        self.post_task(staff, spec.fields).await
+        let mut fields = spec.fields;
+        if let Some(from_now) = spec.starts_in {
+            let start = self.clock.now() + from_now;
+            fields["starts_at"] = start.to_rfc3339().into();
+            fields["ends_at"] = (start + chrono::Duration::hours(2)).to_rfc3339().into();
+        }
+        self.post_task(staff, fields).await
     }
 
     /// `POST /tasks/{task}/claim` as `user`.
@@ -787,28 +794,32 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
-    /// Moves a task in time by `by` (start and end alike), behind the application's back:
-    /// how a test gets a task that has started or ended without waiting.
-    pub async fn move_start(&self, task: &str, by: chrono::Duration) {
-        self.sql(&format!(
-            "UPDATE tasks SET starts_at = starts_at + interval '{s} seconds', \
-                              ends_at = ends_at + interval '{s} seconds' WHERE id = '{task}'",
-            s = by.num_seconds()
-        ))
-        .await;
-    }
-
-    /// Moves a task so that it started `ago` before now, keeping its length.
+    /// Moves the application's clock on until `task` started `ago` before its now (a
+    /// negative `ago`: until it starts that much later): how a test gets a task that has
+    /// started or ended without waiting. The clock only runs forward.
     pub async fn started_ago(&self, task: &str, ago: chrono::Duration) {
         let rows = self
             .query_json(&format!(
-                "SELECT extract(epoch FROM now() - starts_at)::bigint AS past FROM tasks WHERE id = '{task}'"
+                "SELECT extract(epoch FROM starts_at)::bigint AS start FROM tasks WHERE id = '{task}'"
             ))
             .await;
-        let past = rows[0]["past"].as_i64().expect("seconds");
-        // The new start is `now - ago`: the shift is (now - start) - ago.
-        self.move_start(task, chrono::Duration::seconds(past) - ago)
-            .await;
+        let start =
+            chrono::DateTime::from_timestamp(rows[0]["start"].as_i64().expect("seconds"), 0)
+                .expect("a time");
+        let by = start + ago - self.clock.now();
+        assert!(
+            by >= chrono::Duration::zero(),
+            "the task already started {ago} ago"
+        );
+        self.clock.advance(by);
+    }
+
+    /// Every job once, at the application's time.
+    pub async fn run_jobs(&self) -> dugnad::jobs::JobReport {
+        dugnad::jobs::run_once_at(&self.pool, &self.settings, self.clock.now())
+            .await
+            .expect("jobs")
+            .expect("the jobs' lock")
     }
 
     /// A volunteer whose address is not verified.

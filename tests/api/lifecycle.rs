@@ -161,23 +161,18 @@ async fn a_task_with_neither_end_nor_duration_needs_hours_to_complete() {
 #[tokio::test]
 async fn jobs_expire_unclaimed_started_tasks_and_auto_complete_old_ones() {
     let w = world().await;
-    let unclaimed = id_of(&w.app.post_task_as(&w.staff, a_task()).await);
     let claimed = id_of(&w.app.post_task_as(&w.staff, a_task().spots(2)).await);
     let volunteer = w.app.volunteer().await;
-    w.app.claim(&volunteer, &claimed).await;
+    assert_eq!(w.app.claim(&volunteer, &claimed).await.status(), 201);
+    w.app.started_ago(&claimed, chrono::Duration::days(9)).await;
+    // Posted nine days after the first started; its own start passes an hour later.
+    let unclaimed = id_of(&w.app.post_task_as(&w.staff, a_task()).await);
     w.app
         .started_ago(&unclaimed, chrono::Duration::hours(1))
         .await;
-    w.app.started_ago(&claimed, chrono::Duration::days(9)).await;
-    let report = dugnad::jobs::run_once(&w.app.pool, &w.app.settings)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let report = w.app.run_jobs().await;
     assert_eq!((report.expired, report.auto_completed), (1, 1));
-    let again = dugnad::jobs::run_once(&w.app.pool, &w.app.settings)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let again = w.app.run_jobs().await;
     assert_eq!((again.expired, again.auto_completed), (0, 0), "idempotent");
     assert_eq!(
         w.app.task_as(&w.staff, &unclaimed).await["status"],
@@ -226,10 +221,7 @@ async fn the_jobs_take_the_time_they_are_given_for_expiry_and_auto_completion() 
         (Some("expired"), Some("completed"))
     );
     // At the real time nothing of the sort happens.
-    let now = dugnad::jobs::run_once(&w.app.pool, &w.app.settings)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let now = w.app.run_jobs().await;
     assert_eq!((now.expired, now.auto_completed), (0, 0));
     w.app.deliver_mail().await;
 }

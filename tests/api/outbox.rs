@@ -491,10 +491,7 @@ async fn dead_dropped_and_stale_rows_are_forgotten_after_the_outbox_retention() 
         ))
         .await;
     }
-    let report = dugnad::jobs::run_once(&app.pool, &app.settings)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let report = app.run_jobs().await;
     assert_eq!(report.outbox_forgotten, 3);
     let left = app
         .query_json("SELECT status FROM outbox ORDER BY status")

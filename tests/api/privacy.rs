@@ -9,39 +9,41 @@ async fn the_purge_removes_private_fields_after_the_window_and_not_before() {
     let app = TestApp::spawn().await;
     let unit = app.service_unit("Hjemmetjenesten Hvarnes").await;
     let staff = app.staff(unit).await;
-    let ended = app.post_task(&staff, json!({})).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let cancelled = app.post_task(&staff, json!({})).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let recent = app.post_task(&staff, json!({})).await["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    app.post(
-        &format!("/api/v1/tasks/{cancelled}/cancel"),
-        Some(&staff.access_token),
-        json!({"reason": "Avlyst"}),
+    let volunteer = app.volunteer().await;
+    // Two hours long, starting three and five days ahead; held, so neither expires.
+    let ended = crate::helpers::id_of(&app.post_task(&staff, json!({})).await);
+    let later_start = app.clock.now() + chrono::Duration::days(5);
+    let recent = crate::helpers::id_of(
+        &app.post_task(
+            &staff,
+            json!({"starts_at": later_start, "ends_at": later_start + chrono::Duration::hours(2)}),
+        )
+        .await,
+    );
+    for task in [&ended, &recent] {
+        assert_eq!(app.claim(&volunteer, task).await.status(), 201);
+    }
+    // Time passes until they ended 31 and 29 days ago; the window is 30 days.
+    app.started_ago(
+        &ended,
+        chrono::Duration::days(31) + chrono::Duration::hours(2),
     )
     .await;
-    let now = chrono::Utc::now();
-    // Ended 31 and 29 days before `now`; the window is 30 days.
-    app.sql(&format!(
-        "UPDATE tasks SET starts_at = now() - interval '31 days 2 hours', ends_at = now() - interval '31 days', status = 'completed' WHERE id = '{ended}'"
-    ))
-    .await;
-    app.sql(&format!(
-        "UPDATE tasks SET starts_at = now() - interval '29 days 2 hours', ends_at = now() - interval '29 days', status = 'completed' WHERE id = '{recent}'"
-    ))
-    .await;
+    let cancelled = crate::helpers::id_of(&app.post_task(&staff, json!({})).await);
+    let called_off = app
+        .post(
+            &format!("/api/v1/tasks/{cancelled}/cancel"),
+            Some(&staff.access_token),
+            json!({"reason": "Avlyst"}),
+        )
+        .await;
+    assert_eq!(called_off.status(), 200);
 
-    let report = dugnad::jobs::run_once_at(&app.pool, &app.settings, now)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let report = app.run_jobs().await;
+    assert_eq!(
+        report.auto_completed, 2,
+        "both ended more than seven days ago"
+    );
     assert_eq!(report.private_purged, 1, "only the task past the window");
     let view = |id: String| {
         let app = &app;
@@ -67,11 +69,8 @@ async fn the_purge_removes_private_fields_after_the_window_and_not_before() {
         view(cancelled.clone()).await["private"]["address"],
         "Storgata 1"
     );
-    let later =
-        dugnad::jobs::run_once_at(&app.pool, &app.settings, now + chrono::Duration::days(31))
-            .await
-            .expect("jobs")
-            .expect("lock");
+    app.clock.advance(chrono::Duration::days(31));
+    let later = app.run_jobs().await;
     assert_eq!(later.private_purged, 2);
     assert_eq!(
         view(cancelled.clone()).await["private"]["address"],
@@ -81,10 +80,10 @@ async fn the_purge_removes_private_fields_after_the_window_and_not_before() {
     // The purge is recorded, without the values, and nothing of them is left anywhere.
     let events = app
         .query_json(&format!(
-            "SELECT kind, fields FROM task_events WHERE task_id = '{ended}' ORDER BY id"
+            "SELECT kind, fields FROM task_events WHERE task_id = '{ended}' AND kind = 'private_purged'"
         ))
         .await;
-    assert_eq!(events.last().expect("event")["kind"], "private_purged");
+    assert_eq!(events.len(), 1, "{events:?}");
     let leftovers = app
         .query_json(&format!(
             "SELECT count(*) AS n FROM task_private WHERE task_id IN ('{ended}', '{cancelled}') \
@@ -92,12 +91,9 @@ async fn the_purge_removes_private_fields_after_the_window_and_not_before() {
         ))
         .await;
     assert_eq!(leftovers[0]["n"], 0);
-    let again =
-        dugnad::jobs::run_once_at(&app.pool, &app.settings, now + chrono::Duration::days(31))
-            .await
-            .expect("jobs")
-            .expect("lock");
+    let again = app.run_jobs().await;
     assert_eq!(again.private_purged, 0, "idempotent");
+    app.deliver_mail().await;
 }
 
 #[tokio::test]
@@ -263,13 +259,15 @@ async fn erasure_keeps_the_totals_and_leaves_no_trace_of_the_person() {
             .await;
         assert_eq!(response.status(), 201);
     }
-    app.sql(&format!("UPDATE tasks SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = '{done}'")).await;
-    app.post(
-        &format!("/api/v1/tasks/{done}/complete"),
-        Some(&staff.access_token),
-        json!({}),
-    )
-    .await;
+    app.started_ago(&done, chrono::Duration::hours(3)).await;
+    let completed = app
+        .post(
+            &format!("/api/v1/tasks/{done}/complete"),
+            Some(&staff.access_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(completed.status(), 200);
     app.drain_outbox().await;
     let figures = || {
         let app = &app;

@@ -126,7 +126,7 @@ async fn run(steps: Vec<Step>) {
         // open, not the claimant, …) is part of the game; a failure of the service is not.
         let outcome: Result<(), DomainError> = match step {
             Step::Post { spots } => {
-                let start = chrono::Utc::now() + chrono::Duration::hours(2 + n as i64 * 3);
+                let start = app.clock.now() + chrono::Duration::hours(2 + n as i64 * 3);
                 let input = NewTask {
                     fields: TaskFields {
                         title: format!("Oppdrag {n}"),
@@ -146,9 +146,7 @@ async fn run(steps: Vec<Step>) {
                     ends_at: Some(start + chrono::Duration::hours(1)),
                 };
                 let created = conn
-                    .transaction(async |c| {
-                        tasks::create(c, &staff, input, chrono::Utc::now()).await
-                    })
+                    .transaction(async |c| tasks::create(c, &staff, input, app.clock.now()).await)
                     .await;
                 created.map(|(task, _)| task_ids.push(task.id))
             }
@@ -160,7 +158,7 @@ async fn run(steps: Vec<Step>) {
                             &volunteers[volunteer],
                             id.into(),
                             chrono_tz::Europe::Oslo,
-                            chrono::Utc::now(),
+                            app.clock.now(),
                         )
                         .await
                         .map(|_| ())
@@ -172,7 +170,7 @@ async fn run(steps: Vec<Step>) {
             Step::Release { volunteer, task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::release(c, &volunteers[volunteer], id, chrono::Utc::now())
+                        tasks::release(c, &volunteers[volunteer], id, app.clock.now())
                             .await
                             .map(|_| ())
                     })
@@ -187,7 +185,7 @@ async fn run(steps: Vec<Step>) {
                         ..Default::default()
                     };
                     conn.transaction(async |c| {
-                        tasks::update(c, &staff, id, None, edit, chrono::Utc::now())
+                        tasks::update(c, &staff, id, None, edit, app.clock.now())
                             .await
                             .map(|_| ())
                     })
@@ -196,15 +194,25 @@ async fn run(steps: Vec<Step>) {
                 None => Ok(()),
             },
             Step::Start { task } => {
+                // Time passes until the task has started (a minute ago), unless it has.
                 if let Some(id) = pick(task) {
-                    app.sql(&format!("UPDATE tasks SET starts_at = now() - interval '1 minute', ends_at = now() + interval '1 hour' WHERE id = '{id}'")).await;
+                    let row = dugnad::db::tasks::find(&mut conn, id)
+                        .await
+                        .expect("find")
+                        .expect("the task");
+                    let by = row.starts_at + chrono::Duration::minutes(1) - app.clock.now();
+                    if by > chrono::Duration::zero() {
+                        app.clock.advance(by);
+                    }
                 }
                 Ok(())
             }
             Step::Cancel { task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::cancel(c, &staff, id, "Avlyst").await.map(|_| ())
+                        tasks::cancel(c, &staff, id, "Avlyst", app.clock.now())
+                            .await
+                            .map(|_| ())
                     })
                     .await
                 }
@@ -213,7 +221,7 @@ async fn run(steps: Vec<Step>) {
             Step::Complete { task } => match pick(task) {
                 Some(id) => {
                     conn.transaction(async |c| {
-                        tasks::complete(c, &staff, id, Completion::default(), chrono::Utc::now())
+                        tasks::complete(c, &staff, id, Completion::default(), app.clock.now())
                             .await
                             .map(|_| ())
                     })

@@ -653,6 +653,7 @@ async fn two_workers_draining_at_once_deliver_each_push_once() {
         dugnad::push::Transport::from_settings(&settings).expect("transport"),
         &settings,
         std::sync::Arc::new(dugnad::metrics::Metrics::default()),
+        app.clock.clone(),
     );
     let drain_other = async {
         let mut total = 0;

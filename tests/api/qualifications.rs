@@ -638,10 +638,7 @@ async fn the_directory_lists_everyone_invitable_and_the_digest_offers_only_what_
     assert_eq!(invite(qualified.id.to_string()).await.status(), 201);
 
     // The digest: both see the walk, only the qualified one the visit.
-    let report = dugnad::jobs::run_once(&app.pool, &app.settings)
-        .await
-        .expect("jobs")
-        .expect("lock");
+    let report = app.run_jobs().await;
     assert_eq!(report.digests, 2);
     let digest_of = |v: &TestUser| {
         let address = v.email.clone();

@@ -64,9 +64,7 @@ async fn scripted_year(app: &TestApp) -> (TestUser, TestUser) {
         )
         .await;
     assert_eq!(done.status(), 200);
-    dugnad::jobs::run_once(&app.pool, &app.settings)
-        .await
-        .expect("jobs");
+    app.run_jobs().await;
     (coordinator, staff)
 }
 

@@ -95,7 +95,7 @@ pub async fn cancel(
     let user = s.user.clone();
     let outcome = conn
         .transaction(async |conn| {
-            service::cancel(conn, &user, id, &reason)
+            service::cancel(conn, &user, id, &reason, state.clock.now())
                 .await
                 .map(|_| "called-off")
         })

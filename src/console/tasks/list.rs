@@ -95,6 +95,7 @@ async fn list_page(req: &HttpRequest, state: &AppState, s: &Session, q: ListQuer
         &s.user,
         state.settings.timezone,
         &query,
+        state.clock.now(),
         after,
         PAGE_SIZE,
     )

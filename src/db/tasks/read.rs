@@ -99,8 +99,9 @@ pub struct TaskFilter {
     pub claimed_by: Option<Uuid>,
     /// Leave out these categories (the volunteer's own opt-outs).
     pub exclude_categories: Vec<Uuid>,
-    /// Only tasks starting later than now (the volunteer's default feed).
-    pub upcoming_only: bool,
+    /// Only tasks starting later than this, the time of the request (the volunteer's
+    /// default feed).
+    pub starting_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Leave out tasks whose council has opted out of their category.
     pub hide_opted_out: bool,
     /// Nothing can match (a volunteer asked only for statuses they may not see).
@@ -144,8 +145,8 @@ pub async fn list(
     if let Some(to) = filter.to {
         query = query.filter(tasks::starts_at.lt(to));
     }
-    if filter.upcoming_only {
-        query = query.filter(tasks::starts_at.gt(diesel::dsl::now));
+    if let Some(now) = filter.starting_after {
+        query = query.filter(tasks::starts_at.gt(now));
     }
     if !filter.exclude_categories.is_empty() {
         query = query.filter(tasks::category_id.ne_all(filter.exclude_categories.clone()));

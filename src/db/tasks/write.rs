@@ -39,17 +39,18 @@ pub async fn insert_events(
     crate::db::insert_prepared!(conn, task_events::table, &rows[..]).map(|_| ())
 }
 
-/// Applies `changes` and bumps the version.
+/// Applies `changes` at `now` and bumps the version.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     changes: &TaskChanges,
+    now: DateTime<Utc>,
 ) -> QueryResult<TaskRow> {
     diesel::update(tasks::table.find(id))
         .set((
             changes,
             tasks::version.eq(tasks::version + 1),
-            tasks::updated_at.eq(diesel::dsl::now),
+            tasks::updated_at.eq(now),
         ))
         .returning(TaskRow::as_returning())
         .get_result(conn)
@@ -91,7 +92,7 @@ pub async fn expire_unclaimed(
     .set((
         tasks::status.eq(TaskStatus::Expired),
         tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(diesel::dsl::now),
+        tasks::updated_at.eq(now),
     ))
     .returning(tasks::id)
     .get_results(conn)
@@ -99,11 +100,12 @@ pub async fn expire_unclaimed(
 }
 
 /// Withdraws the council's open, unclaimed tasks of a category (an opt-out came into
-/// force); returns them.
+/// force at `now`); returns them.
 pub async fn withdraw_unclaimed(
     conn: &mut AsyncPgConnection,
     council_id: Uuid,
     category_id: Uuid,
+    now: DateTime<Utc>,
 ) -> QueryResult<Vec<TaskRow>> {
     diesel::update(
         tasks::table
@@ -115,7 +117,7 @@ pub async fn withdraw_unclaimed(
     .set((
         tasks::status.eq(TaskStatus::Withdrawn),
         tasks::version.eq(tasks::version + 1),
-        tasks::updated_at.eq(diesel::dsl::now),
+        tasks::updated_at.eq(now),
     ))
     .returning(TaskRow::as_returning())
     .get_results(conn)

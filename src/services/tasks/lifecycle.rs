@@ -23,6 +23,7 @@ pub async fn cancel(
     user: &AuthUser,
     id: Uuid,
     reason: &str,
+    now: DateTime<Utc>,
 ) -> Result<TaskRow, DomainError> {
     let task = db::find_for_update(conn, id).await?.ok_or_else(not_found)?;
     permissions::require_unit_member(user, task.service_unit_id)?;
@@ -40,6 +41,7 @@ pub async fn cancel(
             cancel_reason: Some(reason.to_owned()),
             ..Default::default()
         },
+        now,
     )
     .await?;
     let voided = db::void_active_claims(conn, id).await?;
@@ -94,6 +96,7 @@ pub async fn complete(
         input,
         None,
         EventKind::Completed,
+        now,
     )
     .await
 }
@@ -107,6 +110,7 @@ pub async fn complete_locked(
     input: Completion,
     fallback_minutes: Option<i32>,
     event: EventKind,
+    now: DateTime<Utc>,
 ) -> Result<TaskRow, DomainError> {
     let claims = db::active_claims_of_task(conn, task.id).await?;
     let mut v = Validator::new();
@@ -144,6 +148,7 @@ pub async fn complete_locked(
             status: Some(TaskStatus::Completed),
             ..Default::default()
         },
+        now,
     )
     .await?;
     for claim in &claims {

@@ -384,7 +384,7 @@ pub async fn update(
     if fields.is_empty() {
         return Ok((task, Some(old_private)));
     }
-    let updated = db::update(conn, id, &changes).await?;
+    let updated = db::update(conn, id, &changes, now).await?;
     db::insert_event(conn, id, Some(user.id), EventKind::Updated, &fields).await?;
     // More spots on a task that was full: a spot opened, for its watchers.
     if updated.spots > task.spots && task.status == TaskStatus::Filled {

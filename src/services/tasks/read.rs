@@ -159,10 +159,11 @@ pub async fn list(
     user: &AuthUser,
     zone: chrono_tz::Tz,
     query: &TaskQuery,
+    now: DateTime<Utc>,
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> Result<Vec<TaskView>, DomainError> {
-    let filter = resolve_filter(conn, user, query).await?;
+    let filter = resolve_filter(conn, user, query, now).await?;
     let rows = db::list(conn, &filter, after, limit).await?;
     views(conn, user, zone, rows).await
 }
@@ -193,11 +194,13 @@ pub struct TaskQuery {
 }
 
 /// Resolves the caller's filters and defaults: volunteers see open tasks minus their own
-/// opted-out categories and tasks their council has opted out of; staff see their unit's tasks.
+/// opted-out categories and tasks their council has opted out of, of those that start after
+/// `now`; staff see their unit's tasks.
 pub async fn resolve_filter(
     conn: &mut AsyncPgConnection,
     user: &AuthUser,
     q: &TaskQuery,
+    now: DateTime<Utc>,
 ) -> Result<TaskFilter, DomainError> {
     let mut filter = TaskFilter {
         category_id: q.category_id,
@@ -223,7 +226,7 @@ pub async fn resolve_filter(
                         .collect()
                 };
                 filter.matches_nothing = filter.statuses.is_empty();
-                filter.upcoming_only = true;
+                filter.starting_after = Some(now);
                 filter.exclude_categories = users_db::category_opt_outs(conn, user.id).await?;
                 crate::services::opt_outs::hide_opted_out(&mut filter);
             }
