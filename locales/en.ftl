@@ -133,7 +133,6 @@ common-start-time = Start time
 common-status = Status
 common-tasks = Tasks
 common-two-factor-authentication = Two-factor authentication
-common-use-app = Use the app
 common-users = Users
 common-volunteer-hours = Volunteer hours
 common-volunteers = Volunteers
@@ -527,7 +526,6 @@ users-valid = Valid
 
 ## Console: volunteer
 
-volunteer-as-volunteer-find-take = As a volunteer you find, take and release tasks in the Dugnad app on your phone. This console is for the municipality's staff and the neighbourhood councils.
 
 ## Console: task and series histories, task refusals
 
@@ -848,3 +846,106 @@ a11y-contrast = Text contrast is at least 4.5:1, and pages reflow to a width of 
 a11y-charts = Every chart has its figures in a table beside it.
 a11y-no-script = The pages work without JavaScript.
 a11y-checked = Each version is checked automatically with axe-core in a real browser, and by a keyboard-only test. If something does not work for you, write to the municipality's service desk; you may also complain to the Authority for Universal Design of ICT (Tilsynet for universell utforming av ikt).
+
+## The volunteer web ("Dugnad på nett")
+
+site-skip = Skip to content
+site-menu = Main menu
+site-nav-tasks = Tasks
+site-nav-mine = My tasks
+site-nav-invitations = Invitations
+site-sign-out = Sign out
+site-accessibility = Accessibility statement
+site-start-title = Lend a hand
+site-start-lead = In { $municipality }, the health and coping services post small tasks – a trip to the doctor, a walk, some shopping – that volunteers take when it suits them.
+site-start-promise = You take only what you want, and can give a task back without saying why.
+site-sign-in = Sign in
+site-become-volunteer = Become a volunteer
+site-email = Email
+site-password = Password
+site-no-account = No account yet?
+site-forgot = Forgotten your password?
+site-name = Name
+site-council = Neighbourhood council
+site-council-none = None chosen
+site-language = Language
+site-password-hint = At least { $min } characters.
+site-register-title = Become a volunteer
+site-register-done-title = Check your email
+site-register-done = We have sent a link to { $email }. Open it to confirm the address, and you can take tasks.
+site-email-taken = There is already an account with this address. Sign in, or ask for a new password.
+site-fix-fields = Something needs fixing before you can go on.
+site-feed-title = Tasks
+site-filter = Filter
+site-filter-category = Category
+site-filter-all = All
+site-filter-from = From date
+site-filter-to = Up to and including
+site-filter-my-council = Only my neighbourhood council
+site-filter-apply = Show tasks
+site-feed-empty = No open tasks match right now.
+site-feed-more = More tasks
+site-free-spots = { $count ->
+    [one] 1 free spot
+   *[other] { $count } free spots
+}
+site-full = Full
+site-needs-qualification = Needs a qualification you have no record of
+site-you-hold = You have taken this task
+site-when = When
+site-where = Where
+site-spots = Spots
+site-category = Category
+site-claim = Take the task
+site-release = Give the task back
+site-release-title = Give the task back?
+site-release-text = You need not say why, and no one holds it against you. The unit is told the spot is free.
+site-release-yes = Yes, give the task back
+site-release-no = No, keep it
+site-watch = Notify me
+site-unwatch = Stop notifying me
+site-watching = We will tell you if a spot opens.
+site-full-lead = Every spot is taken.
+site-private-heading = Only for you, who took the task
+site-address = Address
+site-recipient = Who you help
+site-phone = Phone
+site-notes = Notes
+site-contact = Contact
+site-done-claimed = The task is yours. Thank you! A confirmation is on its way by email.
+site-done-released = You have given the task back.
+site-done-unwatched = You will no longer hear about this task.
+site-done-declined = The invitation is declined. No one is told.
+site-refusal-not-verified = Confirm your email address first: open the link we sent you.
+site-refusal-already = You have already taken this task.
+site-refusal-not-open = The task takes no more volunteers – it has started, been cancelled or finished.
+site-refusal-council = The neighbourhood council has opted out of this kind of task, so it cannot be taken.
+site-refusal-qualification = The task needs a qualification you have no record of, such as a police certificate. Talk to the unit.
+site-refusal-full = The spot is already taken. Press “Notify me” to hear if one opens.
+site-refusal-overlap = You have another task at the same time.
+site-refusal-not-claimant = You do not hold this task.
+site-refusal-spot-free = A spot is free – take the task instead.
+site-refusal-rate = Too many attempts in a short time. Wait a little and try again.
+site-refusal-other = That did not work. Reload the page and try again.
+site-mine-title = My tasks
+site-mine-upcoming = Coming up
+site-mine-past = Earlier
+site-mine-empty = You have not taken any tasks yet.
+site-mine-hours = { $hours } hours
+site-mine-released = Given back
+site-mine-voided = Cancelled
+site-invitations-title = Invitations
+site-invitations-lead = A unit has asked whether you would take these tasks. If you say no thanks, no one is told.
+site-invitations-empty = No open invitations.
+site-say-yes = Say yes
+site-no-thanks = No thanks
+site-not-found-title = Page not found
+site-not-found = The page does not exist, or the task is no longer open.
+site-error-title = Something went wrong
+site-error = Try again in a little while.
+site-forged-title = The form has expired
+site-forged = Reload the page and try again.
+site-to-start = To the start page
+site-a11y-title = Accessibility statement
+site-a11y-aim = Dugnad on the web for { $municipality } aims to meet WCAG 2.1 at level AA, as the Norwegian regulation on universal design of ICT requires.
+site-a11y-phone = The pages are made for phones first, work without JavaScript, and every button is at least 44 × 44 pixels.

@@ -133,7 +133,6 @@ common-start-time = Starttid
 common-status = Status
 common-tasks = Oppgaver
 common-two-factor-authentication = Tofaktorautentisering
-common-use-app = Bruk appen
 common-users = Brukere
 common-volunteer-hours = Frivillige timer
 common-volunteers = Frivillige
@@ -527,7 +526,6 @@ users-valid = Gyldig
 
 ## Console: volunteer
 
-volunteer-as-volunteer-find-take = Som frivillig finner, tar og slipper du oppgaver i Dugnad-appen på telefonen. Denne konsollen er for ansatte i kommunen og nærmiljøutvalgene.
 
 ## Console: task and series histories, task refusals
 
@@ -848,3 +846,106 @@ a11y-contrast = Tekstkontrasten er minst 4,5:1, og sidene tilpasser seg en bredd
 a11y-charts = Alle diagrammer har tallene sine i en tabell ved siden av.
 a11y-no-script = Sidene virker uten JavaScript.
 a11y-checked = Hver versjon sjekkes automatisk med axe-core i en ekte nettleser og med en test som bare bruker tastatur. Virker noe ikke for deg, kan du skrive til kommunens servicetorg. Du kan også klage til Tilsynet for universell utforming av ikt.
+
+## The volunteer web ("Dugnad på nett")
+
+site-skip = Hopp til innholdet
+site-menu = Hovedmeny
+site-nav-tasks = Oppgaver
+site-nav-mine = Mine oppdrag
+site-nav-invitations = Invitasjoner
+site-sign-out = Logg ut
+site-accessibility = Tilgjengelighetserklæring
+site-start-title = Bli med og hjelp
+site-start-lead = I { $municipality } legger helse- og mestringstjenestene ut små oppdrag – følge til legen, en tur, en handletur – som frivillige tar når det passer dem.
+site-start-promise = Du tar bare det du vil, og kan gi fra deg et oppdrag uten å si hvorfor.
+site-sign-in = Logg inn
+site-become-volunteer = Bli frivillig
+site-email = E-post
+site-password = Passord
+site-no-account = Ingen konto ennå?
+site-forgot = Glemt passordet?
+site-name = Navn
+site-council = Nærmiljøutvalg
+site-council-none = Ikke valgt
+site-language = Språk
+site-password-hint = Minst { $min } tegn.
+site-register-title = Bli frivillig
+site-register-done-title = Sjekk e-posten din
+site-register-done = Vi har sendt en lenke til { $email }. Åpne den for å bekrefte adressen, så kan du ta oppdrag.
+site-email-taken = Det finnes allerede en konto med denne adressen. Logg inn, eller be om nytt passord.
+site-fix-fields = Noe må rettes før du kan gå videre.
+site-feed-title = Oppgaver
+site-filter = Filtrer
+site-filter-category = Kategori
+site-filter-all = Alle
+site-filter-from = Fra dato
+site-filter-to = Til og med dato
+site-filter-my-council = Bare mitt nærmiljøutvalg
+site-filter-apply = Vis oppgaver
+site-feed-empty = Ingen ledige oppgaver passer akkurat nå.
+site-feed-more = Flere oppgaver
+site-free-spots = { $count ->
+    [one] 1 ledig plass
+   *[other] { $count } ledige plasser
+}
+site-full = Fullt
+site-needs-qualification = Krever en kvalifikasjon du ikke har registrert
+site-you-hold = Du har tatt dette oppdraget
+site-when = Når
+site-where = Hvor
+site-spots = Plasser
+site-category = Kategori
+site-claim = Ta oppdraget
+site-release = Gi fra meg oppdraget
+site-release-title = Gi fra deg oppdraget?
+site-release-text = Du trenger ikke si hvorfor, og ingen holder det mot deg. Enheten får vite at plassen er ledig.
+site-release-yes = Ja, gi fra meg oppdraget
+site-release-no = Nei, behold det
+site-watch = Varsle meg
+site-unwatch = Ikke varsle meg
+site-watching = Vi sier fra hvis en plass blir ledig.
+site-full-lead = Alle plassene er tatt.
+site-private-heading = Bare for deg som har tatt oppdraget
+site-address = Adresse
+site-recipient = Hvem du hjelper
+site-phone = Telefon
+site-notes = Merknader
+site-contact = Kontakt
+site-done-claimed = Oppdraget er ditt. Takk! En bekreftelse kommer på e-post.
+site-done-released = Du har gitt fra deg oppdraget.
+site-done-unwatched = Du får ikke lenger varsel om denne oppgaven.
+site-done-declined = Invitasjonen er avslått. Ingen får vite det.
+site-refusal-not-verified = Bekreft e-postadressen din først: åpne lenken vi sendte deg.
+site-refusal-already = Du har allerede tatt dette oppdraget.
+site-refusal-not-open = Oppdraget tar ikke imot flere frivillige – det har startet, er avlyst eller er ferdig.
+site-refusal-council = Nærmiljøutvalget har reservert seg mot denne typen oppdrag, så det kan ikke tas.
+site-refusal-qualification = Oppdraget krever en kvalifikasjon du ikke har registrert, for eksempel politiattest. Snakk med enheten.
+site-refusal-full = Plassen er allerede tatt. Trykk «Varsle meg» for å få vite om en blir ledig.
+site-refusal-overlap = Du har et annet oppdrag på samme tid.
+site-refusal-not-claimant = Du har ikke dette oppdraget.
+site-refusal-spot-free = Det er en ledig plass – ta oppdraget i stedet.
+site-refusal-rate = For mange forsøk på kort tid. Vent litt og prøv igjen.
+site-refusal-other = Det gikk ikke. Last siden på nytt og prøv igjen.
+site-mine-title = Mine oppdrag
+site-mine-upcoming = Kommende
+site-mine-past = Tidligere
+site-mine-empty = Du har ikke tatt noen oppdrag ennå.
+site-mine-hours = { $hours } timer
+site-mine-released = Gitt fra deg
+site-mine-voided = Avlyst
+site-invitations-title = Invitasjoner
+site-invitations-lead = En enhet har spurt om du vil ta disse oppdragene. Sier du nei takk, får ingen vite det.
+site-invitations-empty = Ingen åpne invitasjoner.
+site-say-yes = Si ja
+site-no-thanks = Nei takk
+site-not-found-title = Fant ikke siden
+site-not-found = Siden finnes ikke, eller oppgaven er ikke lenger ledig.
+site-error-title = Noe gikk galt
+site-error = Prøv igjen om litt.
+site-forged-title = Skjemaet har gått ut
+site-forged = Last siden på nytt og prøv igjen.
+site-to-start = Til forsiden
+site-a11y-title = Tilgjengelighetserklæring
+site-a11y-aim = Dugnad på nett for { $municipality } skal oppfylle WCAG 2.1 på nivå AA, slik forskrift om universell utforming av IKT krever.
+site-a11y-phone = Sidene er laget for mobil først, virker uten JavaScript, og alle knapper er minst 44 × 44 piksler.

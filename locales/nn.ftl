@@ -133,7 +133,6 @@ common-start-time = Starttid
 common-status = Status
 common-tasks = Oppgåver
 common-two-factor-authentication = Tofaktorautentisering
-common-use-app = Bruk appen
 common-users = Brukarar
 common-volunteer-hours = Frivillige timar
 common-volunteers = Frivillige
@@ -527,7 +526,6 @@ users-valid = Gyldig
 
 ## Console: volunteer
 
-volunteer-as-volunteer-find-take = Som frivillig finn, tek og slepper du oppgåver i Dugnad-appen på telefonen. Denne konsollen er for tilsette i kommunen og nærmiljøutvala.
 
 ## Console: task and series histories, task refusals
 
@@ -848,3 +846,106 @@ a11y-contrast = Tekstkontrasten er minst 4,5:1, og sidene tilpassar seg ei breid
 a11y-charts = Alle diagram har tala sine i ein tabell ved sida av.
 a11y-no-script = Sidene verkar utan JavaScript.
 a11y-checked = Kvar versjon blir sjekka automatisk med axe-core i ein ekte nettlesar og med ein test som berre brukar tastatur. Verkar noko ikkje for deg, kan du skrive til servicetorget i kommunen. Du kan også klage til Tilsynet for universell utforming av ikt.
+
+## The volunteer web ("Dugnad på nett")
+
+site-skip = Hopp til innhaldet
+site-menu = Hovudmeny
+site-nav-tasks = Oppgåver
+site-nav-mine = Mine oppdrag
+site-nav-invitations = Invitasjonar
+site-sign-out = Logg ut
+site-accessibility = Tilgjengelegheitserklæring
+site-start-title = Ver med og hjelp
+site-start-lead = I { $municipality } legg helse- og meistringstenestene ut små oppdrag – følgje til legen, ein tur, ein handletur – som frivillige tek når det passar dei.
+site-start-promise = Du tek berre det du vil, og kan gje frå deg eit oppdrag utan å seie kvifor.
+site-sign-in = Logg inn
+site-become-volunteer = Bli frivillig
+site-email = E-post
+site-password = Passord
+site-no-account = Ingen konto enno?
+site-forgot = Gløymt passordet?
+site-name = Namn
+site-council = Nærmiljøutval
+site-council-none = Ikkje valt
+site-language = Språk
+site-password-hint = Minst { $min } teikn.
+site-register-title = Bli frivillig
+site-register-done-title = Sjekk e-posten din
+site-register-done = Vi har sendt ei lenkje til { $email }. Opne ho for å stadfeste adressa, så kan du ta oppdrag.
+site-email-taken = Det finst alt ein konto med denne adressa. Logg inn, eller be om nytt passord.
+site-fix-fields = Noko må rettast før du kan gå vidare.
+site-feed-title = Oppgåver
+site-filter = Filtrer
+site-filter-category = Kategori
+site-filter-all = Alle
+site-filter-from = Frå dato
+site-filter-to = Til og med dato
+site-filter-my-council = Berre mitt nærmiljøutval
+site-filter-apply = Vis oppgåver
+site-feed-empty = Ingen ledige oppgåver passar akkurat no.
+site-feed-more = Fleire oppgåver
+site-free-spots = { $count ->
+    [one] 1 ledig plass
+   *[other] { $count } ledige plassar
+}
+site-full = Fullt
+site-needs-qualification = Krev ein kvalifikasjon du ikkje har registrert
+site-you-hold = Du har teke dette oppdraget
+site-when = Når
+site-where = Kvar
+site-spots = Plassar
+site-category = Kategori
+site-claim = Ta oppdraget
+site-release = Gje frå meg oppdraget
+site-release-title = Gje frå deg oppdraget?
+site-release-text = Du treng ikkje seie kvifor, og ingen held det mot deg. Eininga får vite at plassen er ledig.
+site-release-yes = Ja, gje frå meg oppdraget
+site-release-no = Nei, behald det
+site-watch = Varsle meg
+site-unwatch = Ikkje varsle meg
+site-watching = Vi seier frå om ein plass blir ledig.
+site-full-lead = Alle plassane er tekne.
+site-private-heading = Berre for deg som har teke oppdraget
+site-address = Adresse
+site-recipient = Kven du hjelper
+site-phone = Telefon
+site-notes = Merknader
+site-contact = Kontakt
+site-done-claimed = Oppdraget er ditt. Takk! Ei stadfesting kjem på e-post.
+site-done-released = Du har gjeve frå deg oppdraget.
+site-done-unwatched = Du får ikkje lenger varsel om denne oppgåva.
+site-done-declined = Invitasjonen er avslått. Ingen får vite det.
+site-refusal-not-verified = Stadfest e-postadressa di først: opne lenkja vi sende deg.
+site-refusal-already = Du har alt teke dette oppdraget.
+site-refusal-not-open = Oppdraget tek ikkje imot fleire frivillige – det har starta, er avlyst eller er ferdig.
+site-refusal-council = Nærmiljøutvalet har reservert seg mot denne typen oppdrag, så det kan ikkje takast.
+site-refusal-qualification = Oppdraget krev ein kvalifikasjon du ikkje har registrert, til dømes politiattest. Snakk med eininga.
+site-refusal-full = Plassen er alt teken. Trykk «Varsle meg» for å få vite om ein blir ledig.
+site-refusal-overlap = Du har eit anna oppdrag på same tid.
+site-refusal-not-claimant = Du har ikkje dette oppdraget.
+site-refusal-spot-free = Det er ein ledig plass – ta oppdraget i staden.
+site-refusal-rate = For mange forsøk på kort tid. Vent litt og prøv igjen.
+site-refusal-other = Det gjekk ikkje. Last sida på nytt og prøv igjen.
+site-mine-title = Mine oppdrag
+site-mine-upcoming = Kommande
+site-mine-past = Tidlegare
+site-mine-empty = Du har ikkje teke nokon oppdrag enno.
+site-mine-hours = { $hours } timar
+site-mine-released = Gjeve frå deg
+site-mine-voided = Avlyst
+site-invitations-title = Invitasjonar
+site-invitations-lead = Ei eining har spurt om du vil ta desse oppdraga. Seier du nei takk, får ingen vite det.
+site-invitations-empty = Ingen opne invitasjonar.
+site-say-yes = Sei ja
+site-no-thanks = Nei takk
+site-not-found-title = Fann ikkje sida
+site-not-found = Sida finst ikkje, eller oppgåva er ikkje lenger ledig.
+site-error-title = Noko gjekk gale
+site-error = Prøv igjen om litt.
+site-forged-title = Skjemaet har gått ut
+site-forged = Last sida på nytt og prøv igjen.
+site-to-start = Til framsida
+site-a11y-title = Tilgjengelegheitserklæring
+site-a11y-aim = Dugnad på nett for { $municipality } skal oppfylle WCAG 2.1 på nivå AA, slik forskrift om universell utforming av IKT krev.
+site-a11y-phone = Sidene er laga for mobil først, verkar utan JavaScript, og alle knappar er minst 44 × 44 pikslar.

@@ -22,6 +22,7 @@ pub mod request_id;
 pub mod routes;
 pub mod services;
 pub mod settings;
+pub mod site;
 pub mod startup;
 pub mod statement_log;
 pub mod telemetry;

@@ -53,6 +53,8 @@ pub struct Settings {
     pub require_2fa: bool,
     /// A console session ends after this long without a request.
     pub console_idle_minutes: u32,
+    /// A volunteer's web session ends after this many days without a request.
+    pub web_session_days: u32,
     pub trusted_proxies: Vec<IpNet>,
     /// Directory for local state: the generated development JWT secret and `.eml` files.
     pub var_dir: PathBuf,
@@ -184,6 +186,7 @@ pub const VARIABLES: &[&str] = &[
     "DUGNAD_TRUSTED_PROXIES",
     "DUGNAD_REQUIRE_2FA",
     "DUGNAD_CONSOLE_IDLE_MINUTES",
+    "DUGNAD_WEB_SESSION_DAYS",
     "DUGNAD_VAR_DIR",
     "DUGNAD_FCM_CREDENTIALS",
     "DUGNAD_FCM_ENDPOINT",
@@ -396,6 +399,8 @@ impl Settings {
             1..=720,
             &mut errors,
         );
+        let web_session_days =
+            parse_number(&get, "DUGNAD_WEB_SESSION_DAYS", 30, 1..=365, &mut errors);
 
         let mut trusted_proxies = Vec::new();
         for part in get("DUGNAD_TRUSTED_PROXIES")
@@ -492,6 +497,7 @@ impl Settings {
             register_limit_per_ip,
             require_2fa,
             console_idle_minutes,
+            web_session_days,
             trusted_proxies,
             var_dir,
             http_workers,

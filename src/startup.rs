@@ -119,6 +119,7 @@ impl Application {
                 app = app.service(resource);
             }
             app.service(crate::console::scope())
+                .service(crate::site::scope())
                 .default_service(web::to(routes::not_found))
         })
         .workers(settings.http_workers)

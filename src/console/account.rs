@@ -5,31 +5,26 @@ use actix_web::{HttpRequest, web};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 
-use super::views::{
-    Accessibility, Account, Code, Enrol, Forgot, Frame, Login, Recovery, Volunteer,
-};
+use super::views::{Accessibility, Account, Code, Enrol, Forgot, Frame, Login, Recovery};
 use super::{forged, render};
 use crate::domain::Language;
 use crate::domain::account::Role;
 use crate::domain::error::{DomainError, ErrorCode};
 use crate::routes::state::AppState;
 use crate::services::accounts;
-use crate::services::second_factor::{self, Enrolment, Requirement};
-use crate::services::sessions::{self, Session, Stage};
+use crate::services::second_factor::{self, Enrolment};
+use crate::services::sessions::{self, Lifetime, Session, Stage};
 use crate::web::http::{self, FormData};
-use crate::web::{Form, Lang, Page, PageResult, PartForm, SignInForm, SignedIn, Visitor};
+use crate::web::{Form, Lang, Page, PageResult, PartForm, SignInForm, SignedIn, Visitor, sign_in};
 use uuid::Uuid;
 
 /// Where the console starts for each role.
-pub async fn home(req: HttpRequest, state: web::Data<AppState>, s: SignedIn) -> PageResult {
+pub async fn home(s: SignedIn) -> PageResult {
     match s.user.role {
         Role::Staff | Role::Admin => Ok(Page::redirect("/console/tasks")),
         Role::Coordinator => Ok(Page::redirect("/console/council")),
-        Role::Volunteer => {
-            let lang = Lang::of(&req);
-            let f = Frame::of(&req, &state, &s, lang.t("common-use-app"), "");
-            Ok(Page::html(StatusCode::OK, render(&Volunteer { f })?))
-        }
+        // Volunteers have a front end of their own.
+        Role::Volunteer => Ok(Page::redirect("/oppgaver")),
     }
 }
 
@@ -69,16 +64,7 @@ fn login_page(
         error,
         notice,
     };
-    with_login_cookie(Page::html(status, render(&page)?), token.cookie)
-}
-
-/// A signed-out form's page with the cookie its anti-forgery token pairs with, when one
-/// was made for it.
-fn with_login_cookie(page: Page, cookie: Option<actix_web::cookie::Cookie<'static>>) -> PageResult {
-    match cookie {
-        Some(cookie) => page.with_cookie(&cookie),
-        None => Ok(page),
-    }
+    Page::html(status, render(&page)?).with_login_cookie(token.cookie)
 }
 
 pub async fn login_form(
@@ -214,56 +200,16 @@ async fn sign_in(
     let lang = Lang::of(req);
     let email = form.get("email").unwrap_or_default();
     let next = safe_next(form.get("next").or(next));
-    let ip = http::client_ip(req, state);
-    let user = match accounts::authenticate(state, ip, email, form.raw("password").to_owned()).await
-    {
-        Ok(user) => user,
-        Err(e) if e.code() == ErrorCode::Unauthenticated => {
-            return login_page(
-                req,
-                state,
-                StatusCode::UNAUTHORIZED,
-                &next,
-                email,
-                Some(wrong_credentials(lang)),
-                None,
-            );
-        }
-        Err(e) if e.code() == ErrorCode::LoginStepUp => {
-            return login_page(
-                req,
-                state,
-                StatusCode::TOO_MANY_REQUESTS,
-                &next,
-                email,
-                Some(stepped_up(lang)),
-                None,
-            );
-        }
-        Err(e) => return Err(e.into()),
+    let failed =
+        match sign_in::by_password(req, state, email, form.raw("password"), Some(&next)).await? {
+            Ok(page) => return Ok(page),
+            Err(failed) => failed,
+        };
+    let (status, message) = match failed {
+        sign_in::Failed::WrongCredentials => (StatusCode::UNAUTHORIZED, wrong_credentials(lang)),
+        sign_in::Failed::SteppedUp => (StatusCode::TOO_MANY_REQUESTS, stepped_up(lang)),
     };
-    let mut conn = state.pool.get().await?;
-    let stage = match second_factor::requirement(&mut conn, &state.settings, &user).await? {
-        Requirement::None => Stage::Full,
-        Requirement::Code => Stage::Otp,
-        Requirement::Enrolment => Stage::Enrol,
-    };
-    let started = sessions::start(
-        &mut conn,
-        user.id,
-        stage,
-        false,
-        Some(&next),
-        state.clock.now(),
-    )
-    .await?;
-    tracing::info!(user.id = %user.id, stage = stage.as_str(), "console sign-in");
-    let target = match stage {
-        Stage::Full => next,
-        Stage::Otp => "/console/login/code".to_owned(),
-        Stage::Enrol => "/console/account/2fa".to_owned(),
-    };
-    Page::redirect(&target).with_cookie(&http::session_cookie(&state.settings, started.token))
+    login_page(req, state, status, &next, email, Some(message), None)
 }
 
 pub async fn code_form(
@@ -321,9 +267,12 @@ pub async fn code(
         Err(e) => return Err(e.into()),
     }
     let mut conn = state.pool.get().await?;
-    let started = sessions::complete(&mut conn, &s, state.clock.now()).await?;
-    Page::redirect(&safe_next(s.resume.as_deref()))
-        .with_cookie(&http::session_cookie(&state.settings, started.token))
+    let started = sessions::complete(&mut conn, &state.settings, &s, state.clock.now()).await?;
+    Page::redirect(&safe_next(s.resume.as_deref())).with_cookie(&http::session_cookie(
+        &state.settings,
+        started.token,
+        Lifetime::of(&state.settings, s.user.role),
+    ))
 }
 
 pub async fn logout(
@@ -481,8 +430,10 @@ pub async fn change_password(
         Err(e) => return Err(e.into()),
     }
     let mut conn = state.pool.get().await?;
+    let lifetime = Lifetime::of(&state.settings, s.user.role);
     let started = sessions::start(
         &mut conn,
+        lifetime,
         s.user.id,
         Stage::Full,
         true,
@@ -490,8 +441,11 @@ pub async fn change_password(
         state.clock.now(),
     )
     .await?;
-    Page::redirect("/console/account?done=password")
-        .with_cookie(&http::session_cookie(&state.settings, started.token))
+    Page::redirect("/console/account?done=password").with_cookie(&http::session_cookie(
+        &state.settings,
+        started.token,
+        lifetime,
+    ))
 }
 
 fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> PageResult {
@@ -502,7 +456,7 @@ fn forgot_page(req: &HttpRequest, state: &AppState, notice: Option<String>) -> P
         csrf: token.form_value,
         notice,
     };
-    with_login_cookie(Page::html(StatusCode::OK, render(&page)?), token.cookie)
+    Page::html(StatusCode::OK, render(&page)?).with_login_cookie(token.cookie)
 }
 
 /// `Glemt passord?`: the API's reset flow from the sign-in page.
@@ -665,7 +619,7 @@ pub async fn enrol(
     // is replaced by a new session either way (the half-way one becomes a full one, and
     // a full one drops the secret it was showing).
     sessions::end_all_for_new_factor(&mut conn, user_id).await?;
-    let started = sessions::complete(&mut conn, &s, state.clock.now()).await?;
+    let started = sessions::complete(&mut conn, &state.settings, &s, state.clock.now()).await?;
     let new_session = sessions::resolve(
         &mut conn,
         &state.settings,
@@ -684,6 +638,9 @@ pub async fn enrol(
         ),
         codes,
     };
-    Page::html(StatusCode::OK, render(&page)?)
-        .with_cookie(&http::session_cookie(&state.settings, started.token))
+    Page::html(StatusCode::OK, render(&page)?).with_cookie(&http::session_cookie(
+        &state.settings,
+        started.token,
+        Lifetime::of(&state.settings, new_session.user.role),
+    ))
 }

@@ -172,6 +172,12 @@ async fn draw(
         })),
         Refusal::Forged => Ok(forged(req, state)),
         Refusal::Expired(form) => account::session_expired(req, state, form).await,
+        Refusal::Refused(err)
+            if err.code() == ErrorCode::Forbidden && is_volunteer(req, state).await =>
+        {
+            // Volunteers have a front end of their own.
+            Ok(Page::redirect("/oppgaver"))
+        }
         Refusal::Refused(err) => Ok(error_page(req, state, err)),
     };
     match drawn {
@@ -186,6 +192,14 @@ async fn draw(
             )
         }
     }
+}
+
+/// Whether the request's session is a volunteer's.
+async fn is_volunteer(req: &HttpRequest, state: &AppState) -> bool {
+    matches!(
+        web::http::session(req, state).await,
+        Ok(Some(s)) if s.user.role == Role::Volunteer
+    )
 }
 
 /// The sign-in, and back to the page asked for (a page read, not a form sent: that goes

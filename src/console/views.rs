@@ -1,95 +1,27 @@
 //! The console's templates (askama, checked when the crate compiles) and the frame
 //! every page shares: language, title, the signed-in person, the menu.
 
-use actix_web::HttpRequest;
 use askama::Template;
 
 use super::Lang;
-use crate::routes::state::AppState;
 use crate::services::sessions::Session;
 
-pub struct NavItem {
-    pub href: &'static str,
-    pub label: &'static str,
-    pub current: bool,
-}
+pub use crate::web::frame::NavItem;
 
-/// What the layout needs.
-pub struct Frame {
-    pub lang: Lang,
-    pub title: String,
-    pub municipality: String,
-    pub user: Option<String>,
-    pub csrf: String,
-    pub nav: Vec<NavItem>,
-    pub switches: Vec<LanguageLink>,
-}
+/// The console's frame: its language switch, its menu by role.
+pub struct Console;
 
-/// A link of the language switch: to the same page in another language, named in it.
-pub struct LanguageLink {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub href: String,
-}
-
-fn switches(req: &HttpRequest, lang: Lang) -> Vec<LanguageLink> {
-    let here = req
-        .uri()
-        .path_and_query()
-        .map_or("/console", |p| p.as_str());
-    let back: String = url::form_urlencoded::byte_serialize(here.as_bytes()).collect();
-    lang.others()
-        .map(|other| LanguageLink {
-            code: other.code(),
-            name: other.t("language-name"),
-            href: format!("/console/language?to={}&back={back}", other.code()),
-        })
-        .collect()
-}
-
-/// "larvik" → "Larvik": the municipality as a heading shows it.
-fn display_name(municipality: &str) -> String {
-    let mut chars = municipality.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-impl Frame {
-    /// The frame of a page before sign-in.
-    pub fn anonymous(req: &HttpRequest, state: &AppState, lang: Lang, title: &str) -> Self {
-        Self {
-            lang,
-            title: title.to_owned(),
-            municipality: display_name(&state.settings.municipality),
-            user: None,
-            csrf: String::new(),
-            nav: Vec::new(),
-            switches: switches(req, lang),
-        }
+impl crate::web::frame::FrontEnd for Console {
+    fn switch_link(code: &str, back: &str) -> String {
+        format!("/console/language?to={code}&back={back}")
     }
 
-    /// The frame of a page of a session; `current` is the menu entry to mark.
-    pub fn of(
-        req: &HttpRequest,
-        state: &AppState,
-        session: &Session,
-        title: &str,
-        current: &str,
-    ) -> Self {
-        let lang = super::Lang::of(req);
-        Self {
-            lang,
-            title: title.to_owned(),
-            municipality: display_name(&state.settings.municipality),
-            user: Some(session.user.row.name.clone()),
-            csrf: session.csrf_token.clone(),
-            nav: super::nav(lang, session, current),
-            switches: switches(req, lang),
-        }
+    fn nav(lang: Lang, session: &Session, current: &str) -> Vec<NavItem> {
+        super::nav(lang, session, current)
     }
 }
+
+pub type Frame = crate::web::frame::Frame<Console>;
 
 #[derive(Template)]
 #[template(path = "console/message.html")]
@@ -159,12 +91,6 @@ pub struct Forgot {
     pub f: Frame,
     pub csrf: String,
     pub notice: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "console/volunteer.html")]
-pub struct Volunteer {
-    pub f: Frame,
 }
 
 #[derive(Template)]

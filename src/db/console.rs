@@ -50,32 +50,35 @@ pub async fn insert_session(conn: &mut AsyncPgConnection, row: &NewSession<'_>) 
         .map(|_| ())
 }
 
-/// The session of `token_hash` that is neither past its absolute end at `now` nor idle
-/// since `idle_since`, with its user, in one statement.
+/// The session of `token_hash` that has not ended at `now`, with its user, in one
+/// statement (whether it has been idle too long is its role's to say).
 pub async fn live_session(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
     now: DateTime<Utc>,
-    idle_since: DateTime<Utc>,
 ) -> QueryResult<Option<(SessionRow, UserRow)>> {
     sessions::table
         .inner_join(users::table)
         .filter(sessions::token_hash.eq(token_hash))
         .filter(sessions::expires_at.gt(now))
-        .filter(sessions::last_seen_at.gt(idle_since))
         .select((SessionRow::as_select(), UserRow::as_select()))
         .first(conn)
         .await
         .optional()
 }
 
+/// Records a request at `now`; the session's row is kept until `ends`.
 pub async fn touch_session(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     now: DateTime<Utc>,
+    ends: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(sessions::table.find(id))
-        .set(sessions::last_seen_at.eq(now))
+        .set((
+            sessions::last_seen_at.eq(now),
+            sessions::expires_at.eq(ends),
+        ))
         .execute(conn)
         .await
         .map(|_| ())

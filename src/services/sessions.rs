@@ -1,8 +1,12 @@
-//! Console sessions: a random token in a cookie, stored hashed; 30 minutes idle
-//! (`DUGNAD_CONSOLE_IDLE_MINUTES`), 12 hours at most; ended by signing out, and by
-//! everything that revokes a person's refresh tokens (a password change, a new address,
-//! deactivation), and with the account on erasure. The person's role and unit are read
-//! with the session on every request, as the API reads them with the token.
+//! Web sessions, of the console and of the volunteer web alike: a random token in a
+//! cookie, stored hashed. How long one lives follows its person's role ([`Lifetime`]): a
+//! staff member's, coordinator's or admin's (the console, often on a shared care PC) ends
+//! after 30 minutes idle (`DUGNAD_CONSOLE_IDLE_MINUTES`) or 12 hours; a volunteer's (their
+//! own phone) slides 30 days from its last request (`DUGNAD_WEB_SESSION_DAYS`). Either
+//! ends by signing out, by everything that revokes a person's refresh tokens (a password
+//! change, a new address, deactivation), and with the account on erasure. The person's
+//! role and unit are read with the session on every request, as the API reads them with
+//! the token.
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
@@ -11,11 +15,61 @@ use uuid::Uuid;
 use crate::auth::AuthUser;
 use crate::auth::tokens;
 use crate::db::console as db;
+use crate::domain::account::Role;
 use crate::domain::error::DomainError;
 use crate::settings::Settings;
 
-/// The longest a session lives, however busy.
+/// The longest a console session lives, however busy.
 pub const ABSOLUTE: chrono::Duration = chrono::Duration::hours(12);
+
+/// How long a session lives for its person's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime {
+    /// It ends after this long without a request.
+    pub idle: chrono::Duration,
+    /// It ends this long after it began, however busy; none for a sliding session.
+    pub absolute: Option<chrono::Duration>,
+}
+
+impl Lifetime {
+    pub fn of(settings: &Settings, role: Role) -> Self {
+        match role {
+            Role::Volunteer => Self {
+                idle: chrono::Duration::days(i64::from(settings.web_session_days)),
+                absolute: None,
+            },
+            Role::Staff | Role::Coordinator | Role::Admin => Self {
+                idle: chrono::Duration::minutes(i64::from(settings.console_idle_minutes)),
+                absolute: Some(ABSOLUTE),
+            },
+        }
+    }
+
+    /// Whether a session begun at `started` and last used at `last_seen` still holds at
+    /// `now`.
+    pub fn holds(
+        &self,
+        started: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> bool {
+        now - last_seen < self.idle && self.absolute.is_none_or(|a| now - started < a)
+    }
+
+    /// When a session used at `now` ends unless used again (its row goes then).
+    fn ends(&self, started: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+        match self.absolute {
+            Some(a) => started + a,
+            None => now + self.idle,
+        }
+    }
+
+    /// Whether the session outlives the browser (its cookie is kept when the browser
+    /// closes): a volunteer's on their phone, not a console's on a shared PC.
+    pub fn persistent(&self) -> bool {
+        self.absolute.is_none()
+    }
+}
 
 /// How long a console form kept across an expired session waits for its person to sign
 /// in again.
@@ -70,10 +124,12 @@ pub struct Started {
     pub id: Uuid,
 }
 
-/// Starts a session for `user_id` at `stage`; `code_proved` when its sign-in proved a
-/// second-factor code; `resume` is where a half-way sign-in goes once it is finished.
+/// Starts a session for `user_id` at `stage`, living as `lifetime` says; `code_proved`
+/// when its sign-in proved a second-factor code; `resume` is where a half-way sign-in goes
+/// once it is finished.
 pub async fn start(
     conn: &mut AsyncPgConnection,
+    lifetime: Lifetime,
     user_id: Uuid,
     stage: Stage,
     code_proved: bool,
@@ -91,7 +147,7 @@ pub async fn start(
             token_hash: &hash,
             csrf_token: &csrf,
             stage: stage.as_str(),
-            expires_at: now + ABSOLUTE,
+            expires_at: lifetime.ends(now, now),
             created_at: now,
             last_seen_at: now,
             code_proved,
@@ -102,17 +158,16 @@ pub async fn start(
     Ok(Started { token, id })
 }
 
-/// The live session of a cookie's token: not past 12 hours, not idle, its person active.
-/// Each request moves the idle deadline (written at most every 30 seconds).
+/// The live session of a cookie's token, its person active: not idle, and not past its
+/// end for its person's role as it is now. Each request moves the idle deadline (written
+/// at most every 30 seconds).
 pub async fn resolve(
     conn: &mut AsyncPgConnection,
     settings: &Settings,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Session>, DomainError> {
-    let idle = chrono::Duration::minutes(i64::from(settings.console_idle_minutes));
-    let Some((row, user)) = db::live_session(conn, &tokens::hash(token), now, now - idle).await?
-    else {
+    let Some((row, user)) = db::live_session(conn, &tokens::hash(token), now).await? else {
         return Ok(None);
     };
     if !user.active {
@@ -121,8 +176,12 @@ pub async fn resolve(
     let (Some(stage), Some(user)) = (Stage::parse(&row.stage), AuthUser::from_row(user)) else {
         return Ok(None);
     };
+    let lifetime = Lifetime::of(settings, user.role);
+    if !lifetime.holds(row.created_at, row.last_seen_at, now) {
+        return Ok(None);
+    }
     if now - row.last_seen_at > chrono::Duration::seconds(30) {
-        db::touch_session(conn, row.id, now).await?;
+        db::touch_session(conn, row.id, now, lifetime.ends(row.created_at, now)).await?;
     }
     Ok(Some(Session {
         id: row.id,
@@ -145,11 +204,22 @@ pub async fn resolve(
 /// seen before the second factor opens the console.
 pub async fn complete(
     conn: &mut AsyncPgConnection,
+    settings: &Settings,
     session: &Session,
     now: DateTime<Utc>,
 ) -> Result<Started, DomainError> {
     db::delete_session(conn, session.id).await?;
-    start(conn, session.user.id, Stage::Full, true, None, now).await
+    let lifetime = Lifetime::of(settings, session.user.role);
+    start(
+        conn,
+        lifetime,
+        session.user.id,
+        Stage::Full,
+        true,
+        None,
+        now,
+    )
+    .await
 }
 
 /// After a second factor was enrolled or replaced: every session of the person and every

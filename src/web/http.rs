@@ -34,10 +34,22 @@ fn cookie(settings: &Settings, name: &str, value: String) -> Cookie<'static> {
     c
 }
 
-/// The session cookie: no `Max-Age`, so it goes when the browser closes; the server ends
-/// it after 30 idle minutes or 12 hours anyway.
-pub fn session_cookie(settings: &Settings, token: String) -> Cookie<'static> {
-    cookie(settings, session_cookie_name(settings), token)
+/// The session cookie. A console session's has no `Max-Age`, so it goes when the browser
+/// closes (the server ends it after 30 idle minutes or 12 hours anyway); a volunteer's
+/// stays as long as the session may idle, and is set again as it slides
+/// ([`sliding_cookie`]).
+pub fn session_cookie(
+    settings: &Settings,
+    token: String,
+    lifetime: sessions::Lifetime,
+) -> Cookie<'static> {
+    let mut c = cookie(settings, session_cookie_name(settings), token);
+    if lifetime.persistent() {
+        c.set_max_age(actix_web::cookie::time::Duration::seconds(
+            lifetime.idle.num_seconds(),
+        ));
+    }
+    c
 }
 
 /// A cookie that removes the session cookie.
@@ -209,7 +221,13 @@ pub fn has_session_cookie(req: &HttpRequest, state: &AppState) -> bool {
     req.cookie(session_cookie_name(&state.settings)).is_some()
 }
 
-/// The session of this request, whatever its stage.
+/// The cookie of a sliding session that a request used, for its front end to set again
+/// on the answer (so that the cookie lasts as long as the session now does).
+#[derive(Clone)]
+pub struct Sliding(pub Cookie<'static>);
+
+/// The session of this request, whatever its stage. A sliding session leaves its cookie,
+/// renewed, in the request's extensions ([`Sliding`]).
 pub async fn session(
     req: &HttpRequest,
     state: &AppState,
@@ -218,7 +236,16 @@ pub async fn session(
         return Ok(None);
     };
     let mut conn = state.pool.get().await?;
-    sessions::resolve(&mut conn, &state.settings, token.value(), state.clock.now()).await
+    let session =
+        sessions::resolve(&mut conn, &state.settings, token.value(), state.clock.now()).await?;
+    if let Some(s) = &session {
+        let lifetime = sessions::Lifetime::of(&state.settings, s.user.role);
+        if lifetime.persistent() {
+            let renewed = session_cookie(&state.settings, token.value().to_owned(), lifetime);
+            actix_web::HttpMessage::extensions_mut(req).insert(Sliding(renewed));
+        }
+    }
+    Ok(session)
 }
 
 /// The client's address for the login limits, as the API finds it.

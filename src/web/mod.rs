@@ -7,12 +7,14 @@
 //! hand, and none draws its own error page.
 
 pub mod form;
+pub mod frame;
 pub mod http;
 pub mod lang;
 pub mod page;
 pub mod session;
+pub mod sign_in;
 
 pub use form::{Form, PartForm, SignInForm};
 pub use lang::Lang;
 pub use page::{Page, PageResult, Refusal, refusal_of};
-pub use session::{Admin, Anyone, CouncilPage, SignedIn, Staff, Visitor};
+pub use session::{Admin, Anyone, CouncilPage, SignedIn, Staff, Visitor, VolunteerPage};

@@ -62,6 +62,15 @@ impl Page {
         Self(response)
     }
 
+    /// A signed-out form's page with the cookie its anti-forgery token pairs with, when
+    /// one was made for it.
+    pub fn with_login_cookie(self, cookie: Option<Cookie<'static>>) -> PageResult {
+        match cookie {
+            Some(cookie) => self.with_cookie(&cookie),
+            None => Ok(self),
+        }
+    }
+
     /// The page with a cookie set (or removed).
     pub fn with_cookie(mut self, cookie: &Cookie<'_>) -> PageResult {
         self.0.add_cookie(cookie).map_err(DomainError::internal)?;

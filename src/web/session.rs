@@ -29,6 +29,8 @@ pub struct Staff;
 pub struct Admin;
 /// Council coordinators, and admins (who choose the council).
 pub struct CouncilPage;
+/// Volunteers: the volunteer web's own pages (everyone else has the console).
+pub struct VolunteerPage;
 
 impl Roles for Anyone {
     const ROLES: &'static [Role] = &[Role::Volunteer, Role::Staff, Role::Coordinator, Role::Admin];
@@ -38,6 +40,9 @@ impl Roles for Staff {
 }
 impl Roles for Admin {
     const ROLES: &'static [Role] = &[Role::Admin];
+}
+impl Roles for VolunteerPage {
+    const ROLES: &'static [Role] = &[Role::Volunteer];
 }
 impl Roles for CouncilPage {
     const ROLES: &'static [Role] = &[Role::Coordinator, Role::Admin];

@@ -121,16 +121,18 @@ fn every_module_uses_only_the_layers_below_it() {
 /// The web front ends ask the services for everything: a page that reads the database
 /// itself would skip the rules (and the checks) the API's answers go through.
 #[test]
-fn the_console_reaches_the_database_only_through_services() {
-    let mut files = Vec::new();
-    sources(&root().join("src/console"), &mut files);
-    assert!(files.len() > 5, "the console's files were found");
-    let wrong: Vec<String> = files
-        .iter()
-        .filter(|f| uses(&std::fs::read_to_string(f).expect("readable")).contains("db"))
-        .map(|f| f.display().to_string())
-        .collect();
-    assert!(wrong.is_empty(), "the console uses db in: {wrong:?}");
+fn the_front_ends_reach_the_database_only_through_services() {
+    for front_end in ["console", "site"] {
+        let mut files = Vec::new();
+        sources(&root().join("src").join(front_end), &mut files);
+        assert!(files.len() > 3, "the {front_end}'s files were found");
+        let wrong: Vec<String> = files
+            .iter()
+            .filter(|f| uses(&std::fs::read_to_string(f).expect("readable")).contains("db"))
+            .map(|f| f.display().to_string())
+            .collect();
+        assert!(wrong.is_empty(), "the {front_end} uses db in: {wrong:?}");
+    }
 }
 
 #[test]

@@ -26,5 +26,6 @@ mod reference;
 mod reports;
 mod rules;
 mod series;
+mod site;
 mod spots;
 mod tasks;
