@@ -113,6 +113,12 @@ impl ApiError {
         DomainError::new(code, detail).into()
     }
 
+    /// The use case's refusal this answer carries (for a web page that calls an API
+    /// handler to pass its file through).
+    pub fn into_domain(self) -> DomainError {
+        self.inner
+    }
+
     pub fn malformed(detail: impl Into<String>) -> Self {
         DomainError::malformed(detail).into()
     }

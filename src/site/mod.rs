@@ -5,6 +5,7 @@
 //! `docs/PRODUCT.md` ("The volunteer web").
 
 mod account;
+mod profile;
 mod refusals;
 mod tasks;
 mod views;
@@ -56,6 +57,9 @@ pub fn scope() -> actix_web::Scope<
         .route("/invitasjoner", get().to(tasks::invitations))
         .route("/invitasjoner/{id}/ja", post().to(tasks::accept))
         .route("/invitasjoner/{id}/nei", post().to(tasks::decline))
+        .route("/profil", get().to(profile::show))
+        .route("/profil", post().to(profile::save))
+        .route("/profil/data", get().to(profile::data))
         .default_service(actix_web::web::to(crate::routes::not_found))
 }
 

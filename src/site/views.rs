@@ -8,10 +8,11 @@ use crate::web::Lang;
 
 pub use crate::web::frame::{NavItem, display_name};
 
-const MENU: [(&str, &str); 3] = [
+const MENU: [(&str, &str); 4] = [
     ("/oppgaver", "site-nav-tasks"),
     ("/mine", "site-nav-mine"),
     ("/invitasjoner", "site-nav-invitations"),
+    ("/profil", "site-nav-profile"),
 ];
 
 /// The volunteer web's frame: its language switch and its one menu.
@@ -199,4 +200,29 @@ pub struct Invitations {
     pub items: Vec<Invitation>,
     pub done: Option<String>,
     pub refusal: Option<(String, String)>,
+}
+
+/// One notification choice: a kind by a channel.
+pub struct Preference {
+    pub field: String,
+    pub label: String,
+    pub enabled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "site/profile.html")]
+pub struct Profile {
+    pub f: Frame,
+    pub name: String,
+    pub name_error: Option<String>,
+    pub phone: String,
+    pub phone_error: Option<String>,
+    pub councils: Vec<Choice>,
+    pub council_error: Option<String>,
+    pub languages: Vec<Choice>,
+    pub invitable: bool,
+    pub categories: Vec<Choice>,
+    pub preferences: Vec<Preference>,
+    pub preferences_error: Option<String>,
+    pub done: Option<String>,
 }

@@ -648,3 +648,123 @@ async fn every_form_route_refuses_a_form_without_its_token() {
     // Still signed in: not even the sign-out went through.
     assert_eq!(browser.get("/oppgaver").await.status, 200);
 }
+
+#[tokio::test]
+async fn the_profile_saves_council_language_opt_outs_and_choices_with_the_apis_rules() {
+    let w = world().await;
+    let culture = w.app.category_id("culture-activities").await;
+    let hidden = id_of(
+        &w.app
+            .post_task_as(&w.staff, a_task().with(json!({"category_id": culture})))
+            .await,
+    );
+    let shown = id_of(&w.app.post_task_as(&w.staff, a_task()).await);
+    let volunteer = w.app.volunteer().await;
+    let mut browser = signed_in(&w.app, &volunteer).await;
+    let page = browser.get("/profil").await;
+    assert_eq!(page.status, 200);
+    let csrf = page.hidden("csrf");
+    assert!(page.body.contains("pref.reminder.email"), "{}", page.body);
+    let council = w.app.council_id("Kvelde").await.to_string();
+    let culture = culture.to_string();
+    // A name left empty: told next to the field, nothing saved.
+    let bad = browser
+        .post(
+            "/profil",
+            &[("csrf", &csrf), ("name", ""), ("language", "nn")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains(r#"id="name-error""#), "{}", bad.body);
+    let unchanged = w
+        .app
+        .query_json(&format!(
+            "SELECT language FROM users WHERE id = '{}'",
+            volunteer.id
+        ))
+        .await;
+    assert_eq!(unchanged[0]["language"], "nb");
+    // Everything at once; what is not ticked is off.
+    let saved = browser
+        .post(
+            "/profil",
+            &[
+                ("csrf", &csrf),
+                ("name", "Kari Nordmann"),
+                ("phone", "+47 900 00 000"),
+                ("council_id", &council),
+                ("language", "nn"),
+                ("opt_out", &culture),
+                ("pref.claim_confirmation.email", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (saved.status, saved.location()),
+        (303, Some("/profil?gjort=lagret"))
+    );
+    let me: serde_json::Value = w
+        .app
+        .get_as("/api/v1/me", &volunteer.access_token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["name"], "Kari Nordmann");
+    assert_eq!(me["language"], "nn");
+    assert_eq!(me["council_id"], council.as_str());
+    let preferences = me["preferences"].as_array().expect("preferences");
+    let enabled = |kind: &str, channel: &str| {
+        preferences
+            .iter()
+            .find(|p| p["kind"] == kind && p["channel"] == channel)
+            .map(|p| p["enabled"].clone())
+    };
+    assert_eq!(enabled("claim_confirmation", "email"), Some(json!(true)));
+    assert_eq!(
+        enabled("reminder", "email"),
+        Some(json!(false)),
+        "unticked is off"
+    );
+    // The pages are now in nynorsk, and the feed leaves out the category opted out of.
+    let feed = browser.get("/oppgaver").await;
+    assert!(
+        feed.body.contains(r#"<html lang="nn">"#),
+        "the language cookie"
+    );
+    assert!(feed.body.contains("Oppgåver"));
+    assert!(feed.body.contains(&format!("/oppgaver/{shown}")));
+    assert!(!feed.body.contains(&format!("/oppgaver/{hidden}")));
+    let again = browser.get("/profil?gjort=lagret").await;
+    assert!(again.body.contains("Lagra."));
+    assert!(
+        again
+            .body
+            .contains(&format!(r#"value="{culture}" checked"#)),
+        "{}",
+        again.body
+    );
+}
+
+#[tokio::test]
+async fn my_data_downloads_as_the_apis_export() {
+    let w = world().await;
+    let task = id_of(&w.app.post_task_as(&w.staff, a_task()).await);
+    let volunteer = w.app.volunteer().await;
+    assert_eq!(w.app.claim(&volunteer, &task).await.status(), 201);
+    let mut browser = signed_in(&w.app, &volunteer).await;
+    let file = browser.get("/profil/data").await;
+    assert_eq!(file.status, 200);
+    assert!(file.header("content-disposition").starts_with("attachment"));
+    assert_eq!(file.header("cache-control"), "no-store");
+    let data: serde_json::Value = serde_json::from_str(&file.body).expect("json");
+    assert_eq!(data["profile"]["email"], volunteer.email.as_str());
+    assert_eq!(data["claims"][0]["task"]["id"], task.as_str());
+    // Nobody else's: the file is the signed-in person's only.
+    let other = w.app.volunteer().await;
+    let mut theirs = signed_in(&w.app, &other).await;
+    let their_file: serde_json::Value =
+        serde_json::from_str(&theirs.get("/profil/data").await.body).expect("json");
+    assert_eq!(their_file["claims"], json!([]));
+    w.app.deliver_mail().await;
+}
