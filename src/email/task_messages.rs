@@ -12,32 +12,17 @@ use crate::notify::intent::{SpotFreed, TaskFacts, UnitFacts};
 /// The language of the emails to a service unit: the municipality's own.
 const UNIT_LANGUAGE: Language = Language::Nb;
 
-/// How long after its start a volunteer's task link still opens the task page.
-const TASK_LINK_AFTER_START: chrono::Duration = chrono::Duration::days(1);
-
 impl RenderContext<'_> {
-    /// "Se oppdraget": for a person's own email, the small task page `/e/task` signed for
-    /// them (the public details, and the private block and the release button while they
-    /// hold it); for a unit's email, the task's page in the console.
-    pub fn task_link(&self, task: &TaskFacts, language: Language) -> String {
+    /// "Se oppdraget": for a person's own email, the task's page in the volunteer web
+    /// (after a sign-in, if need be: the private block is shown only to who holds the
+    /// task, signed in); for a unit's email, the task's page in the console.
+    pub fn task_link(&self, task: &TaskFacts) -> String {
+        let mut url = self.public_url.clone();
         match self.recipient {
-            Some(user_id) => {
-                let token = crate::auth::signed::sign(
-                    self.keys,
-                    &crate::auth::signed::SignedAction::ViewTask {
-                        user_id,
-                        task_id: task.id,
-                    },
-                    task.starts_at + TASK_LINK_AFTER_START,
-                );
-                self.page_link("task", &token, language)
-            }
-            None => {
-                let mut url = self.public_url.clone();
-                url.set_path(&format!("/console/tasks/{}", task.id));
-                url.to_string()
-            }
+            Some(_) => url.set_path(&format!("/oppgaver/{}", task.id)),
+            None => url.set_path(&format!("/console/tasks/{}", task.id)),
         }
+        url.to_string()
     }
 
     /// A start time in the municipality's time zone, in the reader's language.
@@ -103,7 +88,7 @@ pub fn claim_confirmation(
         .greeting(name)
         .paragraph(about(ctx, l, "email-claimed-lead", task))
         .paragraph(details_in_app(l, unit))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .button(text(l, "email-see-task"), ctx.task_link(task))
         .small_print(text(l, "email-claimed-small"));
     Draft::new(body, about(ctx, l, "email-claimed-subject", task))
 }
@@ -126,7 +111,7 @@ pub fn series_claim_confirmation(
             .greeting(name)
             .paragraph(fill(l, "email-series-claimed-lead", &args));
     for task in tasks {
-        body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
+        body = body.button(facts(ctx, task, l), ctx.task_link(task));
     }
     let body = body
         .paragraph(details_in_app(l, unit))
@@ -157,7 +142,7 @@ pub fn follow_claim(
     let body = EmailBody::new(l)
         .greeting(name)
         .paragraph(lead)
-        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .button(text(l, "email-see-task"), ctx.task_link(task))
         .paragraph(text(l, "email-follow-claim-ask"))
         .button(text(l, "email-follow-claim-button"), release_link)
         .small_print(fill(
@@ -205,7 +190,7 @@ fn unit_mail(
     if let Some(extra) = extra {
         body = body.paragraph(extra);
     }
-    let body = body.button(text(l, "email-see-task"), ctx.task_link(task, l));
+    let body = body.button(text(l, "email-see-task"), ctx.task_link(task));
     let subject = about(ctx, l, subject_key, task);
     let subject = if is_urgent(ctx, task) {
         fill(l, "email-unit-urgent", &[("subject", subject.into())])
@@ -259,7 +244,7 @@ pub fn task_changed(
         .greeting(name)
         .paragraph(about(ctx, l, "email-changed-lead", task))
         .paragraph(text(l, "email-changed-check"))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+        .button(text(l, "email-see-task"), ctx.task_link(task));
     Draft::new(body, about(ctx, l, "email-changed-subject", task))
 }
 
@@ -307,7 +292,7 @@ pub fn unit_withdrawn(
             &[("reason", reason.into())],
         ))
         .paragraph(text(l, "email-unit-withdrawn-repost"))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+        .button(text(l, "email-see-task"), ctx.task_link(task));
     Draft::new(body, about(ctx, l, "email-unit-withdrawn-subject", task))
 }
 
@@ -323,7 +308,7 @@ pub fn reminder(
         .greeting(name)
         .paragraph(about(ctx, l, "email-reminder-lead", task))
         .paragraph(text(l, "email-reminder-details"))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l))
+        .button(text(l, "email-see-task"), ctx.task_link(task))
         .paragraph(text(l, "email-reminder-ask"))
         .button(text(l, "email-reminder-button"), release_link);
     Draft::new(body, about(ctx, l, "email-reminder-subject", task))
@@ -350,7 +335,7 @@ pub fn invitation(
         .greeting(name)
         .paragraph(lead)
         .paragraph(text(l, "email-invitation-only-asking"))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+        .button(text(l, "email-see-task"), ctx.task_link(task));
     Draft::new(body, about(ctx, l, "email-invitation-subject", task))
 }
 
@@ -371,7 +356,7 @@ pub fn spot_opened(
         .greeting(name)
         .paragraph(about(ctx, l, lead, task))
         .paragraph(text(l, "email-spot-first"))
-        .button(text(l, "email-see-task"), ctx.task_link(task, l));
+        .button(text(l, "email-see-task"), ctx.task_link(task));
     Draft::new(body, about(ctx, l, "email-spot-subject", task))
 }
 
@@ -388,7 +373,7 @@ pub fn digest(
         &[("count", tasks.len().into())],
     ));
     for task in tasks {
-        body = body.button(facts(ctx, task, l), ctx.task_link(task, l));
+        body = body.button(facts(ctx, task, l), ctx.task_link(task));
     }
     let body = body.small_print(text(l, "email-digest-small"));
     Draft::new(body, text(l, "email-digest-subject"))

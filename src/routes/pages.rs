@@ -322,113 +322,31 @@ page_routes! {
     unlock, unlock_post => UNLOCK;
 }
 
-/// `/e/task?token=…`: the task a volunteer's email links to, as that person may see it —
-/// the public details and, while they hold it, the private block, the unit's contact and
-/// a button that gives it back (posting to `/e/release`). Changes nothing.
+/// `/e/task?token=…`: the "Se oppdraget" link of emails sent before the volunteer web
+/// existed. It opens the task's page there (after a sign-in, if need be); a link that
+/// is forged or run out is dead.
 pub async fn task(
     query: web::Query<PageQuery>,
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let lang = language(query.lang.as_deref(), &req);
-    let t = |key: &'static str| escape_html(text(lang, key));
     let token = query.token.as_deref().unwrap_or_default();
-    let found = match state.pool.get().await {
-        Ok(mut conn) => links::task_page(&mut conn, &state, state.settings.timezone, token).await,
-        Err(e) => Err(DomainError::from(e)),
-    };
-    let page = match found {
-        Ok(page) => page,
-        Err(e) if e.code() == ErrorCode::ServiceUnavailable => {
-            return crate::error::ApiError::from(e).error_response();
-        }
-        Err(_) => {
-            let title = t("page-task-title");
+    match links::viewed_task(&state, token) {
+        Some(task_id) => HttpResponse::SeeOther()
+            .insert_header((
+                actix_web::http::header::LOCATION,
+                format!("/oppgaver/{task_id}"),
+            ))
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+            .finish(),
+        None => {
+            let title = escape_html(text(lang, "page-task-title"));
             let content = format!(
                 "<h1>{title}</h1><p role=\"status\">{}</p>",
-                t("page-task-link-dead")
+                escape_html(text(lang, "page-task-link-dead"))
             );
-            return respond(StatusCode::BAD_REQUEST, lang, &title, &content);
+            respond(StatusCode::BAD_REQUEST, lang, &title, &content)
         }
-    };
-    let task = &page.view.task;
-    // The time as the task's emails write it, in the municipality's zone.
-    let when = crate::email::context::RenderContext {
-        public_url: &state.settings.public_url,
-        timezone: state.settings.timezone,
-        keys: &state.keys,
-        now: state.clock.now(),
-        recipient: None,
     }
-    .when(task.starts_at, lang);
-    let row =
-        |label: String, value: &str| format!("<dt>{label}</dt><dd>{}</dd>", escape_html(value));
-    let mut facts = String::new();
-    facts.push_str(&row(
-        t("page-task-category"),
-        page.category.as_ref().map_or("", |c| c.name(lang)),
-    ));
-    facts.push_str(&row(t("page-task-time"), &when));
-    if let Some(area) = &task.area_hint {
-        facts.push_str(&row(t("page-task-area"), area));
-    }
-    facts.push_str(&row(
-        t("page-task-free-spots"),
-        &format!(
-            "{} / {}",
-            (task.spots - task.active_claims).max(0),
-            task.spots
-        ),
-    ));
-    let mut private = String::new();
-    if let Some(p) = &page.view.private {
-        private.push_str(&format!("<h2>{}</h2><dl>", t("page-task-private")));
-        for (label, value) in [
-            (t("page-task-address"), &p.address),
-            (t("page-task-name"), &p.recipient_name),
-            (t("page-task-phone"), &p.recipient_phone),
-            (t("page-task-notes"), &p.notes),
-        ] {
-            if let Some(value) = value {
-                private.push_str(&row(label, value));
-            }
-        }
-        private.push_str("</dl>");
-    }
-    if let Some((name, email, phone)) = &page.view.unit {
-        private.push_str(&format!(
-            "<h2>{}</h2><dl>{}{}{}</dl>",
-            t("page-task-contact"),
-            row(t("page-task-unit"), name),
-            row(t("page-task-email"), email),
-            phone
-                .as_deref()
-                .map(|p| row(t("page-task-phone"), p))
-                .unwrap_or_default()
-        ));
-    }
-    let release = page
-        .release_token
-        .as_deref()
-        .map(|token| {
-            format!(
-                r#"<form method="post" action="/e/release">
-<input type="hidden" name="token" value="{token}">
-<input type="hidden" name="lang" value="{lang}">
-<p>{note}</p>
-<p><button type="submit">{button}</button></p>
-</form>"#,
-                token = escape_html(token),
-                lang = lang.as_str(),
-                note = t("page-task-release-note"),
-                button = t("page-task-release-button"),
-            )
-        })
-        .unwrap_or_default();
-    let content = format!(
-        "<h1>{title}</h1><dl>{facts}</dl><p>{description}</p>{private}{release}",
-        title = escape_html(&task.title),
-        description = escape_html(&task.description),
-    );
-    respond(StatusCode::OK, lang, &escape_html(&task.title), &content)
 }

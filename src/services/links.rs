@@ -106,58 +106,11 @@ pub async fn release(
     .await
 }
 
-/// What the task page of a volunteer's "Se oppdraget" link shows: the task as its
-/// person may see it (the private block only while they hold it) and, while they do and
-/// it has not started, a signed token that gives the claim back.
-pub struct TaskPage {
-    pub view: crate::services::tasks::TaskView,
-    pub category: Option<crate::db::reference::CategoryRow>,
-    pub release_token: Option<String>,
-}
-
-/// Reads the task a signed view link names, as its person may see it now. A link of a
-/// deactivated or erased account, or for a task that person may no longer see, is dead.
-pub async fn task_page(
-    conn: &mut AsyncPgConnection,
-    ctx: &Context,
-    zone: chrono_tz::Tz,
-    token: &str,
-) -> Result<TaskPage, DomainError> {
-    let Some(SignedAction::ViewTask { user_id, task_id }) =
-        signed::verify(&ctx.keys, token, ctx.clock.now())
-    else {
-        return Err(dead_link());
-    };
-    let user = users_db::find(conn, user_id)
-        .await?
-        .filter(|u| u.active)
-        .and_then(crate::auth::AuthUser::from_row)
-        .ok_or_else(dead_link)?;
-    let view = crate::services::tasks::get(conn, &user, zone, task_id)
-        .await
-        .map_err(|e| match e.code() {
-            ErrorCode::NotFound => dead_link(),
-            _ => e,
-        })?;
-    let category = crate::db::reference::find_category(conn, view.task.category_id).await?;
-    let release_token = view
-        .my_claim
-        .as_ref()
-        .filter(|c| c.status == crate::domain::task::ClaimStatus::Active)
-        .filter(|_| ctx.clock.now() < view.task.starts_at)
-        .map(|claim| {
-            signed::sign(
-                &ctx.keys,
-                &SignedAction::Release {
-                    user_id,
-                    claim_id: claim.id,
-                },
-                view.task.starts_at,
-            )
-        });
-    Ok(TaskPage {
-        category,
-        view,
-        release_token,
-    })
+/// The task a signed view link (of an email sent before the volunteer web) names, if the
+/// link is this server's and has not run out.
+pub fn viewed_task(ctx: &Context, token: &str) -> Option<Uuid> {
+    match signed::verify(&ctx.keys, token, ctx.clock.now()) {
+        Some(SignedAction::ViewTask { task_id, .. }) => Some(task_id),
+        _ => None,
+    }
 }

@@ -261,34 +261,53 @@ async fn the_transition_emails_reach_the_right_people_in_their_language() {
         !text.contains("Storgata") && !text.contains("Ruth"),
         "never the private block"
     );
-    // "Se oppdraget" opens the small task page, signed for this volunteer and this task.
-    assert_eq!(
-        confirmation.task_links(),
-        vec![(volunteer.id.to_string(), id.clone())]
-    );
-    let token = confirmation.link_token("task");
-    let page = w.app.get(&format!("/e/task?token={token}&lang=en")).await;
-    assert_eq!(page.status(), 200);
-    assert_eq!(page.headers()["cache-control"], "no-store");
-    let html = page.text().await.expect("html");
-    // The claimant sees the private block, the unit's contact and the way out; the
-    // page changes nothing and has no script.
+    // "Se oppdraget" opens the task's page in the volunteer web, through a sign-in.
+    assert_eq!(confirmation.task_links(), vec![id.clone()]);
+    let mut browser = crate::console::Browser::new(&w.app);
+    let link = format!("/oppgaver/{id}");
+    let asked = browser.get(&link).await;
+    let next = format!("/logg-inn?neste=%2Foppgaver%2F{id}");
+    assert_eq!((asked.status, asked.location()), (303, Some(next.as_str())));
+    let csrf = browser.get(&next).await.hidden("csrf");
+    let landed = browser
+        .post(
+            "/logg-inn",
+            &[
+                ("csrf", &csrf),
+                ("neste", &link),
+                ("email", &volunteer.email),
+                ("password", crate::helpers::TEST_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(landed.location(), Some(link.as_str()));
+    // The claimant sees the private block, the unit's contact and the way out.
+    let html = browser.get(&link).await.body;
     assert!(html.contains("Tur langs Farrisvannet"), "{html}");
     assert!(
         html.contains("Storgata") && html.contains("Hjemmetjenesten Stavern"),
         "{html}"
     );
-    assert!(
-        html.contains(r#"<form method="post" action="/e/release">"#),
-        "{html}"
+    assert!(html.contains(&format!("/oppgaver/{id}/gi-fra")), "{html}");
+    // A link of an email sent before the volunteer web opens the same page; a token
+    // altered by one character is a dead link, not someone else's task.
+    let keys = dugnad::auth::keys::ServerKeys::from_settings(&w.app.settings);
+    let token = dugnad::auth::signed::sign(
+        &keys,
+        &dugnad::auth::signed::SignedAction::ViewTask {
+            user_id: volunteer.id,
+            task_id: id.parse().expect("uuid"),
+        },
+        w.app.clock.now() + chrono::Duration::days(3),
     );
-    assert!(!html.contains("<script"));
+    let old = w.app.get(&format!("/e/task?token={token}&lang=en")).await;
+    assert_eq!(old.status(), 303);
+    assert_eq!(old.headers()["location"], link.as_str());
     let rows = w
         .app
         .query_json(&format!("SELECT status FROM claims WHERE task_id = '{id}'"))
         .await;
     assert_eq!(rows[0]["status"], "active");
-    // A token altered by one character is a dead link, not someone else's task.
     let forged = format!("{}x", &token);
     let dead = w.app.get(&format!("/e/task?token={forged}")).await;
     assert_eq!(dead.status(), 400);

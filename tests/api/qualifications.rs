@@ -650,12 +650,7 @@ async fn the_directory_lists_everyone_invitable_and_the_digest_offers_only_what_
                     m.header("Subject")
                         .is_some_and(|s| s.contains("Nye oppdrag"))
                 })
-                .map(|m| {
-                    m.task_links()
-                        .into_iter()
-                        .map(|(_, task)| task)
-                        .collect::<Vec<_>>()
-                })
+                .map(|m| m.task_links())
                 .unwrap_or_else(|| panic!("a digest for {address}"))
         }
     };

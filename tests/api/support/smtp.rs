@@ -288,30 +288,21 @@ impl ReceivedMail {
         panic!("no {content_type} part in:\n{}", self.data)
     }
 
-    /// The token of the first link to `/e/{page}` in the text part.
-    /// The tasks the email's `/e/task` links open, read from their signed tokens
-    /// (`t|user|task|expiry`), each with the person the link is signed for.
-    pub fn task_links(&self) -> Vec<(String, String)> {
-        use base64::Engine;
+    /// The tasks the email's links to the volunteer web open (`/oppgaver/{id}`).
+    pub fn task_links(&self) -> Vec<String> {
         let text = self.text_body();
-        text.split("/e/task?token=")
+        text.split("/oppgaver/")
             .skip(1)
-            .filter_map(|rest| {
-                let token: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                    .collect();
-                let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
-                    .decode(token.split('.').next()?)
-                    .ok()?;
-                let payload = String::from_utf8(payload).ok()?;
-                let parts: Vec<&str> = payload.split('|').collect();
-                (parts.len() == 4 && parts[0] == "t")
-                    .then(|| (parts[1].to_owned(), parts[2].to_owned()))
+            .map(|rest| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_hexdigit() || *c == '-')
+                    .collect::<String>()
             })
+            .filter(|id| uuid::Uuid::parse_str(id).is_ok())
             .collect()
     }
 
+    /// The token of the first link to `/e/{page}` in the text part.
     pub fn link_token(&self, page: &str) -> String {
         let text = self.text_body();
         let marker = format!("/e/{page}?token=");
