@@ -86,7 +86,10 @@ async fn pages(res: ServiceResponse) -> ServiceResponse {
     }
     let mut res = res;
     let slid = req.extensions().get::<web::http::Sliding>().cloned();
+    // An answer that sets the session cookie itself (a sign-out removing it, a new
+    // session) has the last word on it.
     if let Some(web::http::Sliding(cookie)) = slid
+        && !res.response().cookies().any(|c| c.name() == cookie.name())
         && let Err(e) = res.response_mut().add_cookie(&cookie)
     {
         tracing::warn!(error = %e, "the session cookie could not be set again");

@@ -274,6 +274,20 @@ async fn a_volunteers_session_slides_for_thirty_days_and_ends_with_sign_out() {
     let csrf = browser.get("/oppgaver").await.hidden("csrf");
     let out = browser.post("/logg-ut", &[("csrf", &csrf)]).await;
     assert_eq!((out.status, out.location()), (303, Some("/logg-inn?ut=1")));
+    let set: Vec<&str> = out
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter(|v| v.starts_with("dugnad_session="))
+        .collect();
+    assert_eq!(set.len(), 1, "only the removal: {set:?}");
+    assert!(set[0].contains("Max-Age=0"), "{set:?}");
+    assert_eq!(
+        browser.session_cookie(),
+        None,
+        "the browser holds no session cookie"
+    );
     let mut replay = Browser::new(&w.app);
     replay.set_cookie("dugnad_session", &kept);
     assert_eq!(replay.get("/oppgaver").await.status, 303);
