@@ -26,22 +26,25 @@ use crate::services::sessions::Session;
 use crate::services::tasks::{self as service, TaskQuery, TaskView};
 use crate::services::{form_submits, invitations, reference, watches};
 use crate::web::http::path_id;
-use crate::web::{Form, Lang, Page, PageResult, SignedIn, VolunteerPage};
+use crate::web::{Form, Lang, Page, PageResult, Refusal, SignedIn, VolunteerPage};
 
 /// Tasks per page of the feed.
 const PAGE_SIZE: i64 = 20;
 
-/// Category names by id, in the reader's language.
+/// Category names by id (of every category: a task may be in one no longer offered), in
+/// the reader's language.
+fn names_of(all: &reference::Choices, language: Language) -> HashMap<Uuid, String> {
+    all.categories
+        .iter()
+        .map(|c| (c.id, c.name(language).to_owned()))
+        .collect()
+}
+
 async fn category_names(
     conn: &mut AsyncPgConnection,
     language: Language,
 ) -> Result<HashMap<Uuid, String>, DomainError> {
-    Ok(reference::everything(conn)
-        .await?
-        .categories
-        .into_iter()
-        .map(|c| (c.id, c.name(language).to_owned()))
-        .collect())
+    Ok(names_of(&reference::everything(conn).await?, language))
 }
 
 fn card(lang: Lang, state: &AppState, names: &HashMap<Uuid, String>, view: &TaskView) -> Card {
@@ -197,26 +200,29 @@ pub async fn feed(
     } else {
         None
     };
-    let choices = reference::choices(&mut conn).await?;
-    let names = category_names(&mut conn, lang.0).await?;
+    // One read of the reference data: every category named, the active ones offered.
+    let all = reference::everything(&mut conn).await?;
+    let names = names_of(&all, lang.0);
     let page = Feed {
         f: Frame::of(&req, &state, &s, lang.t("site-feed-title"), "/oppgaver"),
         cards: views
             .iter()
             .map(|v| card(lang, &state, &names, v))
             .collect(),
-        categories: choices
+        categories: all
             .categories
             .iter()
+            .filter(|c| c.active)
             .map(|c| Choice {
                 value: c.id.to_string(),
                 label: c.name(lang.0).to_owned(),
                 selected: Some(c.id) == category_id,
             })
             .collect(),
-        councils: choices
+        councils: all
             .councils
             .iter()
+            .filter(|c| c.active)
             .map(|c| Choice {
                 value: c.id.to_string(),
                 label: c.name.clone(),
@@ -325,70 +331,91 @@ fn form_key(form: &crate::web::http::FormData) -> String {
         .map_or_else(|| Uuid::new_v4().to_string(), str::to_owned)
 }
 
-/// What a task page's form does once.
+/// What a form of the volunteer web does once: a claim or a release of a task, or the
+/// claim that says yes to an invitation.
 #[derive(Clone, Copy)]
 enum Act {
-    Claim,
-    Release,
+    Claim(Uuid),
+    Release(Uuid),
+    Accept { invitation: Uuid },
 }
 
 impl Act {
-    /// The form's path under the task, and where its first submit leads.
-    fn path_and_answer(self, id: Uuid) -> (String, String) {
-        let (path, done) = match self {
-            Self::Claim => ("ta", "tatt"),
-            Self::Release => ("gi-fra", "gitt-fra"),
-        };
-        (
-            format!("/oppgaver/{id}/{path}"),
-            format!("/oppgaver/{id}?gjort={done}"),
-        )
+    /// The path the form posts to: its key's namespace.
+    fn form_path(self) -> String {
+        match self {
+            Self::Claim(task) => format!("/oppgaver/{task}/ta"),
+            Self::Release(task) => format!("/oppgaver/{task}/gi-fra"),
+            Self::Accept { invitation } => format!("/invitasjoner/{invitation}/ja"),
+        }
     }
 }
 
-/// Runs `act` on task `id` once per form key: the first submit acts and records where it
-/// led in the same transaction; a repeated one goes there too. A refusal the person can
-/// understand is drawn next to the button.
+/// Does `act` once per form key: the first submit acts and records where it led in the
+/// same transaction; a repeated one (a double tap, a reload, or one that ran alongside
+/// the first and lost to it as "submitted twice" or "already claimed") is sent there
+/// too. The outer error is a failure; the inner one the use case's refusal, for the
+/// caller to draw next to its button.
 async fn once(
-    req: &HttpRequest,
     state: &AppState,
     s: &Session,
     form: &crate::web::http::FormData,
-    id: Uuid,
     act: Act,
-) -> PageResult {
+) -> Result<Result<String, DomainError>, Refusal> {
     let key = form_key(form);
-    let (form_path, led_to) = act.path_and_answer(id);
+    let form_path = act.form_path();
     let mut conn = state.pool.get().await?;
     if let Some(location) = form_submits::led_to(&mut conn, s.user.id, &form_path, &key).await? {
-        return Ok(Page::redirect(&location));
+        return Ok(Ok(location));
     }
+    let task = match act {
+        Act::Claim(task) | Act::Release(task) => task,
+        Act::Accept { invitation } => match invited_task(&mut conn, state, s, invitation).await {
+            Ok(task) => task,
+            Err(e) => return Ok(Err(e)),
+        },
+    };
     let user = s.user.clone();
     let zone = state.settings.timezone;
     let now = state.clock.now();
     let outcome = conn
         .transaction(async |conn| {
-            match act {
-                Act::Claim => service::claim(conn, &user, TaskId(id), zone, now)
-                    .await
-                    .map(|_| ()),
-                Act::Release => service::release(conn, &user, id, now).await.map(|_| ()),
-            }?;
+            let done = match act {
+                Act::Claim(_) | Act::Accept { .. } => {
+                    service::claim(conn, &user, TaskId(task), zone, now).await?;
+                    "tatt"
+                }
+                Act::Release(_) => {
+                    service::release(conn, &user, task, now).await?;
+                    "gitt-fra"
+                }
+            };
+            let led_to = format!("/oppgaver/{task}?gjort={done}");
             form_submits::remember(conn, user.id, &form_path, &key, led_to).await
         })
         .await;
     match outcome {
-        Ok(location) => Ok(Page::redirect(&location)),
-        // A second submit of the same form that ran alongside the first (and lost to it,
-        // as "submitted twice" or "already claimed") shows the first one's answer.
+        Ok(location) => Ok(Ok(location)),
         Err(e) => match form_submits::led_to(&mut conn, s.user.id, &form_path, &key).await? {
-            Some(location) => Ok(Page::redirect(&location)),
+            Some(location) => Ok(Ok(location)),
             None if form_submits::is_submitted_twice(&e) => Err(e.into()),
-            None => {
-                drop(conn);
-                refused(req, state, s, id, e).await
-            }
+            None => Ok(Err(e)),
         },
+    }
+}
+
+/// A task page's action done once: to where it led, or the task page with the refusal.
+async fn on_task_page(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &Session,
+    form: &crate::web::http::FormData,
+    act: Act,
+    task: Uuid,
+) -> PageResult {
+    match once(state, s, form, act).await? {
+        Ok(location) => Ok(Page::redirect(&location)),
+        Err(e) => refused(req, state, s, task, e).await,
     }
 }
 
@@ -422,7 +449,7 @@ pub async fn claim(
     path: web::Path<String>,
 ) -> PageResult {
     let id = path_id(&path, "no such task")?;
-    once(&req, &state, &s, &form, id, Act::Claim).await
+    on_task_page(&req, &state, &s, &form, Act::Claim(id), id).await
 }
 
 /// The one confirmation a release asks for.
@@ -469,7 +496,7 @@ pub async fn release(
     path: web::Path<String>,
 ) -> PageResult {
     let id = path_id(&path, "no such task")?;
-    once(&req, &state, &s, &form, id, Act::Release).await
+    on_task_page(&req, &state, &s, &form, Act::Release(id), id).await
 }
 
 /// `Varsle meg`: watching a full task (a second watch changes nothing).
@@ -622,12 +649,12 @@ pub async fn invitations(
 
 /// The task of one of the person's open invitations.
 async fn invited_task(
+    conn: &mut AsyncPgConnection,
     state: &AppState,
     s: &Session,
     invitation: Uuid,
 ) -> Result<Uuid, DomainError> {
-    let mut conn = state.pool.get().await?;
-    invitations::mine(&mut conn, &s.user, state.clock.now())
+    invitations::mine(conn, &s.user, state.clock.now())
         .await?
         .into_iter()
         .find(|(i, _)| i.id == invitation)
@@ -647,34 +674,9 @@ pub async fn accept(
     path: web::Path<String>,
 ) -> PageResult {
     let invitation = path_id(&path, "no such invitation")?;
-    let lang = Lang::of(&req);
-    let key = form_key(&form);
-    let form_path = format!("/invitasjoner/{invitation}/ja");
-    let mut conn = state.pool.get().await?;
-    if let Some(location) = form_submits::led_to(&mut conn, s.user.id, &form_path, &key).await? {
-        return Ok(Page::redirect(&location));
-    }
-    drop(conn);
-    let id = invited_task(&state, &s, invitation).await?;
-    let user = s.user.clone();
-    let zone = state.settings.timezone;
-    let now = state.clock.now();
-    let mut conn = state.pool.get().await?;
-    let outcome = conn
-        .transaction(async |conn| {
-            service::claim(conn, &user, TaskId(id), zone, now).await?;
-            let led_to = format!("/oppgaver/{id}?gjort=tatt");
-            form_submits::remember(conn, user.id, &form_path, &key, led_to).await
-        })
-        .await;
-    let first = match &outcome {
-        Ok(_) => None,
-        Err(_) => form_submits::led_to(&mut conn, s.user.id, &form_path, &key).await?,
-    };
-    drop(conn);
-    match (outcome, first) {
-        (Ok(location), _) | (Err(_), Some(location)) => Ok(Page::redirect(&location)),
-        (Err(e), None) => match explain(lang, &e) {
+    match once(&state, &s, &form, Act::Accept { invitation }).await? {
+        Ok(location) => Ok(Page::redirect(&location)),
+        Err(e) => match explain(Lang::of(&req), &e) {
             Some(text) => {
                 let status = crate::error::status_of(e.code());
                 let refusal = Some((invitation.to_string(), text));
